@@ -59,7 +59,7 @@ public final class ForwardCommand implements Callable<Integer> {
         }
         SafeTensorsWriter out = new SafeTensorsWriter();
         clip.train(false);
-        try (var off = GradMode.noGrad()) {
+        try (var _ = GradMode.noGrad()) {
             Clip.Output o = clip.forward(images, tokens);
             out.add("output.image_features", o.imageFeatures())
                     .add("output.text_features", o.textFeatures())

@@ -36,7 +36,7 @@ class ClipParityTest {
 
             clip.train(false);
             double evalWorst;
-            try (var off = GradMode.noGrad()) {
+            try (var _ = GradMode.noGrad()) {
                 Clip.Output o = clip.forward(images, tokens);
                 evalWorst = Math.max(Math.max(assertClose(io, "output.image_features", o.imageFeatures(), 1e-4),
                                 assertClose(io, "output.text_features", o.textFeatures(), 1e-4)),
