@@ -1,0 +1,61 @@
+package dev.jclip.op;
+
+import dev.jclip.tensor.Tensor;
+import java.util.Arrays;
+
+/** Spatial pooling over {@code [N, C, H, W]}. */
+public final class Pool {
+    private Pool() {}
+
+    /**
+     * Average of each {@code kernel×kernel} window, windows {@code stride} apart, no
+     * padding, partial windows dropped: PyTorch's {@code nn.AvgPool2d(kernel, stride)}.
+     *
+     * @return {@code [N, C, (H − kernel) / stride + 1, (W − kernel) / stride + 1]}
+     */
+    public static Tensor avgPool2d(Tensor x, int kernel, int stride) {
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException("avg_pool2d: input must be [N, C, H, W], got " + Arrays.toString(x.shape()));
+        }
+        if (kernel < 1 || stride < 1 || kernel > x.dim(2) || kernel > x.dim(3)) {
+            throw new IllegalArgumentException("avg_pool2d: kernel " + kernel + " and stride " + stride
+                    + " must be >= 1 with the kernel inside input " + Arrays.toString(x.shape()));
+        }
+        int planes = x.dim(0) * x.dim(1), h = x.dim(2), w = x.dim(3);
+        int ho = (h - kernel) / stride + 1, wo = (w - kernel) / stride + 1;
+        float area = kernel * kernel;
+        float[] xd = x.data();
+        int[] shape = {x.dim(0), x.dim(1), ho, wo};
+        float[] y = new float[Tensor.checkedNumel(shape)];
+        for (int pl = 0; pl < planes; pl++) {
+            for (int oy = 0; oy < ho; oy++) {
+                for (int ox = 0; ox < wo; ox++) {
+                    float sum = 0;
+                    for (int i = 0; i < kernel; i++) {
+                        int row = (pl * h + oy * stride + i) * w + ox * stride;
+                        for (int j = 0; j < kernel; j++) {
+                            sum += xd[row + j];
+                        }
+                    }
+                    y[(pl * ho + oy) * wo + ox] = sum / area;
+                }
+            }
+        }
+        return Tensor.result(y, shape, o -> {
+            float[] g = o.grad(), gx = x.gradForAccumulation();
+            for (int pl = 0; pl < planes; pl++) {
+                for (int oy = 0; oy < ho; oy++) {
+                    for (int ox = 0; ox < wo; ox++) {
+                        float share = g[(pl * ho + oy) * wo + ox] / area;
+                        for (int i = 0; i < kernel; i++) {
+                            int row = (pl * h + oy * stride + i) * w + ox * stride;
+                            for (int j = 0; j < kernel; j++) {
+                                gx[row + j] += share;
+                            }
+                        }
+                    }
+                }
+            }
+        }, x);
+    }
+}

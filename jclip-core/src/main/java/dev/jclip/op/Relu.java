@@ -1,0 +1,25 @@
+package dev.jclip.op;
+
+import dev.jclip.tensor.Tensor;
+
+/** Rectified linear unit {@code max(0, x)}. */
+public final class Relu {
+    private Relu() {}
+
+    /** {@code max(0, x)} element-wise; the gradient passes where the output is positive. */
+    public static Tensor forward(Tensor x) {
+        float[] xd = x.data();
+        float[] y = new float[xd.length];
+        for (int i = 0; i < xd.length; i++) {
+            y[i] = xd[i] > 0 ? xd[i] : 0f;
+        }
+        return Tensor.result(y, x.shape(), o -> {
+            float[] g = o.grad(), gx = x.gradForAccumulation();
+            for (int i = 0; i < g.length; i++) {
+                if (y[i] > 0) {
+                    gx[i] += g[i];
+                }
+            }
+        }, x);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.jclip.op;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.jclip.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class Conv2dTest {
+    /*
+     * Expected values from PyTorch 1.13 (float32), inputs made by the same formula as pattern():
+     *
+     *   def v(shape, s):
+     *       n = math.prod(shape)
+     *       return torch.tensor([((i * 37 + s * 11) % 23 - 11) / 8 for i in range(n)]).reshape(shape)
+     *   b = v((3,), 3)
+     *   F.conv2d(v((2, 2, 5, 4), 1), v((3, 2, 3, 2), 2), b, stride=2, padding=1)   # STRIDED_PADDED
+     *   F.conv2d(v((2, 2, 2, 3), 1), v((3, 2, 1, 1), 4), b)                       # POINTWISE
+     *   F.conv2d(v((1, 2, 4, 4), 9), v((3, 2, 2, 2), 5), None, stride=2)          # PATCH
+     */
+    private static final float[] STRIDED_PADDED = {
+        -2.46875f, 0.953125f, -1.4375f, 0.171875f, -0.46875f, 0.578125f, -1.5625f, -2.46875f, 1.0625f,
+        -3.046875f, -0.828125f, -1.25f, 1.984375f, -1.21875f, 0.125f, 0.5625f, -0.640625f, 0.359375f,
+        1.046875f, -1.890625f, -0.34375f, -2.3125f, 1.265625f, -1.046875f, 1.609375f, 1.1875f, -1.0625f,
+        1.71875f, 0.890625f, 1.5f, 1.34375f, 1.078125f, -0.484375f, 0.125f, 2.171875f, 1.859375f,
+        -3.265625f, 1.078125f, -2.71875f, -2.015625f, -5.34375f, -0.71875f, -2.15625f, -0.140625f, -3.609375f,
+        1.8125f, -0.890625f, 2.046875f, -0.703125f, 2.25f, -1.671875f, -0.125f, -2.453125f, 1.34375f};
+    private static final float[] POINTWISE = {
+        -0.25f, -1.4375f, 0.609375f, -0.578125f, 1.46875f, -0.078125f, -2.0f, 0.4375f, -2.15625f,
+        0.28125f, -2.3125f, -2.03125f, -0.875f, 1.953125f, -0.25f, 2.578125f, 0.375f, -0.75f,
+        0.953125f, -0.59375f, -1.78125f, 0.265625f, -0.921875f, 1.125f, -2.21875f, -1.9375f, 0.5f,
+        -2.09375f, 0.34375f, -2.25f, 0.0f, -1.125f, 1.703125f, -0.5f, 2.328125f, 0.125f};
+    private static final float[] PATCH = {
+        -2.90625f, -0.125f, 2.109375f, 0.578125f, 0.96875f, -1.71875f, 2.796875f, -2.046875f,
+        0.171875f, -1.515625f, -0.109375f, -1.796875f};
+
+    /** Multiples of 1/8 in [−11/8, 11/8], so every product and sum above is exact in float32. */
+    private static Tensor pattern(int s, int... shape) {
+        float[] d = new float[Tensor.checkedNumel(shape)];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = ((i * 37 + s * 11) % 23 - 11) / 8f;
+        }
+        return Tensor.of(d, shape);
+    }
+
+    @Test
+    void matchesPyTorch() {
+        Tensor b = pattern(3, 3);
+        Tensor strided = Conv2d.forward(pattern(1, 2, 2, 5, 4), pattern(2, 3, 2, 3, 2), b, 2, 1);
+        assertArrayEquals(new int[] {2, 3, 3, 3}, strided.shape());
+        assertArrayEquals(STRIDED_PADDED, strided.data());
+        Tensor pointwise = Conv2d.forward(pattern(1, 2, 2, 2, 3), pattern(4, 3, 2, 1, 1), b, 1, 0);
+        assertArrayEquals(new int[] {2, 3, 2, 3}, pointwise.shape());
+        assertArrayEquals(POINTWISE, pointwise.data());
+        Tensor patch = Conv2d.forward(pattern(9, 1, 2, 4, 4), pattern(5, 3, 2, 2, 2), null, 2, 0);
+        assertArrayEquals(new int[] {1, 3, 2, 2}, patch.shape());
+        assertArrayEquals(PATCH, patch.data());
+    }
+
+    @Test
+    void paddingByHand() {
+        // A 3×3 kernel of ones over a 2×2 image with padding 1 sums the whole image at every position.
+        Tensor y = Conv2d.forward(Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 2, 2),
+                Tensor.of(new float[] {1, 1, 1, 1, 1, 1, 1, 1, 1}, 1, 1, 3, 3), Tensor.of(new float[] {0.5f}, 1), 1, 1);
+        assertArrayEquals(new float[] {10.5f, 10.5f, 10.5f, 10.5f}, y.data());
+    }
+
+    @Test
+    void gradientsStridedPaddedNonSquareKernel() {
+        Tensor x = GradCheck.randomParam(1, 2, 2, 5, 4), w = GradCheck.randomParam(2, 3, 2, 3, 2), b = GradCheck.randomParam(3, 3);
+        GradCheck.check(in -> Conv2d.forward(in[0], in[1], in[2], 2, 1), 1e-2, 1e-3, x, w, b);
+    }
+
+    @Test
+    void gradientsPointwise() {
+        Tensor x = GradCheck.randomParam(4, 2, 3, 2, 3), w = GradCheck.randomParam(5, 4, 3, 1, 1), b = GradCheck.randomParam(6, 4);
+        GradCheck.check(in -> Conv2d.forward(in[0], in[1], in[2], 1, 0), 1e-2, 1e-3, x, w, b);
+    }
+
+    @Test
+    void gradientsPatchWithoutBias() {
+        Tensor x = GradCheck.randomParam(7, 2, 3, 4, 6), w = GradCheck.randomParam(8, 2, 3, 2, 2);
+        GradCheck.check(in -> Conv2d.forward(in[0], in[1], null, 2, 0), 1e-2, 1e-3, x, w);
+    }
+
+    @Test
+    void rejectsBadArguments() {
+        Tensor x = Tensor.zeros(1, 2, 3, 3);
+        assertThrows(IllegalArgumentException.class, () -> Conv2d.forward(x, Tensor.zeros(1, 3, 1, 1), null, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> Conv2d.forward(x, Tensor.zeros(1, 2, 4, 4), null, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> Conv2d.forward(x, Tensor.zeros(1, 2, 1, 1), null, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> Conv2d.forward(x, Tensor.zeros(1, 2, 1, 1), Tensor.zeros(2), 1, 0));
+    }
+}

@@ -1,0 +1,48 @@
+package dev.jclip.op;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.jclip.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class LinearTest {
+
+    @Test
+    void valuesByHand() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 1, 3);
+        Tensor w = Tensor.of(new float[] {1, 0, -1, 2, 1, 0}, 2, 3);
+        Tensor b = Tensor.of(new float[] {0.5f, -1}, 2);
+        Tensor y = Linear.forward(x, w, b);
+        assertArrayEquals(new int[] {2, 1, 2}, y.shape());
+        // row 0: (1 − 3 + 0.5, 2 + 2 − 1); row 1: (4 − 6 + 0.5, 8 + 5 − 1)
+        assertArrayEquals(new float[] {-1.5f, 3, -1.5f, 12}, y.data());
+        assertArrayEquals(new float[] {-2, 4, -2, 13}, Linear.forward(x, w, null).data());
+    }
+
+    @Test
+    void gradients() {
+        Tensor x = GradCheck.randomParam(1, 2, 3, 4), w = GradCheck.randomParam(2, 5, 4), b = GradCheck.randomParam(3, 5);
+        GradCheck.check(in -> Linear.forward(in[0], in[1], in[2]), 1e-2, 1e-3, x, w, b);
+        GradCheck.check(in -> Linear.forward(in[0], in[1], null), 1e-2, 1e-3, x, w);
+    }
+
+    @Test
+    void onlyInputsThatRequireGradReceiveOne() {
+        Tensor x = Tensor.of(new float[] {1, 2}, 1, 2), w = GradCheck.randomParam(4, 3, 2), b = Tensor.zeros(3);
+        Tensor y = Linear.forward(x, w, b);
+        y.backward(new float[] {1, 0, 0});
+        assertArrayEquals(new float[] {1, 2, 0, 0, 0, 0}, w.grad());
+        assertNull(x.grad());
+        assertNull(b.grad());
+    }
+
+    @Test
+    void rejectsMismatchedShapes() {
+        Tensor w = Tensor.zeros(2, 3);
+        assertThrows(IllegalArgumentException.class, () -> Linear.forward(Tensor.zeros(4, 2), w, null));
+        assertThrows(IllegalArgumentException.class, () -> Linear.forward(Tensor.zeros(4, 3), w, Tensor.zeros(3)));
+        assertThrows(IllegalArgumentException.class, () -> Linear.forward(Tensor.zeros(4, 3), Tensor.zeros(3), null));
+    }
+}
