@@ -1,0 +1,114 @@
+package dev.jclip.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * A folder tree of images ({@code .jpg .jpeg .png .webp .bmp .gif}) each with a caption in a text file
+ * of the same name ({@code cats/01.jpg} and {@code cats/01.txt}, UTF-8, surrounding white space
+ * trimmed). The tree is walked depth-first with each folder's entries sorted by name, one folder
+ * listing in memory at a time; symbolic links to folders are not followed (no cycles). The seed is not
+ * used. An image without a caption file is reported and skipped. Keys are paths relative to the root.
+ */
+public final class FolderSource implements ImageTextSource {
+    private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "webp", "bmp", "gif");
+
+    private final Path root;
+
+    /** The images under {@code root}. */
+    public FolderSource(Path root) {
+        if (!Files.isDirectory(root)) {
+            throw new IllegalArgumentException("no such folder: " + root);
+        }
+        this.root = root;
+    }
+
+    @Override
+    public Stream<Example> examples(long seed, Consumer<DataError> errors) {
+        ArrayDeque<Iterator<Path>> stack = new ArrayDeque<>();
+        stack.push(sortedListing(root));
+        Iterator<Example> it = new Iterator<>() {
+            private Example next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && !stack.isEmpty()) {
+                    Iterator<Path> top = stack.peek();
+                    if (!top.hasNext()) {
+                        stack.pop();
+                        continue;
+                    }
+                    Path p = top.next();
+                    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                        stack.push(sortedListing(p));
+                    } else {
+                        next = example(p, errors);
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Example next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Example e = next;
+                next = null;
+                return e;
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    /** The example of an image file; null for other files and for images without a caption (reported). */
+    private Example example(Path file, Consumer<DataError> errors) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        if (dot <= 0 || !IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT))) {
+            return null;
+        }
+        String key = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+        Path captionFile = file.resolveSibling(name.substring(0, dot) + ".txt");
+        if (!Files.isRegularFile(captionFile)) {
+            errors.accept(new DataError(file.toString(), "no caption file " + captionFile.getFileName()));
+            return null;
+        }
+        try {
+            String caption = Files.readString(captionFile, StandardCharsets.UTF_8).strip();
+            return new Example(key, new ExampleImage.FromFile(file), caption, Example.NO_LABEL);
+        } catch (IOException e) {
+            errors.accept(new DataError(captionFile.toString(), "cannot read caption: " + e.getMessage()));
+            return null;
+        }
+    }
+
+    private static Iterator<Path> sortedListing(Path dir) {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            ds.forEach(entries::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list folder " + dir, e);
+        }
+        entries.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        return entries.iterator();
+    }
+}

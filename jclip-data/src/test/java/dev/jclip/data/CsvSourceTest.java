@@ -1,0 +1,89 @@
+package dev.jclip.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvSourceTest {
+    @TempDir
+    Path dir;
+
+    private static List<Example> all(ImageTextSource s, List<DataError> errors) {
+        try (Stream<Example> st = s.examples(7, errors::add)) {
+            return st.toList();
+        }
+    }
+
+    private Path touch(String rel) throws IOException {
+        Path p = dir.resolve(rel);
+        Files.createDirectories(p.getParent());
+        return Files.write(p, new byte[] {1});
+    }
+
+    @Test
+    void openClipHeaderRelativePathsAndMissingFiles() throws IOException {
+        touch("data/img/a, b.jpg");
+        touch("data/img/c.jpg");
+        Path abs = touch("elsewhere/d.png");
+        Path csv = Files.writeString(dir.resolve("data/train.csv"), "id,title,filepath\n"
+                + "1,\"a caption, with a comma\",\"img/a, b.jpg\"\n"
+                + "2,\"multi\nline \"\"quoted\"\"\",img/c.jpg\n"
+                + "3,gone,img/missing.jpg\n"
+                + "4,short\n"
+                + "5,absolute," + abs + "\n"
+                + "6,empty path,\n");
+        List<DataError> errors = new ArrayList<>();
+        List<Example> xs = all(CsvSource.openClip(csv, ','), errors);
+
+        assertEquals(List.of("img/a, b.jpg", "img/c.jpg", abs.toString()), xs.stream().map(Example::key).toList());
+        assertEquals(List.of("a caption, with a comma", "multi\nline \"quoted\"", "absolute"), xs.stream().map(Example::caption).toList());
+        assertEquals(dir.resolve("data/img/a, b.jpg").toAbsolutePath(), ((ExampleImage.FromFile) xs.get(0).image()).path());
+        assertEquals(abs, ((ExampleImage.FromFile) xs.get(2).image()).path());
+        assertEquals(-1, xs.get(0).label());
+
+        assertEquals(List.of(
+                csv + " line 5: missing image file " + dir.resolve("data/img/missing.jpg").toAbsolutePath(),
+                csv + " line 6: expected at least 3 fields, got 2",
+                csv + " line 8: empty image path"), errors.stream().map(DataError::toString).toList());
+    }
+
+    @Test
+    void headerlessTsvAndCustomColumns() throws IOException {
+        touch("x.jpg");
+        Path tsv = Files.writeString(dir.resolve("pairs.tsv"), "x.jpg\ta photo, of x\n");
+        assertEquals(List.of("a photo, of x"), all(CsvSource.headerless(tsv, '\t'), new ArrayList<>()).stream().map(Example::caption).toList());
+
+        Path csv = Files.writeString(dir.resolve("custom.csv"), "image;text\nx.jpg;custom columns\n");
+        assertEquals(List.of("custom columns"),
+                all(CsvSource.withHeader(csv, ';', "image", "text"), new ArrayList<>()).stream().map(Example::caption).toList());
+    }
+
+    @Test
+    void missingColumnOrMalformedFileIsClear() throws IOException {
+        Path csv = Files.writeString(dir.resolve("bad.csv"), "path\ttitle\nx.jpg\tcaption\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CsvSource.openClip(csv, ',').examples(0));
+        assertEquals(csv + ": the header [path\ttitle] lacks column 'filepath' (separator ',')", e.getMessage());
+
+        touch("ok.jpg");
+        Path broken = Files.writeString(dir.resolve("broken.csv"), "ok.jpg,fine\nok.jpg,\"bad\"quote\nok.jpg,never read\n");
+        List<DataError> errors = new ArrayList<>();
+        assertEquals(1, all(CsvSource.headerless(broken, ','), errors).size());
+        assertEquals(1, errors.size());
+        assertTrue(errors.get(0).message().contains("line 2: unexpected 'q' after a closing quote"), errors.get(0)::toString);
+
+        assertThrows(DataError.DataException.class, () -> {
+            try (Stream<Example> s = CsvSource.headerless(broken, ',').examples(0)) {
+                s.forEach(x -> { });
+            }
+        });
+    }
+}
