@@ -3,7 +3,9 @@ package dev.jclip.image;
 import dev.jclip.image.PixelImage.Mode;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
@@ -209,6 +211,25 @@ public final class ImageDecoder {
     private static PixelImage bands(Raster raster, Mode mode, int[] bands, int bits) {
         int w = raster.getWidth(), h = raster.getHeight(), nb = raster.getNumBands(), b = bands.length;
         byte[] out = new byte[Math.multiplyExact(w * h, b)];
+        if (bits == 8 && raster.getDataBuffer() instanceof DataBufferByte buffer
+                && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm
+                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0) {
+            // The usual decoded layout (JPEG, 8-bit PNG, BMP): copy bytes straight from the buffer.
+            byte[] data = buffer.getData();
+            int pixelStride = sm.getPixelStride(), rowStride = sm.getScanlineStride();
+            int[] offsets = new int[b];
+            for (int c = 0; c < b; c++) {
+                offsets[c] = sm.getOffset(0, 0, bands[c]) + buffer.getOffset();
+            }
+            for (int y = 0, o = 0; y < h; y++) {
+                for (int x = 0, p = y * rowStride; x < w; x++, p += pixelStride) {
+                    for (int c = 0; c < b; c++) {
+                        out[o++] = data[p + offsets[c]];
+                    }
+                }
+            }
+            return PixelImage.of(mode, w, h, out);
+        }
         int[] row = new int[w * nb];
         int max = (1 << bits) - 1;
         for (int y = 0; y < h; y++) {
