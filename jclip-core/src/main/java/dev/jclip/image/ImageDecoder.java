@@ -1,6 +1,7 @@
 package dev.jclip.image;
 
 import dev.jclip.image.PixelImage.Mode;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.DataBufferByte;
@@ -10,9 +11,11 @@ import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
@@ -27,8 +30,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 /**
  * Decodes PNG, JPEG, GIF and BMP with ImageIO into a {@link PixelImage} in the mode
  * Pillow 9.4 would give the same file: gray PNG is L (1-bit: "1", 16-bit: I), palette
- * PNG and GIF are P (a GIF whose palette is the identity gray ramp is L), JPEG is RGB
- * or L, BMP with a black/white or gray-ramp palette is "1" or L. Samples are read from
+ * PNG and GIF are P (a GIF whose palette is the identity gray ramp is L), JPEG is RGB,
+ * L or CMYK, BMP with a black/white or gray-ramp palette is "1" or L. Samples are read from
  * the raster, never through {@code getRGB} (which would color-convert); 16-bit samples
  * keep their high byte, as Pillow's unpackers do.
  *
@@ -59,13 +62,20 @@ public final class ImageDecoder {
         return maxPixels;
     }
 
-    /** Decodes an image file. */
+    /** Decodes an image file; a file that is not an image is refused after reading its first bytes. */
     public PixelImage decode(Path file) throws BadImageException {
         String name = file.toString();
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(8);
+            sniff(head, name);
+            byte[] rest = in.readAllBytes();
+            bytes = Arrays.copyOf(head, head.length + rest.length);
+            System.arraycopy(rest, 0, bytes, head.length, rest.length);
         } catch (IOException | OutOfMemoryError e) {
+            if (e instanceof BadImageException bad) {
+                throw bad;
+            }
             throw new BadImageException(name, "cannot read file: " + e, e);
         }
         return decode(bytes, name);
@@ -149,8 +159,8 @@ public final class ImageDecoder {
 
     /**
      * An image made in memory, mapped as a file of its structure would be: palette to
-     * P, one band to L (I when 16-bit), two to LA, three to RGB, four to RGBA when the
-     * color model has alpha.
+     * P, one band to L (I when 16-bit), two to LA, three to RGB, four to CMYK in a CMYK
+     * color space, else to RGBA when the color model has alpha, else to RGB.
      */
     public static PixelImage fromBufferedImage(BufferedImage image) {
         return toPixelImage(image, "", null);
@@ -200,7 +210,9 @@ public final class ImageDecoder {
             case 1 -> bits == 16 ? ints(raster) : bands(raster, Mode.L, new int[] {0}, bits);
             case 2 -> bands(raster, Mode.LA, new int[] {0, 1}, bits);
             case 3 -> bands(raster, Mode.RGB, new int[] {0, 1, 2}, bits);
-            case 4 -> cm.hasAlpha()
+            case 4 -> cm.getColorSpace().getType() == ColorSpace.TYPE_CMYK
+                    ? bands(raster, Mode.CMYK, new int[] {0, 1, 2, 3}, bits)
+                    : cm.hasAlpha()
                     ? bands(raster, Mode.RGBA, new int[] {0, 1, 2, 3}, bits)
                     : bands(raster, Mode.RGB, new int[] {0, 1, 2}, bits);
             default -> throw new IllegalArgumentException("unsupported image with " + n + " bands");

@@ -47,7 +47,7 @@ public final class Resample {
         }
         return switch (src.mode()) {
             case ONE, P -> nearest(src, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
-            case L, RGB -> bicubic8(src, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
+            case L, RGB, CMYK -> bicubic8(src, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
             case LA, RGBA -> unpremultiply(
                     bicubic8(premultiply(src), outWidth, outHeight, keepX, keepY, keepWidth, keepHeight));
             case I -> bicubicInt(src, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
