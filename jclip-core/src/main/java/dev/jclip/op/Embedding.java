@@ -1,0 +1,46 @@
+package dev.jclip.op;
+
+import dev.jclip.tensor.Tensor;
+import java.util.Arrays;
+
+/** Embedding lookup ({@code F.embedding}) with autograd into the table. */
+public final class Embedding {
+    private Embedding() {}
+
+    /**
+     * Rows of {@code weight} [V, D] picked by {@code ids} (row-major, of shape
+     * {@code idsShape}), giving [idsShape..., D]. Backward adds each output row's
+     * gradient into the table row it came from (repeated ids accumulate).
+     */
+    public static Tensor forward(Tensor weight, int[] ids, int... idsShape) {
+        if (weight.rank() != 2) {
+            throw new IllegalArgumentException("embedding table must be [V, D], got " + Arrays.toString(weight.shape()));
+        }
+        if (Tensor.numel(idsShape) != ids.length) {
+            throw new IllegalArgumentException("embedding: " + ids.length + " ids for ids shape "
+                    + Arrays.toString(idsShape));
+        }
+        int v = weight.dim(0), d = weight.dim(1);
+        for (int id : ids) {
+            if (id < 0 || id >= v) {
+                throw new IllegalArgumentException("embedding: id " + id + " out of range for a table of " + v + " rows");
+            }
+        }
+        int[] shape = Arrays.copyOf(idsShape, idsShape.length + 1);
+        shape[idsShape.length] = d;
+        float[] w = weight.data();
+        float[] out = new float[Tensor.checkedNumel(shape)];
+        int[] rows = ids.clone(); // the caller may reuse its array
+        for (int t = 0; t < rows.length; t++) {
+            System.arraycopy(w, rows[t] * d, out, t * d, d);
+        }
+        return Tensor.result(out, shape, o -> {
+            float[] g = o.grad(), gw = weight.gradForAccumulation();
+            for (int t = 0; t < rows.length; t++) {
+                for (int i = 0; i < d; i++) {
+                    gw[rows[t] * d + i] += g[t * d + i];
+                }
+            }
+        }, weight);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.jclip.op;
+
+import dev.jclip.tensor.Tensor;
+import java.util.Arrays;
+
+/** Softmax over the last dimension, with an optional additive mask (attention scores). */
+public final class Softmax {
+    private Softmax() {}
+
+    /**
+     * {@code softmax(x + mask, dim=-1)}. {@code mask} may be null (none); otherwise its
+     * shape is a suffix of {@code x}'s, broadcast over the leading dimensions (e.g. a
+     * causal [L, L] mask over [B, heads, L, L] scores). Masked entries of −inf get
+     * probability 0. A row that is entirely −inf gives NaN, as in PyTorch.
+     */
+    public static Tensor forward(Tensor x, Tensor mask) {
+        if (x.rank() == 0) {
+            throw new IllegalArgumentException("softmax of a scalar");
+        }
+        int n = x.dim(-1);
+        if (mask != null && mask.rank() == 0) {
+            throw new IllegalArgumentException("softmax mask must have the last dimension of the scores, got "
+                    + Arrays.toString(mask.shape()));
+        }
+        int maskLen = mask == null ? 0 : Elementwise.broadcastInner(x, mask, "softmax mask");
+        float[] src = x.data(), m = mask == null ? null : mask.data();
+        float[] out = new float[src.length];
+        int rows = n == 0 ? 0 : src.length / n;
+        for (int r = 0; r < rows; r++) {
+            int base = r * n;
+            int mBase = m == null ? 0 : base % maskLen;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                float v = m == null ? src[base + i] : src[base + i] + m[mBase + i];
+                out[base + i] = v;
+                max = Math.max(max, v);
+            }
+            // Subtracting the row max keeps exp from overflowing; −inf − max = −inf, exp → 0.
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                float e = (float) Math.exp(out[base + i] - max);
+                out[base + i] = e;
+                sum += e;
+            }
+            float inv = (float) (1.0 / sum);
+            for (int i = 0; i < n; i++) {
+                out[base + i] *= inv;
+            }
+        }
+        return Tensor.result(out, x.shape(), o -> {
+            float[] g = o.grad();
+            float[] gx = x.requiresGrad() ? x.gradForAccumulation() : null;
+            float[] gm = mask != null && mask.requiresGrad() ? mask.gradForAccumulation() : null;
+            for (int r = 0; r < rows; r++) {
+                int base = r * n;
+                // dx_i = y_i · (g_i − Σ_j g_j·y_j); the mask is added to x, so it gets the same.
+                double dot = 0;
+                for (int i = 0; i < n; i++) {
+                    dot += (double) g[base + i] * out[base + i];
+                }
+                for (int i = 0; i < n; i++) {
+                    float d = (float) (out[base + i] * (g[base + i] - dot));
+                    if (gx != null) {
+                        gx[base + i] += d;
+                    }
+                    if (gm != null) {
+                        gm[base % maskLen + i] += d;
+                    }
+                }
+            }
+        }, x, mask);
+    }
+
+    /** CLIP's causal attention mask [L, L]: 0 on and below the diagonal, −inf above. */
+    public static Tensor causalMask(int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("causal mask length " + length);
+        }
+        float[] m = new float[length * length];
+        for (int i = 0; i < length; i++) {
+            for (int j = i + 1; j < length; j++) {
+                m[i * length + j] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        return Tensor.of(m, length, length);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.jclip.op;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.jclip.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class LayerNormTest {
+
+    @Test
+    void matchesPyTorch() {
+        // x = torch.tensor([[1., 2., 4.], [-0.5, 0.25, 3.]]); w = torch.tensor([0.5, -1., 2.])
+        // b = torch.tensor([0.1, 0.2, -0.3]); F.layer_norm(x, (3,), w, b, 1e-5)
+        Tensor x = Tensor.of(new float[] {1, 2, 4, -0.5f, 0.25f, 3}, 2, 3);
+        Tensor w = Tensor.of(new float[] {0.5f, -1, 2}, 3);
+        Tensor b = Tensor.of(new float[] {0.1f, 0.2f, -0.3f}, 3);
+        float[] expected = {-0.43452069f, 0.4672603f, 2.3726037f, -0.37077036f, 0.64307797f, 2.4692376f};
+        assertArrayEquals(expected, LayerNorm.forward(x, w, b, 1e-5f).data(), 1e-6f);
+    }
+
+    @Test
+    void gradients() {
+        Tensor x = GradCheck.randomParam(1, 2, 3, 5), w = GradCheck.randomParam(2, 5), b = GradCheck.randomParam(3, 5);
+        GradCheck.check(in -> LayerNorm.forward(in[0], in[1], in[2], 1e-5f), 1e-2, 2e-3, x, w, b);
+    }
+
+    @Test
+    void rejectsMismatchedParameters() {
+        Tensor x = Tensor.zeros(2, 3);
+        assertThrows(IllegalArgumentException.class, () -> LayerNorm.forward(x, Tensor.zeros(4), Tensor.zeros(3), 1e-5f));
+        assertThrows(IllegalArgumentException.class, () -> LayerNorm.forward(x, Tensor.zeros(3), Tensor.zeros(2), 1e-5f));
+    }
+}
