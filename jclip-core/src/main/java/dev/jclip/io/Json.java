@@ -43,6 +43,33 @@ public final class Json {
         return (Map<String, Object>) v;
     }
 
+    /**
+     * {@code s} as a JSON string literal, quotes included. Control characters and
+     * UTF-16 surrogates are written as backslash-u escapes, so the result is
+     * valid JSON even for text with unpaired surrogates; other characters are kept.
+     */
+    public static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20 || Character.isSurrogate(c)) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
     private Object value(int depth) {
         if (depth > 256) {
             throw error("nesting too deep");

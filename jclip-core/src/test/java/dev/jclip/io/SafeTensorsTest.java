@@ -85,7 +85,7 @@ class SafeTensorsTest {
             JsonNode meta = header.get("__metadata__");
             assertEquals(meta == null ? 0 : meta.size(), st.metadata().size());
             if (meta != null) {
-                meta.fields().forEachRemaining(f -> assertEquals(f.getValue().asText(), st.metadata().get(f.getKey())));
+                meta.properties().forEach(f -> assertEquals(f.getValue().asText(), st.metadata().get(f.getKey())));
             }
         }
     }
