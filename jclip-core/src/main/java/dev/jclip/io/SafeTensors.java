@@ -147,24 +147,22 @@ public final class SafeTensors implements AutoCloseable {
         return metadata;
     }
 
-    /** A copy of a F32, F16 or BF16 tensor as floats (half types are widened exactly). */
+    /** A copy of an F32, F16 or BF16 tensor as floats (half types are widened exactly). */
     public float[] floats(String name) {
         Info t = info(name);
+        requireDtype(t, "floats", DType.F32, DType.F16, DType.BF16);
         float[] out = new float[arrayLength(t)];
-        switch (t.dtype) {
-            case F32 -> MemorySegment.copy(data, F32_LE, t.begin, out, 0, out.length);
-            case F16 -> {
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = Float.float16ToFloat(data.get(I16_LE, t.begin + 2L * i));
-                }
+        if (t.dtype == DType.F32) {
+            MemorySegment.copy(data, F32_LE, t.begin, out, 0, out.length);
+        } else if (t.dtype == DType.F16) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Float.float16ToFloat(data.get(I16_LE, t.begin + 2L * i));
             }
-            case BF16 -> {
-                // bfloat16 is the top half of a float32.
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = Float.intBitsToFloat((data.get(I16_LE, t.begin + 2L * i) & 0xFFFF) << 16);
-                }
+        } else {
+            // bfloat16 is the top half of a float32.
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Float.intBitsToFloat((data.get(I16_LE, t.begin + 2L * i) & 0xFFFF) << 16);
             }
-            default -> throw wrongDtype(t, "floats", "F32, F16 or BF16");
         }
         return out;
     }
@@ -172,20 +170,19 @@ public final class SafeTensors implements AutoCloseable {
     /** A copy of an I32 tensor, or of an I64 tensor whose values all fit an int. */
     public int[] ints(String name) {
         Info t = info(name);
+        requireDtype(t, "ints", DType.I32, DType.I64);
         int[] out = new int[arrayLength(t)];
-        switch (t.dtype) {
-            case I32 -> MemorySegment.copy(data, I32_LE, t.begin, out, 0, out.length);
-            case I64 -> {
-                for (int i = 0; i < out.length; i++) {
-                    long v = data.get(I64_LE, t.begin + 8L * i);
-                    if (v != (int) v) {
-                        throw new IllegalArgumentException("tensor '" + t.name + "' in " + path + ": element " + i
-                                + " = " + v + " does not fit an int; read it with longs()");
-                    }
-                    out[i] = (int) v;
+        if (t.dtype == DType.I32) {
+            MemorySegment.copy(data, I32_LE, t.begin, out, 0, out.length);
+        } else {
+            for (int i = 0; i < out.length; i++) {
+                long v = data.get(I64_LE, t.begin + 8L * i);
+                if (v != (int) v) {
+                    throw new IllegalArgumentException("tensor '" + t.name + "' in " + path + ": element " + i
+                            + " = " + v + " does not fit an int; read it with longs()");
                 }
+                out[i] = (int) v;
             }
-            default -> throw wrongDtype(t, "ints", "I32 or I64");
         }
         return out;
     }
@@ -193,22 +190,23 @@ public final class SafeTensors implements AutoCloseable {
     /** A copy of an I64 or I32 tensor as longs. */
     public long[] longs(String name) {
         Info t = info(name);
+        requireDtype(t, "longs", DType.I64, DType.I32);
         long[] out = new long[arrayLength(t)];
-        switch (t.dtype) {
-            case I64 -> MemorySegment.copy(data, I64_LE, t.begin, out, 0, out.length);
-            case I32 -> {
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = data.get(I32_LE, t.begin + 4L * i);
-                }
+        if (t.dtype == DType.I64) {
+            MemorySegment.copy(data, I64_LE, t.begin, out, 0, out.length);
+        } else {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = data.get(I32_LE, t.begin + 4L * i);
             }
-            default -> throw wrongDtype(t, "longs", "I64 or I32");
         }
         return out;
     }
 
     /** A constant tensor holding {@link #floats} of {@code name} in its shape. */
     public Tensor tensor(String name) {
-        return Tensor.of(floats(name), info(name).shape);
+        Info t = info(name);
+        requireDtype(t, "tensor", DType.F32, DType.F16, DType.BF16);
+        return Tensor.of(floats(name), t.shape);
     }
 
     /**
@@ -218,9 +216,7 @@ public final class SafeTensors implements AutoCloseable {
      */
     public MemorySegment f32Segment(String name) {
         Info t = info(name);
-        if (t.dtype != DType.F32) {
-            throw wrongDtype(t, "f32Segment", "F32");
-        }
+        requireDtype(t, "f32Segment", DType.F32);
         return data.asSlice(t.begin, t.end - t.begin);
     }
 
@@ -376,9 +372,11 @@ public final class SafeTensors implements AutoCloseable {
         return (int) n;
     }
 
-    private IllegalArgumentException wrongDtype(Info t, String method, String accepted) {
-        return new IllegalArgumentException("tensor '" + t.name + "' in " + path + " is " + t.dtype + "; " + method
-                + "() reads " + accepted);
+    private void requireDtype(Info t, String method, DType... accepted) {
+        if (!Arrays.asList(accepted).contains(t.dtype)) {
+            throw new IllegalArgumentException("tensor '" + t.name + "' in " + path + " is " + t.dtype + "; " + method
+                    + "() reads " + Arrays.toString(accepted));
+        }
     }
 
     private String abbreviatedNames() {

@@ -109,6 +109,8 @@ class SafeTensorsTest {
             assertArrayEquals(new long[] {997, 37, 361}, Arrays.copyOf(st.longs("input.tokens"), 3));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> st.floats("input.tokens"));
             assertContains(e, "'input.tokens'", "io.safetensors", "I32", "floats()");
+            assertContains(assertThrows(IllegalArgumentException.class, () -> st.tensor("input.tokens")),
+                    "'input.tokens'", "is I32", "tensor() reads [F32, F16, BF16]");
         }
     }
 
@@ -129,6 +131,28 @@ class SafeTensorsTest {
         st.close();
         assertThrows(IllegalStateException.class, () -> seg.get(SafeTensors.F32_LE, 0));
         assertThrows(IllegalStateException.class, () -> st.floats("logit_scale"));
+    }
+
+    @Test
+    void tensorsBeyondTwoGigabytes() throws IOException {
+        // A sparse file: 2^31 + 16 bytes of U8 padding tensor, then an F32 tensor read through long offsets.
+        long big = (1L << 31) + 16;
+        byte[] h = ("{\"pad\":{\"dtype\":\"U8\",\"shape\":[2," + (big / 2) + "],\"data_offsets\":[0," + big + "]},"
+                + "\"tail\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[" + big + "," + (big + 8) + "]}}  ")
+                .getBytes(StandardCharsets.US_ASCII);
+        Path p = dir.resolve("large.safetensors");
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            f.write(length(h.length));
+            f.write(h);
+            f.seek(8 + h.length + big);
+            f.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(6.5f).putFloat(-0.125f).array());
+        }
+        try (SafeTensors st = SafeTensors.open(p)) {
+            assertEquals(DType.U8, st.info("pad").dtype());
+            assertArrayEquals(new float[] {6.5f, -0.125f}, st.floats("tail"));
+            assertEquals(-0.125f, st.f32Segment("tail").get(SafeTensors.F32_LE, 4));
+            assertContains(assertThrows(IllegalArgumentException.class, () -> st.floats("pad")), "'pad'", "is U8");
+        }
     }
 
     // ---------------------------------------------------------------- conversions on hand-made files

@@ -1,0 +1,145 @@
+package dev.jclip.model;
+
+import dev.jclip.io.SafeTensors;
+import dev.jclip.io.SafeTensorsWriter;
+import dev.jclip.nn.Clip;
+import dev.jclip.nn.StateDict;
+import dev.jclip.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads and writes CLIP weights as safetensors.
+ *
+ * <p>{@link #load} accepts the original/OpenCLIP layout ({@code visual.conv1.weight},
+ * {@code transformer.resblocks.0.attn.in_proj_weight}, ...) or Hugging Face's
+ * {@code CLIPModel} layout, told apart by the tensor names; a directory holds
+ * either {@code config.json} + {@code model.safetensors} (Hugging Face) or
+ * {@code open_clip_model.safetensors}. The config is inferred from the shapes.
+ * Loading is strict: every model tensor must be present with its shape, in
+ * F32, F16 or BF16, and no other tensor may be; the error names each offender.
+ * {@code num_batches_tracked} and OpenAI's extra {@code input_resolution},
+ * {@code context_length}, {@code vocab_size} entries are ignored.
+ *
+ * <p>{@link #save} writes the original layout in float32, which OpenCLIP loads.
+ */
+public final class ClipWeights {
+    private static final Set<String> IGNORED = Set.of("input_resolution", "context_length", "vocab_size");
+    private static final int MAX_LISTED = 12;
+
+    private ClipWeights() {}
+
+    /** Loads a model from a safetensors file or a model directory (see the class comment). */
+    public static Clip load(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            Path hfWeights = path.resolve("model.safetensors"), hfConfig = path.resolve("config.json");
+            if (Files.isRegularFile(hfWeights) && Files.isRegularFile(hfConfig)) {
+                return loadFile(hfWeights, HfLayout.textHeads(hfConfig));
+            }
+            Path openClip = path.resolve("open_clip_model.safetensors");
+            if (Files.isRegularFile(openClip)) {
+                return loadFile(openClip, 0);
+            }
+            throw new IllegalArgumentException(path + ": a model directory needs config.json and model.safetensors "
+                    + "(Hugging Face) or open_clip_model.safetensors");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("no model file or directory at " + path);
+        }
+        return loadFile(path, 0);
+    }
+
+    private static Clip loadFile(Path file, int textHeads) throws IOException {
+        try (SafeTensors st = SafeTensors.open(file)) {
+            boolean hf = HfLayout.matches(st.names());
+            if (textHeads == 0) {
+                textHeads = metadataTextHeads(st);
+            }
+            Map<String, WeightSource> sources = hf ? HfLayout.sources(st) : original(st);
+            Map<String, int[]> shapes = new LinkedHashMap<>();
+            sources.forEach((name, s) -> shapes.put(name, s.shape()));
+            ClipConfig config;
+            try {
+                config = ConfigInference.infer(shapes, textHeads);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + (hf ? " (Hugging Face layout, original names)" : "") + ": "
+                        + e.getMessage(), e);
+            }
+            Clip model = config.build();
+            copy(file, hf, sources, model.stateDict());
+            return model;
+        }
+    }
+
+    private static Map<String, WeightSource> original(SafeTensors st) {
+        Map<String, WeightSource> out = new LinkedHashMap<>();
+        for (String name : st.names()) {
+            if (!IGNORED.contains(name) && !name.endsWith(".num_batches_tracked")) {
+                out.put(name, WeightSource.direct(st, name));
+            }
+        }
+        return out;
+    }
+
+    /** Checks names and shapes against the model, listing every mismatch, then copies the data in. */
+    private static void copy(Path file, boolean hf, Map<String, WeightSource> sources, StateDict sd) {
+        Map<String, Tensor> targets = sd.all();
+        List<String> errors = new ArrayList<>();
+        targets.forEach((name, t) -> {
+            WeightSource s = sources.get(name);
+            if (s == null) {
+                errors.add("missing tensor " + name + " " + Arrays.toString(t.shape()));
+            } else if (!Arrays.equals(s.shape(), t.shape())) {
+                errors.add("tensor " + s.origin() + " has shape " + Arrays.toString(s.shape()) + ", the model needs "
+                        + Arrays.toString(t.shape()) + (s.origin().equals(name) ? "" : " for " + name));
+            }
+        });
+        sources.forEach((name, s) -> {
+            if (!targets.containsKey(name)) {
+                errors.add("unexpected tensor " + s.origin());
+            }
+        });
+        if (!errors.isEmpty()) {
+            String listed = String.join("; ", errors.subList(0, Math.min(MAX_LISTED, errors.size())));
+            String more = errors.size() > MAX_LISTED ? "; and " + (errors.size() - MAX_LISTED) + " more" : "";
+            throw new IllegalArgumentException(file + (hf ? " (Hugging Face layout)" : "") + " does not fit the CLIP model "
+                    + "inferred from its shapes: " + listed + more);
+        }
+        targets.forEach((name, t) -> sources.get(name).reader().read(t.data(), 0));
+    }
+
+    /**
+     * Writes every parameter and buffer under its original name in float32,
+     * with the config ({@link ClipConfig#toOpenClipJson}) in the metadata.
+     */
+    public static void save(Clip model, Path file) throws IOException {
+        SafeTensorsWriter w = new SafeTensorsWriter().metadata("format", "pt")
+                .metadata("config", ClipConfig.of(model).toOpenClipJson());
+        model.stateDict().all().forEach(w::add);
+        w.write(file);
+    }
+
+    /**
+     * Text heads from a {@code config} metadata entry in OpenCLIP's JSON (as
+     * {@link #save} writes), or 0: shapes cannot tell heads apart, and other
+     * files may hold other JSON there, which is not an error.
+     */
+    private static int metadataTextHeads(SafeTensors st) {
+        String json = st.metadata().get("config");
+        if (json == null) {
+            return 0;
+        }
+        try {
+            return ClipConfig.fromOpenClipJson(json).text().heads();
+        } catch (IllegalArgumentException notOpenClip) {
+            return 0;
+        }
+    }
+}

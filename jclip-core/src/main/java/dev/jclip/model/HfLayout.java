@@ -1,0 +1,190 @@
+package dev.jclip.model;
+
+import dev.jclip.io.Json;
+import dev.jclip.io.SafeTensors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Hugging Face {@code CLIPModel} weights (ViT only) seen under the original
+ * names: {@code q_proj}, {@code k_proj}, {@code v_proj} of each layer are
+ * stacked into {@code in_proj_weight}/{@code in_proj_bias} in that order, the
+ * two projections ({@code [embed, width]} {@code nn.Linear} weights there) are
+ * transposed to {@code visual.proj} and {@code text_projection}
+ * ({@code [width, embed]}), {@code position_ids} buffers are ignored, and every
+ * other name is renamed one to one.
+ */
+final class HfLayout {
+    private static final Pattern LAYER = Pattern.compile("(vision_model|text_model)\\.encoder\\.layers\\.(\\d+)\\.(.+)");
+    private static final Pattern QKV = Pattern.compile("self_attn\\.([qkv])_proj\\.(weight|bias)");
+    private static final Map<String, String> RENAMES = new LinkedHashMap<>();
+    private static final Map<String, String> LAYER_RENAMES = new LinkedHashMap<>();
+
+    static {
+        String v = "vision_model.";
+        RENAMES.put(v + "embeddings.patch_embedding.weight", "visual.conv1.weight");
+        RENAMES.put(v + "embeddings.class_embedding", "visual.class_embedding");
+        RENAMES.put(v + "embeddings.position_embedding.weight", "visual.positional_embedding");
+        for (String p : new String[] {"weight", "bias"}) {
+            RENAMES.put(v + "pre_layrnorm." + p, "visual.ln_pre." + p);
+            RENAMES.put(v + "post_layernorm." + p, "visual.ln_post." + p);
+            RENAMES.put("text_model.final_layer_norm." + p, "ln_final." + p);
+            LAYER_RENAMES.put("self_attn.out_proj." + p, "attn.out_proj." + p);
+            LAYER_RENAMES.put("layer_norm1." + p, "ln_1." + p);
+            LAYER_RENAMES.put("layer_norm2." + p, "ln_2." + p);
+            LAYER_RENAMES.put("mlp.fc1." + p, "mlp.c_fc." + p);
+            LAYER_RENAMES.put("mlp.fc2." + p, "mlp.c_proj." + p);
+        }
+        RENAMES.put("text_model.embeddings.token_embedding.weight", "token_embedding.weight");
+        RENAMES.put("text_model.embeddings.position_embedding.weight", "positional_embedding");
+        RENAMES.put("logit_scale", "logit_scale");
+    }
+
+    private HfLayout() {}
+
+    /** True when tensor names are Hugging Face's ({@code vision_model.…}, {@code text_model.…}). */
+    static boolean matches(Collection<String> names) {
+        for (String n : names) {
+            if (n.startsWith("vision_model.") || n.startsWith("text_model.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The tensors of {@code file} by original name. A name with no counterpart
+     * is kept as is, so that loading reports it as unexpected.
+     */
+    static Map<String, WeightSource> sources(SafeTensors file) {
+        Map<String, WeightSource> out = new LinkedHashMap<>();
+        Map<String, String[]> packed = new LinkedHashMap<>();   // in_proj name -> q, k, v names
+        for (String name : file.names()) {
+            if (name.endsWith("embeddings.position_ids")) {
+                continue;
+            }
+            Matcher m = LAYER.matcher(name);
+            if (m.matches()) {
+                String prefix = (m.group(1).equals("vision_model") ? "visual.transformer.resblocks." : "transformer.resblocks.")
+                        + m.group(2) + ".";
+                Matcher qkv = QKV.matcher(m.group(3));
+                if (qkv.matches()) {
+                    String target = prefix + "attn.in_proj_" + qkv.group(2);
+                    packed.computeIfAbsent(target, k -> new String[3])["qkv".indexOf(qkv.group(1))] = name;
+                    continue;
+                }
+                String rest = LAYER_RENAMES.get(m.group(3));
+                put(out, rest == null ? name : prefix + rest, WeightSource.direct(file, name));
+            } else if (name.equals("visual_projection.weight") || name.equals("text_projection.weight")) {
+                put(out, name.startsWith("visual") ? "visual.proj" : "text_projection", transposed(file, name));
+            } else {
+                put(out, RENAMES.getOrDefault(name, name), WeightSource.direct(file, name));
+            }
+        }
+        packed.forEach((target, parts) -> put(out, target, stacked(file, target, parts)));
+        return out;
+    }
+
+    private static void put(Map<String, WeightSource> out, String name, WeightSource s) {
+        WeightSource old = out.put(name, s);
+        if (old != null) {
+            throw new IllegalArgumentException("tensors " + old.origin() + " and " + s.origin() + " both map to " + name);
+        }
+    }
+
+    /** A 2-D {@code nn.Linear} weight [out, in] read as [in, out]. */
+    private static WeightSource transposed(SafeTensors file, String name) {
+        WeightSource.checkFloat(file, name);
+        int[] s = file.info(name).shape();
+        if (s.length != 2) {
+            throw new IllegalArgumentException(file.path() + ": tensor " + name + " has shape " + Arrays.toString(s) + ", expected 2-D");
+        }
+        int rows = s[0], cols = s[1];
+        return new WeightSource(name, new int[] {cols, rows}, (dst, offset) -> {
+            float[] w = file.floats(name);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    dst[offset + c * rows + r] = w[r * cols + c];
+                }
+            }
+        });
+    }
+
+    /** q, k, v projections of one layer stacked along dimension 0, as PyTorch's packed {@code in_proj}. */
+    private static WeightSource stacked(SafeTensors file, String target, String[] parts) {
+        String base = null;
+        for (String p : parts) {
+            if (p != null) {
+                base = p;
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            if (parts[i] == null) {
+                throw new IllegalArgumentException(file.path() + ": missing tensor "
+                        + base.replaceFirst("[qkv]_proj", "qkv".charAt(i) + "_proj") + " (needed for " + target + ")");
+            }
+            WeightSource.checkFloat(file, parts[i]);
+        }
+        int[] s = file.info(parts[0]).shape();
+        for (int i = 1; i < 3; i++) {
+            if (!Arrays.equals(s, file.info(parts[i]).shape())) {
+                throw new IllegalArgumentException(file.path() + ": tensor " + parts[i] + " has shape "
+                        + Arrays.toString(file.info(parts[i]).shape()) + " but " + parts[0] + " has " + Arrays.toString(s));
+            }
+        }
+        if (s.length == 0) {
+            throw new IllegalArgumentException(file.path() + ": tensor " + parts[0] + " is a scalar");
+        }
+        int[] shape = s.clone();
+        shape[0] *= 3;
+        long partSize = file.info(parts[0]).numel();
+        String origin = base.replaceFirst("[qkv]_proj", "{q,k,v}_proj");
+        return new WeightSource(origin, shape, (dst, offset) -> {
+            for (int i = 0; i < 3; i++) {
+                WeightSource.read(file, parts[i], dst, offset + (int) (i * partSize));
+            }
+        });
+    }
+
+    /**
+     * The text heads named by a Hugging Face {@code config.json} (0 when it does
+     * not say), after checking that the config describes what jclip computes:
+     * QuickGELU, LayerNorm epsilon 1e-5, and vision heads of width 64.
+     */
+    static int textHeads(Path configJson) throws IOException {
+        Map<String, Object> root = Json.parseObject(Files.readString(configJson));
+        int heads = 0;
+        for (String tower : new String[] {"text_config", "vision_config"}) {
+            if (!(root.get(tower) instanceof Map<?, ?> c)) {
+                continue;
+            }
+            Object act = c.get("hidden_act");
+            if (act != null && !act.equals("quick_gelu")) {
+                throw new IllegalArgumentException(configJson + ": " + tower + ".hidden_act is " + act
+                        + "; jclip implements OpenAI's CLIP, which uses quick_gelu");
+            }
+            Object eps = c.get("layer_norm_eps");
+            if (eps instanceof Number n && Math.abs(n.doubleValue() - 1e-5) > 1e-12) {
+                throw new IllegalArgumentException(configJson + ": " + tower + ".layer_norm_eps is " + eps + "; jclip uses 1e-5");
+            }
+            Object h = c.get("num_attention_heads");
+            Object w = c.get("hidden_size");
+            if (h instanceof Long nh && w instanceof Long hw) {
+                if (tower.equals("text_config")) {
+                    heads = (int) (long) nh;
+                } else if (nh * 64 != hw) {
+                    throw new IllegalArgumentException(configJson + ": vision_config has " + nh + " heads for width " + hw
+                            + "; jclip's ViT uses heads of width 64");
+                }
+            }
+        }
+        return heads;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.jclip.model;
+
+import dev.jclip.io.DType;
+import dev.jclip.io.SafeTensors;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * One tensor of a weight file under its original-layout name: the name(s) it
+ * has in the file (for error messages), its shape, and how to read it into a
+ * float array at an offset.
+ */
+record WeightSource(String origin, int[] shape, Reader reader) {
+
+    /** Copies the tensor's elements into {@code dst} from {@code offset}. */
+    @FunctionalInterface
+    interface Reader {
+        void read(float[] dst, int offset);
+    }
+
+    WeightSource {
+        shape = shape.clone();
+    }
+
+    @Override
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** A tensor of {@code file} read as is. */
+    static WeightSource direct(SafeTensors file, String name) {
+        checkFloat(file, name);
+        return new WeightSource(name, file.info(name).shape(), (dst, offset) -> read(file, name, dst, offset));
+    }
+
+    /** Refuses a tensor that is not F32, F16 or BF16, naming it. */
+    static void checkFloat(SafeTensors file, String name) {
+        DType t = file.info(name).dtype();
+        if (t != DType.F32 && t != DType.F16 && t != DType.BF16) {
+            throw new IllegalArgumentException(file.path() + ": tensor " + name + " has dtype " + t
+                    + "; CLIP weights must be F32, F16 or BF16");
+        }
+    }
+
+    /** Copies a float tensor of {@code file} into {@code dst} at {@code offset}; F32 straight from the mapping. */
+    static void read(SafeTensors file, String name, float[] dst, int offset) {
+        if (file.info(name).dtype() == DType.F32) {
+            MemorySegment seg = file.f32Segment(name);
+            MemorySegment.copy(seg, SafeTensors.F32_LE, 0, dst, offset, (int) (seg.byteSize() / 4));
+        } else {
+            float[] f = file.floats(name);
+            System.arraycopy(f, 0, dst, offset, f.length);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return origin + Arrays.toString(shape);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.jclip.nn;
+
+import dev.jclip.op.BatchNorm2d;
+import dev.jclip.tensor.Tensor;
+
+/**
+ * {@code torch.nn.BatchNorm2d}: {@code weight}, {@code bias} and the buffers
+ * {@code running_mean}, {@code running_var}. Training mode normalizes with the
+ * batch statistics (biased variance) and moves the running ones by
+ * {@link #MOMENTUM}; evaluation mode uses the running ones.
+ */
+public final class BatchNorm extends Module {
+    /** PyTorch's defaults. */
+    static final float MOMENTUM = 0.1f, EPS = 1e-5f;
+
+    private final Tensor weight, bias, runningMean, runningVar;
+
+    public BatchNorm(int channels) {
+        weight = parameter("weight", channels);
+        bias = parameter("bias", channels);
+        runningMean = buffer("running_mean", channels);
+        runningVar = buffer("running_var", channels);
+    }
+
+    /** {@code x} [N, C, H, W]. */
+    public Tensor forward(Tensor x) {
+        return BatchNorm2d.forward(x, weight, bias, runningMean.data(), runningVar.data(), isTraining(), MOMENTUM, EPS);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.jclip.nn;
+
+import dev.jclip.op.CrossEntropy;
+import dev.jclip.op.Elementwise;
+import dev.jclip.op.MatMul;
+import dev.jclip.op.Normalize;
+import dev.jclip.op.Views;
+import dev.jclip.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * OpenAI's CLIP: an image tower ({@code visual.*}), a text tower (top-level
+ * names) and a learned temperature {@code logit_scale}. Parameter names are
+ * those of the original state dict; see {@link #stateDict()}.
+ */
+public final class Clip extends Module {
+    private final ImageEncoder visual;
+    private final TextTransformer text;
+    private final Tensor logitScale;
+
+    /** The outputs of one forward pass over a batch of matching image/text pairs. */
+    public record Output(Tensor imageFeatures, Tensor textFeatures, Tensor logitsPerImage, Tensor loss) {}
+
+    public Clip(ImageEncoder visual, TextTransformer text) {
+        this.visual = child("visual", visual);
+        this.text = child("", text);
+        logitScale = parameter("logit_scale");
+    }
+
+    public ImageEncoder visual() {
+        return visual;
+    }
+
+    public TextTransformer text() {
+        return text;
+    }
+
+    /** Image features [B, embed] (not normalized) of preprocessed images [B, 3, S, S]. */
+    public Tensor encodeImage(Tensor images) {
+        return visual.forward(images);
+    }
+
+    /** Text features [B, embed] (not normalized) of token ids [B, contextLength], row-major. */
+    public Tensor encodeText(int[] tokens) {
+        return text.forward(tokens);
+    }
+
+    /** {@code exp(logit_scale) · norm(image) @ norm(text)ᵀ}: [B_image, B_text]. */
+    public Tensor logitsPerImage(Tensor imageFeatures, Tensor textFeatures) {
+        Tensor sim = MatMul.matmul(Normalize.l2(imageFeatures), false, Normalize.l2(textFeatures), true);
+        return Elementwise.mulScalar(sim, Elementwise.exp(logitScale));
+    }
+
+    /**
+     * CLIP's symmetric contrastive loss for a square batch where pair i matches
+     * pair i: the mean of the cross-entropies over rows (image to text) and over
+     * columns (text to image).
+     */
+    public static Tensor contrastiveLoss(Tensor logitsPerImage) {
+        int n = logitsPerImage.dim(0);
+        if (logitsPerImage.rank() != 2 || logitsPerImage.dim(1) != n) {
+            throw new IllegalArgumentException("the contrastive loss needs square logits, got "
+                    + Arrays.toString(logitsPerImage.shape()));
+        }
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i;
+        }
+        Tensor perImage = CrossEntropy.forward(logitsPerImage, labels);
+        Tensor perText = CrossEntropy.forward(Views.transpose(logitsPerImage, 0, 1), labels);
+        return Elementwise.scale(Elementwise.add(perImage, perText), 0.5f);
+    }
+
+    /** Features, logits and loss of B images with their B captions. */
+    public Output forward(Tensor images, int[] tokens) {
+        int texts = tokens.length / text.contextLength();
+        if (images.rank() < 1 || images.dim(0) != texts) {
+            throw new IllegalArgumentException(Arrays.toString(images.shape()) + " images but " + texts + " texts");
+        }
+        Tensor img = encodeImage(images);
+        Tensor txt = encodeText(tokens);
+        Tensor logits = logitsPerImage(img, txt);
+        return new Output(img, txt, logits, contrastiveLoss(logits));
+    }
+}

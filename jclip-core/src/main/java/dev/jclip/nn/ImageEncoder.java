@@ -1,0 +1,22 @@
+package dev.jclip.nn;
+
+import dev.jclip.tensor.Tensor;
+import java.util.Arrays;
+
+/** CLIP's image tower ({@code visual}): a {@link VisionTransformer} or a {@link ModifiedResNet}. */
+public abstract class ImageEncoder extends Module {
+    /** Side of the square input images, in pixels. */
+    public abstract int imageSize();
+
+    /** Image features [B, embed] (not normalized) of preprocessed images [B, 3, imageSize, imageSize]. */
+    public abstract Tensor forward(Tensor images);
+
+    /** Checks that {@code images} is [B, 3, size, size] before any work. */
+    protected final void checkImages(Tensor images) {
+        int[] s = images.shape();
+        if (s.length != 4 || s[1] != 3 || s[2] != imageSize() || s[3] != imageSize()) {
+            throw new IllegalArgumentException("images must be [B, 3, " + imageSize() + ", " + imageSize()
+                    + "], got " + Arrays.toString(s));
+        }
+    }
+}

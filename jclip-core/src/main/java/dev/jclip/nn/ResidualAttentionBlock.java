@@ -1,0 +1,40 @@
+package dev.jclip.nn;
+
+import dev.jclip.op.Activation;
+import dev.jclip.op.Elementwise;
+import dev.jclip.op.LayerNorm;
+import dev.jclip.op.Linear;
+import dev.jclip.tensor.Tensor;
+
+/**
+ * A pre-norm transformer block: {@code x + attn(ln_1(x))}, then
+ * {@code x + c_proj(QuickGELU(c_fc(ln_2(x))))} with a 4x wide MLP.
+ */
+public final class ResidualAttentionBlock extends Module {
+    /** LayerNorm epsilon of CLIP (PyTorch's default). */
+    static final float LN_EPS = 1e-5f;
+
+    private final MultiheadAttention attn;
+    private final Tensor ln1Weight, ln1Bias, ln2Weight, ln2Bias;
+    private final Tensor fcWeight, fcBias, projWeight, projBias;
+
+    public ResidualAttentionBlock(int width, int heads) {
+        attn = child("attn", new MultiheadAttention(width, heads));
+        ln1Weight = parameter("ln_1.weight", width);
+        ln1Bias = parameter("ln_1.bias", width);
+        fcWeight = parameter("mlp.c_fc.weight", 4 * width, width);
+        fcBias = parameter("mlp.c_fc.bias", 4 * width);
+        projWeight = parameter("mlp.c_proj.weight", width, 4 * width);
+        projBias = parameter("mlp.c_proj.bias", width);
+        ln2Weight = parameter("ln_2.weight", width);
+        ln2Bias = parameter("ln_2.bias", width);
+    }
+
+    /** {@code x} [B, L, D]; {@code mask} [L, L] or null. */
+    public Tensor forward(Tensor x, Tensor mask) {
+        x = Elementwise.add(x, attn.forward(LayerNorm.forward(x, ln1Weight, ln1Bias, LN_EPS), mask));
+        Tensor h = LayerNorm.forward(x, ln2Weight, ln2Bias, LN_EPS);
+        h = Linear.forward(Activation.quickGelu(Linear.forward(h, fcWeight, fcBias)), projWeight, projBias);
+        return Elementwise.add(x, h);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.jclip.nn;
+
+import dev.jclip.op.Conv2d;
+import dev.jclip.op.Elementwise;
+import dev.jclip.op.LayerNorm;
+import dev.jclip.op.MatMul;
+import dev.jclip.op.Views;
+import dev.jclip.tensor.Tensor;
+
+/**
+ * CLIP's ViT: patches by a strided convolution without bias, a learned class
+ * token in front, positional embedding, {@code ln_pre}, the transformer (no mask),
+ * {@code ln_post} of the class token and the projection to the embedding.
+ * Heads are {@code width / 64}.
+ */
+public final class VisionTransformer extends ImageEncoder {
+    private final int imageSize, patchSize, width;
+    private final Tensor conv1Weight, classEmbedding, positionalEmbedding;
+    private final Tensor lnPreWeight, lnPreBias, lnPostWeight, lnPostBias, proj;
+    private final Transformer transformer;
+
+    public VisionTransformer(int imageSize, int patchSize, int width, int layers, int heads, int outputDim) {
+        if (patchSize <= 0 || imageSize % patchSize != 0) {
+            throw new IllegalArgumentException("image size " + imageSize + " is not a multiple of patch size " + patchSize);
+        }
+        this.imageSize = imageSize;
+        this.patchSize = patchSize;
+        this.width = width;
+        int grid = imageSize / patchSize;
+        conv1Weight = parameter("conv1.weight", width, 3, patchSize, patchSize);
+        classEmbedding = parameter("class_embedding", width);
+        positionalEmbedding = parameter("positional_embedding", grid * grid + 1, width);
+        lnPreWeight = parameter("ln_pre.weight", width);
+        lnPreBias = parameter("ln_pre.bias", width);
+        transformer = child("transformer", new Transformer(width, layers, heads));
+        lnPostWeight = parameter("ln_post.weight", width);
+        lnPostBias = parameter("ln_post.bias", width);
+        proj = parameter("proj", width, outputDim);
+    }
+
+    @Override
+    public int imageSize() {
+        return imageSize;
+    }
+
+    @Override
+    public Tensor forward(Tensor images) {
+        checkImages(images);
+        int b = images.dim(0);
+        Tensor x = Conv2d.forward(images, conv1Weight, null, patchSize, 0);   // [B, W, g, g]
+        x = Views.transpose(x.reshape(b, width, -1), 1, 2);                  // [B, g*g, W]
+        // Broadcasting the class embedding onto zeros gives [B, 1, W] and routes its gradient back.
+        Tensor cls = Elementwise.add(Tensor.zeros(b, 1, width), classEmbedding);
+        x = Elementwise.add(Views.concat(1, cls, x), positionalEmbedding);
+        x = LayerNorm.forward(x, lnPreWeight, lnPreBias, ResidualAttentionBlock.LN_EPS);
+        x = transformer.forward(x, null);
+        x = LayerNorm.forward(Views.select(x, 1, 0), lnPostWeight, lnPostBias, ResidualAttentionBlock.LN_EPS);
+        return MatMul.matmul(x, false, proj, false);
+    }
+}
