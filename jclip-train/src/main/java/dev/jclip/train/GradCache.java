@@ -1,5 +1,6 @@
 package dev.jclip.train;
 
+import dev.jclip.nn.Clip;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
@@ -34,17 +35,18 @@ final class GradCache {
      * without a graph (it is frozen). {@code micro >= batch.size()} is one plain
      * forward and backward.
      */
-    static float lossAndGradients(ContrastiveModel model, Batch batch, int micro, boolean imageGrad, boolean textGrad) {
+    static float lossAndGradients(Clip model, Batch batch, int micro, boolean imageGrad, boolean textGrad) {
         int n = batch.size();
         if (micro >= n) {
             Tensor img = encode(model, batch, true, imageGrad);
             Tensor txt = encode(model, batch, false, textGrad);
-            Tensor loss = ContrastiveLoss.symmetric(model.logitsPerImage(img, txt));
+            Tensor loss = Clip.contrastiveLoss(model.logitsPerImage(img, txt));
             loss.backward();
             return loss.item();
         }
+        Map<String, Tensor> bufferTensors = model.stateDict().buffers();
         Map<String, float[]> buffers = new LinkedHashMap<>();
-        model.buffers().forEach((name, t) -> buffers.put(name, t.data().clone()));
+        bufferTensors.forEach((name, t) -> buffers.put(name, t.data().clone()));
         float[] img = null, txt = null;
         int ie = 0, te = 0;
         try (var off = GradMode.noGrad()) {
@@ -62,10 +64,10 @@ final class GradCache {
                 System.arraycopy(ft.data(), 0, txt, s * te, ft.numel());
             }
         }
-        model.buffers().forEach((name, t) -> System.arraycopy(buffers.get(name), 0, t.data(), 0, t.numel()));
+        bufferTensors.forEach((name, t) -> System.arraycopy(buffers.get(name), 0, t.data(), 0, t.numel()));
 
         Tensor imgLeaf = Tensor.parameter(img, n, ie), txtLeaf = Tensor.parameter(txt, n, te);
-        Tensor loss = ContrastiveLoss.symmetric(model.logitsPerImage(imgLeaf, txtLeaf));
+        Tensor loss = Clip.contrastiveLoss(model.logitsPerImage(imgLeaf, txtLeaf));
         loss.backward();
 
         for (int s = 0; s < n; s += micro) {
@@ -81,7 +83,7 @@ final class GradCache {
         return loss.item();
     }
 
-    private static Tensor encode(ContrastiveModel model, Batch batch, boolean image, boolean grad) {
+    private static Tensor encode(Clip model, Batch batch, boolean image, boolean grad) {
         try (var mode = grad ? GradMode.enableGrad() : GradMode.noGrad()) {
             return image ? model.encodeImage(batch.images()) : model.encodeText(batch.flatTokens());
         }

@@ -2,6 +2,8 @@ package dev.jclip.train;
 
 import dev.jclip.io.SafeTensors;
 import dev.jclip.io.SafeTensorsWriter;
+import dev.jclip.model.ClipWeights;
+import dev.jclip.nn.Clip;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +42,7 @@ public final class Trainer {
     static final String STATE_FILE = "trainer.safetensors";
     private static final String FORMAT = "jclip-train/1";
 
-    private final ContrastiveModel model;
+    private final Clip model;
     private final TrainConfig config;
     private final Map<String, Tensor> parameters, stateDict, trainable;
     private final AdamW optimizer;
@@ -50,18 +52,13 @@ public final class Trainer {
     private Progress progress = Progress.start();
     private long savedStep = -1;
 
-    public Trainer(ContrastiveModel model, TrainConfig config) {
+    public Trainer(Clip model, TrainConfig config) {
         this.model = model;
         this.config = config;
-        this.parameters = Map.copyOf(model.parameters());
-        Map<String, Tensor> all = new LinkedHashMap<>(model.parameters());
-        all.putAll(model.buffers());
-        this.stateDict = all;
+        this.parameters = model.stateDict().parameters();
+        this.stateDict = model.stateDict().all();
         this.logitScale = parameters.get("logit_scale");
-        if (logitScale == null || logitScale.numel() != 1) {
-            throw new IllegalArgumentException("the model has no one-element parameter 'logit_scale'");
-        }
-        this.trainable = config.freeze().trainable(model.parameters());
+        this.trainable = config.freeze().trainable(parameters);
         this.optimizer = new AdamW(trainable, config.optimizer());
         this.imageTrains = trainable.keySet().stream().anyMatch(Freeze::isImage);
         this.textTrains = trainable.keySet().stream().anyMatch(n -> !Freeze.isImage(n) && !n.equals("logit_scale"));
@@ -176,9 +173,7 @@ public final class Trainer {
     }
 
     private void writeCheckpoint(Path folder) throws IOException {
-        SafeTensorsWriter weights = new SafeTensorsWriter().metadata("format", "pt");
-        stateDict.forEach(weights::add);
-        weights.write(folder.resolve(MODEL_FILE));
+        ClipWeights.save(model, folder.resolve(MODEL_FILE));
 
         SafeTensorsWriter state = new SafeTensorsWriter()
                 .metadata("format", FORMAT)
