@@ -162,8 +162,12 @@ final class HfLayout {
         Map<String, Object> root = Json.parseObject(Files.readString(configJson));
         int heads = 0;
         for (String tower : new String[] {"text_config", "vision_config"}) {
-            if (!(root.get(tower) instanceof Map<?, ?> c)) {
-                continue;
+            // Older files keep the values that differ from the defaults in "<tower>_dict".
+            Map<Object, Object> c = new LinkedHashMap<>();
+            for (String key : new String[] {tower, tower + "_dict"}) {
+                if (root.get(key) instanceof Map<?, ?> m) {
+                    c.putAll(m);
+                }
             }
             Object act = c.get("hidden_act");
             if (act != null && !act.equals("quick_gelu")) {
@@ -176,10 +180,10 @@ final class HfLayout {
             }
             Object h = c.get("num_attention_heads");
             Object w = c.get("hidden_size");
-            if (h instanceof Long nh && w instanceof Long hw) {
-                if (tower.equals("text_config")) {
-                    heads = (int) (long) nh;
-                } else if (nh * 64 != hw) {
+            if (h instanceof Long nh && tower.equals("text_config")) {
+                heads = Math.toIntExact(nh);
+            } else if (h instanceof Long nh && w instanceof Long hw) {
+                if (nh * 64 != hw) {
                     throw new IllegalArgumentException(configJson + ": vision_config has " + nh + " heads for width " + hw
                             + "; jclip's ViT uses heads of width 64");
                 }

@@ -10,6 +10,7 @@ import java.util.Map;
  * that {@link #stateDict()} yields the full dotted names of the original state
  * dict ({@code visual.transformer.resblocks.0.attn.in_proj_weight}).
  * Parameters start as zeros; loading or initialization writes their storage.
+ * Unlike PyTorch, modules start in evaluation mode (inference is the common use).
  */
 public abstract class Module {
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();

@@ -133,6 +133,30 @@ class ClipWeightsTest {
         assertTrue(m.contains("missing tensor " + dropped), m);
     }
 
+    /** A copy of the Hugging Face fixture whose config.json has {@code from} replaced by {@code to}. */
+    private Path hfWithConfig(String from, String to) throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("hf-config"));
+        String json = Files.readString(VIT_HF.resolve("config.json"));
+        assertTrue(json.contains(from), from);
+        Files.writeString(dir.resolve("config.json"), json.replaceFirst(from, to));
+        Files.copy(VIT_HF.resolve("model.safetensors"), dir.resolve("model.safetensors"));
+        return dir;
+    }
+
+    @Test
+    void takesTextHeadsFromTheHuggingFaceConfig() throws IOException {
+        // The first num_attention_heads of the fixture's config.json is text_config's.
+        Path dir = hfWithConfig("\"num_attention_heads\": 2", "\"num_attention_heads\": 4");
+        assertEquals(4, ClipWeights.load(dir).text().heads());
+    }
+
+    @Test
+    void refusesAHuggingFaceConfigWithAnotherActivation() throws IOException {
+        Path dir = hfWithConfig("\"hidden_act\": \"quick_gelu\"", "\"hidden_act\": \"gelu\"");
+        String m = assertThrows(IllegalArgumentException.class, () -> ClipWeights.load(dir)).getMessage();
+        assertTrue(m.contains("text_config.hidden_act is gelu"), m);
+    }
+
     @Test
     void refusesADirectoryWithoutWeights() throws IOException {
         String m = assertThrows(IllegalArgumentException.class, () -> ClipWeights.load(tmp)).getMessage();
