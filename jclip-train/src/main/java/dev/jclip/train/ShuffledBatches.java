@@ -3,7 +3,6 @@ package dev.jclip.train;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
-import java.util.function.Function;
 
 /**
  * A dataset of {@code size} pairs, reshuffled every epoch and cut into full
@@ -15,12 +14,20 @@ import java.util.function.Function;
 public final class ShuffledBatches implements EpochData {
     private final int size, batchSize;
     private final long seed;
-    private final Function<int[], Batch> load;
+    private final Loader load;
 
-    /**
-     * @param load builds the batch of the given pair indices (called lazily, once per batch)
-     */
-    public ShuffledBatches(int size, int batchSize, long seed, Function<int[], Batch> load) {
+    /** Builds one batch. */
+    @FunctionalInterface
+    public interface Loader {
+        /**
+         * The batch of pairs {@code pairs} (dataset indices) in epoch {@code epoch}; random
+         * augmentation should draw from {@code DerivedRandom.of(seed, epoch, pair)}.
+         */
+        Batch load(int epoch, int[] pairs);
+    }
+
+    /** @param load builds a batch, lazily, when the iterator reaches it */
+    public ShuffledBatches(int size, int batchSize, long seed, Loader load) {
         if (batchSize < 1 || size < batchSize) {
             throw new IllegalArgumentException("need at least one full batch: " + size + " pairs, batch size " + batchSize);
         }
@@ -69,7 +76,7 @@ public final class ShuffledBatches implements EpochData {
                 }
                 int[] idx = new int[batchSize];
                 System.arraycopy(perm, (int) (next++ * batchSize), idx, 0, batchSize);
-                return load.apply(idx);
+                return load.load(epoch, idx);
             }
         };
     }

@@ -26,7 +26,7 @@ class TrainerTest {
     /** 12 random pairs, 3 batches of 4 per epoch, reshuffled each epoch. */
     private static ShuffledBatches data(long seed) {
         Batch pool = TinyClip.batch(new SplittableRandom(99), 12);
-        return new ShuffledBatches(12, 4, seed, idx -> pick(pool, idx));
+        return new ShuffledBatches(12, 4, seed, (epoch, idx) -> pick(pool, idx));
     }
 
     private static Batch pick(Batch pool, int[] idx) {
