@@ -1,0 +1,211 @@
+package dev.jclip.image;
+
+import java.util.Arrays;
+
+/**
+ * A decoded image as Pillow holds it: a mode (which decides how it is resized and
+ * how it becomes RGB) and 8-bit samples, interleaved per pixel. The reference
+ * pipeline resizes in the file's own mode and converts to RGB only afterwards, so
+ * keeping the mode is what makes the result identical to Pillow's.
+ */
+public final class PixelImage {
+
+    /** Pillow's image modes that CLIP preprocessing meets. */
+    public enum Mode {
+        /** Bilevel, stored as 0 or 255; resized nearest-neighbour. */
+        ONE(1),
+        /** 8-bit gray. */
+        L(1),
+        /** 8-bit gray and alpha; resized premultiplied. */
+        LA(2),
+        /** 8-bit palette indices; resized nearest-neighbour. */
+        P(1),
+        /** 8-bit RGB. */
+        RGB(3),
+        /** 8-bit RGB and alpha; resized premultiplied. */
+        RGBA(4),
+        /** 8-bit CMYK (as a CMYK JPEG decodes). */
+        CMYK(4),
+        /** 32-bit signed gray (Pillow's mode for 16-bit gray PNGs); converting it to RGB clamps to 0..255. */
+        I(1);
+
+        /** Samples per pixel. */
+        public final int bands;
+
+        Mode(int bands) {
+            this.bands = bands;
+        }
+    }
+
+    private final Mode mode;
+    private final int width;
+    private final int height;
+    private final byte[] samples;
+    private final int[] ints;
+    private final int[] palette;
+
+    private PixelImage(Mode mode, int width, int height, byte[] samples, int[] ints, int[] palette) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("image size must be positive, got " + width + "x" + height);
+        }
+        long n = (long) width * height * mode.bands;
+        int stored = samples != null ? samples.length : ints.length;
+        if (n != stored) {
+            throw new IllegalArgumentException(mode + " image " + width + "x" + height + " needs " + n
+                    + " samples, got " + stored);
+        }
+        this.mode = mode;
+        this.width = width;
+        this.height = height;
+        this.samples = samples;
+        this.ints = ints;
+        this.palette = palette;
+    }
+
+    /** An 8-bit image in any mode but {@link Mode#P} and {@link Mode#I}; {@code samples} is not copied. */
+    public static PixelImage of(Mode mode, int width, int height, byte[] samples) {
+        if (mode == Mode.P || mode == Mode.I) {
+            throw new IllegalArgumentException("use ofPalette or ofInts for mode " + mode);
+        }
+        return new PixelImage(mode, width, height, samples, null, null);
+    }
+
+    /** A palette image: one index per pixel into {@code palette} (0xRRGGBB entries); arrays not copied. */
+    public static PixelImage ofPalette(int width, int height, byte[] indices, int[] palette) {
+        return new PixelImage(Mode.P, width, height, indices, null, palette);
+    }
+
+    /** A mode-I image (32-bit gray); {@code values} is not copied. */
+    public static PixelImage ofInts(int width, int height, int[] values) {
+        return new PixelImage(Mode.I, width, height, null, values, null);
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    /** The interleaved 8-bit samples (palette indices in mode P); null in mode I. Not a copy. */
+    byte[] samples() {
+        return samples;
+    }
+
+    /** The values of a mode-I image; null otherwise. Not a copy. */
+    int[] ints() {
+        return ints;
+    }
+
+    /** The palette of a mode-P image (0xRRGGBB); null otherwise. Not a copy. */
+    int[] palette() {
+        return palette;
+    }
+
+    /** A new image with the same mode and palette and other samples (already laid out for {@code w x h}). */
+    PixelImage withSamples(int w, int h, byte[] newSamples) {
+        return new PixelImage(mode, w, h, newSamples, null, palette);
+    }
+
+    /** Pillow's {@code crop((x, y, x + w, y + h))}: the box must lie inside the image. */
+    public PixelImage crop(int x, int y, int w, int h) {
+        if (x < 0 || y < 0 || w <= 0 || h <= 0 || x + w > width || y + h > height) {
+            throw new IllegalArgumentException("crop box (" + x + ", " + y + ", " + w + "x" + h
+                    + ") is not inside the " + width + "x" + height + " image");
+        }
+        int b = mode.bands;
+        if (mode == Mode.I) {
+            int[] out = new int[w * h];
+            for (int r = 0; r < h; r++) {
+                System.arraycopy(ints, (y + r) * width + x, out, r * w, w);
+            }
+            return ofInts(w, h, out);
+        }
+        byte[] out = new byte[w * h * b];
+        for (int r = 0; r < h; r++) {
+            System.arraycopy(samples, ((y + r) * width + x) * b, out, r * w * b, w * b);
+        }
+        return withSamples(w, h, out);
+    }
+
+    /**
+     * Pillow's {@code convert("RGB")}: interleaved R, G, B bytes. Gray is replicated,
+     * alpha is dropped (not composited), palette indices are looked up, mode I is
+     * clamped to 0..255, CMYK becomes (255 - K)(1 - C/255) and so on.
+     */
+    public byte[] toRgb() {
+        int n = width * height;
+        byte[] rgb = new byte[3 * n];
+        switch (mode) {
+            case RGB -> System.arraycopy(samples, 0, rgb, 0, 3 * n);
+            case RGBA -> {
+                for (int i = 0; i < n; i++) {
+                    rgb[3 * i] = samples[4 * i];
+                    rgb[3 * i + 1] = samples[4 * i + 1];
+                    rgb[3 * i + 2] = samples[4 * i + 2];
+                }
+            }
+            case L, ONE, LA -> {
+                int b = mode.bands;
+                for (int i = 0; i < n; i++) {
+                    byte v = samples[b * i];
+                    rgb[3 * i] = v;
+                    rgb[3 * i + 1] = v;
+                    rgb[3 * i + 2] = v;
+                }
+            }
+            case CMYK -> {
+                // Pillow's cmyk2rgb: each of C, M, Y scaled by (255 - K), rounded as MULDIV255.
+                for (int i = 0; i < n; i++) {
+                    int nk = 255 - (samples[4 * i + 3] & 0xFF);
+                    for (int c = 0; c < 3; c++) {
+                        int t = (samples[4 * i + c] & 0xFF) * nk + 128;
+                        rgb[3 * i + c] = (byte) Math.clamp(nk - (((t >> 8) + t) >> 8), 0, 255);
+                    }
+                }
+            }
+            case P -> {
+                for (int i = 0; i < n; i++) {
+                    int index = samples[i] & 0xFF;
+                    // Pillow's palette starts as a gray ramp; entries a short palette leaves out stay gray.
+                    int c = index < palette.length ? palette[index] : index * 0x010101;
+                    rgb[3 * i] = (byte) (c >> 16);
+                    rgb[3 * i + 1] = (byte) (c >> 8);
+                    rgb[3 * i + 2] = (byte) c;
+                }
+            }
+            case I -> {
+                for (int i = 0; i < n; i++) {
+                    byte v = (byte) Math.clamp(ints[i], 0, 255);
+                    rgb[3 * i] = v;
+                    rgb[3 * i + 1] = v;
+                    rgb[3 * i + 2] = v;
+                }
+            }
+        }
+        return rgb;
+    }
+
+    @Override
+    public String toString() {
+        return "PixelImage[" + mode + ", " + width + "x" + height
+                + (palette != null ? ", palette of " + palette.length : "") + "]";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PixelImage p && p.mode == mode && p.width == width && p.height == height
+                && Arrays.equals(p.samples, samples) && Arrays.equals(p.ints, ints)
+                && Arrays.equals(p.palette, palette);
+    }
+
+    @Override
+    public int hashCode() {
+        return ((mode.hashCode() * 31 + width) * 31 + height) * 31 + Arrays.hashCode(samples);
+    }
+}
