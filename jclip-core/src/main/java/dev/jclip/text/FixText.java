@@ -40,6 +40,9 @@ final class FixText {
 
     /** {@code ftfy.fix_text(text)} without the mojibake repair. */
     static String fix(String text) {
+        if (isPlainAscii(text)) {
+            return text;
+        }
         StringBuilder out = new StringBuilder(text.length());
         boolean entities = true;
         int pos = 0;
@@ -334,6 +337,17 @@ final class FixText {
             }
         }
         return Map.copyOf(entities);
+    }
+
+    /** Printable ASCII, tab and newline without '&': text that no step changes (the common case). */
+    private static boolean isPlainAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < 0x20 && c != '\t' && c != '\n') || c > 0x7E || c == '&') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isAsciiAlnum(char c) {
