@@ -39,6 +39,7 @@ final class BpeVocabulary {
     private final int[] pairRanks;
     private final int[] mergedId;
     private final int mergeCount;
+    private final List<String[]> merges;
 
     /**
      * @param tokens token string of each id (null where an id has none)
@@ -56,6 +57,7 @@ final class BpeVocabulary {
         startId = requireId(source, ids, PreTokenizer.START);
         endId = requireId(source, ids, PreTokenizer.END);
         mergeCount = merges.size();
+        this.merges = List.copyOf(merges);
         int capacity = Integer.highestOneBit(Math.max(16, merges.size() * 2)) << 1;
         pairKeys = new long[capacity];
         Arrays.fill(pairKeys, -1);
@@ -282,5 +284,34 @@ final class BpeVocabulary {
 
     String source() {
         return source;
+    }
+
+    /**
+     * Writes this vocabulary in Hugging Face's format, which {@link #readHuggingFace} reads back
+     * to the same ids and merges: {@code vocab.json} (token to id, in id order) and
+     * {@code merges.txt} (a "#version" line, then one merge per line in rank order).
+     */
+    void writeHuggingFace(Path vocabJson, Path mergesTxt) throws IOException {
+        StringBuilder json = new StringBuilder(tokens.length * 12).append('{');
+        boolean first = true;
+        for (int id = 0; id < tokens.length; id++) {
+            if (tokens[id] == null) {
+                continue;
+            }
+            json.append(first ? "" : ",").append('"');
+            first = false;
+            for (char c : tokens[id].toCharArray()) {
+                // Byte symbols are printable, so only the quote and the backslash need escaping.
+                json.append(c == '"' || c == '\\' ? "\\" + c : String.valueOf(c));
+            }
+            json.append("\":").append(id);
+        }
+        json.append('}');
+        StringBuilder m = new StringBuilder("#version: 0.2\n");
+        for (String[] pair : merges) {
+            m.append(pair[0]).append(' ').append(pair[1]).append('\n');
+        }
+        Files.writeString(vocabJson, json, StandardCharsets.UTF_8);
+        Files.writeString(mergesTxt, m, StandardCharsets.UTF_8);
     }
 }

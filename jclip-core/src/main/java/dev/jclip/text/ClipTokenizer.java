@@ -1,5 +1,6 @@
 package dev.jclip.text;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -221,6 +222,16 @@ public final class ClipTokenizer {
     /** Id of {@code <|endoftext|>}. */
     public int endId() {
         return vocab.endId();
+    }
+
+    /**
+     * Writes the vocabulary into {@code dir} as Hugging Face's {@code vocab.json} and
+     * {@code merges.txt}, which {@link #load} reads back to the same tokenizer (a model folder
+     * then carries its own vocabulary).
+     */
+    public void saveHuggingFace(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        vocab.writeHuggingFace(dir.resolve("vocab.json"), dir.resolve("merges.txt"));
     }
 
     /** Number of merges in rank order. */
