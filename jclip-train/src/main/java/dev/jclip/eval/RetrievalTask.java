@@ -1,0 +1,79 @@
+package dev.jclip.eval;
+
+import dev.jclip.nn.Clip;
+import dev.jclip.tensor.Tensor;
+import dev.jclip.text.ClipTokenizer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Retrieval between images and their captions: {@link Retrieval} recall@1/5/10 both ways.
+ * Captions that occur several times are embedded once.
+ *
+ * @param name      the data set's name
+ * @param images    preprocessed images [N, 3, S, S]
+ * @param captions  the caption of each image
+ * @param groups    the group of each pair: pairs of a group all match each other (see {@link Retrieval})
+ * @param tokenizer the model's tokenizer
+ */
+public record RetrievalTask(String name, Tensor images, List<String> captions, int[] groups, ClipTokenizer tokenizer)
+        implements EvalTask {
+
+    public RetrievalTask {
+        if (images.rank() != 4 || images.dim(0) != captions.size() || groups.length != captions.size() || captions.isEmpty()) {
+            throw new IllegalArgumentException("retrieval set " + name + ": need [N, 3, S, S] images, N captions and N groups, N >= 1");
+        }
+        captions = List.copyOf(captions);
+    }
+
+    /** Groups for pairs that match when their captions are equal. */
+    public static int[] groupsByCaption(List<String> captions) {
+        Map<String, Integer> ids = new HashMap<>();
+        int[] g = new int[captions.size()];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = ids.computeIfAbsent(captions.get(i), c -> ids.size());
+        }
+        return g;
+    }
+
+    @Override
+    public String kind() {
+        return "retrieval";
+    }
+
+    /** Unit-length embeddings of the captions, one row per caption. */
+    public float[][] captionEmbeddings(Clip model) {
+        Map<String, Integer> index = new LinkedHashMap<>();
+        for (String c : captions) {
+            index.putIfAbsent(c, index.size());
+        }
+        List<String> unique = new ArrayList<>(index.keySet());
+        float[][] emb = Embeddings.texts(model, tokenizer.tokenize(unique, model.text().contextLength(), true).ids());
+        float[][] out = new float[captions.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = emb[index.get(captions.get(i))];
+        }
+        return out;
+    }
+
+    /** The recall of {@code model}. */
+    public RetrievalResult evaluate(Clip model) {
+        return Retrieval.evaluate(Embeddings.images(model, images), groups, captionEmbeddings(model), groups);
+    }
+
+    @Override
+    public Map<String, Double> metrics(Clip model) {
+        RetrievalResult r = evaluate(model);
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int k = 0; k < Retrieval.KS.length; k++) {
+            m.put("i2t_r" + Retrieval.KS[k], r.imageToText()[k]);
+        }
+        for (int k = 0; k < Retrieval.KS.length; k++) {
+            m.put("t2i_r" + Retrieval.KS[k], r.textToImage()[k]);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.jclip.eval;
+
+import dev.jclip.nn.Clip;
+import dev.jclip.tensor.Tensor;
+import dev.jclip.text.ClipTokenizer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Zero-shot classification of labelled images: class weights by {@link PromptEnsemble prompt
+ * ensembling}, then {@link ZeroShot} metrics. Named class subsets (e.g. the held-out combinations
+ * of a generated data set) add their own top-1 accuracy, {@code top1_NAME}.
+ *
+ * @param name       the data set's name
+ * @param images     preprocessed images [N, 3, S, S]
+ * @param labels     the class of each image
+ * @param classNames the class names, by label, as they go into the templates
+ * @param templates  prompt templates with {@code {}} for the class name
+ * @param tokenizer  the model's tokenizer
+ * @param subsets    named groups of classes to report separately
+ */
+public record ZeroShotTask(String name, Tensor images, int[] labels, List<String> classNames, List<String> templates,
+                           ClipTokenizer tokenizer, Map<String, int[]> subsets) implements EvalTask {
+
+    public ZeroShotTask {
+        if (images.rank() != 4 || images.dim(0) != labels.length || labels.length == 0) {
+            throw new IllegalArgumentException("zero-shot set " + name + ": need [N, 3, S, S] images and N labels, N >= 1");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classNames.size()) {
+                throw new IllegalArgumentException("zero-shot set " + name + ": label " + labels[i] + " of image " + i
+                        + " is not one of the " + classNames.size() + " classes");
+            }
+        }
+        templates = List.copyOf(templates);
+        classNames = List.copyOf(classNames);
+        subsets = Map.copyOf(subsets);
+    }
+
+    @Override
+    public String kind() {
+        return "zeroshot";
+    }
+
+    /** The full results (confusion matrix included) of {@code model}. */
+    public ZeroShotResult evaluate(Clip model) {
+        float[][] weights = PromptEnsemble.classWeights(model, tokenizer, classNames, templates);
+        return ZeroShot.evaluate(Embeddings.images(model, images), labels, weights);
+    }
+
+    @Override
+    public Map<String, Double> metrics(Clip model) {
+        return metrics(evaluate(model));
+    }
+
+    /** top1, top5, mean_per_class, then top1_NAME for each subset in name order. */
+    public Map<String, Double> metrics(ZeroShotResult r) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("top1", r.top1());
+        m.put("top5", r.top5());
+        m.put("mean_per_class", r.meanPerClass());
+        subsets.keySet().stream().sorted().forEach(s -> m.put("top1_" + s, r.top1Over(subsets.get(s))));
+        return m;
+    }
+}

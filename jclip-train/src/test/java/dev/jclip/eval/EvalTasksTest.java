@@ -1,0 +1,165 @@
+package dev.jclip.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jclip.model.ClipConfig;
+import dev.jclip.model.ClipInit;
+import dev.jclip.nn.Clip;
+import dev.jclip.tensor.GradMode;
+import dev.jclip.tensor.Tensor;
+import dev.jclip.text.ClipTokenizer;
+import dev.jclip.train.Batch;
+import dev.jclip.train.TrainConfig;
+import dev.jclip.train.Trainer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Embedding, prompt ensembling and the tasks on a small random model, against the model's towers
+ * called one input at a time and {@link ZeroShot}/{@link Retrieval} (tested by brute force).
+ */
+class EvalTasksTest {
+    private static final int SIZE = 8, CONTEXT = 12;
+    private static final ClipConfig CONFIG = new ClipConfig(16, ClipConfig.Vision.vit(SIZE, 1, 64, 4),
+            new ClipConfig.Text(CONTEXT, 514, 32, 2, 1));
+    private static final ClipTokenizer BYTES = ClipTokenizer.fromMerges(List.of());
+
+    private static float[] single(Clip model, Tensor images, int i) {
+        int per = images.numel() / images.dim(0);
+        try (var off = GradMode.noGrad()) {
+            Tensor one = Tensor.of(Arrays.copyOfRange(images.data(), i * per, (i + 1) * per), 1, 3, SIZE, SIZE);
+            return unit(model.encodeImage(one).data());
+        }
+    }
+
+    private static float[] single(Clip model, String text) {
+        try (var off = GradMode.noGrad()) {
+            return unit(model.encodeText(BYTES.tokenize(List.of(text), CONTEXT, true).ids()[0]).data());
+        }
+    }
+
+    private static float[] unit(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += x * x;
+        }
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) (v[i] / Math.sqrt(s));
+        }
+        return out;
+    }
+
+    @Test
+    void embeddingsInBatchesEqualOneAtATime() {
+        Clip model = ClipInit.random(CONFIG, 1);
+        Tensor images = Tensor.randn(new SplittableRandom(2), 1f, 300, 3, SIZE, SIZE); // two batches
+        float[][] e = Embeddings.images(model, images);
+        assertEquals(300, e.length);
+        for (int i : new int[] {0, 255, 256, 299}) {
+            assertArrayEquals(single(model, images, i), e[i], 1e-5f);
+        }
+        float[][] t = Embeddings.texts(model, BYTES.tokenize(List.of("a red circle", "x"), CONTEXT, true).ids());
+        assertArrayEquals(single(model, "a red circle"), t[0], 1e-5f);
+        assertArrayEquals(single(model, "x"), t[1], 1e-5f);
+        assertThrows(IllegalArgumentException.class, () -> Embeddings.texts(model, new int[][] {{1, 2}}));
+    }
+
+    @Test
+    void promptEnsembleIsTheNormalizedMeanOfNormalizedPrompts() {
+        Clip model = ClipInit.random(CONFIG, 3);
+        List<String> classes = List.of("cat", "dog", "red fox");
+        List<String> templates = List.of("a {}", "the {} here", "{}");
+        float[][] w = PromptEnsemble.classWeights(model, BYTES, classes, templates);
+        for (int c = 0; c < classes.size(); c++) {
+            float[] sum = new float[16];
+            for (String t : templates) {
+                float[] e = single(model, t.replace("{}", classes.get(c)));
+                for (int k = 0; k < 16; k++) {
+                    sum[k] += e[k];
+                }
+            }
+            assertArrayEquals(unit(sum), w[c], 1e-5f);
+        }
+        assertThrows(IllegalArgumentException.class, () -> PromptEnsemble.classWeights(model, BYTES, classes, List.of("no slot")));
+        assertThrows(IllegalArgumentException.class, () -> PromptEnsemble.classWeights(model, BYTES, List.of(), templates));
+    }
+
+    @Test
+    void tasksEvaluateTheModelsEmbeddings() {
+        Clip model = ClipInit.random(CONFIG, 4);
+        SplittableRandom rng = new SplittableRandom(5);
+        Tensor images = Tensor.randn(rng, 1f, 40, 3, SIZE, SIZE);
+        int[] labels = rng.ints(40, 0, 4).toArray();
+        List<String> classes = List.of("red", "green", "blue", "grey");
+        List<String> templates = List.of("a {} thing", "{}");
+        ZeroShotTask zs = new ZeroShotTask("colours", images, labels, classes, templates, BYTES, Map.of("warm", new int[] {0}));
+
+        float[][] img = new float[40][];
+        for (int i = 0; i < 40; i++) {
+            img[i] = single(model, images, i);
+        }
+        ZeroShotResult expected = ZeroShot.evaluate(img, labels, PromptEnsemble.classWeights(model, BYTES, classes, templates));
+        ZeroShotResult r = zs.evaluate(model);
+        assertArrayEquals(expected.confusion(), r.confusion());
+        assertEquals(expected.top5(), r.top5());
+        Map<String, Double> m = zs.metrics(r);
+        assertEquals(List.of("top1", "top5", "mean_per_class", "top1_warm"), new ArrayList<>(m.keySet()));
+        assertEquals(expected.top1Over(new int[] {0}), m.get("top1_warm"));
+
+        // Captions with repeats: each is embedded once, and repeated captions match each other's images.
+        List<String> captions = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            captions.add("a " + classes.get(labels[i]) + " thing");
+        }
+        int[] groups = RetrievalTask.groupsByCaption(captions);
+        RetrievalTask rt = new RetrievalTask("colours", images, captions, groups, BYTES);
+        float[][] txt = new float[40][];
+        for (int i = 0; i < 40; i++) {
+            txt[i] = single(model, captions.get(i));
+        }
+        RetrievalResult want = Retrieval.evaluate(img, groups, txt, groups);
+        RetrievalResult got = rt.evaluate(model);
+        assertArrayEquals(want.imageToText(), got.imageToText());
+        assertArrayEquals(want.textToImage(), got.textToImage());
+        assertEquals(List.of("i2t_r1", "i2t_r5", "i2t_r10", "t2i_r1", "t2i_r5", "t2i_r10"),
+                new ArrayList<>(rt.metrics(model).keySet()));
+
+        assertThrows(IllegalArgumentException.class,
+                () -> new ZeroShotTask("bad", images, new int[40], List.of(), templates, BYTES, Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> new RetrievalTask("bad", images, captions.subList(0, 3), groups, BYTES));
+    }
+
+    @Test
+    void periodicEvaluationRunsEveryNStepsAsTheTrainersCallback() {
+        Clip model = ClipInit.random(CONFIG, 6);
+        SplittableRandom rng = new SplittableRandom(8);
+        Tensor images = Tensor.randn(rng, 1f, 8, 3, SIZE, SIZE);
+        int[] labels = {0, 1, 0, 1, 0, 1, 0, 1};
+        ZeroShotTask zs = new ZeroShotTask("two", images, labels, List.of("left", "right"), List.of("{}"), BYTES, Map.of());
+        List<String> lines = new ArrayList<>();
+        PeriodicEval every2 = new PeriodicEval(model, 2, List.of(zs), lines::add);
+        Trainer trainer = new Trainer(model, TrainConfig.builder().seed(1).onStep(every2).build());
+        int[][] tokens = BYTES.tokenize(List.of("left", "right", "left", "right"), CONTEXT, true).ids();
+        for (int s = 0; s < 5; s++) {
+            trainer.step(new Batch(Tensor.randn(rng, 1f, 4, 3, SIZE, SIZE), tokens));
+        }
+        every2.evaluate(5);
+        every2.evaluate(5);
+        assertEquals(List.of(2L, 4L, 5L), every2.history().stream().map(PeriodicEval.Point::step).toList());
+        assertEquals(3, lines.size());
+        assertTrue(lines.get(0).matches("\\{\"step\":2,\"eval\":\"zeroshot\",\"name\":\"two\",\"top1\":[0-9.]+,\"top5\":1\\.000000,"
+                + "\"mean_per_class\":[0-9.]+,\"seconds\":[0-9.]+}"), lines.get(0));
+        // The last line is the model as it is now.
+        double top1 = zs.evaluate(model).top1();
+        assertEquals(top1, every2.history().getLast().metrics().get("top1"));
+        assertThrows(IllegalArgumentException.class, () -> new PeriodicEval(model, 0, List.of(zs), lines::add));
+    }
+}
