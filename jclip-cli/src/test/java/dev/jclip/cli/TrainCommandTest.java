@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipWeights;
+import dev.jclip.tensor.Tensor;
 import dev.jclip.testing.Shared;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,7 +14,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -39,7 +42,11 @@ class TrainCommandTest {
     }
 
     private int train(Path out, String... extra) throws IOException {
-        List<String> args = new ArrayList<>(List.of("train", "--model-config", TINY, "--data", csv().toString(),
+        return run(out, "--model-config", TINY, extra);
+    }
+
+    private int run(Path out, String sourceOption, String source, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("train", sourceOption, source, "--data", csv().toString(),
                 "--vocab", Shared.path("clip/bpe_simple_vocab_16e6.txt.gz").toString(), "--output", out.toString(),
                 "--batch-size", "4", "--micro-batch", "3", "--epochs", "2", "--warmup", "1", "--seed", "3"));
         args.addAll(List.of(extra));
@@ -60,6 +67,20 @@ class TrainCommandTest {
         assertEquals(4, log.size(), "steps 1-4, each once");
         for (int i = 0; i < 4; i++) {
             assertTrue(log.get(i).startsWith("{\"step\":" + (i + 1) + ",\"epoch\":" + (i / 2) + ",\"loss\":"), log.get(i));
+        }
+    }
+
+    @Test
+    void fineTuningWithAFrozenImageTowerMovesOnlyTheRest() throws IOException {
+        Path scratch = dir.resolve("scratch"), tuned = dir.resolve("tuned");
+        assertEquals(0, train(scratch, "--max-steps", "1"));
+        Path init = scratch.resolve("step-00000001/model.safetensors");
+        assertEquals(0, run(tuned, "--init", init.toString(), "--freeze", "image", "--finetune", "--max-steps", "2"));
+        Map<String, Tensor> before = ClipWeights.load(init).stateDict().parameters();
+        Map<String, Tensor> after = ClipWeights.load(tuned.resolve("step-00000002/model.safetensors")).stateDict().parameters();
+        for (var e : before.entrySet()) {
+            boolean same = Arrays.equals(e.getValue().data(), after.get(e.getKey()).data());
+            assertEquals(e.getKey().startsWith("visual."), same, e.getKey() + (same ? " did not move" : " moved"));
         }
     }
 

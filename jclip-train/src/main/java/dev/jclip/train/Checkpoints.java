@@ -43,11 +43,6 @@ public final class Checkpoints {
         this.keep = keep;
     }
 
-    /** The folder holding the checkpoints. */
-    public Path dir() {
-        return dir;
-    }
-
     /**
      * Writes the checkpoint of {@code step}, replacing one of the same step, then
      * deletes the oldest beyond {@code keep}. Returns its folder.

@@ -37,25 +37,6 @@ public record TrainConfig(int epochs, long maxSteps, int microBatch, AdamW.Confi
         return new Builder();
     }
 
-    /** A builder starting from this config. */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.epochs = epochs;
-        b.maxSteps = maxSteps;
-        b.microBatch = microBatch;
-        b.optimizer = optimizer;
-        b.schedule = schedule;
-        b.gradClipNorm = gradClipNorm;
-        b.seed = seed;
-        b.outputDir = outputDir;
-        b.checkpointEvery = checkpointEvery;
-        b.keepCheckpoints = keepCheckpoints;
-        b.skipNonFinite = skipNonFinite;
-        b.freeze = freeze;
-        b.onStep = onStep;
-        return b;
-    }
-
     /** Builds a {@link TrainConfig}; unset fields keep OpenCLIP's defaults, a constant learning rate and no checkpoints. */
     public static final class Builder {
         private int epochs = 1;
@@ -87,9 +68,6 @@ public record TrainConfig(int epochs, long maxSteps, int microBatch, AdamW.Confi
         public Builder skipNonFinite(boolean v) { skipNonFinite = v; return this; }
         public Builder freeze(Freeze v) { freeze = v; return this; }
         public Builder onStep(Consumer<StepLog> v) { onStep = v; return this; }
-
-        /** Fine-tuning preset: {@link AdamW.Config#fineTune()} (a lower learning rate). */
-        public Builder fineTune() { optimizer = AdamW.Config.fineTune(); return this; }
 
         public TrainConfig build() {
             LrSchedule s = schedule != null ? schedule : LrSchedule.constant(optimizer.lr(), 0);
