@@ -43,12 +43,56 @@ public final class TextTransformer extends Module {
         return heads;
     }
 
+    /** Width of the hidden states (per token). */
+    public int width() {
+        return width;
+    }
+
+    /** Number of transformer blocks. */
+    public int layers() {
+        return transformer.layers();
+    }
+
     /** Text features [B, embed] (not normalized) of token ids [B, contextLength], row-major. */
     public Tensor forward(int[] tokens) {
+        int b = batchOf(tokens);
+        int[] eot = endOfText(tokens, b);
+        Tensor x = transformer.forward(embed(tokens, b), causalMask);
+        // LayerNorm acts per token, so normalizing only the pooled tokens gives the same values.
+        x = Gather.rows(x.reshape(b * contextLength, width), eot);
+        x = LayerNorm.forward(x, lnFinalWeight, lnFinalBias, ResidualAttentionBlock.LN_EPS);
+        return MatMul.matmul(x, false, textProjection, false);
+    }
+
+    /**
+     * Per-token hidden states [B, contextLength, width] of token ids [B, contextLength], as a
+     * conditioning encoder gives them (Stable Diffusion): {@code layer} counts as Hugging Face's
+     * {@code hidden_states} (0 the embeddings, {@code k} the output of block {@code k}, -1 the last
+     * block, -2 the penultimate); {@code lnFinal} applies {@code ln_final} to every token
+     * ({@code layer = -1} with it is {@code last_hidden_state}).
+     */
+    public Tensor hiddenStates(int[] tokens, int layer, boolean lnFinal) {
+        int blocks = transformer.blocksFor(layer);
+        int b = batchOf(tokens);
+        endOfText(tokens, b);   // checks every id
+        Tensor x = transformer.forward(embed(tokens, b), causalMask, blocks);
+        return lnFinal ? LayerNorm.forward(x, lnFinalWeight, lnFinalBias, ResidualAttentionBlock.LN_EPS) : x;
+    }
+
+    private int batchOf(int[] tokens) {
         if (tokens.length == 0 || tokens.length % contextLength != 0) {
             throw new IllegalArgumentException("token ids must be [B, " + contextLength + "]; got " + tokens.length + " ids");
         }
-        int b = tokens.length / contextLength;
+        return tokens.length / contextLength;
+    }
+
+    /** Token plus positional embeddings [B, contextLength, width]. */
+    private Tensor embed(int[] tokens, int b) {
+        return Elementwise.add(Embedding.forward(tokenEmbedding, tokens, b, contextLength), positionalEmbedding);
+    }
+
+    /** Flat index of each row's end-of-text token (its largest id); checks every id against the vocabulary. */
+    private int[] endOfText(int[] tokens, int b) {
         int[] eot = new int[b];
         for (int i = 0; i < b; i++) {
             int best = 0;
@@ -64,12 +108,6 @@ public final class TextTransformer extends Module {
             }
             eot[i] = i * contextLength + best;
         }
-        Tensor x = Embedding.forward(tokenEmbedding, tokens, b, contextLength);
-        x = Elementwise.add(x, positionalEmbedding);
-        x = transformer.forward(x, causalMask);
-        // LayerNorm acts per token, so normalizing only the pooled tokens gives the same values.
-        x = Gather.rows(x.reshape(b * contextLength, width), eot);
-        x = LayerNorm.forward(x, lnFinalWeight, lnFinalBias, ResidualAttentionBlock.LN_EPS);
-        return MatMul.matmul(x, false, textProjection, false);
+        return eot;
     }
 }
