@@ -210,11 +210,14 @@ public final class ImageDecoder {
             case 1 -> bits == 16 ? ints(raster) : bands(raster, Mode.L, new int[] {0}, bits);
             case 2 -> bands(raster, Mode.LA, new int[] {0, 1}, bits);
             case 3 -> bands(raster, Mode.RGB, new int[] {0, 1, 2}, bits);
-            case 4 -> cm.getColorSpace().getType() == ColorSpace.TYPE_CMYK
-                    ? bands(raster, Mode.CMYK, new int[] {0, 1, 2, 3}, bits)
-                    : cm.hasAlpha()
-                    ? bands(raster, Mode.RGBA, new int[] {0, 1, 2, 3}, bits)
-                    : bands(raster, Mode.RGB, new int[] {0, 1, 2}, bits);
+            case 4 -> {
+                if (cm.getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
+                    yield bands(raster, Mode.CMYK, new int[] {0, 1, 2, 3}, bits);
+                }
+                yield cm.hasAlpha()
+                        ? bands(raster, Mode.RGBA, new int[] {0, 1, 2, 3}, bits)
+                        : bands(raster, Mode.RGB, new int[] {0, 1, 2}, bits);
+            }
             default -> throw new IllegalArgumentException("unsupported image with " + n + " bands");
         };
     }
@@ -222,7 +225,7 @@ public final class ImageDecoder {
     /** The chosen raster bands as 8-bit samples: 8 bits as is, 16 bits' high byte, n bits scaled by 255/(2^n-1). */
     private static PixelImage bands(Raster raster, Mode mode, int[] bands, int bits) {
         int w = raster.getWidth(), h = raster.getHeight(), nb = raster.getNumBands(), b = bands.length;
-        byte[] out = new byte[Math.multiplyExact(w * h, b)];
+        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, h), b)];
         if (bits == 8 && raster.getDataBuffer() instanceof DataBufferByte buffer
                 && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm
                 && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0) {
@@ -260,7 +263,7 @@ public final class ImageDecoder {
     /** Band 0 as Pillow's 32-bit mode I (16-bit gray keeps its full range). */
     private static PixelImage ints(Raster raster) {
         int w = raster.getWidth(), h = raster.getHeight();
-        return PixelImage.ofInts(w, h, raster.getSamples(0, 0, w, h, 0, new int[w * h]));
+        return PixelImage.ofInts(w, h, raster.getSamples(0, 0, w, h, 0, new int[Math.multiplyExact(w, h)]));
     }
 
     private static PixelImage palette(Raster raster, IndexColorModel icm) {
