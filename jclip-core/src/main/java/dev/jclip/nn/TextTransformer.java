@@ -6,12 +6,14 @@ import dev.jclip.op.Gather;
 import dev.jclip.op.LayerNorm;
 import dev.jclip.op.MatMul;
 import dev.jclip.op.Softmax;
+import dev.jclip.op.Views;
 import dev.jclip.tensor.Tensor;
 
 /**
  * CLIP's text tower: token and positional embeddings, a causally masked
  * {@link Transformer}, {@code ln_final}, and the features of each sequence's
  * end-of-text token (its largest id) projected by {@code text_projection}.
+ * Only the positions up to the batch's last end-of-text token are computed.
  * Its names sit at the top of CLIP's state dict ({@code token_embedding.weight},
  * {@code transformer.resblocks.0...}, {@code ln_final.weight}, {@code text_projection}).
  */
@@ -19,7 +21,6 @@ public final class TextTransformer extends Module {
     private final int contextLength, vocabSize, width, heads;
     private final Tensor tokenEmbedding, positionalEmbedding, lnFinalWeight, lnFinalBias, textProjection;
     private final Transformer transformer;
-    private final Tensor causalMask;
 
     public TextTransformer(int contextLength, int vocabSize, int width, int heads, int layers, int outputDim) {
         this.contextLength = contextLength;
@@ -32,7 +33,6 @@ public final class TextTransformer extends Module {
         lnFinalWeight = parameter("ln_final.weight", width);
         lnFinalBias = parameter("ln_final.bias", width);
         textProjection = parameter("text_projection", width, outputDim);
-        causalMask = Softmax.causalMask(contextLength);
     }
 
     public int contextLength() {
@@ -49,26 +49,35 @@ public final class TextTransformer extends Module {
             throw new IllegalArgumentException("token ids must be [B, " + contextLength + "]; got " + tokens.length + " ids");
         }
         int b = tokens.length / contextLength;
-        int[] eot = new int[b];
+        int[] end = new int[b];
+        int n = 1;
         for (int i = 0; i < b; i++) {
-            int best = 0;
             for (int j = 0; j < contextLength; j++) {
                 int id = tokens[i * contextLength + j];
                 if (id < 0 || id >= vocabSize) {
                     throw new IllegalArgumentException("token id " + id + " at [" + i + ", " + j
                             + "] is outside the vocabulary [0, " + vocabSize + ")");
                 }
-                if (id > tokens[i * contextLength + best]) {
-                    best = j;   // first position of the largest id, as torch.argmax
+                if (id > tokens[i * contextLength + end[i]]) {
+                    end[i] = j;   // first position of the largest id, as torch.argmax
                 }
             }
-            eot[i] = i * contextLength + best;
+            n = Math.max(n, end[i] + 1);
         }
-        Tensor x = Embedding.forward(tokenEmbedding, tokens, b, contextLength);
-        x = Elementwise.add(x, positionalEmbedding);
-        x = transformer.forward(x, causalMask);
+        // The mask is causal: a position sees only those before it, so nothing after the last
+        // end token of the batch (padding) can reach a pooled feature. The transformer runs on
+        // the first n positions only, which gives the same features for a fraction of the work.
+        int[] ids = new int[b * n];
+        int[] pooled = new int[b];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(tokens, i * contextLength, ids, i * n, n);
+            pooled[i] = i * n + end[i];
+        }
+        Tensor x = Embedding.forward(tokenEmbedding, ids, b, n);
+        x = Elementwise.add(x, Views.slice(positionalEmbedding, 0, 0, n));
+        x = transformer.forward(x, Softmax.causalMask(n));
         // LayerNorm acts per token, so normalizing only the pooled tokens gives the same values.
-        x = Gather.rows(x.reshape(b * contextLength, width), eot);
+        x = Gather.rows(x.reshape(b * n, width), pooled);
         x = LayerNorm.forward(x, lnFinalWeight, lnFinalBias, ResidualAttentionBlock.LN_EPS);
         return MatMul.matmul(x, false, textProjection, false);
     }
