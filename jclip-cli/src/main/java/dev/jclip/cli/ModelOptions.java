@@ -27,11 +27,11 @@ final class ModelOptions {
 
     /** Loads {@code --model} (required here); with {@code text}, a tokenizer must come with it. */
     ClipModel load(boolean text) throws IOException {
-        return load(model, text);
+        return load(model, vocab, text);
     }
 
-    /** Loads {@code path} with {@code --vocab} and {@code --batch}; with {@code text}, a tokenizer must come with it. */
-    ClipModel load(Path path, boolean text) throws IOException {
+    /** Loads {@code path} with {@code vocab} (null: beside the model); with {@code text}, a tokenizer must come with it. */
+    ClipModel load(Path path, Path vocab, boolean text) throws IOException {
         if (path == null) {
             throw new IllegalArgumentException("give the model with --model PATH");
         }
