@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * {@code jclip tokenize}: CLIP token ids for texts, one JSON string per input line, one
  * {@code {"ids":[...],"truncated":false}} per output line (ids padded to the context length).
  */
-@Command(name = "tokenize", mixinStandardHelpOptions = true,
+@Command(name = "tokenize",
         description = "Tokenize texts (a JSON string per line) into CLIP token ids (a JSON object per line).")
 public final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--vocab", paramLabel = "PATH",
@@ -50,6 +50,9 @@ public final class TokenizeCommand implements Callable<Integer> {
 
     @Option(names = "--output", paramLabel = "OUT.jsonl", required = true, description = "Written with one JSON object per input line.")
     Path output;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     @Spec
     CommandSpec spec;

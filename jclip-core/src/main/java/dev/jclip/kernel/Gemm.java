@@ -170,17 +170,22 @@ public final class Gemm {
             for (int i0 = 0; i0 < p.m; i0 += BLOCK_M) {
                 int rows = Math.min(BLOCK_M, p.m - i0), cols = Math.min(BLOCK_N, p.n - j0);
                 int mPanels = Math.ceilDiv(rows, MR), nPanels = Math.ceilDiv(cols, NR);
+                // The micro-kernel reads a row-major A in place, six rows side by side; only a
+                // transposed A, or a last panel of fewer than MR rows, is packed.
+                int packedPanels = p.transA ? mPanels : rows % MR == 0 ? 0 : 1;
+                int firstPacked = mPanels - packedPanels;
                 for (int kb = 0; kb < kBlocks; kb++) {
                     int p0 = kb * kcMax, kc = Math.min(kcMax, p.k - p0);
-                    float[] aPack = grow(scratch, 0, mPanels * MR * kc);
+                    float[] aPack = grow(scratch, 0, packedPanels * MR * kc);
                     float[] bPack = grow(scratch, 1, nPanels * NR * kc);
                     int ii = i0, jj = j0;
-                    run(parallel, mPanels + nPanels, t -> {
-                        if (t < mPanels) {
-                            packA(p, ii + t * MR, Math.min(MR, p.m - ii - t * MR), p0, kc, aPack, t * MR * kc);
+                    run(parallel, packedPanels + nPanels, t -> {
+                        if (t < packedPanels) {
+                            int row = ii + (firstPacked + t) * MR;
+                            packA(p, row, Math.min(MR, p.m - row), p0, kc, aPack, t * MR * kc);
                         } else {
-                            int s = t - mPanels;
-                            packB(p, jj + s * NR, Math.min(NR, p.n - jj - s * NR), p0, kc, bPack, s * NR * kc);
+                            int col = jj + (t - packedPanels) * NR;
+                            packB(p, col, Math.min(NR, p.n - col), p0, kc, bPack, (t - packedPanels) * NR * kc);
                         }
                     });
                     boolean add = kb > 0 || p.accumulate;
@@ -193,9 +198,14 @@ public final class Gemm {
                         // A panel outer: it stays in L1 while the task's B panels stream from L2, and
                         // consecutive tiles write along the same rows of C.
                         for (int ip = ip0; ip < ipEnd; ip++) {
+                            int row = ii + ip * MR;
+                            boolean packed = ip >= firstPacked;
+                            float[] a = packed ? aPack : p.a;
+                            int ai = packed ? (ip - firstPacked) * MR * kc : p.aOff + row * p.lda + p0;
+                            int rowStride = packed ? 1 : p.lda, kStride = packed ? MR : 1;
                             for (int jp = jp0; jp < jpEnd; jp++) {
-                                microKernel(aPack, ip * MR * kc, bPack, jp * NR * kc, kc, tile);
-                                int row = ii + ip * MR, col = jj + jp * NR;
+                                microKernel(a, ai, rowStride, kStride, bPack, jp * NR * kc, kc, tile);
+                                int col = jj + jp * NR;
                                 storeTile(tile, p, row, col, Math.min(MR, p.m - row), Math.min(NR, p.n - col), add, epilogue);
                             }
                         }
@@ -224,7 +234,8 @@ public final class Gemm {
 
     /**
      * Copies rows {@code [row, row+rows)} × k range {@code [p0, p0+kc)} of op(A) into one panel:
-     * for each k, MR consecutive floats (one per row), zero for rows past the edge.
+     * for each k, MR consecutive floats (one per row), zero for rows past the edge. Used for a
+     * transposed A, and for the last rows of a row-major one.
      */
     private static void packA(Problem p, int row, int rows, int p0, int kc, float[] dst, int d) {
         float[] a = p.a;
@@ -234,19 +245,6 @@ public final class Gemm {
                 for (int r = 0; r < rows; r++) {
                     dst[d + q * MR + r] = a[src + r];
                 }
-            }
-        } else if (rows == MR) {
-            // Six rows read side by side, so the panel is written sequentially.
-            int lda = p.lda, s0 = p.aOff + row * lda + p0;
-            int s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda;
-            for (int q = 0; q < kc; q++) {
-                int o = d + q * MR;
-                dst[o] = a[s0 + q];
-                dst[o + 1] = a[s1 + q];
-                dst[o + 2] = a[s2 + q];
-                dst[o + 3] = a[s3 + q];
-                dst[o + 4] = a[s4 + q];
-                dst[o + 5] = a[s5 + q];
             }
         } else {
             for (int r = 0; r < rows; r++) {
@@ -269,7 +267,20 @@ public final class Gemm {
      */
     private static void packB(Problem p, int col, int cols, int p0, int kc, float[] dst, int d) {
         float[] b = p.b;
-        if (p.transB) {
+        if (p.transB && cols == NR) {
+            // A transpose, 16 k at a time: the 16×NR block of the panel being written stays in L1
+            // while the NR source rows are read sequentially.
+            int ldb = p.ldb, base = p.bOff + col * ldb + p0;
+            for (int q0 = 0; q0 < kc; q0 += 16) {
+                int qEnd = Math.min(kc, q0 + 16);
+                for (int j = 0; j < NR; j++) {
+                    int src = base + j * ldb;
+                    for (int q = q0; q < qEnd; q++) {
+                        dst[d + q * NR + j] = b[src + q];
+                    }
+                }
+            }
+        } else if (p.transB) {
             for (int j = 0; j < cols; j++) {
                 int src = p.bOff + (col + j) * p.ldb + p0;
                 for (int q = 0; q < kc; q++) {
@@ -290,31 +301,33 @@ public final class Gemm {
     }
 
     /**
-     * The register-blocked core: {@code tile[MR×NR] = Apanel[kc×MR]ᵀ · Bpanel[kc×NR]}, one
-     * fused multiply-add chain per element, k in increasing order.
+     * The register-blocked core: {@code tile[MR×NR] = A[MR×kc] · Bpanel[kc×NR]}, one fused
+     * multiply-add chain per element, k in increasing order. Element (r, q) of A is at
+     * {@code a[ai + r * rowStride + q * kStride]}: a packed panel or six rows of A in place.
      */
-    private static void microKernel(float[] a, int ai, float[] b, int bi, int kc, float[] tile) {
+    private static void microKernel(float[] a, int ai, int rowStride, int kStride, float[] b, int bi, int kc, float[] tile) {
+        int a1 = rowStride, a2 = 2 * rowStride, a3 = 3 * rowStride, a4 = 4 * rowStride, a5 = 5 * rowStride;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        for (int q = 0; q < kc; q++, ai += MR, bi += NR) {
+        for (int q = 0; q < kc; q++, ai += kStride, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + VL);
             FloatVector x = FloatVector.broadcast(S, a[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[ai + 1]);
+            x = FloatVector.broadcast(S, a[ai + a1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[ai + 2]);
+            x = FloatVector.broadcast(S, a[ai + a2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ai + 3]);
+            x = FloatVector.broadcast(S, a[ai + a3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[ai + 4]);
+            x = FloatVector.broadcast(S, a[ai + a4]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[ai + 5]);
+            x = FloatVector.broadcast(S, a[ai + a5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }

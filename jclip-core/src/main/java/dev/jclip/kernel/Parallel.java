@@ -61,7 +61,7 @@ public final class Parallel {
             executor = pool;
             helpers = Math.min(threads, tasks) - 1;
         }
-        if (helpers <= 0 || Thread.currentThread() instanceof Worker) {
+        if (helpers <= 0 || Thread.currentThread() instanceof Worker || IN_TASK.get()[0]) {
             for (int i = 0; i < tasks; i++) {
                 body.accept(i);
             }
@@ -71,9 +71,40 @@ public final class Parallel {
         for (int h = 0; h < helpers; h++) {
             executor.execute(job::work);
         }
-        job.work();
+        boolean[] inTask = IN_TASK.get();
+        inTask[0] = true;
+        try {
+            job.work();
+        } finally {
+            inTask[0] = false;
+        }
         job.await();
     }
+
+    /**
+     * Splits rows {@code [0, rows)} into consecutive ranges of at least {@code minRows} rows
+     * (at most 4 per thread) and runs {@code body.accept(from, to)} on each with
+     * {@link #forEach}. Row kernels compute each row the same way whichever range it
+     * falls in, so their results do not depend on the thread count.
+     */
+    public static void forRows(int rows, int minRows, RowRange body) {
+        int chunks = Math.max(1, Math.min(Math.ceilDiv(rows, Math.max(1, minRows)), 4 * threads()));
+        int per = Math.ceilDiv(rows, chunks);
+        forEach(Math.ceilDiv(rows, Math.max(1, per)), c -> body.accept(c * per, Math.min(rows, (c + 1) * per)));
+    }
+
+    /** A body for {@link #forRows}: rows {@code [from, to)}. */
+    @FunctionalInterface
+    public interface RowRange {
+        void accept(int from, int to);
+    }
+
+    /**
+     * True while the calling (non-pool) thread runs tasks of a {@link #forEach}, so that a
+     * nested call (a GEMM inside an attention head's task) runs inline instead of queueing
+     * behind the outer call's tasks.
+     */
+    private static final ThreadLocal<boolean[]> IN_TASK = ThreadLocal.withInitial(() -> new boolean[1]);
 
     /** One {@link #forEach} call: a shared task counter and a count of tasks still running. */
     private static final class Job {

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 /**
  * Learns a small byte-level BPE vocabulary from a corpus (Sennrich et al. 2016), in the layout of
  * CLIP's: words are cleaned and split as {@link ClipTokenizer} does, each is a sequence of byte
- * symbols with "</w>" on the last, and the most frequent adjacent pair is merged, again and again.
+ * symbols with {@code </w>} on the last, and the most frequent adjacent pair is merged, again and again.
  * A model trained from scratch on a narrow caption set (generated shapes, a few class names) needs
  * only a few hundred ids instead of CLIP's 49,408, which keeps its embedding table tiny and its
  * captions short (one token per frequent word, so a short context holds them).

@@ -3,6 +3,7 @@ package dev.jclip.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,28 @@ class ParallelTest {
             Parallel.forEach(0, i -> {
                 throw new AssertionError("no task expected");
             });
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void forRowsCoversEveryRowOnceInIncreasingRanges() {
+        int saved = Parallel.threads();
+        try {
+            Parallel.setThreads(3);
+            for (int[] c : new int[][] {{0, 4}, {1, 4}, {10, 1}, {1000, 7}, {1000, 5000}, {37, 0}}) {
+                AtomicIntegerArray seen = new AtomicIntegerArray(c[0]);
+                Parallel.forRows(c[0], c[1], (from, to) -> {
+                    assertTrue(from < to && to - from >= Math.min(c[1], c[0]) || to == c[0], from + ".." + to);
+                    for (int r = from; r < to; r++) {
+                        seen.incrementAndGet(r);
+                    }
+                });
+                for (int r = 0; r < c[0]; r++) {
+                    assertEquals(1, seen.get(r), "row " + r + " of " + c[0]);
+                }
+            }
         } finally {
             Parallel.setThreads(saved);
         }

@@ -139,7 +139,7 @@ class ClipTokenizerTest {
     }
 
     /** The byte symbols as bytes_to_unicode makes them, restated: printable Latin-1 as itself, the rest U+0100 on. */
-    private static List<String> byteSymbols() {
+    static List<String> byteSymbols() {
         List<String> printable = new ArrayList<>();
         List<String> others = new ArrayList<>();
         int next = 0x100;
