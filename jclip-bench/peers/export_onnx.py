@@ -4,7 +4,8 @@ The graphs are traced from the independent reference clipref.encode_image /
 encode_text (/work/shared/reference/clipref.py, imported by path), with the
 safetensors weights as parameters under their original names: the ONNX
 initializers carry those names and the very same bytes (checked below), and no
-constant folding is done at export (ONNX Runtime folds at session creation).
+constant folding and no Conv+BatchNorm fusion is done at export (TrainingMode.PRESERVE
+on a module in eval mode); ONNX Runtime does both at session creation.
 
 usage: /tmp/peers-venv/bin/python export_onnx.py [DIR] [NAME ...]
        DIR (default /tmp/jclip-peers) holds NAME.safetensors from make_weights.py;
@@ -85,6 +86,7 @@ def export(sd, what, path):
     name_in, name_out = ("images", "image_features") if what == "image" else ("tokens", "text_features")
     with torch.no_grad():
         torch.onnx.export(enc, (x,), path, opset_version=OPSET, do_constant_folding=False,
+                          training=torch.onnx.TrainingMode.PRESERVE,
                           input_names=[name_in], output_names=[name_out],
                           dynamic_axes={name_in: {0: "batch"}, name_out: {0: "batch"}})
     return enc
