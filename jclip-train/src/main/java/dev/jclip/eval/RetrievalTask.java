@@ -14,18 +14,20 @@ import java.util.Map;
  * Captions that occur several times are embedded once.
  *
  * @param name      the data set's name
- * @param images    preprocessed images [N, 3, S, S]
+ * @param images    preprocessed images, each [3, S, S]
  * @param captions  the caption of each image
  * @param groups    the group of each pair: pairs of a group all match each other (see {@link Retrieval})
  * @param tokenizer the model's tokenizer
  */
-public record RetrievalTask(String name, Tensor images, List<String> captions, int[] groups, ClipTokenizer tokenizer)
+public record RetrievalTask(String name, List<Tensor> images, List<String> captions, int[] groups, ClipTokenizer tokenizer)
         implements EvalTask {
 
     public RetrievalTask {
-        if (images.rank() != 4 || images.dim(0) != captions.size() || groups.length != captions.size() || captions.isEmpty()) {
-            throw new IllegalArgumentException("retrieval set " + name + ": need [N, 3, S, S] images, N captions and N groups, N >= 1");
+        if (images.size() != captions.size() || groups.length != captions.size() || captions.isEmpty()) {
+            throw new IllegalArgumentException("retrieval set " + name + ": need as many images, captions and groups, at least one; got "
+                    + images.size() + ", " + captions.size() + ", " + groups.length);
         }
+        images = List.copyOf(images);
         captions = List.copyOf(captions);
     }
 
@@ -51,7 +53,7 @@ public record RetrievalTask(String name, Tensor images, List<String> captions, i
             index.putIfAbsent(c, index.size());
         }
         List<String> unique = new ArrayList<>(index.keySet());
-        float[][] emb = Embeddings.texts(model, tokenizer.tokenize(unique, model.text().contextLength(), true).ids());
+        float[][] emb = Evaluated.of(model, tokenizer).embedTexts(unique);
         float[][] out = new float[captions.size()][];
         for (int i = 0; i < out.length; i++) {
             out[i] = emb[index.get(captions.get(i))];
@@ -61,7 +63,7 @@ public record RetrievalTask(String name, Tensor images, List<String> captions, i
 
     /** The recall of {@code model}. */
     public RetrievalResult evaluate(Clip model) {
-        return Retrieval.evaluate(Embeddings.images(model, images), groups, captionEmbeddings(model), groups);
+        return Retrieval.evaluate(Evaluated.of(model, tokenizer).embedPreprocessed(images), groups, captionEmbeddings(model), groups);
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class ZeroShot {
             }
             int best = 0;
             for (int c = 0; c < classes; c++) {
-                score[c] = Embeddings.dot(images[i], classWeights[c]);
+                score[c] = dot(images[i], classWeights[c]);
                 if (score[c] > score[best]) {
                     best = c;
                 }
@@ -47,5 +47,13 @@ public final class ZeroShot {
             }
         }
         return new ZeroShotResult(confusion, (double) top5 / n);
+    }
+
+    private static float dot(float[] a, float[] b) {
+        float s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
     }
 }

@@ -1,5 +1,7 @@
 package dev.jclip.eval;
 
+import dev.jclip.api.ClipModel;
+import dev.jclip.api.ZeroShotClassifier;
 import dev.jclip.nn.Clip;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.text.ClipTokenizer;
@@ -8,24 +10,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Zero-shot classification of labelled images: class weights by {@link PromptEnsemble prompt
- * ensembling}, then {@link ZeroShot} metrics. Named class subsets (e.g. the held-out combinations
- * of a generated data set) add their own top-1 accuracy, {@code top1_NAME}.
+ * Zero-shot classification of labelled images with the library's {@link ZeroShotClassifier}
+ * (prompt ensembling), scored by {@link ZeroShot}. Named class subsets (e.g. the held-out
+ * combinations of a generated data set) add their own top-1 accuracy, {@code top1_NAME}.
  *
  * @param name       the data set's name
- * @param images     preprocessed images [N, 3, S, S]
+ * @param images     preprocessed images, each [3, S, S]
  * @param labels     the class of each image
  * @param classNames the class names, by label, as they go into the templates
  * @param templates  prompt templates with {@code {}} for the class name
  * @param tokenizer  the model's tokenizer
  * @param subsets    named groups of classes to report separately
  */
-public record ZeroShotTask(String name, Tensor images, int[] labels, List<String> classNames, List<String> templates,
+public record ZeroShotTask(String name, List<Tensor> images, int[] labels, List<String> classNames, List<String> templates,
                            ClipTokenizer tokenizer, Map<String, int[]> subsets) implements EvalTask {
 
     public ZeroShotTask {
-        if (images.rank() != 4 || images.dim(0) != labels.length || labels.length == 0) {
-            throw new IllegalArgumentException("zero-shot set " + name + ": need [N, 3, S, S] images and N labels, N >= 1");
+        if (images.size() != labels.length || labels.length == 0) {
+            throw new IllegalArgumentException("zero-shot set " + name + ": need as many labels as images, at least one; got "
+                    + images.size() + " images, " + labels.length + " labels");
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classNames.size()) {
@@ -33,6 +36,7 @@ public record ZeroShotTask(String name, Tensor images, int[] labels, List<String
                         + " is not one of the " + classNames.size() + " classes");
             }
         }
+        images = List.copyOf(images);
         templates = List.copyOf(templates);
         classNames = List.copyOf(classNames);
         subsets = Map.copyOf(subsets);
@@ -43,10 +47,20 @@ public record ZeroShotTask(String name, Tensor images, int[] labels, List<String
         return "zeroshot";
     }
 
+    /** The unit-length class weights [classes][embed] of {@code model}. */
+    public float[][] classWeights(Clip model) {
+        ZeroShotClassifier zs = Evaluated.of(model, tokenizer).classifier(classNames, templates);
+        float[][] w = new float[classNames.size()][];
+        for (int c = 0; c < w.length; c++) {
+            w[c] = zs.classWeights(c);
+        }
+        return w;
+    }
+
     /** The full results (confusion matrix included) of {@code model}. */
     public ZeroShotResult evaluate(Clip model) {
-        float[][] weights = PromptEnsemble.classWeights(model, tokenizer, classNames, templates);
-        return ZeroShot.evaluate(Embeddings.images(model, images), labels, weights);
+        ClipModel m = Evaluated.of(model, tokenizer);
+        return ZeroShot.evaluate(m.embedPreprocessed(images), labels, classWeights(model));
     }
 
     @Override

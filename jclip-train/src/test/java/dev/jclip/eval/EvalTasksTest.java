@@ -22,8 +22,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Embedding, prompt ensembling and the tasks on a small random model, against the model's towers
- * called one input at a time and {@link ZeroShot}/{@link Retrieval} (tested by brute force).
+ * The tasks on a small random model, against embeddings and prompt ensembles computed here from
+ * the model's towers called one input at a time, scored by {@link ZeroShot}/{@link Retrieval}
+ * (tested by brute force).
  */
 class EvalTasksTest {
     private static final int SIZE = 8, CONTEXT = 12;
@@ -57,28 +58,10 @@ class EvalTasksTest {
         return out;
     }
 
-    @Test
-    void embeddingsInBatchesEqualOneAtATime() {
-        Clip model = ClipInit.random(CONFIG, 1);
-        Tensor images = Tensor.randn(new SplittableRandom(2), 1f, 300, 3, SIZE, SIZE); // two batches
-        float[][] e = Embeddings.images(model, images);
-        assertEquals(300, e.length);
-        for (int i : new int[] {0, 255, 256, 299}) {
-            assertArrayEquals(single(model, images, i), e[i], 1e-5f);
-        }
-        float[][] t = Embeddings.texts(model, BYTES.tokenize(List.of("a red circle", "x"), CONTEXT, true).ids());
-        assertArrayEquals(single(model, "a red circle"), t[0], 1e-5f);
-        assertArrayEquals(single(model, "x"), t[1], 1e-5f);
-        assertThrows(IllegalArgumentException.class, () -> Embeddings.texts(model, new int[][] {{1, 2}}));
-    }
-
-    @Test
-    void promptEnsembleIsTheNormalizedMeanOfNormalizedPrompts() {
-        Clip model = ClipInit.random(CONFIG, 3);
-        List<String> classes = List.of("cat", "dog", "red fox");
-        List<String> templates = List.of("a {}", "the {} here", "{}");
-        float[][] w = PromptEnsemble.classWeights(model, BYTES, classes, templates);
-        for (int c = 0; c < classes.size(); c++) {
+    /** The ensembled class weights computed here, one prompt at a time. */
+    private static float[][] weights(Clip model, List<String> classes, List<String> templates) {
+        float[][] w = new float[classes.size()][];
+        for (int c = 0; c < w.length; c++) {
             float[] sum = new float[16];
             for (String t : templates) {
                 float[] e = single(model, t.replace("{}", classes.get(c)));
@@ -86,27 +69,40 @@ class EvalTasksTest {
                     sum[k] += e[k];
                 }
             }
-            assertArrayEquals(unit(sum), w[c], 1e-5f);
+            w[c] = unit(sum);
         }
-        assertThrows(IllegalArgumentException.class, () -> PromptEnsemble.classWeights(model, BYTES, classes, List.of("no slot")));
-        assertThrows(IllegalArgumentException.class, () -> PromptEnsemble.classWeights(model, BYTES, List.of(), templates));
+        return w;
+    }
+
+    private static List<Tensor> split(Tensor images) {
+        int n = images.dim(0), per = images.numel() / n;
+        List<Tensor> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(Tensor.of(Arrays.copyOfRange(images.data(), i * per, (i + 1) * per), 3, SIZE, SIZE));
+        }
+        return out;
     }
 
     @Test
     void tasksEvaluateTheModelsEmbeddings() {
         Clip model = ClipInit.random(CONFIG, 4);
         SplittableRandom rng = new SplittableRandom(5);
-        Tensor images = Tensor.randn(rng, 1f, 40, 3, SIZE, SIZE);
-        int[] labels = rng.ints(40, 0, 4).toArray();
+        Tensor all = Tensor.randn(rng, 1f, 300, 3, SIZE, SIZE); // more than one batch of 256
+        List<Tensor> images = split(all);
+        int[] labels = rng.ints(300, 0, 4).toArray();
         List<String> classes = List.of("red", "green", "blue", "grey");
         List<String> templates = List.of("a {} thing", "{}");
         ZeroShotTask zs = new ZeroShotTask("colours", images, labels, classes, templates, BYTES, Map.of("warm", new int[] {0}));
 
-        float[][] img = new float[40][];
-        for (int i = 0; i < 40; i++) {
-            img[i] = single(model, images, i);
+        float[][] img = new float[300][];
+        for (int i = 0; i < 300; i++) {
+            img[i] = single(model, all, i);
         }
-        ZeroShotResult expected = ZeroShot.evaluate(img, labels, PromptEnsemble.classWeights(model, BYTES, classes, templates));
+        float[][] w = weights(model, classes, templates), zw = zs.classWeights(model);
+        for (int c = 0; c < 4; c++) {
+            assertArrayEquals(w[c], zw[c], 1e-5f);
+        }
+        ZeroShotResult expected = ZeroShot.evaluate(img, labels, w);
         ZeroShotResult r = zs.evaluate(model);
         assertArrayEquals(expected.confusion(), r.confusion());
         assertEquals(expected.top5(), r.top5());
@@ -116,13 +112,13 @@ class EvalTasksTest {
 
         // Captions with repeats: each is embedded once, and repeated captions match each other's images.
         List<String> captions = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < 300; i++) {
             captions.add("a " + classes.get(labels[i]) + " thing");
         }
         int[] groups = RetrievalTask.groupsByCaption(captions);
         RetrievalTask rt = new RetrievalTask("colours", images, captions, groups, BYTES);
-        float[][] txt = new float[40][];
-        for (int i = 0; i < 40; i++) {
+        float[][] txt = new float[300][];
+        for (int i = 0; i < 300; i++) {
             txt[i] = single(model, captions.get(i));
         }
         RetrievalResult want = Retrieval.evaluate(img, groups, txt, groups);
@@ -133,7 +129,7 @@ class EvalTasksTest {
                 new ArrayList<>(rt.metrics(model).keySet()));
 
         assertThrows(IllegalArgumentException.class,
-                () -> new ZeroShotTask("bad", images, new int[40], List.of(), templates, BYTES, Map.of()));
+                () -> new ZeroShotTask("bad", images, new int[300], List.of(), templates, BYTES, Map.of()));
         assertThrows(IllegalArgumentException.class, () -> new RetrievalTask("bad", images, captions.subList(0, 3), groups, BYTES));
     }
 
@@ -141,7 +137,7 @@ class EvalTasksTest {
     void periodicEvaluationRunsEveryNStepsAsTheTrainersCallback() {
         Clip model = ClipInit.random(CONFIG, 6);
         SplittableRandom rng = new SplittableRandom(8);
-        Tensor images = Tensor.randn(rng, 1f, 8, 3, SIZE, SIZE);
+        List<Tensor> images = split(Tensor.randn(rng, 1f, 8, 3, SIZE, SIZE));
         int[] labels = {0, 1, 0, 1, 0, 1, 0, 1};
         ZeroShotTask zs = new ZeroShotTask("two", images, labels, List.of("left", "right"), List.of("{}"), BYTES, Map.of());
         List<String> lines = new ArrayList<>();
