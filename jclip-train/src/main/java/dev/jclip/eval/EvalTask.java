@@ -1,6 +1,6 @@
 package dev.jclip.eval;
 
-import dev.jclip.nn.Clip;
+import dev.jclip.api.ClipModel;
 import java.util.Map;
 
 /** An evaluation that a training run repeats ({@link PeriodicEval}): a named set of metrics of the current model. */
@@ -13,5 +13,5 @@ public interface EvalTask {
     String kind();
 
     /** The metrics of {@code model}, by name, in a fixed order. */
-    Map<String, Double> metrics(Clip model);
+    Map<String, Double> metrics(ClipModel model);
 }

@@ -1,6 +1,8 @@
 package dev.jclip.eval;
 
+import dev.jclip.api.ClipModel;
 import dev.jclip.nn.Clip;
+import dev.jclip.text.ClipTokenizer;
 import dev.jclip.train.StepLog;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,22 +29,28 @@ public final class PeriodicEval implements Consumer<StepLog> {
         }
     }
 
+    /** Inputs per forward pass while evaluating. */
+    public static final int BATCH = 256;
+
     private final Clip model;
+    private final ClipTokenizer tokenizer;
     private final long every;
     private final List<EvalTask> tasks;
     private final Consumer<String> out;
     private final List<Point> history = new ArrayList<>();
 
     /**
-     * @param model the model being trained
-     * @param every evaluate after every this many steps (the step count a multiple of it)
-     * @param out   receives each result's JSON line
+     * @param model     the model being trained
+     * @param tokenizer its tokenizer
+     * @param every     evaluate after every this many steps (the step count a multiple of it)
+     * @param out       receives each result's JSON line
      */
-    public PeriodicEval(Clip model, long every, List<EvalTask> tasks, Consumer<String> out) {
+    public PeriodicEval(Clip model, ClipTokenizer tokenizer, long every, List<EvalTask> tasks, Consumer<String> out) {
         if (every < 1) {
             throw new IllegalArgumentException("evaluation interval must be >= 1 step, got " + every);
         }
         this.model = model;
+        this.tokenizer = tokenizer;
         this.every = every;
         this.tasks = List.copyOf(tasks);
         this.out = out;
@@ -60,13 +68,23 @@ public final class PeriodicEval implements Consumer<StepLog> {
         if (!history.isEmpty() && history.getLast().step() == step) {
             return;
         }
+        ClipModel inference = inference(model, tokenizer);
         for (EvalTask t : tasks) {
             long t0 = System.nanoTime();
-            Map<String, Double> m = t.metrics(model);
+            Map<String, Double> m = t.metrics(inference);
             Point p = new Point(step, t.kind(), t.name(), m, (System.nanoTime() - t0) / 1e9);
             history.add(p);
             out.accept(p.toJson());
         }
+    }
+
+    /**
+     * A model being trained, for inference now: switched to evaluation mode (the next
+     * {@code Trainer.step} switches it back), encoding {@link #BATCH} inputs at a time.
+     */
+    public static ClipModel inference(Clip model, ClipTokenizer tokenizer) {
+        model.train(false);
+        return ClipModel.of(model, tokenizer, "training").withBatchSize(BATCH);
     }
 
     /** Every result so far, in order. */

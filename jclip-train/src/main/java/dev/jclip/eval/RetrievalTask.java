@@ -1,8 +1,7 @@
 package dev.jclip.eval;
 
-import dev.jclip.nn.Clip;
+import dev.jclip.api.ClipModel;
 import dev.jclip.tensor.Tensor;
-import dev.jclip.text.ClipTokenizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,9 +16,8 @@ import java.util.Map;
  * @param images    preprocessed images, each [3, S, S]
  * @param captions  the caption of each image
  * @param groups    the group of each pair: pairs of a group all match each other (see {@link Retrieval})
- * @param tokenizer the model's tokenizer
  */
-public record RetrievalTask(String name, List<Tensor> images, List<String> captions, int[] groups, ClipTokenizer tokenizer)
+public record RetrievalTask(String name, List<Tensor> images, List<String> captions, int[] groups)
         implements EvalTask {
 
     public RetrievalTask {
@@ -47,13 +45,13 @@ public record RetrievalTask(String name, List<Tensor> images, List<String> capti
     }
 
     /** Unit-length embeddings of the captions, one row per caption. */
-    public float[][] captionEmbeddings(Clip model) {
+    public float[][] captionEmbeddings(ClipModel model) {
         Map<String, Integer> index = new LinkedHashMap<>();
         for (String c : captions) {
             index.putIfAbsent(c, index.size());
         }
         List<String> unique = new ArrayList<>(index.keySet());
-        float[][] emb = Evaluated.of(model, tokenizer).embedTexts(unique);
+        float[][] emb = model.embedTexts(unique);
         float[][] out = new float[captions.size()][];
         for (int i = 0; i < out.length; i++) {
             out[i] = emb[index.get(captions.get(i))];
@@ -62,12 +60,12 @@ public record RetrievalTask(String name, List<Tensor> images, List<String> capti
     }
 
     /** The recall of {@code model}. */
-    public RetrievalResult evaluate(Clip model) {
-        return Retrieval.evaluate(Evaluated.of(model, tokenizer).embedPreprocessed(images), groups, captionEmbeddings(model), groups);
+    public RetrievalResult evaluate(ClipModel model) {
+        return Retrieval.evaluate(model.embedPreprocessed(images), groups, captionEmbeddings(model), groups);
     }
 
     @Override
-    public Map<String, Double> metrics(Clip model) {
+    public Map<String, Double> metrics(ClipModel model) {
         RetrievalResult r = evaluate(model);
         Map<String, Double> m = new LinkedHashMap<>();
         for (int k = 0; k < Retrieval.KS.length; k++) {

@@ -2,9 +2,7 @@ package dev.jclip.eval;
 
 import dev.jclip.api.ClipModel;
 import dev.jclip.api.ZeroShotClassifier;
-import dev.jclip.nn.Clip;
 import dev.jclip.tensor.Tensor;
-import dev.jclip.text.ClipTokenizer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +17,10 @@ import java.util.Map;
  * @param labels     the class of each image
  * @param classNames the class names, by label, as they go into the templates
  * @param templates  prompt templates with {@code {}} for the class name
- * @param tokenizer  the model's tokenizer
  * @param subsets    named groups of classes to report separately
  */
 public record ZeroShotTask(String name, List<Tensor> images, int[] labels, List<String> classNames, List<String> templates,
-                           ClipTokenizer tokenizer, Map<String, int[]> subsets) implements EvalTask {
+                           Map<String, int[]> subsets) implements EvalTask {
 
     public ZeroShotTask {
         if (images.size() != labels.length || labels.length == 0) {
@@ -48,8 +45,8 @@ public record ZeroShotTask(String name, List<Tensor> images, int[] labels, List<
     }
 
     /** The unit-length class weights [classes][embed] of {@code model}. */
-    public float[][] classWeights(Clip model) {
-        ZeroShotClassifier zs = Evaluated.of(model, tokenizer).classifier(classNames, templates);
+    public float[][] classWeights(ClipModel model) {
+        ZeroShotClassifier zs = model.classifier(classNames, templates);
         float[][] w = new float[classNames.size()][];
         for (int c = 0; c < w.length; c++) {
             w[c] = zs.classWeights(c);
@@ -58,13 +55,12 @@ public record ZeroShotTask(String name, List<Tensor> images, int[] labels, List<
     }
 
     /** The full results (confusion matrix included) of {@code model}. */
-    public ZeroShotResult evaluate(Clip model) {
-        ClipModel m = Evaluated.of(model, tokenizer);
-        return ZeroShot.evaluate(m.embedPreprocessed(images), labels, classWeights(model));
+    public ZeroShotResult evaluate(ClipModel model) {
+        return ZeroShot.evaluate(model.embedPreprocessed(images), labels, classWeights(model));
     }
 
     @Override
-    public Map<String, Double> metrics(Clip model) {
+    public Map<String, Double> metrics(ClipModel model) {
         return metrics(evaluate(model));
     }
 

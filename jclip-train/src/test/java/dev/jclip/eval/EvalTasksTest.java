@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.api.ClipModel;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipInit;
 import dev.jclip.nn.Clip;
@@ -92,18 +93,19 @@ class EvalTasksTest {
         int[] labels = rng.ints(300, 0, 4).toArray();
         List<String> classes = List.of("red", "green", "blue", "grey");
         List<String> templates = List.of("a {} thing", "{}");
-        ZeroShotTask zs = new ZeroShotTask("colours", images, labels, classes, templates, BYTES, Map.of("warm", new int[] {0}));
+        ZeroShotTask zs = new ZeroShotTask("colours", images, labels, classes, templates, Map.of("warm", new int[] {0}));
+        ClipModel api = PeriodicEval.inference(model, BYTES);
 
         float[][] img = new float[300][];
         for (int i = 0; i < 300; i++) {
             img[i] = single(model, all, i);
         }
-        float[][] w = weights(model, classes, templates), zw = zs.classWeights(model);
+        float[][] w = weights(model, classes, templates), zw = zs.classWeights(api);
         for (int c = 0; c < 4; c++) {
             assertArrayEquals(w[c], zw[c], 1e-5f);
         }
         ZeroShotResult expected = ZeroShot.evaluate(img, labels, w);
-        ZeroShotResult r = zs.evaluate(model);
+        ZeroShotResult r = zs.evaluate(api);
         assertArrayEquals(expected.confusion(), r.confusion());
         assertEquals(expected.top5(), r.top5());
         Map<String, Double> m = zs.metrics(r);
@@ -116,21 +118,21 @@ class EvalTasksTest {
             captions.add("a " + classes.get(labels[i]) + " thing");
         }
         int[] groups = RetrievalTask.groupsByCaption(captions);
-        RetrievalTask rt = new RetrievalTask("colours", images, captions, groups, BYTES);
+        RetrievalTask rt = new RetrievalTask("colours", images, captions, groups);
         float[][] txt = new float[300][];
         for (int i = 0; i < 300; i++) {
             txt[i] = single(model, captions.get(i));
         }
         RetrievalResult want = Retrieval.evaluate(img, groups, txt, groups);
-        RetrievalResult got = rt.evaluate(model);
+        RetrievalResult got = rt.evaluate(api);
         assertArrayEquals(want.imageToText(), got.imageToText());
         assertArrayEquals(want.textToImage(), got.textToImage());
         assertEquals(List.of("i2t_r1", "i2t_r5", "i2t_r10", "t2i_r1", "t2i_r5", "t2i_r10"),
-                new ArrayList<>(rt.metrics(model).keySet()));
+                new ArrayList<>(rt.metrics(api).keySet()));
 
         assertThrows(IllegalArgumentException.class,
-                () -> new ZeroShotTask("bad", images, new int[300], List.of(), templates, BYTES, Map.of()));
-        assertThrows(IllegalArgumentException.class, () -> new RetrievalTask("bad", images, captions.subList(0, 3), groups, BYTES));
+                () -> new ZeroShotTask("bad", images, new int[300], List.of(), templates, Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> new RetrievalTask("bad", images, captions.subList(0, 3), groups));
     }
 
     @Test
@@ -139,9 +141,9 @@ class EvalTasksTest {
         SplittableRandom rng = new SplittableRandom(8);
         List<Tensor> images = split(Tensor.randn(rng, 1f, 8, 3, SIZE, SIZE));
         int[] labels = {0, 1, 0, 1, 0, 1, 0, 1};
-        ZeroShotTask zs = new ZeroShotTask("two", images, labels, List.of("left", "right"), List.of("{}"), BYTES, Map.of());
+        ZeroShotTask zs = new ZeroShotTask("two", images, labels, List.of("left", "right"), List.of("{}"), Map.of());
         List<String> lines = new ArrayList<>();
-        PeriodicEval every2 = new PeriodicEval(model, 2, List.of(zs), lines::add);
+        PeriodicEval every2 = new PeriodicEval(model, BYTES, 2, List.of(zs), lines::add);
         Trainer trainer = new Trainer(model, TrainConfig.builder().seed(1).onStep(every2).build());
         int[][] tokens = BYTES.tokenize(List.of("left", "right", "left", "right"), CONTEXT, true).ids();
         for (int s = 0; s < 5; s++) {
@@ -154,8 +156,8 @@ class EvalTasksTest {
         assertTrue(lines.get(0).matches("\\{\"step\":2,\"eval\":\"zeroshot\",\"name\":\"two\",\"top1\":[0-9.]+,\"top5\":1\\.000000,"
                 + "\"mean_per_class\":[0-9.]+,\"seconds\":[0-9.]+}"), lines.get(0));
         // The last line is the model as it is now.
-        double top1 = zs.evaluate(model).top1();
+        double top1 = zs.evaluate(PeriodicEval.inference(model, BYTES)).top1();
         assertEquals(top1, every2.history().getLast().metrics().get("top1"));
-        assertThrows(IllegalArgumentException.class, () -> new PeriodicEval(model, 0, List.of(zs), lines::add));
+        assertThrows(IllegalArgumentException.class, () -> new PeriodicEval(model, BYTES, 0, List.of(zs), lines::add));
     }
 }
