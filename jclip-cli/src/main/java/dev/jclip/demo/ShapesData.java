@@ -1,0 +1,104 @@
+package dev.jclip.demo;
+
+import dev.jclip.data.Example;
+import dev.jclip.data.Shapes;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link Shapes}: training pairs from its training split (seen colour-shape combinations, one or two
+ * shapes per image), zero-shot classification over all 24 combinations on single-shape images (the
+ * four held-out ones reported on their own, {@code top1_heldout}), and retrieval on fresh pairs from
+ * the training distribution (another seed), where equal captions match each other.
+ */
+final class ShapesData implements DemoData {
+    /** Zero-shot prompts: a bare noun phrase, unlike every training caption, which names a size. */
+    static final List<String> TEMPLATES = List.of("a {}", "{}");
+
+    private final int size;
+    private final long seed;
+    private final Shapes train, eval;
+
+    ShapesData(int size, long seed) {
+        this.size = size;
+        this.seed = seed;
+        this.train = new Shapes(Shapes.Split.TRAIN, size, Long.MAX_VALUE);
+        this.eval = new Shapes(Shapes.Split.EVAL, size, Long.MAX_VALUE);
+    }
+
+    @Override
+    public String name() {
+        return "shapes";
+    }
+
+    @Override
+    public int imageSize() {
+        return size;
+    }
+
+    @Override
+    public List<String> tokenizerCorpus() {
+        List<String> c = new ArrayList<>();
+        for (int i = 0; i < 4096; i++) {
+            c.add(train.example(seed, i).caption());
+        }
+        return c;
+    }
+
+    @Override
+    public Pairs batch(long step, int n) {
+        List<BufferedImage> images = new ArrayList<>(n);
+        List<String> captions = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Example e = train.example(seed, step * n + i);
+            images.add(e.image().decode());
+            captions.add(e.caption());
+        }
+        return new Pairs(DemoData.stack(DemoData.tensors(images, size)), captions);
+    }
+
+    @Override
+    public EvalSet zeroShotSet(int count) {
+        return set(eval, seed, count, false);
+    }
+
+    @Override
+    public EvalSet retrievalSet(int count) {
+        return set(train, seed + 1, count, true);
+    }
+
+    private EvalSet set(Shapes source, long s, int count, boolean byCaption) {
+        List<BufferedImage> images = new ArrayList<>(count);
+        List<String> captions = new ArrayList<>(count);
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            Example e = source.example(s, i);
+            images.add(e.image().decode());
+            captions.add(e.caption());
+            labels[i] = e.label();
+        }
+        int[] groups = byCaption ? dev.jclip.eval.RetrievalTask.groupsByCaption(captions) : labels.clone();
+        return new EvalSet(images, DemoData.tensors(images, size), labels, captions, groups);
+    }
+
+    @Override
+    public List<String> classNames() {
+        return Shapes.CLASS_NAMES;
+    }
+
+    @Override
+    public List<String> templates() {
+        return TEMPLATES;
+    }
+
+    @Override
+    public Map<String, int[]> subsets() {
+        int[] held = Shapes.HELD_OUT.stream().mapToInt(Shapes.CLASS_NAMES::indexOf).toArray();
+        int[] seen = java.util.stream.IntStream.range(0, Shapes.CLASS_NAMES.size())
+                .filter(c -> Arrays.stream(held).noneMatch(h -> h == c)).toArray();
+        return Map.of("heldout", held, "seen", seen);
+    }
+}
