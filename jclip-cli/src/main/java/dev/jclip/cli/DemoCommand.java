@@ -1,11 +1,14 @@
 package dev.jclip.cli;
 
 import dev.jclip.demo.Demo;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code jclip demo [shapes|fashion-mnist]}: trains a small CLIP from scratch with a tuned recipe,
@@ -68,14 +71,19 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--final-pairs", paramLabel = "N", description = "Pairs of the final retrieval evaluation.")
     Integer finalPairs;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
         Demo.Overrides o = new Demo.Overrides(minutes, modelConfig == null ? null : ModelConfigArg.parse(modelConfig),
                 batchSize, lr, wd, warmup, evalEvery, evalImages, evalPairs, finalImages, finalPairs);
         Path out = output != null ? output : Path.of("demo-" + name);
-        String last = Demo.run(name, data, out, seed, steps, o, System.err, System.out, start);
-        System.out.println(last);
+        PrintWriter stdout = spec.commandLine().getOut();
+        String last = Demo.run(name, data, out, seed, steps, o, spec.commandLine().getErr(), stdout, start);
+        stdout.println(last);
+        stdout.flush();
         return 0;
     }
 }

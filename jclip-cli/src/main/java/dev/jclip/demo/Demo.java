@@ -1,9 +1,8 @@
 package dev.jclip.demo;
 
-import dev.jclip.data.FashionMnist;
 import dev.jclip.model.ClipConfig;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -20,8 +19,8 @@ public final class Demo {
      * Runs demo {@code name} ({@code shapes} or {@code fashion-mnist}) into {@code output}; prints
      * progress to {@code progress}, the evaluation to {@code out}; returns the result line.
      */
-    public static String run(String name, Path dataDir, Path output, long seed, long steps, Overrides o, PrintStream progress,
-                             PrintStream out, long start) throws IOException {
+    public static String run(String name, Path dataDir, Path output, long seed, long steps, Overrides o, PrintWriter progress,
+                             PrintWriter out, long start) throws IOException {
         if (steps < 0) {
             throw new IllegalArgumentException("--steps must be >= 0, got " + steps);
         }
@@ -32,8 +31,7 @@ public final class Demo {
         };
         recipe = apply(recipe, o);
         String loadBefore = load();
-        DemoData data = name.equals("shapes") ? new ShapesData(recipe.model().vision().imageSize(), seed)
-                : new FashionData(dataDir != null ? dataDir : FashionMnist.DEBIAN_DIR, seed, recipe.batch());
+        DemoData data = DemoData.of(name, dataDir, seed, recipe.model().vision().imageSize(), recipe.batch());
         DemoRun.Result r = new DemoRun(data, recipe, seed, steps, output, progress).run(start);
         String machine = String.format(Locale.ROOT, "%d cores (%s, Java %s); load average %s at the start, %s at the end",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), Runtime.version(), loadBefore, load());
@@ -42,6 +40,7 @@ public final class Demo {
         out.print(r.retrieval().format());
         out.printf(Locale.ROOT, "%d steps in %.1f s; report %s; model %s%n", r.steps(), r.trainSeconds(),
                 output.resolve("report.html"), r.load());
+        out.flush();
         double minutes = (System.nanoTime() - start) / 60e9;
         String line = String.format(Locale.ROOT, "demo=%s zeroshot_top1=%.3f retrieval_r1=%.3f minutes=%.2f", r.data(),
                 r.zeroShot().top1(), r.retrieval().textToImageR1(), minutes);

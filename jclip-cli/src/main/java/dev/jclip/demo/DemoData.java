@@ -1,8 +1,10 @@
 package dev.jclip.demo;
 
+import dev.jclip.data.FashionMnist;
 import dev.jclip.image.ImagePreprocessor;
 import dev.jclip.tensor.Tensor;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,21 +14,34 @@ import java.util.Map;
  * overlap it. Batch {@code k} depends only on the seed and {@code k}, so a run with a step budget is
  * the same every time.
  */
-interface DemoData {
+public interface DemoData {
 
     /** Training pairs: images [B, 3, S, S] (preprocessed) and their captions. */
     record Pairs(Tensor images, List<String> captions) {}
 
     /**
-     * Evaluation images, as decoded and as the model takes them, with their class (or
-     * {@link dev.jclip.data.Example#NO_LABEL}), caption and retrieval group.
+     * Evaluation images with their class (or {@link dev.jclip.data.Example#NO_LABEL}), caption and
+     * retrieval group (see {@link dev.jclip.eval.Retrieval}).
      */
-    record EvalSet(List<BufferedImage> images, List<Tensor> tensors, int[] labels, List<String> captions, int[] groups) {}
+    record EvalSet(List<BufferedImage> images, int[] labels, List<String> captions, int[] groups) {}
+
+    /**
+     * The data of demo {@code name}: {@code shapes} (generated at {@code imageSize} pixels) or
+     * {@code fashion-mnist} (from {@code dir}, default {@link FashionMnist#DEBIAN_DIR}; its training
+     * split is read when first needed), with training batches of {@code batch} pairs.
+     */
+    static DemoData of(String name, Path dir, long seed, int imageSize, int batch) {
+        return switch (name) {
+            case "shapes" -> new ShapesData(imageSize, seed);
+            case "fashion-mnist" -> new FashionData(dir != null ? dir : FashionMnist.DEBIAN_DIR, seed, batch, imageSize);
+            default -> throw new IllegalArgumentException("unknown data set '" + name + "': shapes or fashion-mnist");
+        };
+    }
 
     /** The data set's name, as {@code jclip demo} takes it. */
     String name();
 
-    /** The side of the square images. */
+    /** The side of the square images the model takes. */
     int imageSize();
 
     /** Training captions to learn the tokenizer's vocabulary from. */

@@ -5,6 +5,7 @@ import dev.jclip.eval.EvalTask;
 import dev.jclip.eval.PeriodicEval;
 import dev.jclip.eval.RetrievalResult;
 import dev.jclip.eval.RetrievalTask;
+import dev.jclip.eval.ZeroShot;
 import dev.jclip.eval.ZeroShotResult;
 import dev.jclip.eval.ZeroShotTask;
 import dev.jclip.model.ClipConfig;
@@ -20,7 +21,7 @@ import dev.jclip.train.TrainConfig;
 import dev.jclip.train.Trainer;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,27 +47,27 @@ import java.util.concurrent.Future;
  */
 public final class DemoRun {
     /** Seconds kept for saving the model and writing the report at the end of a time budget. */
-    private static final double FINISH_SECONDS = 3;
+    private static final double FINISH_SECONDS = 5;
 
     /** What a run produced. */
     public record Result(String data, Recipe recipe, ClipConfig config, long parameters, int vocabSize, long steps,
                          double minutes, double trainSeconds, List<StepLog> stepLogs, List<PeriodicEval.Point> evals,
                          ZeroShotResult zeroShot, Map<String, Double> zeroShotMetrics, RetrievalResult retrieval,
-                         DemoData.EvalSet zeroShotSet, List<String> classNames, List<String> displayNames, List<String> templates,
+                         DemoData.EvalSet zeroShotSet, float[][] zeroShotEmbeddings, List<String> classNames, List<String> displayNames, List<String> templates,
                          ClipModel model, String load) {}
 
     private final DemoData data;
     private final Recipe recipe;
     private final long seed, steps;
     private final Path output;
-    private final PrintStream progress;
+    private final PrintWriter progress;
 
     /**
      * @param steps    train exactly this many steps (the same run every time) instead of until
      *                 the recipe's time budget; 0 for the time budget
      * @param progress where progress lines go (stderr)
      */
-    public DemoRun(DemoData data, Recipe recipe, long seed, long steps, Path output, PrintStream progress) {
+    public DemoRun(DemoData data, Recipe recipe, long seed, long steps, Path output, PrintWriter progress) {
         this.data = data;
         this.recipe = recipe;
         this.seed = seed;
@@ -146,10 +147,12 @@ public final class DemoRun {
             periodic.evaluate(done);
 
             ClipModel inference = PeriodicEval.inference(model, tokenizer);
-            ZeroShotResult zs = fullZs.evaluate(inference);
+            float[][] zsEmbeddings = inference.embedPreprocessed(fullZs.images());
+            ZeroShotResult zs = ZeroShot.evaluate(zsEmbeddings, fullZs.labels(), fullZs.classWeights(inference));
             RetrievalResult ret = fullRet.evaluate(inference);
             var zsMetrics = fullZs.metrics(zs);
             write(log, new PeriodicEval.Point(done, "zeroshot", fullZs.name() + "-final", zsMetrics, 0).toJson());
+            write(log, new PeriodicEval.Point(done, "retrieval", fullRet.name() + "-final", RetrievalTask.metrics(ret), 0).toJson());
 
             Path modelDir = output.resolve("model");
             Files.createDirectories(modelDir);
@@ -157,7 +160,7 @@ public final class DemoRun {
             tokenizer.saveHuggingFace(modelDir);
             double minutes = (System.nanoTime() - start) / 60e9;
             return new Result(data.name(), recipe, config, parameters, tokenizer.vocabSize(), done, minutes, trainSeconds,
-                    logs, periodic.history(), zs, zsMetrics, ret, finalZs, data.classNames(), data.displayNames(), data.templates(), inference,
+                    logs, periodic.history(), zs, zsMetrics, ret, finalZs, zsEmbeddings, data.classNames(), data.displayNames(), data.templates(), inference,
                     modelDir.toString());
         }
     }
@@ -168,11 +171,12 @@ public final class DemoRun {
     }
 
     private ZeroShotTask zeroShotTask(DemoData.EvalSet s) {
-        return new ZeroShotTask(data.name(), s.tensors(), s.labels(), data.classNames(), data.templates(), data.subsets());
+        return new ZeroShotTask(data.name(), DemoData.tensors(s.images(), data.imageSize()), s.labels(), data.classNames(),
+                data.templates(), data.subsets());
     }
 
     private RetrievalTask retrievalTask(DemoData.EvalSet s) {
-        return new RetrievalTask(data.name(), s.tensors(), s.captions(), s.groups());
+        return new RetrievalTask(data.name(), DemoData.tensors(s.images(), data.imageSize()), s.captions(), s.groups());
     }
 
     /**
@@ -186,7 +190,7 @@ public final class DemoRun {
             double sec = h.get(h.size() - 2).seconds() + h.getLast().seconds();
             perItem = sec / (recipe.evalImages() + recipe.evalPairs());
         }
-        double reserve = 1.2 * perItem * (zs.images().size() + ret.images().size()) + FINISH_SECONDS;
+        double reserve = 1.5 * perItem * (zs.images().size() + ret.images().size()) + FINISH_SECONDS;
         long deadline = budgetEnd - (long) (reserve * 1e9);
         schedule.deadline(deadline);
         return deadline;
@@ -205,6 +209,7 @@ public final class DemoRun {
             }
         }
         progress.println(line);
+        progress.flush();
     }
 
     private static void write(BufferedWriter log, String line) {

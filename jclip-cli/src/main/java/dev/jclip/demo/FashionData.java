@@ -24,27 +24,39 @@ final class FashionData implements DemoData {
             "a low resolution picture of {}.", "a product image of {}.", "a grayscale photo of {}.", "a small image of {}.");
 
     private final long seed;
-    private final List<BufferedImage> trainImages = new ArrayList<>();
-    private final List<Integer> trainLabels = new ArrayList<>();
     private final Path dir;
-    private final ShuffledBatches order;
+    private final int batch, size;
+    private List<BufferedImage> trainImages;
+    private int[] trainLabels;
+    private ShuffledBatches order;
     private int cachedEpoch = -1;
     private int[] cachedOrder;
-    private final int batch;
 
-    /** Loads the training split from {@code dir}; batches of {@code batch} pairs. */
-    FashionData(Path dir, long seed, int batch) {
+    /** The files in {@code dir}; batches of {@code batch} pairs; images for a model of {@code size} pixels. */
+    FashionData(Path dir, long seed, int batch, int size) {
         this.seed = seed;
         this.dir = dir;
         this.batch = batch;
-        FashionMnist train = FashionMnist.open(dir, FashionMnist.Split.TRAIN);
-        try (Stream<Example> s = train.examples(seed)) {
-            s.forEach(e -> {
-                trainImages.add(e.image().decode());
-                trainLabels.add(e.label());
-            });
+        this.size = size;
+        FashionMnist.open(dir, FashionMnist.Split.TEST); // fails now, naming the folder, if the files are missing
+    }
+
+    /** Reads the 60,000 training images (47 MB of pixels) on first use. */
+    private void loadTraining() {
+        if (trainImages != null) {
+            return;
         }
-        this.order = new ShuffledBatches(trainImages.size(), batch, seed, (epoch, idx) -> null);
+        FashionMnist train = FashionMnist.open(dir, FashionMnist.Split.TRAIN);
+        List<BufferedImage> images = new ArrayList<>(train.size());
+        try (Stream<Example> s = train.examples(seed)) {
+            s.forEach(e -> images.add(e.image().decode()));
+        }
+        trainLabels = new int[train.size()];
+        for (int i = 0; i < trainLabels.length; i++) {
+            trainLabels[i] = train.label(i);
+        }
+        trainImages = images;
+        order = new ShuffledBatches(images.size(), batch, seed, (epoch, idx) -> null);
     }
 
     @Override
@@ -54,7 +66,7 @@ final class FashionData implements DemoData {
 
     @Override
     public int imageSize() {
-        return 28;
+        return size;
     }
 
     @Override
@@ -73,6 +85,7 @@ final class FashionData implements DemoData {
         if (n != batch) {
             throw new IllegalArgumentException("this data was set up for batches of " + batch + ", not " + n);
         }
+        loadTraining();
         int epoch = (int) (step / order.batchesPerEpoch());
         if (epoch != cachedEpoch) {
             cachedOrder = order.order(epoch);
@@ -84,9 +97,9 @@ final class FashionData implements DemoData {
         for (int i = 0; i < n; i++) {
             int idx = cachedOrder[first + i];
             images.add(trainImages.get(idx));
-            captions.add(FashionMnist.caption(trainLabels.get(idx), seed + epoch, idx));
+            captions.add(FashionMnist.caption(trainLabels[idx], seed + epoch, idx));
         }
-        return new Pairs(DemoData.stack(DemoData.tensors(images, 28)), captions);
+        return new Pairs(DemoData.stack(DemoData.tensors(images, size)), captions);
     }
 
     @Override
@@ -112,7 +125,7 @@ final class FashionData implements DemoData {
             });
         }
         int[] l = labels.stream().mapToInt(Integer::intValue).toArray();
-        return new EvalSet(images, DemoData.tensors(images, 28), l, captions, l.clone());
+        return new EvalSet(images, l, captions, l.clone());
     }
 
     @Override

@@ -139,7 +139,7 @@ final class Report {
                 + "the ").append(SEARCH_TOP).append(" best of the ").append(r.zeroShotSet().images().size())
                 .append(" evaluation images, best first; green: an image of that class, red: another class.</p>\n");
         List<String> classNames = classPrompts(r);
-        float[][] img = r.model().embedPreprocessed(r.zeroShotSet().tensors());
+        float[][] img = r.zeroShotEmbeddings();
         float[][] q = r.model().embedTexts(classNames);
         int[] labels = r.zeroShotSet().labels();
         for (int c = 0; c < classNames.size(); c++) {

@@ -81,7 +81,7 @@ final class ShapesData implements DemoData {
             labels[i] = e.label();
         }
         int[] groups = byCaption ? dev.jclip.eval.RetrievalTask.groupsByCaption(captions) : labels.clone();
-        return new EvalSet(images, DemoData.tensors(images, size), labels, captions, groups);
+        return new EvalSet(images, labels, captions, groups);
     }
 
     @Override

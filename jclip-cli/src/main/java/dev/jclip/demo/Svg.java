@@ -58,7 +58,7 @@ final class Svg {
             double xv = x0 + (x1 - x0) * t / 4;
             double px = LEFT + pw * (double) t / 4;
             s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%s</text>",
-                    px, TOP + ph + 14, tick(xv)));
+                    px, TOP + ph + 14, x1 - x0 >= 8 ? String.format(Locale.ROOT, "%.0f", xv) : tick(xv)));
         }
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>",
                 LEFT + pw / 2, H - 6, Report.esc(xLabel)));
@@ -72,13 +72,13 @@ final class Svg {
                 double px = LEFT + pw * (se.x()[i] - x0) / (x1 - x0);
                 double py = TOP + ph - ph * (Math.clamp(se.y()[i], y0, y1) - y0) / (y1 - y0);
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, py));
+                // Sparse series (evaluations) get dots too, so that even one point shows.
+                if (se.x().length <= 60) {
+                    s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.8\" fill=\"%s\"/>", px, py, se.colour()));
+                }
             }
             s.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%s\"/>",
                     se.colour(), pts.toString().strip()));
-            if (se.x().length == 1) {
-                s.append(String.format(Locale.ROOT, "<circle cx=\"%s\" r=\"2.5\" fill=\"%s\"/>", pts.toString().strip()
-                        .replace(",", "\" cy=\""), se.colour()));
-            }
             s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"3\" fill=\"%s\"/>"
                     + "<text x=\"%d\" y=\"%d\" font-size=\"10\">%s</text>", legendX, TOP + 8, se.colour(), legendX + 13, TOP + 12,
                     Report.esc(se.name())));

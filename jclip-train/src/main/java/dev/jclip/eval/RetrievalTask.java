@@ -46,6 +46,11 @@ public record RetrievalTask(String name, List<Tensor> images, List<String> capti
 
     /** Unit-length embeddings of the captions, one row per caption. */
     public float[][] captionEmbeddings(ClipModel model) {
+        return embedCaptions(model, captions);
+    }
+
+    /** Unit-length embeddings of {@code captions}, one row per caption, each distinct caption embedded once. */
+    public static float[][] embedCaptions(ClipModel model, List<String> captions) {
         Map<String, Integer> index = new LinkedHashMap<>();
         for (String c : captions) {
             index.putIfAbsent(c, index.size());
@@ -66,7 +71,11 @@ public record RetrievalTask(String name, List<Tensor> images, List<String> capti
 
     @Override
     public Map<String, Double> metrics(ClipModel model) {
-        RetrievalResult r = evaluate(model);
+        return metrics(evaluate(model));
+    }
+
+    /** i2t_r1, i2t_r5, i2t_r10, t2i_r1, t2i_r5, t2i_r10. */
+    public static Map<String, Double> metrics(RetrievalResult r) {
         Map<String, Double> m = new LinkedHashMap<>();
         for (int k = 0; k < Retrieval.KS.length; k++) {
             m.put("i2t_r" + Retrieval.KS[k], r.imageToText()[k]);
