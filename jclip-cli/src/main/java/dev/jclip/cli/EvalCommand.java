@@ -2,7 +2,6 @@ package dev.jclip.cli;
 
 import dev.jclip.api.ClipModel;
 import dev.jclip.api.ZeroShotClassifier;
-import dev.jclip.demo.DemoData;
 import dev.jclip.eval.Retrieval;
 import dev.jclip.eval.RetrievalResult;
 import dev.jclip.eval.RetrievalTask;
@@ -10,13 +9,10 @@ import dev.jclip.eval.ZeroShot;
 import dev.jclip.eval.ZeroShotResult;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,56 +72,18 @@ public final class EvalCommand implements Runnable {
                 throw new IllegalArgumentException("--count must be at least 1, got " + count);
             }
             ClipModel model = options.load(true);
-            int size = model.config().vision().imageSize();
-            float[][] images;
-            int[] labels;
-            List<String> classes, shown, prompts;
-            if (dataset.equals("shapes") || dataset.equals("fashion-mnist")) {
-                DemoData d = DemoData.of(dataset, data, seed, size, 2);
-                DemoData.EvalSet set = d.zeroShotSet(count != null ? count : dataset.equals("shapes") ? 2400 : 10_000);
-                images = model.embedImages(set.images());
-                labels = set.labels();
-                classes = d.classNames();
-                shown = d.displayNames();
-                prompts = d.templates();
-            } else {
-                Path dir = Path.of(dataset);
-                if (!Files.isDirectory(dir)) {
-                    throw new IllegalArgumentException("--dataset " + dataset + " is neither shapes, fashion-mnist nor a folder");
-                }
-                List<Path> classDirs;
-                try (Stream<Path> s = Files.list(dir)) {
-                    classDirs = s.filter(Files::isDirectory).sorted().toList();
-                }
-                List<Path> files = new ArrayList<>();
-                List<Integer> l = new ArrayList<>();
-                for (int c = 0; c < classDirs.size(); c++) {
-                    for (Path f : ImageFiles.list(List.of(classDirs.get(c)))) {
-                        if (count == null || files.size() < count) {
-                            files.add(f);
-                            l.add(c);
-                        }
-                    }
-                }
-                if (files.isEmpty()) {
-                    throw new IllegalArgumentException(dir + " has no class subfolders with images");
-                }
-                images = model.embedImageFiles(files);
-                labels = l.stream().mapToInt(Integer::intValue).toArray();
-                classes = classDirs.stream().map(p -> p.getFileName().toString().replace('_', ' ')).toList();
-                shown = classes;
-                prompts = ClipModel.DEFAULT_TEMPLATES;
-            }
-            if (templates != null) {
-                prompts = ClassifyCommand.entries(templates, "templates");
-            }
-            ZeroShotClassifier zs = model.classifier(classes, prompts);
-            float[][] w = new float[classes.size()][];
+            EvalSets.Labelled set = EvalSets.zeroShot(dataset, data,
+                    templates != null ? ClassifyCommand.entries(templates, "templates") : null, count,
+                    model.config().vision().imageSize(), seed);
+            ZeroShotClassifier zs = model.classifier(set.classNames(), set.templates());
+            float[][] w = new float[set.classNames().size()][];
             for (int c = 0; c < w.length; c++) {
                 w[c] = zs.classWeights(c);
             }
-            ZeroShotResult r = ZeroShot.evaluate(images, labels, w);
-            out.print(r.format(shown));
+            ZeroShotResult r = ZeroShot.evaluate(set.images().embed(model), set.labels(), w);
+            out.print(r.format(set.displayNames()));
+            set.subsets().keySet().stream().sorted().forEach(k ->
+                    out.printf(Locale.ROOT, "top1 over the %s classes: %.4f%n", k, r.top1Over(set.subsets().get(k))));
             out.printf(Locale.ROOT, "zeroshot dataset=%s top1=%.4f top5=%.4f images=%d%n", dataset, r.top1(), r.top5(), r.count());
             return 0;
         }
@@ -167,24 +125,10 @@ public final class EvalCommand implements Runnable {
                 throw new IllegalArgumentException("--count must be at least 1, got " + count);
             }
             ClipModel model = options.load(true);
-            float[][] images;
-            List<String> captions;
-            int[] groups;
-            if (data.equals("shapes") || data.equals("fashion-mnist")) {
-                DemoData d = DemoData.of(data, fashionDir, seed, model.config().vision().imageSize(), 2);
-                DemoData.EvalSet set = d.retrievalSet(count != null ? count : data.equals("shapes") ? 1000 : 10_000);
-                images = model.embedImages(set.images());
-                captions = set.captions();
-                groups = set.groups();
-            } else {
-                List<CsvPairs.Pair> pairs = CsvPairs.read(Path.of(data));
-                if (count != null && pairs.size() > count) {
-                    pairs = pairs.subList(0, count);
-                }
-                images = model.embedImageFiles(pairs.stream().map(CsvPairs.Pair::image).toList());
-                captions = pairs.stream().map(CsvPairs.Pair::caption).toList();
-                groups = RetrievalTask.groupsByCaption(captions);
-            }
+            EvalSets.Paired set = EvalSets.retrieval(data, fashionDir, count, model.config().vision().imageSize(), seed);
+            float[][] images = set.images().embed(model);
+            List<String> captions = set.captions();
+            int[] groups = set.groups();
             RetrievalResult r = Retrieval.evaluate(images, groups, RetrievalTask.embedCaptions(model, captions), groups);
             out.print(r.format());
             out.printf(Locale.ROOT, "retrieval data=%s i2t_r1=%.4f t2i_r1=%.4f pairs=%d%n", data, r.imageToTextR1(),

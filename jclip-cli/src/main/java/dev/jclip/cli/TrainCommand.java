@@ -1,5 +1,7 @@
 package dev.jclip.cli;
 
+import dev.jclip.eval.EvalTask;
+import dev.jclip.eval.PeriodicEval;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipInit;
 import dev.jclip.model.ClipWeights;
@@ -14,8 +16,10 @@ import dev.jclip.train.Progress;
 import dev.jclip.train.ShuffledBatches;
 import dev.jclip.train.TrainConfig;
 import dev.jclip.train.Trainer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -119,6 +123,27 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--skip-nonfinite", description = "Skip (and count) steps with a NaN/Inf loss or gradient instead of stopping.")
     boolean skipNonFinite;
 
+    @Option(names = "--eval-every", defaultValue = "0", paramLabel = "N",
+            description = "Evaluate every N steps and at the end, one line per result in log.jsonl (0: never).")
+    long evalEvery;
+
+    @Option(names = "--eval-zeroshot", paramLabel = "NAME|DIR",
+            description = "Zero-shot accuracy on shapes, fashion-mnist or a folder with one subfolder of images per class.")
+    String evalZeroShot;
+
+    @Option(names = "--eval-retrieval", paramLabel = "CSV|NAME",
+            description = "Retrieval recall on a CSV of image_path,caption, shapes or fashion-mnist.")
+    String evalRetrieval;
+
+    @Option(names = "--eval-templates", paramLabel = "FILE", description = "Zero-shot prompt templates with {} (default: the data set's).")
+    Path evalTemplates;
+
+    @Option(names = "--eval-count", defaultValue = "1000", paramLabel = "N", description = "Images per evaluation set (default ${DEFAULT-VALUE}).")
+    int evalCount;
+
+    @Option(names = "--eval-data", paramLabel = "DIR", description = "Fashion-MNIST's folder for the evaluation (default: the Debian package's).")
+    Path evalData;
+
     @Override
     public Integer call() throws Exception {
         if (batchSize < 1 || microBatch < 0) {
@@ -131,6 +156,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the tokenizer " + vocab + " has " + tokenizer.vocabSize()
                     + " ids, the model's text tower " + cfg.text().vocabSize());
         }
+        List<EvalTask> evalTasks = evalTasks(cfg.vision().imageSize());
         List<CsvPairs.Pair> pairs = CsvPairs.read(data);
         if (pairs.size() < batchSize) {
             throw new IllegalArgumentException(data + " has " + pairs.size() + " pairs, fewer than one batch of " + batchSize);
@@ -161,8 +187,12 @@ public final class TrainCommand implements Callable<Integer> {
         ProgressBar bar = System.console() != null ? new ProgressBar(System.err, stop, startStep) : null;
         Files.createDirectories(output);
         try (JsonlLog log = new JsonlLog(output.resolve("log.jsonl"), startStep)) {
+            PeriodicEval evals = evalTasks.isEmpty() ? null : new PeriodicEval(model, tokenizer, evalEvery, evalTasks, log::write);
             Trainer trainer = new Trainer(model, config.onStep(s -> {
                 log.write(s.toJson());
+                if (evals != null) {
+                    evals.accept(s);
+                }
                 if (bar != null) {
                     bar.update(s);
                 }
@@ -178,6 +208,11 @@ public final class TrainCommand implements Callable<Integer> {
                 if (bar != null) {
                     bar.finish();
                 }
+                if (evals != null) {
+                    evals.evaluate(p.step());
+                    evals.history().stream().filter(e -> e.step() == p.step())
+                            .forEach(e -> System.out.println("eval " + e.toJson()));
+                }
                 System.out.printf("done: %d steps (%d skipped), checkpoint %s%n", p.step(), p.skipped(),
                         new Checkpoints(output, keep).latest().map(Path::toString).orElse("none"));
                 return 0;
@@ -189,5 +224,24 @@ public final class TrainCommand implements Callable<Integer> {
                 return 3;
             }
         }
+    }
+
+    /** The evaluations asked for, on images for a model of {@code imageSize} pixels. */
+    private List<EvalTask> evalTasks(int imageSize) throws IOException {
+        if ((evalZeroShot != null || evalRetrieval != null) != evalEvery > 0) {
+            throw new IllegalArgumentException("--eval-every N (N > 0) goes with --eval-zeroshot and/or --eval-retrieval");
+        }
+        if (evalCount < 1) {
+            throw new IllegalArgumentException("--eval-count must be at least 1, got " + evalCount);
+        }
+        List<EvalTask> tasks = new ArrayList<>();
+        if (evalZeroShot != null) {
+            List<String> templates = evalTemplates == null ? null : ClassifyCommand.entries(evalTemplates, "templates");
+            tasks.add(EvalSets.zeroShot(evalZeroShot, evalData, templates, evalCount, imageSize, seed).task(imageSize));
+        }
+        if (evalRetrieval != null) {
+            tasks.add(EvalSets.retrieval(evalRetrieval, evalData, evalCount, imageSize, seed).task(imageSize));
+        }
+        return tasks;
     }
 }
