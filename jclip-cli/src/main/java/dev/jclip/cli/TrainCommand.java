@@ -2,6 +2,7 @@ package dev.jclip.cli;
 
 import dev.jclip.eval.EvalTask;
 import dev.jclip.eval.PeriodicEval;
+import dev.jclip.data.WebDatasetSource;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipInit;
 import dev.jclip.model.ClipWeights;
@@ -9,6 +10,7 @@ import dev.jclip.nn.Clip;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.train.AdamW;
 import dev.jclip.train.Checkpoints;
+import dev.jclip.train.EpochData;
 import dev.jclip.train.Freeze;
 import dev.jclip.train.LrSchedule;
 import dev.jclip.train.NonFiniteException;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -53,8 +56,14 @@ public final class TrainCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--data", required = true, description = "CSV of image_path,caption (paths relative to the CSV).")
-    Path data;
+    @Option(names = "--data", required = true, paramLabel = "CSV|SHARDS",
+            description = "CSV of image_path,caption (paths relative to the CSV), or WebDataset tar shards: a .tar/.tar.gz/.tgz "
+                    + "file or a brace pattern such as 'shards/{000..099}.tar' (image + .txt or .json caption per key).")
+    String data;
+
+    @Option(names = "--shuffle-buffer", defaultValue = "10000", paramLabel = "N",
+            description = "Shard samples shuffled through a buffer of N (default ${DEFAULT-VALUE}; shard order is shuffled too).")
+    int shuffleBuffer;
 
     @Option(names = "--vocab", required = true,
             description = "Tokenizer vocabulary: bpe_simple_vocab_16e6.txt.gz, or a folder with vocab.json and merges.txt.")
@@ -157,13 +166,23 @@ public final class TrainCommand implements Callable<Integer> {
                     + " ids, the model's text tower " + cfg.text().vocabSize());
         }
         List<EvalTask> evalTasks = evalTasks(cfg.vision().imageSize());
-        List<CsvPairs.Pair> pairs = CsvPairs.read(data);
-        if (pairs.size() < batchSize) {
-            throw new IllegalArgumentException(data + " has " + pairs.size() + " pairs, fewer than one batch of " + batchSize);
+        EpochData batches;
+        long pairCount, perEpoch;
+        if (isShards(data)) {
+            ShardBatches shards = new ShardBatches(WebDatasetSource.open(List.of(data), shuffleBuffer), batchSize, seed, tokenizer,
+                    cfg.text().contextLength(), cfg.vision().imageSize(), augment, System.err);
+            pairCount = requireOneBatch(shards.count());
+            perEpoch = pairCount / batchSize;
+            batches = shards;
+        } else {
+            List<CsvPairs.Pair> pairs = CsvPairs.read(Path.of(data));
+            pairCount = requireOneBatch(pairs.size());
+            ShuffledBatches shuffled = new ShuffledBatches(pairs.size(), batchSize, seed,
+                    new PairLoader(pairs, tokenizer, cfg.text().contextLength(), cfg.vision().imageSize(), seed, augment));
+            perEpoch = shuffled.batchesPerEpoch();
+            batches = shuffled;
         }
-        ShuffledBatches batches = new ShuffledBatches(pairs.size(), batchSize, seed,
-                new PairLoader(pairs, tokenizer, cfg.text().contextLength(), cfg.vision().imageSize(), seed, augment));
-        long total = epochs * batches.batchesPerEpoch(); // the schedule's length, whatever --max-steps stops at
+        long total = epochs * perEpoch; // the schedule's length, whatever --max-steps stops at
 
         AdamW.Config base = finetune ? AdamW.Config.fineTune() : AdamW.Config.openClip();
         AdamW.Config opt = new AdamW.Config(lr != null ? lr : base.lr(), base.beta1(), base.beta2(), base.eps(),
@@ -198,7 +217,7 @@ public final class TrainCommand implements Callable<Integer> {
                 }
             }).build());
             System.err.printf("training %,d trainable parameters on %,d pairs: %d steps of %d%s%n",
-                    trainer.trainable().values().stream().mapToLong(t -> t.numel()).sum(), pairs.size(), stop, batchSize,
+                    trainer.trainable().values().stream().mapToLong(t -> t.numel()).sum(), pairCount, stop, batchSize,
                     checkpoint == null ? "" : ", resuming from " + checkpoint);
             if (checkpoint != null) {
                 trainer.resume(checkpoint);
@@ -224,6 +243,19 @@ public final class TrainCommand implements Callable<Integer> {
                 return 3;
             }
         }
+    }
+
+    private long requireOneBatch(long pairs) {
+        if (pairs < batchSize) {
+            throw new IllegalArgumentException(data + " has " + pairs + " pairs, fewer than one batch of " + batchSize);
+        }
+        return pairs;
+    }
+
+    /** Whether {@code --data} names WebDataset shards rather than a CSV. */
+    static boolean isShards(String data) {
+        String d = data.toLowerCase(Locale.ROOT);
+        return d.endsWith(".tar") || d.endsWith(".tar.gz") || d.endsWith(".tgz") || d.contains("{");
     }
 
     /** The evaluations asked for, on images for a model of {@code imageSize} pixels. */
