@@ -71,6 +71,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--final-pairs", paramLabel = "N", description = "Pairs of the final retrieval evaluation.")
     Integer finalPairs;
 
+    @Option(names = "--size-dropout", paramLabel = "P",
+            description = "shapes: probability that a two-shape training caption leaves out the sizes (recipe: 0.5).")
+    Double sizeDropout;
+
     @Spec
     CommandSpec spec;
 
@@ -78,7 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long start = System.nanoTime();
         Demo.Overrides o = new Demo.Overrides(minutes, modelConfig == null ? null : ModelConfigArg.parse(modelConfig),
-                batchSize, lr, wd, warmup, evalEvery, evalImages, evalPairs, finalImages, finalPairs);
+                batchSize, lr, wd, warmup, evalEvery, evalImages, evalPairs, finalImages, finalPairs, sizeDropout);
         Path out = output != null ? output : Path.of("demo-" + name);
         PrintWriter stdout = spec.commandLine().getOut();
         String last = Demo.run(name, data, out, seed, steps, o, spec.commandLine().getErr(), stdout, start);

@@ -11,7 +11,7 @@ import java.util.Locale;
 public final class Demo {
     /** Recipe settings given on the command line (null: the recipe's). */
     public record Overrides(Double minutes, ClipConfig model, Integer batch, Double lr, Double wd, Long warmup, Long evalEvery,
-                            Integer evalImages, Integer evalPairs, Integer finalImages, Integer finalPairs) {}
+                            Integer evalImages, Integer evalPairs, Integer finalImages, Integer finalPairs, Double sizeDropout) {}
 
     private Demo() {}
 
@@ -31,7 +31,7 @@ public final class Demo {
         };
         recipe = apply(recipe, o);
         String loadBefore = load();
-        DemoData data = DemoData.of(name, dataDir, seed, recipe.model().vision().imageSize(), recipe.batch());
+        DemoData data = DemoData.of(name, dataDir, seed, recipe.model().vision().imageSize(), recipe.batch(), recipe.sizeDropout());
         DemoRun.Result r = new DemoRun(data, recipe, seed, steps, output, progress).run(start);
         String machine = String.format(Locale.ROOT, "%d cores (%s, Java %s); load average %s at the start, %s at the end",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), Runtime.version(), loadBefore, load());
@@ -63,6 +63,12 @@ public final class Demo {
         r = r.withEval(o.evalEvery() != null ? o.evalEvery() : r.evalEvery(), o.evalImages() != null ? o.evalImages() : r.evalImages(),
                 o.evalPairs() != null ? o.evalPairs() : r.evalPairs(), o.finalImages() != null ? o.finalImages() : r.finalImages(),
                 o.finalPairs() != null ? o.finalPairs() : r.finalPairs());
+        if (o.sizeDropout() != null) {
+            if (!(o.sizeDropout() >= 0 && o.sizeDropout() <= 1)) {
+                throw new IllegalArgumentException("--size-dropout must be from 0 to 1, got " + o.sizeDropout());
+            }
+            r = r.withSizeDropout(o.sizeDropout());
+        }
         if (r.batch() < 2 || r.evalEvery() < 1 || r.evalImages() < 1 || r.evalPairs() < 1 || r.finalImages() < 1 || r.finalPairs() < 1) {
             throw new IllegalArgumentException("batch size must be >= 2, evaluation interval and set sizes >= 1");
         }

@@ -31,8 +31,13 @@ public interface DemoData {
      * split is read when first needed), with training batches of {@code batch} pairs.
      */
     static DemoData of(String name, Path dir, long seed, int imageSize, int batch) {
+        return of(name, dir, seed, imageSize, batch, 0);
+    }
+
+    /** {@link #of(String, Path, long, int, int)} with the shapes' caption {@code sizeDropout} (see {@link ShapesData}). */
+    static DemoData of(String name, Path dir, long seed, int imageSize, int batch, double sizeDropout) {
         return switch (name) {
-            case "shapes" -> new ShapesData(imageSize, seed);
+            case "shapes" -> new ShapesData(imageSize, seed, sizeDropout);
             case "fashion-mnist" -> new FashionData(dir != null ? dir : FashionMnist.DEBIAN_DIR, seed, batch, imageSize);
             default -> throw new IllegalArgumentException("unknown data set '" + name + "': shapes or fashion-mnist");
         };

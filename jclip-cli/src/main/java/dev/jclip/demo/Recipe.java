@@ -21,20 +21,22 @@ import java.util.Locale;
  * @param evalPairs      pairs of the small retrieval set evaluated during training
  * @param finalImages    images of the final zero-shot evaluation
  * @param finalPairs     pairs of the final retrieval evaluation
+ * @param sizeDropout    shapes: the probability that a two-shape training caption leaves out the sizes
  */
 record Recipe(ClipConfig model, int merges, int batch, double lr, double weightDecay, double beta2, long warmup,
-              double gradClip, double minutes, long evalEvery, int evalImages, int evalPairs, int finalImages, int finalPairs) {
+              double gradClip, double minutes, long evalEvery, int evalImages, int evalPairs, int finalImages, int finalPairs,
+              double sizeDropout) {
 
     /** The shapes recipe: a few minutes on two cores. */
     static Recipe shapes() {
         return new Recipe(config(32, 8, 128, 4, 16, 128, 2), 400, 256, 1e-3, 0.1, 0.98, 25, 1.0, 5,
-                25, 480, 256, 2400, 1000);
+                25, 480, 256, 2400, 1000, 0.5);
     }
 
     /** The Fashion-MNIST recipe: twenty minutes on two cores, evaluated on all 10,000 test images. */
     static Recipe fashionMnist() {
         return new Recipe(config(28, 7, 128, 4, 16, 128, 2), 400, 256, 1e-3, 0.1, 0.98, 50, 1.0, 20,
-                50, 1000, 500, 10_000, 10_000);
+                50, 1000, 500, 10_000, 10_000, 0);
     }
 
     /** A ViT of {@code width} (one head per 64) and a text tower of {@code textWidth} with 64-wide heads. */
@@ -52,22 +54,27 @@ record Recipe(ClipConfig model, int merges, int batch, double lr, double weightD
 
     Recipe withModel(ClipConfig m) {
         return new Recipe(m, merges, batch, lr, weightDecay, beta2, warmup, gradClip, minutes, evalEvery, evalImages,
-                evalPairs, finalImages, finalPairs);
+                evalPairs, finalImages, finalPairs, sizeDropout);
     }
 
     Recipe withTraining(int b, double rate, double wd, long warm) {
         return new Recipe(model, merges, b, rate, wd, beta2, warm, gradClip, minutes, evalEvery, evalImages, evalPairs,
-                finalImages, finalPairs);
+                finalImages, finalPairs, sizeDropout);
     }
 
     Recipe withBudget(double m) {
         return new Recipe(model, merges, batch, lr, weightDecay, beta2, warmup, gradClip, m, evalEvery, evalImages, evalPairs,
-                finalImages, finalPairs);
+                finalImages, finalPairs, sizeDropout);
     }
 
     Recipe withEval(long every, int images, int pairs, int fImages, int fPairs) {
         return new Recipe(model, merges, batch, lr, weightDecay, beta2, warmup, gradClip, minutes, every, images, pairs,
-                fImages, fPairs);
+                fImages, fPairs, sizeDropout);
+    }
+
+    Recipe withSizeDropout(double p) {
+        return new Recipe(model, merges, batch, lr, weightDecay, beta2, warmup, gradClip, minutes, evalEvery, evalImages, evalPairs,
+                finalImages, finalPairs, p);
     }
 
     /** One line for logs and the report. */

@@ -2,6 +2,7 @@ package dev.jclip.demo;
 
 import dev.jclip.data.Example;
 import dev.jclip.data.Shapes;
+import dev.jclip.train.DerivedRandom;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,16 +16,28 @@ import java.util.Map;
  * the training distribution (another seed), where equal captions match each other.
  */
 final class ShapesData implements DemoData {
-    /** Zero-shot prompts: a bare noun phrase, unlike every training caption, which names a size. */
+    /**
+     * Zero-shot prompts: a colour-shape phrase without a size. No training caption is one: a
+     * single-shape caption always names the size, a two-shape caption always names two shapes.
+     */
     static final List<String> TEMPLATES = List.of("a {}", "{}");
+    /** The random stream of the size dropout, under the seed. */
+    private static final long SIZE_DROPOUT = 0x5349_5a45;
 
     private final int size;
     private final long seed;
+    private final double sizeDropout;
     private final Shapes train, eval;
 
-    ShapesData(int size, long seed) {
+    /**
+     * Images of {@code size} pixels; a two-shape training caption leaves out both sizes with
+     * probability {@code sizeDropout} ("a red circle left of a blue square"), so that the text tower
+     * also meets colour-shape phrases without a size, which zero-shot prompts have.
+     */
+    ShapesData(int size, long seed, double sizeDropout) {
         this.size = size;
         this.seed = seed;
+        this.sizeDropout = sizeDropout;
         this.train = new Shapes(Shapes.Split.TRAIN, size, Long.MAX_VALUE);
         this.eval = new Shapes(Shapes.Split.EVAL, size, Long.MAX_VALUE);
     }
@@ -53,9 +66,11 @@ final class ShapesData implements DemoData {
         List<BufferedImage> images = new ArrayList<>(n);
         List<String> captions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            Example e = train.example(seed, step * n + i);
+            long index = step * n + i;
+            Example e = train.example(seed, index);
             images.add(e.image().decode());
-            captions.add(e.caption());
+            boolean drop = e.label() == Example.NO_LABEL && DerivedRandom.of(seed, SIZE_DROPOUT, index).nextDouble() < sizeDropout;
+            captions.add(drop ? e.caption().replace("large ", "").replace("small ", "") : e.caption());
         }
         return new Pairs(DemoData.stack(DemoData.tensors(images, size)), captions);
     }
