@@ -8,32 +8,34 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * {@link Shapes}: training pairs from its training split (seen colour-shape combinations, one or two
  * shapes per image), zero-shot classification over all 24 combinations on single-shape images (the
  * four held-out ones reported on their own, {@code top1_heldout}), and retrieval on fresh pairs from
  * the training distribution (another seed), where equal captions match each other.
+ *
+ * <p>Training captions are varied the way web captions vary: the sizes are left out with
+ * probability {@code sizeDropout} ("a red circle left of a blue square"), and the caption is put into
+ * one of {@link #TRAIN_FRAMES} ("an image of a red circle"). The zero-shot prompts use other frames
+ * ({@link #TEMPLATES}), so no prompt is ever a training caption, yet every word of them is known.
  */
 final class ShapesData implements DemoData {
-    /**
-     * Zero-shot prompts: a colour-shape phrase without a size. No training caption is one: a
-     * single-shape caption always names the size, a two-shape caption always names two shapes.
-     */
-    static final List<String> TEMPLATES = List.of("a {}", "{}");
-    /** The random stream of the size dropout, under the seed. */
-    private static final long SIZE_DROPOUT = 0x5349_5a45;
+    /** Sentence frames of the training captions; {@code {}} is the data set's caption. */
+    static final List<String> TRAIN_FRAMES = List.of("{}", "a picture of {}", "an image of {}", "a photo with {}", "{} on black");
+    /** Zero-shot prompts, {@code {}} the class name: frames that no training caption has. */
+    static final List<String> TEMPLATES = List.of("a photo of a {}", "an image with a {}", "a picture with a {}",
+            "a photo of a {} on black");
+    /** The random stream of the caption variations, under the seed. */
+    private static final long CAPTIONS = 0x4341_5054;
 
     private final int size;
     private final long seed;
     private final double sizeDropout;
     private final Shapes train, eval;
 
-    /**
-     * Images of {@code size} pixels; a two-shape training caption leaves out both sizes with
-     * probability {@code sizeDropout} ("a red circle left of a blue square"), so that the text tower
-     * also meets colour-shape phrases without a size, which zero-shot prompts have.
-     */
+    /** Images of {@code size} pixels; training captions leave out the sizes with probability {@code sizeDropout}. */
     ShapesData(int size, long seed, double sizeDropout) {
         this.size = size;
         this.seed = seed;
@@ -56,9 +58,16 @@ final class ShapesData implements DemoData {
     public List<String> tokenizerCorpus() {
         List<String> c = new ArrayList<>();
         for (int i = 0; i < 4096; i++) {
-            c.add(train.example(seed, i).caption());
+            c.add(caption(i, train.example(seed, i)));
         }
         return c;
+    }
+
+    /** The training caption of example {@code index}: the data set's, varied (see the class comment). */
+    String caption(long index, Example e) {
+        SplittableRandom rng = DerivedRandom.of(seed, CAPTIONS, index);
+        String c = rng.nextDouble() < sizeDropout ? e.caption().replace("large ", "").replace("small ", "") : e.caption();
+        return TRAIN_FRAMES.get(rng.nextInt(TRAIN_FRAMES.size())).replace("{}", c);
     }
 
     @Override
@@ -69,12 +78,10 @@ final class ShapesData implements DemoData {
             long index = step * n + i;
             Example e = train.example(seed, index);
             images.add(e.image().decode());
-            boolean drop = e.label() == Example.NO_LABEL && DerivedRandom.of(seed, SIZE_DROPOUT, index).nextDouble() < sizeDropout;
-            captions.add(drop ? e.caption().replace("large ", "").replace("small ", "") : e.caption());
+            captions.add(caption(index, e));
         }
         return new Pairs(DemoData.stack(DemoData.tensors(images, size)), captions);
     }
-
     @Override
     public EvalSet zeroShotSet(int count) {
         return set(eval, seed, count, false);

@@ -79,7 +79,7 @@ class DemoCommandTest {
         float[][] classes = new float[24][];
         for (int c = 0; c < 24; c++) {
             float[] sum = new float[32];
-            for (String t : List.of("a {}", "{}")) {
+            for (String t : List.of("a photo of a {}", "an image with a {}", "a picture with a {}", "a photo of a {} on black")) {
                 float[] e = text(model, tokenizer, t.replace("{}", Shapes.CLASS_NAMES.get(c)));
                 for (int k = 0; k < sum.length; k++) {
                     sum[k] += e[k];

@@ -2,46 +2,63 @@ package dev.jclip.demo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jclip.data.Example;
 import dev.jclip.data.Shapes;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ShapesDataTest {
 
+    /** Whether {@code caption} is {@code original} in one of the training frames. */
+    private static boolean framed(String caption, String original) {
+        return ShapesData.TRAIN_FRAMES.stream().anyMatch(f -> f.replace("{}", original).equals(caption));
+    }
+
     @Test
-    void batchesAreTheShapesTrainingSplitInOrder() {
+    void batchesAreTheShapesTrainingSplitInOrderInFrames() {
         ShapesData d = new ShapesData(32, 3, 0);
         DemoData.Pairs p = d.batch(2, 5);
         Shapes train = new Shapes(Shapes.Split.TRAIN, 32, 20);
         for (int i = 0; i < 5; i++) {
-            assertEquals(train.example(3, 10 + i).caption(), p.captions().get(i));
+            assertTrue(framed(p.captions().get(i), train.example(3, 10 + i).caption()), p.captions().get(i));
         }
         assertArrayEquals(new int[] {5, 3, 32, 32}, p.images().shape());
         assertArrayEquals(p.images().data(), d.batch(2, 5).images().data(), "the same batch every time");
+        assertEquals(p.captions(), d.batch(2, 5).captions());
     }
 
     @Test
-    void sizeDropoutLeavesOutTheSizesOfTwoShapeCaptionsOnly() {
-        Shapes train = new Shapes(Shapes.Split.TRAIN, 32, 64);
-        List<String> all = new ShapesData(32, 1, 1).batch(0, 64).captions();
-        List<String> some = new ShapesData(32, 1, 0.5).batch(0, 64).captions();
-        int dropped = 0, two = 0;
-        for (int i = 0; i < 64; i++) {
-            Example e = train.example(1, i);
-            if (e.label() == Example.NO_LABEL) {
-                two++;
-                assertEquals(e.caption().replace("large ", "").replace("small ", ""), all.get(i));
-                assertTrue(!all.get(i).contains("large") && !all.get(i).contains("small"), all.get(i));
-                dropped += some.get(i).equals(e.caption()) ? 0 : 1;
-            } else {
-                assertEquals(e.caption(), all.get(i), "single-shape captions keep their size");
-                assertEquals(e.caption(), some.get(i));
+    void sizeDropoutLeavesOutTheSizes() {
+        Shapes train = new Shapes(Shapes.Split.TRAIN, 32, 200);
+        List<String> all = new ShapesData(32, 1, 1).batch(0, 200).captions();
+        List<String> some = new ShapesData(32, 1, 0.5).batch(0, 200).captions();
+        int kept = 0;
+        for (int i = 0; i < 200; i++) {
+            String original = train.example(1, i).caption();
+            assertTrue(framed(all.get(i), original.replace("large ", "").replace("small ", "")), all.get(i));
+            kept += framed(some.get(i), original) ? 1 : 0;
+        }
+        assertTrue(kept > 60 && kept < 140, kept + " of 200 kept their sizes");
+    }
+
+    @Test
+    void noZeroShotPromptIsATrainingCaption() {
+        ShapesData d = new ShapesData(32, 0, 0.5);
+        Set<String> prompts = new HashSet<>();
+        for (String c : Shapes.CLASS_NAMES) {
+            for (String t : d.templates()) {
+                prompts.add(t.replace("{}", c));
             }
         }
-        assertTrue(two > 20 && dropped > two / 4 && dropped < 3 * two / 4, dropped + " of " + two);
+        Shapes train = new Shapes(Shapes.Split.TRAIN, 16, 20_000);
+        for (int i = 0; i < 20_000; i++) {
+            String caption = d.caption(i, train.example(0, i));
+            assertFalse(prompts.contains(caption), caption);
+        }
     }
 
     @Test
