@@ -72,8 +72,12 @@ public final class DemoCommand implements Callable<Integer> {
     Integer finalPairs;
 
     @Option(names = "--size-dropout", paramLabel = "P",
-            description = "shapes: probability that a two-shape training caption leaves out the sizes (recipe: 0.5).")
+            description = "shapes: probability that a training caption leaves out the sizes (recipe: 0.5).")
     Double sizeDropout;
+
+    @Option(names = "--two-shapes", paramLabel = "P",
+            description = "shapes: fraction of the two-shape training images used (recipe: 0, single shapes only).")
+    Double twoShapes;
 
     @Spec
     CommandSpec spec;
@@ -82,7 +86,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long start = System.nanoTime();
         Demo.Overrides o = new Demo.Overrides(minutes, modelConfig == null ? null : ModelConfigArg.parse(modelConfig),
-                batchSize, lr, wd, warmup, evalEvery, evalImages, evalPairs, finalImages, finalPairs, sizeDropout);
+                batchSize, lr, wd, warmup, evalEvery, evalImages, evalPairs, finalImages, finalPairs, sizeDropout, twoShapes);
         Path out = output != null ? output : Path.of("demo-" + name);
         PrintWriter stdout = spec.commandLine().getOut();
         String last = Demo.run(name, data, out, seed, steps, o, spec.commandLine().getErr(), stdout, start);

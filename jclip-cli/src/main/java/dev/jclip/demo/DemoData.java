@@ -26,18 +26,23 @@ public interface DemoData {
     record EvalSet(List<BufferedImage> images, int[] labels, List<String> captions, int[] groups) {}
 
     /**
-     * The data of demo {@code name}: {@code shapes} (generated at {@code imageSize} pixels) or
+     * The data of demo {@code name}: {@code shapes} (generated at {@code imageSize} pixels, as the
+     * shapes recipe makes its pairs) or
      * {@code fashion-mnist} (from {@code dir}, default {@link FashionMnist#DEBIAN_DIR}; its training
      * split is read when first needed), with training batches of {@code batch} pairs.
      */
     static DemoData of(String name, Path dir, long seed, int imageSize, int batch) {
-        return of(name, dir, seed, imageSize, batch, 0);
+        Recipe shapes = Recipe.shapes();
+        return of(name, dir, seed, imageSize, batch, shapes.sizeDropout(), shapes.twoShapes());
     }
 
-    /** {@link #of(String, Path, long, int, int)} with the shapes' caption {@code sizeDropout} (see {@link ShapesData}). */
-    static DemoData of(String name, Path dir, long seed, int imageSize, int batch, double sizeDropout) {
+    /**
+     * {@link #of(String, Path, long, int, int)} with the shapes' {@code sizeDropout} and
+     * {@code twoShapes} (see {@link ShapesData}).
+     */
+    static DemoData of(String name, Path dir, long seed, int imageSize, int batch, double sizeDropout, double twoShapes) {
         return switch (name) {
-            case "shapes" -> new ShapesData(imageSize, seed, sizeDropout);
+            case "shapes" -> new ShapesData(imageSize, seed, sizeDropout, twoShapes);
             case "fashion-mnist" -> new FashionData(dir != null ? dir : FashionMnist.DEBIAN_DIR, seed, batch, imageSize);
             default -> throw new IllegalArgumentException("unknown data set '" + name + "': shapes or fashion-mnist");
         };

@@ -114,7 +114,7 @@ public final class DemoRun {
                         write(log, s.toJson());
                         periodic.accept(s);
                         if (s.step() % recipe.evalEvery() == 0) {
-                            report(s, periodic.history());
+                            report(s, periodic.history(), start);
                         }
                     }).build();
             Trainer trainer = new Trainer(model, tc);
@@ -128,7 +128,9 @@ public final class DemoRun {
             });
             try {
                 Future<Batch> next = loader.submit(() -> batch(0, tokenizer, context));
-                while (steps > 0 ? done < steps : System.nanoTime() < trainDeadline(schedule, budgetEnd, periodic, fullZs, fullRet)) {
+                // A time budget always allows one step, so that there is a model to evaluate.
+                while (steps > 0 ? done < steps
+                        : done == 0 || System.nanoTime() < trainDeadline(schedule, budgetEnd, periodic, fullZs, fullRet)) {
                     Batch b = next.get();
                     long following = done + 1;
                     next = loader.submit(() -> batch(following, tokenizer, context));
@@ -181,23 +183,25 @@ public final class DemoRun {
 
     /**
      * When training must stop to finish within the budget: the final evaluation takes about as long
-     * per image as the last evaluation on the small sets did, plus the time to save and report.
+     * per image as the last evaluation on the small sets did, and one more of those may come first;
+     * then saving and the report.
      */
     private long trainDeadline(BudgetSchedule schedule, long budgetEnd, PeriodicEval periodic, ZeroShotTask zs, RetrievalTask ret) {
         List<PeriodicEval.Point> h = periodic.history();
-        double perItem = 0.01; // a guess until the first evaluation is measured
+        double perItem = 0.01, last = 0; // a guess until the first evaluation is measured
         if (h.size() >= 2) {
-            double sec = h.get(h.size() - 2).seconds() + h.getLast().seconds();
-            perItem = sec / (recipe.evalImages() + recipe.evalPairs());
+            last = h.get(h.size() - 2).seconds() + h.getLast().seconds();
+            perItem = last / (recipe.evalImages() + recipe.evalPairs());
         }
-        double reserve = 1.5 * perItem * (zs.images().size() + ret.images().size()) + FINISH_SECONDS;
+        double reserve = 1.5 * perItem * (zs.images().size() + ret.images().size()) + last + FINISH_SECONDS;
         long deadline = budgetEnd - (long) (reserve * 1e9);
         schedule.deadline(deadline);
         return deadline;
     }
 
-    private void report(StepLog s, List<PeriodicEval.Point> evals) {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "step %d  loss %.4f  logit_scale %.2f  lr %.2e  %.0f pairs/s",
+    private void report(StepLog s, List<PeriodicEval.Point> evals, long start) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "%5.1f min  step %d  loss %.4f  logit_scale %.2f  lr %.2e  %.0f pairs/s", (System.nanoTime() - start) / 60e9,
                 s.step(), s.loss(), Math.exp(s.logitScale()), s.lr(), s.samplesPerSecond()));
         for (PeriodicEval.Point p : evals) {
             if (p.step() == s.step()) {

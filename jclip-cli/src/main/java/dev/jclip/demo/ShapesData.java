@@ -2,6 +2,7 @@ package dev.jclip.demo;
 
 import dev.jclip.data.Example;
 import dev.jclip.data.Shapes;
+import dev.jclip.eval.RetrievalTask;
 import dev.jclip.train.DerivedRandom;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -11,10 +12,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * {@link Shapes}: training pairs from its training split (seen colour-shape combinations, one or two
- * shapes per image), zero-shot classification over all 24 combinations on single-shape images (the
- * four held-out ones reported on their own, {@code top1_heldout}), and retrieval on fresh pairs from
- * the training distribution (another seed), where equal captions match each other.
+ * {@link Shapes}: training pairs from its training split (seen colour-shape combinations; of its
+ * two-shape images only the fraction {@code twoShapes} is kept), zero-shot classification over all
+ * 24 combinations on single-shape images (the four held-out ones reported on their own,
+ * {@code top1_heldout}), and retrieval on fresh pairs from the training distribution (another seed),
+ * where equal captions match each other.
  *
  * <p>Training captions are varied the way web captions vary: the sizes are left out with
  * probability {@code sizeDropout} ("a red circle left of a blue square"), and the caption is put into
@@ -27,19 +29,25 @@ final class ShapesData implements DemoData {
     /** Zero-shot prompts, {@code {}} the class name: frames that no training caption has. */
     static final List<String> TEMPLATES = List.of("a photo of a {}", "an image with a {}", "a picture with a {}",
             "a photo of a {} on black");
-    /** The random stream of the caption variations, under the seed. */
-    private static final long CAPTIONS = 0x4341_5054;
+    /** The random streams of the caption variations and of the two-shape filter, under the seed. */
+    private static final long CAPTIONS = 0x4341_5054, TWO_SHAPES = 0x5457_4f53;
+    /** Examples of the split looked at per training pair: the first one kept is the pair. */
+    private static final int CANDIDATES = 16;
 
     private final int size;
     private final long seed;
-    private final double sizeDropout;
+    private final double sizeDropout, twoShapes;
     private final Shapes train, eval;
 
-    /** Images of {@code size} pixels; training captions leave out the sizes with probability {@code sizeDropout}. */
-    ShapesData(int size, long seed, double sizeDropout) {
+    /**
+     * Images of {@code size} pixels; training captions leave out the sizes with probability
+     * {@code sizeDropout}; a two-shape image of the split is kept with probability {@code twoShapes}.
+     */
+    ShapesData(int size, long seed, double sizeDropout, double twoShapes) {
         this.size = size;
         this.seed = seed;
         this.sizeDropout = sizeDropout;
+        this.twoShapes = twoShapes;
         this.train = new Shapes(Shapes.Split.TRAIN, size, Long.MAX_VALUE);
         this.eval = new Shapes(Shapes.Split.EVAL, size, Long.MAX_VALUE);
     }
@@ -58,9 +66,26 @@ final class ShapesData implements DemoData {
     public List<String> tokenizerCorpus() {
         List<String> c = new ArrayList<>();
         for (int i = 0; i < 4096; i++) {
-            c.add(caption(i, train.example(seed, i)));
+            c.add(caption(i, pair(train, seed, i)));
         }
         return c;
+    }
+
+    /**
+     * Training pair {@code slot} under {@code s}: the first kept of the split's examples
+     * {@code slot * 16 ... slot * 16 + 15} (the last one if none is; with half the split's images
+     * two-shape and none kept, that is one pair in 65,536).
+     */
+    private Example pair(Shapes split, long s, long slot) {
+        Example e = null;
+        for (int j = 0; j < CANDIDATES; j++) {
+            long index = slot * CANDIDATES + j;
+            e = split.example(s, index);
+            if (e.label() != Example.NO_LABEL || DerivedRandom.of(s, TWO_SHAPES, index).nextDouble() < twoShapes) {
+                break;
+            }
+        }
+        return e;
     }
 
     /** The training caption of example {@code index}: the data set's, varied (see the class comment). */
@@ -76,7 +101,7 @@ final class ShapesData implements DemoData {
         List<String> captions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             long index = step * n + i;
-            Example e = train.example(seed, index);
+            Example e = pair(train, seed, index);
             images.add(e.image().decode());
             captions.add(caption(index, e));
         }
@@ -84,25 +109,29 @@ final class ShapesData implements DemoData {
     }
     @Override
     public EvalSet zeroShotSet(int count) {
-        return set(eval, seed, count, false);
+        return set(count, false);
     }
 
     @Override
     public EvalSet retrievalSet(int count) {
-        return set(train, seed + 1, count, true);
+        return set(count, true);
     }
 
-    private EvalSet set(Shapes source, long s, int count, boolean byCaption) {
+    /**
+     * The evaluation split's first {@code count} images, or for retrieval, training pairs as the
+     * recipe keeps them but under another seed, with their captions unvaried.
+     */
+    private EvalSet set(int count, boolean retrieval) {
         List<BufferedImage> images = new ArrayList<>(count);
         List<String> captions = new ArrayList<>(count);
         int[] labels = new int[count];
         for (int i = 0; i < count; i++) {
-            Example e = source.example(s, i);
+            Example e = retrieval ? pair(train, seed + 1, i) : eval.example(seed, i);
             images.add(e.image().decode());
             captions.add(e.caption());
             labels[i] = e.label();
         }
-        int[] groups = byCaption ? dev.jclip.eval.RetrievalTask.groupsByCaption(captions) : labels.clone();
+        int[] groups = retrieval ? RetrievalTask.groupsByCaption(captions) : labels.clone();
         return new EvalSet(images, labels, captions, groups);
     }
 

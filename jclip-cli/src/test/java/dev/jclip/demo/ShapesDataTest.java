@@ -20,11 +20,12 @@ class ShapesDataTest {
 
     @Test
     void batchesAreTheShapesTrainingSplitInOrderInFrames() {
-        ShapesData d = new ShapesData(32, 3, 0);
+        ShapesData d = new ShapesData(32, 3, 0, 1);
         DemoData.Pairs p = d.batch(2, 5);
         Shapes train = new Shapes(Shapes.Split.TRAIN, 32, 20);
         for (int i = 0; i < 5; i++) {
-            assertTrue(framed(p.captions().get(i), train.example(3, 10 + i).caption()), p.captions().get(i));
+            // Every example kept: pair k is the first of its 16 candidates, example 16k.
+            assertTrue(framed(p.captions().get(i), train.example(3, 16 * (10 + i)).caption()), p.captions().get(i));
         }
         assertArrayEquals(new int[] {5, 3, 32, 32}, p.images().shape());
         assertArrayEquals(p.images().data(), d.batch(2, 5).images().data(), "the same batch every time");
@@ -34,11 +35,11 @@ class ShapesDataTest {
     @Test
     void sizeDropoutLeavesOutTheSizes() {
         Shapes train = new Shapes(Shapes.Split.TRAIN, 32, 200);
-        List<String> all = new ShapesData(32, 1, 1).batch(0, 200).captions();
-        List<String> some = new ShapesData(32, 1, 0.5).batch(0, 200).captions();
+        List<String> all = new ShapesData(32, 1, 1, 1).batch(0, 200).captions();
+        List<String> some = new ShapesData(32, 1, 0.5, 1).batch(0, 200).captions();
         int kept = 0;
         for (int i = 0; i < 200; i++) {
-            String original = train.example(1, i).caption();
+            String original = train.example(1, 16 * i).caption();
             assertTrue(framed(all.get(i), original.replace("large ", "").replace("small ", "")), all.get(i));
             kept += framed(some.get(i), original) ? 1 : 0;
         }
@@ -47,7 +48,7 @@ class ShapesDataTest {
 
     @Test
     void noZeroShotPromptIsATrainingCaption() {
-        ShapesData d = new ShapesData(32, 0, 0.5);
+        ShapesData d = new ShapesData(32, 0, 0.5, 1);
         Set<String> prompts = new HashSet<>();
         for (String c : Shapes.CLASS_NAMES) {
             for (String t : d.templates()) {
@@ -62,8 +63,24 @@ class ShapesDataTest {
     }
 
     @Test
+    void twoShapeImagesAreLeftOutAsAsked() {
+        List<String> single = new ShapesData(32, 2, 0, 0).batch(0, 300).captions();
+        List<String> mixed = new ShapesData(32, 2, 0, 1).batch(0, 300).captions();
+        assertEquals(0, single.stream().filter(ShapesDataTest::twoShapes).count(), single.toString());
+        long two = mixed.stream().filter(ShapesDataTest::twoShapes).count();
+        assertTrue(two > 100 && two < 200, two + " of 300");
+        DemoData.EvalSet r = new ShapesData(32, 2, 0, 0).retrievalSet(100);
+        assertEquals(0, r.captions().stream().filter(ShapesDataTest::twoShapes).count(), "retrieval pairs as trained");
+    }
+
+    private static boolean twoShapes(String caption) {
+        return caption.contains(" left of ") || caption.contains(" right of ") || caption.contains(" above ")
+                || caption.contains(" below ");
+    }
+
+    @Test
     void zeroShotSetCoversEveryClassAndNamesTheHeldOutOnes() {
-        ShapesData d = new ShapesData(32, 0, 0);
+        ShapesData d = new ShapesData(32, 0, 0, 0);
         DemoData.EvalSet s = d.zeroShotSet(48);
         for (int i = 0; i < 48; i++) {
             assertEquals(i % 24, s.labels()[i]);
