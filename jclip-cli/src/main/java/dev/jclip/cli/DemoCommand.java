@@ -75,6 +75,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "shapes: probability that a training caption leaves out the sizes (recipe: 0.5).")
     Double sizeDropout;
 
+    @Option(names = "--partial", paramLabel = "P",
+            description = "shapes: probability that a training caption names only the colour or only the shape (recipe: 0.3).")
+    Double partial;
+
     @Option(names = "--two-shapes", paramLabel = "P",
             description = "shapes: fraction of the two-shape training images used (recipe: 0, single shapes only).")
     Double twoShapes;
@@ -86,7 +90,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long start = System.nanoTime();
         Demo.Overrides o = new Demo.Overrides(minutes, modelConfig == null ? null : ModelConfigArg.parse(modelConfig),
-                batchSize, lr, wd, warmup, evalEvery, evalImages, evalPairs, finalImages, finalPairs, sizeDropout, twoShapes);
+                batchSize, lr, wd, warmup, evalEvery, evalImages, evalPairs, finalImages, finalPairs, sizeDropout, partial, twoShapes);
         Path out = output != null ? output : Path.of("demo-" + name);
         PrintWriter stdout = spec.commandLine().getOut();
         String last = Demo.run(name, data, out, seed, steps, o, spec.commandLine().getErr(), stdout, start);

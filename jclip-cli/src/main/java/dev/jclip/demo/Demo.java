@@ -12,7 +12,7 @@ public final class Demo {
     /** Recipe settings given on the command line (null: the recipe's). */
     public record Overrides(Double minutes, ClipConfig model, Integer batch, Double lr, Double wd, Long warmup, Long evalEvery,
                             Integer evalImages, Integer evalPairs, Integer finalImages, Integer finalPairs, Double sizeDropout,
-                            Double twoShapes) {}
+                            Double partial, Double twoShapes) {}
 
     private Demo() {}
 
@@ -32,8 +32,7 @@ public final class Demo {
         };
         recipe = apply(recipe, o);
         String loadBefore = load();
-        DemoData data = DemoData.of(name, dataDir, seed, recipe.model().vision().imageSize(), recipe.batch(), recipe.sizeDropout(),
-                recipe.twoShapes());
+        DemoData data = DemoData.of(name, dataDir, seed, recipe.model().vision().imageSize(), recipe.batch(), recipe.mix());
         DemoRun.Result r = new DemoRun(data, recipe, seed, steps, output, progress).run(start);
         String machine = String.format(Locale.ROOT, "%d cores (%s, Java %s); load average %s at the start, %s at the end",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), Runtime.version(), loadBefore, load());
@@ -65,18 +64,9 @@ public final class Demo {
         r = r.withEval(o.evalEvery() != null ? o.evalEvery() : r.evalEvery(), o.evalImages() != null ? o.evalImages() : r.evalImages(),
                 o.evalPairs() != null ? o.evalPairs() : r.evalPairs(), o.finalImages() != null ? o.finalImages() : r.finalImages(),
                 o.finalPairs() != null ? o.finalPairs() : r.finalPairs());
-        if (o.sizeDropout() != null) {
-            if (!(o.sizeDropout() >= 0 && o.sizeDropout() <= 1)) {
-                throw new IllegalArgumentException("--size-dropout must be from 0 to 1, got " + o.sizeDropout());
-            }
-            r = r.withSizeDropout(o.sizeDropout());
-        }
-        if (o.twoShapes() != null) {
-            if (!(o.twoShapes() >= 0 && o.twoShapes() <= 1)) {
-                throw new IllegalArgumentException("--two-shapes must be from 0 to 1, got " + o.twoShapes());
-            }
-            r = r.withTwoShapes(o.twoShapes());
-        }
+        ShapesData.Mix m = r.mix();
+        r = r.withMix(new ShapesData.Mix(o.sizeDropout() != null ? o.sizeDropout() : m.sizeDropout(),
+                o.partial() != null ? o.partial() : m.partial(), o.twoShapes() != null ? o.twoShapes() : m.twoShapes()));
         if (r.batch() < 2 || r.evalEvery() < 1 || r.evalImages() < 1 || r.evalPairs() < 1 || r.finalImages() < 1 || r.finalPairs() < 1) {
             throw new IllegalArgumentException("batch size must be >= 2, evaluation interval and set sizes >= 1");
         }

@@ -32,17 +32,13 @@ public interface DemoData {
      * split is read when first needed), with training batches of {@code batch} pairs.
      */
     static DemoData of(String name, Path dir, long seed, int imageSize, int batch) {
-        Recipe shapes = Recipe.shapes();
-        return of(name, dir, seed, imageSize, batch, shapes.sizeDropout(), shapes.twoShapes());
+        return of(name, dir, seed, imageSize, batch, Recipe.shapes().mix());
     }
 
-    /**
-     * {@link #of(String, Path, long, int, int)} with the shapes' {@code sizeDropout} and
-     * {@code twoShapes} (see {@link ShapesData}).
-     */
-    static DemoData of(String name, Path dir, long seed, int imageSize, int batch, double sizeDropout, double twoShapes) {
+    /** {@link #of(String, Path, long, int, int)} with the shapes' training {@code mix}. */
+    static DemoData of(String name, Path dir, long seed, int imageSize, int batch, ShapesData.Mix mix) {
         return switch (name) {
-            case "shapes" -> new ShapesData(imageSize, seed, sizeDropout, twoShapes);
+            case "shapes" -> new ShapesData(imageSize, seed, mix);
             case "fashion-mnist" -> new FashionData(dir != null ? dir : FashionMnist.DEBIAN_DIR, seed, batch, imageSize);
             default -> throw new IllegalArgumentException("unknown data set '" + name + "': shapes or fashion-mnist");
         };

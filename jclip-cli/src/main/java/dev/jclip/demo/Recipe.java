@@ -21,23 +21,22 @@ import java.util.Locale;
  * @param evalPairs      pairs of the small retrieval set evaluated during training
  * @param finalImages    images of the final zero-shot evaluation
  * @param finalPairs     pairs of the final retrieval evaluation
- * @param sizeDropout    shapes: the probability that a training caption leaves out the sizes
- * @param twoShapes      shapes: the fraction of the training split's two-shape images that is used
+ * @param mix            shapes: how the training pairs are made
  */
 record Recipe(ClipConfig model, int merges, int batch, double lr, double weightDecay, double beta2, long warmup,
               double gradClip, double minutes, long evalEvery, int evalImages, int evalPairs, int finalImages, int finalPairs,
-              double sizeDropout, double twoShapes) {
+              ShapesData.Mix mix) {
 
     /** The shapes recipe: a few minutes on two cores. */
     static Recipe shapes() {
         return new Recipe(config(32, 8, 128, 4, 16, 128, 2), 400, 256, 1e-3, 0.1, 0.98, 25, 1.0, 5,
-                25, 480, 256, 2400, 1000, 0.5, 0);
+                25, 480, 256, 2400, 1000, new ShapesData.Mix(0.5, 0.3, 0));
     }
 
     /** The Fashion-MNIST recipe: twenty minutes on two cores, evaluated on all 10,000 test images. */
     static Recipe fashionMnist() {
         return new Recipe(config(28, 7, 128, 4, 16, 128, 2), 400, 256, 1e-3, 0.1, 0.98, 50, 1.0, 20,
-                50, 1000, 500, 10_000, 10_000, 0, 0);
+                50, 1000, 500, 10_000, 10_000, new ShapesData.Mix(0, 0, 0));
     }
 
     /** A ViT of {@code width} (one head per 64) and a text tower of {@code textWidth} with 64-wide heads. */
@@ -55,32 +54,27 @@ record Recipe(ClipConfig model, int merges, int batch, double lr, double weightD
 
     Recipe withModel(ClipConfig m) {
         return new Recipe(m, merges, batch, lr, weightDecay, beta2, warmup, gradClip, minutes, evalEvery, evalImages,
-                evalPairs, finalImages, finalPairs, sizeDropout, twoShapes);
+                evalPairs, finalImages, finalPairs, mix);
     }
 
     Recipe withTraining(int b, double rate, double wd, long warm) {
         return new Recipe(model, merges, b, rate, wd, beta2, warm, gradClip, minutes, evalEvery, evalImages, evalPairs,
-                finalImages, finalPairs, sizeDropout, twoShapes);
+                finalImages, finalPairs, mix);
     }
 
     Recipe withBudget(double m) {
         return new Recipe(model, merges, batch, lr, weightDecay, beta2, warmup, gradClip, m, evalEvery, evalImages, evalPairs,
-                finalImages, finalPairs, sizeDropout, twoShapes);
+                finalImages, finalPairs, mix);
     }
 
     Recipe withEval(long every, int images, int pairs, int fImages, int fPairs) {
         return new Recipe(model, merges, batch, lr, weightDecay, beta2, warmup, gradClip, minutes, every, images, pairs,
-                fImages, fPairs, sizeDropout, twoShapes);
+                fImages, fPairs, mix);
     }
 
-    Recipe withSizeDropout(double p) {
+    Recipe withMix(ShapesData.Mix m) {
         return new Recipe(model, merges, batch, lr, weightDecay, beta2, warmup, gradClip, minutes, evalEvery, evalImages, evalPairs,
-                finalImages, finalPairs, p, twoShapes);
-    }
-
-    Recipe withTwoShapes(double p) {
-        return new Recipe(model, merges, batch, lr, weightDecay, beta2, warmup, gradClip, minutes, evalEvery, evalImages, evalPairs,
-                finalImages, finalPairs, sizeDropout, p);
+                finalImages, finalPairs, m);
     }
 
     /** One line for logs and the report. */

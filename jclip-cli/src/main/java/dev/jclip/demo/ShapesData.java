@@ -15,15 +15,35 @@ import java.util.SplittableRandom;
  * {@link Shapes}: training pairs from its training split (seen colour-shape combinations; of its
  * two-shape images only the fraction {@code twoShapes} is kept), zero-shot classification over all
  * 24 combinations on single-shape images (the four held-out ones reported on their own,
- * {@code top1_heldout}), and retrieval on fresh pairs from the training distribution (another seed),
- * where equal captions match each other.
+ * {@code top1_heldout}), and retrieval between other single-shape evaluation images (another seed,
+ * held-out combinations included) and their captions ("a large red triangle"), where equal captions
+ * match each other.
  *
- * <p>Training captions are varied the way web captions vary: the sizes are left out with
- * probability {@code sizeDropout} ("a red circle left of a blue square"), and the caption is put into
- * one of {@link #TRAIN_FRAMES} ("an image of a red circle"). The zero-shot prompts use other frames
- * ({@link #TEMPLATES}), so no prompt is ever a training caption, yet every word of them is known.
+ * <p>Training captions are varied the way web captions vary ({@link Mix}): the sizes are left out
+ * ("a red circle"), or the colour or the shape ("a large circle", "a large red shape"), and the
+ * caption is put into one of {@link #TRAIN_FRAMES} ("an image of a red circle"). The zero-shot
+ * prompts use other frames ({@link #TEMPLATES}), so no prompt is ever a training caption, yet every
+ * word of them is known. Captions that name one attribute alone teach both towers colour and shape
+ * apart, which is what recognizing an unseen combination needs.
  */
 final class ShapesData implements DemoData {
+    /**
+     * How the training pairs are made.
+     *
+     * @param sizeDropout probability that a caption leaves out the sizes
+     * @param partial     probability that a caption names only the colour or (as often) only the shape
+     * @param twoShapes   fraction of the split's two-shape images used
+     */
+    record Mix(double sizeDropout, double partial, double twoShapes) {
+        Mix {
+            for (double p : new double[] {sizeDropout, partial, twoShapes}) {
+                if (!(p >= 0 && p <= 1)) {
+                    throw new IllegalArgumentException("shapes mix probabilities must be from 0 to 1, got " + p);
+                }
+            }
+        }
+    }
+
     /** Sentence frames of the training captions; {@code {}} is the data set's caption. */
     static final List<String> TRAIN_FRAMES = List.of("{}", "a picture of {}", "an image of {}", "a photo with {}", "{} on black");
     /** Zero-shot prompts, {@code {}} the class name: frames that no training caption has. */
@@ -36,18 +56,14 @@ final class ShapesData implements DemoData {
 
     private final int size;
     private final long seed;
-    private final double sizeDropout, twoShapes;
+    private final Mix mix;
     private final Shapes train, eval;
 
-    /**
-     * Images of {@code size} pixels; training captions leave out the sizes with probability
-     * {@code sizeDropout}; a two-shape image of the split is kept with probability {@code twoShapes}.
-     */
-    ShapesData(int size, long seed, double sizeDropout, double twoShapes) {
+    /** Images of {@code size} pixels, training pairs made as {@code mix} says. */
+    ShapesData(int size, long seed, Mix mix) {
         this.size = size;
         this.seed = seed;
-        this.sizeDropout = sizeDropout;
-        this.twoShapes = twoShapes;
+        this.mix = mix;
         this.train = new Shapes(Shapes.Split.TRAIN, size, Long.MAX_VALUE);
         this.eval = new Shapes(Shapes.Split.EVAL, size, Long.MAX_VALUE);
     }
@@ -81,7 +97,7 @@ final class ShapesData implements DemoData {
         for (int j = 0; j < CANDIDATES; j++) {
             long index = slot * CANDIDATES + j;
             e = split.example(s, index);
-            if (e.label() != Example.NO_LABEL || DerivedRandom.of(s, TWO_SHAPES, index).nextDouble() < twoShapes) {
+            if (e.label() != Example.NO_LABEL || DerivedRandom.of(s, TWO_SHAPES, index).nextDouble() < mix.twoShapes()) {
                 break;
             }
         }
@@ -91,7 +107,17 @@ final class ShapesData implements DemoData {
     /** The training caption of example {@code index}: the data set's, varied (see the class comment). */
     String caption(long index, Example e) {
         SplittableRandom rng = DerivedRandom.of(seed, CAPTIONS, index);
-        String c = rng.nextDouble() < sizeDropout ? e.caption().replace("large ", "").replace("small ", "") : e.caption();
+        String c = rng.nextDouble() < mix.sizeDropout() ? e.caption().replace("large ", "").replace("small ", "") : e.caption();
+        double u = rng.nextDouble();
+        if (u < mix.partial() / 2) {
+            for (String shape : Shapes.SHAPES) {
+                c = c.replace(" " + shape, " shape");
+            }
+        } else if (u < mix.partial()) {
+            for (String colour : Shapes.COLOURS) {
+                c = c.replace(colour + " ", "");
+            }
+        }
         return TRAIN_FRAMES.get(rng.nextInt(TRAIN_FRAMES.size())).replace("{}", c);
     }
 
@@ -117,16 +143,13 @@ final class ShapesData implements DemoData {
         return set(count, true);
     }
 
-    /**
-     * The evaluation split's first {@code count} images, or for retrieval, training pairs as the
-     * recipe keeps them but under another seed, with their captions unvaried.
-     */
+    /** The evaluation split's first {@code count} images, under the seed, or for retrieval the next seed. */
     private EvalSet set(int count, boolean retrieval) {
         List<BufferedImage> images = new ArrayList<>(count);
         List<String> captions = new ArrayList<>(count);
         int[] labels = new int[count];
         for (int i = 0; i < count; i++) {
-            Example e = retrieval ? pair(train, seed + 1, i) : eval.example(seed, i);
+            Example e = eval.example(retrieval ? seed + 1 : seed, i);
             images.add(e.image().decode());
             captions.add(e.caption());
             labels[i] = e.label();
