@@ -53,7 +53,7 @@ public final class DemoRun {
     public record Result(String data, Recipe recipe, ClipConfig config, long parameters, int vocabSize, long steps,
                          double minutes, double trainSeconds, List<StepLog> stepLogs, List<PeriodicEval.Point> evals,
                          ZeroShotResult zeroShot, Map<String, Double> zeroShotMetrics, RetrievalResult retrieval,
-                         DemoData.EvalSet zeroShotSet, float[][] zeroShotEmbeddings, List<String> classNames, List<String> displayNames, List<String> templates,
+                         DemoData.EvalSet zeroShotSet, float[][] zeroShotEmbeddings, Map<String, int[]> subsets, List<String> classNames, List<String> displayNames, List<String> templates,
                          ClipModel model, String load) {}
 
     private final DemoData data;
@@ -162,7 +162,7 @@ public final class DemoRun {
             tokenizer.saveHuggingFace(modelDir);
             double minutes = (System.nanoTime() - start) / 60e9;
             return new Result(data.name(), recipe, config, parameters, tokenizer.vocabSize(), done, minutes, trainSeconds,
-                    logs, periodic.history(), zs, zsMetrics, ret, finalZs, zsEmbeddings, data.classNames(), data.displayNames(), data.templates(), inference,
+                    logs, periodic.history(), zs, zsMetrics, ret, finalZs, zsEmbeddings, data.subsets(), data.classNames(), data.displayNames(), data.templates(), inference,
                     modelDir.toString());
         }
     }

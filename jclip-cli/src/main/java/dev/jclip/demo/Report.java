@@ -48,7 +48,7 @@ final class Report {
                 .append(") are not how any training caption is made.</p>\n");
         summary(h, r, machine);
         plots(h, r);
-        confusion(h, r.zeroShot(), r.displayNames());
+        confusion(h, r.zeroShot(), r.displayNames(), heldOut(r));
         searches(h, r);
         h.append("<p class=\"small\">Model and tokenizer: <code>").append(esc(r.load()))
                 .append("</code>. Log: <code>log.jsonl</code> beside this file.</p>\n</body></html>\n");
@@ -111,16 +111,28 @@ final class Report {
         h.append("</div>\n");
     }
 
-    private static void confusion(StringBuilder h, ZeroShotResult z, List<String> names) {
+    /** Whether each class is held out of training (the "heldout" subset, if the data has one). */
+    private static boolean[] heldOut(DemoRun.Result r) {
+        boolean[] held = new boolean[r.displayNames().size()];
+        for (int c : r.subsets().getOrDefault("heldout", new int[0])) {
+            held[c] = true;
+        }
+        return held;
+    }
+
+    private static void confusion(StringBuilder h, ZeroShotResult z, List<String> names, boolean[] held) {
         h.append("<h2>Confusion matrix</h2>\n<p class=\"small\">Rows: true class; columns: predicted class; "
-                + "the shade is the fraction of the row.</p>\n<table class=\"cm\"><tr><th>true \\ predicted</th>");
+                + "the shade is the fraction of the row.").append(anyHeld(held) ? " * marks the classes held out of training: "
+                + "no training image or caption has that colour with that shape." : "")
+                .append("</p>\n<table class=\"cm\"><tr><th>true \\ predicted</th>");
         for (int c = 0; c < names.size(); c++) {
             h.append("<th title=\"").append(esc(names.get(c))).append("\">").append(c).append("</th>");
         }
         h.append("<th>accuracy</th></tr>\n");
         int[][] m = z.confusion();
         for (int t = 0; t < names.size(); t++) {
-            h.append("<tr><th style=\"text-align:left\">").append(t).append(' ').append(esc(names.get(t))).append("</th>");
+            h.append("<tr><th style=\"text-align:left\">").append(t).append(' ').append(esc(names.get(t)))
+                    .append(held[t] ? " *" : "").append("</th>");
             int n = z.classCount(t);
             for (int p = 0; p < names.size(); p++) {
                 double f = n == 0 ? 0 : (double) m[t][p] / n;
@@ -139,6 +151,7 @@ final class Report {
                 + "the ").append(SEARCH_TOP).append(" best of the ").append(r.zeroShotSet().images().size())
                 .append(" evaluation images, best first; green: an image of that class, red: another class.</p>\n");
         List<String> classNames = classPrompts(r);
+        boolean[] held = heldOut(r);
         float[][] img = r.zeroShotEmbeddings();
         float[][] q = r.model().embedTexts(classNames);
         int[] labels = r.zeroShotSet().labels();
@@ -146,7 +159,8 @@ final class Report {
             float[] qc = q[c];
             List<Integer> order = IntStream.range(0, img.length).boxed()
                     .sorted(Comparator.comparingDouble((Integer i) -> -dot(img[i], qc)).thenComparingInt(i -> i)).limit(SEARCH_TOP).toList();
-            h.append("<div class=\"q\"><b>").append(esc(classNames.get(c))).append("</b><br>");
+            h.append("<div class=\"q\"><b>").append(esc(classNames.get(c))).append("</b>")
+                    .append(held[c] ? " (held out: never seen in training)" : "").append("<br>");
             for (int i : order) {
                 h.append("<img class=\"").append(labels[i] == c ? "hit" : "miss").append("\" width=\"").append(THUMB)
                         .append("\" height=\"").append(THUMB).append("\" alt=\"").append(esc(r.displayNames().get(labels[i])))
@@ -155,6 +169,15 @@ final class Report {
             }
             h.append("</div>\n");
         }
+    }
+
+    private static boolean anyHeld(boolean[] held) {
+        for (boolean b : held) {
+            if (b) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<String> classPrompts(DemoRun.Result r) {
