@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             ForwardCommand.class,
             PreprocessCommand.class,
+            TokenizeCommand.class,
         })
 public final class Main implements Runnable {
 
