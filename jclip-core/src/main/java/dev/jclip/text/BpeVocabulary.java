@@ -19,7 +19,7 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * A byte-level BPE vocabulary: token strings and ids, and the rank-ordered merges. Tokens are
- * strings of {@link ByteSymbols} characters; a token that ends a word carries "</w>". Merging
+ * strings of {@link ByteSymbols} characters; a token that ends a word carries {@code </w>}. Merging
  * works on ids: the pair (left id, right id) of merge {@code r} has rank {@code r} and makes the
  * token with the id of the concatenated string. Immutable, so safe to share between threads.
  */
@@ -83,7 +83,7 @@ final class BpeVocabulary {
     }
 
     /**
-     * The original CLIP vocabulary from the merges: the 256 byte symbols, the same with "</w>",
+     * The original CLIP vocabulary from the merges: the 256 byte symbols, the same with {@code </w>},
      * one token per merge, then {@code <|startoftext|>} and {@code <|endoftext|>}.
      */
     static BpeVocabulary fromMerges(String source, List<String[]> merges) {
@@ -214,7 +214,7 @@ final class BpeVocabulary {
     }
 
     /**
-     * BPE of one word given as UTF-8 bytes: start from one symbol per byte (the last with "</w>"),
+     * BPE of one word given as UTF-8 bytes: start from one symbol per byte (the last with {@code </w>}),
      * then repeatedly merge every occurrence, left to right, of the adjacent pair with the lowest
      * rank, until no pair has a rank.
      */

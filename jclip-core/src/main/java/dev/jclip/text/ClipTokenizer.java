@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * CLIP's tokenizer, identical to OpenAI's {@code simple_tokenizer.py}: clean the text
  * ({@code ftfy.fix_text} without its mojibake repair, HTML unescape twice, whitespace collapse,
  * lowercase), split it into words with CLIP's pattern, turn each word into UTF-8 bytes and apply
- * byte-level BPE with "</w>" marking the end of a word. Thread-safe; BPE results of words are
+ * byte-level BPE with {@code </w>} marking the end of a word. Thread-safe; BPE results of words are
  * cached (up to a number of distinct words) since captions repeat words a lot.
  */
 public final class ClipTokenizer {
@@ -149,7 +149,7 @@ public final class ClipTokenizer {
 
     /**
      * The text of token ids as the original decodes it: the tokens' bytes joined, decoded as UTF-8
-     * (ill-formed bytes become U+FFFD), "</w>" replaced by a space.
+     * (ill-formed bytes become U+FFFD), {@code </w>} replaced by a space.
      */
     public String decode(int[] ids) {
         byte[] bytes = new byte[64];

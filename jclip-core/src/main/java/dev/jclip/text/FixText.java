@@ -7,11 +7,13 @@ import java.util.Map;
 
 /**
  * What {@code ftfy.fix_text(text)} (ftfy 6.3, default settings) does to text that is not mojibake.
+ * CLIP calls it with the defaults, under which every step below is on, {@code uncurl_quotes} and
+ * {@code fix_character_width} included, and the normalization is NFC (not NFKC).
  * The text is fixed line by line (a line keeps its '\n'); each line goes through these steps,
  * in ftfy's order, again and again until a round changes nothing:
  * <ol>
  * <li>HTML entities that end in ';' (plus all-caps forms such as {@code &EACUTE;}) are decoded,
- *     but only until the first line that contains a '<' (from then on ftfy leaves entities alone);
+ *     but only until the first line that contains a {@code <} (from then on ftfy leaves entities alone);
  * <li>C1 controls U+0080-U+009F become their Windows-1252 characters (U+0085 becomes '…');
  * <li>Latin ligatures are split (ﬁ → fi, Ĳ → IJ, ŉ → ʼn ...);
  * <li>full-width and half-width forms U+FF01-U+FFEF become their NFKC forms, U+3000 a space;
@@ -40,6 +42,9 @@ final class FixText {
 
     /** {@code ftfy.fix_text(text)} without the mojibake repair. */
     static String fix(String text) {
+        if (isPlainAscii(text)) {
+            return text;
+        }
         StringBuilder out = new StringBuilder(text.length());
         boolean entities = true;
         int pos = 0;
@@ -334,6 +339,17 @@ final class FixText {
             }
         }
         return Map.copyOf(entities);
+    }
+
+    /** Printable ASCII, tab and newline without {@code &}: text that no step changes (the common case). */
+    private static boolean isPlainAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < 0x20 && c != '\t' && c != '\n') || c > 0x7E || c == '&') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isAsciiAlnum(char c) {

@@ -51,7 +51,7 @@ final class HtmlUnescape {
         return out.append(s, copied, s.length()).toString();
     }
 
-    /** End (exclusive) of the reference that starts with the '&' at {@code amp}, or -1 when none does. */
+    /** End (exclusive) of the reference that starts with the {@code &} at {@code amp}, or -1 when none does. */
     private static int referenceEnd(String s, int amp) {
         int i = amp + 1;
         int n = s.length();
@@ -81,7 +81,7 @@ final class HtmlUnescape {
         return j < n && s.charAt(j) == ';' ? j + 1 : j;
     }
 
-    /** The replacement for one matched reference, given without its '&' (Python's {@code _replace_charref}). */
+    /** The replacement for one matched reference, given without its {@code &} (Python's {@code _replace_charref}). */
     private static String replace(String ref) {
         if (ref.charAt(0) == '#') {
             boolean hex = ref.charAt(1) == 'x' || ref.charAt(1) == 'X';

@@ -1,0 +1,152 @@
+package dev.jclip.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jclip.text.ClipTokenizer;
+import dev.jclip.text.TokenBatch;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jclip tokenize}: CLIP token ids for texts, one JSON string per input line, one
+ * {@code {"ids":[...],"truncated":false}} per output line (ids padded to the context length).
+ */
+@Command(name = "tokenize",
+        description = "Tokenize texts (a JSON string per line) into CLIP token ids (a JSON object per line).")
+public final class TokenizeCommand implements Callable<Integer> {
+    @Option(names = "--vocab", paramLabel = "PATH",
+            description = "Vocabulary: " + ClipTokenizer.ORIGINAL_FILE + ", or a Hugging Face vocab.json or merges.txt "
+                    + "(the other beside it), or a folder holding them.")
+    Path vocab;
+
+    @Option(names = "--model", paramLabel = "PATH",
+            description = "A model file or folder: without --vocab, the vocabulary is looked for beside it.")
+    Path model;
+
+    @Option(names = "--context", paramLabel = "N", defaultValue = "77",
+            description = "Context length: ids per output line, start and end tokens included (default: ${DEFAULT-VALUE}).")
+    int context;
+
+    @Option(names = "--truncate", description = "Cut texts longer than the context (the end token stays last) instead of failing.")
+    boolean truncate;
+
+    @Option(names = "--input", paramLabel = "IN.jsonl", required = true, description = "One JSON string per line.")
+    Path input;
+
+    @Option(names = "--output", paramLabel = "OUT.jsonl", required = true, description = "Written with one JSON object per input line.")
+    Path output;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try {
+            ClipTokenizer tokenizer = tokenizer(vocab, model);
+            int[] counts = tokenizeFile(tokenizer);
+            spec.commandLine().getOut().printf("tokenized %d texts (%d truncated) into %s%n", counts[0], counts[1], output);
+            return 0;
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("jclip tokenize: " + e.getMessage());
+            return 1;
+        } catch (IOException | UncheckedIOException e) {
+            spec.commandLine().getErr().println("jclip tokenize: " + e);
+            return 1;
+        }
+    }
+
+    /** The tokenizer from {@code --vocab}, or else from beside {@code --model}; a clear error when neither gives one. */
+    static ClipTokenizer tokenizer(Path vocab, Path model) {
+        if (vocab != null) {
+            return ClipTokenizer.load(vocab);
+        }
+        if (model != null) {
+            if (!Files.exists(model)) {
+                throw new IllegalArgumentException("model " + model + " does not exist");
+            }
+            Path folder = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+            try {
+                return ClipTokenizer.load(folder);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("no vocabulary beside the model (" + e.getMessage() + "); give one with --vocab PATH", e);
+            }
+        }
+        throw new IllegalArgumentException("no vocabulary: give --vocab PATH (" + ClipTokenizer.ORIGINAL_FILE
+                + " from OpenAI's CLIP, or a Hugging Face folder with vocab.json and merges.txt), or --model PATH with one beside it");
+    }
+
+    /** Tokenizes line by line into a temporary file that replaces the output at the end; returns texts and truncated texts. */
+    private int[] tokenizeFile(ClipTokenizer tokenizer) throws IOException {
+        if (context < 2) {
+            throw new IllegalArgumentException("--context must be at least 2 (start and end tokens), got " + context);
+        }
+        if (!Files.isRegularFile(input)) {
+            throw new IllegalArgumentException("input " + input + " does not exist");
+        }
+        ObjectMapper json = new ObjectMapper();
+        Path parent = output.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path partial = Files.createTempFile(parent, output.getFileName().toString(), ".partial");
+        int texts = 0;
+        int truncated = 0;
+        try (BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8);
+                BufferedWriter out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                texts++;
+                String where = input + " line " + texts + ": ";
+                String text = text(json, line, where);
+                TokenBatch batch;
+                try {
+                    batch = tokenizer.tokenize(List.of(text), context, truncate);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + e.getMessage(), e);
+                }
+                ObjectNode row = json.createObjectNode();
+                ArrayNode ids = row.putArray("ids");
+                for (int id : batch.ids()[0]) {
+                    ids.add(id);
+                }
+                row.put("truncated", batch.truncated()[0]);
+                truncated += batch.truncated()[0] ? 1 : 0;
+                out.write(json.writeValueAsString(row));
+                out.write('\n');
+            }
+        } catch (IllegalArgumentException | IOException e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        }
+        Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING);
+        return new int[] {texts, truncated};
+    }
+
+    private static String text(ObjectMapper json, String line, String where) {
+        JsonNode node;
+        try {
+            node = json.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(where + "not JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isTextual()) {
+            throw new IllegalArgumentException(where + "expected a JSON string, got " + (node == null || node.isMissingNode() ? "nothing" : node.getNodeType()));
+        }
+        return node.textValue();
+    }
+}
