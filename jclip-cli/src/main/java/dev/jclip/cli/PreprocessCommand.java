@@ -61,6 +61,9 @@ public final class PreprocessCommand implements Callable<Integer> {
                 tensors[i] = clip.preprocess(images.get(i));
             } catch (BadImageException e) {
                 errors[i] = e.getMessage();
+            } catch (RuntimeException e) {
+                // Whatever else goes wrong with one image must not end the batch.
+                errors[i] = images.get(i) + ": " + e;
             }
         });
 

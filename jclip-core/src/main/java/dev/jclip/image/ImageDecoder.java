@@ -1,16 +1,21 @@
 package dev.jclip.image;
 
 import dev.jclip.image.PixelImage.Mode;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
@@ -25,8 +30,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 /**
  * Decodes PNG, JPEG, GIF and BMP with ImageIO into a {@link PixelImage} in the mode
  * Pillow 9.4 would give the same file: gray PNG is L (1-bit: "1", 16-bit: I), palette
- * PNG and GIF are P (a GIF whose palette is the identity gray ramp is L), JPEG is RGB
- * or L, BMP with a black/white or gray-ramp palette is "1" or L. Samples are read from
+ * PNG and GIF are P (a GIF whose palette is the identity gray ramp is L), JPEG is RGB,
+ * L or CMYK, BMP with a black/white or gray-ramp palette is "1" or L. Samples are read from
  * the raster, never through {@code getRGB} (which would color-convert); 16-bit samples
  * keep their high byte, as Pillow's unpackers do.
  *
@@ -57,13 +62,20 @@ public final class ImageDecoder {
         return maxPixels;
     }
 
-    /** Decodes an image file. */
+    /** Decodes an image file; a file that is not an image is refused after reading its first bytes. */
     public PixelImage decode(Path file) throws BadImageException {
         String name = file.toString();
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(8);
+            sniff(head, name);
+            byte[] rest = in.readAllBytes();
+            bytes = Arrays.copyOf(head, head.length + rest.length);
+            System.arraycopy(rest, 0, bytes, head.length, rest.length);
         } catch (IOException | OutOfMemoryError e) {
+            if (e instanceof BadImageException bad) {
+                throw bad;
+            }
             throw new BadImageException(name, "cannot read file: " + e, e);
         }
         return decode(bytes, name);
@@ -147,8 +159,8 @@ public final class ImageDecoder {
 
     /**
      * An image made in memory, mapped as a file of its structure would be: palette to
-     * P, one band to L (I when 16-bit), two to LA, three to RGB, four to RGBA when the
-     * color model has alpha.
+     * P, one band to L (I when 16-bit), two to LA, three to RGB, four to CMYK in a CMYK
+     * color space, else to RGBA when the color model has alpha, else to RGB.
      */
     public static PixelImage fromBufferedImage(BufferedImage image) {
         return toPixelImage(image, "", null);
@@ -198,9 +210,14 @@ public final class ImageDecoder {
             case 1 -> bits == 16 ? ints(raster) : bands(raster, Mode.L, new int[] {0}, bits);
             case 2 -> bands(raster, Mode.LA, new int[] {0, 1}, bits);
             case 3 -> bands(raster, Mode.RGB, new int[] {0, 1, 2}, bits);
-            case 4 -> cm.hasAlpha()
-                    ? bands(raster, Mode.RGBA, new int[] {0, 1, 2, 3}, bits)
-                    : bands(raster, Mode.RGB, new int[] {0, 1, 2}, bits);
+            case 4 -> {
+                if (cm.getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
+                    yield bands(raster, Mode.CMYK, new int[] {0, 1, 2, 3}, bits);
+                }
+                yield cm.hasAlpha()
+                        ? bands(raster, Mode.RGBA, new int[] {0, 1, 2, 3}, bits)
+                        : bands(raster, Mode.RGB, new int[] {0, 1, 2}, bits);
+            }
             default -> throw new IllegalArgumentException("unsupported image with " + n + " bands");
         };
     }
@@ -208,7 +225,26 @@ public final class ImageDecoder {
     /** The chosen raster bands as 8-bit samples: 8 bits as is, 16 bits' high byte, n bits scaled by 255/(2^n-1). */
     private static PixelImage bands(Raster raster, Mode mode, int[] bands, int bits) {
         int w = raster.getWidth(), h = raster.getHeight(), nb = raster.getNumBands(), b = bands.length;
-        byte[] out = new byte[Math.multiplyExact(w * h, b)];
+        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, h), b)];
+        if (bits == 8 && raster.getDataBuffer() instanceof DataBufferByte buffer
+                && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm
+                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0) {
+            // The usual decoded layout (JPEG, 8-bit PNG, BMP): copy bytes straight from the buffer.
+            byte[] data = buffer.getData();
+            int pixelStride = sm.getPixelStride(), rowStride = sm.getScanlineStride();
+            int[] offsets = new int[b];
+            for (int c = 0; c < b; c++) {
+                offsets[c] = sm.getOffset(0, 0, bands[c]) + buffer.getOffset();
+            }
+            for (int y = 0, o = 0; y < h; y++) {
+                for (int x = 0, p = y * rowStride; x < w; x++, p += pixelStride) {
+                    for (int c = 0; c < b; c++) {
+                        out[o++] = data[p + offsets[c]];
+                    }
+                }
+            }
+            return PixelImage.of(mode, w, h, out);
+        }
         int[] row = new int[w * nb];
         int max = (1 << bits) - 1;
         for (int y = 0; y < h; y++) {
@@ -227,7 +263,7 @@ public final class ImageDecoder {
     /** Band 0 as Pillow's 32-bit mode I (16-bit gray keeps its full range). */
     private static PixelImage ints(Raster raster) {
         int w = raster.getWidth(), h = raster.getHeight();
-        return PixelImage.ofInts(w, h, raster.getSamples(0, 0, w, h, 0, new int[w * h]));
+        return PixelImage.ofInts(w, h, raster.getSamples(0, 0, w, h, 0, new int[Math.multiplyExact(w, h)]));
     }
 
     private static PixelImage palette(Raster raster, IndexColorModel icm) {

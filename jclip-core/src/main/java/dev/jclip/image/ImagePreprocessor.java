@@ -48,12 +48,20 @@ public final class ImagePreprocessor {
 
     /** Decodes and preprocesses an image file. */
     public Tensor preprocess(Path file) throws BadImageException {
-        return preprocess(decoder.decode(file));
+        return preprocessNamed(decoder.decode(file), file.toString());
     }
 
     /** Decodes and preprocesses an encoded image; {@code name} identifies it in errors. */
     public Tensor preprocess(byte[] encoded, String name) throws BadImageException {
-        return preprocess(decoder.decode(encoded, name));
+        return preprocessNamed(decoder.decode(encoded, name), name);
+    }
+
+    private Tensor preprocessNamed(PixelImage image, String name) throws BadImageException {
+        try {
+            return preprocess(image);
+        } catch (IllegalArgumentException e) {
+            throw new BadImageException(name, e.getMessage(), e);
+        }
     }
 
     /** Preprocesses an image made in memory (mapped by {@link ImageDecoder#fromBufferedImage}). */
@@ -74,14 +82,13 @@ public final class ImagePreprocessor {
      */
     public PixelImage resizeAndCrop(PixelImage image) {
         int w = image.width(), h = image.height();
-        int outW, outH;
-        if (w <= h) {
-            outW = size;
-            outH = (int) ((double) ((long) size * h) / w);
-        } else {
-            outH = size;
-            outW = (int) ((double) ((long) size * w) / h);
+        double longSide = (double) ((long) size * Math.max(w, h)) / Math.min(w, h);
+        if (longSide > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a " + w + "x" + h + " image is too elongated to resize its shorter side to "
+                    + size);
         }
+        int outW = w <= h ? size : (int) longSide;
+        int outH = w <= h ? (int) longSide : size;
         int top = (int) Math.rint((outH - size) / 2.0);
         int left = (int) Math.rint((outW - size) / 2.0);
         return Resample.resize(image, outW, outH, left, top, size, size);

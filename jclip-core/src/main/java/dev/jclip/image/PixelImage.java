@@ -24,6 +24,8 @@ public final class PixelImage {
         RGB(3),
         /** 8-bit RGB and alpha; resized premultiplied. */
         RGBA(4),
+        /** 8-bit CMYK (as a CMYK JPEG decodes). */
+        CMYK(4),
         /** 32-bit signed gray (Pillow's mode for 16-bit gray PNGs); converting it to RGB clamps to 0..255. */
         I(1);
 
@@ -134,7 +136,7 @@ public final class PixelImage {
     /**
      * Pillow's {@code convert("RGB")}: interleaved R, G, B bytes. Gray is replicated,
      * alpha is dropped (not composited), palette indices are looked up, mode I is
-     * clamped to 0..255.
+     * clamped to 0..255, CMYK becomes (255 - K)(1 - C/255) and so on.
      */
     public byte[] toRgb() {
         int n = width * height;
@@ -155,6 +157,16 @@ public final class PixelImage {
                     rgb[3 * i] = v;
                     rgb[3 * i + 1] = v;
                     rgb[3 * i + 2] = v;
+                }
+            }
+            case CMYK -> {
+                // Pillow's cmyk2rgb: each of C, M, Y scaled by (255 - K), rounded as MULDIV255.
+                for (int i = 0; i < n; i++) {
+                    int nk = 255 - (samples[4 * i + 3] & 0xFF);
+                    for (int c = 0; c < 3; c++) {
+                        int t = (samples[4 * i + c] & 0xFF) * nk + 128;
+                        rgb[3 * i + c] = (byte) Math.clamp(nk - (((t >> 8) + t) >> 8), 0, 255);
+                    }
                 }
             }
             case P -> {

@@ -1,5 +1,7 @@
 package dev.jclip.image;
 
+import java.util.Arrays;
+
 /**
  * Pillow 9.4's {@code Image.resize(size, BICUBIC)}, bit for bit (libImaging's
  * Resample.c and Geometry.c), computing only a window of the output: CLIP crops the
@@ -45,7 +47,7 @@ public final class Resample {
         }
         return switch (src.mode()) {
             case ONE, P -> nearest(src, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
-            case L, RGB -> bicubic8(src, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
+            case L, RGB, CMYK -> bicubic8(src, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
             case LA, RGBA -> unpremultiply(
                     bicubic8(premultiply(src), outWidth, outHeight, keepX, keepY, keepWidth, keepHeight));
             case I -> bicubicInt(src, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
@@ -170,22 +172,43 @@ public final class Resample {
         return src.withSamples(keepWidth, keepHeight, out);
     }
 
-    /** ImagingResampleHorizontal_8bpc over input rows {@code rowLo .. rowHi-1}. */
+    /**
+     * ImagingResampleHorizontal_8bpc over input rows {@code rowLo .. rowHi-1}. All bands
+     * of a pixel are summed together (one pass over its taps), as Pillow does.
+     */
     private static byte[] horizontal8(byte[] in, int width, int bands, int rowLo, int rowHi, Weights wh) {
         int outW = wh.first.length, ksize = wh.ksize;
         int[] k = wh.fixedPoint();
         byte[] out = new byte[(rowHi - rowLo) * outW * bands];
+        int[] ss = new int[bands];
         for (int y = rowLo; y < rowHi; y++) {
             int rowIn = y * width * bands;
-            int rowOut = (y - rowLo) * outW * bands;
+            int o = (y - rowLo) * outW * bands;
             for (int xx = 0; xx < outW; xx++) {
-                int base = rowIn + wh.first[xx] * bands, taps = wh.taps[xx], kOff = xx * ksize;
-                for (int c = 0; c < bands; c++) {
-                    int ss = HALF;
-                    for (int x = 0; x < taps; x++) {
-                        ss += (in[base + x * bands + c] & 0xFF) * k[kOff + x];
+                int p = rowIn + wh.first[xx] * bands, end = p + wh.taps[xx] * bands, kx = xx * ksize;
+                if (bands == 3) {
+                    // RGB, the common case, with its three sums in registers.
+                    int s0 = HALF, s1 = HALF, s2 = HALF;
+                    for (; p < end; p += 3, kx++) {
+                        int w = k[kx];
+                        s0 += (in[p] & 0xFF) * w;
+                        s1 += (in[p + 1] & 0xFF) * w;
+                        s2 += (in[p + 2] & 0xFF) * w;
                     }
-                    out[rowOut + xx * bands + c] = clip8(ss);
+                    out[o++] = clip8(s0);
+                    out[o++] = clip8(s1);
+                    out[o++] = clip8(s2);
+                } else {
+                    Arrays.fill(ss, HALF);
+                    for (; p < end; p += bands, kx++) {
+                        int w = k[kx];
+                        for (int c = 0; c < bands; c++) {
+                            ss[c] += (in[p + c] & 0xFF) * w;
+                        }
+                    }
+                    for (int c = 0; c < bands; c++) {
+                        out[o++] = clip8(ss[c]);
+                    }
                 }
             }
         }
@@ -194,23 +217,25 @@ public final class Resample {
 
     /**
      * ImagingResampleVertical_8bpc: column {@code x} of the output reads column
-     * {@code col + x} of {@code in}, whose row 0 is input row {@code row}.
+     * {@code col + x} of {@code in}, whose row 0 is input row {@code row}. Each output
+     * row is accumulated one input row at a time, so the inner loop runs along memory.
      */
     private static byte[] vertical8(byte[] in, int stride, int col, int row, int bands, int width, Weights wv) {
-        int outH = wv.first.length, ksize = wv.ksize;
+        int outH = wv.first.length, ksize = wv.ksize, n = width * bands;
         int[] k = wv.fixedPoint();
-        byte[] out = new byte[outH * width * bands];
-        int rowStep = stride * bands;
+        byte[] out = new byte[outH * n];
+        int[] ss = new int[n];
         for (int yy = 0; yy < outH; yy++) {
-            int taps = wv.taps[yy], kOff = yy * ksize;
-            int top = ((wv.first[yy] - row) * stride + col) * bands;
-            int rowOut = yy * width * bands;
-            for (int i = 0; i < width * bands; i++) {
-                int ss = HALF;
-                for (int y = 0; y < taps; y++) {
-                    ss += (in[top + y * rowStep + i] & 0xFF) * k[kOff + y];
+            Arrays.fill(ss, HALF);
+            for (int y = 0; y < wv.taps[yy]; y++) {
+                int w = k[yy * ksize + y];
+                int p = ((wv.first[yy] - row + y) * stride + col) * bands;
+                for (int i = 0; i < n; i++) {
+                    ss[i] += (in[p + i] & 0xFF) * w;
                 }
-                out[rowOut + i] = clip8(ss);
+            }
+            for (int i = 0; i < n; i++) {
+                out[yy * n + i] = clip8(ss[i]);
             }
         }
         return out;

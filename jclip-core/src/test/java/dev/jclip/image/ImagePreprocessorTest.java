@@ -2,6 +2,7 @@ package dev.jclip.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -118,6 +119,15 @@ class ImagePreprocessorTest {
         // 7 rows to 3 (step 7/3): rows 1, 3, 5; half-to-even crop keeps the first two.
         assertEquals(1, half.samples()[0] & 0xFF);
         assertEquals(3, half.samples()[2] & 0xFF);
+    }
+
+    /** A 1 x 10,000,000 strip would need a 224 x 2,240,000,000 resize: refused with a clear message. */
+    @Test
+    void refusesImpossiblyElongatedImage() {
+        PixelImage strip = PixelImage.of(PixelImage.Mode.L, 1, 10_000_000, new byte[10_000_000]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ImagePreprocessor.clip(224).preprocess(strip));
+        assertEquals("a 1x10000000 image is too elongated to resize its shorter side to 224", e.getMessage());
     }
 
     /** A P image whose index at (x, y) is x (palette: 256 gray levels, irrelevant here). */

@@ -1,0 +1,50 @@
+package dev.jclip.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.jclip.image.PixelImage.Mode;
+import org.junit.jupiter.api.Test;
+
+/** Pillow's {@code convert("RGB")} for each mode, with values worked out by hand (and checked against Pillow 9.4). */
+class PixelImageTest {
+
+    /**
+     * CMYK (100, 50, 20, 100): 255 - K = 155, then 155 - MULDIV255(C, 155):
+     * 155 - 61, 155 - 30, 155 - 12 = (94, 125, 143).
+     */
+    @Test
+    void cmykToRgb() {
+        byte[] cmyk = {100, 50, 20, 100, 0, 0, 0, 0, (byte) 255, (byte) 255, (byte) 255, 0};
+        assertArrayEquals(new byte[] {94, 125, (byte) 143, (byte) 255, (byte) 255, (byte) 255, 0, 0, 0},
+                PixelImage.of(Mode.CMYK, 3, 1, cmyk).toRgb());
+    }
+
+    @Test
+    void modeIClampsToByte() {
+        assertArrayEquals(new byte[] {0, 0, 0, 77, 77, 77, (byte) 255, (byte) 255, (byte) 255},
+                PixelImage.ofInts(3, 1, new int[] {-5, 77, 300}).toRgb());
+    }
+
+    @Test
+    void grayAndAlphaModesDropAlpha() {
+        assertArrayEquals(new byte[] {9, 9, 9, (byte) 200, (byte) 200, (byte) 200},
+                PixelImage.of(Mode.LA, 2, 1, new byte[] {9, 0, (byte) 200, (byte) 255}).toRgb());
+        assertArrayEquals(new byte[] {1, 2, 3},
+                PixelImage.of(Mode.RGBA, 1, 1, new byte[] {1, 2, 3, 0}).toRgb());
+    }
+
+    /** An index past a short palette reads Pillow's initial gray ramp. */
+    @Test
+    void paletteLookup() {
+        PixelImage p = PixelImage.ofPalette(2, 1, new byte[] {0, 7}, new int[] {0x010203});
+        assertArrayEquals(new byte[] {1, 2, 3, 7, 7, 7}, p.toRgb());
+    }
+
+    @Test
+    void rejectsBadShapes() {
+        assertThrows(IllegalArgumentException.class, () -> PixelImage.of(Mode.RGB, 2, 2, new byte[11]));
+        assertThrows(IllegalArgumentException.class, () -> PixelImage.of(Mode.RGB, 0, 2, new byte[0]));
+        assertThrows(IllegalArgumentException.class, () -> PixelImage.of(Mode.L, 4, 4, new byte[16]).crop(2, 2, 3, 1));
+    }
+}
