@@ -6,8 +6,13 @@ import picocli.CommandLine.Command;
 /** The {@code jclip} command: one subcommand per task. */
 @Command(name = "jclip", mixinStandardHelpOptions = true, version = "jclip 0.1.0",
         description = "CLIP in pure Java: run, embed, search and train.",
-        subcommands = {BenchCommand.class, ForwardCommand.class, PreprocessCommand.class, TokenizeCommand.class,
-            TrainCommand.class})
+        subcommands = {
+            BenchCommand.class,
+            ForwardCommand.class,
+            PreprocessCommand.class,
+            TokenizeCommand.class,
+            TrainCommand.class,
+        })
 public final class Main implements Runnable {
 
     @Override
