@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
             ForwardCommand.class,
             PreprocessCommand.class,
             TokenizeCommand.class,
+            TrainCommand.class,
         })
 public final class Main implements Runnable {
 
