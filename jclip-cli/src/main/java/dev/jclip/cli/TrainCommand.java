@@ -7,11 +7,11 @@ import dev.jclip.nn.Clip;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.train.AdamW;
 import dev.jclip.train.Checkpoints;
+import dev.jclip.train.ExampleBatches;
 import dev.jclip.train.Freeze;
 import dev.jclip.train.LrSchedule;
 import dev.jclip.train.NonFiniteException;
 import dev.jclip.train.Progress;
-import dev.jclip.train.ShuffledBatches;
 import dev.jclip.train.TrainConfig;
 import dev.jclip.train.Trainer;
 import java.nio.file.Files;
@@ -20,17 +20,19 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code jclip train}: contrastive training from scratch ({@code --model-config})
- * or fine-tuning from weights ({@code --init}) on a CSV of image-caption pairs.
+ * or fine-tuning from weights ({@code --init}) on image-caption pairs from any
+ * jclip-data source ({@link TrainData}); bad items are counted and skipped.
  * Writes checkpoints ({@code step-NNNNNNNN/model.safetensors}, loadable by
  * OpenCLIP, and {@code trainer.safetensors}) and {@code log.jsonl} (one line per
  * step) into {@code --output}; {@code --resume latest} continues exactly.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train or fine-tune CLIP on image,caption pairs (CSV), with exact resume.")
+        description = "Train or fine-tune CLIP on image-caption pairs (CSV, caption folder, tar shards, demo sets), with exact resume.")
 public final class TrainCommand implements Callable<Integer> {
 
     static final class Source {
@@ -49,8 +51,8 @@ public final class TrainCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--data", required = true, description = "CSV of image_path,caption (paths relative to the CSV).")
-    Path data;
+    @Mixin
+    TrainData data;
 
     @Option(names = "--vocab", required = true,
             description = "Tokenizer vocabulary: bpe_simple_vocab_16e6.txt.gz, or a folder with vocab.json and merges.txt.")
@@ -131,13 +133,10 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the tokenizer " + vocab + " has " + tokenizer.vocabSize()
                     + " ids, the model's text tower " + cfg.text().vocabSize());
         }
-        List<CsvPairs.Pair> pairs = CsvPairs.read(data);
-        if (pairs.size() < batchSize) {
-            throw new IllegalArgumentException(data + " has " + pairs.size() + " pairs, fewer than one batch of " + batchSize);
-        }
-        ShuffledBatches batches = new ShuffledBatches(pairs.size(), batchSize, seed,
-                new PairLoader(pairs, tokenizer, cfg.text().contextLength(), cfg.vision().imageSize(), seed, augment));
-        long total = epochs * batches.batchesPerEpoch(); // the schedule's length, whatever --max-steps stops at
+        SkippedItems skipped = new SkippedItems(System.err);
+        TrainData.Opened opened = data.open(new ExampleBatches.Settings(batchSize, seed, tokenizer, cfg.text().contextLength(),
+                cfg.vision().imageSize(), augment, data.workers, skipped));
+        long total = epochs * opened.batches().batchesPerEpoch(); // the schedule's length, whatever --max-steps stops at
 
         AdamW.Config base = finetune ? AdamW.Config.fineTune() : AdamW.Config.openClip();
         AdamW.Config opt = new AdamW.Config(lr != null ? lr : base.lr(), base.beta1(), base.beta2(), base.eps(),
@@ -160,15 +159,16 @@ public final class TrainCommand implements Callable<Integer> {
         long stop = maxSteps > 0 ? Math.min(total, maxSteps) : total;
         ProgressBar bar = System.console() != null ? new ProgressBar(System.err, stop, startStep) : null;
         Files.createDirectories(output);
-        try (JsonlLog log = new JsonlLog(output.resolve("log.jsonl"), startStep)) {
+        try (ExampleBatches batches = opened.batches(); JsonlLog log = new JsonlLog(output.resolve("log.jsonl"), startStep)) {
             Trainer trainer = new Trainer(model, config.onStep(s -> {
-                log.write(s.toJson());
+                String json = s.toJson();
+                log.write(json.substring(0, json.length() - 1) + ",\"bad_items\":" + skipped.count() + "}");
                 if (bar != null) {
                     bar.update(s);
                 }
             }).build());
             System.err.printf("training %,d trainable parameters on %,d pairs: %d steps of %d%s%n",
-                    trainer.trainable().values().stream().mapToLong(t -> t.numel()).sum(), pairs.size(), stop, batchSize,
+                    trainer.trainable().values().stream().mapToLong(t -> t.numel()).sum(), opened.pairs(), stop, batchSize,
                     checkpoint == null ? "" : ", resuming from " + checkpoint);
             if (checkpoint != null) {
                 trainer.resume(checkpoint);
@@ -178,7 +178,8 @@ public final class TrainCommand implements Callable<Integer> {
                 if (bar != null) {
                     bar.finish();
                 }
-                System.out.printf("done: %d steps (%d skipped), checkpoint %s%n", p.step(), p.skipped(),
+                System.out.printf("done: %d steps (%d non-finite skipped), %d bad data items skipped, checkpoint %s%n",
+                        p.step(), p.skipped(), skipped.count(),
                         new Checkpoints(output, keep).latest().map(Path::toString).orElse("none"));
                 return 0;
             } catch (NonFiniteException e) {

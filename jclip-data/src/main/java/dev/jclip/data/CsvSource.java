@@ -18,7 +18,7 @@ import java.util.stream.StreamSupport;
 /**
  * Image-caption pairs listed in a CSV or TSV file (UTF-8), as OpenCLIP's {@code --dataset-type csv}
  * reads them: a header naming an image column ({@code filepath}) and a caption column ({@code title}),
- * or a headerless file of {@code image_path,caption}. Relative image paths are resolved against the
+ * or a headerless file of {@code image_path,caption} (exactly two fields a row). Relative image paths are resolved against the
  * file's folder. Rows are streamed in file order (the seed is not used; see {@link #shuffled(int)});
  * a missing image or a short row is reported and skipped. Images are read when decoded.
  */
@@ -96,6 +96,11 @@ public final class CsvSource implements ImageTextSource {
                         break;
                     }
                     String where = file + " line " + csv.recordLine();
+                    if (imageColumn == null && row.size() != 2) {
+                        errors.accept(new DataError(where, "expected 2 fields (image path, caption), got " + row.size()
+                                + (row.size() > 2 ? " (quote a caption that holds the separator)" : "")));
+                        continue;
+                    }
                     if (row.size() < needed) {
                         errors.accept(new DataError(where, "expected at least " + needed + " fields, got " + row.size()));
                         continue;
