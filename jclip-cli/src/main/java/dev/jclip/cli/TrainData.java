@@ -114,17 +114,17 @@ final class TrainData {
         for (String spec : specs) {
             refuse(!isShards(spec), "--data " + spec + ": several --data values must all be tar shards (.tar, .tar.gz, .tgz)");
         }
+        WebDatasetSource source = WebDatasetSource.open(specs, shuffleBuffer != null ? shuffleBuffer : 1000);
         long pairs;
         if (trainNumSamples != null) {
             pairs = trainNumSamples;
         } else {
             // Read in order, unshuffled: the same samples without filling a buffer. Problems are reported
             // when an epoch reads them; here they would only be reported twice.
-            try (Stream<Example> all = WebDatasetSource.open(specs, 0).examples(s.seed(), e -> { })) {
+            try (Stream<Example> all = new WebDatasetSource(source.shards(), 0).examples(s.seed(), e -> { })) {
                 pairs = all.count();
             }
         }
-        WebDatasetSource source = WebDatasetSource.open(specs, shuffleBuffer != null ? shuffleBuffer : 1000);
         refuse(pairs < s.batchSize(), String.join("::", specs) + " holds " + pairs + " usable samples, fewer than one batch of "
                 + s.batchSize());
         return new Opened(ExampleBatches.streamed(source, pairs / s.batchSize(), s), pairs);
