@@ -47,6 +47,7 @@ public final class IndexCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        LuceneLog.quiet();
         List<Path> roots = images.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         List<Path> files = ImageFiles.list(roots);
         ClipModel model = options.load(false);

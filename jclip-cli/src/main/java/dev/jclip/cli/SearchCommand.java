@@ -68,6 +68,7 @@ public final class SearchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no index at " + index + ": build one first (jclip index)");
         }
         PrintWriter out = spec.commandLine().getOut();
+        LuceneLog.quiet();
         Path modelPath = options.model, vocab = options.vocab;
         if (modelPath == null) {
             IndexInfo info = IndexInfo.read(index);
