@@ -1,0 +1,183 @@
+package dev.jclip.bench;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.lang.management.ManagementFactory;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The ONNX Runtime peer of {@code jclip bench encode}: throughput of one exported CLIP encoder
+ * (from {@code jclip-bench/peers/export_onnx.py}) on random inputs, on the CPU.
+ *
+ * <pre>
+ * java -cp jclip-bench/target/jclip-benchmarks.jar dev.jclip.bench.OrtEncodeBench \
+ *     --onnx FILE --what image|text --batch B [--tokens N] [--threads T] [--seconds S]
+ * </pre>
+ *
+ * The last line printed is {@code encode what=W model=M batch=B tokens=N items_per_s=X peer=onnxruntime},
+ * the same form as jclip's own line, so the two can be put side by side.
+ */
+public final class OrtEncodeBench {
+    /** CLIP's start and end tokens; the end token is the highest id, which the text encoder finds by argmax. */
+    private static final long START = 49406, END = 49407;
+    private static final int WARMUP_BATCHES = 2;
+
+    private OrtEncodeBench() {}
+
+    /** Options as given on the command line, checked before anything is loaded. */
+    private record Options(Path onnx, String what, int batch, int tokens, int threads, double seconds) {
+        static Options parse(String[] args) {
+            Path onnx = null;
+            String what = null;
+            int batch = 0, tokens = 0, threads = 2;
+            double seconds = 10;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (i + 1 >= args.length) throw usage("missing value after " + a);
+                String v = args[++i];
+                switch (a) {
+                    case "--onnx" -> onnx = Path.of(v);
+                    case "--what" -> what = v;
+                    case "--batch" -> batch = intArg(a, v);
+                    case "--tokens" -> tokens = intArg(a, v);
+                    case "--threads" -> threads = intArg(a, v);
+                    case "--seconds" -> seconds = Double.parseDouble(v);
+                    default -> throw usage("unknown option " + a);
+                }
+            }
+            if (onnx == null || !Files.isRegularFile(onnx)) throw usage("--onnx must name an ONNX file, got " + onnx);
+            if (!"image".equals(what) && !"text".equals(what)) throw usage("--what must be image or text, got " + what);
+            if (batch < 1) throw usage("--batch must be at least 1");
+            if (threads < 1) throw usage("--threads must be at least 1");
+            if (!(seconds > 0)) throw usage("--seconds must be positive");
+            if (tokens != 0 && tokens < 2) throw usage("--tokens counts start and end, so it must be at least 2");
+            return new Options(onnx, what, batch, tokens, threads, seconds);
+        }
+
+        private static int intArg(String name, String v) {
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw usage(name + " must be an integer, got " + v);
+            }
+        }
+
+        private static IllegalArgumentException usage(String why) {
+            return new IllegalArgumentException(why + "\nusage: OrtEncodeBench --onnx FILE --what image|text --batch B"
+                    + " [--tokens N] [--threads T (2)] [--seconds S (10)]");
+        }
+    }
+
+    public static void main(String[] args) throws OrtException {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setIntraOpNumThreads(o.threads());
+            opts.setInterOpNumThreads(1);
+            opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            try (OrtSession session = env.createSession(o.onnx().toString(), opts)) {
+                run(env, session, o);
+            }
+        }
+    }
+
+    private static void run(OrtEnvironment env, OrtSession session, Options o) throws OrtException {
+        Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
+        long[] shape = ((TensorInfo) input.getValue().getInfo()).getShape().clone();
+        boolean image = o.what().equals("image");
+        if (shape.length != (image ? 4 : 2)) {
+            throw new IllegalArgumentException(o.onnx() + ": input " + input.getKey() + " has shape "
+                    + Arrays.toString(shape) + ", not that of an " + o.what() + " encoder");
+        }
+        shape[0] = o.batch();
+        int ctx = image ? 0 : (int) shape[1];
+        int tokens = image ? 0 : (o.tokens() == 0 ? ctx : o.tokens());
+        if (tokens > ctx) throw new IllegalArgumentException("--tokens " + tokens + " exceeds the context length " + ctx);
+        SplittableRandom rng = new SplittableRandom(42);
+        try (OnnxTensor x = image ? images(env, shape, rng) : tokens(env, shape, tokens, rng)) {
+            Map<String, OnnxTensor> feed = Map.of(input.getKey(), x);
+            for (int i = 0; i < WARMUP_BATCHES; i++) {
+                session.run(feed).close();
+            }
+            long cpuStart = processCpuNanos();
+            long start = System.nanoTime(), deadline = start + (long) (o.seconds() * 1e9);
+            int batches = 0;
+            long now;
+            do {
+                session.run(feed).close();
+                batches++;
+                now = System.nanoTime();
+            } while (now < deadline);
+            double seconds = (now - start) * 1e-9, cpuSeconds = (processCpuNanos() - cpuStart) * 1e-9;
+            double itemsPerSecond = batches * o.batch() / seconds;
+            // A busy machine shows as cores_used well below the thread count: such a run is not representative.
+            System.out.printf("onnxruntime threads=%d batches=%d seconds=%.2f cpu_seconds=%.2f cores_used=%.2f input=%s%n",
+                    o.threads(), batches, seconds, cpuSeconds, cpuSeconds / seconds, Arrays.toString(shape));
+            System.out.printf("encode what=%s model=%s batch=%d tokens=%d items_per_s=%.2f peer=onnxruntime%n",
+                    o.what(), modelName(o.onnx()), o.batch(), tokens, itemsPerSecond);
+        }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** Standard-normal pixels, like a preprocessed (normalized) image. */
+    private static OnnxTensor images(OrtEnvironment env, long[] shape, SplittableRandom rng) throws OrtException {
+        FloatBuffer data = FloatBuffer.allocate(Math.toIntExact(shape[0] * shape[1] * shape[2] * shape[3]));
+        while (data.hasRemaining()) {
+            data.put((float) gaussian(rng));
+        }
+        return OnnxTensor.createTensor(env, data.flip(), shape);
+    }
+
+    /** Each row: start token, n - 2 random ordinary tokens, end token, then zero padding up to the context length. */
+    private static OnnxTensor tokens(OrtEnvironment env, long[] shape, int n, SplittableRandom rng) throws OrtException {
+        int ctx = (int) shape[1];
+        LongBuffer data = LongBuffer.allocate(Math.toIntExact(shape[0] * ctx));
+        for (int b = 0; b < shape[0]; b++) {
+            data.put(START);
+            for (int t = 1; t < n - 1; t++) {
+                data.put(rng.nextLong(1, START));
+            }
+            data.put(END);
+            for (int t = n; t < ctx; t++) {
+                data.put(0);
+            }
+        }
+        return OnnxTensor.createTensor(env, data.flip(), shape);
+    }
+
+    private static double gaussian(SplittableRandom rng) {
+        double u = 1 - rng.nextDouble(), v = rng.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    }
+
+    /** "ViT-B-32.image.onnx" gives "ViT-B-32". */
+    private static String modelName(Path onnx) {
+        String name = onnx.getFileName().toString();
+        for (String suffix : new String[] {".image.onnx", ".text.onnx", ".onnx"}) {
+            if (name.endsWith(suffix)) return name.substring(0, name.length() - suffix.length());
+        }
+        return name;
+    }
+}
