@@ -91,6 +91,9 @@ final class ImagePipeline {
             return new Decoded(file, model.preprocessor().preprocess(file), null);
         } catch (BadImageException e) {
             return new Decoded(file, null, e.getMessage());
+        } catch (RuntimeException e) {
+            // A decoder failing in an unforeseen way on one file must not end the run either.
+            return new Decoded(file, null, file + ": " + e);
         }
     }
 }
