@@ -1,0 +1,193 @@
+package dev.jclip.cli;
+
+import dev.jclip.model.ClipConfig;
+import dev.jclip.model.ClipInit;
+import dev.jclip.model.ClipWeights;
+import dev.jclip.nn.Clip;
+import dev.jclip.text.ClipTokenizer;
+import dev.jclip.train.AdamW;
+import dev.jclip.train.Checkpoints;
+import dev.jclip.train.Freeze;
+import dev.jclip.train.LrSchedule;
+import dev.jclip.train.NonFiniteException;
+import dev.jclip.train.Progress;
+import dev.jclip.train.ShuffledBatches;
+import dev.jclip.train.TrainConfig;
+import dev.jclip.train.Trainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jclip train}: contrastive training from scratch ({@code --model-config})
+ * or fine-tuning from weights ({@code --init}) on a CSV of image-caption pairs.
+ * Writes checkpoints ({@code step-NNNNNNNN/model.safetensors}, loadable by
+ * OpenCLIP, and {@code trainer.safetensors}) and {@code log.jsonl} (one line per
+ * step) into {@code --output}; {@code --resume latest} continues exactly.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train or fine-tune CLIP on image,caption pairs (CSV), with exact resume.")
+public final class TrainCommand implements Callable<Integer> {
+
+    static final class Source {
+        @Option(names = "--model-config", required = true,
+                description = "Train from scratch: a preset name, an OpenCLIP model-config JSON file, or inline JSON.")
+        String config;
+
+        @Option(names = "--init", required = true, description = "Fine-tune: pretrained weights (safetensors file or model folder).")
+        Path init;
+    }
+
+    enum Schedule { cosine, constant, cooldown }
+
+    enum Tower { image, text }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--data", required = true, description = "CSV of image_path,caption (paths relative to the CSV).")
+    Path data;
+
+    @Option(names = "--vocab", required = true,
+            description = "Tokenizer vocabulary: bpe_simple_vocab_16e6.txt.gz, or a folder with vocab.json and merges.txt.")
+    Path vocab;
+
+    @Option(names = "--output", required = true, description = "Folder for checkpoints and log.jsonl.")
+    Path output;
+
+    @Option(names = "--epochs", defaultValue = "1", description = "Passes over the data (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", required = true, description = "Pairs per optimizer step (the contrastive batch).")
+    int batchSize;
+
+    @Option(names = "--micro-batch", defaultValue = "0",
+            description = "Embed this many pairs at a time (gradient caching: same result, less memory); 0: whole batch.")
+    int microBatch;
+
+    @Option(names = "--lr", description = "Peak learning rate (default 5e-4, or 1e-5 with --finetune).")
+    Double lr;
+
+    @Option(names = "--wd", description = "AdamW weight decay (default 0.2, or 0.1 with --finetune).")
+    Double wd;
+
+    @Option(names = "--warmup", defaultValue = "0", description = "Linear warm-up steps (default ${DEFAULT-VALUE}).")
+    long warmup;
+
+    @Option(names = "--schedule", defaultValue = "cosine", description = "cosine, constant or cooldown (default ${DEFAULT-VALUE}).")
+    Schedule schedule;
+
+    @Option(names = "--cooldown", defaultValue = "0", description = "Steps of linear decay to 0 at the end, for --schedule cooldown.")
+    long cooldown;
+
+    @Option(names = "--grad-clip", defaultValue = "0", description = "Clip the global gradient norm to this (0: off).")
+    double gradClip;
+
+    @Option(names = "--finetune", description = "Fine-tuning preset: lower learning rate and decay.")
+    boolean finetune;
+
+    @Option(names = "--freeze", split = ",", description = "Towers to freeze: image, text (e.g. --freeze image for LiT).")
+    List<Tower> freeze = List.of();
+
+    @Option(names = "--unlock-last", defaultValue = "-1",
+            description = "Train only the last K blocks (and heads) of each unfrozen tower; -1: all (default).")
+    int unlockLast;
+
+    @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "OpenCLIP's RandomResizedCrop (scale 0.9-1) on training images; --no-augment: center crop.")
+    boolean augment;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the initialization, data order and crops (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--resume", description = "Continue from a checkpoint: 'latest' (in --output) or a checkpoint folder.")
+    String resume;
+
+    @Option(names = "--checkpoint-every", defaultValue = "0", description = "Also checkpoint every N steps (0: per epoch and at the end).")
+    long checkpointEvery;
+
+    @Option(names = "--keep", defaultValue = "3", description = "Checkpoints kept (default ${DEFAULT-VALUE}).")
+    int keep;
+
+    @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps in total (0: no limit); the schedule still spans --epochs, so --resume continues the same run.")
+    long maxSteps;
+
+    @Option(names = "--skip-nonfinite", description = "Skip (and count) steps with a NaN/Inf loss or gradient instead of stopping.")
+    boolean skipNonFinite;
+
+    @Override
+    public Integer call() throws Exception {
+        if (batchSize < 1 || microBatch < 0) {
+            throw new IllegalArgumentException("--batch-size must be >= 1 and --micro-batch >= 0");
+        }
+        Clip model = source.init != null ? ClipWeights.load(source.init) : ClipInit.random(ModelConfigArg.parse(source.config), seed);
+        ClipConfig cfg = ClipConfig.of(model);
+        ClipTokenizer tokenizer = ClipTokenizer.load(vocab);
+        if (tokenizer.vocabSize() != cfg.text().vocabSize()) {
+            throw new IllegalArgumentException("the tokenizer " + vocab + " has " + tokenizer.vocabSize()
+                    + " ids, the model's text tower " + cfg.text().vocabSize());
+        }
+        List<CsvPairs.Pair> pairs = CsvPairs.read(data);
+        if (pairs.size() < batchSize) {
+            throw new IllegalArgumentException(data + " has " + pairs.size() + " pairs, fewer than one batch of " + batchSize);
+        }
+        ShuffledBatches batches = new ShuffledBatches(pairs.size(), batchSize, seed,
+                new PairLoader(pairs, tokenizer, cfg.text().contextLength(), cfg.vision().imageSize(), seed, augment));
+        long total = epochs * batches.batchesPerEpoch(); // the schedule's length, whatever --max-steps stops at
+
+        AdamW.Config base = finetune ? AdamW.Config.fineTune() : AdamW.Config.openClip();
+        AdamW.Config opt = new AdamW.Config(lr != null ? lr : base.lr(), base.beta1(), base.beta2(), base.eps(),
+                wd != null ? wd : base.weightDecay());
+        LrSchedule lrs = switch (schedule) {
+            case cosine -> LrSchedule.cosine(opt.lr(), warmup, total);
+            case constant -> LrSchedule.constant(opt.lr(), warmup);
+            case cooldown -> LrSchedule.constantWithCooldown(opt.lr(), warmup, total, cooldown, 0);
+        };
+        TrainConfig.Builder config = TrainConfig.builder().epochs(epochs).maxSteps(maxSteps).microBatch(microBatch)
+                .optimizer(opt).schedule(lrs).gradClipNorm(gradClip).seed(seed).outputDir(output)
+                .checkpointEvery(checkpointEvery).keepCheckpoints(keep).skipNonFinite(skipNonFinite)
+                .freeze(new Freeze(freeze.contains(Tower.image), freeze.contains(Tower.text), unlockLast));
+
+        Path checkpoint = resume == null ? null : resume.equals("latest")
+                ? new Checkpoints(output, keep).latest().orElseThrow(() ->
+                        new IllegalArgumentException("--resume latest: no checkpoint in " + output))
+                : Path.of(resume);
+        long startStep = checkpoint == null ? 0 : Checkpoints.stepOf(checkpoint);
+        long stop = maxSteps > 0 ? Math.min(total, maxSteps) : total;
+        ProgressBar bar = System.console() != null ? new ProgressBar(System.err, stop, startStep) : null;
+        Files.createDirectories(output);
+        try (JsonlLog log = new JsonlLog(output.resolve("log.jsonl"), startStep)) {
+            Trainer trainer = new Trainer(model, config.onStep(s -> {
+                log.write(s.toJson());
+                if (bar != null) {
+                    bar.update(s);
+                }
+            }).build());
+            System.err.printf("training %,d trainable parameters on %,d pairs: %d steps of %d%s%n",
+                    trainer.trainable().values().stream().mapToLong(t -> t.numel()).sum(), pairs.size(), stop, batchSize,
+                    checkpoint == null ? "" : ", resuming from " + checkpoint);
+            if (checkpoint != null) {
+                trainer.resume(checkpoint);
+            }
+            try {
+                Progress p = trainer.fit(batches);
+                if (bar != null) {
+                    bar.finish();
+                }
+                System.out.printf("done: %d steps (%d skipped), checkpoint %s%n", p.step(), p.skipped(),
+                        new Checkpoints(output, keep).latest().map(Path::toString).orElse("none"));
+                return 0;
+            } catch (NonFiniteException e) {
+                if (bar != null) {
+                    bar.finish();
+                }
+                System.err.println("jclip train: " + e.getMessage());
+                return 3;
+            }
+        }
+    }
+}
