@@ -14,12 +14,13 @@ import jdk.incubator.vector.VectorSpecies;
  * the arrays as stored (so a transposed A is stored k×m with stride lda).
  *
  * <p>The structure is the classic one (Goto / BLIS): for each block of k, copy
- * ("pack") A into panels of {@link #MR} rows and B into panels of {@link #NR}
- * columns, laid out in the order the micro-kernel reads them, then let the
- * micro-kernel compute MR×NR tiles of C in registers. Tiles are shared out to the
- * {@link Parallel} pool in groups; k is never split between threads, so every
- * element of C is reduced in one fixed order and results are bit-identical for
- * any thread count.
+ * ("pack") B into panels of {@link #NR} columns laid out in the order the
+ * micro-kernel reads them (a transposed A likewise into panels of {@link #MR}
+ * rows; a row-major A is read in place), then let the micro-kernel compute MR×NR
+ * tiles of C in registers. Tiles are shared out to the {@link Parallel} pool in
+ * groups; k is never split between threads, so every element of C is reduced in
+ * one fixed order and results are bit-identical for any thread count. Weights
+ * reused across calls can be packed once ({@link #packB}).
  */
 public final class Gemm {
     private Gemm() {}
@@ -38,7 +39,7 @@ public final class Gemm {
     /** One task computes up to TASK_M_PANELS × TASK_N_PANELS tiles (96×256 with AVX-512). */
     private static final int TASK_M_PANELS = 16;
     private static final int TASK_N_PANELS = 8;
-    /** Rows and columns packed at once, bounding the packing buffers (~3 MiB and ~4 MiB). */
+    /** Rows and columns packed at once, bounding the packing buffers (6 and 8 MiB with AVX-512). */
     static final int BLOCK_M = 512 * MR;
     static final int BLOCK_N = 128 * NR;
     /** Below this many flops per matrix, a batched multiply runs whole matrices in parallel. */
@@ -65,6 +66,42 @@ public final class Gemm {
                              float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
         Problem p = new Problem(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, epilogue);
+        p.check("sgemm");
+        multiply(p, true);
+    }
+
+    /**
+     * Copies {@code op(B)} ({@code k×n}; stored {@code n×k} when {@code transB}) into the
+     * micro-kernel's panel layout once, for products that reuse it (a layer's weight at
+     * inference): {@link #sgemm(boolean, int, float[], int, int, PackedB, float[], int, int,
+     * boolean, Epilogue)} then skips packing B, and gives the same bits as the unpacked call.
+     */
+    public static PackedB packB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        Objects.requireNonNull(b, "packB: B is null");
+        if (k < 0 || n < 0) {
+            throw new IllegalArgumentException("packB: negative size k=" + k + " n=" + n);
+        }
+        Problem.checkMatrix("packB", "B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        int panels = Math.ceilDiv(n, NR), kcMax = blockDepth(k);
+        float[] data = new float[Math.multiplyExact(k, panels * NR)];
+        int kBlocks = Math.ceilDiv(k, Math.max(1, kcMax));
+        Parallel.forEach(kBlocks * panels, t -> {
+            int p0 = t / panels * kcMax, kc = Math.min(kcMax, k - p0), col = t % panels * NR;
+            packB(transB, b, bOff, ldb, col, Math.min(NR, n - col), p0, kc, data, PackedB.offset(p0, kc, col, panels));
+        });
+        return new PackedB(k, n, data);
+    }
+
+    /**
+     * {@code C = epilogue(op(A)·B (+ C))} with B packed by {@link #packB}; {@code m×k} op(A) and
+     * {@code m×n} C as in {@link #sgemm(boolean, boolean, int, int, int, float[], int, int, float[],
+     * int, int, float[], int, int, boolean, Epilogue)}.
+     */
+    public static void sgemm(boolean transA, int m, float[] a, int aOff, int lda, PackedB b,
+                             float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
+        Objects.requireNonNull(b, "sgemm: packed B is null");
+        Problem p = new Problem(transA, false, m, b.n(), b.k(), a, aOff, lda, b.data, 0, Math.max(1, b.n()),
+                c, cOff, ldc, accumulate, epilogue, b);
         p.check("sgemm");
         multiply(p, true);
     }
@@ -120,7 +157,12 @@ public final class Gemm {
     /** The arguments of one product. */
     private record Problem(boolean transA, boolean transB, int m, int n, int k,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                           float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
+                           float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue, PackedB packed) {
+
+        Problem(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
+            this(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, epilogue, null);
+        }
 
         /** Rejects bad sizes and arrays too short for the given offsets and strides, before any work. */
         void check(String what) {
@@ -131,7 +173,9 @@ public final class Gemm {
                 throw new IllegalArgumentException(what + ": negative size m=" + m + " n=" + n + " k=" + k);
             }
             checkMatrix(what, "A", a, aOff, lda, transA ? k : m, transA ? m : k);
-            checkMatrix(what, "B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+            if (packed == null) {
+                checkMatrix(what, "B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+            }
             checkMatrix(what, "C", c, cOff, ldc, m, n);
             if (epilogue != null) {
                 if (epilogue.bias() != null && epilogue.bias().length < n) {
@@ -144,7 +188,7 @@ public final class Gemm {
             }
         }
 
-        private static void checkMatrix(String what, String name, float[] x, int off, int ld, int rows, int cols) {
+        static void checkMatrix(String what, String name, float[] x, int off, int ld, int rows, int cols) {
             if (ld < Math.max(1, cols)) {
                 throw new IllegalArgumentException(what + ": " + name + " row stride " + ld + " < its " + cols + " columns");
             }
@@ -162,10 +206,9 @@ public final class Gemm {
             return;
         }
         float[][] scratch = SCRATCH.get();
-        // Blocks of equal depth (k = 768 gives 2×384, not 512 + 256). k = 0 still runs one empty
-        // block, so that C is cleared and the epilogue applied.
-        int kBlocks = Math.max(1, Math.ceilDiv(p.k, KC));
-        int kcMax = Math.ceilDiv(p.k, kBlocks);
+        int kcMax = blockDepth(p.k);
+        // k = 0 still runs one empty block, so that C is cleared and the epilogue applied.
+        int kBlocks = Math.max(1, Math.ceilDiv(p.k, Math.max(1, kcMax)));
         for (int j0 = 0; j0 < p.n; j0 += BLOCK_N) {
             for (int i0 = 0; i0 < p.m; i0 += BLOCK_M) {
                 int rows = Math.min(BLOCK_M, p.m - i0), cols = Math.min(BLOCK_N, p.n - j0);
@@ -174,26 +217,40 @@ public final class Gemm {
                 // transposed A, or a last panel of fewer than MR rows, is packed.
                 int packedPanels = p.transA ? mPanels : rows % MR == 0 ? 0 : 1;
                 int firstPacked = mPanels - packedPanels;
+                // Smaller tasks when there are too few to keep every thread busy (e.g. one image,
+                // 50 rows); who computes a tile never changes how it is computed.
+                int tm = TASK_M_PANELS, tn = TASK_N_PANELS, wanted = parallel ? 4 * Parallel.threads() : 1;
+                while (Math.ceilDiv(mPanels, tm) * Math.ceilDiv(nPanels, tn) < wanted && (tn > 2 || tm > 2)) {
+                    if (tn > 2) {
+                        tn /= 2;
+                    } else {
+                        tm /= 2;
+                    }
+                }
+                int taskM = tm, taskN = tn;
                 for (int kb = 0; kb < kBlocks; kb++) {
                     int p0 = kb * kcMax, kc = Math.min(kcMax, p.k - p0);
                     float[] aPack = grow(scratch, 0, packedPanels * MR * kc);
-                    float[] bPack = grow(scratch, 1, nPanels * NR * kc);
+                    boolean packB = p.packed == null;
+                    float[] bPack = packB ? grow(scratch, 1, nPanels * NR * kc) : p.packed.data;
+                    int bBase = packB ? 0 : PackedB.offset(p0, kc, j0, Math.ceilDiv(p.n, NR));
                     int ii = i0, jj = j0;
-                    run(parallel, packedPanels + nPanels, t -> {
+                    run(parallel, packedPanels + (packB ? nPanels : 0), t -> {
                         if (t < packedPanels) {
                             int row = ii + (firstPacked + t) * MR;
                             packA(p, row, Math.min(MR, p.m - row), p0, kc, aPack, t * MR * kc);
                         } else {
                             int col = jj + (t - packedPanels) * NR;
-                            packB(p, col, Math.min(NR, p.n - col), p0, kc, bPack, (t - packedPanels) * NR * kc);
+                            packB(p.transB, p.b, p.bOff, p.ldb, col, Math.min(NR, p.n - col), p0, kc, bPack,
+                                    (t - packedPanels) * NR * kc);
                         }
                     });
                     boolean add = kb > 0 || p.accumulate;
                     Epilogue epilogue = kb == kBlocks - 1 ? p.epilogue : null;
-                    int mTasks = Math.ceilDiv(mPanels, TASK_M_PANELS), nTasks = Math.ceilDiv(nPanels, TASK_N_PANELS);
+                    int mTasks = Math.ceilDiv(mPanels, taskM), nTasks = Math.ceilDiv(nPanels, taskN);
                     run(parallel, mTasks * nTasks, t -> {
-                        int ip0 = t / nTasks * TASK_M_PANELS, jp0 = t % nTasks * TASK_N_PANELS;
-                        int ipEnd = Math.min(mPanels, ip0 + TASK_M_PANELS), jpEnd = Math.min(nPanels, jp0 + TASK_N_PANELS);
+                        int ip0 = t / nTasks * taskM, jp0 = t % nTasks * taskN;
+                        int ipEnd = Math.min(mPanels, ip0 + taskM), jpEnd = Math.min(nPanels, jp0 + taskN);
                         float[] tile = new float[MR * NR];
                         // A panel outer: it stays in L1 while the task's B panels stream from L2, and
                         // consecutive tiles write along the same rows of C.
@@ -204,7 +261,7 @@ public final class Gemm {
                             int ai = packed ? (ip - firstPacked) * MR * kc : p.aOff + row * p.lda + p0;
                             int rowStride = packed ? 1 : p.lda, kStride = packed ? MR : 1;
                             for (int jp = jp0; jp < jpEnd; jp++) {
-                                microKernel(a, ai, rowStride, kStride, bPack, jp * NR * kc, kc, tile);
+                                microKernel(a, ai, rowStride, kStride, bPack, bBase + jp * NR * kc, kc, tile);
                                 int col = jj + jp * NR;
                                 storeTile(tile, p, row, col, Math.min(MR, p.m - row), Math.min(NR, p.n - col), add, epilogue);
                             }
@@ -213,6 +270,14 @@ public final class Gemm {
                 }
             }
         }
+    }
+
+    /**
+     * Depth of the k blocks for a given k: equal blocks of at most {@link #KC} (k = 768 gives
+     * 2×384, not 512 + 256). Depends on k alone, so packed and unpacked B block alike.
+     */
+    private static int blockDepth(int k) {
+        return k == 0 ? 0 : Math.ceilDiv(k, Math.ceilDiv(k, KC));
     }
 
     private static void run(boolean parallel, int tasks, IntConsumer body) {
@@ -265,26 +330,19 @@ public final class Gemm {
      * Copies k range {@code [p0, p0+kc)} × columns {@code [col, col+cols)} of op(B) into one panel:
      * for each k, NR consecutive floats, zero for columns past the edge.
      */
-    private static void packB(Problem p, int col, int cols, int p0, int kc, float[] dst, int d) {
-        float[] b = p.b;
-        if (p.transB && cols == NR) {
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int col, int cols, int p0, int kc,
+                              float[] dst, int d) {
+        if (transB) {
             // A transpose, 16 k at a time: the 16×NR block of the panel being written stays in L1
-            // while the NR source rows are read sequentially.
-            int ldb = p.ldb, base = p.bOff + col * ldb + p0;
+            // while the source rows are read sequentially.
+            int base = bOff + col * ldb + p0;
             for (int q0 = 0; q0 < kc; q0 += 16) {
                 int qEnd = Math.min(kc, q0 + 16);
-                for (int j = 0; j < NR; j++) {
+                for (int j = 0; j < cols; j++) {
                     int src = base + j * ldb;
                     for (int q = q0; q < qEnd; q++) {
                         dst[d + q * NR + j] = b[src + q];
                     }
-                }
-            }
-        } else if (p.transB) {
-            for (int j = 0; j < cols; j++) {
-                int src = p.bOff + (col + j) * p.ldb + p0;
-                for (int q = 0; q < kc; q++) {
-                    dst[d + q * NR + j] = b[src + q];
                 }
             }
             for (int q = 0; q < kc && cols < NR; q++) {
@@ -292,7 +350,7 @@ public final class Gemm {
             }
         } else {
             for (int q = 0; q < kc; q++) {
-                System.arraycopy(b, p.bOff + (p0 + q) * p.ldb + col, dst, d + q * NR, cols);
+                System.arraycopy(b, bOff + (p0 + q) * ldb + col, dst, d + q * NR, cols);
                 if (cols < NR) {
                     Arrays.fill(dst, d + q * NR + cols, d + (q + 1) * NR, 0f);
                 }
