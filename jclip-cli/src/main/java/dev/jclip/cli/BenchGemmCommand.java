@@ -40,7 +40,8 @@ public final class BenchGemmCommand implements Callable<Integer> {
     @Option(names = "--packed-b", description = "Pack B once before timing (Gemm.packB), as for inference weights.")
     boolean packedB;
 
-    @Option(names = "--warmup-seconds", defaultValue = "1.5", description = "Untimed runs first, for the JIT (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-seconds", defaultValue = "3",
+            description = "Untimed runs first, for the JIT; more on a busy machine (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
     @Option(names = "--reps", defaultValue = "10", description = "Timed repetitions (default: ${DEFAULT-VALUE}).")

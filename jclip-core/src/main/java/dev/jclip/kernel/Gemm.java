@@ -45,8 +45,12 @@ public final class Gemm {
     /** Below this many flops per matrix, a batched multiply runs whole matrices in parallel. */
     private static final long SMALL_FLOPS = 1L << 24;
 
-    /** Packing buffers of the calling thread, grown on demand and reused across calls. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    /**
+     * Per-thread buffers: packed A and B of the products this thread drives (grown on demand,
+     * shared with the pool while it runs them) and the tile buffer of the tasks it computes.
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {
+        new float[0], new float[0], new float[MR * NR]});
 
     /** {@code C = op(A)·op(B) (+ C)}; see the class comment for the layout. */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
@@ -251,7 +255,7 @@ public final class Gemm {
                     run(parallel, mTasks * nTasks, t -> {
                         int ip0 = t / nTasks * taskM, jp0 = t % nTasks * taskN;
                         int ipEnd = Math.min(mPanels, ip0 + taskM), jpEnd = Math.min(nPanels, jp0 + taskN);
-                        float[] tile = new float[MR * NR];
+                        float[] tile = SCRATCH.get()[2];
                         // A panel outer: it stays in L1 while the task's B panels stream from L2, and
                         // consecutive tiles write along the same rows of C.
                         for (int ip = ip0; ip < ipEnd; ip++) {
@@ -261,9 +265,14 @@ public final class Gemm {
                             int ai = packed ? (ip - firstPacked) * MR * kc : p.aOff + row * p.lda + p0;
                             int rowStride = packed ? 1 : p.lda, kStride = packed ? MR : 1;
                             for (int jp = jp0; jp < jpEnd; jp++) {
-                                microKernel(a, ai, rowStride, kStride, bPack, bBase + jp * NR * kc, kc, tile);
-                                int col = jj + jp * NR;
-                                storeTile(tile, p, row, col, Math.min(MR, p.m - row), Math.min(NR, p.n - col), add, epilogue);
+                                int col = jj + jp * NR, rowsHere = Math.min(MR, p.m - row), colsHere = Math.min(NR, p.n - col);
+                                int bi = bBase + jp * NR * kc;
+                                if (epilogue == null && rowsHere == MR && colsHere == NR) {
+                                    microKernel(a, ai, rowStride, kStride, bPack, bi, kc, p.c, p.cOff + row * p.ldc + col, p.ldc, add);
+                                } else {
+                                    microKernel(a, ai, rowStride, kStride, bPack, bi, kc, tile, 0, NR, false);
+                                    storeTile(tile, p, row, col, rowsHere, colsHere, add, epilogue);
+                                }
                             }
                         }
                     });
@@ -304,24 +313,16 @@ public final class Gemm {
      */
     private static void packA(Problem p, int row, int rows, int p0, int kc, float[] dst, int d) {
         float[] a = p.a;
-        if (p.transA) {
-            for (int q = 0; q < kc; q++) {
-                int src = p.aOff + (p0 + q) * p.lda + row;
-                for (int r = 0; r < rows; r++) {
-                    dst[d + q * MR + r] = a[src + r];
-                }
-            }
-        } else {
+        // Element (r, q) of op(A) is at a[first + r * rowStride + q * kStride].
+        int first = p.transA ? p.aOff + p0 * p.lda + row : p.aOff + row * p.lda + p0;
+        int rowStride = p.transA ? 1 : p.lda, kStride = p.transA ? p.lda : 1;
+        for (int q = 0; q < kc; q++) {
+            int src = first + q * kStride, o = d + q * MR;
             for (int r = 0; r < rows; r++) {
-                int src = p.aOff + (row + r) * p.lda + p0;
-                for (int q = 0; q < kc; q++) {
-                    dst[d + q * MR + r] = a[src + q];
-                }
+                dst[o + r] = a[src + r * rowStride];
             }
-        }
-        for (int r = rows; r < MR; r++) {
-            for (int q = 0; q < kc; q++) {
-                dst[d + q * MR + r] = 0f;
+            for (int r = rows; r < MR; r++) {
+                dst[o + r] = 0f;
             }
         }
     }
@@ -362,8 +363,11 @@ public final class Gemm {
      * The register-blocked core: {@code tile[MR×NR] = A[MR×kc] · Bpanel[kc×NR]}, one fused
      * multiply-add chain per element, k in increasing order. Element (r, q) of A is at
      * {@code a[ai + r * rowStride + q * kStride]}: a packed panel or six rows of A in place.
+     * Row r of the tile goes to {@code out[o + r * ldo...]}: straight into C, or into a tile
+     * buffer for {@link #storeTile}.
      */
-    private static void microKernel(float[] a, int ai, int rowStride, int kStride, float[] b, int bi, int kc, float[] tile) {
+    private static void microKernel(float[] a, int ai, int rowStride, int kStride, float[] b, int bi, int kc,
+                                    float[] out, int o, int ldo, boolean add) {
         int a1 = rowStride, a2 = 2 * rowStride, a3 = 3 * rowStride, a4 = 4 * rowStride, a5 = 5 * rowStride;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
@@ -389,23 +393,28 @@ public final class Gemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, VL);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + VL);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + VL);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + VL);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + VL);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + VL);
+        storeRow(c00, c01, out, o, add);
+        storeRow(c10, c11, out, o + ldo, add);
+        storeRow(c20, c21, out, o + 2 * ldo, add);
+        storeRow(c30, c31, out, o + 3 * ldo, add);
+        storeRow(c40, c41, out, o + 4 * ldo, add);
+        storeRow(c50, c51, out, o + 5 * ldo, add);
+    }
+
+    /** One row of a register tile to {@code out[o...]}, added to what is there when {@code add}. */
+    private static void storeRow(FloatVector lo, FloatVector hi, float[] out, int o, boolean add) {
+        if (add) {
+            lo = lo.add(FloatVector.fromArray(S, out, o));
+            hi = hi.add(FloatVector.fromArray(S, out, o + VL));
+        }
+        lo.intoArray(out, o);
+        hi.intoArray(out, o + VL);
     }
 
     /**
      * Writes the valid {@code rows×cols} corner of a tile into C at {@code (row, col)}: adds the
-     * old C when {@code add}, then applies the epilogue (null on all but the last k block).
+     * old C when {@code add}, then applies the epilogue (null on all but the last k block). For
+     * edge tiles and epilogues; full plain tiles go straight from registers to C.
      */
     private static void storeTile(float[] tile, Problem p, int row, int col, int rows, int cols,
                                   boolean add, Epilogue epilogue) {
