@@ -124,10 +124,6 @@ public final class Gemm {
             throw new IllegalArgumentException("sgemmBatched: batch and strides must be non-negative, got batch=" + batch
                     + " strideA=" + strideA + " strideB=" + strideB + " strideC=" + strideC);
         }
-        if (batch > 1 && m > 0 && n > 0 && strideC < (long) (m - 1) * ldc + n) {
-            throw new IllegalArgumentException("sgemmBatched: C matrices overlap: strideC=" + strideC
-                    + " < (m-1)*ldc+n = " + ((long) (m - 1) * ldc + n));
-        }
         if (batch == 0) {
             return;
         }
@@ -145,6 +141,10 @@ public final class Gemm {
         new Problem(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, null).check("sgemmBatched");
         new Problem(transA, transB, m, n, k, a, (int) (aOff + last * strideA), lda, b, (int) (bOff + last * strideB), ldb,
                 c, (int) (cOff + last * strideC), ldc, accumulate, null).check("sgemmBatched (last matrix)");
+        if (batch > 1 && m > 0 && n > 0 && strideC < (long) (m - 1) * ldc + n) {
+            throw new IllegalArgumentException("sgemmBatched: C matrices overlap: strideC=" + strideC
+                    + " < (m-1)*ldc+n = " + ((long) (m - 1) * ldc + n));
+        }
         if (smallBatch(batch, m, n, k)) {
             Parallel.forEach(batch, one);
         } else {
