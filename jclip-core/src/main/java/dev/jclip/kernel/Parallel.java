@@ -2,6 +2,7 @@ package dev.jclip.kernel;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -69,7 +70,11 @@ public final class Parallel {
         }
         Job job = new Job(tasks, body, Thread.currentThread());
         for (int h = 0; h < helpers; h++) {
-            executor.execute(job::work);
+            try {
+                executor.execute(job::work);
+            } catch (RejectedExecutionException e) {
+                break; // setThreads shut this pool down meanwhile: the caller runs what is left
+            }
         }
         boolean[] inTask = IN_TASK.get();
         inTask[0] = true;
