@@ -86,16 +86,21 @@ public final class Parallel {
         job.await();
     }
 
+    /** Elements a task should have at least, so that handing it to a thread pays off. */
+    private static final int TASK_ELEMENTS = 1 << 14;
+
     /**
-     * Splits rows {@code [0, rows)} into consecutive ranges of at least {@code minRows} rows
-     * (at most 4 per thread) and runs {@code body.accept(from, to)} on each with
-     * {@link #forEach}. Row kernels compute each row the same way whichever range it
-     * falls in, so their results do not depend on the thread count.
+     * Splits rows {@code [0, rows)} of {@code rowLength} elements each into consecutive
+     * ranges of at least {@link #TASK_ELEMENTS} elements (at most 4 ranges per thread) and
+     * runs {@code body.accept(from, to)} on each with {@link #forEach}. Row kernels compute
+     * each row the same way whichever range it falls in, so their results do not depend
+     * on the thread count.
      */
-    public static void forRows(int rows, int minRows, RowRange body) {
-        int chunks = Math.max(1, Math.min(Math.ceilDiv(rows, Math.max(1, minRows)), 4 * threads()));
-        int per = Math.ceilDiv(rows, chunks);
-        forEach(Math.ceilDiv(rows, Math.max(1, per)), c -> body.accept(c * per, Math.min(rows, (c + 1) * per)));
+    public static void forRows(int rows, int rowLength, RowRange body) {
+        int minRows = Math.max(1, TASK_ELEMENTS / Math.max(1, rowLength));
+        int chunks = Math.max(1, Math.min(rows / minRows, 4 * threads()));
+        int per = Math.max(1, Math.ceilDiv(rows, chunks));
+        forEach(Math.ceilDiv(rows, per), c -> body.accept(c * per, Math.min(rows, (c + 1) * per)));
     }
 
     /** A body for {@link #forRows}: rows {@code [from, to)}. */

@@ -72,7 +72,7 @@ public final class Linear {
         // GEMM's tile loop the activation is not fully inlined and runs several times slower.
         float[] h = y.data();
         int out = weight.dim(0);
-        Parallel.forRows(h.length / Math.max(1, out), Math.max(1, Softmax.ROW_GRAIN / Math.max(1, out)),
+        Parallel.forRows(h.length / Math.max(1, out), out,
                 (from, to) -> Rows.quickGelu(h, from * out, h, from * out, (to - from) * out));
         return y;
     }
