@@ -107,8 +107,8 @@ public final class BenchEncodeCommand implements Callable<Integer> {
             int[] ids = randomPrompts(rng, batch, length, context, config.text().vocabSize());
             step = () -> clip.encodeText(ids);
         }
-        System.out.printf(Locale.ROOT, "model %s (%s), %s, batch %d, threads %d%n", name,
-                source.preset != null ? "random weights" : "loaded", what, batch, Parallel.threads());
+        System.out.printf(Locale.ROOT, "model %s (%s), %s, batch %d, threads %d; peak rss after loading %d MiB%n", name,
+                source.preset != null ? "random weights" : "loaded", what, batch, Parallel.threads(), peakRssMb());
 
         int reps = 0;
         double elapsed;
