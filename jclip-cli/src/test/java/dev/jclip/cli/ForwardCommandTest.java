@@ -20,7 +20,7 @@ class ForwardCommandTest {
     Path tmp;
 
     /** {@code ../shared/<relative>} beside the project root (the folder with mvnw). */
-    private static Path shared(String relative) {
+    static Path shared(String relative) {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.isRegularFile(p.resolve("mvnw"))) {
             p = p.getParent();

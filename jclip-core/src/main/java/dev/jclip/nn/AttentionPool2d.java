@@ -2,7 +2,9 @@ package dev.jclip.nn;
 
 import dev.jclip.op.Elementwise;
 import dev.jclip.op.Linear;
+import dev.jclip.op.MatMul;
 import dev.jclip.op.Reduce;
+import dev.jclip.op.Softmax;
 import dev.jclip.op.Views;
 import dev.jclip.tensor.Tensor;
 
@@ -39,10 +41,28 @@ public final class AttentionPool2d extends Module {
         x = Views.transpose(x.reshape(b, c, -1), 1, 2);                        // [B, HW, C]
         Tensor mean = Reduce.mean(x, 1).reshape(b, 1, c);
         x = Elementwise.add(Views.concat(1, mean, x), positionalEmbedding);  // [B, HW+1, C]
-        Tensor q = MultiheadAttention.splitHeads(Linear.forward(Views.slice(x, 1, 0, 1), qWeight, qBias), heads);
-        Tensor k = MultiheadAttention.splitHeads(Linear.forward(x, kWeight, kBias), heads);
-        Tensor v = MultiheadAttention.splitHeads(Linear.forward(x, vWeight, vBias), heads);
-        Tensor out = Linear.forward(MultiheadAttention.attend(q, k, v, null), cWeight, cBias);  // [B, 1, out]
+        Tensor q = splitHeads(Linear.forward(Views.slice(x, 1, 0, 1), qWeight, qBias), heads);
+        Tensor k = splitHeads(Linear.forward(x, kWeight, kBias), heads);
+        Tensor v = splitHeads(Linear.forward(x, vWeight, vBias), heads);
+        Tensor out = Linear.forward(attend(q, k, v, null), cWeight, cBias);  // [B, 1, out]
         return out.reshape(b, -1);
+    }
+
+    /** [B, L, D] -> [B, H, L, D/H]. */
+    private static Tensor splitHeads(Tensor x, int heads) {
+        int b = x.dim(0), l = x.dim(1), d = x.dim(2);
+        return Views.permute(x.reshape(b, l, heads, d / heads), 0, 2, 1, 3);
+    }
+
+    /**
+     * Scaled dot-product attention of q [B, H, Lq, hd] over k, v [B, H, L, hd]:
+     * {@code softmax(q·hd^-0.5 @ kᵀ + mask) @ v}, heads merged back to [B, Lq, H·hd].
+     */
+    private static Tensor attend(Tensor q, Tensor k, Tensor v, Tensor mask) {
+        int b = q.dim(0), h = q.dim(1), lq = q.dim(2), hd = q.dim(3);
+        // Scale q before the product, as PyTorch does, so the scores stay small.
+        Tensor scores = MatMul.matmul(Elementwise.scale(q, (float) (1.0 / Math.sqrt(hd))), false, k, true);
+        Tensor out = MatMul.matmul(Softmax.forward(scores, mask), false, v, false);
+        return Views.permute(out, 0, 2, 1, 3).reshape(b, lq, h * hd);
     }
 }

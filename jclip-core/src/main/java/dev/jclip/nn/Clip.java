@@ -35,6 +35,11 @@ public final class Clip extends Module {
         return text;
     }
 
+    /** The learned log temperature, a scalar: logits are scaled by {@code exp(logit_scale)}. */
+    public Tensor logitScale() {
+        return logitScale;
+    }
+
     /** Image features [B, embed] (not normalized) of preprocessed images [B, 3, S, S]. */
     public Tensor encodeImage(Tensor images) {
         return visual.forward(images);

@@ -1,7 +1,5 @@
 package dev.jclip.nn;
 
-import dev.jclip.op.Activation;
-import dev.jclip.op.Elementwise;
 import dev.jclip.op.LayerNorm;
 import dev.jclip.op.Linear;
 import dev.jclip.tensor.Tensor;
@@ -30,11 +28,10 @@ public final class ResidualAttentionBlock extends Module {
         ln2Bias = parameter("ln_2.bias", width);
     }
 
-    /** {@code x} [B, L, D]; {@code mask} [L, L] or null. */
+    /** {@code x} [B, L, D]; {@code mask} [L, L] or null. The residual adds happen inside the projections. */
     public Tensor forward(Tensor x, Tensor mask) {
-        x = Elementwise.add(x, attn.forward(LayerNorm.forward(x, ln1Weight, ln1Bias, LN_EPS), mask));
-        Tensor h = LayerNorm.forward(x, ln2Weight, ln2Bias, LN_EPS);
-        h = Linear.forward(Activation.quickGelu(Linear.forward(h, fcWeight, fcBias)), projWeight, projBias);
-        return Elementwise.add(x, h);
+        x = attn.forward(LayerNorm.forward(x, ln1Weight, ln1Bias, LN_EPS), mask, x);
+        Tensor h = Linear.forwardQuickGelu(LayerNorm.forward(x, ln2Weight, ln2Bias, LN_EPS), fcWeight, fcBias);
+        return Linear.forward(h, projWeight, projBias, x);
     }
 }

@@ -13,11 +13,38 @@ public final class Transformer extends Module {
         }
     }
 
+    /** Number of blocks. */
+    public int layers() {
+        return resblocks.length;
+    }
+
     /** {@code x} [B, L, D] through every block; {@code mask} [L, L] or null. */
     public Tensor forward(Tensor x, Tensor mask) {
-        for (ResidualAttentionBlock block : resblocks) {
-            x = block.forward(x, mask);
+        return forward(x, mask, resblocks.length);
+    }
+
+    /** {@code x} [B, L, D] through the first {@code blocks} blocks only (hidden states of a middle layer). */
+    public Tensor forward(Tensor x, Tensor mask, int blocks) {
+        if (blocks < 0 || blocks > resblocks.length) {
+            throw new IllegalArgumentException("blocks must be in [0, " + resblocks.length + "], got " + blocks);
+        }
+        for (int i = 0; i < blocks; i++) {
+            x = resblocks[i].forward(x, mask);
         }
         return x;
+    }
+
+    /**
+     * The number of blocks to run for hidden-state {@code layer}, counted as Hugging Face's
+     * {@code hidden_states}: 0 is the transformer's input, {@code k} the output of block {@code k},
+     * negative counts from the end ({@code -1} the last block, {@code -2} the penultimate).
+     */
+    public int blocksFor(int layer) {
+        int n = resblocks.length;
+        if (layer < -(n + 1) || layer > n) {
+            throw new IllegalArgumentException("layer " + layer + " is out of range for " + n + " blocks: use 0.." + n
+                    + " or -" + (n + 1) + "..-1");
+        }
+        return layer < 0 ? n + 1 + layer : layer;
     }
 }

@@ -43,18 +43,45 @@ public final class VisionTransformer extends ImageEncoder {
         return imageSize;
     }
 
+    /** Width of the token states. */
+    public int width() {
+        return width;
+    }
+
+    /** Number of transformer blocks. */
+    public int layers() {
+        return transformer.layers();
+    }
+
     @Override
     public Tensor forward(Tensor images) {
         checkImages(images);
+        Tensor x = transformer.forward(embed(images), null);
+        x = LayerNorm.forward(Views.select(x, 1, 0), lnPostWeight, lnPostBias, ResidualAttentionBlock.LN_EPS);
+        return MatMul.matmul(x, false, proj, false);
+    }
+
+    /**
+     * Token states [B, 1 + g², width] of images [B, 3, S, S]: the class token, then the g×g patch
+     * tokens row by row. {@code layer} counts as Hugging Face's {@code hidden_states} (0 the input of
+     * the first block, after {@code ln_pre}; {@code k} the output of block {@code k}; -1 the last
+     * block, -2 the penultimate); {@code lnPost} applies {@code ln_post} to every token.
+     */
+    public Tensor tokens(Tensor images, int layer, boolean lnPost) {
+        int blocks = transformer.blocksFor(layer);
+        checkImages(images);
+        Tensor x = transformer.forward(embed(images), null, blocks);
+        return lnPost ? LayerNorm.forward(x, lnPostWeight, lnPostBias, ResidualAttentionBlock.LN_EPS) : x;
+    }
+
+    /** Patch embeddings with the class token in front, positions added, {@code ln_pre}: [B, 1 + g², W]. */
+    private Tensor embed(Tensor images) {
         int b = images.dim(0);
         Tensor x = Conv2d.forward(images, conv1Weight, null, patchSize, 0);   // [B, W, g, g]
         x = Views.transpose(x.reshape(b, width, -1), 1, 2);                  // [B, g*g, W]
         // Broadcasting the class embedding onto zeros gives [B, 1, W] and routes its gradient back.
         Tensor cls = Elementwise.add(Tensor.zeros(b, 1, width), classEmbedding);
         x = Elementwise.add(Views.concat(1, cls, x), positionalEmbedding);
-        x = LayerNorm.forward(x, lnPreWeight, lnPreBias, ResidualAttentionBlock.LN_EPS);
-        x = transformer.forward(x, null);
-        x = LayerNorm.forward(Views.select(x, 1, 0), lnPostWeight, lnPostBias, ResidualAttentionBlock.LN_EPS);
-        return MatMul.matmul(x, false, proj, false);
+        return LayerNorm.forward(x, lnPreWeight, lnPreBias, ResidualAttentionBlock.LN_EPS);
     }
 }

@@ -1,5 +1,6 @@
 package dev.jclip.op;
 
+import dev.jclip.kernel.Parallel;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
@@ -43,45 +44,49 @@ public final class BatchNorm2d {
         float[] xd = x.data(), wd = weight.data(), bd = bias.data();
         double[] mean = new double[channels];
         double[] invStd = new double[channels];
-        for (int c = 0; c < channels; c++) {
-            double mu, var;
-            if (training) {
-                // Two passes in double: the mean first, then the squared deviations from it.
-                double sum = 0;
-                for (int img = 0; img < n; img++) {
-                    int base = (img * channels + c) * plane;
-                    for (int i = 0; i < plane; i++) {
-                        sum += xd[base + i];
+        // One task per group of channels: each channel's statistics are summed by one thread
+        // in one order, and each writes only its own running statistics.
+        Parallel.forRows(channels, n * plane, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                double mu, var;
+                if (training) {
+                    // Two passes in double: the mean first, then the squared deviations from it.
+                    double sum = 0;
+                    for (int img = 0; img < n; img++) {
+                        int base = (img * channels + c) * plane;
+                        for (int i = 0; i < plane; i++) {
+                            sum += xd[base + i];
+                        }
                     }
-                }
-                mu = sum / count;
-                double sq = 0;
-                for (int img = 0; img < n; img++) {
-                    int base = (img * channels + c) * plane;
-                    for (int i = 0; i < plane; i++) {
-                        double d = xd[base + i] - mu;
-                        sq += d * d;
+                    mu = sum / count;
+                    double sq = 0;
+                    for (int img = 0; img < n; img++) {
+                        int base = (img * channels + c) * plane;
+                        for (int i = 0; i < plane; i++) {
+                            double d = xd[base + i] - mu;
+                            sq += d * d;
+                        }
                     }
+                    var = sq / count;
+                    runningMean[c] = (float) ((1 - momentum) * runningMean[c] + momentum * mu);
+                    runningVar[c] = (float) ((1 - momentum) * runningVar[c] + momentum * (sq / (count - 1)));
+                } else {
+                    mu = runningMean[c];
+                    var = runningVar[c];
                 }
-                var = sq / count;
-                runningMean[c] = (float) ((1 - momentum) * runningMean[c] + momentum * mu);
-                runningVar[c] = (float) ((1 - momentum) * runningVar[c] + momentum * (sq / (count - 1)));
-            } else {
-                mu = runningMean[c];
-                var = runningVar[c];
+                mean[c] = mu;
+                invStd[c] = 1.0 / Math.sqrt(var + eps);
             }
-            mean[c] = mu;
-            invStd[c] = 1.0 / Math.sqrt(var + eps);
-        }
+        });
         float[] y = new float[xd.length];
-        for (int img = 0; img < n; img++) {
-            for (int c = 0; c < channels; c++) {
-                int base = (img * channels + c) * plane;
+        Parallel.forRows(n * channels, plane, (from, to) -> {
+            for (int pl = from; pl < to; pl++) {
+                int c = pl % channels, base = pl * plane;
                 for (int i = 0; i < plane; i++) {
                     y[base + i] = (float) ((xd[base + i] - mean[c]) * invStd[c] * wd[c] + bd[c]);
                 }
             }
-        }
+        });
         return Tensor.result(y, x.shape(), o -> {
             float[] g = o.grad();
             float[] gx = x.requiresGrad() ? x.gradForAccumulation() : null;

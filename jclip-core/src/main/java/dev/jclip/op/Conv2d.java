@@ -1,6 +1,7 @@
 package dev.jclip.op;
 
 import dev.jclip.kernel.Gemm;
+import dev.jclip.kernel.Parallel;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
@@ -130,25 +131,26 @@ public final class Conv2d {
             direct = kh == 1 && kw == 1 && stride == 1 && padding == 0;
         }
 
-        /** Fills {@code col[(ch·kh + i)·kw + j][oy·Wo + ox] = x[img, ch, oy·s − pad + i, ox·s − pad + j]} (zero outside). */
+        /**
+         * Fills {@code col[(ch·kh + i)·kw + j][oy·Wo + ox] = x[img, ch, oy·s − pad + i, ox·s − pad + j]}
+         * (zero outside), rows of the column matrix in parallel.
+         */
         float[] im2col(float[] x, int img, float[] col) {
             int base = img * imageSize;
-            int row = 0;
-            for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < kh; i++) {
-                    for (int j = 0; j < kw; j++, row++) {
-                        int dst = row * p;
-                        for (int oy = 0; oy < ho; oy++) {
-                            int iy = oy * stride - padding + i;
-                            for (int ox = 0; ox < wo; ox++) {
-                                int ix = ox * stride - padding + j;
-                                boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-                                col[dst++] = inside ? x[base + (ch * h + iy) * w + ix] : 0f;
-                            }
+            Parallel.forRows(k, p, (from, to) -> {
+                for (int row = from; row < to; row++) {
+                    int ch = row / (kh * kw), i = row / kw % kh, j = row % kw;
+                    int dst = row * p;
+                    for (int oy = 0; oy < ho; oy++) {
+                        int iy = oy * stride - padding + i;
+                        for (int ox = 0; ox < wo; ox++) {
+                            int ix = ox * stride - padding + j;
+                            boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+                            col[dst++] = inside ? x[base + (ch * h + iy) * w + ix] : 0f;
                         }
                     }
                 }
-            }
+            });
             return col;
         }
 

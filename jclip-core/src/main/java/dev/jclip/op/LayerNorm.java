@@ -1,5 +1,7 @@
 package dev.jclip.op;
 
+import dev.jclip.kernel.Parallel;
+import dev.jclip.kernel.Rows;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
@@ -22,26 +24,12 @@ public final class LayerNorm {
         float[] src = x.data(), w = weight.data(), b = bias.data();
         float[] out = new float[src.length];
         // Saved for backward: per row, the mean and 1/sqrt(var + eps).
-        float[] mean = new float[rows], rstd = new float[rows];
-        for (int r = 0; r < rows; r++) {
-            int base = r * d;
-            double sum = 0;
-            for (int i = 0; i < d; i++) {
-                sum += src[base + i];
+        float[] stats = new float[2 * rows];
+        Parallel.forRows(rows, d, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                Rows.layerNorm(src, r * d, d, w, b, eps, out, r * d, stats, r);
             }
-            double m = sum / d;
-            double sq = 0;
-            for (int i = 0; i < d; i++) {
-                double c = src[base + i] - m;
-                sq += c * c;
-            }
-            double s = 1.0 / Math.sqrt(sq / d + eps);
-            mean[r] = (float) m;
-            rstd[r] = (float) s;
-            for (int i = 0; i < d; i++) {
-                out[base + i] = (float) ((src[base + i] - m) * s) * w[i] + b[i];
-            }
-        }
+        });
         return Tensor.result(out, x.shape(), o -> {
             float[] g = o.grad();
             float[] gx = x.requiresGrad() ? x.gradForAccumulation() : null;
@@ -51,9 +39,10 @@ public final class LayerNorm {
                 int base = r * d;
                 // With xhat = (x − mean)·rstd and dn = g·w:
                 // dx = rstd · (dn − mean(dn) − xhat · mean(dn · xhat)).
+                float mean = stats[2 * r], rstd = stats[2 * r + 1];
                 double dnMean = 0, dnXhatMean = 0;
                 for (int i = 0; i < d; i++) {
-                    float xhat = (src[base + i] - mean[r]) * rstd[r];
+                    float xhat = (src[base + i] - mean) * rstd;
                     float dn = g[base + i] * w[i];
                     dnMean += dn;
                     dnXhatMean += dn * xhat;
@@ -68,9 +57,9 @@ public final class LayerNorm {
                 dnXhatMean /= d;
                 if (gx != null) {
                     for (int i = 0; i < d; i++) {
-                        float xhat = (src[base + i] - mean[r]) * rstd[r];
+                        float xhat = (src[base + i] - mean) * rstd;
                         float dn = g[base + i] * w[i];
-                        gx[base + i] += (float) (rstd[r] * (dn - dnMean - xhat * dnXhatMean));
+                        gx[base + i] += (float) (rstd * (dn - dnMean - xhat * dnXhatMean));
                     }
                 }
             }

@@ -1,5 +1,7 @@
 package dev.jclip.op;
 
+import dev.jclip.kernel.Parallel;
+import dev.jclip.kernel.Rows;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
@@ -24,29 +26,13 @@ public final class Softmax {
         }
         int maskLen = mask == null ? 0 : Elementwise.broadcastInner(x, mask, "softmax mask");
         float[] src = x.data(), m = mask == null ? null : mask.data();
-        float[] out = new float[src.length];
+        float[] out = src.clone();
         int rows = n == 0 ? 0 : src.length / n;
-        for (int r = 0; r < rows; r++) {
-            int base = r * n;
-            int mBase = m == null ? 0 : base % maskLen;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int i = 0; i < n; i++) {
-                float v = m == null ? src[base + i] : src[base + i] + m[mBase + i];
-                out[base + i] = v;
-                max = Math.max(max, v);
+        Parallel.forRows(rows, n, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                Rows.softmax(out, r * n, n, 1f, m, m == null ? 0 : r * n % maskLen);
             }
-            // Subtracting the row max keeps exp from overflowing; −inf − max = −inf, exp → 0.
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                float e = (float) Math.exp(out[base + i] - max);
-                out[base + i] = e;
-                sum += e;
-            }
-            float inv = (float) (1.0 / sum);
-            for (int i = 0; i < n; i++) {
-                out[base + i] *= inv;
-            }
-        }
+        });
         return Tensor.result(out, x.shape(), o -> {
             float[] g = o.grad();
             float[] gx = x.requiresGrad() ? x.gradForAccumulation() : null;

@@ -29,6 +29,29 @@ class LinearTest {
     }
 
     @Test
+    void fusedResidualAndQuickGeluGiveTheBitsOfSeparateOps() {
+        Tensor x = GradCheck.randomParam(5, 3, 7, 20).detach(), w = GradCheck.randomParam(6, 37, 20).detach();
+        Tensor b = GradCheck.randomParam(7, 37).detach(), r = GradCheck.randomParam(8, 3, 7, 37).detach();
+        Tensor y = Linear.forward(x, w, b);
+        assertArrayEquals(Elementwise.add(r, y).data(), Linear.forward(x, w, b, r).data());
+        assertArrayEquals(Activation.quickGelu(y).data(), Linear.forwardQuickGelu(x, w, b).data());
+        // With gradients the activation is separate: same values.
+        Tensor wp = GradCheck.randomParam(6, 37, 20);
+        assertArrayEquals(Activation.quickGelu(y).data(), Linear.forwardQuickGelu(x, wp, b).data());
+    }
+
+    @Test
+    void residualByHandAndItsGradient() {
+        Tensor x = Tensor.of(new float[] {1, 2}, 1, 2), w = Tensor.of(new float[] {1, 1, 2, -1}, 2, 2);
+        assertArrayEquals(new float[] {13, 20}, Linear.forward(x, w, Tensor.of(new float[] {0, 20}, 2),
+                Tensor.of(new float[] {10, 0}, 1, 2)).data());
+        Tensor xp = GradCheck.randomParam(1, 2, 3, 4), wp = GradCheck.randomParam(2, 5, 4), bp = GradCheck.randomParam(3, 5);
+        GradCheck.check(in -> Linear.forward(in[0], in[1], in[2], in[3]), 1e-2, 1e-3, xp, wp, bp, GradCheck.randomParam(4, 2, 3, 5));
+        GradCheck.check(in -> Linear.forwardQuickGelu(in[0], in[1], in[2]), 1e-2, 1e-3, xp, wp, bp);
+        assertThrows(IllegalArgumentException.class, () -> Linear.forward(x, w, null, Tensor.zeros(2, 2)));
+    }
+
+    @Test
     void onlyInputsThatRequireGradReceiveOne() {
         Tensor x = Tensor.of(new float[] {1, 2}, 1, 2), w = GradCheck.randomParam(4, 3, 2), b = Tensor.zeros(3);
         Tensor y = Linear.forward(x, w, b);

@@ -1,0 +1,180 @@
+package dev.jclip.cli;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.jclip.kernel.Parallel;
+import dev.jclip.model.ClipConfig;
+import dev.jclip.model.ClipInit;
+import dev.jclip.model.ClipPresets;
+import dev.jclip.model.ClipWeights;
+import dev.jclip.nn.Clip;
+import dev.jclip.tensor.GradMode;
+import dev.jclip.tensor.Tensor;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jclip bench encode}: inference throughput of one tower on random inputs
+ * (weights from a file, or random ones of a preset). Warm-up repetitions run
+ * first, then timed repetitions until {@code --seconds} have passed; the last
+ * line is
+ * {@code encode what=W model=M batch=B tokens=N items_per_s=X peak_rss_mb=R}
+ * ({@code tokens} is the prompt length for text, 0 for images; {@code peak_rss_mb}
+ * is the process's peak resident set, -1 where {@code /proc} is missing).
+ */
+@Command(name = "encode", mixinStandardHelpOptions = true,
+        description = "Images or texts per second through one tower, on random inputs.")
+public final class BenchEncodeCommand implements Callable<Integer> {
+    /** Where the weights come from: exactly one of a file and a preset. */
+    static final class Source {
+        @Option(names = "--model", description = "Weights: safetensors file or model directory.")
+        Path model;
+
+        @Option(names = "--preset", description = "Random weights of a preset (e.g. ViT-B-32, RN50).")
+        String preset;
+    }
+
+    /** The tower to time. */
+    enum What { image, text }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--what", required = true, description = "image or text.")
+    What what;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Items per forward pass (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--tokens", description = "Text prompt length, start and end tokens included (default: the context length).")
+    Integer tokens;
+
+    @Option(names = "--threads", description = "Threads (default: available processors).")
+    Integer threads;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Timed duration (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Warm-up duration, at least one repetition (default ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random weights and inputs.")
+    long seed;
+
+    @Override
+    public Integer call() throws IOException {
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        }
+        if (!(seconds > 0) || !(warmup >= 0)) {
+            throw new IllegalArgumentException("--seconds must be positive and --warmup non-negative");
+        }
+        if (threads != null) {
+            Parallel.setThreads(threads);
+        }
+        String name;
+        Clip clip;
+        if (source.preset != null) {
+            ClipConfig config = ClipPresets.get(source.preset);   // unknown names fail before any allocation
+            name = source.preset;
+            clip = ClipInit.random(config, seed);
+        } else {
+            name = source.model.getFileName().toString();
+            clip = ClipWeights.load(source.model);
+        }
+        clip.train(false);
+        ClipConfig config = ClipConfig.of(clip);
+        SplittableRandom rng = new SplittableRandom(seed + 1);
+        int length = 0;
+        Runnable step;
+        if (what == What.image) {
+            if (tokens != null) {
+                throw new IllegalArgumentException("--tokens applies to --what text only");
+            }
+            int s = config.vision().imageSize();
+            Tensor images = Tensor.randn(rng, 1f, batch, 3, s, s);
+            step = () -> clip.encodeImage(images);
+        } else {
+            int context = config.text().contextLength();
+            length = tokens != null ? tokens : context;
+            int[] ids = randomPrompts(rng, batch, length, context, config.text().vocabSize());
+            step = () -> clip.encodeText(ids);
+        }
+        System.out.printf(Locale.ROOT, "model %s (%s), %s, batch %d, threads %d; peak rss after loading %d MiB%n", name,
+                source.preset != null ? "random weights" : "loaded", what, batch, Parallel.threads(), peakRssMb());
+
+        int reps = 0;
+        double elapsed;
+        try (var _ = GradMode.noGrad()) {
+            long start = System.nanoTime();
+            do {
+                step.run();
+            } while (System.nanoTime() - start < warmup * 1e9);
+            System.out.printf(Locale.ROOT, "warm-up %.1f s%n", (System.nanoTime() - start) / 1e9);
+            start = System.nanoTime();
+            do {
+                long t0 = System.nanoTime(), cpu0 = cpuNanos();
+                step.run();
+                reps++;
+                // CPU time shows how much of the wall time this process really ran on a shared machine.
+                System.out.printf(Locale.ROOT, "rep %d: %.3f s, cpu %.3f s%n", reps, (System.nanoTime() - t0) / 1e9,
+                        (cpuNanos() - cpu0) / 1e9);
+            } while (System.nanoTime() - start < seconds * 1e9);
+            elapsed = (System.nanoTime() - start) / 1e9;
+        }
+        System.out.printf(Locale.ROOT, "encode what=%s model=%s batch=%d tokens=%d items_per_s=%.2f peak_rss_mb=%d%n",
+                what, name, batch, length, batch * reps / elapsed, peakRssMb());
+        return 0;
+    }
+
+    /**
+     * Token ids [batch, context] of prompts {@code length} long: the start token,
+     * random ids below it, the end token (the largest id, which the text tower pools),
+     * then zero padding, as the tokenizer lays them out.
+     */
+    static int[] randomPrompts(SplittableRandom rng, int batch, int length, int context, int vocab) {
+        if (length < 2 || length > context) {
+            throw new IllegalArgumentException("--tokens must be in [2, " + context + "] (start and end tokens included), got " + length);
+        }
+        int end = vocab - 1, start = vocab - 2;
+        int[] ids = new int[batch * context];
+        for (int i = 0; i < batch; i++) {
+            int row = i * context;
+            ids[row] = start;
+            for (int j = 1; j < length - 1; j++) {
+                ids[row + j] = rng.nextInt(start);
+            }
+            ids[row + length - 1] = end;
+        }
+        return ids;
+    }
+
+    /** CPU time of the whole process so far, in nanoseconds (-1 where unknown). */
+    private static long cpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+    }
+
+    /** The process's peak resident set ({@code VmHWM}) in MiB, or -1 when unknown. */
+    static long peakRssMb() {
+        Path status = Path.of("/proc/self/status");
+        try {
+            if (Files.isReadable(status)) {
+                for (String line : Files.readAllLines(status)) {
+                    if (line.startsWith("VmHWM:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                    }
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

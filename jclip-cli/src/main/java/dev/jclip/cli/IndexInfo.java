@@ -1,0 +1,47 @@
+package dev.jclip.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * What {@code jclip index} records beside the Lucene files: the model (and vocabulary) that built
+ * the index, as absolute paths, so {@code jclip search} can embed queries with the same model
+ * without {@code --model}. The index itself holds the model id and refuses queries of another.
+ */
+record IndexInfo(Path model, Path vocab) {
+    /** The file in the index folder; Lucene leaves names that do not start with "_" or "segments" alone. */
+    static final String FILE = "jclip-index.json";
+
+    /** The record in {@code index}, or null if there is none. */
+    static IndexInfo read(Path index) throws IOException {
+        Path file = index.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        JsonNode model = root.get("model"), vocab = root.get("vocab");
+        if (model == null || !model.isTextual()) {
+            throw new IllegalArgumentException(file + " names no model; give --model");
+        }
+        return new IndexInfo(Path.of(model.textValue()), vocab != null && vocab.isTextual() ? Path.of(vocab.textValue()) : null);
+    }
+
+    /** Writes the record into {@code index}, replacing the previous one only once complete. */
+    void write(Path index) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("model", model.toAbsolutePath().toString());
+        if (vocab != null) {
+            root.put("vocab", vocab.toAbsolutePath().toString());
+        }
+        Path tmp = index.resolve(FILE + ".tmp");
+        Files.writeString(tmp, mapper.writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, index.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

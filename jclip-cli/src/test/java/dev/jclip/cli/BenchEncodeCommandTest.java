@@ -1,0 +1,83 @@
+package dev.jclip.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code jclip bench encode}: prompt layout, result line, and one-line user errors from {@link Main}. */
+class BenchEncodeCommandTest {
+
+    @Test
+    void promptsHaveStartRandomIdsEndAndPadding() {
+        int[] ids = BenchEncodeCommand.randomPrompts(new SplittableRandom(1), 2, 4, 6, 10);
+        for (int row = 0; row < 2; row++) {
+            assertEquals(8, ids[row * 6], "start token");
+            assertTrue(ids[row * 6 + 1] >= 0 && ids[row * 6 + 1] < 8 && ids[row * 6 + 2] >= 0 && ids[row * 6 + 2] < 8);
+            assertEquals(9, ids[row * 6 + 3], "end token is the largest id");
+            assertArrayEquals(new int[] {0, 0}, new int[] {ids[row * 6 + 4], ids[row * 6 + 5]}, "padding");
+        }
+        assertThrows(IllegalArgumentException.class, () -> BenchEncodeCommand.randomPrompts(new SplittableRandom(1), 1, 7, 6, 10));
+        assertThrows(IllegalArgumentException.class, () -> BenchEncodeCommand.randomPrompts(new SplittableRandom(1), 1, 1, 6, 10));
+    }
+
+    @Test
+    void lastLineReportsThroughputAndPeakMemory() {
+        String model = ForwardCommandTest.shared("fixtures/models/vit-tiny/open_clip_model.safetensors").toString();
+        for (String what : new String[] {"image", "text"}) {
+            String[] args = what.equals("text")
+                    ? new String[] {"bench", "encode", "--model", model, "--what", what, "--batch", "3", "--tokens", "5",
+                            "--seconds", "0.01", "--warmup", "0", "--threads", "2"}
+                    : new String[] {"bench", "encode", "--model", model, "--what", what, "--batch", "3",
+                            "--seconds", "0.01", "--warmup", "0", "--threads", "2"};
+            String out = captureStdout(() -> assertEquals(0, Main.commandLine().execute(args)));
+            String[] lines = out.strip().split("\n");
+            String last = lines[lines.length - 1];
+            String expected = "encode what=" + what + " model=open_clip_model.safetensors batch=3 tokens="
+                    + (what.equals("text") ? 5 : 0) + " items_per_s=[0-9]+\\.[0-9]{2} peak_rss_mb=[0-9]+";
+            assertTrue(last.matches(expected), last);
+        }
+    }
+
+    @Test
+    void userErrorsAreOneLineWithoutStackTrace() {
+        String[][] cases = {
+                {"bench", "encode", "--preset", "NoSuchModel", "--what", "image"},
+                {"bench", "encode", "--preset", "ViT-B-32", "--what", "image", "--batch", "x"},
+                {"bench", "encode", "--what", "image"},
+                {"bench", "encode", "--model", "/no/such/file.safetensors", "--what", "text"},
+        };
+        String[] mentions = {"unknown model 'NoSuchModel'", "'x' is not an int", "--model", "/no/such/file.safetensors"};
+        for (int i = 0; i < cases.length; i++) {
+            StringWriter err = new StringWriter();
+            CommandLine cmd = Main.commandLine();
+            cmd.setErr(new PrintWriter(err, true));
+            int rc = cmd.execute(cases[i]);
+            assertTrue(rc != 0, "exit code of " + String.join(" ", cases[i]));
+            String text = err.toString().strip();
+            assertEquals(1, text.lines().count(), text);
+            assertTrue(text.startsWith("jclip: ") && text.contains(mentions[i]), text);
+        }
+    }
+
+    private static String captureStdout(Runnable r) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,488 @@
+package dev.jclip.api;
+
+import dev.jclip.image.BadImageException;
+import dev.jclip.image.ImagePreprocessor;
+import dev.jclip.kernel.Parallel;
+import dev.jclip.model.ClipConfig;
+import dev.jclip.model.ClipPresets;
+import dev.jclip.model.ClipWeights;
+import dev.jclip.nn.Clip;
+import dev.jclip.nn.VisionTransformer;
+import dev.jclip.op.Normalize;
+import dev.jclip.tensor.GradMode;
+import dev.jclip.tensor.Tensor;
+import dev.jclip.text.ClipTokenizer;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A CLIP model ready for inference: weights, tokenizer and image preprocessing together.
+ *
+ * <pre>{@code
+ * ClipModel clip = ClipModel.load(Path.of("ViT-B-32"));
+ * float[] image = clip.embedImage(Path.of("cat.jpg"));
+ * ZeroShotClassifier zs = clip.classifier(List.of("cat", "dog"), ClipModel.DEFAULT_TEMPLATES);
+ * List<Prediction> best = zs.top(image, 1);
+ * }</pre>
+ *
+ * <p>Embeddings are unit length (L2-normalized), so the dot product of two is their cosine
+ * similarity. Inputs are encoded in batches of {@link #batchSize()}, never one model call per item.
+ *
+ * <p>Thread-safe: a {@code ClipModel} is immutable. Its weights are never written after loading,
+ * the network stays in evaluation mode, every call allocates its own activations (and records no
+ * autograd graph), and the tokenizer's word cache is a concurrent map. Any number of threads may
+ * call it at once; each gets the same bits it would get alone, because the kernels split work the
+ * same way whatever the threads.
+ */
+public final class ClipModel {
+    /** Inputs per forward pass unless {@link #withBatchSize} says otherwise. */
+    public static final int DEFAULT_BATCH = 32;
+
+    /** A short prompt ensemble for zero-shot classification ({@code {}} stands for the class name). */
+    public static final List<String> DEFAULT_TEMPLATES = List.of(
+            "a photo of a {}.",
+            "a blurry photo of a {}.",
+            "a close-up photo of a {}.",
+            "a bright photo of a {}.",
+            "a cropped photo of a {}.",
+            "a good photo of a {}.",
+            "a photo of the large {}.",
+            "a photo of the small {}.");
+
+    private final Clip clip;
+    private final ClipConfig config;
+    private final ClipTokenizer tokenizer;
+    private final ImagePreprocessor preprocessor;
+    private final String id;
+    private final Path source;
+    private final int batchSize;
+    private final float logitScale;
+
+    private ClipModel(Clip clip, ClipConfig config, ClipTokenizer tokenizer, String id, Path source, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        if (tokenizer != null && tokenizer.vocabSize() > config.text().vocabSize()) {
+            throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " token ids, the model's text tower only "
+                    + config.text().vocabSize());
+        }
+        this.clip = clip;
+        this.config = config;
+        this.tokenizer = tokenizer;
+        this.preprocessor = ImagePreprocessor.clip(config.vision().imageSize());
+        this.id = id;
+        this.source = source;
+        this.batchSize = batchSize;
+        this.logitScale = (float) Math.exp(clip.logitScale().item());
+    }
+
+    /** {@link #load(Path, Path)} with the vocabulary found beside the model (if any). */
+    public static ClipModel load(Path model) throws IOException {
+        return load(model, null);
+    }
+
+    /**
+     * Loads a model: a Hugging Face folder ({@code config.json}, {@code model.safetensors}, with
+     * {@code vocab.json} and {@code merges.txt}), an OpenCLIP folder or safetensors file (with
+     * {@code bpe_simple_vocab_16e6.txt.gz} beside it), as {@link ClipWeights#load} reads them.
+     * {@code vocab} (a {@code .gz} merges file, a {@code vocab.json} or {@code merges.txt}, or a
+     * folder with them) overrides the vocabulary beside the model; without either, the model embeds
+     * images only. The id is the preset name ({@code ViT-B-32}, ...; {@code custom} for other shapes)
+     * and the SHA-256 of the weight files, e.g. {@code ViT-B-32:3f1a...}.
+     */
+    public static ClipModel load(Path model, Path vocab) throws IOException {
+        Clip clip = ClipWeights.load(model);
+        ClipConfig config = ClipConfig.of(clip);
+        Path vocabPath = vocab != null ? vocab : ModelFiles.findVocabulary(model);
+        ClipTokenizer tokenizer = vocabPath == null ? null : ModelFiles.tokenizer(vocabPath, config.text().vocabSize());
+        String id = presetName(config) + ":" + ModelFiles.sha256(ModelFiles.weights(model));
+        return new ClipModel(clip, config, tokenizer, id, model.toAbsolutePath(), DEFAULT_BATCH);
+    }
+
+    /**
+     * A model in memory (e.g. just trained, or random for tests) under {@code id}. The caller must
+     * not change {@code clip} afterwards. {@code tokenizer} may be null (images only).
+     */
+    public static ClipModel of(Clip clip, ClipTokenizer tokenizer, String id) {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("a model id must not be empty");
+        }
+        if (clip.isTraining()) {
+            throw new IllegalArgumentException("the model is in training mode: call train(false) before inference");
+        }
+        return new ClipModel(clip, ClipConfig.of(clip), tokenizer, id, null, DEFAULT_BATCH);
+    }
+
+    /** This model with another tokenizer (its ids must fit the text tower's vocabulary). */
+    public ClipModel withTokenizer(ClipTokenizer tokenizer) {
+        return new ClipModel(clip, config, tokenizer, id, source, batchSize);
+    }
+
+    /** This model encoding {@code batchSize} inputs per forward pass. */
+    public ClipModel withBatchSize(int batchSize) {
+        return new ClipModel(clip, config, tokenizer, id, source, batchSize);
+    }
+
+    private static String presetName(ClipConfig config) {
+        for (String name : ClipPresets.names()) {
+            if (ClipPresets.get(name).equals(config)) {
+                return name;
+            }
+        }
+        return "custom";
+    }
+
+    /** Identifies the weights: preset name and SHA-256 of the files, or the id given to {@link #of}. */
+    public String id() {
+        return id;
+    }
+
+    /** The file or folder the model was loaded from (absolute), or null for a model made in memory. */
+    public Path source() {
+        return source;
+    }
+
+    public ClipConfig config() {
+        return config;
+    }
+
+    /** The embedding dimension. */
+    public int dimension() {
+        return config.embedDim();
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** {@code exp(logit_scale)}: the factor from cosine similarity to logits (100 for OpenAI's models). */
+    public float logitScale() {
+        return logitScale;
+    }
+
+    /** The preprocessing that turns an image into the image tower's input [3, S, S]. */
+    public ImagePreprocessor preprocessor() {
+        return preprocessor;
+    }
+
+    public boolean hasTokenizer() {
+        return tokenizer != null;
+    }
+
+    /** The tokenizer; an error naming the fix when the model has none. */
+    public ClipTokenizer tokenizer() {
+        if (tokenizer == null) {
+            throw new IllegalStateException("no tokenizer for model " + (source != null ? source : id) + ": put "
+                    + ClipTokenizer.ORIGINAL_FILE + " (OpenAI) or vocab.json and merges.txt (Hugging Face) beside it, "
+                    + "or give a vocabulary path (--vocab)");
+        }
+        return tokenizer;
+    }
+
+    // ---------------------------------------------------------------- images
+
+    /** The embedding of an image file (PNG, JPEG, GIF, BMP). */
+    public float[] embedImage(Path file) throws BadImageException {
+        return embedImageFiles(List.of(file))[0];
+    }
+
+    /** The embedding of an encoded image (the bytes of a PNG, JPEG, GIF or BMP file). */
+    public float[] embedImage(byte[] encoded) throws BadImageException {
+        return embedPreprocessed(List.of(preprocessor.preprocess(encoded, "image of " + encoded.length + " bytes")))[0];
+    }
+
+    /** The embedding of an image in memory. */
+    public float[] embedImage(BufferedImage image) {
+        return embedImages(List.of(image))[0];
+    }
+
+    /**
+     * Embeddings of image files, one row per file in order. The images of each batch are decoded
+     * on all cores, then encoded. An unreadable file fails the call.
+     */
+    public float[][] embedImageFiles(List<Path> files) throws BadImageException {
+        float[][] out = new float[files.size()][];
+        for (int start = 0; start < files.size(); start += batchSize) {
+            int end = Math.min(files.size(), start + batchSize), first = start;
+            Tensor[] pre = new Tensor[end - start];
+            BadImageException[] bad = new BadImageException[end - start];
+            Parallel.forEach(pre.length, i -> {
+                try {
+                    pre[i] = preprocessor.preprocess(files.get(first + i));
+                } catch (BadImageException e) {
+                    bad[i] = e;
+                }
+            });
+            for (BadImageException e : bad) {
+                if (e != null) {
+                    throw e;
+                }
+            }
+            System.arraycopy(embedPreprocessed(Arrays.asList(pre)), 0, out, start, pre.length);
+        }
+        return out;
+    }
+
+    /** Embeddings of images in memory, one row per image in order. */
+    public float[][] embedImages(List<BufferedImage> images) {
+        float[][] out = new float[images.size()][];
+        for (int start = 0; start < images.size(); start += batchSize) {
+            int end = Math.min(images.size(), start + batchSize), first = start;
+            Tensor[] pre = new Tensor[end - start];
+            Parallel.forEach(pre.length, i -> pre[i] = preprocessor.preprocess(images.get(first + i)));
+            System.arraycopy(embedPreprocessed(Arrays.asList(pre)), 0, out, start, pre.length);
+        }
+        return out;
+    }
+
+    /** Embeddings of preprocessed images, each [3, S, S] as {@link #preprocessor()} makes them. */
+    public float[][] embedPreprocessed(List<Tensor> images) {
+        return batched(images.size(), (start, end) -> {
+            try (var _ = GradMode.noGrad()) {
+                return Normalize.l2(clip.encodeImage(stack(images, start, end)));
+            }
+        });
+    }
+
+    /**
+     * Token states [B, 1 + g², width] of a ViT image tower for preprocessed images: the class
+     * token, then the patch tokens row by row, from hidden-state {@code layer} (Hugging Face's
+     * numbering: 0 the input of the first block, -1 the last block, -2 the penultimate), with
+     * {@code ln_post} applied to every token if {@code lnPost}.
+     */
+    public Tensor imageTokens(List<Tensor> images, int layer, boolean lnPost) {
+        if (!(clip.visual() instanceof VisionTransformer vit)) {
+            throw new IllegalArgumentException("patch tokens need a ViT image tower; this model's is a ResNet");
+        }
+        int grid = config.vision().imageSize() / config.vision().patchSize();
+        int tokens = grid * grid + 1;
+        return concatenated(images.size(), tokens, vit.width(), (start, end) -> {
+            try (var _ = GradMode.noGrad()) {
+                return vit.tokens(stack(images, start, end), layer, lnPost);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- texts
+
+    /** The embedding of a text. */
+    public float[] embedText(String text) {
+        return embedTexts(List.of(text))[0];
+    }
+
+    /**
+     * Embeddings of texts, one row per text in order. A text longer than the context (77 tokens)
+     * is cut to it with the end token last, as OpenCLIP's tokenizer does.
+     */
+    public float[][] embedTexts(List<String> texts) {
+        return embedTokens(tokenize(texts));
+    }
+
+    /** Embeddings of token id rows, each {@code contextLength} long (start, ids, end, zero padding). */
+    public float[][] embedTokens(int[][] ids) {
+        return batched(ids.length, (start, end) -> {
+            try (var _ = GradMode.noGrad()) {
+                return Normalize.l2(clip.encodeText(flatten(ids, start, end)));
+            }
+        });
+    }
+
+    /**
+     * The text tower as a conditioning encoder (as in Stable Diffusion): per-token hidden states
+     * [B, contextLength, width] of texts, from hidden-state {@code layer} (Hugging Face's numbering:
+     * 0 the embeddings, -1 the last block, -2 the penultimate), with {@code ln_final} applied to every
+     * token if {@code lnFinal}. {@code (-1, true)} is {@code last_hidden_state}.
+     */
+    public Tensor textHiddenStates(List<String> texts, int layer, boolean lnFinal) {
+        return textHiddenStates(tokenize(texts), layer, lnFinal);
+    }
+
+    /** {@link #textHiddenStates(List, int, boolean)} of token id rows. */
+    public Tensor textHiddenStates(int[][] ids, int layer, boolean lnFinal) {
+        int context = config.text().contextLength();
+        return concatenated(ids.length, context, config.text().width(), (start, end) -> {
+            try (var _ = GradMode.noGrad()) {
+                return clip.text().hiddenStates(flatten(ids, start, end), layer, lnFinal);
+            }
+        });
+    }
+
+    /** Token ids [texts, contextLength] as the text tower takes them, too long texts cut. */
+    public int[][] tokenize(List<String> texts) {
+        return tokenizer().tokenize(texts, config.text().contextLength(), true).ids();
+    }
+
+    // ---------------------------------------------------------------- similarity and zero-shot
+
+    /** Cosine similarities [a, b] of two sets of unit-length embeddings (their dot products). */
+    public static float[][] similarity(float[][] a, float[][] b) {
+        float[][] out = new float[a.length][b.length];
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < b.length; j++) {
+                out[i][j] = dot(a[i], b[j]);
+            }
+        }
+        return out;
+    }
+
+    /** CLIP's logits [images, texts]: {@code exp(logit_scale)} times the cosine similarities. */
+    public float[][] logits(float[][] images, float[][] texts) {
+        float[][] sim = similarity(images, texts);
+        for (float[] row : sim) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] *= logitScale;
+            }
+        }
+        return sim;
+    }
+
+    /** The cosine similarity of each image with its own text: pair i is {@code (images[i], texts[i])}. */
+    public static float[] scorePairs(float[][] images, float[][] texts) {
+        if (images.length != texts.length) {
+            throw new IllegalArgumentException(images.length + " images but " + texts.length + " texts: pairs need as many of each");
+        }
+        float[] out = new float[images.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = dot(images[i], texts[i]);
+        }
+        return out;
+    }
+
+    /**
+     * A zero-shot classifier over {@code classNames}: each class's weight is the mean of the
+     * normalized embeddings of its prompts (each template with {@code {}} replaced by the name),
+     * renormalized, as in CLIP's prompt ensembling. Templates without {@code {}} are refused.
+     */
+    public ZeroShotClassifier classifier(List<String> classNames, List<String> templates) {
+        if (classNames.isEmpty() || templates.isEmpty()) {
+            throw new IllegalArgumentException("a classifier needs at least one class name and one template");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String name : classNames) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("class names must not be blank: " + classNames);
+            }
+            if (!seen.add(name)) {
+                throw new IllegalArgumentException("class name '" + name + "' is given twice");
+            }
+        }
+        for (String t : templates) {
+            if (t == null || !t.contains("{}")) {
+                throw new IllegalArgumentException("template '" + t + "' has no {} for the class name");
+            }
+        }
+        List<String> prompts = new ArrayList<>(classNames.size() * templates.size());
+        for (String name : classNames) {
+            for (String t : templates) {
+                prompts.add(t.replace("{}", name));
+            }
+        }
+        float[][] emb = embedTexts(prompts);
+        int d = dimension(), per = templates.size();
+        float[][] weights = new float[classNames.size()][d];
+        for (int c = 0; c < weights.length; c++) {
+            float[] w = weights[c];
+            for (int t = 0; t < per; t++) {
+                float[] e = emb[c * per + t];
+                for (int k = 0; k < d; k++) {
+                    w[k] += e[k];
+                }
+            }
+            normalize(w);
+        }
+        return new ZeroShotClassifier(classNames, weights, logitScale);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** One forward pass over items {@code [start, end)}: a [end - start, D] result. */
+    private interface Batch {
+        Tensor run(int start, int end);
+    }
+
+    /** Rows of {@code fn}'s [B, D] results over batches of {@link #batchSize}. */
+    private float[][] batched(int n, Batch fn) {
+        float[][] out = new float[n][];
+        for (int start = 0; start < n; start += batchSize) {
+            int end = Math.min(n, start + batchSize);
+            Tensor t = fn.run(start, end);
+            int d = t.dim(1);
+            float[] data = t.data();
+            for (int i = start; i < end; i++) {
+                out[i] = Arrays.copyOfRange(data, (i - start) * d, (i - start + 1) * d);
+            }
+        }
+        return out;
+    }
+
+    /** {@code fn}'s [B, tokens, width] results over batches, concatenated into [n, tokens, width]. */
+    private Tensor concatenated(int n, int tokens, int width, Batch fn) {
+        if (n == 0) {
+            throw new IllegalArgumentException("no inputs");
+        }
+        int per = tokens * width;
+        float[] out = new float[Math.multiplyExact(n, per)];
+        for (int start = 0; start < n; start += batchSize) {
+            int end = Math.min(n, start + batchSize);
+            System.arraycopy(fn.run(start, end).data(), 0, out, start * per, (end - start) * per);
+        }
+        return Tensor.of(out, n, tokens, width);
+    }
+
+    /** Images {@code [start, end)} as one [B, 3, S, S] tensor; each must be [3, S, S]. */
+    private Tensor stack(List<Tensor> images, int start, int end) {
+        int s = config.vision().imageSize(), per = 3 * s * s;
+        float[] out = new float[(end - start) * per];
+        for (int i = start; i < end; i++) {
+            Tensor t = images.get(i);
+            if (!Arrays.equals(t.shape(), new int[] {3, s, s})) {
+                throw new IllegalArgumentException("image " + i + " is " + Arrays.toString(t.shape()) + ", the model takes [3, "
+                        + s + ", " + s + "] (use preprocessor())");
+            }
+            System.arraycopy(t.data(), 0, out, (i - start) * per, per);
+        }
+        return Tensor.of(out, end - start, 3, s, s);
+    }
+
+    /** Rows {@code [start, end)} as one row-major [B, contextLength] array; each row must have contextLength ids. */
+    private int[] flatten(int[][] ids, int start, int end) {
+        int context = config.text().contextLength();
+        int[] out = new int[(end - start) * context];
+        for (int i = start; i < end; i++) {
+            if (ids[i].length != context) {
+                throw new IllegalArgumentException("token row " + i + " has " + ids[i].length + " ids, the text tower takes "
+                        + context);
+            }
+            System.arraycopy(ids[i], 0, out, (i - start) * context, context);
+        }
+        return out;
+    }
+
+    static float dot(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("embeddings of " + a.length + " and " + b.length + " dimensions");
+        }
+        double s = 0;
+        for (int k = 0; k < a.length; k++) {
+            s += (double) a[k] * b[k];
+        }
+        return (float) s;
+    }
+
+    private static void normalize(float[] v) {
+        double sq = 0;
+        for (float x : v) {
+            sq += (double) x * x;
+        }
+        float norm = (float) Math.sqrt(sq);
+        for (int k = 0; k < v.length; k++) {
+            v[k] /= norm;
+        }
+    }
+}

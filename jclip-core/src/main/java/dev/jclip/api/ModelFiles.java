@@ -1,0 +1,104 @@
+package dev.jclip.api;
+
+import dev.jclip.text.ClipTokenizer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The files of a model on disk: the weights (hashed into the model id) and the tokenizer
+ * vocabulary found beside them. Mirrors {@link dev.jclip.model.ClipWeights#load}'s layouts: a
+ * Hugging Face folder ({@code config.json}, {@code model.safetensors}, {@code vocab.json},
+ * {@code merges.txt}), an OpenCLIP folder ({@code open_clip_model.safetensors}) or a safetensors
+ * file, each with an optional {@value ClipTokenizer#ORIGINAL_FILE} beside the weights.
+ */
+final class ModelFiles {
+    /** Ids of the original vocabulary without merges: 256 bytes, the same with "</w>", start and end. */
+    private static final int BYTE_LEVEL_IDS = 514;
+
+    private ModelFiles() {}
+
+    /** The files whose bytes define the model: what {@code ClipWeights.load(model)} reads. */
+    static List<Path> weights(Path model) {
+        if (Files.isDirectory(model)) {
+            Path hfWeights = model.resolve("model.safetensors"), hfConfig = model.resolve("config.json");
+            if (Files.isRegularFile(hfWeights) && Files.isRegularFile(hfConfig)) {
+                return List.of(hfWeights, hfConfig);
+            }
+            return List.of(model.resolve("open_clip_model.safetensors"));
+        }
+        return List.of(model);
+    }
+
+    /** SHA-256 of the files' contents, one after the other, in hex. */
+    static String sha256(List<Path> files) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        byte[] buf = new byte[1 << 20];
+        for (Path f : files) {
+            try (InputStream in = Files.newInputStream(f)) {
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    md.update(buf, 0, n);
+                }
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * The vocabulary beside a model: in its folder (or the folder of its file), Hugging Face's
+     * {@code vocab.json} and {@code merges.txt}, or {@value ClipTokenizer#ORIGINAL_FILE}; null if none.
+     */
+    static Path findVocabulary(Path model) {
+        Path folder = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+        if (Files.isRegularFile(folder.resolve("vocab.json")) && Files.isRegularFile(folder.resolve("merges.txt"))) {
+            return folder;
+        }
+        Path original = folder.resolve(ClipTokenizer.ORIGINAL_FILE);
+        return Files.isRegularFile(original) ? original : null;
+    }
+
+    /**
+     * The tokenizer of {@code vocab} (a path {@link ClipTokenizer#load} takes) for a text tower of
+     * {@code modelVocab} ids. An original {@code .gz} merges file is cut to the merges the model
+     * has ids for ({@code modelVocab - 514}), as a model trained on a smaller vocabulary was; any
+     * other vocabulary must fit the model's as it is.
+     */
+    static ClipTokenizer tokenizer(Path vocab, int modelVocab) {
+        boolean original = vocab.getFileName() != null && vocab.getFileName().toString().endsWith(".gz")
+                || Files.isDirectory(vocab) && !Files.isRegularFile(vocab.resolve("vocab.json"))
+                        && Files.isRegularFile(vocab.resolve(ClipTokenizer.ORIGINAL_FILE));
+        ClipTokenizer tokenizer;
+        if (original) {
+            Path gz = Files.isDirectory(vocab) ? vocab.resolve(ClipTokenizer.ORIGINAL_FILE) : vocab;
+            if (!Files.isRegularFile(gz)) {
+                throw new IllegalArgumentException("tokenizer vocabulary " + gz + " does not exist");
+            }
+            ClipTokenizer full = ClipTokenizer.original(gz);
+            if (full.vocabSize() <= modelVocab) {
+                tokenizer = full;
+            } else if (modelVocab < BYTE_LEVEL_IDS) {
+                throw new IllegalArgumentException("the model's text tower has " + modelVocab + " token ids, fewer than the "
+                        + BYTE_LEVEL_IDS + " a byte-level vocabulary needs; " + gz + " cannot fit it");
+            } else {
+                tokenizer = ClipTokenizer.original(gz, modelVocab - BYTE_LEVEL_IDS);
+            }
+        } else {
+            tokenizer = ClipTokenizer.load(vocab);
+        }
+        if (tokenizer.vocabSize() > modelVocab) {
+            throw new IllegalArgumentException("tokenizer " + vocab + " has " + tokenizer.vocabSize()
+                    + " token ids, the model's text tower only " + modelVocab + ": they do not belong together");
+        }
+        return tokenizer;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.jclip.op;
+
+import dev.jclip.kernel.Gemm;
+import dev.jclip.kernel.Parallel;
+import dev.jclip.kernel.Rows;
+import dev.jclip.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Multi-head scaled dot-product self-attention on the packed input projection of
+ * {@code torch.nn.MultiheadAttention}: {@code qkv} [B, L, 3D] holds, for each token,
+ * q (the heads side by side), then k, then v. For head h with {@code hd = D / heads},
+ * {@code out[b, i, h·hd + c] = Σ_j P[i, j] · v[b, j, h·hd + c]} with
+ * {@code P = softmax(q·kᵀ·hd^-0.5 + mask)} over j.
+ *
+ * <p>Each (batch, head) pair is one task on the {@link Parallel} pool that reads its
+ * q, k and v columns in place with strided GEMMs and writes its own columns of the
+ * output, so no head is ever copied out (PyTorch's permutes) and the result does not
+ * depend on the thread count. The probabilities are kept for backward only when a
+ * gradient is needed; inference uses one L×L scratch matrix per task.
+ */
+public final class Attention {
+    private Attention() {}
+
+    /**
+     * @param qkv   {@code [B, L, 3D]}, the output of the packed q/k/v projection
+     * @param heads number of heads, dividing D
+     * @param mask  {@code [L, L]} added to the scaled scores (−inf hides a key), or null; constant
+     * @return {@code [B, L, D]}, the heads merged back side by side
+     */
+    public static Tensor forward(Tensor qkv, int heads, Tensor mask) {
+        if (qkv.rank() != 3 || qkv.dim(2) % 3 != 0 || heads <= 0 || qkv.dim(2) / 3 % heads != 0) {
+            throw new IllegalArgumentException("attention: qkv must be [B, L, 3D] with D divisible into " + heads
+                    + " heads, got " + Arrays.toString(qkv.shape()));
+        }
+        int b = qkv.dim(0), l = qkv.dim(1), d3 = qkv.dim(2), d = d3 / 3, hd = d / heads;
+        if (mask != null && (mask.rank() != 2 || mask.dim(0) != l || mask.dim(1) != l || mask.requiresGrad())) {
+            throw new IllegalArgumentException("attention: mask must be a constant [" + l + ", " + l + "], got "
+                    + Arrays.toString(mask.shape()));
+        }
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] x = qkv.data(), m = mask == null ? null : mask.data();
+        float[] out = new float[Tensor.checkedNumel(b, l, d)];
+        boolean keep = Tensor.needsGrad(qkv);
+        float[] probs = keep ? new float[Tensor.checkedNumel(b, heads, l, l)] : null;
+        Parallel.forEach(b * heads, t -> {
+            int q = t / heads * l * d3 + t % heads * hd;    // q of (batch, head); k at q + D, v at q + 2D
+            float[] p = keep ? probs : new float[l * l];
+            int pOff = keep ? t * l * l : 0;
+            // scores [L×L] = q · kᵀ, scaled inside the softmax
+            Gemm.sgemm(false, true, l, l, hd, x, q, d3, x, q + d, d3, p, pOff, l, false);
+            for (int i = 0; i < l; i++) {
+                Rows.softmax(p, pOff + i * l, l, scale, m, i * l);
+            }
+            // out[batch, :, head columns] = P · v
+            Gemm.sgemm(false, false, l, hd, l, p, pOff, l, x, q + 2 * d, d3, out, t / heads * l * d + t % heads * hd, d, false);
+        });
+        return Tensor.result(out, new int[] {b, l, d}, o -> {
+            float[] g = o.grad(), gx = qkv.gradForAccumulation();
+            Parallel.forEach(b * heads, t -> {
+                int q = t / heads * l * d3 + t % heads * hd, go = t / heads * l * d + t % heads * hd, pOff = t * l * l;
+                // dv [L×hd] += Pᵀ · dout
+                Gemm.sgemm(true, false, l, hd, l, probs, pOff, l, g, go, d, gx, q + 2 * d, d3, true);
+                // dP [L×L] = dout · vᵀ
+                float[] ds = new float[l * l];
+                Gemm.sgemm(false, true, l, l, hd, g, go, d, x, q + 2 * d, d3, ds, 0, l, false);
+                // Through softmax and the scale: dS = scale · P ⊙ (dP − Σ_j dP·P).
+                for (int i = 0; i < l; i++) {
+                    double dot = 0;
+                    for (int j = 0; j < l; j++) {
+                        dot += (double) ds[i * l + j] * probs[pOff + i * l + j];
+                    }
+                    for (int j = 0; j < l; j++) {
+                        ds[i * l + j] = (float) (probs[pOff + i * l + j] * (ds[i * l + j] - dot)) * scale;
+                    }
+                }
+                // dq += dS · k, dk += dSᵀ · q
+                Gemm.sgemm(false, false, l, hd, l, ds, 0, l, x, q + d, d3, gx, q, d3, true);
+                Gemm.sgemm(true, false, l, hd, l, ds, 0, l, x, q, d3, gx, q + d, d3, true);
+            });
+        }, qkv);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.jclip.op;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.jclip.kernel.Parallel;
+import dev.jclip.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class AttentionTest {
+
+    @Test
+    void valuesByHand() {
+        // One head of width 2 (scale 1/√2), two tokens, causal mask. Token 0 sees only itself: out = v0.
+        // Token 1: scores (q1·k0, q1·k1)/√2 = (ln 3, 0), so P = (3/4, 1/4) and out = 3/4·v0 + 1/4·v1.
+        float k0 = (float) (Math.sqrt(2) * Math.log(3));
+        Tensor qkv = Tensor.of(new float[] {
+                5, 5, k0, 0, 4, 0,     // token 0: q0, k0, v0
+                1, 1, 0, 0, 0, 8},     // token 1: q1, k1, v1
+                1, 2, 6);
+        Tensor out = Attention.forward(qkv, 1, Softmax.causalMask(2));
+        assertArrayEquals(new int[] {1, 2, 2}, out.shape());
+        assertArrayEquals(new float[] {4, 0, 3, 2}, out.data(), 1e-6f);
+    }
+
+    /** The definition with plain loops in double precision: heads side by side in q, k, v. */
+    private static float[] naive(float[] x, int b, int l, int d, int heads, float[] mask) {
+        int hd = d / heads;
+        float[] out = new float[b * l * d];
+        for (int n = 0; n < b; n++) {
+            for (int h = 0; h < heads; h++) {
+                for (int i = 0; i < l; i++) {
+                    double[] s = new double[l];
+                    double max = Double.NEGATIVE_INFINITY, sum = 0;
+                    for (int j = 0; j < l; j++) {
+                        for (int c = 0; c < hd; c++) {
+                            s[j] += (double) x[(n * l + i) * 3 * d + h * hd + c] * x[(n * l + j) * 3 * d + d + h * hd + c];
+                        }
+                        s[j] = s[j] / Math.sqrt(hd) + (mask == null ? 0 : mask[i * l + j]);
+                        max = Math.max(max, s[j]);
+                    }
+                    for (int j = 0; j < l; j++) {
+                        s[j] = Math.exp(s[j] - max);
+                        sum += s[j];
+                    }
+                    for (int c = 0; c < hd; c++) {
+                        double acc = 0;
+                        for (int j = 0; j < l; j++) {
+                            acc += s[j] / sum * x[(n * l + j) * 3 * d + 2 * d + h * hd + c];
+                        }
+                        out[(n * l + i) * d + h * hd + c] = (float) acc;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void matchesTheDefinitionForSeveralHeadsWithAndWithoutMask() {
+        Tensor qkv = GradCheck.randomParam(11, 3, 7, 3 * 12).detach();
+        Tensor mask = Softmax.causalMask(7);
+        assertArrayEquals(naive(qkv.data(), 3, 7, 12, 3, mask.data()), Attention.forward(qkv, 3, mask).data(), 1e-5f);
+        assertArrayEquals(naive(qkv.data(), 3, 7, 12, 3, null), Attention.forward(qkv, 3, null).data(), 1e-5f);
+    }
+
+    @Test
+    void gradients() {
+        Tensor qkv = GradCheck.randomParam(12, 2, 5, 3 * 8);
+        GradCheck.check(in -> Attention.forward(in[0], 2, Softmax.causalMask(5)), 1e-2, 2e-3, qkv);
+        GradCheck.check(in -> Attention.forward(in[0], 4, null), 1e-2, 2e-3, qkv);
+    }
+
+    @Test
+    void sameBitsForAnyThreadCount() {
+        int saved = Parallel.threads();
+        try {
+            float[][] outs = new float[2][], grads = new float[2][];
+            int[] threads = {1, 3};
+            for (int r = 0; r < 2; r++) {
+                Parallel.setThreads(threads[r]);
+                Tensor qkv = GradCheck.randomParam(13, 4, 9, 3 * 16);
+                Tensor out = Attention.forward(qkv, 4, Softmax.causalMask(9));
+                float[] up = GradCheck.randomParam(14, 4, 9, 16).data();
+                out.backward(up);
+                outs[r] = out.data();
+                grads[r] = qkv.grad();
+            }
+            assertArrayEquals(outs[0], outs[1]);
+            assertArrayEquals(grads[0], grads[1]);
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void rejectsBadShapesAndTrainableMasks() {
+        assertThrows(IllegalArgumentException.class, () -> Attention.forward(Tensor.zeros(1, 2, 8), 2, null));
+        assertThrows(IllegalArgumentException.class, () -> Attention.forward(Tensor.zeros(1, 2, 9), 2, null));
+        assertThrows(IllegalArgumentException.class, () -> Attention.forward(Tensor.zeros(1, 2, 6), 1, Softmax.causalMask(3)));
+        assertThrows(IllegalArgumentException.class,
+                () -> Attention.forward(Tensor.zeros(1, 2, 6), 1, GradCheck.randomParam(1, 2, 2)));
+    }
+}
