@@ -9,7 +9,8 @@ import dev.jclip.nn.Clip;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.testing.Shared;
-import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -18,17 +19,30 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Parity with the reference ({@code ../shared/fixtures/models/NAME/io.safetensors},
- * from {@code clipref.py}): evaluation features, logits and loss within 1e-4 of
- * the largest magnitude; training loss, logits and every parameter's gradient
- * within 1e-3 per tensor (max abs difference / max abs value).
+ * Parity with the reference ({@code io.safetensors} from {@code clipref.py}):
+ * evaluation features, logits and loss within 1e-4 of the largest magnitude;
+ * training loss, logits and every parameter's gradient within 1e-3 per tensor
+ * (max abs difference / max abs value). The models come from
+ * {@code ../shared/fixtures/models/NAME} ({@code shared}) or from this module's
+ * test resources {@code parity/NAME} ({@code resources}: smaller cases with other
+ * shapes, made by {@code make_fixtures.py} as their README says).
  */
 class ClipParityTest {
 
-    @ParameterizedTest(name = "{0} from {1}")
-    @CsvSource({"vit-tiny, open_clip_model.safetensors", "vit-tiny, hf", "rn-tiny, open_clip_model.safetensors"})
-    void matchesReference(String model, String weights) throws IOException {
-        Path dir = Shared.path("fixtures/models/" + model);
+    @ParameterizedTest(name = "{0} {1} from {2}")
+    @CsvSource({
+        "shared, vit-tiny, open_clip_model.safetensors",
+        "shared, vit-tiny, hf",
+        "shared, rn-tiny, open_clip_model.safetensors",
+        "resources, vit-narrow, open_clip_model.safetensors",
+        "resources, vit-narrow, hf",
+        "resources, rn-deep, open_clip_model.safetensors"})
+    void matchesReference(String where, String model, String weights) throws Exception {
+        Path dir = switch (where) {
+            case "shared" -> Shared.path("fixtures/models/" + model);
+            case "resources" -> resource("parity/" + model);
+            default -> throw new IllegalArgumentException("unknown fixture location " + where);
+        };
         Clip clip = ClipWeights.load(dir.resolve(weights));
         try (SafeTensors io = SafeTensors.open(dir.resolve("io.safetensors"))) {
             Tensor images = io.tensor("input.images");
@@ -70,6 +84,13 @@ class ClipParityTest {
             System.out.printf("%s/%s: worst evaluation error %.2e, worst training error %.2e over %d gradients%n",
                     model, weights, evalWorst, worst, params.size());
         }
+    }
+
+    /** A folder of this module's test resources, as a file system path. */
+    private static Path resource(String name) throws URISyntaxException {
+        URL url = ClipParityTest.class.getResource("/" + name);
+        assertNotNull(url, "missing test resource folder " + name);
+        return Path.of(url.toURI());
     }
 
     /**
