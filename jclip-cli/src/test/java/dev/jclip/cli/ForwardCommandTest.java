@@ -3,11 +3,10 @@ package dev.jclip.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jclip.io.SafeTensors;
+import dev.jclip.testing.Shared;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -19,21 +18,9 @@ class ForwardCommandTest {
     @TempDir
     Path tmp;
 
-    /** {@code ../shared/<relative>} beside the project root (the folder with mvnw). */
-    static Path shared(String relative) {
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.isRegularFile(p.resolve("mvnw"))) {
-            p = p.getParent();
-        }
-        if (p == null || !Files.exists(p.resolveSibling("shared").resolve(relative))) {
-            fail("missing ../shared/" + relative + " beside the project root");
-        }
-        return p.resolveSibling("shared").resolve(relative);
-    }
-
     @Test
     void writesWhatTheReferenceComputed() throws IOException {
-        Path dir = shared("fixtures/models/vit-tiny");
+        Path dir = Shared.path("fixtures/models/vit-tiny");
         Path out = tmp.resolve("out.safetensors");
         int rc = new CommandLine(new Main()).execute("forward", "--model", dir.resolve("open_clip_model.safetensors").toString(),
                 "--inputs", dir.resolve("io.safetensors").toString(), "--output", out.toString(), "--grads");
