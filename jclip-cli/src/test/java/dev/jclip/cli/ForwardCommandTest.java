@@ -1,8 +1,7 @@
 package dev.jclip.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.jclip.testing.Fixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.io.SafeTensors;
 import dev.jclip.testing.Shared;
@@ -30,16 +29,7 @@ class ForwardCommandTest {
             expected.removeIf(n -> n.startsWith("input."));
             assertEquals(expected, new TreeSet<>(got.names()));
             for (String n : got.names()) {
-                assertArrayEquals(want.info(n).shape(), got.info(n).shape(), n);
-                float[] a = want.floats(n), b = got.floats(n);
-                double maxDiff = 0, maxAbs = 0;
-                for (int i = 0; i < a.length; i++) {
-                    maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
-                    maxAbs = Math.max(maxAbs, Math.abs(a[i]));
-                }
-                double tol = n.startsWith("output.") ? 1e-4 : 1e-3;
-                double rel = maxDiff / maxAbs;
-                assertTrue(rel <= tol, n + ": relative error " + rel);
+                assertClose(want, n, got.tensor(n), n.startsWith("output.") ? 1e-4 : 1e-3);
             }
         }
     }
