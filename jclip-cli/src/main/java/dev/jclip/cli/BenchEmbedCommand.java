@@ -1,6 +1,5 @@
 package dev.jclip.cli;
 
-import com.sun.management.OperatingSystemMXBean;
 import dev.jclip.api.ClipModel;
 import dev.jclip.image.BadImageException;
 import dev.jclip.kernel.Parallel;
@@ -11,7 +10,6 @@ import dev.jclip.nn.Clip;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +91,7 @@ public final class BenchEmbedCommand implements Callable<Integer> {
                 pre.size() / ((System.nanoTime() - tp) / 1e9));
         model.embedPreprocessed(pre.subList(0, Math.min(batch, pre.size())));   // warm-up
 
-        long t0 = System.nanoTime(), cpu0 = cpuNanos();
+        long t0 = System.nanoTime(), cpu0 = ProcessStats.cpuNanos();
         for (int done = 0; done < n; done += batch) {
             int size = Math.min(batch, n - done);
             List<Tensor> chunk = new ArrayList<>(size);
@@ -103,26 +101,21 @@ public final class BenchEmbedCommand implements Callable<Integer> {
             model.embedPreprocessed(chunk);
         }
         double encoder = n / ((System.nanoTime() - t0) / 1e9);
-        double encoderCpu = (cpuNanos() - cpu0) / 1e9 / n;
+        double encoderCpu = (ProcessStats.cpuNanos() - cpu0) / 1e9 / n;
         out.printf(Locale.ROOT, "encoder alone: %.2f images/s, %.4f cpu s/image%n", encoder, encoderCpu);
         out.flush();
 
         PrintWriter err = spec.commandLine().getErr();
-        long t1 = System.nanoTime(), cpu1 = cpuNanos();
+        long t1 = System.nanoTime(), cpu1 = ProcessStats.cpuNanos();
         ImagePipeline.Result r = new ImagePipeline(model, options.decodeThreads(), err, "jclip bench embed")
                 .run(files, (file, emb) -> { }, new Progress(err, n, false));
         double pipeline = r.embedded() / ((System.nanoTime() - t1) / 1e9);
         // On a shared machine wall time depends on the neighbours; CPU time per image shows the work added by decoding.
-        double pipelineCpu = (cpuNanos() - cpu1) / 1e9 / Math.max(1, r.embedded());
+        double pipelineCpu = (ProcessStats.cpuNanos() - cpu1) / 1e9 / Math.max(1, r.embedded());
         out.printf(Locale.ROOT, "pipeline: %.2f images/s, %.4f cpu s/image (cpu ratio %.3f)%n", pipeline, pipelineCpu,
                 encoderCpu / pipelineCpu);
         out.printf(Locale.ROOT, "embed images=%d images_per_s=%.2f encoder_images_per_s=%.2f ratio=%.3f%n",
                 r.embedded(), pipeline, encoder, pipeline / encoder);
         return r.failed() > 0 ? 1 : 0;
-    }
-
-    /** CPU time of the whole process so far, in nanoseconds (-1 where unknown). */
-    private static long cpuNanos() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 }

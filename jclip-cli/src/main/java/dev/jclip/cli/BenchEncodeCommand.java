@@ -1,6 +1,5 @@
 package dev.jclip.cli;
 
-import com.sun.management.OperatingSystemMXBean;
 import dev.jclip.kernel.Parallel;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipInit;
@@ -10,8 +9,6 @@ import dev.jclip.nn.Clip;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -108,7 +105,8 @@ public final class BenchEncodeCommand implements Callable<Integer> {
             step = () -> clip.encodeText(ids);
         }
         System.out.printf(Locale.ROOT, "model %s (%s), %s, batch %d, threads %d; peak rss after loading %d MiB%n", name,
-                source.preset != null ? "random weights" : "loaded", what, batch, Parallel.threads(), peakRssMb());
+                source.preset != null ? "random weights" : "loaded", what, batch, Parallel.threads(),
+                ProcessStats.peakRssMb());
 
         int reps = 0;
         double elapsed;
@@ -120,17 +118,17 @@ public final class BenchEncodeCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "warm-up %.1f s%n", (System.nanoTime() - start) / 1e9);
             start = System.nanoTime();
             do {
-                long t0 = System.nanoTime(), cpu0 = cpuNanos();
+                long t0 = System.nanoTime(), cpu0 = ProcessStats.cpuNanos();
                 step.run();
                 reps++;
                 // CPU time shows how much of the wall time this process really ran on a shared machine.
                 System.out.printf(Locale.ROOT, "rep %d: %.3f s, cpu %.3f s%n", reps, (System.nanoTime() - t0) / 1e9,
-                        (cpuNanos() - cpu0) / 1e9);
+                        (ProcessStats.cpuNanos() - cpu0) / 1e9);
             } while (System.nanoTime() - start < seconds * 1e9);
             elapsed = (System.nanoTime() - start) / 1e9;
         }
         System.out.printf(Locale.ROOT, "encode what=%s model=%s batch=%d tokens=%d items_per_s=%.2f peak_rss_mb=%d%n",
-                what, name, batch, length, batch * reps / elapsed, peakRssMb());
+                what, name, batch, length, batch * reps / elapsed, ProcessStats.peakRssMb());
         return 0;
     }
 
@@ -154,27 +152,5 @@ public final class BenchEncodeCommand implements Callable<Integer> {
             ids[row + length - 1] = end;
         }
         return ids;
-    }
-
-    /** CPU time of the whole process so far, in nanoseconds (-1 where unknown). */
-    private static long cpuNanos() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
-    }
-
-    /** The process's peak resident set ({@code VmHWM}) in MiB, or -1 when unknown. */
-    static long peakRssMb() {
-        Path status = Path.of("/proc/self/status");
-        try {
-            if (Files.isReadable(status)) {
-                for (String line : Files.readAllLines(status)) {
-                    if (line.startsWith("VmHWM:")) {
-                        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                    }
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
     }
 }

@@ -60,7 +60,7 @@ public final class TrainBenchCommand implements Callable<Integer> {
                     log.loss(), dt);
         }
         System.out.printf("train batch=%d samples_per_s=%.2f peak_rss_mb=%d%n", batch, batch * steps / seconds,
-                PeakRss.megabytes());
+                ProcessStats.peakRssMb());
         return 0;
     }
 

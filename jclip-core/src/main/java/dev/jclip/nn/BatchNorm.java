@@ -15,6 +15,7 @@ public final class BatchNorm extends Module {
 
     private final Tensor weight, bias, runningMean, runningVar;
 
+    /** Batch normalization of {@code channels} channels (weight, bias and running statistics). */
     public BatchNorm(int channels) {
         weight = parameter("weight", channels);
         bias = parameter("bias", channels);

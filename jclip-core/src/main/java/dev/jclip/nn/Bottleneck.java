@@ -20,6 +20,7 @@ public final class Bottleneck extends Module {
     private final Tensor conv1, conv2, conv3, downsampleConv;
     private final BatchNorm bn1, bn2, bn3, downsampleBn;
 
+    /** A block from {@code inplanes} to {@code planes * 4} channels, downsampling by {@code stride}. */
     public Bottleneck(int inplanes, int planes, int stride) {
         this.stride = stride;
         conv1 = parameter("conv1.weight", planes, inplanes, 1, 1);

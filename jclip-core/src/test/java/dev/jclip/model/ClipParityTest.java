@@ -1,5 +1,6 @@
 package dev.jclip.model;
 
+import static dev.jclip.testing.Fixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +13,6 @@ import dev.jclip.testing.Shared;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,21 +113,5 @@ class ClipParityTest {
             m = Math.max(m, Math.abs(v));
         }
         return m;
-    }
-
-    /** Asserts max|actual − expected| / max|expected| ≤ tol and returns that ratio. */
-    static double assertClose(SafeTensors io, String name, Tensor actual, double tol) {
-        float[] want = io.floats(name);
-        assertTrue(Arrays.equals(io.info(name).shape(), actual.shape()),
-                () -> name + ": shape " + Arrays.toString(actual.shape()) + ", reference " + Arrays.toString(io.info(name).shape()));
-        double maxDiff = 0, maxAbs = 0;
-        float[] got = actual.data();
-        for (int i = 0; i < want.length; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs((double) got[i] - want[i]));
-            maxAbs = Math.max(maxAbs, Math.abs(want[i]));
-        }
-        double rel = maxDiff / Math.max(maxAbs, 1e-30);
-        assertTrue(rel <= tol, () -> name + ": relative error " + rel + " > " + tol);
-        return rel;
     }
 }
