@@ -108,7 +108,7 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long t1 = System.nanoTime(), cpu1 = ProcessStats.cpuNanos();
         ImagePipeline.Result r = new ImagePipeline(model, options.decodeThreads(), err, "jclip bench embed")
-                .run(files, (file, emb) -> { }, new Progress(err, n, false));
+                .run(files, (file, emb) -> { }, new Progress(err, n, 0, "items", false));
         double pipeline = r.embedded() / ((System.nanoTime() - t1) / 1e9);
         // On a shared machine wall time depends on the neighbours; CPU time per image shows the work added by decoding.
         double pipelineCpu = (ProcessStats.cpuNanos() - cpu1) / 1e9 / Math.max(1, r.embedded());

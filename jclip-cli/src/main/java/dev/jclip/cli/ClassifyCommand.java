@@ -102,7 +102,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                 out.println(line);
             }
             out.flush();
-        }, Progress.onTerminal(err, files.size()));
+        }, Progress.onTerminal(err, files.size(), 0, "items"));
         if (r.failed() > 0) {
             err.println("jclip classify: classified " + r.embedded() + " images; " + r.failed() + " failed");
             return 1;

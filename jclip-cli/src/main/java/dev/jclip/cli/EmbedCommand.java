@@ -58,7 +58,7 @@ public final class EmbedCommand implements Callable<Integer> {
         int failed = 0;
         if (input.texts != null) {
             List<String> texts = texts(input.texts);
-            Progress progress = Progress.onTerminal(err, texts.size());
+            Progress progress = Progress.onTerminal(err, texts.size(), 0, "items");
             for (int start = 0; start < texts.size(); start += model.batchSize()) {
                 List<String> batch = texts.subList(start, Math.min(texts.size(), start + model.batchSize()));
                 rows.addAll(List.of(model.embedTexts(batch)));
@@ -75,7 +75,7 @@ public final class EmbedCommand implements Callable<Integer> {
             ImagePipeline.Result r = pipeline.run(files, (file, emb) -> {
                 items.add(file.toString());
                 rows.add(emb);
-            }, Progress.onTerminal(err, files.size()));
+            }, Progress.onTerminal(err, files.size(), 0, "items"));
             failed = r.failed();
         }
         if (rows.isEmpty()) {

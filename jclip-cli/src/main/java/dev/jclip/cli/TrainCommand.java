@@ -11,12 +11,13 @@ import dev.jclip.train.ExampleBatches;
 import dev.jclip.train.Freeze;
 import dev.jclip.train.LrSchedule;
 import dev.jclip.train.NonFiniteException;
-import dev.jclip.train.Progress;
 import dev.jclip.train.TrainConfig;
 import dev.jclip.train.Trainer;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -157,15 +158,14 @@ public final class TrainCommand implements Callable<Integer> {
                 : Path.of(resume);
         long startStep = checkpoint == null ? 0 : Checkpoints.stepOf(checkpoint);
         long stop = maxSteps > 0 ? Math.min(total, maxSteps) : total;
-        ProgressBar bar = System.console() != null ? new ProgressBar(System.err, stop, startStep) : null;
+        Progress bar = Progress.onTerminal(new PrintWriter(System.err), stop, startStep, "steps");
         Files.createDirectories(output);
         try (ExampleBatches batches = opened.batches(); JsonlLog log = new JsonlLog(output.resolve("log.jsonl"), startStep)) {
             Trainer trainer = new Trainer(model, config.onStep(s -> {
                 String json = s.toJson();
                 log.write(json.substring(0, json.length() - 1) + ",\"bad_items\":" + skipped.count() + "}");
-                if (bar != null) {
-                    bar.update(s);
-                }
+                bar.update(s.step(), String.format(Locale.ROOT, "epoch %d loss %.4f lr %.2e %.1f samples/s%s", s.epoch() + 1,
+                        s.loss(), s.lr(), s.samplesPerSecond(), s.skipped() ? " (skipped)" : ""));
             }).build());
             System.err.printf("training %,d trainable parameters on %,d pairs: %d steps of %d%s%n",
                     trainer.trainable().values().stream().mapToLong(t -> t.numel()).sum(), opened.pairs(), stop, batchSize,
@@ -174,18 +174,14 @@ public final class TrainCommand implements Callable<Integer> {
                 trainer.resume(checkpoint);
             }
             try {
-                Progress p = trainer.fit(batches);
-                if (bar != null) {
-                    bar.finish();
-                }
+                var p = trainer.fit(batches);
+                bar.finish();
                 System.out.printf("done: %d steps (%d non-finite skipped), %d bad data items skipped, checkpoint %s%n",
                         p.step(), p.skipped(), skipped.count(),
                         new Checkpoints(output, keep).latest().map(Path::toString).orElse("none"));
                 return 0;
             } catch (NonFiniteException e) {
-                if (bar != null) {
-                    bar.finish();
-                }
+                bar.finish();
                 System.err.println("jclip train: " + e.getMessage());
                 return 3;
             }
