@@ -174,14 +174,17 @@ public final class TrainCommand implements Callable<Integer> {
                 trainer.resume(checkpoint);
             }
             try {
-                var p = trainer.fit(batches);
-                bar.finish();
+                dev.jclip.train.Progress p;
+                try {
+                    p = trainer.fit(batches);
+                } finally {
+                    bar.finish(); // ends the bar's line before any message, whether training ends or fails
+                }
                 System.out.printf("done: %d steps (%d non-finite skipped), %d bad data items skipped, checkpoint %s%n",
                         p.step(), p.skipped(), skipped.count(),
                         new Checkpoints(output, keep).latest().map(Path::toString).orElse("none"));
                 return 0;
             } catch (NonFiniteException e) {
-                bar.finish();
                 System.err.println("jclip train: " + e.getMessage());
                 return 3;
             }
