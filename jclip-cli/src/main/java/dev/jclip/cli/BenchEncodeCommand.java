@@ -132,24 +132,14 @@ public final class BenchEncodeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Token ids [batch, context] of prompts {@code length} long: the start token,
-     * random ids below it, the end token (the largest id, which the text tower pools),
-     * then zero padding, as the tokenizer lays them out.
-     */
+    /** Token ids [batch, context] of random prompts {@code length} long ({@link RandomTokens}), then zero padding. */
     static int[] randomPrompts(SplittableRandom rng, int batch, int length, int context, int vocab) {
         if (length < 2 || length > context) {
             throw new IllegalArgumentException("--tokens must be in [2, " + context + "] (start and end tokens included), got " + length);
         }
-        int end = vocab - 1, start = vocab - 2;
         int[] ids = new int[batch * context];
         for (int i = 0; i < batch; i++) {
-            int row = i * context;
-            ids[row] = start;
-            for (int j = 1; j < length - 1; j++) {
-                ids[row + j] = rng.nextInt(start);
-            }
-            ids[row + length - 1] = end;
+            RandomTokens.fill(rng, ids, i * context, length, vocab);
         }
         return ids;
     }
