@@ -4,9 +4,6 @@ import dev.jclip.api.ClipModel;
 import dev.jclip.image.BadImageException;
 import dev.jclip.kernel.Parallel;
 import dev.jclip.model.ClipConfig;
-import dev.jclip.model.ClipInit;
-import dev.jclip.model.ClipPresets;
-import dev.jclip.nn.Clip;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,8 +30,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Images per second of the embed pipeline vs the encoder alone.")
 public final class BenchEmbedCommand implements Callable<Integer> {
-    @Option(names = "--preset", paramLabel = "NAME", description = "Random weights of a preset (e.g. ViT-B-32) instead of --model.")
-    String preset;
+    @Mixin
+    PresetOption preset;
 
     @Mixin
     ModelOptions options;
@@ -61,17 +58,10 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no images in " + images);
         }
-        ClipModel model;
-        if ((preset == null) == (options.model == null)) {
-            throw new IllegalArgumentException("give either --model PATH or --preset NAME");
-        }
-        if (preset != null) {
-            Clip clip = ClipInit.random(ClipPresets.get(preset), seed);
-            clip.train(false);
-            model = ClipModel.of(clip, null, preset + " random seed " + seed).withBatchSize(options.batch);
-        } else {
-            model = options.load(false);
-        }
+        preset.requireOneOf(options.model);
+        ClipModel model = preset.preset != null
+                ? ClipModel.of(preset.random(seed), null, preset.preset + " random seed " + seed).withBatchSize(options.batch)
+                : options.load(false);
         ClipConfig config = model.config();
         int batch = model.batchSize(), n = files.size();
         out.printf(Locale.ROOT, "model %s, %d images, batch %d, encoder threads %d, decode threads %d, image size %d%n",

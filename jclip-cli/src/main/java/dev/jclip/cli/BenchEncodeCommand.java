@@ -2,8 +2,6 @@ package dev.jclip.cli;
 
 import dev.jclip.kernel.Parallel;
 import dev.jclip.model.ClipConfig;
-import dev.jclip.model.ClipInit;
-import dev.jclip.model.ClipPresets;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.nn.Clip;
 import dev.jclip.tensor.GradMode;
@@ -13,8 +11,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,20 +27,14 @@ import picocli.CommandLine.Option;
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = "Images or texts per second through one tower, on random inputs.")
 public final class BenchEncodeCommand implements Callable<Integer> {
-    /** Where the weights come from: exactly one of a file and a preset. */
-    static final class Source {
-        @Option(names = "--model", description = "Weights: safetensors file or model directory.")
-        Path model;
+    @Option(names = "--model", paramLabel = "PATH", description = "Weights: safetensors file or model directory.")
+    Path model;
 
-        @Option(names = "--preset", description = "Random weights of a preset (e.g. ViT-B-32, RN50).")
-        String preset;
-    }
+    @Mixin
+    PresetOption preset;
 
     /** The tower to time. */
     enum What { image, text }
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
 
     @Option(names = "--what", required = true, description = "image or text.")
     What what;
@@ -76,16 +68,9 @@ public final class BenchEncodeCommand implements Callable<Integer> {
         if (threads != null) {
             Parallel.setThreads(threads);
         }
-        String name;
-        Clip clip;
-        if (source.preset != null) {
-            ClipConfig config = ClipPresets.get(source.preset);   // unknown names fail before any allocation
-            name = source.preset;
-            clip = ClipInit.random(config, seed);
-        } else {
-            name = source.model.getFileName().toString();
-            clip = ClipWeights.load(source.model);
-        }
+        preset.requireOneOf(model);
+        String name = preset.preset != null ? preset.preset : model.getFileName().toString();
+        Clip clip = preset.preset != null ? preset.random(seed) : ClipWeights.load(model);
         clip.train(false);
         ClipConfig config = ClipConfig.of(clip);
         SplittableRandom rng = new SplittableRandom(seed + 1);
@@ -105,7 +90,7 @@ public final class BenchEncodeCommand implements Callable<Integer> {
             step = () -> clip.encodeText(ids);
         }
         System.out.printf(Locale.ROOT, "model %s (%s), %s, batch %d, threads %d; peak rss after loading %d MiB%n", name,
-                source.preset != null ? "random weights" : "loaded", what, batch, Parallel.threads(),
+                preset.preset != null ? "random weights" : "loaded", what, batch, Parallel.threads(),
                 ProcessStats.peakRssMb());
 
         int reps = 0;
