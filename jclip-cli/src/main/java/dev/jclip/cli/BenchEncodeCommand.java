@@ -59,9 +59,7 @@ public final class BenchEncodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
-        }
+        ModelOptions.checkBatch("--batch", batch);
         if (!(seconds > 0) || !(warmup >= 0)) {
             throw new IllegalArgumentException("--seconds must be positive and --warmup non-negative");
         }

@@ -42,8 +42,9 @@ public final class TrainBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batch < 1 || steps < 1 || warmup < 0) {
-            throw new IllegalArgumentException("--batch and --steps must be >= 1 and --warmup-steps >= 0");
+        ModelOptions.checkBatch("--batch", batch);
+        if (steps < 1 || warmup < 0) {
+            throw new IllegalArgumentException("--steps must be >= 1 and --warmup-steps >= 0");
         }
         ClipConfig cfg = ModelConfigArg.parse(modelConfig);
         Trainer trainer = new Trainer(ClipInit.random(cfg, seed), TrainConfig.builder().seed(seed).microBatch(microBatch).build());

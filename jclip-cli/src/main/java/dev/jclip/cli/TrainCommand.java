@@ -124,8 +124,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batchSize < 1 || microBatch < 0) {
-            throw new IllegalArgumentException("--batch-size must be >= 1 and --micro-batch >= 0");
+        ModelOptions.checkBatch("--batch-size", batchSize);
+        if (microBatch < 0) {
+            throw new IllegalArgumentException("--micro-batch must be >= 0, got " + microBatch);
         }
         Clip model = source.init != null ? ClipWeights.load(source.init) : ClipInit.random(ModelConfigArg.parse(source.config), seed);
         ClipConfig cfg = ClipConfig.of(model);
