@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -45,12 +44,10 @@ public final class FolderSource implements ImageTextSource {
     public Stream<Example> examples(long seed, Consumer<DataError> errors) {
         ArrayDeque<Iterator<Path>> stack = new ArrayDeque<>();
         stack.push(sortedListing(root));
-        Iterator<Example> it = new Iterator<>() {
-            private Example next;
-
+        Iterator<Example> it = new LookaheadIterator<>() {
             @Override
-            public boolean hasNext() {
-                while (next == null && !stack.isEmpty()) {
+            protected Example computeNext() {
+                while (!stack.isEmpty()) {
                     Iterator<Path> top = stack.peek();
                     if (!top.hasNext()) {
                         stack.pop();
@@ -60,20 +57,13 @@ public final class FolderSource implements ImageTextSource {
                     if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                         stack.push(sortedListing(p));
                     } else {
-                        next = example(p, errors);
+                        Example e = example(p, errors);
+                        if (e != null) {
+                            return e;
+                        }
                     }
                 }
-                return next != null;
-            }
-
-            @Override
-            public Example next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                Example e = next;
-                next = null;
-                return e;
+                return null;
             }
         };
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false);

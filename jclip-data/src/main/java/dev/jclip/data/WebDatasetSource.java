@@ -10,11 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.Spliterator;
@@ -88,14 +86,14 @@ public final class WebDatasetSource implements ImageTextSource {
     }
 
     /** Groups the entries of the shards, one open at a time, into examples. */
-    private static final class Samples implements Iterator<Example> {
+    private static final class Samples extends LookaheadIterator<Example> {
         private final List<Path> order;
         private final Consumer<DataError> errors;
         private int shard = -1;
         private TarReader reader;
         private String key;
         private final Map<String, byte[]> parts = new HashMap<>();
-        private Example next;
+        private Example ready;
 
         Samples(List<Path> order, Consumer<DataError> errors) {
             this.order = order;
@@ -103,10 +101,10 @@ public final class WebDatasetSource implements ImageTextSource {
         }
 
         @Override
-        public boolean hasNext() {
-            while (next == null) {
+        protected Example computeNext() {
+            while (ready == null) {
                 if (reader == null && !openNextShard()) {
-                    return false;
+                    return null;
                 }
                 TarReader.Entry entry;
                 try {
@@ -139,16 +137,8 @@ public final class WebDatasetSource implements ImageTextSource {
                 String name = entry.name();
                 parts.put(name.substring(name.indexOf('.', name.lastIndexOf('/') + 1) + 1).toLowerCase(Locale.ROOT), entry.data());
             }
-            return true;
-        }
-
-        @Override
-        public Example next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Example e = next;
-            next = null;
+            Example e = ready;
+            ready = null;
             return e;
         }
 
@@ -187,7 +177,7 @@ public final class WebDatasetSource implements ImageTextSource {
             return false;
         }
 
-        /** Turns the collected parts of the current key into {@link #next}, or reports what is missing. */
+        /** Turns the collected parts of the current key into {@link #ready}, or reports what is missing. */
         private void flush() {
             if (key == null) {
                 return;
@@ -221,7 +211,7 @@ public final class WebDatasetSource implements ImageTextSource {
                     }
                     label = Integer.parseInt(text);
                 }
-                next = new Example(k, new ExampleImage.Encoded(parts.get(imageExt), where + "." + imageExt), caption, label);
+                ready = new Example(k, new ExampleImage.Encoded(parts.get(imageExt), where + "." + imageExt), caption, label);
             } finally {
                 parts.clear();
             }

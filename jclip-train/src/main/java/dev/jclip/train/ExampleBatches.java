@@ -4,6 +4,7 @@ import dev.jclip.data.DataError;
 import dev.jclip.data.Example;
 import dev.jclip.data.ExampleImage;
 import dev.jclip.data.ImageTextSource;
+import dev.jclip.data.LookaheadIterator;
 import dev.jclip.data.Prefetcher;
 import dev.jclip.image.BadImageException;
 import dev.jclip.image.ImageDecoder;
@@ -15,7 +16,6 @@ import dev.jclip.text.ClipTokenizer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -140,31 +140,16 @@ public final class ExampleBatches implements EpochData, AutoCloseable {
                 settings.threads(), Math.max(settings.threads(), b));
         open = prepared;
         Iterator<Prepared> in = prepared.iterator();
-        return new Iterator<>() {
+        return new LookaheadIterator<>() {
             private long index = first;
-            private Batch next;
-            private boolean done;
 
             @Override
-            public boolean hasNext() {
-                if (next == null && !done) {
-                    next = index < batchesPerEpoch ? assemble(in, epoch, index++) : null;
-                    done = next == null;
-                    if (done && open == prepared) {
-                        close();
-                    }
+            protected Batch computeNext() {
+                Batch next = index < batchesPerEpoch ? assemble(in, epoch, index++) : null;
+                if (next == null && open == prepared) {
+                    close();
                 }
-                return next != null;
-            }
-
-            @Override
-            public Batch next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                Batch batch = next;
-                next = null;
-                return batch;
+                return next;
             }
         };
     }
