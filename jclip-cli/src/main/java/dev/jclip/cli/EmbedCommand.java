@@ -1,6 +1,7 @@
 package dev.jclip.cli;
 
 import dev.jclip.api.ClipModel;
+import dev.jclip.image.ImageExtensions;
 import dev.jclip.io.Npy;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -69,7 +70,7 @@ public final class EmbedCommand implements Callable<Integer> {
         } else {
             List<Path> files = ImageFiles.list(input.images);
             if (files.isEmpty()) {
-                throw new IllegalArgumentException("no images (" + String.join(", ", ImageFiles.EXTENSIONS) + ") in " + input.images);
+                throw new IllegalArgumentException("no images (" + String.join(", ", ImageExtensions.ALL) + ") in " + input.images);
             }
             ImagePipeline pipeline = new ImagePipeline(model, options.decodeThreads(), err, "jclip embed");
             ImagePipeline.Result r = pipeline.run(files, (file, emb) -> {

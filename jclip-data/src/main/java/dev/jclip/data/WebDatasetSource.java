@@ -1,5 +1,6 @@
 package dev.jclip.data;
 
+import dev.jclip.image.ImageExtensions;
 import dev.jclip.io.Json;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -25,8 +26,8 @@ import java.util.zip.GZIPInputStream;
 /**
  * WebDataset tar shards ({@code .tar}, or gzip'd {@code .tar.gz}/{@code .tgz}): consecutive files
  * sharing a key (the path up to the first dot of the file name: {@code 00/abc.jpg} and
- * {@code 00/abc.txt} form sample {@code 00/abc}) make one example: the image from {@code jpg},
- * {@code jpeg}, {@code png} or {@code webp}, the caption from {@code txt} or else from the
+ * {@code 00/abc.txt} form sample {@code 00/abc}) make one example: the image from the first of
+ * {@link ImageExtensions#ALL} ({@code jpg jpeg png gif bmp}) it has, the caption from {@code txt} or else from the
  * {@code caption} (or {@code text}) field of {@code json}, an optional class label from {@code cls}.
  * A sample without an image or a caption is reported and skipped; a missing, truncated or corrupt shard
  * is reported and the rest of it skipped, keeping the complete samples read before the damage.
@@ -35,8 +36,6 @@ import java.util.zip.GZIPInputStream;
  * {@link ShuffleBuffer} of that size; without one, shards are read in the given order.
  */
 public final class WebDatasetSource implements ImageTextSource {
-    private static final List<String> IMAGE_EXTENSIONS = List.of("jpg", "jpeg", "png", "webp");
-
     private final List<Path> shards;
     private final int shuffleBuffer;
 
@@ -186,7 +185,7 @@ public final class WebDatasetSource implements ImageTextSource {
             String k = key;
             key = null;
             String imageExt = null;
-            for (String ext : IMAGE_EXTENSIONS) {
+            for (String ext : ImageExtensions.ALL) {
                 if (parts.containsKey(ext)) {
                     imageExt = ext;
                     break;
@@ -194,7 +193,7 @@ public final class WebDatasetSource implements ImageTextSource {
             }
             try {
                 if (imageExt == null) {
-                    errors.accept(new DataError(where, "no image (" + String.join("/", IMAGE_EXTENSIONS) + "), has " + parts.keySet()));
+                    errors.accept(new DataError(where, "no image (" + String.join("/", ImageExtensions.ALL) + "), has " + parts.keySet()));
                     return;
                 }
                 String caption = caption(where);
