@@ -3,11 +3,11 @@ package dev.jclip.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jclip.io.AtomicWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * What {@code jclip index} records beside the Lucene files: the model (and vocabulary) that built
@@ -40,8 +40,7 @@ record IndexInfo(Path model, Path vocab) {
         if (vocab != null) {
             root.put("vocab", vocab.toAbsolutePath().toString());
         }
-        Path tmp = index.resolve(FILE + ".tmp");
-        Files.writeString(tmp, mapper.writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, index.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        byte[] json = (mapper.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
+        AtomicWriter.write(index.resolve(FILE), out -> out.bytes(json));
     }
 }
