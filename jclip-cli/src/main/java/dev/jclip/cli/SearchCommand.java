@@ -1,6 +1,5 @@
 package dev.jclip.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.api.ClipModel;
@@ -85,14 +84,13 @@ public final class SearchCommand implements Callable<Integer> {
             List<Hit> hits = exact ? idx.searchExact(q, k) : idx.search(q, k);
             String label = query.text != null ? query.text : query.image.toString();
             if (json) {
-                ObjectMapper mapper = new ObjectMapper();
-                ObjectNode line = mapper.createObjectNode();
+                ObjectNode line = CliJson.MAPPER.createObjectNode();
                 line.put("query", label);
                 ArrayNode results = line.putArray("results");
                 for (Hit h : hits) {
                     results.addObject().put("path", h.path()).put("score", h.score());
                 }
-                out.println(mapper.writeValueAsString(line));
+                out.println(CliJson.MAPPER.writeValueAsString(line));
             } else {
                 for (Hit h : hits) {
                     out.printf(Locale.ROOT, "%.4f  %s%n", h.score(), h.path());
