@@ -1,6 +1,7 @@
 package dev.jclip.model;
 
 import static dev.jclip.testing.Fixtures.assertClose;
+import static dev.jclip.testing.Fixtures.maxAbs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,13 +106,5 @@ class ClipParityTest {
         double scale = maxAbs(io.floats("grad.visual.attnpool.k_proj.weight"));
         assertTrue(maxAbs(grad) <= 1e-6 * scale, () -> ZERO_GRADIENT + ": gradient " + maxAbs(grad) + " is not ~0");
         assertTrue(maxAbs(io.floats("grad." + ZERO_GRADIENT)) <= 1e-6 * scale, "reference gradient is not ~0");
-    }
-
-    private static double maxAbs(float[] x) {
-        double m = 0;
-        for (float v : x) {
-            m = Math.max(m, Math.abs(v));
-        }
-        return m;
     }
 }

@@ -18,14 +18,27 @@ public final class Fixtures {
         float[] want = reference.floats(name);
         assertTrue(Arrays.equals(reference.info(name).shape(), actual.shape()), () -> name + ": shape "
                 + Arrays.toString(actual.shape()) + ", reference " + Arrays.toString(reference.info(name).shape()));
-        double maxDiff = 0, maxAbs = 0;
-        float[] got = actual.data();
-        for (int i = 0; i < want.length; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs((double) got[i] - want[i]));
-            maxAbs = Math.max(maxAbs, Math.abs(want[i]));
-        }
-        double rel = maxDiff / Math.max(maxAbs, 1e-30);
+        double rel = relativeError(actual.data(), want);
         assertTrue(rel <= tol, () -> name + ": relative error " + rel + " > " + tol);
         return rel;
+    }
+
+    /** max|actual − expected| / max|expected| over arrays of equal length (a zero {@code expected} counts as 1e-30). */
+    public static double relativeError(float[] actual, float[] expected) {
+        assertTrue(actual.length == expected.length, () -> "length " + actual.length + ", expected " + expected.length);
+        double maxDiff = 0;
+        for (int i = 0; i < expected.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs((double) actual[i] - expected[i]));
+        }
+        return maxDiff / Math.max(maxAbs(expected), 1e-30);
+    }
+
+    /** max|x| (0 for an empty array). */
+    public static double maxAbs(float[] x) {
+        double m = 0;
+        for (float v : x) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
     }
 }
