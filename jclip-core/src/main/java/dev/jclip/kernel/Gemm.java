@@ -447,7 +447,7 @@ public final class Gemm {
                 x.intoArray(tile, ti + v);
             }
             if (epilogue != null && epilogue.quickGelu()) {
-                QuickGelu.apply(tile, ti, cols);
+                VectorMath.quickGelu(tile, ti, cols);
             }
             int ri = residual == null ? 0 : epilogue.residualOff() + (row + r) * epilogue.ldr() + col;
             for (int v = 0; v < cols; v += VL) {
