@@ -316,13 +316,23 @@ public final class Gemm {
         // Element (r, q) of op(A) is at a[first + r * rowStride + q * kStride].
         int first = p.transA ? p.aOff + p0 * p.lda + row : p.aOff + row * p.lda + p0;
         int rowStride = p.transA ? 1 : p.lda, kStride = p.transA ? p.lda : 1;
-        for (int q = 0; q < kc; q++) {
-            int src = first + q * kStride, o = d + q * MR;
-            for (int r = 0; r < rows; r++) {
-                dst[o + r] = a[src + r * rowStride];
+        if (rows == MR) {
+            for (int q = 0; q < kc; q++) {
+                int src = first + q * kStride, o = d + q * MR;
+                dst[o] = a[src];
+                dst[o + 1] = a[src + rowStride];
+                dst[o + 2] = a[src + 2 * rowStride];
+                dst[o + 3] = a[src + 3 * rowStride];
+                dst[o + 4] = a[src + 4 * rowStride];
+                dst[o + 5] = a[src + 5 * rowStride];
             }
-            for (int r = rows; r < MR; r++) {
-                dst[o + r] = 0f;
+        } else {
+            Arrays.fill(dst, d, d + MR * kc, 0f);
+            for (int r = 0; r < rows; r++) {
+                int src = first + r * rowStride;
+                for (int q = 0; q < kc; q++) {
+                    dst[d + q * MR + r] = a[src + q * kStride];
+                }
             }
         }
     }
@@ -350,11 +360,13 @@ public final class Gemm {
                 Arrays.fill(dst, d + q * NR + cols, d + (q + 1) * NR, 0f);
             }
         } else {
+            // Rows of B are already contiguous: two (masked) vector copies per k. Masked-off lanes
+            // load as zero, which pads a last panel narrower than NR.
+            VectorMask<Float> lo = S.indexInRange(0, cols), hi = S.indexInRange(VL, cols);
             for (int q = 0; q < kc; q++) {
-                System.arraycopy(b, bOff + (p0 + q) * ldb + col, dst, d + q * NR, cols);
-                if (cols < NR) {
-                    Arrays.fill(dst, d + q * NR + cols, d + (q + 1) * NR, 0f);
-                }
+                int src = bOff + (p0 + q) * ldb + col, o = d + q * NR;
+                FloatVector.fromArray(S, b, src, lo).intoArray(dst, o);
+                FloatVector.fromArray(S, b, src + VL, hi).intoArray(dst, o + VL);
             }
         }
     }
@@ -418,34 +430,34 @@ public final class Gemm {
      */
     private static void storeTile(float[] tile, Problem p, int row, int col, int rows, int cols,
                                   boolean add, Epilogue epilogue) {
-        float[] c = p.c;
+        float[] c = p.c, bias = epilogue == null ? null : epilogue.bias();
+        float[] residual = epilogue == null ? null : epilogue.residual();
         for (int r = 0; r < rows; r++) {
-            int ci = p.cOff + (row + r) * p.ldc + col;
+            int ci = p.cOff + (row + r) * p.ldc + col, ti = r * NR;
+            // The sum and bias, back into the tile row; QuickGELU works on it in place.
             for (int v = 0; v < cols; v += VL) {
                 VectorMask<Float> inside = S.indexInRange(v, cols);
-                FloatVector x = FloatVector.fromArray(S, tile, r * NR + v);
+                FloatVector x = FloatVector.fromArray(S, tile, ti + v);
                 if (add) {
                     x = x.add(FloatVector.fromArray(S, c, ci + v, inside));
                 }
-                if (epilogue != null) {
-                    x = applyEpilogue(x, epilogue, row + r, col + v, inside);
+                if (bias != null) {
+                    x = x.add(FloatVector.fromArray(S, bias, col + v, inside));
+                }
+                x.intoArray(tile, ti + v);
+            }
+            if (epilogue != null && epilogue.quickGelu()) {
+                VectorMath.quickGelu(tile, ti, cols);
+            }
+            int ri = residual == null ? 0 : epilogue.residualOff() + (row + r) * epilogue.ldr() + col;
+            for (int v = 0; v < cols; v += VL) {
+                VectorMask<Float> inside = S.indexInRange(v, cols);
+                FloatVector x = FloatVector.fromArray(S, tile, ti + v);
+                if (residual != null) {
+                    x = x.add(FloatVector.fromArray(S, residual, ri + v, inside));
                 }
                 x.intoArray(c, ci + v, inside);
             }
         }
-    }
-
-    /** The epilogue for one vector of row {@code i}, columns {@code j...}: bias, QuickGELU, residual. */
-    private static FloatVector applyEpilogue(FloatVector x, Epilogue e, int i, int j, VectorMask<Float> inside) {
-        if (e.bias() != null) {
-            x = x.add(FloatVector.fromArray(S, e.bias(), j, inside));
-        }
-        if (e.quickGelu()) {
-            x = VectorMath.quickGelu(x);
-        }
-        if (e.residual() != null) {
-            x = x.add(FloatVector.fromArray(S, e.residual(), e.residualOff() + i * e.ldr() + j, inside));
-        }
-        return x;
     }
 }
