@@ -316,13 +316,23 @@ public final class Gemm {
         // Element (r, q) of op(A) is at a[first + r * rowStride + q * kStride].
         int first = p.transA ? p.aOff + p0 * p.lda + row : p.aOff + row * p.lda + p0;
         int rowStride = p.transA ? 1 : p.lda, kStride = p.transA ? p.lda : 1;
-        for (int q = 0; q < kc; q++) {
-            int src = first + q * kStride, o = d + q * MR;
-            for (int r = 0; r < rows; r++) {
-                dst[o + r] = a[src + r * rowStride];
+        if (rows == MR) {
+            for (int q = 0; q < kc; q++) {
+                int src = first + q * kStride, o = d + q * MR;
+                dst[o] = a[src];
+                dst[o + 1] = a[src + rowStride];
+                dst[o + 2] = a[src + 2 * rowStride];
+                dst[o + 3] = a[src + 3 * rowStride];
+                dst[o + 4] = a[src + 4 * rowStride];
+                dst[o + 5] = a[src + 5 * rowStride];
             }
-            for (int r = rows; r < MR; r++) {
-                dst[o + r] = 0f;
+        } else {
+            Arrays.fill(dst, d, d + MR * kc, 0f);
+            for (int r = 0; r < rows; r++) {
+                int src = first + r * rowStride;
+                for (int q = 0; q < kc; q++) {
+                    dst[d + q * MR + r] = a[src + q * kStride];
+                }
             }
         }
     }
@@ -350,11 +360,13 @@ public final class Gemm {
                 Arrays.fill(dst, d + q * NR + cols, d + (q + 1) * NR, 0f);
             }
         } else {
+            // Rows of B are already contiguous: two (masked) vector copies per k. Masked-off lanes
+            // load as zero, which pads a last panel narrower than NR.
+            VectorMask<Float> lo = S.indexInRange(0, cols), hi = S.indexInRange(VL, cols);
             for (int q = 0; q < kc; q++) {
-                System.arraycopy(b, bOff + (p0 + q) * ldb + col, dst, d + q * NR, cols);
-                if (cols < NR) {
-                    Arrays.fill(dst, d + q * NR + cols, d + (q + 1) * NR, 0f);
-                }
+                int src = bOff + (p0 + q) * ldb + col, o = d + q * NR;
+                FloatVector.fromArray(S, b, src, lo).intoArray(dst, o);
+                FloatVector.fromArray(S, b, src + VL, hi).intoArray(dst, o + VL);
             }
         }
     }
