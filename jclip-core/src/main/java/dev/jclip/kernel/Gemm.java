@@ -430,34 +430,34 @@ public final class Gemm {
      */
     private static void storeTile(float[] tile, Problem p, int row, int col, int rows, int cols,
                                   boolean add, Epilogue epilogue) {
-        float[] c = p.c;
+        float[] c = p.c, bias = epilogue == null ? null : epilogue.bias();
+        float[] residual = epilogue == null ? null : epilogue.residual();
         for (int r = 0; r < rows; r++) {
-            int ci = p.cOff + (row + r) * p.ldc + col;
+            int ci = p.cOff + (row + r) * p.ldc + col, ti = r * NR;
+            // The sum and bias, back into the tile row; QuickGELU works on it in place.
             for (int v = 0; v < cols; v += VL) {
                 VectorMask<Float> inside = S.indexInRange(v, cols);
-                FloatVector x = FloatVector.fromArray(S, tile, r * NR + v);
+                FloatVector x = FloatVector.fromArray(S, tile, ti + v);
                 if (add) {
                     x = x.add(FloatVector.fromArray(S, c, ci + v, inside));
                 }
-                if (epilogue != null) {
-                    x = applyEpilogue(x, epilogue, row + r, col + v, inside);
+                if (bias != null) {
+                    x = x.add(FloatVector.fromArray(S, bias, col + v, inside));
+                }
+                x.intoArray(tile, ti + v);
+            }
+            if (epilogue != null && epilogue.quickGelu()) {
+                VectorMath.quickGelu(tile, ti, cols);
+            }
+            int ri = residual == null ? 0 : epilogue.residualOff() + (row + r) * epilogue.ldr() + col;
+            for (int v = 0; v < cols; v += VL) {
+                VectorMask<Float> inside = S.indexInRange(v, cols);
+                FloatVector x = FloatVector.fromArray(S, tile, ti + v);
+                if (residual != null) {
+                    x = x.add(FloatVector.fromArray(S, residual, ri + v, inside));
                 }
                 x.intoArray(c, ci + v, inside);
             }
         }
-    }
-
-    /** The epilogue for one vector of row {@code i}, columns {@code j...}: bias, QuickGELU, residual. */
-    private static FloatVector applyEpilogue(FloatVector x, Epilogue e, int i, int j, VectorMask<Float> inside) {
-        if (e.bias() != null) {
-            x = x.add(FloatVector.fromArray(S, e.bias(), j, inside));
-        }
-        if (e.quickGelu()) {
-            x = VectorMath.quickGelu(x);
-        }
-        if (e.residual() != null) {
-            x = x.add(FloatVector.fromArray(S, e.residual(), e.residualOff() + i * e.ldr() + j, inside));
-        }
-        return x;
     }
 }
