@@ -27,4 +27,9 @@ public final class BatchNorm extends Module {
     public Tensor forward(Tensor x) {
         return BatchNorm2d.forward(x, weight, bias, runningMean.data(), runningVar.data(), isTraining(), MOMENTUM, EPS);
     }
+
+    /** {@code max(0, forward(x))}, in one pass when inferring. */
+    public Tensor forwardRelu(Tensor x) {
+        return BatchNorm2d.forwardRelu(x, weight, bias, runningMean.data(), runningVar.data(), isTraining(), MOMENTUM, EPS);
+    }
 }

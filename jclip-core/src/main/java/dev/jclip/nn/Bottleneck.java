@@ -40,8 +40,8 @@ public final class Bottleneck extends Module {
 
     /** {@code x} [B, inplanes, H, W] -> [B, 4·planes, H/stride, W/stride]. */
     public Tensor forward(Tensor x) {
-        Tensor out = Relu.forward(bn1.forward(Conv2d.forward(x, conv1, null, 1, 0)));
-        out = Relu.forward(bn2.forward(Conv2d.forward(out, conv2, null, 1, 1)));
+        Tensor out = bn1.forwardRelu(Conv2d.forward(x, conv1, null, 1, 0));
+        out = bn2.forwardRelu(Conv2d.forward(out, conv2, null, 1, 1));
         if (stride > 1) {
             out = Pool.avgPool2d(out, stride, stride);
         }

@@ -28,6 +28,25 @@ public final class BatchNorm2d {
      */
     public static Tensor forward(Tensor x, Tensor weight, Tensor bias, float[] runningMean, float[] runningVar,
                                  boolean training, float momentum, float eps) {
+        return forward(x, weight, bias, runningMean, runningVar, training, momentum, eps, false);
+    }
+
+    /**
+     * {@code max(0, batch_norm(x))}. In evaluation without gradients this is one pass over
+     * the activation instead of two; otherwise it is {@link Relu#forward} of {@link #forward}.
+     * Both give the same values.
+     */
+    public static Tensor forwardRelu(Tensor x, Tensor weight, Tensor bias, float[] runningMean, float[] runningVar,
+                                     boolean training, float momentum, float eps) {
+        if (training || Tensor.needsGrad(x, weight, bias)) {
+            return Relu.forward(forward(x, weight, bias, runningMean, runningVar, training, momentum, eps, false));
+        }
+        return forward(x, weight, bias, runningMean, runningVar, false, momentum, eps, true);
+    }
+
+    /** The batch norm, followed by ReLU when {@code relu} (evaluation without gradients only). */
+    private static Tensor forward(Tensor x, Tensor weight, Tensor bias, float[] runningMean, float[] runningVar,
+                                  boolean training, float momentum, float eps, boolean relu) {
         if (x.rank() != 4) {
             throw new IllegalArgumentException("batch_norm: input must be [N, C, H, W], got " + Arrays.toString(x.shape()));
         }
@@ -78,15 +97,17 @@ public final class BatchNorm2d {
                 invStd[c] = 1.0 / Math.sqrt(var + eps);
             }
         });
-        float[] y = new float[xd.length];
-        Parallel.forRows(n * channels, plane, (from, to) -> {
-            for (int pl = from; pl < to; pl++) {
-                int c = pl % channels, base = pl * plane;
-                for (int i = 0; i < plane; i++) {
-                    y[base + i] = (float) ((xd[base + i] - mean[c]) * invStd[c] * wd[c] + bd[c]);
+        float[] y = training ? new float[xd.length] : evaluate(xd, channels, plane, wd, bd, mean, invStd, relu);
+        if (training) {
+            Parallel.forRows(n * channels, plane, (from, to) -> {
+                for (int pl = from; pl < to; pl++) {
+                    int c = pl % channels, base = pl * plane;
+                    for (int i = 0; i < plane; i++) {
+                        y[base + i] = (float) ((xd[base + i] - mean[c]) * invStd[c] * wd[c] + bd[c]);
+                    }
                 }
-            }
-        });
+            });
+        }
         return Tensor.result(y, x.shape(), o -> {
             float[] g = o.grad();
             float[] gx = x.requiresGrad() ? x.gradForAccumulation() : null;
@@ -126,6 +147,36 @@ public final class BatchNorm2d {
                 }
             }
         }, x, weight, bias);
+    }
+
+    /**
+     * The evaluation map as one per-channel affine in float, {@code y = x·s + t} with
+     * {@code s = weight·invStd} and {@code t = bias − mean·s} (a loop the JIT vectorizes),
+     * then {@code max(0, y)} when {@code relu}.
+     */
+    private static float[] evaluate(float[] xd, int channels, int plane, float[] wd, float[] bd,
+                                    double[] mean, double[] invStd, boolean relu) {
+        float[] s = new float[channels], t = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            s[c] = (float) (wd[c] * invStd[c]);
+            t[c] = (float) (bd[c] - mean[c] * wd[c] * invStd[c]);
+        }
+        float[] y = new float[xd.length];
+        Parallel.forRows(xd.length / Math.max(1, plane), plane, (from, to) -> {
+            for (int pl = from; pl < to; pl++) {
+                int c = pl % channels, base = pl * plane;
+                float sc = s[c], sh = t[c];
+                for (int i = 0; i < plane; i++) {
+                    y[base + i] = xd[base + i] * sc + sh;
+                }
+                if (relu) {
+                    for (int i = 0; i < plane; i++) {
+                        y[base + i] = y[base + i] > 0 ? y[base + i] : 0f;   // as Relu: NaN and -0 give 0
+                    }
+                }
+            }
+        });
+        return y;
     }
 
     private static void checkChannels(String name, int[] shape, int channels) {

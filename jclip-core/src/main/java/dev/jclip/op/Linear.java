@@ -2,15 +2,13 @@ package dev.jclip.op;
 
 import dev.jclip.kernel.Epilogue;
 import dev.jclip.kernel.Gemm;
-import dev.jclip.kernel.Parallel;
-import dev.jclip.kernel.Rows;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
 /**
  * Fully connected layer {@code y = x·Wᵀ + b}, as PyTorch's {@code F.linear}, with
  * variants for what a transformer block does next: a residual add
- * ({@code residual + x·Wᵀ + b}, in the GEMM's epilogue) and QuickGELU. They save
+ * ({@code residual + x·Wᵀ + b}) and QuickGELU, both in the GEMM's epilogue. They save
  * passes over the activations and give the same bits as the separate operations.
  */
 public final class Linear {
@@ -58,23 +56,21 @@ public final class Linear {
     }
 
     /**
-     * {@code QuickGELU(x·Wᵀ + b)}. Without gradients the activation is applied in place,
-     * a block of rows at a time, right after the product; with them the pre-activation is
+     * {@code QuickGELU(x·Wᵀ + b)}. Without gradients the activation is applied in the
+     * GEMM's epilogue, on each tile while it is in cache; with them the pre-activation is
      * kept for backward, so this is {@link Activation#quickGelu} of {@link #forward}. Both
      * give the same values.
      */
     public static Tensor forwardQuickGelu(Tensor x, Tensor weight, Tensor bias) {
-        Tensor y = forward(x, weight, bias);
         if (Tensor.needsGrad(x, weight, bias)) {
-            return Activation.quickGelu(y);
+            return Activation.quickGelu(forward(x, weight, bias));
         }
-        // A separate pass rather than the GEMM's QuickGELU epilogue: JIT-compiled inside the
-        // GEMM's tile loop the activation is not fully inlined and runs several times slower.
-        float[] h = y.data();
-        int out = weight.dim(0);
-        Parallel.forRows(h.length / Math.max(1, out), out,
-                (from, to) -> Rows.quickGelu(h, from * out, h, from * out, (to - from) * out));
-        return y;
+        int[] shape = outputShape(x, weight, bias);
+        int out = weight.dim(0), in = weight.dim(1);
+        float[] y = new float[Tensor.checkedNumel(shape)];
+        Epilogue epilogue = (bias == null ? Epilogue.NONE : Epilogue.bias(bias.data())).withQuickGelu();
+        Gemm.sgemm(false, true, rows(shape), out, in, x.data(), 0, in, weight.data(), 0, in, y, 0, out, false, epilogue);
+        return Tensor.of(y, shape);
     }
 
     /** Checks the operands and returns the output shape {@code [..., out]}. */
