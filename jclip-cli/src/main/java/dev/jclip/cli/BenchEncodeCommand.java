@@ -1,23 +1,18 @@
 package dev.jclip.cli;
 
-import com.sun.management.OperatingSystemMXBean;
 import dev.jclip.kernel.Parallel;
 import dev.jclip.model.ClipConfig;
-import dev.jclip.model.ClipInit;
-import dev.jclip.model.ClipPresets;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.nn.Clip;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,20 +27,14 @@ import picocli.CommandLine.Option;
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = "Images or texts per second through one tower, on random inputs.")
 public final class BenchEncodeCommand implements Callable<Integer> {
-    /** Where the weights come from: exactly one of a file and a preset. */
-    static final class Source {
-        @Option(names = "--model", description = "Weights: safetensors file or model directory.")
-        Path model;
+    @Option(names = "--model", paramLabel = "PATH", description = "Weights: safetensors file or model directory.")
+    Path model;
 
-        @Option(names = "--preset", description = "Random weights of a preset (e.g. ViT-B-32, RN50).")
-        String preset;
-    }
+    @Mixin
+    PresetOption preset;
 
     /** The tower to time. */
     enum What { image, text }
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
 
     @Option(names = "--what", required = true, description = "image or text.")
     What what;
@@ -70,25 +59,16 @@ public final class BenchEncodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
-        }
+        ModelOptions.checkBatch("--batch", batch);
         if (!(seconds > 0) || !(warmup >= 0)) {
             throw new IllegalArgumentException("--seconds must be positive and --warmup non-negative");
         }
         if (threads != null) {
             Parallel.setThreads(threads);
         }
-        String name;
-        Clip clip;
-        if (source.preset != null) {
-            ClipConfig config = ClipPresets.get(source.preset);   // unknown names fail before any allocation
-            name = source.preset;
-            clip = ClipInit.random(config, seed);
-        } else {
-            name = source.model.getFileName().toString();
-            clip = ClipWeights.load(source.model);
-        }
+        preset.requireOneOf(model);
+        String name = preset.preset != null ? preset.preset : model.getFileName().toString();
+        Clip clip = preset.preset != null ? preset.random(seed) : ClipWeights.load(model);
         clip.train(false);
         ClipConfig config = ClipConfig.of(clip);
         SplittableRandom rng = new SplittableRandom(seed + 1);
@@ -107,8 +87,9 @@ public final class BenchEncodeCommand implements Callable<Integer> {
             int[] ids = randomPrompts(rng, batch, length, context, config.text().vocabSize());
             step = () -> clip.encodeText(ids);
         }
-        System.out.printf(Locale.ROOT, "model %s (%s), %s, batch %d, threads %d%n", name,
-                source.preset != null ? "random weights" : "loaded", what, batch, Parallel.threads());
+        System.out.printf(Locale.ROOT, "model %s (%s), %s, batch %d, threads %d; peak rss after loading %d MiB%n", name,
+                preset.preset != null ? "random weights" : "loaded", what, batch, Parallel.threads(),
+                ProcessStats.peakRssMb());
 
         int reps = 0;
         double elapsed;
@@ -120,61 +101,29 @@ public final class BenchEncodeCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "warm-up %.1f s%n", (System.nanoTime() - start) / 1e9);
             start = System.nanoTime();
             do {
-                long t0 = System.nanoTime(), cpu0 = cpuNanos();
+                long t0 = System.nanoTime(), cpu0 = ProcessStats.cpuNanos();
                 step.run();
                 reps++;
                 // CPU time shows how much of the wall time this process really ran on a shared machine.
                 System.out.printf(Locale.ROOT, "rep %d: %.3f s, cpu %.3f s%n", reps, (System.nanoTime() - t0) / 1e9,
-                        (cpuNanos() - cpu0) / 1e9);
+                        (ProcessStats.cpuNanos() - cpu0) / 1e9);
             } while (System.nanoTime() - start < seconds * 1e9);
             elapsed = (System.nanoTime() - start) / 1e9;
         }
         System.out.printf(Locale.ROOT, "encode what=%s model=%s batch=%d tokens=%d items_per_s=%.2f peak_rss_mb=%d%n",
-                what, name, batch, length, batch * reps / elapsed, peakRssMb());
+                what, name, batch, length, batch * reps / elapsed, ProcessStats.peakRssMb());
         return 0;
     }
 
-    /**
-     * Token ids [batch, context] of prompts {@code length} long: the start token,
-     * random ids below it, the end token (the largest id, which the text tower pools),
-     * then zero padding, as the tokenizer lays them out.
-     */
+    /** Token ids [batch, context] of random prompts {@code length} long ({@link RandomTokens}), then zero padding. */
     static int[] randomPrompts(SplittableRandom rng, int batch, int length, int context, int vocab) {
         if (length < 2 || length > context) {
             throw new IllegalArgumentException("--tokens must be in [2, " + context + "] (start and end tokens included), got " + length);
         }
-        int end = vocab - 1, start = vocab - 2;
         int[] ids = new int[batch * context];
         for (int i = 0; i < batch; i++) {
-            int row = i * context;
-            ids[row] = start;
-            for (int j = 1; j < length - 1; j++) {
-                ids[row + j] = rng.nextInt(start);
-            }
-            ids[row + length - 1] = end;
+            RandomTokens.fill(rng, ids, i * context, length, vocab);
         }
         return ids;
-    }
-
-    /** CPU time of the whole process so far, in nanoseconds (-1 where unknown). */
-    private static long cpuNanos() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
-    }
-
-    /** The process's peak resident set ({@code VmHWM}) in MiB, or -1 when unknown. */
-    static long peakRssMb() {
-        Path status = Path.of("/proc/self/status");
-        try {
-            if (Files.isReadable(status)) {
-                for (String line : Files.readAllLines(status)) {
-                    if (line.startsWith("VmHWM:")) {
-                        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                    }
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
     }
 }

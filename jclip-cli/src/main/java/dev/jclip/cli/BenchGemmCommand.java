@@ -1,6 +1,7 @@
 package dev.jclip.cli;
 
 import dev.jclip.kernel.Gemm;
+import dev.jclip.kernel.PackedB;
 import dev.jclip.kernel.Parallel;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -36,7 +37,11 @@ public final class BenchGemmCommand implements Callable<Integer> {
     @Option(names = "--trans-b", description = "B is stored n×k (a linear layer's weight).")
     boolean transB;
 
-    @Option(names = "--warmup-seconds", defaultValue = "1.5", description = "Untimed runs first, for the JIT (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--packed-b", description = "Pack B once before timing (Gemm.packB), as for inference weights.")
+    boolean packedB;
+
+    @Option(names = "--warmup-seconds", defaultValue = "3",
+            description = "Untimed runs first, for the JIT; more on a busy machine (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
     @Option(names = "--reps", defaultValue = "10", description = "Timed repetitions (default: ${DEFAULT-VALUE}).")
@@ -50,12 +55,18 @@ public final class BenchGemmCommand implements Callable<Integer> {
         if ((long) batch * Math.max((long) m * k, Math.max((long) k * n, (long) m * n)) > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("batch × matrix size exceeds one Java array");
         }
+        if (packedB && batch != 1) {
+            throw new IllegalArgumentException("--packed-b works with --batch 1 only");
+        }
         if (threads != null) {
             Parallel.setThreads(threads);
         }
         float[] a = random(batch * m * k, 1), b = random(batch * k * n, 2), c = new float[batch * m * n];
+        PackedB packed = packedB ? Gemm.packB(transB, k, n, b, 0, transB ? k : n) : null;
         Runnable product = () -> {
-            if (batch == 1) {
+            if (packed != null) {
+                Gemm.sgemm(transA, m, a, 0, transA ? m : k, packed, c, 0, n, false, null);
+            } else if (batch == 1) {
                 Gemm.sgemm(transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, c, 0, n, false);
             } else {
                 Gemm.sgemmBatched(transA, transB, batch, m, n, k, a, 0, transA ? m : k, m * k,
@@ -74,7 +85,7 @@ public final class BenchGemmCommand implements Callable<Integer> {
             best = Math.max(best, gflops);
             System.out.printf("rep %d: %.1f GFLOP/s%n", r + 1, gflops);
         }
-        System.out.printf("batch=%d transA=%b transB=%b vector=%d floats, %s%n", batch, transA, transB,
+        System.out.printf("batch=%d transA=%b transB=%b packedB=%b vector=%d floats, %s%n", batch, transA, transB, packedB,
                 FloatVector.SPECIES_PREFERRED.length(), Runtime.version());
         System.out.printf("gemm m=%d n=%d k=%d threads=%d gflops=%.1f%n", m, n, k, Parallel.threads(), best);
         return 0;

@@ -1,7 +1,6 @@
 package dev.jclip.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.api.ClipModel;
@@ -82,18 +81,17 @@ public final class ClassifyCommand implements Callable<Integer> {
         }
         ClipModel model = options.load(true);
         ZeroShotClassifier classifier = model.classifier(classes, prompts);
-        ObjectMapper mapper = new ObjectMapper();
         ImagePipeline pipeline = new ImagePipeline(model, options.decodeThreads(), err, "jclip classify");
         ImagePipeline.Result r = pipeline.run(files, (file, emb) -> {
             List<Prediction> best = classifier.top(emb, top);
             if (json) {
-                ObjectNode line = mapper.createObjectNode();
+                ObjectNode line = CliJson.MAPPER.createObjectNode();
                 line.put("image", file.toString());
                 ArrayNode list = line.putArray("labels");
                 for (Prediction p : best) {
                     list.addObject().put("label", p.label()).put("prob", p.probability());
                 }
-                out.println(mapper.writeValueAsString(line));
+                out.println(CliJson.MAPPER.writeValueAsString(line));
             } else {
                 StringBuilder line = new StringBuilder(file.toString());
                 for (Prediction p : best) {
@@ -102,7 +100,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                 out.println(line);
             }
             out.flush();
-        }, Progress.onTerminal(err, files.size()));
+        }, Progress.onTerminal(err, files.size(), 0, "items"));
         if (r.failed() > 0) {
             err.println("jclip classify: classified " + r.embedded() + " images; " + r.failed() + " failed");
             return 1;
@@ -118,7 +116,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         String content = Files.readString(file, StandardCharsets.UTF_8);
         List<String> out = new ArrayList<>();
         if (content.stripLeading().startsWith("{")) {
-            JsonNode array = new ObjectMapper().readTree(content).get(key);
+            JsonNode array = CliJson.MAPPER.readTree(content).get(key);
             if (array == null || !array.isArray()) {
                 throw new IllegalArgumentException(file + " is a JSON object without a \"" + key + "\" array");
             }

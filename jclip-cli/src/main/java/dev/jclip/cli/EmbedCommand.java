@@ -1,6 +1,7 @@
 package dev.jclip.cli;
 
 import dev.jclip.api.ClipModel;
+import dev.jclip.image.ImageExtensions;
 import dev.jclip.io.Npy;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -58,7 +59,7 @@ public final class EmbedCommand implements Callable<Integer> {
         int failed = 0;
         if (input.texts != null) {
             List<String> texts = texts(input.texts);
-            Progress progress = Progress.onTerminal(err, texts.size());
+            Progress progress = Progress.onTerminal(err, texts.size(), 0, "items");
             for (int start = 0; start < texts.size(); start += model.batchSize()) {
                 List<String> batch = texts.subList(start, Math.min(texts.size(), start + model.batchSize()));
                 rows.addAll(List.of(model.embedTexts(batch)));
@@ -69,13 +70,13 @@ public final class EmbedCommand implements Callable<Integer> {
         } else {
             List<Path> files = ImageFiles.list(input.images);
             if (files.isEmpty()) {
-                throw new IllegalArgumentException("no images (" + String.join(", ", ImageFiles.EXTENSIONS) + ") in " + input.images);
+                throw new IllegalArgumentException("no images (" + String.join(", ", ImageExtensions.ALL) + ") in " + input.images);
             }
             ImagePipeline pipeline = new ImagePipeline(model, options.decodeThreads(), err, "jclip embed");
             ImagePipeline.Result r = pipeline.run(files, (file, emb) -> {
                 items.add(file.toString());
                 rows.add(emb);
-            }, Progress.onTerminal(err, files.size()));
+            }, Progress.onTerminal(err, files.size(), 0, "items"));
             failed = r.failed();
         }
         if (rows.isEmpty()) {

@@ -1,6 +1,9 @@
 package dev.jclip.cli;
 
 import dev.jclip.api.ClipModel;
+import dev.jclip.data.DataError;
+import dev.jclip.data.Example;
+import dev.jclip.data.ExampleImage;
 import dev.jclip.demo.DemoData;
 import dev.jclip.eval.RetrievalTask;
 import dev.jclip.eval.ZeroShotTask;
@@ -14,6 +17,7 @@ import java.nio.file.Path;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -129,12 +133,26 @@ final class EvalSets {
             DemoData.EvalSet set = d.retrievalSet(count != null ? count : data.equals("shapes") ? 1000 : 10_000);
             return new Paired(data, new Images(null, set.images()), set.captions(), set.groups());
         }
-        List<CsvPairs.Pair> pairs = CsvPairs.read(Path.of(data));
-        if (count != null && pairs.size() > count) {
-            pairs = pairs.subList(0, count);
+        Path csv = Path.of(data);
+        if (!Files.isRegularFile(csv)) {
+            throw new IllegalArgumentException("retrieval data " + data + " is neither shapes, fashion-mnist nor a CSV file");
         }
-        List<String> captions = pairs.stream().map(CsvPairs.Pair::caption).toList();
-        return new Paired(Path.of(data).getFileName().toString(), new Images(pairs.stream().map(CsvPairs.Pair::image).toList(), null),
+        char sep = csv.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv") ? '\t' : ',';
+        List<Path> files = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        try (Stream<Example> s = TrainData.detectCsv(csv, sep).examples(seed, DataError.THROW)) {
+            s.limit(count != null ? count : Long.MAX_VALUE).forEach(e -> {
+                if (!(e.image() instanceof ExampleImage.FromFile f)) {
+                    throw new IllegalStateException("a CSV row gives an image file");
+                }
+                files.add(f.path());
+                captions.add(e.caption());
+            });
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException(csv + " holds no image,caption rows");
+        }
+        return new Paired(csv.getFileName().toString(), new Images(files, null),
                 captions, RetrievalTask.groupsByCaption(captions));
     }
 }

@@ -2,7 +2,6 @@ package dev.jclip.cli;
 
 import dev.jclip.api.ClipModel;
 import dev.jclip.data.Prefetcher;
-import dev.jclip.image.BadImageException;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,9 +26,6 @@ final class ImagePipeline {
     /** How many images were embedded and how many were skipped as unreadable. */
     record Result(int embedded, int failed) {}
 
-    /** One decoded image, or why it could not be. */
-    private record Decoded(Path file, Tensor image, String error) {}
-
     private final ClipModel model;
     private final int decodeThreads;
     private final PrintWriter err;
@@ -49,19 +45,20 @@ final class ImagePipeline {
         int embedded = 0, failed = 0;
         List<Path> names = new ArrayList<>(batch);
         List<Tensor> images = new ArrayList<>(batch);
-        try (Stream<Decoded> decoded = Prefetcher.map(files.stream(), this::decode, decodeThreads, window)) {
-            Iterator<Decoded> it = decoded.iterator();
+        try (Stream<Preprocessed> decoded = Prefetcher.map(files.stream(), f -> Preprocessed.of(model.preprocessor(), f),
+                decodeThreads, window)) {
+            Iterator<Preprocessed> it = decoded.iterator();
             while (it.hasNext()) {
-                Decoded d = it.next();
-                if (d.error != null) {
-                    err.println(command + ": skipped " + d.error);
+                Preprocessed d = it.next();
+                if (d.error() != null) {
+                    err.println(command + ": skipped " + d.error());
                     err.flush();
                     failed++;
                     progress.advance(1);
                     continue;
                 }
-                names.add(d.file);
-                images.add(d.image);
+                names.add(d.file());
+                images.add(d.image());
                 if (images.size() == batch) {
                     embedded += encode(names, images, sink, progress);
                 }
@@ -84,13 +81,5 @@ final class ImagePipeline {
         names.clear();
         images.clear();
         return n;
-    }
-
-    private Decoded decode(Path file) {
-        try {
-            return new Decoded(file, model.preprocessor().preprocess(file), null);
-        } catch (BadImageException e) {
-            return new Decoded(file, null, e.getMessage());
-        }
     }
 }

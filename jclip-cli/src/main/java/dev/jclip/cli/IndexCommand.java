@@ -47,6 +47,7 @@ public final class IndexCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        LuceneLog.quiet();
         List<Path> roots = images.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         List<Path> files = ImageFiles.list(roots);
         ClipModel model = options.load(false);
@@ -74,7 +75,7 @@ public final class IndexCommand implements Callable<Integer> {
                 if (++added[0] % COMMIT_EVERY == 0) {
                     idx.commit();
                 }
-            }, Progress.onTerminal(err, todo.size()));
+            }, Progress.onTerminal(err, todo.size(), 0, "items"));
             idx.commit();
             out.println("indexed " + r.embedded() + " new or changed images (" + (files.size() - todo.size()) + " unchanged, "
                     + removed + " removed" + (r.failed() > 0 ? ", " + r.failed() + " failed" : "") + "); " + index + " holds "

@@ -1,13 +1,12 @@
 package dev.jclip.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jclip.io.AtomicWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * What {@code jclip index} records beside the Lucene files: the model (and vocabulary) that built
@@ -24,7 +23,7 @@ record IndexInfo(Path model, Path vocab) {
         if (!Files.isRegularFile(file)) {
             return null;
         }
-        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        JsonNode root = CliJson.MAPPER.readTree(file.toFile());
         JsonNode model = root.get("model"), vocab = root.get("vocab");
         if (model == null || !model.isTextual()) {
             throw new IllegalArgumentException(file + " names no model; give --model");
@@ -34,14 +33,12 @@ record IndexInfo(Path model, Path vocab) {
 
     /** Writes the record into {@code index}, replacing the previous one only once complete. */
     void write(Path index) throws IOException {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = CliJson.MAPPER.createObjectNode();
         root.put("model", model.toAbsolutePath().toString());
         if (vocab != null) {
             root.put("vocab", vocab.toAbsolutePath().toString());
         }
-        Path tmp = index.resolve(FILE + ".tmp");
-        Files.writeString(tmp, mapper.writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, index.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        byte[] json = (CliJson.MAPPER.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
+        AtomicWriter.write(index.resolve(FILE), out -> out.bytes(json));
     }
 }

@@ -14,8 +14,19 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "jclip", mixinStandardHelpOptions = true, version = "jclip 0.1.0",
         description = "CLIP in pure Java: run, embed, search and train.",
-        subcommands = {BenchCommand.class, ClassifyCommand.class, EmbedCommand.class, ForwardCommand.class, IndexCommand.class,
-                PreprocessCommand.class, SearchCommand.class, TokenizeCommand.class, TrainCommand.class, DemoCommand.class, EvalCommand.class})
+        subcommands = {
+            BenchCommand.class,
+            ClassifyCommand.class,
+            EmbedCommand.class,
+            ForwardCommand.class,
+            IndexCommand.class,
+            PreprocessCommand.class,
+            SearchCommand.class,
+            TokenizeCommand.class,
+            TrainCommand.class,
+            DemoCommand.class,
+            EvalCommand.class,
+        })
 public final class Main implements Runnable {
     /** Exit code of a user error found while running (bad input, unreadable file). */
     static final int USER_ERROR = 1;

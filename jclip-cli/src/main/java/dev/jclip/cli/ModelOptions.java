@@ -35,10 +35,7 @@ final class ModelOptions {
         if (path == null) {
             throw new IllegalArgumentException("give the model with --model PATH");
         }
-        if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
-        }
-        ClipModel m = ClipModel.load(path, vocab).withBatchSize(batch);
+        ClipModel m = ClipModel.load(path, vocab).withBatchSize(checkBatch("--batch", batch));
         if (text && !m.hasTokenizer()) {
             try {
                 m.tokenizer();
@@ -47,6 +44,14 @@ final class ModelOptions {
             }
         }
         return m;
+    }
+
+    /** The one check of every batch-size option ({@code --batch}, {@code --batch-size}): at least 1; returns {@code value}. */
+    static int checkBatch(String option, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be at least 1, got " + value);
+        }
+        return value;
     }
 
     int decodeThreads() {

@@ -1,10 +1,8 @@
 package dev.jclip.cli;
 
-import dev.jclip.image.BadImageException;
 import dev.jclip.image.ImageDecoder;
 import dev.jclip.image.ImagePreprocessor;
 import dev.jclip.io.SafeTensorsWriter;
-import dev.jclip.tensor.Tensor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -54,34 +52,24 @@ public final class PreprocessCommand implements Callable<Integer> {
         ImagePreprocessor clip = ImagePreprocessor.clip(size).withDecoder(new ImageDecoder(maxPixels));
 
         // Images are independent: decode them in parallel, report and write in input order.
-        Tensor[] tensors = new Tensor[images.size()];
-        String[] errors = new String[images.size()];
-        IntStream.range(0, images.size()).parallel().forEach(i -> {
-            try {
-                tensors[i] = clip.preprocess(images.get(i));
-            } catch (BadImageException e) {
-                errors[i] = e.getMessage();
-            } catch (RuntimeException e) {
-                // Whatever else goes wrong with one image must not end the batch.
-                errors[i] = images.get(i) + ": " + e;
-            }
-        });
+        Preprocessed[] done = new Preprocessed[images.size()];
+        IntStream.range(0, images.size()).parallel().forEach(i -> done[i] = Preprocessed.of(clip, images.get(i)));
 
         SafeTensorsWriter writer = new SafeTensorsWriter().metadata("format", "pt")
                 .metadata("jclip.preprocess", "clip size=" + size);
         Set<String> names = new HashSet<>();
         int written = 0, failed = 0;
-        for (int i = 0; i < tensors.length; i++) {
-            String name = tensorName(images.get(i));
-            if (errors[i] == null && !names.add(name)) {
-                errors[i] = images.get(i) + ": another image already gave the tensor name '" + name + "'";
+        for (int i = 0; i < done.length; i++) {
+            String name = tensorName(images.get(i)), error = done[i].error();
+            if (error == null && !names.add(name)) {
+                error = images.get(i) + ": another image already gave the tensor name '" + name + "'";
             }
-            if (errors[i] != null) {
-                err.println("jclip preprocess: skipped " + errors[i]);
+            if (error != null) {
+                err.println("jclip preprocess: skipped " + error);
                 failed++;
                 continue;
             }
-            writer.add(name, tensors[i]);
+            writer.add(name, done[i].image());
             written++;
         }
         if (written == 0) {

@@ -1,6 +1,5 @@
 package dev.jclip.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.api.ClipModel;
@@ -68,6 +67,7 @@ public final class SearchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no index at " + index + ": build one first (jclip index)");
         }
         PrintWriter out = spec.commandLine().getOut();
+        LuceneLog.quiet();
         Path modelPath = options.model, vocab = options.vocab;
         if (modelPath == null) {
             IndexInfo info = IndexInfo.read(index);
@@ -84,14 +84,13 @@ public final class SearchCommand implements Callable<Integer> {
             List<Hit> hits = exact ? idx.searchExact(q, k) : idx.search(q, k);
             String label = query.text != null ? query.text : query.image.toString();
             if (json) {
-                ObjectMapper mapper = new ObjectMapper();
-                ObjectNode line = mapper.createObjectNode();
+                ObjectNode line = CliJson.MAPPER.createObjectNode();
                 line.put("query", label);
                 ArrayNode results = line.putArray("results");
                 for (Hit h : hits) {
                     results.addObject().put("path", h.path()).put("score", h.score());
                 }
-                out.println(mapper.writeValueAsString(line));
+                out.println(CliJson.MAPPER.writeValueAsString(line));
             } else {
                 for (Hit h : hits) {
                     out.printf(Locale.ROOT, "%.4f  %s%n", h.score(), h.path());

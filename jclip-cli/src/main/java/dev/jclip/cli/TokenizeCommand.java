@@ -2,7 +2,6 @@ package dev.jclip.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.text.ClipTokenizer;
@@ -101,7 +100,6 @@ public final class TokenizeCommand implements Callable<Integer> {
         if (!Files.isRegularFile(input)) {
             throw new IllegalArgumentException("input " + input + " does not exist");
         }
-        ObjectMapper json = new ObjectMapper();
         Path parent = output.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path partial = Files.createTempFile(parent, output.getFileName().toString(), ".partial");
@@ -112,21 +110,21 @@ public final class TokenizeCommand implements Callable<Integer> {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 texts++;
                 String where = input + " line " + texts + ": ";
-                String text = text(json, line, where);
+                String text = text(line, where);
                 TokenBatch batch;
                 try {
                     batch = tokenizer.tokenize(List.of(text), context, truncate);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(where + e.getMessage(), e);
                 }
-                ObjectNode row = json.createObjectNode();
+                ObjectNode row = CliJson.MAPPER.createObjectNode();
                 ArrayNode ids = row.putArray("ids");
                 for (int id : batch.ids()[0]) {
                     ids.add(id);
                 }
                 row.put("truncated", batch.truncated()[0]);
                 truncated += batch.truncated()[0] ? 1 : 0;
-                out.write(json.writeValueAsString(row));
+                out.write(CliJson.MAPPER.writeValueAsString(row));
                 out.write('\n');
             }
         } catch (IllegalArgumentException | IOException e) {
@@ -137,10 +135,10 @@ public final class TokenizeCommand implements Callable<Integer> {
         return new int[] {texts, truncated};
     }
 
-    private static String text(ObjectMapper json, String line, String where) {
+    private static String text(String line, String where) {
         JsonNode node;
         try {
-            node = json.readTree(line);
+            node = CliJson.MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(where + "not JSON: " + e.getOriginalMessage());
         }

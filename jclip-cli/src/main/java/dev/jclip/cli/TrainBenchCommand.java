@@ -42,8 +42,9 @@ public final class TrainBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batch < 1 || steps < 1 || warmup < 0) {
-            throw new IllegalArgumentException("--batch and --steps must be >= 1 and --warmup-steps >= 0");
+        ModelOptions.checkBatch("--batch", batch);
+        if (steps < 1 || warmup < 0) {
+            throw new IllegalArgumentException("--steps must be >= 1 and --warmup-steps >= 0");
         }
         ClipConfig cfg = ModelConfigArg.parse(modelConfig);
         Trainer trainer = new Trainer(ClipInit.random(cfg, seed), TrainConfig.builder().seed(seed).microBatch(microBatch).build());
@@ -60,22 +61,17 @@ public final class TrainBenchCommand implements Callable<Integer> {
                     log.loss(), dt);
         }
         System.out.printf("train batch=%d samples_per_s=%.2f peak_rss_mb=%d%n", batch, batch * steps / seconds,
-                PeakRss.megabytes());
+                ProcessStats.peakRssMb());
         return 0;
     }
 
-    /** Random images and captions: start token, 0..context-2 random ids, end token (the largest id), zeros. */
+    /** Random images and captions: prompts of 2 to context tokens ({@link RandomTokens}), zero padding. */
     private Batch randomBatch(ClipConfig cfg, SplittableRandom rng) {
         int size = cfg.vision().imageSize(), ctx = cfg.text().contextLength(), vocab = cfg.text().vocabSize();
         Tensor images = Tensor.randn(rng, 1f, batch, 3, size, size);
         int[][] tokens = new int[batch][ctx];
         for (int[] row : tokens) {
-            int n = rng.nextInt(ctx - 1);
-            row[0] = vocab - 2;
-            for (int j = 1; j <= n; j++) {
-                row[j] = 1 + rng.nextInt(vocab - 3);
-            }
-            row[n + 1] = vocab - 1;
+            RandomTokens.fill(rng, row, 0, 2 + rng.nextInt(ctx - 1), vocab);
         }
         return new Batch(images, tokens);
     }

@@ -2,7 +2,6 @@ package dev.jclip.cli;
 
 import dev.jclip.eval.EvalTask;
 import dev.jclip.eval.PeriodicEval;
-import dev.jclip.data.WebDatasetSource;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipInit;
 import dev.jclip.model.ClipWeights;
@@ -10,15 +9,14 @@ import dev.jclip.nn.Clip;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.train.AdamW;
 import dev.jclip.train.Checkpoints;
-import dev.jclip.train.EpochData;
+import dev.jclip.train.ExampleBatches;
 import dev.jclip.train.Freeze;
 import dev.jclip.train.LrSchedule;
 import dev.jclip.train.NonFiniteException;
-import dev.jclip.train.Progress;
-import dev.jclip.train.ShuffledBatches;
 import dev.jclip.train.TrainConfig;
 import dev.jclip.train.Trainer;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,17 +25,19 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code jclip train}: contrastive training from scratch ({@code --model-config})
- * or fine-tuning from weights ({@code --init}) on a CSV of image-caption pairs.
+ * or fine-tuning from weights ({@code --init}) on image-caption pairs from any
+ * jclip-data source ({@link TrainData}); bad items are counted and skipped.
  * Writes checkpoints ({@code step-NNNNNNNN/model.safetensors}, loadable by
  * OpenCLIP, and {@code trainer.safetensors}) and {@code log.jsonl} (one line per
  * step) into {@code --output}; {@code --resume latest} continues exactly.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train or fine-tune CLIP on image,caption pairs (CSV), with exact resume.")
+        description = "Train or fine-tune CLIP on image-caption pairs (CSV, caption folder, tar shards, demo sets), with exact resume.")
 public final class TrainCommand implements Callable<Integer> {
 
     static final class Source {
@@ -56,14 +56,8 @@ public final class TrainCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--data", required = true, paramLabel = "CSV|SHARDS",
-            description = "CSV of image_path,caption (paths relative to the CSV), or WebDataset tar shards: a .tar/.tar.gz/.tgz "
-                    + "file or a brace pattern such as 'shards/{000..099}.tar' (image + .txt or .json caption per key).")
-    String data;
-
-    @Option(names = "--shuffle-buffer", defaultValue = "10000", paramLabel = "N",
-            description = "Shard samples shuffled through a buffer of N (default ${DEFAULT-VALUE}; shard order is shuffled too).")
-    int shuffleBuffer;
+    @Mixin
+    TrainData data;
 
     @Option(names = "--vocab", required = true,
             description = "Tokenizer vocabulary: bpe_simple_vocab_16e6.txt.gz, or a folder with vocab.json and merges.txt.")
@@ -155,8 +149,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batchSize < 1 || microBatch < 0) {
-            throw new IllegalArgumentException("--batch-size must be >= 1 and --micro-batch >= 0");
+        ModelOptions.checkBatch("--batch-size", batchSize);
+        if (microBatch < 0) {
+            throw new IllegalArgumentException("--micro-batch must be >= 0, got " + microBatch);
         }
         Clip model = source.init != null ? ClipWeights.load(source.init) : ClipInit.random(ModelConfigArg.parse(source.config), seed);
         ClipConfig cfg = ClipConfig.of(model);
@@ -166,23 +161,10 @@ public final class TrainCommand implements Callable<Integer> {
                     + " ids, the model's text tower " + cfg.text().vocabSize());
         }
         List<EvalTask> evalTasks = evalTasks(cfg.vision().imageSize());
-        EpochData batches;
-        long pairCount, perEpoch;
-        if (isShards(data)) {
-            ShardBatches shards = new ShardBatches(WebDatasetSource.open(List.of(data), shuffleBuffer), batchSize, seed, tokenizer,
-                    cfg.text().contextLength(), cfg.vision().imageSize(), augment, System.err);
-            pairCount = requireOneBatch(shards.count());
-            perEpoch = pairCount / batchSize;
-            batches = shards;
-        } else {
-            List<CsvPairs.Pair> pairs = CsvPairs.read(Path.of(data));
-            pairCount = requireOneBatch(pairs.size());
-            ShuffledBatches shuffled = new ShuffledBatches(pairs.size(), batchSize, seed,
-                    new PairLoader(pairs, tokenizer, cfg.text().contextLength(), cfg.vision().imageSize(), seed, augment));
-            perEpoch = shuffled.batchesPerEpoch();
-            batches = shuffled;
-        }
-        long total = epochs * perEpoch; // the schedule's length, whatever --max-steps stops at
+        SkippedItems skipped = new SkippedItems(System.err);
+        TrainData.Opened opened = data.open(new ExampleBatches.Settings(batchSize, seed, tokenizer, cfg.text().contextLength(),
+                cfg.vision().imageSize(), augment, data.workers, skipped));
+        long total = epochs * opened.batches().batchesPerEpoch(); // the schedule's length, whatever --max-steps stops at
 
         AdamW.Config base = finetune ? AdamW.Config.fineTune() : AdamW.Config.openClip();
         AdamW.Config opt = new AdamW.Config(lr != null ? lr : base.lr(), base.beta1(), base.beta2(), base.eps(),
@@ -203,59 +185,46 @@ public final class TrainCommand implements Callable<Integer> {
                 : Path.of(resume);
         long startStep = checkpoint == null ? 0 : Checkpoints.stepOf(checkpoint);
         long stop = maxSteps > 0 ? Math.min(total, maxSteps) : total;
-        ProgressBar bar = System.console() != null ? new ProgressBar(System.err, stop, startStep) : null;
+        Progress bar = Progress.onTerminal(new PrintWriter(System.err), stop, startStep, "steps");
         Files.createDirectories(output);
-        try (JsonlLog log = new JsonlLog(output.resolve("log.jsonl"), startStep)) {
+        try (ExampleBatches batches = opened.batches(); JsonlLog log = new JsonlLog(output.resolve("log.jsonl"), startStep)) {
             PeriodicEval evals = evalTasks.isEmpty() ? null : new PeriodicEval(model, tokenizer, evalEvery, evalTasks, log::write);
             Trainer trainer = new Trainer(model, config.onStep(s -> {
-                log.write(s.toJson());
+                String json = s.toJson();
+                log.write(json.substring(0, json.length() - 1) + ",\"bad_items\":" + skipped.count() + "}");
                 if (evals != null) {
                     evals.accept(s);
                 }
-                if (bar != null) {
-                    bar.update(s);
-                }
+                bar.update(s.step(), String.format(Locale.ROOT, "epoch %d loss %.4f lr %.2e %.1f samples/s%s", s.epoch() + 1,
+                        s.loss(), s.lr(), s.samplesPerSecond(), s.skipped() ? " (skipped)" : ""));
             }).build());
             System.err.printf("training %,d trainable parameters on %,d pairs: %d steps of %d%s%n",
-                    trainer.trainable().values().stream().mapToLong(t -> t.numel()).sum(), pairCount, stop, batchSize,
+                    trainer.trainable().values().stream().mapToLong(t -> t.numel()).sum(), opened.pairs(), stop, batchSize,
                     checkpoint == null ? "" : ", resuming from " + checkpoint);
             if (checkpoint != null) {
                 trainer.resume(checkpoint);
             }
             try {
-                Progress p = trainer.fit(batches);
-                if (bar != null) {
-                    bar.finish();
+                dev.jclip.train.Progress p;
+                try {
+                    p = trainer.fit(batches);
+                } finally {
+                    bar.finish(); // ends the bar's line before any message, whether training ends or fails
                 }
                 if (evals != null) {
-                    evals.evaluate(p.step());
-                    evals.history().stream().filter(e -> e.step() == p.step())
-                            .forEach(e -> System.out.println("eval " + e.toJson()));
+                    long last = p.step();
+                    evals.evaluate(last);
+                    evals.history().stream().filter(e -> e.step() == last).forEach(e -> System.out.println("eval " + e.toJson()));
                 }
-                System.out.printf("done: %d steps (%d skipped), checkpoint %s%n", p.step(), p.skipped(),
+                System.out.printf("done: %d steps (%d non-finite skipped), %d bad data items skipped, checkpoint %s%n",
+                        p.step(), p.skipped(), skipped.count(),
                         new Checkpoints(output, keep).latest().map(Path::toString).orElse("none"));
                 return 0;
             } catch (NonFiniteException e) {
-                if (bar != null) {
-                    bar.finish();
-                }
                 System.err.println("jclip train: " + e.getMessage());
                 return 3;
             }
         }
-    }
-
-    private long requireOneBatch(long pairs) {
-        if (pairs < batchSize) {
-            throw new IllegalArgumentException(data + " has " + pairs + " pairs, fewer than one batch of " + batchSize);
-        }
-        return pairs;
-    }
-
-    /** Whether {@code --data} names WebDataset shards rather than a CSV. */
-    static boolean isShards(String data) {
-        String d = data.toLowerCase(Locale.ROOT);
-        return d.endsWith(".tar") || d.endsWith(".tar.gz") || d.endsWith(".tgz") || d.contains("{");
     }
 
     /** The evaluations asked for, on images for a model of {@code imageSize} pixels. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.testing.Shared;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -32,7 +33,7 @@ class BenchEncodeCommandTest {
 
     @Test
     void lastLineReportsThroughputAndPeakMemory() {
-        String model = ForwardCommandTest.shared("fixtures/models/vit-tiny/open_clip_model.safetensors").toString();
+        String model = Shared.path("fixtures/models/vit-tiny/open_clip_model.safetensors").toString();
         for (String what : new String[] {"image", "text"}) {
             String[] args = what.equals("text")
                     ? new String[] {"bench", "encode", "--model", model, "--what", what, "--batch", "3", "--tokens", "5",

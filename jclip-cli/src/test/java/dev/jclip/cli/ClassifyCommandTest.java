@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.api.ClipModel;
 import dev.jclip.api.Prediction;
 import dev.jclip.api.ZeroShotClassifier;
+import dev.jclip.testing.Shared;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code jclip classify}: JSON and text output equal the library's classifier; label and template files. */
 class ClassifyCommandTest {
-    static final Path PROMPTS = ForwardCommandTest.shared("clip/imagenet_prompts.json");
+    static final Path PROMPTS = Shared.path("clip/imagenet_prompts.json");
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir

@@ -1,5 +1,6 @@
 package dev.jclip.cli;
 
+import dev.jclip.testing.Shared;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,10 +12,10 @@ import picocli.CommandLine;
 
 /** Runs {@code jclip} in-process with captured stdout and stderr; makes test inputs. */
 final class Cli {
-    static final Path VIT = ForwardCommandTest.shared("fixtures/models/vit-tiny/open_clip_model.safetensors");
-    static final Path RN = ForwardCommandTest.shared("fixtures/models/rn-tiny/open_clip_model.safetensors");
+    static final Path VIT = Shared.path("fixtures/models/vit-tiny/open_clip_model.safetensors");
+    static final Path RN = Shared.path("fixtures/models/rn-tiny/open_clip_model.safetensors");
     /** The original vocabulary; the loader cuts it to the fixtures' 1000 ids. */
-    static final Path VOCAB = ForwardCommandTest.shared("clip/bpe_simple_vocab_16e6.txt.gz");
+    static final Path VOCAB = Shared.path("clip/bpe_simple_vocab_16e6.txt.gz");
 
     final int code;
     final String out, err;

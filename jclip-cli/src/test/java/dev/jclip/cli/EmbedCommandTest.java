@@ -85,7 +85,11 @@ class EmbedCommandTest {
 
     @Test
     void progressLine() {
-        assertEquals("[===============>              ] 50/100 25.0 items/s ETA 0:02", Progress.line(50, 100, 2_000_000_000L));
-        assertEquals("[==============================] 100/100 10.0 items/s", Progress.line(100, 100, 10_000_000_000L));
+        assertEquals("[===============>              ] 50/100 25.0 items/s ETA 0:02", Progress.line(50, 100, 0, "items", 2_000_000_000L, ""));
+        assertEquals("[==============================] 100/100 10.0 items/s", Progress.line(100, 100, 0, "items", 10_000_000_000L, ""));
+        // a resumed run: the rate counts only this run's 10 steps in 5 s, the ETA the 40 left at 2 steps/s
+        assertEquals("[==================>           ] 60/100 2.0 steps/s ETA 0:20 loss 0.5000",
+                Progress.line(60, 100, 50, "steps", 5_000_000_000L, "loss 0.5000"));
+        assertEquals("[>                             ] 1/100000 0.1 steps/s ETA 277:46:30", Progress.line(1, 100_000, 0, "steps", 10_000_000_000L, ""));
     }
 }

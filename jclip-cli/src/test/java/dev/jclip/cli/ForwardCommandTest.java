@@ -1,13 +1,11 @@
 package dev.jclip.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.jclip.testing.Fixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jclip.io.SafeTensors;
+import dev.jclip.testing.Shared;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -19,21 +17,9 @@ class ForwardCommandTest {
     @TempDir
     Path tmp;
 
-    /** {@code ../shared/<relative>} beside the project root (the folder with mvnw). */
-    static Path shared(String relative) {
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.isRegularFile(p.resolve("mvnw"))) {
-            p = p.getParent();
-        }
-        if (p == null || !Files.exists(p.resolveSibling("shared").resolve(relative))) {
-            fail("missing ../shared/" + relative + " beside the project root");
-        }
-        return p.resolveSibling("shared").resolve(relative);
-    }
-
     @Test
     void writesWhatTheReferenceComputed() throws IOException {
-        Path dir = shared("fixtures/models/vit-tiny");
+        Path dir = Shared.path("fixtures/models/vit-tiny");
         Path out = tmp.resolve("out.safetensors");
         int rc = new CommandLine(new Main()).execute("forward", "--model", dir.resolve("open_clip_model.safetensors").toString(),
                 "--inputs", dir.resolve("io.safetensors").toString(), "--output", out.toString(), "--grads");
@@ -43,16 +29,7 @@ class ForwardCommandTest {
             expected.removeIf(n -> n.startsWith("input."));
             assertEquals(expected, new TreeSet<>(got.names()));
             for (String n : got.names()) {
-                assertArrayEquals(want.info(n).shape(), got.info(n).shape(), n);
-                float[] a = want.floats(n), b = got.floats(n);
-                double maxDiff = 0, maxAbs = 0;
-                for (int i = 0; i < a.length; i++) {
-                    maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
-                    maxAbs = Math.max(maxAbs, Math.abs(a[i]));
-                }
-                double tol = n.startsWith("output.") ? 1e-4 : 1e-3;
-                double rel = maxDiff / maxAbs;
-                assertTrue(rel <= tol, n + ": relative error " + rel);
+                assertClose(want, n, got.tensor(n), n.startsWith("output.") ? 1e-4 : 1e-3);
             }
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.api.ClipModel;
+import dev.jclip.testing.Shared;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,7 +134,7 @@ class IndexSearchCommandTest {
                 "--index", index.toString()).code);
         Path query = dir.resolve("photos/p2.png");
         // Same shape and weights, other files (the Hugging Face layout): another id.
-        for (Path other : List.of(Cli.RN, ForwardCommandTest.shared("fixtures/models/vit-tiny/hf"))) {
+        for (Path other : List.of(Cli.RN, Shared.path("fixtures/models/vit-tiny/hf"))) {
             Cli s = Cli.run("search", "--index", index.toString(), "--model", other.toString(), "--image", query.toString());
             assertEquals(1, s.code);
             assertTrue(s.err.startsWith("jclip: index at " + index + " was built by custom:"), s.err);

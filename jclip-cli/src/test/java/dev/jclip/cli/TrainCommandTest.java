@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.data.TarBuilder;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.tensor.Tensor;
@@ -11,6 +12,7 @@ import dev.jclip.testing.Shared;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,33 +43,106 @@ class TrainCommandTest {
         return csv;
     }
 
+    /** Two tar shards of 6 and 5 samples over the same images (one sample's image corrupt): 2 batches of 4 per epoch. */
+    private String shards() throws IOException {
+        String[] images = {"landscape_640x480.png", "portrait_480x640.png", "square_224.png", "gray_320x240.png",
+            "rgba_300x200.png"};
+        for (int s = 0; s < 2; s++) {
+            TarBuilder tar = new TarBuilder();
+            for (int i = 6 * s; i < Math.min(6 * s + 6, 11); i++) {
+                byte[] png = i == 1 ? "not a png".getBytes(StandardCharsets.UTF_8)
+                        : Files.readAllBytes(Shared.path("fixtures/preprocess/" + images[i % 5]));
+                tar.file(String.format("%03d.png", i), png).file(String.format("%03d.txt", i), "caption " + i);
+            }
+            Files.write(dir.resolve("shard-" + s + ".tar"), tar.finish());
+        }
+        return dir.resolve("shard-{0..1}.tar").toString();
+    }
+
     private int train(Path out, String... extra) throws IOException {
         return run(out, "--model-config", TINY, extra);
     }
 
     private int run(Path out, String sourceOption, String source, String... extra) throws IOException {
-        List<String> args = new ArrayList<>(List.of("train", sourceOption, source, "--data", csv().toString(),
-                "--vocab", Shared.path("clip/bpe_simple_vocab_16e6.txt.gz").toString(), "--output", out.toString(),
-                "--batch-size", "4", "--micro-batch", "3", "--epochs", "2", "--warmup", "1", "--seed", "3"));
+        List<String> args = new ArrayList<>(List.of("train", sourceOption, source, "--data", csv().toString()));
         args.addAll(List.of(extra));
-        return new CommandLine(new Main()).execute(args.toArray(String[]::new));
+        return execute(out, args);
+    }
+
+    /** {@code jclip train} with the common options, after {@code args}; returns the exit code. */
+    private static int execute(Path out, List<String> args) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of("--vocab", Shared.path("clip/bpe_simple_vocab_16e6.txt.gz").toString(), "--output", out.toString(),
+                "--batch-size", "4", "--micro-batch", "3", "--epochs", "2", "--warmup", "1", "--seed", "3"));
+        return new CommandLine(new Main()).execute(all.toArray(String[]::new));
+    }
+
+    /** The step-4 weights of a straight run and of one stopped after step 3 and resumed; the resumed run's log. */
+    private static List<String> assertResumeIsExact(Path straight, Path split, List<String> args) throws IOException {
+        List<String> first = new ArrayList<>(args);
+        first.addAll(List.of("--max-steps", "3", "--checkpoint-every", "1"));
+        List<String> second = new ArrayList<>(args);
+        second.addAll(List.of("--resume", "latest"));
+        assertEquals(0, execute(straight, args));
+        assertEquals(0, execute(split, first));
+        assertEquals(0, execute(split, second));
+        Path a = straight.resolve("step-00000004/model.safetensors"), b = split.resolve("step-00000004/model.safetensors");
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+        return Files.readAllLines(split.resolve("log.jsonl"));
     }
 
     @Test
     void interruptedRunResumedFromLatestEqualsTheUninterruptedOne() throws IOException {
-        Path straight = dir.resolve("straight"), split = dir.resolve("split");
-        assertEquals(0, train(straight));
-        assertEquals(0, train(split, "--max-steps", "3", "--checkpoint-every", "1"));
-        assertEquals(0, train(split, "--resume", "latest"));
-
-        Path a = straight.resolve("step-00000004/model.safetensors"), b = split.resolve("step-00000004/model.safetensors");
-        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
-        assertEquals(ClipConfig.fromOpenClipJson(TINY), ClipConfig.of(ClipWeights.load(b)), "the checkpoint loads as the model");
-        List<String> log = Files.readAllLines(split.resolve("log.jsonl"));
+        Path split = dir.resolve("split");
+        List<String> log = assertResumeIsExact(dir.resolve("straight"), split,
+                List.of("train", "--model-config", TINY, "--data", csv().toString()));
+        assertEquals(ClipConfig.fromOpenClipJson(TINY), ClipConfig.of(ClipWeights.load(split.resolve("step-00000004/model.safetensors"))),
+                "the checkpoint loads as the model");
         assertEquals(4, log.size(), "steps 1-4, each once");
         for (int i = 0; i < 4; i++) {
             assertTrue(log.get(i).startsWith("{\"step\":" + (i + 1) + ",\"epoch\":" + (i / 2) + ",\"loss\":"), log.get(i));
         }
+    }
+
+    @Test
+    void tarShardsThroughAShuffleBufferResumeExactly() throws IOException {
+        // Resuming at step 3 replays epoch 1's stream and skips its first batch undecoded.
+        List<String> log = assertResumeIsExact(dir.resolve("straight"), dir.resolve("split"),
+                List.of("train", "--model-config", TINY, "--data", shards(), "--shuffle-buffer", "3", "--workers", "3"));
+        assertEquals(4, log.size(), "11 samples: 2 batches of 4 per epoch");
+        assertTrue(log.get(3).startsWith("{\"step\":4,\"epoch\":1,"), log.get(3));
+    }
+
+    @Test
+    void badItemsAreSkippedCountedAndReported() throws IOException {
+        Files.copy(csv(), dir.resolve("bad.csv"));
+        Files.writeString(dir.resolve("corrupt.png"), "not a png");
+        // 8 usable rows (two batches, so every row is used in an epoch): 7 images, 1 corrupt; 1 row's file is missing.
+        List<String> rows = new ArrayList<>(Files.readAllLines(dir.resolve("bad.csv")).subList(0, 8));
+        rows.addAll(List.of("corrupt.png,a corrupt file", "missing.png,a missing file"));
+        Files.write(dir.resolve("bad.csv"), rows);
+
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(err, true));
+        Path run = dir.resolve("run");
+        try {
+            assertEquals(0, execute(run, List.of("train", "--model-config", TINY, "--data", dir.resolve("bad.csv").toString(),
+                    "--no-augment")));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        String errors = err.toString();
+        assertTrue(errors.contains("jclip train: skipped " + dir.resolve("bad.csv") + " line 10: missing image file "
+                + dir.resolve("missing.png")), errors);
+        assertTrue(errors.contains("jclip train: skipped corrupt.png: image left out: " + dir.resolve("corrupt.png")), errors);
+        assertEquals(3, errors.split("jclip train: skipped ", -1).length - 1, "the missing file once, the corrupt one each epoch");
+        assertTrue(out.toString().startsWith("done: 4 steps (0 non-finite skipped), 3 bad data items skipped"), out.toString());
+        List<String> log = Files.readAllLines(run.resolve("log.jsonl"));
+        assertEquals(4, log.size());
+        assertTrue(log.get(3).endsWith(",\"bad_items\":3}"), log.get(3));
     }
 
     @Test

@@ -148,6 +148,7 @@ public final class ClipModel {
         return source;
     }
 
+    /** The architecture: embedding dimension and both towers' shapes. */
     public ClipConfig config() {
         return config;
     }
@@ -157,6 +158,7 @@ public final class ClipModel {
         return config.embedDim();
     }
 
+    /** Inputs per forward pass when embedding lists (see {@link #withBatchSize}). */
     public int batchSize() {
         return batchSize;
     }
@@ -171,6 +173,7 @@ public final class ClipModel {
         return preprocessor;
     }
 
+    /** True when a tokenizer came with the model, so texts can be embedded. */
     public boolean hasTokenizer() {
         return tokenizer != null;
     }

@@ -6,10 +6,12 @@ import java.io.IOException;
 public final class BadImageException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** {@code source: reason}. */
     public BadImageException(String source, String reason) {
         super(source + ": " + reason);
     }
 
+    /** {@code source: reason}, caused by {@code cause}. */
     public BadImageException(String source, String reason, Throwable cause) {
         super(source + ": " + reason, cause);
     }

@@ -58,6 +58,7 @@ public final class ImageDecoder {
         this.maxPixels = maxPixels;
     }
 
+    /** The most pixels (width × height) an image may declare; larger ones are refused. */
     public long maxPixels() {
         return maxPixels;
     }

@@ -38,10 +38,12 @@ public final class ImagePreprocessor {
         return new ImagePreprocessor(size, decoder);
     }
 
+    /** The side of the square output. */
     public int size() {
         return size;
     }
 
+    /** The decoder that reads the image files. */
     public ImageDecoder decoder() {
         return decoder;
     }

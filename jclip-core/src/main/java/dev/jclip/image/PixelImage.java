@@ -80,14 +80,17 @@ public final class PixelImage {
         return new PixelImage(Mode.I, width, height, null, values, null);
     }
 
+    /** How the pixels are stored. */
     public Mode mode() {
         return mode;
     }
 
+    /** Width in pixels. */
     public int width() {
         return width;
     }
 
+    /** Height in pixels. */
     public int height() {
         return height;
     }

@@ -21,6 +21,7 @@ public final class RandomResizedCrop {
     private final double minScale, maxScale;
     private final double minRatio, maxRatio;
 
+    /** Crops of {@code minScale..maxScale} of the area and aspect ratio {@code minRatio..maxRatio}, resized to {@code size}². */
     public RandomResizedCrop(int size, double minScale, double maxScale, double minRatio, double maxRatio) {
         if (size <= 0) {
             throw new IllegalArgumentException("crop size must be positive, got " + size);
@@ -43,6 +44,7 @@ public final class RandomResizedCrop {
         return new RandomResizedCrop(size, 0.9, 1.0, 3.0 / 4.0, 4.0 / 3.0);
     }
 
+    /** The side of the square output. */
     public int size() {
         return size;
     }

@@ -14,11 +14,12 @@ import java.nio.file.StandardOpenOption;
  * Writes a little-endian binary file so that a crash never leaves a partial file
  * under the final name: the bytes go to a temporary file in the same folder, are
  * forced to disk, and the temporary file is then renamed over the target
- * (atomically where the file system can).
+ * (atomically where the file system can) and the folder forced too.
  */
-final class AtomicWriter {
+public final class AtomicWriter {
     /** What writes the file's content. */
-    interface Body {
+    @FunctionalInterface
+    public interface Body {
         void writeTo(AtomicWriter out) throws IOException;
     }
 
@@ -30,7 +31,7 @@ final class AtomicWriter {
     }
 
     /** Writes {@code target} with {@code body}, replacing any existing file only once it is complete. */
-    static void write(Path target, Body body) throws IOException {
+    public static void write(Path target, Body body) throws IOException {
         Path abs = target.toAbsolutePath();
         // Hidden, unique and in the same folder, so the final rename stays on one file system.
         Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "."
@@ -49,6 +50,7 @@ final class AtomicWriter {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
             moved = true;
+            forceFolder(abs.getParent());
         } finally {
             if (!moved) {
                 Files.deleteIfExists(tmp);
@@ -56,7 +58,27 @@ final class AtomicWriter {
         }
     }
 
-    void bytes(byte[] b) throws IOException {
+    /**
+     * Forces a folder's entries (e.g. a rename into it) to disk where the platform allows opening
+     * a folder for that; elsewhere (Windows) nothing happens.
+     */
+    public static void forceFolder(Path folder) {
+        try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some platforms refuse to open or force a folder: the rename is then as durable as they make it.
+        }
+    }
+
+    /** Forces a complete file's content to disk. */
+    public static void forceFile(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    /** Appends {@code b}. */
+    public void bytes(byte[] b) throws IOException {
         for (int i = 0; i < b.length; ) {
             int n = Math.min(buf.remaining(), b.length - i);
             buf.put(b, i, n);
@@ -65,7 +87,8 @@ final class AtomicWriter {
         }
     }
 
-    void floats(float[] a) throws IOException {
+    /** Appends {@code a}, little-endian. */
+    public void floats(float[] a) throws IOException {
         for (int i = 0; i < a.length; ) {
             int n = Math.min(buf.remaining() / 4, a.length - i);
             buf.asFloatBuffer().put(a, i, n);
@@ -75,7 +98,8 @@ final class AtomicWriter {
         }
     }
 
-    void ints(int[] a) throws IOException {
+    /** Appends {@code a}, little-endian. */
+    public void ints(int[] a) throws IOException {
         for (int i = 0; i < a.length; ) {
             int n = Math.min(buf.remaining() / 4, a.length - i);
             buf.asIntBuffer().put(a, i, n);
@@ -85,7 +109,8 @@ final class AtomicWriter {
         }
     }
 
-    void longs(long[] a) throws IOException {
+    /** Appends {@code a}, little-endian. */
+    public void longs(long[] a) throws IOException {
         for (int i = 0; i < a.length; ) {
             int n = Math.min(buf.remaining() / 8, a.length - i);
             buf.asLongBuffer().put(a, i, n);

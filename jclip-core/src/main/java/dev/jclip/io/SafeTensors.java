@@ -129,6 +129,7 @@ public final class SafeTensors implements AutoCloseable {
         return List.copyOf(tensors.keySet());
     }
 
+    /** True when the file holds a tensor named {@code name}. */
     public boolean contains(String name) {
         return tensors.containsKey(name);
     }

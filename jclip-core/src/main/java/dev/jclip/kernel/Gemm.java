@@ -14,12 +14,13 @@ import jdk.incubator.vector.VectorSpecies;
  * the arrays as stored (so a transposed A is stored k×m with stride lda).
  *
  * <p>The structure is the classic one (Goto / BLIS): for each block of k, copy
- * ("pack") A into panels of {@link #MR} rows and B into panels of {@link #NR}
- * columns, laid out in the order the micro-kernel reads them, then let the
- * micro-kernel compute MR×NR tiles of C in registers. Tiles are shared out to the
- * {@link Parallel} pool in groups; k is never split between threads, so every
- * element of C is reduced in one fixed order and results are bit-identical for
- * any thread count.
+ * ("pack") B into panels of {@link #NR} columns laid out in the order the
+ * micro-kernel reads them (a transposed A likewise into panels of {@link #MR}
+ * rows; a row-major A is read in place), then let the micro-kernel compute MR×NR
+ * tiles of C in registers. Tiles are shared out to the {@link Parallel} pool in
+ * groups; k is never split between threads, so every element of C is reduced in
+ * one fixed order and results are bit-identical for any thread count. Weights
+ * reused across calls can be packed once ({@link #packB}).
  */
 public final class Gemm {
     private Gemm() {}
@@ -38,14 +39,18 @@ public final class Gemm {
     /** One task computes up to TASK_M_PANELS × TASK_N_PANELS tiles (96×256 with AVX-512). */
     private static final int TASK_M_PANELS = 16;
     private static final int TASK_N_PANELS = 8;
-    /** Rows and columns packed at once, bounding the packing buffers (~3 MiB and ~4 MiB). */
+    /** Rows and columns packed at once, bounding the packing buffers (6 and 8 MiB with AVX-512). */
     static final int BLOCK_M = 512 * MR;
     static final int BLOCK_N = 128 * NR;
     /** Below this many flops per matrix, a batched multiply runs whole matrices in parallel. */
     private static final long SMALL_FLOPS = 1L << 24;
 
-    /** Packing buffers of the calling thread, grown on demand and reused across calls. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    /**
+     * Per-thread buffers: packed A and B of the products this thread drives (grown on demand,
+     * shared with the pool while it runs them) and the tile buffer of the tasks it computes.
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {
+        new float[0], new float[0], new float[MR * NR]});
 
     /** {@code C = op(A)·op(B) (+ C)}; see the class comment for the layout. */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
@@ -70,6 +75,42 @@ public final class Gemm {
     }
 
     /**
+     * Copies {@code op(B)} ({@code k×n}; stored {@code n×k} when {@code transB}) into the
+     * micro-kernel's panel layout once, for products that reuse it (a layer's weight at
+     * inference): {@link #sgemm(boolean, int, float[], int, int, PackedB, float[], int, int,
+     * boolean, Epilogue)} then skips packing B, and gives the same bits as the unpacked call.
+     */
+    public static PackedB packB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        Objects.requireNonNull(b, "packB: B is null");
+        if (k < 0 || n < 0) {
+            throw new IllegalArgumentException("packB: negative size k=" + k + " n=" + n);
+        }
+        Problem.checkMatrix("packB", "B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        int panels = Math.ceilDiv(n, NR), kcMax = blockDepth(k);
+        float[] data = new float[Math.multiplyExact(k, panels * NR)];
+        int kBlocks = Math.ceilDiv(k, Math.max(1, kcMax));
+        Parallel.forEach(kBlocks * panels, t -> {
+            int p0 = t / panels * kcMax, kc = Math.min(kcMax, k - p0), col = t % panels * NR;
+            packB(transB, b, bOff, ldb, col, Math.min(NR, n - col), p0, kc, data, PackedB.offset(p0, kc, col, panels));
+        });
+        return new PackedB(k, n, data);
+    }
+
+    /**
+     * {@code C = epilogue(op(A)·B (+ C))} with B packed by {@link #packB}; {@code m×k} op(A) and
+     * {@code m×n} C as in {@link #sgemm(boolean, boolean, int, int, int, float[], int, int, float[],
+     * int, int, float[], int, int, boolean, Epilogue)}.
+     */
+    public static void sgemm(boolean transA, int m, float[] a, int aOff, int lda, PackedB b,
+                             float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
+        Objects.requireNonNull(b, "sgemm: packed B is null");
+        Problem p = new Problem(transA, false, m, b.n(), b.k(), a, aOff, lda, b.data, 0, Math.max(1, b.n()),
+                c, cOff, ldc, accumulate, epilogue, b);
+        p.check("sgemm");
+        multiply(p, true);
+    }
+
+    /**
      * {@code batch} independent products {@code C_i = op(A_i)·op(B_i) (+ C_i)}, where matrix i
      * of X starts at {@code xOff + i * strideX} (a stride of 0 reuses one A or B). The C matrices
      * must not overlap. Small matrices (e.g. attention's 50×64 · 64×50 per head) run one per
@@ -82,10 +123,6 @@ public final class Gemm {
         if (batch < 0 || strideA < 0 || strideB < 0 || strideC < 0) {
             throw new IllegalArgumentException("sgemmBatched: batch and strides must be non-negative, got batch=" + batch
                     + " strideA=" + strideA + " strideB=" + strideB + " strideC=" + strideC);
-        }
-        if (batch > 1 && m > 0 && n > 0 && strideC < (long) (m - 1) * ldc + n) {
-            throw new IllegalArgumentException("sgemmBatched: C matrices overlap: strideC=" + strideC
-                    + " < (m-1)*ldc+n = " + ((long) (m - 1) * ldc + n));
         }
         if (batch == 0) {
             return;
@@ -104,6 +141,10 @@ public final class Gemm {
         new Problem(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, null).check("sgemmBatched");
         new Problem(transA, transB, m, n, k, a, (int) (aOff + last * strideA), lda, b, (int) (bOff + last * strideB), ldb,
                 c, (int) (cOff + last * strideC), ldc, accumulate, null).check("sgemmBatched (last matrix)");
+        if (batch > 1 && m > 0 && n > 0 && strideC < (long) (m - 1) * ldc + n) {
+            throw new IllegalArgumentException("sgemmBatched: C matrices overlap: strideC=" + strideC
+                    + " < (m-1)*ldc+n = " + ((long) (m - 1) * ldc + n));
+        }
         if (smallBatch(batch, m, n, k)) {
             Parallel.forEach(batch, one);
         } else {
@@ -120,7 +161,12 @@ public final class Gemm {
     /** The arguments of one product. */
     private record Problem(boolean transA, boolean transB, int m, int n, int k,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                           float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
+                           float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue, PackedB packed) {
+
+        Problem(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
+            this(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, epilogue, null);
+        }
 
         /** Rejects bad sizes and arrays too short for the given offsets and strides, before any work. */
         void check(String what) {
@@ -131,7 +177,9 @@ public final class Gemm {
                 throw new IllegalArgumentException(what + ": negative size m=" + m + " n=" + n + " k=" + k);
             }
             checkMatrix(what, "A", a, aOff, lda, transA ? k : m, transA ? m : k);
-            checkMatrix(what, "B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+            if (packed == null) {
+                checkMatrix(what, "B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+            }
             checkMatrix(what, "C", c, cOff, ldc, m, n);
             if (epilogue != null) {
                 if (epilogue.bias() != null && epilogue.bias().length < n) {
@@ -144,7 +192,7 @@ public final class Gemm {
             }
         }
 
-        private static void checkMatrix(String what, String name, float[] x, int off, int ld, int rows, int cols) {
+        static void checkMatrix(String what, String name, float[] x, int off, int ld, int rows, int cols) {
             if (ld < Math.max(1, cols)) {
                 throw new IllegalArgumentException(what + ": " + name + " row stride " + ld + " < its " + cols + " columns");
             }
@@ -162,10 +210,9 @@ public final class Gemm {
             return;
         }
         float[][] scratch = SCRATCH.get();
-        // Blocks of equal depth (k = 768 gives 2×384, not 512 + 256). k = 0 still runs one empty
-        // block, so that C is cleared and the epilogue applied.
-        int kBlocks = Math.max(1, Math.ceilDiv(p.k, KC));
-        int kcMax = Math.ceilDiv(p.k, kBlocks);
+        int kcMax = blockDepth(p.k);
+        // k = 0 still runs one empty block, so that C is cleared and the epilogue applied.
+        int kBlocks = Math.max(1, Math.ceilDiv(p.k, Math.max(1, kcMax)));
         for (int j0 = 0; j0 < p.n; j0 += BLOCK_N) {
             for (int i0 = 0; i0 < p.m; i0 += BLOCK_M) {
                 int rows = Math.min(BLOCK_M, p.m - i0), cols = Math.min(BLOCK_N, p.n - j0);
@@ -174,27 +221,41 @@ public final class Gemm {
                 // transposed A, or a last panel of fewer than MR rows, is packed.
                 int packedPanels = p.transA ? mPanels : rows % MR == 0 ? 0 : 1;
                 int firstPacked = mPanels - packedPanels;
+                // Smaller tasks when there are too few to keep every thread busy (e.g. one image,
+                // 50 rows); who computes a tile never changes how it is computed.
+                int tm = TASK_M_PANELS, tn = TASK_N_PANELS, wanted = parallel ? 4 * Parallel.threads() : 1;
+                while (Math.ceilDiv(mPanels, tm) * Math.ceilDiv(nPanels, tn) < wanted && (tn > 2 || tm > 2)) {
+                    if (tn > 2) {
+                        tn /= 2;
+                    } else {
+                        tm /= 2;
+                    }
+                }
+                int taskM = tm, taskN = tn;
                 for (int kb = 0; kb < kBlocks; kb++) {
                     int p0 = kb * kcMax, kc = Math.min(kcMax, p.k - p0);
                     float[] aPack = grow(scratch, 0, packedPanels * MR * kc);
-                    float[] bPack = grow(scratch, 1, nPanels * NR * kc);
+                    boolean packB = p.packed == null;
+                    float[] bPack = packB ? grow(scratch, 1, nPanels * NR * kc) : p.packed.data;
+                    int bBase = packB ? 0 : PackedB.offset(p0, kc, j0, Math.ceilDiv(p.n, NR));
                     int ii = i0, jj = j0;
-                    run(parallel, packedPanels + nPanels, t -> {
+                    run(parallel, packedPanels + (packB ? nPanels : 0), t -> {
                         if (t < packedPanels) {
                             int row = ii + (firstPacked + t) * MR;
                             packA(p, row, Math.min(MR, p.m - row), p0, kc, aPack, t * MR * kc);
                         } else {
                             int col = jj + (t - packedPanels) * NR;
-                            packB(p, col, Math.min(NR, p.n - col), p0, kc, bPack, (t - packedPanels) * NR * kc);
+                            packB(p.transB, p.b, p.bOff, p.ldb, col, Math.min(NR, p.n - col), p0, kc, bPack,
+                                    (t - packedPanels) * NR * kc);
                         }
                     });
                     boolean add = kb > 0 || p.accumulate;
                     Epilogue epilogue = kb == kBlocks - 1 ? p.epilogue : null;
-                    int mTasks = Math.ceilDiv(mPanels, TASK_M_PANELS), nTasks = Math.ceilDiv(nPanels, TASK_N_PANELS);
+                    int mTasks = Math.ceilDiv(mPanels, taskM), nTasks = Math.ceilDiv(nPanels, taskN);
                     run(parallel, mTasks * nTasks, t -> {
-                        int ip0 = t / nTasks * TASK_M_PANELS, jp0 = t % nTasks * TASK_N_PANELS;
-                        int ipEnd = Math.min(mPanels, ip0 + TASK_M_PANELS), jpEnd = Math.min(nPanels, jp0 + TASK_N_PANELS);
-                        float[] tile = new float[MR * NR];
+                        int ip0 = t / nTasks * taskM, jp0 = t % nTasks * taskN;
+                        int ipEnd = Math.min(mPanels, ip0 + taskM), jpEnd = Math.min(nPanels, jp0 + taskN);
+                        float[] tile = SCRATCH.get()[2];
                         // A panel outer: it stays in L1 while the task's B panels stream from L2, and
                         // consecutive tiles write along the same rows of C.
                         for (int ip = ip0; ip < ipEnd; ip++) {
@@ -204,15 +265,28 @@ public final class Gemm {
                             int ai = packed ? (ip - firstPacked) * MR * kc : p.aOff + row * p.lda + p0;
                             int rowStride = packed ? 1 : p.lda, kStride = packed ? MR : 1;
                             for (int jp = jp0; jp < jpEnd; jp++) {
-                                microKernel(a, ai, rowStride, kStride, bPack, jp * NR * kc, kc, tile);
-                                int col = jj + jp * NR;
-                                storeTile(tile, p, row, col, Math.min(MR, p.m - row), Math.min(NR, p.n - col), add, epilogue);
+                                int col = jj + jp * NR, rowsHere = Math.min(MR, p.m - row), colsHere = Math.min(NR, p.n - col);
+                                int bi = bBase + jp * NR * kc;
+                                if (epilogue == null && rowsHere == MR && colsHere == NR) {
+                                    microKernel(a, ai, rowStride, kStride, bPack, bi, kc, p.c, p.cOff + row * p.ldc + col, p.ldc, add);
+                                } else {
+                                    microKernel(a, ai, rowStride, kStride, bPack, bi, kc, tile, 0, NR, false);
+                                    storeTile(tile, p, row, col, rowsHere, colsHere, add, epilogue);
+                                }
                             }
                         }
                     });
                 }
             }
         }
+    }
+
+    /**
+     * Depth of the k blocks for a given k: equal blocks of at most {@link #KC} (k = 768 gives
+     * 2×384, not 512 + 256). Depends on k alone, so packed and unpacked B block alike.
+     */
+    private static int blockDepth(int k) {
+        return k == 0 ? 0 : Math.ceilDiv(k, Math.ceilDiv(k, KC));
     }
 
     private static void run(boolean parallel, int tasks, IntConsumer body) {
@@ -239,24 +313,26 @@ public final class Gemm {
      */
     private static void packA(Problem p, int row, int rows, int p0, int kc, float[] dst, int d) {
         float[] a = p.a;
-        if (p.transA) {
+        // Element (r, q) of op(A) is at a[first + r * rowStride + q * kStride].
+        int first = p.transA ? p.aOff + p0 * p.lda + row : p.aOff + row * p.lda + p0;
+        int rowStride = p.transA ? 1 : p.lda, kStride = p.transA ? p.lda : 1;
+        if (rows == MR) {
             for (int q = 0; q < kc; q++) {
-                int src = p.aOff + (p0 + q) * p.lda + row;
-                for (int r = 0; r < rows; r++) {
-                    dst[d + q * MR + r] = a[src + r];
-                }
+                int src = first + q * kStride, o = d + q * MR;
+                dst[o] = a[src];
+                dst[o + 1] = a[src + rowStride];
+                dst[o + 2] = a[src + 2 * rowStride];
+                dst[o + 3] = a[src + 3 * rowStride];
+                dst[o + 4] = a[src + 4 * rowStride];
+                dst[o + 5] = a[src + 5 * rowStride];
             }
         } else {
+            Arrays.fill(dst, d, d + MR * kc, 0f);
             for (int r = 0; r < rows; r++) {
-                int src = p.aOff + (row + r) * p.lda + p0;
+                int src = first + r * rowStride;
                 for (int q = 0; q < kc; q++) {
-                    dst[d + q * MR + r] = a[src + q];
+                    dst[d + q * MR + r] = a[src + q * kStride];
                 }
-            }
-        }
-        for (int r = rows; r < MR; r++) {
-            for (int q = 0; q < kc; q++) {
-                dst[d + q * MR + r] = 0f;
             }
         }
     }
@@ -265,37 +341,32 @@ public final class Gemm {
      * Copies k range {@code [p0, p0+kc)} × columns {@code [col, col+cols)} of op(B) into one panel:
      * for each k, NR consecutive floats, zero for columns past the edge.
      */
-    private static void packB(Problem p, int col, int cols, int p0, int kc, float[] dst, int d) {
-        float[] b = p.b;
-        if (p.transB && cols == NR) {
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int col, int cols, int p0, int kc,
+                              float[] dst, int d) {
+        if (transB) {
             // A transpose, 16 k at a time: the 16×NR block of the panel being written stays in L1
-            // while the NR source rows are read sequentially.
-            int ldb = p.ldb, base = p.bOff + col * ldb + p0;
+            // while the source rows are read sequentially.
+            int base = bOff + col * ldb + p0;
             for (int q0 = 0; q0 < kc; q0 += 16) {
                 int qEnd = Math.min(kc, q0 + 16);
-                for (int j = 0; j < NR; j++) {
+                for (int j = 0; j < cols; j++) {
                     int src = base + j * ldb;
                     for (int q = q0; q < qEnd; q++) {
                         dst[d + q * NR + j] = b[src + q];
                     }
                 }
             }
-        } else if (p.transB) {
-            for (int j = 0; j < cols; j++) {
-                int src = p.bOff + (col + j) * p.ldb + p0;
-                for (int q = 0; q < kc; q++) {
-                    dst[d + q * NR + j] = b[src + q];
-                }
-            }
             for (int q = 0; q < kc && cols < NR; q++) {
                 Arrays.fill(dst, d + q * NR + cols, d + (q + 1) * NR, 0f);
             }
         } else {
+            // Rows of B are already contiguous: two (masked) vector copies per k. Masked-off lanes
+            // load as zero, which pads a last panel narrower than NR.
+            VectorMask<Float> lo = S.indexInRange(0, cols), hi = S.indexInRange(VL, cols);
             for (int q = 0; q < kc; q++) {
-                System.arraycopy(b, p.bOff + (p0 + q) * p.ldb + col, dst, d + q * NR, cols);
-                if (cols < NR) {
-                    Arrays.fill(dst, d + q * NR + cols, d + (q + 1) * NR, 0f);
-                }
+                int src = bOff + (p0 + q) * ldb + col, o = d + q * NR;
+                FloatVector.fromArray(S, b, src, lo).intoArray(dst, o);
+                FloatVector.fromArray(S, b, src + VL, hi).intoArray(dst, o + VL);
             }
         }
     }
@@ -304,8 +375,11 @@ public final class Gemm {
      * The register-blocked core: {@code tile[MR×NR] = A[MR×kc] · Bpanel[kc×NR]}, one fused
      * multiply-add chain per element, k in increasing order. Element (r, q) of A is at
      * {@code a[ai + r * rowStride + q * kStride]}: a packed panel or six rows of A in place.
+     * Row r of the tile goes to {@code out[o + r * ldo...]}: straight into C, or into a tile
+     * buffer for {@link #storeTile}.
      */
-    private static void microKernel(float[] a, int ai, int rowStride, int kStride, float[] b, int bi, int kc, float[] tile) {
+    private static void microKernel(float[] a, int ai, int rowStride, int kStride, float[] b, int bi, int kc,
+                                    float[] out, int o, int ldo, boolean add) {
         int a1 = rowStride, a2 = 2 * rowStride, a3 = 3 * rowStride, a4 = 4 * rowStride, a5 = 5 * rowStride;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
@@ -331,54 +405,59 @@ public final class Gemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, VL);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + VL);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + VL);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + VL);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + VL);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + VL);
+        storeRow(c00, c01, out, o, add);
+        storeRow(c10, c11, out, o + ldo, add);
+        storeRow(c20, c21, out, o + 2 * ldo, add);
+        storeRow(c30, c31, out, o + 3 * ldo, add);
+        storeRow(c40, c41, out, o + 4 * ldo, add);
+        storeRow(c50, c51, out, o + 5 * ldo, add);
+    }
+
+    /** One row of a register tile to {@code out[o...]}, added to what is there when {@code add}. */
+    private static void storeRow(FloatVector lo, FloatVector hi, float[] out, int o, boolean add) {
+        if (add) {
+            lo = lo.add(FloatVector.fromArray(S, out, o));
+            hi = hi.add(FloatVector.fromArray(S, out, o + VL));
+        }
+        lo.intoArray(out, o);
+        hi.intoArray(out, o + VL);
     }
 
     /**
      * Writes the valid {@code rows×cols} corner of a tile into C at {@code (row, col)}: adds the
-     * old C when {@code add}, then applies the epilogue (null on all but the last k block).
+     * old C when {@code add}, then applies the epilogue (null on all but the last k block). For
+     * edge tiles and epilogues; full plain tiles go straight from registers to C.
      */
     private static void storeTile(float[] tile, Problem p, int row, int col, int rows, int cols,
                                   boolean add, Epilogue epilogue) {
-        float[] c = p.c;
+        float[] c = p.c, bias = epilogue == null ? null : epilogue.bias();
+        float[] residual = epilogue == null ? null : epilogue.residual();
         for (int r = 0; r < rows; r++) {
-            int ci = p.cOff + (row + r) * p.ldc + col;
+            int ci = p.cOff + (row + r) * p.ldc + col, ti = r * NR;
+            // The sum and bias, back into the tile row; QuickGELU works on it in place.
             for (int v = 0; v < cols; v += VL) {
                 VectorMask<Float> inside = S.indexInRange(v, cols);
-                FloatVector x = FloatVector.fromArray(S, tile, r * NR + v);
+                FloatVector x = FloatVector.fromArray(S, tile, ti + v);
                 if (add) {
                     x = x.add(FloatVector.fromArray(S, c, ci + v, inside));
                 }
-                if (epilogue != null) {
-                    x = applyEpilogue(x, epilogue, row + r, col + v, inside);
+                if (bias != null) {
+                    x = x.add(FloatVector.fromArray(S, bias, col + v, inside));
+                }
+                x.intoArray(tile, ti + v);
+            }
+            if (epilogue != null && epilogue.quickGelu()) {
+                VectorMath.quickGelu(tile, ti, cols);
+            }
+            int ri = residual == null ? 0 : epilogue.residualOff() + (row + r) * epilogue.ldr() + col;
+            for (int v = 0; v < cols; v += VL) {
+                VectorMask<Float> inside = S.indexInRange(v, cols);
+                FloatVector x = FloatVector.fromArray(S, tile, ti + v);
+                if (residual != null) {
+                    x = x.add(FloatVector.fromArray(S, residual, ri + v, inside));
                 }
                 x.intoArray(c, ci + v, inside);
             }
         }
-    }
-
-    /** The epilogue for one vector of row {@code i}, columns {@code j...}: bias, QuickGELU, residual. */
-    private static FloatVector applyEpilogue(FloatVector x, Epilogue e, int i, int j, VectorMask<Float> inside) {
-        if (e.bias() != null) {
-            x = x.add(FloatVector.fromArray(S, e.bias(), j, inside));
-        }
-        if (e.quickGelu()) {
-            x = VectorMath.quickGelu(x);
-        }
-        if (e.residual() != null) {
-            x = x.add(FloatVector.fromArray(S, e.residual(), e.residualOff() + i * e.ldr() + j, inside));
-        }
-        return x;
     }
 }

@@ -2,6 +2,7 @@ package dev.jclip.kernel;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -69,7 +70,11 @@ public final class Parallel {
         }
         Job job = new Job(tasks, body, Thread.currentThread());
         for (int h = 0; h < helpers; h++) {
-            executor.execute(job::work);
+            try {
+                executor.execute(job::work);
+            } catch (RejectedExecutionException e) {
+                break; // setThreads shut this pool down meanwhile: the caller runs what is left
+            }
         }
         boolean[] inTask = IN_TASK.get();
         inTask[0] = true;
@@ -81,16 +86,21 @@ public final class Parallel {
         job.await();
     }
 
+    /** Elements a task should have at least, so that handing it to a thread pays off. */
+    private static final int TASK_ELEMENTS = 1 << 14;
+
     /**
-     * Splits rows {@code [0, rows)} into consecutive ranges of at least {@code minRows} rows
-     * (at most 4 per thread) and runs {@code body.accept(from, to)} on each with
-     * {@link #forEach}. Row kernels compute each row the same way whichever range it
-     * falls in, so their results do not depend on the thread count.
+     * Splits rows {@code [0, rows)} of {@code rowLength} elements each into consecutive
+     * ranges of at least {@link #TASK_ELEMENTS} elements (at most 4 ranges per thread) and
+     * runs {@code body.accept(from, to)} on each with {@link #forEach}. Row kernels compute
+     * each row the same way whichever range it falls in, so their results do not depend
+     * on the thread count.
      */
-    public static void forRows(int rows, int minRows, RowRange body) {
-        int chunks = Math.max(1, Math.min(Math.ceilDiv(rows, Math.max(1, minRows)), 4 * threads()));
-        int per = Math.ceilDiv(rows, chunks);
-        forEach(Math.ceilDiv(rows, Math.max(1, per)), c -> body.accept(c * per, Math.min(rows, (c + 1) * per)));
+    public static void forRows(int rows, int rowLength, RowRange body) {
+        int minRows = Math.max(1, TASK_ELEMENTS / Math.max(1, rowLength));
+        int chunks = Math.max(1, Math.min(rows / minRows, 4 * threads()));
+        int per = Math.max(1, Math.ceilDiv(rows, chunks));
+        forEach(Math.ceilDiv(rows, per), c -> body.accept(c * per, Math.min(rows, (c + 1) * per)));
     }
 
     /** A body for {@link #forRows}: rows {@code [from, to)}. */

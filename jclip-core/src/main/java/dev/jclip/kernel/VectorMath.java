@@ -2,6 +2,7 @@ package dev.jclip.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -60,5 +61,44 @@ public final class VectorMath {
         FloatVector e = exp(z.abs().neg());
         FloatVector numerator = FloatVector.broadcast(x.species(), 1f).blend(e, z.lt(0f));
         return x.mul(numerator).div(e.add(1f));
+    }
+
+    /**
+     * QuickGELU in place on {@code x[off, off+len)}: the same operations as
+     * {@link #quickGelu(FloatVector)} (so the same bits), written out in one loop body. A vector
+     * passed to a method that the JIT declines to inline (it does so for a callee already
+     * compiled on its own into a large method) is boxed on the heap; here nothing is passed.
+     * The tail is a masked vector, so every element takes the same path.
+     */
+    public static void quickGelu(float[] x, int off, int len) {
+        VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
+        for (int i = 0; i < len; i += species.length()) {
+            VectorMask<Float> inside = species.indexInRange(i, len);
+            FloatVector v = FloatVector.fromArray(species, x, off + i, inside);
+            FloatVector z = v.mul(1.702f);
+            // e^t for t = -|z| <= 0: t = n ln 2 + r with n = round(t / ln 2), |r| <= ln 2 / 2,
+            // then e^r by Cephes' polynomial. Clamping at -104 keeps n >= -150, where e^t is 0 anyway.
+            FloatVector t = z.abs().neg().max(-104f);
+            FloatVector shifted = t.mul(LOG2E).add(ROUND);
+            FloatVector n = shifted.sub(ROUND);
+            FloatVector r = n.fma(FloatVector.broadcast(species, -LN2_HI), t);
+            r = n.fma(FloatVector.broadcast(species, -LN2_LO), r);
+            FloatVector p = FloatVector.broadcast(species, 1.9875691500e-4f);
+            p = p.fma(r, FloatVector.broadcast(species, 1.3981999507e-3f));
+            p = p.fma(r, FloatVector.broadcast(species, 8.3334519073e-3f));
+            p = p.fma(r, FloatVector.broadcast(species, 4.1665795894e-2f));
+            p = p.fma(r, FloatVector.broadcast(species, 1.6666665459e-1f));
+            p = p.fma(r, FloatVector.broadcast(species, 5.0000001201e-1f));
+            FloatVector expR = p.fma(r.mul(r), r).add(1f);
+            // 2^n as two factors 2^(n/2) so that neither leaves the normal range; the last multiply
+            // is the only rounding step, and rounds subnormal results correctly.
+            IntVector ni = shifted.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
+            FloatVector s1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = expR.mul(s1).mul(s2);
+            FloatVector numerator = FloatVector.broadcast(species, 1f).blend(e, z.lt(0f));
+            v.mul(numerator).div(e.add(1f)).intoArray(x, off + i, inside);
+        }
     }
 }

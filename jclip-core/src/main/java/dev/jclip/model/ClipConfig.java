@@ -68,6 +68,7 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
             return new Vision(imageSize, layers, width, 0);
         }
 
+        /** True for a ModifiedResNet tower (four stages of blocks), false for a ViT. */
         public boolean isResNet() {
             return layers.length == 4;
         }

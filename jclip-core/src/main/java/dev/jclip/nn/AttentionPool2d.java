@@ -19,6 +19,7 @@ public final class AttentionPool2d extends Module {
     private final Tensor positionalEmbedding;
     private final Tensor qWeight, qBias, kWeight, kBias, vWeight, vBias, cWeight, cBias;
 
+    /** A pool over a {@code spacialDim}² grid of {@code embedDim} channels, projected to {@code outputDim}. */
     public AttentionPool2d(int spacialDim, int embedDim, int heads, int outputDim) {
         if (heads <= 0 || embedDim % heads != 0) {
             throw new IllegalArgumentException("attention pool width " + embedDim + " is not divisible into " + heads + " heads");

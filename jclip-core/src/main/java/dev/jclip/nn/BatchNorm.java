@@ -15,6 +15,7 @@ public final class BatchNorm extends Module {
 
     private final Tensor weight, bias, runningMean, runningVar;
 
+    /** Batch normalization of {@code channels} channels (weight, bias and running statistics). */
     public BatchNorm(int channels) {
         weight = parameter("weight", channels);
         bias = parameter("bias", channels);
@@ -25,5 +26,10 @@ public final class BatchNorm extends Module {
     /** {@code x} [N, C, H, W]. */
     public Tensor forward(Tensor x) {
         return BatchNorm2d.forward(x, weight, bias, runningMean.data(), runningVar.data(), isTraining(), MOMENTUM, EPS);
+    }
+
+    /** {@code max(0, forward(x))}, in one pass when inferring. */
+    public Tensor forwardRelu(Tensor x) {
+        return BatchNorm2d.forwardRelu(x, weight, bias, runningMean.data(), runningVar.data(), isTraining(), MOMENTUM, EPS);
     }
 }

@@ -20,6 +20,7 @@ public final class Bottleneck extends Module {
     private final Tensor conv1, conv2, conv3, downsampleConv;
     private final BatchNorm bn1, bn2, bn3, downsampleBn;
 
+    /** A block from {@code inplanes} to {@code planes * 4} channels, downsampling by {@code stride}. */
     public Bottleneck(int inplanes, int planes, int stride) {
         this.stride = stride;
         conv1 = parameter("conv1.weight", planes, inplanes, 1, 1);
@@ -39,8 +40,8 @@ public final class Bottleneck extends Module {
 
     /** {@code x} [B, inplanes, H, W] -> [B, 4·planes, H/stride, W/stride]. */
     public Tensor forward(Tensor x) {
-        Tensor out = Relu.forward(bn1.forward(Conv2d.forward(x, conv1, null, 1, 0)));
-        out = Relu.forward(bn2.forward(Conv2d.forward(out, conv2, null, 1, 1)));
+        Tensor out = bn1.forwardRelu(Conv2d.forward(x, conv1, null, 1, 0));
+        out = bn2.forwardRelu(Conv2d.forward(out, conv2, null, 1, 1));
         if (stride > 1) {
             out = Pool.avgPool2d(out, stride, stride);
         }

@@ -21,16 +21,19 @@ public final class Clip extends Module {
     /** The outputs of one forward pass over a batch of matching image/text pairs. */
     public record Output(Tensor imageFeatures, Tensor textFeatures, Tensor logitsPerImage, Tensor loss) {}
 
+    /** CLIP from its two towers and a scalar {@code logit_scale}. */
     public Clip(ImageEncoder visual, TextTransformer text) {
         this.visual = child("visual", visual);
         this.text = child("", text);
         logitScale = parameter("logit_scale");
     }
 
+    /** The image tower. */
     public ImageEncoder visual() {
         return visual;
     }
 
+    /** The text tower. */
     public TextTransformer text() {
         return text;
     }

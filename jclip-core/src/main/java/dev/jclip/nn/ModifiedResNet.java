@@ -2,7 +2,6 @@ package dev.jclip.nn;
 
 import dev.jclip.op.Conv2d;
 import dev.jclip.op.Pool;
-import dev.jclip.op.Relu;
 import dev.jclip.tensor.Tensor;
 
 /**
@@ -63,9 +62,9 @@ public final class ModifiedResNet extends ImageEncoder {
     @Override
     public Tensor forward(Tensor images) {
         checkImages(images);
-        Tensor x = Relu.forward(bn1.forward(Conv2d.forward(images, conv1, null, 2, 1)));
-        x = Relu.forward(bn2.forward(Conv2d.forward(x, conv2, null, 1, 1)));
-        x = Relu.forward(bn3.forward(Conv2d.forward(x, conv3, null, 1, 1)));
+        Tensor x = bn1.forwardRelu(Conv2d.forward(images, conv1, null, 2, 1));
+        x = bn2.forwardRelu(Conv2d.forward(x, conv2, null, 1, 1));
+        x = bn3.forwardRelu(Conv2d.forward(x, conv3, null, 1, 1));
         x = Pool.avgPool2d(x, 2, 2);
         for (Bottleneck block : blocks) {
             x = block.forward(x);

@@ -12,6 +12,7 @@ public final class MultiheadAttention extends Module {
     private final int heads;
     private final Tensor inProjWeight, inProjBias, outProjWeight, outProjBias;
 
+    /** Attention over {@code width} channels split into {@code heads} heads. */
     public MultiheadAttention(int width, int heads) {
         if (heads <= 0 || width % heads != 0) {
             throw new IllegalArgumentException("attention width " + width + " is not divisible into " + heads + " heads");

@@ -16,6 +16,7 @@ public final class ResidualAttentionBlock extends Module {
     private final Tensor ln1Weight, ln1Bias, ln2Weight, ln2Bias;
     private final Tensor fcWeight, fcBias, projWeight, projBias;
 
+    /** A block of {@code width} channels with {@code heads} attention heads. */
     public ResidualAttentionBlock(int width, int heads) {
         attn = child("attn", new MultiheadAttention(width, heads));
         ln1Weight = parameter("ln_1.weight", width);

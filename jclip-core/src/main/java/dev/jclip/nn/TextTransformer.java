@@ -22,6 +22,7 @@ public final class TextTransformer extends Module {
     private final Tensor tokenEmbedding, positionalEmbedding, lnFinalWeight, lnFinalBias, textProjection;
     private final Transformer transformer;
 
+    /** The text tower: {@code layers} blocks of {@code width}, projected to {@code outputDim}. */
     public TextTransformer(int contextLength, int vocabSize, int width, int heads, int layers, int outputDim) {
         this.contextLength = contextLength;
         this.vocabSize = vocabSize;
@@ -35,10 +36,12 @@ public final class TextTransformer extends Module {
         textProjection = parameter("text_projection", width, outputDim);
     }
 
+    /** Tokens per text, padding included. */
     public int contextLength() {
         return contextLength;
     }
 
+    /** Attention heads per block. */
     public int heads() {
         return heads;
     }

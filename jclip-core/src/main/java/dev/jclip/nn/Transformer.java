@@ -6,6 +6,7 @@ import dev.jclip.tensor.Tensor;
 public final class Transformer extends Module {
     private final ResidualAttentionBlock[] resblocks;
 
+    /** {@code layers} blocks of {@code width} channels and {@code heads} heads. */
     public Transformer(int width, int layers, int heads) {
         resblocks = new ResidualAttentionBlock[layers];
         for (int i = 0; i < layers; i++) {

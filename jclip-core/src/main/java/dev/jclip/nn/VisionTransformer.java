@@ -19,6 +19,7 @@ public final class VisionTransformer extends ImageEncoder {
     private final Tensor lnPreWeight, lnPreBias, lnPostWeight, lnPostBias, proj;
     private final Transformer transformer;
 
+    /** The ViT image tower: {@code imageSize}² inputs cut into {@code patchSize}² patches, projected to {@code outputDim}. */
     public VisionTransformer(int imageSize, int patchSize, int width, int layers, int heads, int outputDim) {
         if (patchSize <= 0 || imageSize % patchSize != 0) {
             throw new IllegalArgumentException("image size " + imageSize + " is not a multiple of patch size " + patchSize);

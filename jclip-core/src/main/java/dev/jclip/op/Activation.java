@@ -15,7 +15,7 @@ public final class Activation {
     public static Tensor quickGelu(Tensor x) {
         float[] src = x.data();
         float[] out = new float[src.length];
-        Parallel.forRows(src.length, Softmax.ROW_GRAIN, (from, to) -> Rows.quickGelu(src, from, out, from, to - from));
+        Parallel.forRows(src.length, 1, (from, to) -> Rows.quickGelu(src, from, out, from, to - from));
         return Tensor.result(out, x.shape(), o -> {
             float[] g = o.grad(), gx = x.gradForAccumulation();
             for (int i = 0; i < g.length; i++) {

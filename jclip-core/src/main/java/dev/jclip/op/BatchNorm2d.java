@@ -1,5 +1,6 @@
 package dev.jclip.op;
 
+import dev.jclip.kernel.Parallel;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
@@ -27,6 +28,25 @@ public final class BatchNorm2d {
      */
     public static Tensor forward(Tensor x, Tensor weight, Tensor bias, float[] runningMean, float[] runningVar,
                                  boolean training, float momentum, float eps) {
+        return forward(x, weight, bias, runningMean, runningVar, training, momentum, eps, false);
+    }
+
+    /**
+     * {@code max(0, batch_norm(x))}. In evaluation without gradients this is one pass over
+     * the activation instead of two; otherwise it is {@link Relu#forward} of {@link #forward}.
+     * Both give the same values.
+     */
+    public static Tensor forwardRelu(Tensor x, Tensor weight, Tensor bias, float[] runningMean, float[] runningVar,
+                                     boolean training, float momentum, float eps) {
+        if (training || Tensor.needsGrad(x, weight, bias)) {
+            return Relu.forward(forward(x, weight, bias, runningMean, runningVar, training, momentum, eps, false));
+        }
+        return forward(x, weight, bias, runningMean, runningVar, false, momentum, eps, true);
+    }
+
+    /** The batch norm, followed by ReLU when {@code relu} (evaluation without gradients only). */
+    private static Tensor forward(Tensor x, Tensor weight, Tensor bias, float[] runningMean, float[] runningVar,
+                                  boolean training, float momentum, float eps, boolean relu) {
         if (x.rank() != 4) {
             throw new IllegalArgumentException("batch_norm: input must be [N, C, H, W], got " + Arrays.toString(x.shape()));
         }
@@ -43,44 +63,50 @@ public final class BatchNorm2d {
         float[] xd = x.data(), wd = weight.data(), bd = bias.data();
         double[] mean = new double[channels];
         double[] invStd = new double[channels];
-        for (int c = 0; c < channels; c++) {
-            double mu, var;
-            if (training) {
-                // Two passes in double: the mean first, then the squared deviations from it.
-                double sum = 0;
-                for (int img = 0; img < n; img++) {
-                    int base = (img * channels + c) * plane;
+        // One task per group of channels: each channel's statistics are summed by one thread
+        // in one order, and each writes only its own running statistics.
+        Parallel.forRows(channels, n * plane, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                double mu, var;
+                if (training) {
+                    // Two passes in double: the mean first, then the squared deviations from it.
+                    double sum = 0;
+                    for (int img = 0; img < n; img++) {
+                        int base = (img * channels + c) * plane;
+                        for (int i = 0; i < plane; i++) {
+                            sum += xd[base + i];
+                        }
+                    }
+                    mu = sum / count;
+                    double sq = 0;
+                    for (int img = 0; img < n; img++) {
+                        int base = (img * channels + c) * plane;
+                        for (int i = 0; i < plane; i++) {
+                            double d = xd[base + i] - mu;
+                            sq += d * d;
+                        }
+                    }
+                    var = sq / count;
+                    runningMean[c] = (float) ((1 - momentum) * runningMean[c] + momentum * mu);
+                    runningVar[c] = (float) ((1 - momentum) * runningVar[c] + momentum * (sq / (count - 1)));
+                } else {
+                    mu = runningMean[c];
+                    var = runningVar[c];
+                }
+                mean[c] = mu;
+                invStd[c] = 1.0 / Math.sqrt(var + eps);
+            }
+        });
+        float[] y = training ? new float[xd.length] : evaluate(xd, channels, plane, wd, bd, mean, invStd, relu);
+        if (training) {
+            Parallel.forRows(n * channels, plane, (from, to) -> {
+                for (int pl = from; pl < to; pl++) {
+                    int c = pl % channels, base = pl * plane;
                     for (int i = 0; i < plane; i++) {
-                        sum += xd[base + i];
+                        y[base + i] = (float) ((xd[base + i] - mean[c]) * invStd[c] * wd[c] + bd[c]);
                     }
                 }
-                mu = sum / count;
-                double sq = 0;
-                for (int img = 0; img < n; img++) {
-                    int base = (img * channels + c) * plane;
-                    for (int i = 0; i < plane; i++) {
-                        double d = xd[base + i] - mu;
-                        sq += d * d;
-                    }
-                }
-                var = sq / count;
-                runningMean[c] = (float) ((1 - momentum) * runningMean[c] + momentum * mu);
-                runningVar[c] = (float) ((1 - momentum) * runningVar[c] + momentum * (sq / (count - 1)));
-            } else {
-                mu = runningMean[c];
-                var = runningVar[c];
-            }
-            mean[c] = mu;
-            invStd[c] = 1.0 / Math.sqrt(var + eps);
-        }
-        float[] y = new float[xd.length];
-        for (int img = 0; img < n; img++) {
-            for (int c = 0; c < channels; c++) {
-                int base = (img * channels + c) * plane;
-                for (int i = 0; i < plane; i++) {
-                    y[base + i] = (float) ((xd[base + i] - mean[c]) * invStd[c] * wd[c] + bd[c]);
-                }
-            }
+            });
         }
         return Tensor.result(y, x.shape(), o -> {
             float[] g = o.grad();
@@ -121,6 +147,36 @@ public final class BatchNorm2d {
                 }
             }
         }, x, weight, bias);
+    }
+
+    /**
+     * The evaluation map as one per-channel affine in float, {@code y = x·s + t} with
+     * {@code s = weight·invStd} and {@code t = bias − mean·s} (a loop the JIT vectorizes),
+     * then {@code max(0, y)} when {@code relu}.
+     */
+    private static float[] evaluate(float[] xd, int channels, int plane, float[] wd, float[] bd,
+                                    double[] mean, double[] invStd, boolean relu) {
+        float[] s = new float[channels], t = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            s[c] = (float) (wd[c] * invStd[c]);
+            t[c] = (float) (bd[c] - mean[c] * wd[c] * invStd[c]);
+        }
+        float[] y = new float[xd.length];
+        Parallel.forRows(xd.length / Math.max(1, plane), plane, (from, to) -> {
+            for (int pl = from; pl < to; pl++) {
+                int c = pl % channels, base = pl * plane;
+                float sc = s[c], sh = t[c];
+                for (int i = 0; i < plane; i++) {
+                    y[base + i] = xd[base + i] * sc + sh;
+                }
+                if (relu) {
+                    for (int i = 0; i < plane; i++) {
+                        y[base + i] = y[base + i] > 0 ? y[base + i] : 0f;   // as Relu: NaN and -0 give 0
+                    }
+                }
+            }
+        });
+        return y;
     }
 
     private static void checkChannels(String name, int[] shape, int channels) {

@@ -1,6 +1,7 @@
 package dev.jclip.op;
 
 import dev.jclip.kernel.Gemm;
+import dev.jclip.kernel.Parallel;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
@@ -130,25 +131,37 @@ public final class Conv2d {
             direct = kh == 1 && kw == 1 && stride == 1 && padding == 0;
         }
 
-        /** Fills {@code col[(ch·kh + i)·kw + j][oy·Wo + ox] = x[img, ch, oy·s − pad + i, ox·s − pad + j]} (zero outside). */
+        /**
+         * Fills {@code col[(ch·kh + i)·kw + j][oy·Wo + ox] = x[img, ch, oy·s − pad + i, ox·s − pad + j]}
+         * (zero outside), rows of the column matrix in parallel.
+         */
         float[] im2col(float[] x, int img, float[] col) {
             int base = img * imageSize;
-            int row = 0;
-            for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < kh; i++) {
-                    for (int j = 0; j < kw; j++, row++) {
-                        int dst = row * p;
-                        for (int oy = 0; oy < ho; oy++) {
-                            int iy = oy * stride - padding + i;
-                            for (int ox = 0; ox < wo; ox++) {
-                                int ix = ox * stride - padding + j;
-                                boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-                                col[dst++] = inside ? x[base + (ch * h + iy) * w + ix] : 0f;
+            Parallel.forRows(k, p, (from, to) -> {
+                for (int row = from; row < to; row++) {
+                    int ch = row / (kh * kw), i = row / kw % kh, j = row % kw;
+                    // Output columns [lo, hi) read inside the image row; the rest is padding.
+                    int lo = Math.min(wo, Math.max(0, Math.ceilDiv(padding - j, stride)));
+                    int hi = Math.max(lo, Math.min(wo, Math.floorDiv(w - 1 + padding - j, stride) + 1));
+                    for (int oy = 0, dst = row * p; oy < ho; oy++, dst += wo) {
+                        int iy = oy * stride - padding + i;
+                        if (iy < 0 || iy >= h) {
+                            Arrays.fill(col, dst, dst + wo, 0f);
+                            continue;
+                        }
+                        int src = base + (ch * h + iy) * w - padding + j;   // + ox·stride
+                        Arrays.fill(col, dst, dst + lo, 0f);
+                        if (stride == 1) {
+                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                        } else {
+                            for (int ox = lo; ox < hi; ox++) {
+                                col[dst + ox] = x[src + ox * stride];
                             }
                         }
+                        Arrays.fill(col, dst + hi, dst + wo, 0f);
                     }
                 }
-            }
+            });
             return col;
         }
 

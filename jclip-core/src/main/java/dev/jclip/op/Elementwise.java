@@ -1,5 +1,6 @@
 package dev.jclip.op;
 
+import dev.jclip.kernel.Parallel;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
@@ -15,11 +16,16 @@ public final class Elementwise {
         int inner = broadcastInner(a, b, "add");
         float[] x = a.data(), y = b.data();
         float[] out = new float[x.length];
-        for (int i = 0; i < x.length; i += inner) {
-            for (int j = 0; j < inner; j++) {
-                out[i + j] = x[i + j] + y[j];
+        // Any range of elements: b's index j runs along with i and wraps at the end of b.
+        Parallel.forRows(x.length, 1, (from, to) -> {
+            for (int i = from, j = from % inner; i < to; j = 0) {
+                int len = Math.min(inner - j, to - i);
+                for (int t = 0; t < len; t++) {
+                    out[i + t] = x[i + t] + y[j + t];
+                }
+                i += len;
             }
-        }
+        });
         return Tensor.result(out, a.shape(), o -> {
             float[] g = o.grad();
             if (a.requiresGrad()) {

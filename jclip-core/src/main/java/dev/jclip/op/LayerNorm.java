@@ -25,7 +25,7 @@ public final class LayerNorm {
         float[] out = new float[src.length];
         // Saved for backward: per row, the mean and 1/sqrt(var + eps).
         float[] stats = new float[2 * rows];
-        Parallel.forRows(rows, Math.max(1, Softmax.ROW_GRAIN / Math.max(1, d)), (from, to) -> {
+        Parallel.forRows(rows, d, (from, to) -> {
             for (int r = from; r < to; r++) {
                 Rows.layerNorm(src, r * d, d, w, b, eps, out, r * d, stats, r);
             }

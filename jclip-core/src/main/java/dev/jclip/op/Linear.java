@@ -7,9 +7,9 @@ import java.util.Arrays;
 
 /**
  * Fully connected layer {@code y = x·Wᵀ + b}, as PyTorch's {@code F.linear}, with
- * variants that fuse what a transformer block does next into the GEMM's epilogue:
- * a residual add ({@code residual + x·Wᵀ + b}) and QuickGELU. Fusing saves a pass
- * over the activations and gives the same bits as the separate operations.
+ * variants for what a transformer block does next: a residual add
+ * ({@code residual + x·Wᵀ + b}) and QuickGELU, both in the GEMM's epilogue. They save
+ * passes over the activations and give the same bits as the separate operations.
  */
 public final class Linear {
     private Linear() {}
@@ -57,8 +57,9 @@ public final class Linear {
 
     /**
      * {@code QuickGELU(x·Wᵀ + b)}. Without gradients the activation is applied in the
-     * GEMM's epilogue; with them the pre-activation is kept for backward, so this is
-     * {@link Activation#quickGelu} of {@link #forward}, with identical values.
+     * GEMM's epilogue, on each tile while it is in cache; with them the pre-activation is
+     * kept for backward, so this is {@link Activation#quickGelu} of {@link #forward}. Both
+     * give the same values.
      */
     public static Tensor forwardQuickGelu(Tensor x, Tensor weight, Tensor bias) {
         if (Tensor.needsGrad(x, weight, bias)) {
@@ -68,8 +69,7 @@ public final class Linear {
         int out = weight.dim(0), in = weight.dim(1);
         float[] y = new float[Tensor.checkedNumel(shape)];
         Epilogue epilogue = (bias == null ? Epilogue.NONE : Epilogue.bias(bias.data())).withQuickGelu();
-        Gemm.sgemm(false, true, rows(shape), out, in, x.data(), 0, in, weight.data(), 0, in,
-                y, 0, out, false, epilogue);
+        Gemm.sgemm(false, true, rows(shape), out, in, x.data(), 0, in, weight.data(), 0, in, y, 0, out, false, epilogue);
         return Tensor.of(y, shape);
     }
 

@@ -1,5 +1,6 @@
 package dev.jclip.op;
 
+import dev.jclip.kernel.Parallel;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
@@ -27,20 +28,22 @@ public final class Pool {
         float[] xd = x.data();
         int[] shape = {x.dim(0), x.dim(1), ho, wo};
         float[] y = new float[Tensor.checkedNumel(shape)];
-        for (int pl = 0; pl < planes; pl++) {
-            for (int oy = 0; oy < ho; oy++) {
-                for (int ox = 0; ox < wo; ox++) {
-                    float sum = 0;
-                    for (int i = 0; i < kernel; i++) {
-                        int row = (pl * h + oy * stride + i) * w + ox * stride;
-                        for (int j = 0; j < kernel; j++) {
-                            sum += xd[row + j];
+        Parallel.forRows(planes, h * w, (from, to) -> {
+            for (int pl = from; pl < to; pl++) {
+                for (int oy = 0; oy < ho; oy++) {
+                    for (int ox = 0; ox < wo; ox++) {
+                        float sum = 0;
+                        for (int i = 0; i < kernel; i++) {
+                            int row = (pl * h + oy * stride + i) * w + ox * stride;
+                            for (int j = 0; j < kernel; j++) {
+                                sum += xd[row + j];
+                            }
                         }
+                        y[(pl * ho + oy) * wo + ox] = sum / area;
                     }
-                    y[(pl * ho + oy) * wo + ox] = sum / area;
                 }
             }
-        }
+        });
         return Tensor.result(y, shape, o -> {
             float[] g = o.grad(), gx = x.gradForAccumulation();
             for (int pl = 0; pl < planes; pl++) {

@@ -1,5 +1,6 @@
 package dev.jclip.op;
 
+import dev.jclip.kernel.Parallel;
 import dev.jclip.tensor.Tensor;
 
 /** Rectified linear unit {@code max(0, x)}. */
@@ -10,9 +11,11 @@ public final class Relu {
     public static Tensor forward(Tensor x) {
         float[] xd = x.data();
         float[] y = new float[xd.length];
-        for (int i = 0; i < xd.length; i++) {
-            y[i] = xd[i] > 0 ? xd[i] : 0f;
-        }
+        Parallel.forRows(xd.length, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                y[i] = xd[i] > 0 ? xd[i] : 0f;
+            }
+        });
         return Tensor.result(y, x.shape(), o -> {
             float[] g = o.grad(), gx = x.gradForAccumulation();
             for (int i = 0; i < g.length; i++) {

@@ -9,9 +9,6 @@ import java.util.Arrays;
 public final class Softmax {
     private Softmax() {}
 
-    /** Elements per parallel task, enough to outweigh handing the task to a thread. */
-    static final int ROW_GRAIN = 1 << 14;
-
     /**
      * {@code softmax(x + mask, dim=-1)}. {@code mask} may be null (none); otherwise its
      * shape is a suffix of {@code x}'s, broadcast over the leading dimensions (e.g. a
@@ -31,7 +28,7 @@ public final class Softmax {
         float[] src = x.data(), m = mask == null ? null : mask.data();
         float[] out = src.clone();
         int rows = n == 0 ? 0 : src.length / n;
-        Parallel.forRows(rows, Math.max(1, ROW_GRAIN / Math.max(1, n)), (from, to) -> {
+        Parallel.forRows(rows, n, (from, to) -> {
             for (int r = from; r < to; r++) {
                 Rows.softmax(out, r * n, n, 1f, m, m == null ? 0 : r * n % maskLen);
             }

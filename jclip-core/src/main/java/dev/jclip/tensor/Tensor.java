@@ -105,6 +105,7 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- shape
 
+    /** A copy of the shape. */
     public int[] shape() {
         return shape.clone();
     }
@@ -114,10 +115,12 @@ public final class Tensor {
         return shape[d < 0 ? shape.length + d : d];
     }
 
+    /** The number of dimensions. */
     public int rank() {
         return shape.length;
     }
 
+    /** The number of elements. */
     public int numel() {
         return data.length;
     }
@@ -178,6 +181,7 @@ public final class Tensor {
         return data[0];
     }
 
+    /** True when a backward pass computes this tensor's gradient. */
     public boolean requiresGrad() {
         return requiresGrad;
     }

@@ -1,5 +1,6 @@
 package dev.jclip.api;
 
+import static dev.jclip.testing.Fixtures.maxAbs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -87,13 +88,6 @@ class HiddenStatesTest {
         return out;
     }
 
-    static double maxAbs(float[] v) {
-        double m = 0;
-        for (float x : v) {
-            m = Math.max(m, Math.abs(x));
-        }
-        return m;
-    }
 
     @Test
     void lastTextLayerPooledAndProjectedGivesTheReferenceFeatures() {

@@ -181,6 +181,31 @@ class GemmTest {
     }
 
     @Test
+    void prepackedBGivesTheSameBits() {
+        long seed = 300;
+        for (int[] s : new int[][] {{1, 1, 1}, {37, 300, 1100}, {8, 70, 0}, {2, Gemm.BLOCK_N + 5, 3}, {50, 64, 50}}) {
+            for (int t = 0; t < 4; t++) {
+                boolean transA = (t & 1) != 0, transB = (t & 2) != 0;
+                int m = s[0], n = s[1], k = s[2];
+                SplittableRandom rng = new SplittableRandom(seed++);
+                Stored a = transA ? Stored.random(rng, k, m, 1, 1) : Stored.random(rng, m, k, 1, 1);
+                Stored b = transB ? Stored.random(rng, n, k, 2, 3) : Stored.random(rng, k, n, 2, 3);
+                float[] bias = Stored.random(rng, 1, n, 0, 0).data();
+                Epilogue epilogue = t == 1 ? Epilogue.bias(bias).withQuickGelu() : null;
+                float[] expected = new float[m * n], got = new float[m * n];
+                Gemm.sgemm(transA, transB, m, n, k, a.data(), a.off(), a.ld(), b.data(), b.off(), b.ld(),
+                        expected, 0, n, false, epilogue);
+                PackedB packed = Gemm.packB(transB, k, n, b.data(), b.off(), b.ld());
+                assertEquals(k, packed.k());
+                assertEquals(n, packed.n());
+                Gemm.sgemm(transA, m, a.data(), a.off(), a.ld(), packed, got, 0, n, false, epilogue);
+                assertArrayEquals(bits(expected), bits(got), "m=" + m + " n=" + n + " k=" + k + " transA=" + transA
+                        + " transB=" + transB);
+            }
+        }
+    }
+
+    @Test
     void bitIdenticalForAnyThreadCount() {
         SplittableRandom rng = new SplittableRandom(7);
         int m = 150, n = 600, k = 1100;

@@ -34,10 +34,12 @@ class ParallelTest {
         int saved = Parallel.threads();
         try {
             Parallel.setThreads(3);
-            for (int[] c : new int[][] {{0, 4}, {1, 4}, {10, 1}, {1000, 7}, {1000, 5000}, {37, 0}}) {
+            // {rows, row length}: ranges hold at least 2^14 elements unless the rows run out.
+            for (int[] c : new int[][] {{0, 4}, {1, 4}, {10, 1}, {1000, 7}, {100_000, 1}, {1000, 100_000}, {37, 0}}) {
                 AtomicIntegerArray seen = new AtomicIntegerArray(c[0]);
+                int minRows = Math.max(1, (1 << 14) / Math.max(1, c[1]));
                 Parallel.forRows(c[0], c[1], (from, to) -> {
-                    assertTrue(from < to && to - from >= Math.min(c[1], c[0]) || to == c[0], from + ".." + to);
+                    assertTrue(from < to && (to - from >= Math.min(minRows, c[0]) || to == c[0]), from + ".." + to);
                     for (int r = from; r < to; r++) {
                         seen.incrementAndGet(r);
                     }

@@ -1,5 +1,6 @@
 package dev.jclip.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,5 +64,26 @@ class VectorMathTest {
                     "quickGelu(" + xy[0][i] + ") = " + xy[1][i] + ", want " + want);
         }
         assertEquals(0f, apply(VectorMath::quickGelu, 0f));
+    }
+
+    @Test
+    void quickGeluOnArraysGivesTheSameBitsAsOnVectors() {
+        int count = 1643; // not a multiple of the vector length, so the masked tail is covered
+        float[] x = new float[count + 2];
+        for (int i = 0; i < count; i++) {
+            x[i + 1] = (float) (-60 + i * 0.0731);
+        }
+        float[] y = x.clone();
+        VectorMath.quickGelu(y, 1, count);
+        assertEquals(x[0], y[0]);
+        assertEquals(x[count + 1], y[count + 1]);
+        for (int i = 1; i <= count; i++) {
+            float one = apply(VectorMath::quickGelu, x[i]);
+            assertEquals(Float.floatToRawIntBits(one), Float.floatToRawIntBits(y[i]), "quickGelu(" + x[i] + ")");
+        }
+        float[] edges = {0f, -0f, 200f, -200f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
+        VectorMath.quickGelu(edges, 0, edges.length);
+        // Large |x| gives x or (minus) zero; -inf * sigmoid(-inf) = -inf * 0 is NaN, as in PyTorch.
+        assertArrayEquals(new float[] {0f, -0f, 200f, -0f, Float.POSITIVE_INFINITY, Float.NaN, Float.NaN}, edges);
     }
 }

@@ -1,5 +1,7 @@
 package dev.jclip.model;
 
+import static dev.jclip.testing.Fixtures.assertClose;
+import static dev.jclip.testing.Fixtures.maxAbs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,26 +11,39 @@ import dev.jclip.nn.Clip;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.testing.Shared;
-import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Parity with the reference ({@code ../shared/fixtures/models/NAME/io.safetensors},
- * from {@code clipref.py}): evaluation features, logits and loss within 1e-4 of
- * the largest magnitude; training loss, logits and every parameter's gradient
- * within 1e-3 per tensor (max abs difference / max abs value).
+ * Parity with the reference ({@code io.safetensors} from {@code clipref.py}):
+ * evaluation features, logits and loss within 1e-4 of the largest magnitude;
+ * training loss, logits and every parameter's gradient within 1e-3 per tensor
+ * (max abs difference / max abs value). The models come from
+ * {@code ../shared/fixtures/models/NAME} ({@code shared}) or from this module's
+ * test resources {@code parity/NAME} ({@code resources}: smaller cases with other
+ * shapes, made by {@code make_fixtures.py} as their README says).
  */
 class ClipParityTest {
 
-    @ParameterizedTest(name = "{0} from {1}")
-    @CsvSource({"vit-tiny, open_clip_model.safetensors", "vit-tiny, hf", "rn-tiny, open_clip_model.safetensors"})
-    void matchesReference(String model, String weights) throws IOException {
-        Path dir = Shared.path("fixtures/models/" + model);
+    @ParameterizedTest(name = "{0} {1} from {2}")
+    @CsvSource({
+        "shared, vit-tiny, open_clip_model.safetensors",
+        "shared, vit-tiny, hf",
+        "shared, rn-tiny, open_clip_model.safetensors",
+        "resources, vit-narrow, open_clip_model.safetensors",
+        "resources, vit-narrow, hf",
+        "resources, rn-deep, open_clip_model.safetensors"})
+    void matchesReference(String where, String model, String weights) throws Exception {
+        Path dir = switch (where) {
+            case "shared" -> Shared.path("fixtures/models/" + model);
+            case "resources" -> resource("parity/" + model);
+            default -> throw new IllegalArgumentException("unknown fixture location " + where);
+        };
         Clip clip = ClipWeights.load(dir.resolve(weights));
         try (SafeTensors io = SafeTensors.open(dir.resolve("io.safetensors"))) {
             Tensor images = io.tensor("input.images");
@@ -72,6 +87,13 @@ class ClipParityTest {
         }
     }
 
+    /** A folder of this module's test resources, as a file system path. */
+    private static Path resource(String name) throws URISyntaxException {
+        URL url = ClipParityTest.class.getResource("/" + name);
+        assertNotNull(url, "missing test resource folder " + name);
+        return Path.of(url.toURI());
+    }
+
     /**
      * The attention pool's key bias has an exact zero gradient: it adds {@code q·b} to
      * every score of a query, which softmax ignores. Both sides hold only rounding
@@ -84,29 +106,5 @@ class ClipParityTest {
         double scale = maxAbs(io.floats("grad.visual.attnpool.k_proj.weight"));
         assertTrue(maxAbs(grad) <= 1e-6 * scale, () -> ZERO_GRADIENT + ": gradient " + maxAbs(grad) + " is not ~0");
         assertTrue(maxAbs(io.floats("grad." + ZERO_GRADIENT)) <= 1e-6 * scale, "reference gradient is not ~0");
-    }
-
-    private static double maxAbs(float[] x) {
-        double m = 0;
-        for (float v : x) {
-            m = Math.max(m, Math.abs(v));
-        }
-        return m;
-    }
-
-    /** Asserts max|actual − expected| / max|expected| ≤ tol and returns that ratio. */
-    static double assertClose(SafeTensors io, String name, Tensor actual, double tol) {
-        float[] want = io.floats(name);
-        assertTrue(Arrays.equals(io.info(name).shape(), actual.shape()),
-                () -> name + ": shape " + Arrays.toString(actual.shape()) + ", reference " + Arrays.toString(io.info(name).shape()));
-        double maxDiff = 0, maxAbs = 0;
-        float[] got = actual.data();
-        for (int i = 0; i < want.length; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs((double) got[i] - want[i]));
-            maxAbs = Math.max(maxAbs, Math.abs(want[i]));
-        }
-        double rel = maxDiff / Math.max(maxAbs, 1e-30);
-        assertTrue(rel <= tol, () -> name + ": relative error " + rel + " > " + tol);
-        return rel;
     }
 }

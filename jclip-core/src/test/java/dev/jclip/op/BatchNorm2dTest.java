@@ -78,6 +78,22 @@ class BatchNorm2dTest {
     }
 
     @Test
+    void fusedReluInEvaluationGivesTheBitsOfReluAfterBatchNorm() {
+        Tensor x = GradCheck.randomParam(21, 2, 3, 4, 5).detach();
+        Tensor w = GradCheck.randomParam(22, 3).detach(), b = GradCheck.randomParam(23, 3).detach();
+        float[] mean = {0.1f, -0.2f, 0.3f}, var = {1.5f, 0.5f, 2f};
+        float[] separate = Relu.forward(BatchNorm2d.forward(x, w, b, mean, var, false, 0.1f, 1e-5f)).data();
+        float[] fused = BatchNorm2d.forwardRelu(x, w, b, mean, var, false, 0.1f, 1e-5f).data();
+        assertArrayEquals(separate, fused);
+        // With a gradient to record it is the two ops, and backward reaches the weight.
+        Tensor wp = GradCheck.randomParam(22, 3);
+        Tensor y = BatchNorm2d.forwardRelu(x, wp, b, mean, var, false, 0.1f, 1e-5f);
+        assertArrayEquals(separate, y.data());
+        GradCheck.check(in -> BatchNorm2d.forwardRelu(in[0], in[1], in[2], mean, var, false, 0.1f, 1e-5f),
+                1e-2, 1e-3, GradCheck.randomParam(21, 2, 3, 4, 5), wp, GradCheck.randomParam(23, 3));
+    }
+
+    @Test
     void rejectsBadArguments() {
         Tensor w = Tensor.zeros(2), b = Tensor.zeros(2);
         float[] m = new float[2], v = new float[2];

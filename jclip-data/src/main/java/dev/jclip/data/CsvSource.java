@@ -8,7 +8,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
@@ -18,7 +17,7 @@ import java.util.stream.StreamSupport;
 /**
  * Image-caption pairs listed in a CSV or TSV file (UTF-8), as OpenCLIP's {@code --dataset-type csv}
  * reads them: a header naming an image column ({@code filepath}) and a caption column ({@code title}),
- * or a headerless file of {@code image_path,caption}. Relative image paths are resolved against the
+ * or a headerless file of {@code image_path,caption} (exactly two fields a row). Relative image paths are resolved against the
  * file's folder. Rows are streamed in file order (the seed is not used; see {@link #shuffled(int)});
  * a missing image or a short row is reported and skipped. Images are read when decoded.
  */
@@ -76,13 +75,10 @@ public final class CsvSource implements ImageTextSource {
         int img = columns[0];
         int cap = columns[1];
         int needed = Math.max(img, cap) + 1;
-        Iterator<Example> it = new Iterator<>() {
-            private Example next;
-            private boolean done;
-
+        Iterator<Example> it = new LookaheadIterator<>() {
             @Override
-            public boolean hasNext() {
-                while (next == null && !done) {
+            protected Example computeNext() {
+                while (true) {
                     List<String> row;
                     try {
                         row = read(csv);
@@ -92,10 +88,14 @@ public final class CsvSource implements ImageTextSource {
                         row = null;
                     }
                     if (row == null) {
-                        done = true;
-                        break;
+                        return null;
                     }
                     String where = file + " line " + csv.recordLine();
+                    if (imageColumn == null && row.size() != 2) {
+                        errors.accept(new DataError(where, "expected 2 fields (image path, caption), got " + row.size()
+                                + (row.size() > 2 ? " (quote a caption that holds the separator)" : "")));
+                        continue;
+                    }
                     if (row.size() < needed) {
                         errors.accept(new DataError(where, "expected at least " + needed + " fields, got " + row.size()));
                         continue;
@@ -116,19 +116,8 @@ public final class CsvSource implements ImageTextSource {
                         errors.accept(new DataError(where, "missing image file " + image));
                         continue;
                     }
-                    next = new Example(imagePath, new ExampleImage.FromFile(image), row.get(cap), Example.NO_LABEL);
+                    return new Example(imagePath, new ExampleImage.FromFile(image), row.get(cap), Example.NO_LABEL);
                 }
-                return next != null;
-            }
-
-            @Override
-            public Example next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                Example e = next;
-                next = null;
-                return e;
             }
         };
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false)

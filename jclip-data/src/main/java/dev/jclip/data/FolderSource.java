@@ -1,5 +1,6 @@
 package dev.jclip.data;
 
+import dev.jclip.image.ImageExtensions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
-import java.util.NoSuchElementException;
-import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
@@ -22,15 +20,13 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * A folder tree of images ({@code .jpg .jpeg .png .webp .bmp .gif}) each with a caption in a text file
+ * A folder tree of images ({@link ImageExtensions}: {@code .jpg .jpeg .png .gif .bmp}) each with a caption in a text file
  * of the same name ({@code cats/01.jpg} and {@code cats/01.txt}, UTF-8, surrounding white space
  * trimmed). The tree is walked depth-first with each folder's entries sorted by name, one folder
  * listing in memory at a time; symbolic links to folders are not followed (no cycles). The seed is not
  * used. An image without a caption file is reported and skipped. Keys are paths relative to the root.
  */
 public final class FolderSource implements ImageTextSource {
-    private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "webp", "bmp", "gif");
-
     private final Path root;
 
     /** The images under {@code root}. */
@@ -45,12 +41,10 @@ public final class FolderSource implements ImageTextSource {
     public Stream<Example> examples(long seed, Consumer<DataError> errors) {
         ArrayDeque<Iterator<Path>> stack = new ArrayDeque<>();
         stack.push(sortedListing(root));
-        Iterator<Example> it = new Iterator<>() {
-            private Example next;
-
+        Iterator<Example> it = new LookaheadIterator<>() {
             @Override
-            public boolean hasNext() {
-                while (next == null && !stack.isEmpty()) {
+            protected Example computeNext() {
+                while (!stack.isEmpty()) {
                     Iterator<Path> top = stack.peek();
                     if (!top.hasNext()) {
                         stack.pop();
@@ -60,20 +54,13 @@ public final class FolderSource implements ImageTextSource {
                     if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                         stack.push(sortedListing(p));
                     } else {
-                        next = example(p, errors);
+                        Example e = example(p, errors);
+                        if (e != null) {
+                            return e;
+                        }
                     }
                 }
-                return next != null;
-            }
-
-            @Override
-            public Example next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                Example e = next;
-                next = null;
-                return e;
+                return null;
             }
         };
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false);
@@ -82,10 +69,10 @@ public final class FolderSource implements ImageTextSource {
     /** The example of an image file; null for other files and for images without a caption (reported). */
     private Example example(Path file, Consumer<DataError> errors) {
         String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        if (dot <= 0 || !IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT))) {
+        if (!ImageExtensions.matches(name)) {
             return null;
         }
+        int dot = name.lastIndexOf('.');
         String key = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
         Path captionFile = file.resolveSibling(name.substring(0, dot) + ".txt");
         if (!Files.isRegularFile(captionFile)) {

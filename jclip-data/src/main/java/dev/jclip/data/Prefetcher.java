@@ -2,7 +2,6 @@ package dev.jclip.data;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.ExecutionException;
@@ -43,31 +42,20 @@ public final class Prefetcher {
         pool.allowCoreThreadTimeOut(true);
         Iterator<T> in = input.iterator();
         ArrayDeque<Future<? extends R>> ahead = new ArrayDeque<>(window);
-        Iterator<R> out = new Iterator<>() {
-            private R next;
-
+        Iterator<R> out = new LookaheadIterator<>() {
             @Override
-            public boolean hasNext() {
-                while (next == null) {
+            protected R computeNext() {
+                R r = null;
+                while (r == null) {
                     while (ahead.size() < window && in.hasNext()) {
                         T item = in.next();
                         ahead.add(pool.submit(() -> fn.apply(item)));
                     }
                     if (ahead.isEmpty()) {
-                        return false;
+                        return null;
                     }
-                    next = take(ahead.poll());
+                    r = take(ahead.poll());
                 }
-                return true;
-            }
-
-            @Override
-            public R next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                R r = next;
-                next = null;
                 return r;
             }
         };

@@ -1,5 +1,6 @@
 package dev.jclip.data;
 
+import dev.jclip.image.ImageExtensions;
 import dev.jclip.io.Json;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -10,11 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.Spliterator;
@@ -27,8 +26,8 @@ import java.util.zip.GZIPInputStream;
 /**
  * WebDataset tar shards ({@code .tar}, or gzip'd {@code .tar.gz}/{@code .tgz}): consecutive files
  * sharing a key (the path up to the first dot of the file name: {@code 00/abc.jpg} and
- * {@code 00/abc.txt} form sample {@code 00/abc}) make one example: the image from {@code jpg},
- * {@code jpeg}, {@code png} or {@code webp}, the caption from {@code txt} or else from the
+ * {@code 00/abc.txt} form sample {@code 00/abc}) make one example: the image from the first of
+ * {@link ImageExtensions#ALL} ({@code jpg jpeg png gif bmp}) it has, the caption from {@code txt} or else from the
  * {@code caption} (or {@code text}) field of {@code json}, an optional class label from {@code cls}.
  * A sample without an image or a caption is reported and skipped; a missing, truncated or corrupt shard
  * is reported and the rest of it skipped, keeping the complete samples read before the damage.
@@ -37,8 +36,6 @@ import java.util.zip.GZIPInputStream;
  * {@link ShuffleBuffer} of that size; without one, shards are read in the given order.
  */
 public final class WebDatasetSource implements ImageTextSource {
-    private static final List<String> IMAGE_EXTENSIONS = List.of("jpg", "jpeg", "png", "webp");
-
     private final List<Path> shards;
     private final int shuffleBuffer;
 
@@ -88,14 +85,14 @@ public final class WebDatasetSource implements ImageTextSource {
     }
 
     /** Groups the entries of the shards, one open at a time, into examples. */
-    private static final class Samples implements Iterator<Example> {
+    private static final class Samples extends LookaheadIterator<Example> {
         private final List<Path> order;
         private final Consumer<DataError> errors;
         private int shard = -1;
         private TarReader reader;
         private String key;
         private final Map<String, byte[]> parts = new HashMap<>();
-        private Example next;
+        private Example ready;
 
         Samples(List<Path> order, Consumer<DataError> errors) {
             this.order = order;
@@ -103,10 +100,10 @@ public final class WebDatasetSource implements ImageTextSource {
         }
 
         @Override
-        public boolean hasNext() {
-            while (next == null) {
+        protected Example computeNext() {
+            while (ready == null) {
                 if (reader == null && !openNextShard()) {
-                    return false;
+                    return null;
                 }
                 TarReader.Entry entry;
                 try {
@@ -139,16 +136,8 @@ public final class WebDatasetSource implements ImageTextSource {
                 String name = entry.name();
                 parts.put(name.substring(name.indexOf('.', name.lastIndexOf('/') + 1) + 1).toLowerCase(Locale.ROOT), entry.data());
             }
-            return true;
-        }
-
-        @Override
-        public Example next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Example e = next;
-            next = null;
+            Example e = ready;
+            ready = null;
             return e;
         }
 
@@ -187,7 +176,7 @@ public final class WebDatasetSource implements ImageTextSource {
             return false;
         }
 
-        /** Turns the collected parts of the current key into {@link #next}, or reports what is missing. */
+        /** Turns the collected parts of the current key into {@link #ready}, or reports what is missing. */
         private void flush() {
             if (key == null) {
                 return;
@@ -196,7 +185,7 @@ public final class WebDatasetSource implements ImageTextSource {
             String k = key;
             key = null;
             String imageExt = null;
-            for (String ext : IMAGE_EXTENSIONS) {
+            for (String ext : ImageExtensions.ALL) {
                 if (parts.containsKey(ext)) {
                     imageExt = ext;
                     break;
@@ -204,7 +193,7 @@ public final class WebDatasetSource implements ImageTextSource {
             }
             try {
                 if (imageExt == null) {
-                    errors.accept(new DataError(where, "no image (" + String.join("/", IMAGE_EXTENSIONS) + "), has " + parts.keySet()));
+                    errors.accept(new DataError(where, "no image (" + String.join("/", ImageExtensions.ALL) + "), has " + parts.keySet()));
                     return;
                 }
                 String caption = caption(where);
@@ -221,7 +210,7 @@ public final class WebDatasetSource implements ImageTextSource {
                     }
                     label = Integer.parseInt(text);
                 }
-                next = new Example(k, new ExampleImage.Encoded(parts.get(imageExt), where + "." + imageExt), caption, label);
+                ready = new Example(k, new ExampleImage.Encoded(parts.get(imageExt), where + "." + imageExt), caption, label);
             } finally {
                 parts.clear();
             }

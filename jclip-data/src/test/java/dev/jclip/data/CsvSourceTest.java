@@ -59,8 +59,11 @@ class CsvSourceTest {
     @Test
     void headerlessTsvAndCustomColumns() throws IOException {
         touch("x.jpg");
-        Path tsv = Files.writeString(dir.resolve("pairs.tsv"), "x.jpg\ta photo, of x\n");
-        assertEquals(List.of("a photo, of x"), all(CsvSource.headerless(tsv, '\t'), new ArrayList<>()).stream().map(Example::caption).toList());
+        Path tsv = Files.writeString(dir.resolve("pairs.tsv"), "x.jpg\ta photo, of x\nx.jpg\ta photo\tof x\nx.jpg\n");
+        List<DataError> errors = new ArrayList<>();
+        assertEquals(List.of("a photo, of x"), all(CsvSource.headerless(tsv, '\t'), errors).stream().map(Example::caption).toList());
+        assertEquals(List.of(tsv + " line 2: expected 2 fields (image path, caption), got 3 (quote a caption that holds the separator)",
+                tsv + " line 3: expected 2 fields (image path, caption), got 1"), errors.stream().map(DataError::toString).toList());
 
         Path csv = Files.writeString(dir.resolve("custom.csv"), "image;text\nx.jpg;custom columns\n");
         assertEquals(List.of("custom columns"),

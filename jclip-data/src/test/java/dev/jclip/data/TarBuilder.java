@@ -4,15 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Writes tar archives for tests, byte by byte from the ustar layout (GNU {@code L} entries for long names). */
-final class TarBuilder {
+/** Writes tar archives for tests (also other modules'), byte by byte from the ustar layout (GNU {@code L} entries for long names). */
+public final class TarBuilder {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    TarBuilder file(String name, String text) {
+    public TarBuilder file(String name, String text) {
         return file(name, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    TarBuilder file(String name, byte[] data) {
+    public TarBuilder file(String name, byte[] data) {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         if (n.length > 100) {
             byte[] longName = Arrays.copyOf(n, n.length + 1);
@@ -24,13 +24,13 @@ final class TarBuilder {
         return this;
     }
 
-    TarBuilder directory(String name) {
+    public TarBuilder directory(String name) {
         header(name, 0, '5');
         return this;
     }
 
     /** The archive with its end-of-archive blocks. */
-    byte[] finish() {
+    public byte[] finish() {
         out.writeBytes(new byte[1024]);
         return out.toByteArray();
     }

@@ -59,7 +59,7 @@ class WebDatasetSourceTest {
         byte[] tar = new TarBuilder()
                 .file("./v1.0/a.png", png.toByteArray()).file("./v1.0/a.txt", "  a red and a green pixel\n").file("./v1.0/a.cls", "3\n")
                 .file("v1.0/b.JPG", "jpeg").file("v1.0/b.json", "{\"caption\": \"from json\", \"url\": \"x\"}")
-                .file(longKey + ".webp", "webp").file(longKey + ".json", "{\"text\": \"text field\"}")
+                .file(longKey + ".gif", "gif").file(longKey + ".json", "{\"text\": \"text field\"}")
                 .file("v1.0/c.jpg", "jpeg").file("v1.0/c.json", "{\"url\": \"no caption\"}")
                 .file("v1.0/d.txt", "no image")
                 .file("v1.0/e.jpg", "jpeg").file("v1.0/e.txt", "bad label").file("v1.0/e.cls", "cat")

@@ -283,14 +283,24 @@ public final class VectorIndex implements Closeable {
         return entries;
     }
 
+    /** {@link #search(float[], int, int)} keeping {@code k} candidates. */
+    public List<Hit> search(float[] query, int k) throws IOException {
+        return search(query, k, k);
+    }
+
     /**
      * The {@code k} items nearest to {@code query} by the HNSW graphs: approximate (a true neighbour
-     * may be missed), fast. Score = dot product with the query.
+     * may be missed), fast. The graph walk keeps the {@code candidates} best items found so far
+     * (HNSW's ef; at least k): more means better recall and slower queries. Score = dot product
+     * with the query.
      */
-    public List<Hit> search(float[] query, int k) throws IOException {
+    public List<Hit> search(float[] query, int k, int candidates) throws IOException {
         checkQuery(query, k);
+        if (candidates < k) {
+            throw new IllegalArgumentException("candidates (" + candidates + ") must be at least k (" + k + ")");
+        }
         refresh();
-        TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, query, k), k);
+        TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, query, candidates), candidates);
         StoredFields stored = searcher.storedFields();
         List<Hit> hits = new ArrayList<>(top.scoreDocs.length);
         for (ScoreDoc sd : top.scoreDocs) {
@@ -298,7 +308,7 @@ public final class VectorIndex implements Closeable {
             hits.add(new Hit(stored.document(sd.doc, PATH_ONLY).get(PATH), 2 * sd.score - 1));
         }
         hits.sort(BEST_FIRST);
-        return hits;
+        return List.copyOf(hits.subList(0, Math.min(k, hits.size())));
     }
 
     /**

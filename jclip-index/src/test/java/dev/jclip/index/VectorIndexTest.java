@@ -142,8 +142,9 @@ class VectorIndexTest {
             addRandom(index, stored, rnd, 0, 3000);
         }
         try (VectorIndex index = VectorIndex.openForSearch(dir, MODEL)) {
-            int found = 0;
             int queries = 50;
+            int found = 0;
+            int foundWithMoreCandidates = 0;
             for (int q = 0; q < queries; q++) {
                 float[] query = randomUnit(rnd, 16);
                 List<String> truth = bruteForce(stored, query, 10).stream().map(Hit::path).toList();
@@ -155,9 +156,15 @@ class VectorIndexTest {
                     assertTrue(i == 0 || hits.get(i - 1).score() >= h.score());
                     found += truth.contains(h.path()) ? 1 : 0;
                 }
+                for (Hit h : index.search(query, 10, 100)) {
+                    foundWithMoreCandidates += truth.contains(h.path()) ? 1 : 0;
+                }
             }
+            // Measured 0.934 and 1.0 (Lucene builds the graph deterministically).
             double recall = found / (10.0 * queries);
             assertTrue(recall >= 0.9, "recall@10 " + recall);
+            assertEquals(10 * queries, foundWithMoreCandidates);
+            assertThrows(IllegalArgumentException.class, () -> index.search(randomUnit(rnd, 16), 10, 9));
         }
     }
 

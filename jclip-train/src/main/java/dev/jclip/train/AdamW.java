@@ -19,6 +19,7 @@ public final class AdamW {
 
     /** Hyper-parameters; {@link #openClip()} gives OpenCLIP's defaults. */
     public record Config(double lr, double beta1, double beta2, double eps, double weightDecay) {
+        /** OpenCLIP's training defaults: lr 5e-4, betas (0.9, 0.98), eps 1e-6, weight decay 0.2. */
         public static Config openClip() {
             return new Config(5e-4, 0.9, 0.98, 1e-6, 0.2);
         }
@@ -26,10 +27,6 @@ public final class AdamW {
         /** Fine-tuning a pretrained model: OpenCLIP's betas and eps, a 50× lower rate and half the decay (WiSE-FT-like). */
         public static Config fineTune() {
             return new Config(1e-5, 0.9, 0.98, 1e-6, 0.1);
-        }
-
-        public Config withLr(double newLr) {
-            return new Config(newLr, beta1, beta2, eps, weightDecay);
         }
     }
 

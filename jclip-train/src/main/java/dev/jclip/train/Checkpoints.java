@@ -1,5 +1,6 @@
 package dev.jclip.train;
 
+import dev.jclip.io.AtomicWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -55,6 +56,7 @@ public final class Checkpoints {
         boolean done = false;
         try {
             contents.writeTo(tmp);
+            forceTree(tmp); // the files' bytes reach the disk before the rename makes them a checkpoint
             if (Files.exists(target)) {
                 deleteTree(target); // same step saved again (e.g. a rerun); its content is being rewritten
             }
@@ -64,6 +66,7 @@ public final class Checkpoints {
                 Files.move(tmp, target);
             }
             done = true;
+            AtomicWriter.forceFolder(dir);
         } finally {
             if (!done) {
                 deleteTree(tmp);
@@ -119,6 +122,26 @@ public final class Checkpoints {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /** Forces every file under {@code root}, then each folder, to disk. */
+    private static void forceTree(Path root) throws IOException {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                AtomicWriter.forceFile(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                AtomicWriter.forceFolder(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -44,12 +44,17 @@ public final class ShuffledBatches implements EpochData {
 
     /** The pair indices of epoch {@code epoch} in training order. */
     public int[] order(int epoch) {
+        return permutation(size, seed, epoch);
+    }
+
+    /** A permutation of {@code 0..size-1} drawn from {@code DerivedRandom.of(seed, epoch)} (Fisher-Yates). */
+    public static int[] permutation(int size, long seed, int epoch) {
         int[] perm = new int[size];
         for (int i = 0; i < size; i++) {
             perm[i] = i;
         }
         SplittableRandom rng = DerivedRandom.of(seed, epoch);
-        for (int i = size - 1; i > 0; i--) { // Fisher-Yates
+        for (int i = size - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int t = perm[i];
             perm[i] = perm[j];
