@@ -33,10 +33,12 @@ final class ShapesData implements DemoData {
      * @param sizeDropout probability that a caption leaves out the sizes
      * @param partial     probability that a caption names only the colour or (as often) only the shape
      * @param twoShapes   fraction of the split's two-shape images used
+     * @param grey        probability that an image is shown in grey (each pixel its brightest channel) with a
+     *                    caption that names no colour: shapes of no class colour, to learn shape apart from colour
      */
-    record Mix(double sizeDropout, double partial, double twoShapes) {
+    record Mix(double sizeDropout, double partial, double twoShapes, double grey) {
         Mix {
-            for (double p : new double[] {sizeDropout, partial, twoShapes}) {
+            for (double p : new double[] {sizeDropout, partial, twoShapes, grey}) {
                 if (!(p >= 0 && p <= 1)) {
                     throw new IllegalArgumentException("shapes mix probabilities must be from 0 to 1, got " + p);
                 }
@@ -50,7 +52,7 @@ final class ShapesData implements DemoData {
     static final List<String> TEMPLATES = List.of("a photo of a {}", "an image with a {}", "a picture with a {}",
             "a photo of a {} on black");
     /** The random streams of the caption variations and of the two-shape filter, under the seed. */
-    private static final long CAPTIONS = 0x4341_5054, TWO_SHAPES = 0x5457_4f53;
+    private static final long CAPTIONS = 0x4341_5054, TWO_SHAPES = 0x5457_4f53, GREY = 0x4752_4559;
     /** Examples of the split looked at per training pair: the first one kept is the pair. */
     private static final int CANDIDATES = 16;
 
@@ -128,11 +130,33 @@ final class ShapesData implements DemoData {
         for (int i = 0; i < n; i++) {
             long index = step * n + i;
             Example e = pair(train, seed, index);
-            images.add(e.image().decode());
-            captions.add(caption(index, e));
+            String caption = caption(index, e);
+            if (DerivedRandom.of(seed, GREY, index).nextDouble() < mix.grey()) {
+                images.add(grey(e.image().decode()));
+                for (String colour : Shapes.COLOURS) {
+                    caption = caption.replace(colour + " ", "");
+                }
+                captions.add(caption);
+            } else {
+                images.add(e.image().decode());
+                captions.add(caption);
+            }
         }
         return new Pairs(DemoData.stack(DemoData.tensors(images, size)), captions);
     }
+    /** The image in grey: each pixel's brightest channel, so a shape keeps its outline and brightness but no hue. */
+    private static BufferedImage grey(BufferedImage img) {
+        BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int rgb = img.getRGB(x, y);
+                int v = Math.max(rgb >> 16 & 0xFF, Math.max(rgb >> 8 & 0xFF, rgb & 0xFF));
+                out.setRGB(x, y, v << 16 | v << 8 | v);
+            }
+        }
+        return out;
+    }
+
     @Override
     public EvalSet zeroShotSet(int count) {
         return set(count, false);

@@ -20,7 +20,7 @@ class ShapesDataTest {
 
     @Test
     void batchesAreTheShapesTrainingSplitInOrderInFrames() {
-        ShapesData d = new ShapesData(32, 3, new ShapesData.Mix(0, 0, 1));
+        ShapesData d = new ShapesData(32, 3, new ShapesData.Mix(0, 0, 1, 0));
         DemoData.Pairs p = d.batch(2, 5);
         Shapes train = new Shapes(Shapes.Split.TRAIN, 32, 20);
         for (int i = 0; i < 5; i++) {
@@ -35,8 +35,8 @@ class ShapesDataTest {
     @Test
     void sizeDropoutLeavesOutTheSizes() {
         Shapes train = new Shapes(Shapes.Split.TRAIN, 32, 200);
-        List<String> all = new ShapesData(32, 1, new ShapesData.Mix(1, 0, 1)).batch(0, 200).captions();
-        List<String> some = new ShapesData(32, 1, new ShapesData.Mix(0.5, 0, 1)).batch(0, 200).captions();
+        List<String> all = new ShapesData(32, 1, new ShapesData.Mix(1, 0, 1, 0)).batch(0, 200).captions();
+        List<String> some = new ShapesData(32, 1, new ShapesData.Mix(0.5, 0, 1, 0)).batch(0, 200).captions();
         int kept = 0;
         for (int i = 0; i < 200; i++) {
             String original = train.example(1, 16 * i).caption();
@@ -48,7 +48,7 @@ class ShapesDataTest {
 
     @Test
     void noZeroShotPromptIsATrainingCaption() {
-        ShapesData d = new ShapesData(32, 0, new ShapesData.Mix(0.5, 0.3, 1));
+        ShapesData d = new ShapesData(32, 0, new ShapesData.Mix(0.5, 0.3, 1, 0));
         Set<String> prompts = new HashSet<>();
         for (String c : Shapes.CLASS_NAMES) {
             for (String t : d.templates()) {
@@ -65,7 +65,7 @@ class ShapesDataTest {
     @Test
     void partialCaptionsNameTheColourOrTheShapeAlone() {
         Shapes train = new Shapes(Shapes.Split.TRAIN, 32, 200 * 16);
-        List<String> captions = new ShapesData(32, 6, new ShapesData.Mix(0, 1, 0)).batch(0, 200).captions();
+        List<String> captions = new ShapesData(32, 6, new ShapesData.Mix(0, 1, 0, 0)).batch(0, 200).captions();
         int colourOnly = 0;
         for (String c : captions) {
             boolean colour = Shapes.COLOURS.stream().anyMatch(c::contains);
@@ -83,9 +83,38 @@ class ShapesDataTest {
     }
 
     @Test
+    void greyImagesHaveCaptionsWithoutColour() {
+        Shapes train = new Shapes(Shapes.Split.TRAIN, 32, 100 * 16);
+        DemoData.Pairs p = new ShapesData(32, 8, new ShapesData.Mix(0, 0, 0, 0.5)).batch(0, 100);
+        DemoData.Pairs colour = new ShapesData(32, 8, new ShapesData.Mix(0, 0, 0, 0)).batch(0, 100);
+        int per = 3 * 32 * 32, grey = 0;
+        float[] img = p.images().data();
+        for (int i = 0; i < 100; i++) {
+            String c = p.captions().get(i);
+            boolean named = Shapes.COLOURS.stream().anyMatch(c::contains);
+            // Grey: the three normalized channels of every pixel come from one value v, (v / 255 - mean) / std.
+            boolean allGrey = true;
+            for (int k = 0; k < 32 * 32 && allGrey; k++) {
+                double r = img[i * per + k] * 0.26862954 + 0.48145466, g = img[i * per + 1024 + k] * 0.26130258 + 0.4578275;
+                allGrey = Math.abs(r - g) < 1e-5;
+            }
+            assertEquals(!named, allGrey, c);
+            if (!named) {
+                grey++;
+                String original = colour.captions().get(i);
+                assertEquals(Shapes.COLOURS.stream().reduce(original, (s, col) -> s.replace(col + " ", "")), c);
+            } else {
+                assertEquals(colour.captions().get(i), c);
+            }
+        }
+        assertTrue(grey > 30 && grey < 70, grey + " of 100 grey");
+        assertTrue(train.example(8, 0).caption().startsWith("a "));
+    }
+
+    @Test
     void twoShapeImagesAreLeftOutAsAsked() {
-        List<String> single = new ShapesData(32, 2, new ShapesData.Mix(0, 0, 0)).batch(0, 300).captions();
-        List<String> mixed = new ShapesData(32, 2, new ShapesData.Mix(0, 0, 1)).batch(0, 300).captions();
+        List<String> single = new ShapesData(32, 2, new ShapesData.Mix(0, 0, 0, 0)).batch(0, 300).captions();
+        List<String> mixed = new ShapesData(32, 2, new ShapesData.Mix(0, 0, 1, 0)).batch(0, 300).captions();
         assertEquals(0, single.stream().filter(ShapesDataTest::twoShapes).count(), single.toString());
         long two = mixed.stream().filter(ShapesDataTest::twoShapes).count();
         assertTrue(two > 100 && two < 200, two + " of 300");
@@ -98,7 +127,7 @@ class ShapesDataTest {
 
     @Test
     void zeroShotSetCoversEveryClassAndNamesTheHeldOutOnes() {
-        ShapesData d = new ShapesData(32, 0, new ShapesData.Mix(0, 0, 0));
+        ShapesData d = new ShapesData(32, 0, new ShapesData.Mix(0, 0, 0, 0));
         DemoData.EvalSet s = d.zeroShotSet(48);
         for (int i = 0; i < 48; i++) {
             assertEquals(i % 24, s.labels()[i]);
