@@ -8,7 +8,7 @@ final class Svg {
     /** One line of a chart. */
     record Series(String name, String colour, double[] x, double[] y) {}
 
-    private static final int W = 520, H = 260, LEFT = 56, RIGHT = 12, TOP = 28, BOTTOM = 40;
+    private static final int W = 520, H = 270, LEFT = 56, RIGHT = 12, TOP = 40, BOTTOM = 40;
 
     private Svg() {}
 
@@ -80,7 +80,7 @@ final class Svg {
             s.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%s\"/>",
                     se.colour(), pts.toString().strip()));
             s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"3\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"%d\" font-size=\"10\">%s</text>", legendX, TOP + 8, se.colour(), legendX + 13, TOP + 12,
+                    + "<text x=\"%d\" y=\"%d\" font-size=\"10\">%s</text>", legendX, TOP - 10, se.colour(), legendX + 13, TOP - 6,
                     Report.esc(se.name())));
             legendX += 22 + 6 * se.name().length();
         }
