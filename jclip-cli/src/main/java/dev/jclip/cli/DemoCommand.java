@@ -75,10 +75,6 @@ public final class DemoCommand implements Callable<Integer> {
             description = "shapes: probability that a training caption leaves out the sizes (recipe: 0.5).")
     Double sizeDropout;
 
-    @Option(names = "--partial", paramLabel = "P",
-            description = "shapes: probability that a training caption names only the colour or only the shape (recipe: 0).")
-    Double partial;
-
     @Option(names = "--grey", paramLabel = "P",
             description = "shapes: probability that a training image is shown in grey, its caption naming no colour (recipe: 0.25).")
     Double grey;
@@ -94,7 +90,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long start = System.nanoTime();
         Demo.Overrides o = new Demo.Overrides(minutes, modelConfig == null ? null : ModelConfigArg.parse(modelConfig),
-                batchSize, lr, wd, warmup, evalEvery, evalImages, evalPairs, finalImages, finalPairs, sizeDropout, partial, twoShapes, grey);
+                batchSize, lr, wd, warmup, evalEvery, evalImages, evalPairs, finalImages, finalPairs, sizeDropout, twoShapes, grey);
         Path out = output != null ? output : Path.of("demo-" + name);
         PrintWriter stdout = spec.commandLine().getOut();
         String last = Demo.run(name, data, out, seed, steps, o, spec.commandLine().getErr(), stdout, start);

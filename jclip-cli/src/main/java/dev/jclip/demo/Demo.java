@@ -12,7 +12,7 @@ public final class Demo {
     /** Recipe settings given on the command line (null: the recipe's). */
     public record Overrides(Double minutes, ClipConfig model, Integer batch, Double lr, Double wd, Long warmup, Long evalEvery,
                             Integer evalImages, Integer evalPairs, Integer finalImages, Integer finalPairs, Double sizeDropout,
-                            Double partial, Double twoShapes, Double grey) {}
+                            Double twoShapes, Double grey) {}
 
     private Demo() {}
 
@@ -66,8 +66,7 @@ public final class Demo {
                 o.finalPairs() != null ? o.finalPairs() : r.finalPairs());
         ShapesData.Mix m = r.mix();
         r = r.withMix(new ShapesData.Mix(o.sizeDropout() != null ? o.sizeDropout() : m.sizeDropout(),
-                o.partial() != null ? o.partial() : m.partial(), o.twoShapes() != null ? o.twoShapes() : m.twoShapes(),
-                o.grey() != null ? o.grey() : m.grey()));
+                o.twoShapes() != null ? o.twoShapes() : m.twoShapes(), o.grey() != null ? o.grey() : m.grey()));
         if (r.batch() < 2 || r.evalEvery() < 1 || r.evalImages() < 1 || r.evalPairs() < 1 || r.finalImages() < 1 || r.finalPairs() < 1) {
             throw new IllegalArgumentException("batch size must be >= 2, evaluation interval and set sizes >= 1");
         }

@@ -49,12 +49,17 @@ public final class DemoRun {
     /** Seconds kept for saving the model and writing the report at the end of a time budget. */
     private static final double FINISH_SECONDS = 5;
 
-    /** What a run produced. */
-    public record Result(String data, Recipe recipe, ClipConfig config, long parameters, int vocabSize, long steps,
-                         double minutes, double trainSeconds, List<StepLog> stepLogs, List<PeriodicEval.Point> evals,
-                         ZeroShotResult zeroShot, Map<String, Double> zeroShotMetrics, RetrievalResult retrieval,
-                         DemoData.EvalSet zeroShotSet, float[][] zeroShotEmbeddings, Map<String, int[]> subsets, List<String> classNames, List<String> displayNames, List<String> templates,
-                         ClipModel model, String load) {}
+    /**
+     * What a run produced: the data set's name, the recipe, the model's size, training steps and
+     * times, the step logs and periodic evaluations, the final zero-shot (with the evaluation images
+     * and their embeddings) and retrieval results, the class names (in prompts and for display), the
+     * prompt templates, the trained model for inference, and the folder it was saved to.
+     */
+    public record Result(String data, Recipe recipe, long parameters, int vocabSize, long steps, double minutes,
+                         double trainSeconds, List<StepLog> stepLogs, List<PeriodicEval.Point> evals, ZeroShotResult zeroShot,
+                         Map<String, Double> zeroShotMetrics, RetrievalResult retrieval, DemoData.EvalSet zeroShotSet,
+                         float[][] zeroShotEmbeddings, Map<String, int[]> subsets, List<String> classNames,
+                         List<String> displayNames, List<String> templates, ClipModel model, String load) {}
 
     private final DemoData data;
     private final Recipe recipe;
@@ -101,12 +106,10 @@ public final class DemoRun {
         BudgetSchedule schedule = steps > 0 ? BudgetSchedule.steps(recipe.lr(), recipe.warmup(), steps)
                 : BudgetSchedule.until(recipe.lr(), recipe.warmup(), budgetEnd);
         List<StepLog> logs = new ArrayList<>();
-        Path logFile = output.resolve("log.jsonl");
-        long trainStart;
         long done = 0;
-        try (BufferedWriter log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
+        try (BufferedWriter log = Files.newBufferedWriter(output.resolve("log.jsonl"), StandardCharsets.UTF_8)) {
             PeriodicEval periodic = new PeriodicEval(model, tokenizer, recipe.evalEvery(), small, line -> write(log, line));
-            TrainConfig tc = TrainConfig.builder().seed(seed).maxSteps(steps)
+            TrainConfig tc = TrainConfig.builder().seed(seed)
                     .optimizer(new AdamW.Config(recipe.lr(), 0.9, recipe.beta2(), 1e-6, recipe.weightDecay()))
                     .schedule(schedule).gradClipNorm(recipe.gradClip())
                     .onStep(s -> {
@@ -119,7 +122,7 @@ public final class DemoRun {
                     }).build();
             Trainer trainer = new Trainer(model, tc);
             int context = config.text().contextLength();
-            trainStart = System.nanoTime();
+            long trainStart = System.nanoTime();
             // The next batch is made on another thread while the current one trains.
             ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "demo-batches");
@@ -149,21 +152,25 @@ public final class DemoRun {
             periodic.evaluate(done);
 
             ClipModel inference = PeriodicEval.inference(model, tokenizer);
+            long t0 = System.nanoTime();
             float[][] zsEmbeddings = inference.embedPreprocessed(fullZs.images());
             ZeroShotResult zs = ZeroShot.evaluate(zsEmbeddings, fullZs.labels(), fullZs.classWeights(inference));
+            Map<String, Double> zsMetrics = fullZs.metrics(zs);
+            long t1 = System.nanoTime();
             RetrievalResult ret = fullRet.evaluate(inference);
-            var zsMetrics = fullZs.metrics(zs);
-            write(log, new PeriodicEval.Point(done, "zeroshot", fullZs.name() + "-final", zsMetrics, 0).toJson());
-            write(log, new PeriodicEval.Point(done, "retrieval", fullRet.name() + "-final", RetrievalTask.metrics(ret), 0).toJson());
+            long t2 = System.nanoTime();
+            write(log, new PeriodicEval.Point(done, "zeroshot", fullZs.name() + "-final", zsMetrics, (t1 - t0) / 1e9).toJson());
+            write(log, new PeriodicEval.Point(done, "retrieval", fullRet.name() + "-final", RetrievalTask.metrics(ret),
+                    (t2 - t1) / 1e9).toJson());
 
             Path modelDir = output.resolve("model");
             Files.createDirectories(modelDir);
             ClipWeights.save(model, modelDir.resolve("open_clip_model.safetensors"));
             tokenizer.saveHuggingFace(modelDir);
             double minutes = (System.nanoTime() - start) / 60e9;
-            return new Result(data.name(), recipe, config, parameters, tokenizer.vocabSize(), done, minutes, trainSeconds,
-                    logs, periodic.history(), zs, zsMetrics, ret, finalZs, zsEmbeddings, data.subsets(), data.classNames(), data.displayNames(), data.templates(), inference,
-                    modelDir.toString());
+            return new Result(data.name(), recipe, parameters, tokenizer.vocabSize(), done, minutes, trainSeconds,
+                    logs, periodic.history(), zs, zsMetrics, ret, finalZs, zsEmbeddings, data.subsets(), data.classNames(),
+                    data.displayNames(), data.templates(), inference, modelDir.toString());
         }
     }
 

@@ -35,13 +35,13 @@ record Recipe(ClipConfig model, int merges, int batch, double lr, double weightD
      */
     static Recipe shapes() {
         return new Recipe(config(32, 8, 64, 4, 16, 64, 1), 400, 256, 2e-3, 0.1, 0.98, 25, 1.0, 5,
-                50, 480, 256, 2400, 1000, new ShapesData.Mix(0.5, 0, 0, 0.25));
+                50, 480, 256, 2400, 1000, new ShapesData.Mix(0.5, 0, 0.25));
     }
 
     /** The Fashion-MNIST recipe: twenty minutes on two cores, evaluated on all 10,000 test images. */
     static Recipe fashionMnist() {
         return new Recipe(config(28, 4, 64, 4, 16, 64, 1), 400, 256, 2e-3, 0.1, 0.98, 50, 1.0, 20,
-                200, 1000, 500, 10_000, 10_000, new ShapesData.Mix(0, 0, 0, 0));
+                200, 1000, 500, 10_000, 10_000, new ShapesData.Mix(0, 0, 0));
     }
 
     /** A ViT of {@code width} (one head per 64) and a text tower of {@code textWidth} with 64-wide heads. */

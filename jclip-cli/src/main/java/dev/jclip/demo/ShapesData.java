@@ -20,25 +20,24 @@ import java.util.SplittableRandom;
  * match each other.
  *
  * <p>Training captions are varied the way web captions vary ({@link Mix}): the sizes are left out
- * ("a red circle"), or the colour or the shape ("a large circle", "a large red shape"), and the
- * caption is put into one of {@link #TRAIN_FRAMES} ("an image of a red circle"). The zero-shot
- * prompts use other frames ({@link #TEMPLATES}), so no prompt is ever a training caption, yet every
- * word of them is known. Captions that name one attribute alone teach both towers colour and shape
- * apart, which is what recognizing an unseen combination needs.
+ * ("a red circle"), and the caption is put into one of {@link #TRAIN_FRAMES} ("an image of a red
+ * circle"). The zero-shot prompts use other frames ({@link #TEMPLATES}), so no prompt is ever a
+ * training caption, yet every word of them is known. Some images are shown in grey with a caption
+ * that names no colour: shape without colour, which is what recognizing an unseen combination needs
+ * (otherwise a red triangle is just the red diamond the model knows, the only red thing with corners).
  */
 final class ShapesData implements DemoData {
     /**
      * How the training pairs are made.
      *
      * @param sizeDropout probability that a caption leaves out the sizes
-     * @param partial     probability that a caption names only the colour or (as often) only the shape
      * @param twoShapes   fraction of the split's two-shape images used
      * @param grey        probability that an image is shown in grey (each pixel its brightest channel) with a
      *                    caption that names no colour: shapes of no class colour, to learn shape apart from colour
      */
-    record Mix(double sizeDropout, double partial, double twoShapes, double grey) {
+    record Mix(double sizeDropout, double twoShapes, double grey) {
         Mix {
-            for (double p : new double[] {sizeDropout, partial, twoShapes, grey}) {
+            for (double p : new double[] {sizeDropout, twoShapes, grey}) {
                 if (!(p >= 0 && p <= 1)) {
                     throw new IllegalArgumentException("shapes mix probabilities must be from 0 to 1, got " + p);
                 }
@@ -107,19 +106,9 @@ final class ShapesData implements DemoData {
     }
 
     /** The training caption of example {@code index}: the data set's, varied (see the class comment). */
-    String caption(long index, Example e) {
+    private String caption(long index, Example e) {
         SplittableRandom rng = DerivedRandom.of(seed, CAPTIONS, index);
         String c = rng.nextDouble() < mix.sizeDropout() ? e.caption().replace("large ", "").replace("small ", "") : e.caption();
-        double u = rng.nextDouble();
-        if (u < mix.partial() / 2) {
-            for (String shape : Shapes.SHAPES) {
-                c = c.replace(" " + shape, " shape");
-            }
-        } else if (u < mix.partial()) {
-            for (String colour : Shapes.COLOURS) {
-                c = c.replace(colour + " ", "");
-            }
-        }
         return TRAIN_FRAMES.get(rng.nextInt(TRAIN_FRAMES.size())).replace("{}", c);
     }
 

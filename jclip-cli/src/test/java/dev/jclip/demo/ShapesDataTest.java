@@ -20,7 +20,7 @@ class ShapesDataTest {
 
     @Test
     void batchesAreTheShapesTrainingSplitInOrderInFrames() {
-        ShapesData d = new ShapesData(32, 3, new ShapesData.Mix(0, 0, 1, 0));
+        ShapesData d = new ShapesData(32, 3, new ShapesData.Mix(0, 1, 0));
         DemoData.Pairs p = d.batch(2, 5);
         Shapes train = new Shapes(Shapes.Split.TRAIN, 32, 20);
         for (int i = 0; i < 5; i++) {
@@ -35,8 +35,8 @@ class ShapesDataTest {
     @Test
     void sizeDropoutLeavesOutTheSizes() {
         Shapes train = new Shapes(Shapes.Split.TRAIN, 32, 200);
-        List<String> all = new ShapesData(32, 1, new ShapesData.Mix(1, 0, 1, 0)).batch(0, 200).captions();
-        List<String> some = new ShapesData(32, 1, new ShapesData.Mix(0.5, 0, 1, 0)).batch(0, 200).captions();
+        List<String> all = new ShapesData(32, 1, new ShapesData.Mix(1, 1, 0)).batch(0, 200).captions();
+        List<String> some = new ShapesData(32, 1, new ShapesData.Mix(0.5, 1, 0)).batch(0, 200).captions();
         int kept = 0;
         for (int i = 0; i < 200; i++) {
             String original = train.example(1, 16 * i).caption();
@@ -48,45 +48,26 @@ class ShapesDataTest {
 
     @Test
     void noZeroShotPromptIsATrainingCaption() {
-        ShapesData d = new ShapesData(32, 0, new ShapesData.Mix(0.5, 0.3, 1, 0));
+        ShapesData d = new ShapesData(16, 0, new ShapesData.Mix(0.5, 1, 0.25));
         Set<String> prompts = new HashSet<>();
         for (String c : Shapes.CLASS_NAMES) {
             for (String t : d.templates()) {
                 prompts.add(t.replace("{}", c));
             }
         }
-        Shapes train = new Shapes(Shapes.Split.TRAIN, 16, 20_000);
-        for (int i = 0; i < 20_000; i++) {
-            String caption = d.caption(i, train.example(0, i));
-            assertFalse(prompts.contains(caption), caption);
-        }
-    }
-
-    @Test
-    void partialCaptionsNameTheColourOrTheShapeAlone() {
-        Shapes train = new Shapes(Shapes.Split.TRAIN, 32, 200 * 16);
-        List<String> captions = new ShapesData(32, 6, new ShapesData.Mix(0, 1, 0, 0)).batch(0, 200).captions();
-        int colourOnly = 0;
-        for (String c : captions) {
-            boolean colour = Shapes.COLOURS.stream().anyMatch(c::contains);
-            boolean shape = Shapes.SHAPES.stream().anyMatch(c::contains);
-            assertTrue(colour != shape, c);
-            if (colour) {
-                colourOnly++;
-                assertTrue(c.contains(" shape"), c);
+        // 20,000 training captions as the recipe varies them, two-shape images and grey ones included.
+        for (int step = 0; step < 20; step++) {
+            for (String caption : d.batch(step, 1000).captions()) {
+                assertFalse(prompts.contains(caption), caption);
             }
         }
-        assertTrue(colourOnly > 60 && colourOnly < 140, colourOnly + " of 200 name only the colour");
-        // Single shapes only, sizes kept: "a large circle" or "a large red shape" in a frame.
-        assertTrue(captions.stream().allMatch(c -> c.contains("large ") || c.contains("small ")), captions.toString());
-        assertTrue(train.example(6, 0).caption().startsWith("a "));
     }
 
     @Test
     void greyImagesHaveCaptionsWithoutColour() {
         Shapes train = new Shapes(Shapes.Split.TRAIN, 32, 100 * 16);
-        DemoData.Pairs p = new ShapesData(32, 8, new ShapesData.Mix(0, 0, 0, 0.5)).batch(0, 100);
-        DemoData.Pairs colour = new ShapesData(32, 8, new ShapesData.Mix(0, 0, 0, 0)).batch(0, 100);
+        DemoData.Pairs p = new ShapesData(32, 8, new ShapesData.Mix(0, 0, 0.5)).batch(0, 100);
+        DemoData.Pairs colour = new ShapesData(32, 8, new ShapesData.Mix(0, 0, 0)).batch(0, 100);
         int per = 3 * 32 * 32, grey = 0;
         float[] img = p.images().data();
         for (int i = 0; i < 100; i++) {
@@ -113,8 +94,8 @@ class ShapesDataTest {
 
     @Test
     void twoShapeImagesAreLeftOutAsAsked() {
-        List<String> single = new ShapesData(32, 2, new ShapesData.Mix(0, 0, 0, 0)).batch(0, 300).captions();
-        List<String> mixed = new ShapesData(32, 2, new ShapesData.Mix(0, 0, 1, 0)).batch(0, 300).captions();
+        List<String> single = new ShapesData(32, 2, new ShapesData.Mix(0, 0, 0)).batch(0, 300).captions();
+        List<String> mixed = new ShapesData(32, 2, new ShapesData.Mix(0, 1, 0)).batch(0, 300).captions();
         assertEquals(0, single.stream().filter(ShapesDataTest::twoShapes).count(), single.toString());
         long two = mixed.stream().filter(ShapesDataTest::twoShapes).count();
         assertTrue(two > 100 && two < 200, two + " of 300");
@@ -127,7 +108,7 @@ class ShapesDataTest {
 
     @Test
     void zeroShotSetCoversEveryClassAndNamesTheHeldOutOnes() {
-        ShapesData d = new ShapesData(32, 0, new ShapesData.Mix(0, 0, 0, 0));
+        ShapesData d = new ShapesData(32, 0, new ShapesData.Mix(0, 0, 0));
         DemoData.EvalSet s = d.zeroShotSet(48);
         for (int i = 0; i < 48; i++) {
             assertEquals(i % 24, s.labels()[i]);
