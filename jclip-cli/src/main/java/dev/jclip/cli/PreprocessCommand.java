@@ -39,7 +39,7 @@ public final class PreprocessCommand implements Callable<Integer> {
             description = "Refuse images declaring more pixels than this (default: ${DEFAULT-VALUE}).")
     long maxPixels;
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG, JPEG, GIF or BMP files.")
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG, JPEG, GIF, BMP or WebP files.")
     List<Path> images;
 
     @Override

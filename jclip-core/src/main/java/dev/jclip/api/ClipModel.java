@@ -195,7 +195,7 @@ public final class ClipModel {
         return embedImageFiles(List.of(file))[0];
     }
 
-    /** The embedding of an encoded image (the bytes of a PNG, JPEG, GIF or BMP file). */
+    /** The embedding of an encoded image (the bytes of a PNG, JPEG, GIF, BMP or WebP file). */
     public float[] embedImage(byte[] encoded) throws BadImageException {
         return embedPreprocessed(List.of(preprocessor.preprocess(encoded, "image of " + encoded.length + " bytes")))[0];
     }

@@ -12,6 +12,7 @@ import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,10 +29,12 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decodes PNG, JPEG, GIF and BMP with ImageIO into a {@link PixelImage} in the mode
+ * Decodes PNG, JPEG, GIF, BMP and WebP with ImageIO into a {@link PixelImage} in the mode
  * Pillow 9.4 would give the same file: gray PNG is L (1-bit: "1", 16-bit: I), palette
  * PNG and GIF are P (a GIF whose palette is the identity gray ramp is L), JPEG is RGB,
- * L or CMYK, BMP with a black/white or gray-ramp palette is "1" or L. Samples are read from
+ * L or CMYK, BMP with a black/white or gray-ramp palette is "1" or L, WebP is RGBA when its
+ * header says it has alpha, else RGB. WebP needs an ImageIO WebP plugin on the class path
+ * (the jclip CLI has one); the JDK has none. Samples are read from
  * the raster, never through {@code getRGB} (which would color-convert); 16-bit samples
  * keep their high byte, as Pillow's unpackers do.
  *
@@ -68,7 +71,7 @@ public final class ImageDecoder {
         String name = file.toString();
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(8);
+            byte[] head = in.readNBytes(12);
             sniff(head, name);
             byte[] rest = in.readAllBytes();
             bytes = Arrays.copyOf(head, head.length + rest.length);
@@ -87,6 +90,10 @@ public final class ImageDecoder {
         String format = sniff(encoded, name);
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
         if (!readers.hasNext()) {
+            if (format.equals("webp")) {
+                throw new BadImageException(name,
+                        "WebP needs an ImageIO WebP plugin on the class path (the jclip CLI includes one)");
+            }
             throw new BadImageException(name, "no ImageIO reader for " + format);
         }
         ImageReader reader = readers.next();
@@ -111,6 +118,9 @@ public final class ImageDecoder {
                 if (lower.contains("truncated") || lower.contains("premature end")) {
                     throw new BadImageException(name, "truncated " + format + " file (" + w + ")");
                 }
+            }
+            if (format.equals("webp")) {
+                return webp(image, webpHasAlpha(encoded));
             }
             return toPixelImage(image, format, metadata);
         } catch (BadImageException e) {
@@ -139,9 +149,39 @@ public final class ImageDecoder {
         if (startsWith(b, 'B', 'M')) {
             return "bmp";
         }
+        if (startsWith(b, 'R', 'I', 'F', 'F') && b.length >= 12
+                && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
+            return "webp";
+        }
         int n = Math.min(b.length, 8);
-        throw new BadImageException(name, "not a PNG, JPEG, GIF or BMP image (starts with "
+        throw new BadImageException(name, "not a PNG, JPEG, GIF, BMP or WebP image (starts with "
                 + HexFormat.ofDelimiter(" ").formatHex(b, 0, n) + ")");
+    }
+
+    /**
+     * Whether a WebP file has alpha as libwebp's WebPGetFeatures (and so Pillow) reads it: the
+     * alpha flag of an extended (VP8X) header, the alpha bit of a lossless (VP8L) header; a
+     * simple lossy (VP8) file has none. The reader itself may add alpha that Pillow would not.
+     */
+    private static boolean webpHasAlpha(byte[] b) {
+        if (b.length < 25) {
+            return false;
+        }
+        String chunk = new String(b, 12, 4, StandardCharsets.US_ASCII);
+        return switch (chunk) {
+            case "VP8X" -> (b[20] & 0x10) != 0;
+            // After the 0x2f signature byte: 14 bits width-1, 14 bits height-1, then the alpha bit.
+            case "VP8L" -> (b[24] & 0x10) != 0;
+            default -> false;
+        };
+    }
+
+    private static PixelImage webp(BufferedImage image, boolean hasAlpha) {
+        Raster raster = straightAlpha(image);
+        int bits = raster.getSampleModel().getSampleSize(0);
+        return hasAlpha && raster.getNumBands() == 4
+                ? bands(raster, Mode.RGBA, new int[] {0, 1, 2, 3}, bits)
+                : bands(raster, Mode.RGB, new int[] {0, 1, 2}, bits);
     }
 
     private static boolean startsWith(byte[] b, int... signature) {
@@ -168,14 +208,8 @@ public final class ImageDecoder {
     }
 
     private static PixelImage toPixelImage(BufferedImage image, String format, IIOMetadata metadata) {
-        Raster raster = image.getRaster();
+        Raster raster = straightAlpha(image);
         ColorModel cm = image.getColorModel();
-        if (cm.isAlphaPremultiplied()) {
-            // Files store straight alpha; coerceData divides it out of a copy in place.
-            WritableRaster copy = image.copyData(null);
-            cm = cm.coerceData(copy, false);
-            raster = copy;
-        }
         int bits = raster.getSampleModel().getSampleSize(0);
         if (format.equals("png")) {
             IIOMetadataNode ihdr = (IIOMetadataNode) ((IIOMetadataNode) metadata.getAsTree("javax_imageio_png_1.0"))
@@ -221,6 +255,16 @@ public final class ImageDecoder {
             }
             default -> throw new IllegalArgumentException("unsupported image with " + n + " bands");
         };
+    }
+
+    /** The image's raster with straight alpha, as files store it: coerceData divides premultiplied alpha out of a copy. */
+    private static Raster straightAlpha(BufferedImage image) {
+        if (!image.isAlphaPremultiplied()) {
+            return image.getRaster();
+        }
+        WritableRaster copy = image.copyData(null);
+        image.getColorModel().coerceData(copy, false);
+        return copy;
     }
 
     /** The chosen raster bands as 8-bit samples: 8 bits as is, 16 bits' high byte, n bits scaled by 255/(2^n-1). */

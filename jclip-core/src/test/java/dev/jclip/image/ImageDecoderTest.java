@@ -113,10 +113,21 @@ class ImageDecoderTest {
     void notAnImage() {
         byte[] text = "hello, this is not an image".getBytes(StandardCharsets.US_ASCII);
         BadImageException e = assertThrows(BadImageException.class, () -> decoder.decode(text, "notes.txt"));
-        assertEquals("notes.txt: not a PNG, JPEG, GIF or BMP image (starts with 68 65 6c 6c 6f 2c 20 74)",
+        assertEquals("notes.txt: not a PNG, JPEG, GIF, BMP or WebP image (starts with 68 65 6c 6c 6f 2c 20 74)",
                 e.getMessage());
         BadImageException empty = assertThrows(BadImageException.class, () -> decoder.decode(new byte[0], "e.png"));
         assertEquals("e.png: file is empty", empty.getMessage());
+    }
+
+    @Test
+    void webpWithoutPluginIsAClearError() {
+        // A 2x2 lossless WebP (jclip-cli's WebpDecodeTest decodes it with the plugin); the JDK has no WebP reader.
+        byte[] webp = {82, 73, 70, 70, 50, 0, 0, 0, 87, 69, 66, 80, 86, 80, 56, 76, 38, 0, 0, 0, 47, 1, 64, 0, 0, 31,
+            32, 16, 32, 88, -15, -1, 104, 67, 32, -112, 36, -80, 63, -18, 2, 1, -126, 43, -1, 99, -26, 63, -16, -55,
+            81, -63, 13, 24, 34, -6, 31, 2};
+        BadImageException e = assertThrows(BadImageException.class, () -> decoder.decode(webp, "cat.webp"));
+        assertEquals("cat.webp: WebP needs an ImageIO WebP plugin on the class path (the jclip CLI includes one)",
+                e.getMessage());
     }
 
     @Test
