@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -109,13 +110,16 @@ public final class ClassifyCommand implements Callable<Integer> {
     }
 
     /** Non-blank lines of {@code file}, or its {@code key} array if it is a JSON object. */
+    private static final Pattern JSON_OBJECT = Pattern.compile("\\s*\\{\\s*\"");
+
     static List<String> entries(Path file, String key) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + " does not exist");
         }
         String content = Files.readString(file, StandardCharsets.UTF_8);
         List<String> out = new ArrayList<>();
-        if (content.stripLeading().startsWith("{")) {
+        // CLIP's prompt JSON is an object with string keys; a plain line such as "{} on black" is a template.
+        if (JSON_OBJECT.matcher(content).lookingAt()) {
             JsonNode array = CliJson.MAPPER.readTree(content).get(key);
             if (array == null || !array.isArray()) {
                 throw new IllegalArgumentException(file + " is a JSON object without a \"" + key + "\" array");

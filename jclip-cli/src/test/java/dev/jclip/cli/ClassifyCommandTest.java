@@ -108,4 +108,14 @@ class ClassifyCommandTest {
         assertEquals(1, bad.code);
         assertEquals("jclip: template 'a photo' has no {} for the class name\n", bad.err);
     }
+
+    @Test
+    void templateLinesStartingWithBracesAreNotJson() throws IOException {
+        Path lines = dir.resolve("frames.txt");
+        Files.writeString(lines, "{} on black\na photo of a {}\n");
+        assertEquals(List.of("{} on black", "a photo of a {}"), ClassifyCommand.entries(lines, "templates"));
+        Path json = dir.resolve("prompts.json");
+        Files.writeString(json, " {\"templates\": [\"a {}\"]}");
+        assertEquals(List.of("a {}"), ClassifyCommand.entries(json, "templates"));
+    }
 }
