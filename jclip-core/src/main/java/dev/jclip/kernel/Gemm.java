@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -189,6 +190,10 @@ public final class Gemm {
                 if (epilogue.residual() != null) {
                     checkMatrix(what, "residual", epilogue.residual(), epilogue.residualOff(), epilogue.ldr(), m, n);
                 }
+                if (epilogue.scale() != null && (epilogue.scale().length < m || epilogue.shift().length < m)) {
+                    throw new IllegalArgumentException(what + ": per-row scale and shift have " + epilogue.scale().length
+                            + " and " + epilogue.shift().length + " elements, need m=" + m);
+                }
             }
         }
 
@@ -267,10 +272,10 @@ public final class Gemm {
                             for (int jp = jp0; jp < jpEnd; jp++) {
                                 int col = jj + jp * NR, rowsHere = Math.min(MR, p.m - row), colsHere = Math.min(NR, p.n - col);
                                 int bi = bBase + jp * NR * kc;
-                                if (epilogue == null && rowsHere == MR && colsHere == NR) {
-                                    microKernel(a, ai, rowStride, kStride, bPack, bi, kc, p.c, p.cOff + row * p.ldc + col, p.ldc, add);
+                                if (epilogue == null && !add && rowsHere == MR && colsHere == NR) {
+                                    microKernel(a, ai, rowStride, kStride, bPack, bi, kc, p.c, p.cOff + row * p.ldc + col, p.ldc);
                                 } else {
-                                    microKernel(a, ai, rowStride, kStride, bPack, bi, kc, tile, 0, NR, false);
+                                    microKernel(a, ai, rowStride, kStride, bPack, bi, kc, tile, 0, NR);
                                     storeTile(tile, p, row, col, rowsHere, colsHere, add, epilogue);
                                 }
                             }
@@ -375,11 +380,11 @@ public final class Gemm {
      * The register-blocked core: {@code tile[MR×NR] = A[MR×kc] · Bpanel[kc×NR]}, one fused
      * multiply-add chain per element, k in increasing order. Element (r, q) of A is at
      * {@code a[ai + r * rowStride + q * kStride]}: a packed panel or six rows of A in place.
-     * Row r of the tile goes to {@code out[o + r * ldo...]}: straight into C, or into a tile
-     * buffer for {@link #storeTile}.
+     * Row r of the tile goes to {@code out[o + r * ldo...]}: straight into C (the first k block of a
+     * full tile without epilogue), or into a tile buffer for {@link #storeTile}.
      */
     private static void microKernel(float[] a, int ai, int rowStride, int kStride, float[] b, int bi, int kc,
-                                    float[] out, int o, int ldo, boolean add) {
+                                    float[] out, int o, int ldo) {
         int a1 = rowStride, a2 = 2 * rowStride, a3 = 3 * rowStride, a4 = 4 * rowStride, a5 = 5 * rowStride;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
@@ -405,59 +410,86 @@ public final class Gemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        storeRow(c00, c01, out, o, add);
-        storeRow(c10, c11, out, o + ldo, add);
-        storeRow(c20, c21, out, o + 2 * ldo, add);
-        storeRow(c30, c31, out, o + 3 * ldo, add);
-        storeRow(c40, c41, out, o + 4 * ldo, add);
-        storeRow(c50, c51, out, o + 5 * ldo, add);
-    }
-
-    /** One row of a register tile to {@code out[o...]}, added to what is there when {@code add}. */
-    private static void storeRow(FloatVector lo, FloatVector hi, float[] out, int o, boolean add) {
-        if (add) {
-            lo = lo.add(FloatVector.fromArray(S, out, o));
-            hi = hi.add(FloatVector.fromArray(S, out, o + VL));
-        }
-        lo.intoArray(out, o);
-        hi.intoArray(out, o + VL);
+        // Plain stores only: adding the old C here as well (a branch after the loop) measurably
+        // slowed the loop itself as C2 compiled it, so sums over several k blocks go through storeTile.
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + VL);
+        c10.intoArray(out, o + ldo);
+        c11.intoArray(out, o + ldo + VL);
+        c20.intoArray(out, o + 2 * ldo);
+        c21.intoArray(out, o + 2 * ldo + VL);
+        c30.intoArray(out, o + 3 * ldo);
+        c31.intoArray(out, o + 3 * ldo + VL);
+        c40.intoArray(out, o + 4 * ldo);
+        c41.intoArray(out, o + 4 * ldo + VL);
+        c50.intoArray(out, o + 5 * ldo);
+        c51.intoArray(out, o + 5 * ldo + VL);
     }
 
     /**
      * Writes the valid {@code rows×cols} corner of a tile into C at {@code (row, col)}: adds the
-     * old C when {@code add}, then applies the epilogue (null on all but the last k block). For
-     * edge tiles and epilogues; full plain tiles go straight from registers to C.
+     * old C when {@code add}, then applies the epilogue (null on all but the last k block) in the
+     * order its record documents. For edge tiles, epilogues and later k blocks; the first k block
+     * of a full tile without epilogue goes straight from registers to C. Only a last vector
+     * narrower than VL is masked.
      */
     private static void storeTile(float[] tile, Problem p, int row, int col, int rows, int cols,
                                   boolean add, Epilogue epilogue) {
         float[] c = p.c, bias = epilogue == null ? null : epilogue.bias();
         float[] residual = epilogue == null ? null : epilogue.residual();
+        float[] scale = epilogue == null ? null : epilogue.scale();
+        boolean gelu = epilogue != null && epilogue.quickGelu(), relu = epilogue != null && epilogue.relu();
+        FloatVector zero = FloatVector.zero(S);
         for (int r = 0; r < rows; r++) {
             int ci = p.cOff + (row + r) * p.ldc + col, ti = r * NR;
-            // The sum and bias, back into the tile row; QuickGELU works on it in place.
-            for (int v = 0; v < cols; v += VL) {
-                VectorMask<Float> inside = S.indexInRange(v, cols);
-                FloatVector x = FloatVector.fromArray(S, tile, ti + v);
-                if (add) {
-                    x = x.add(FloatVector.fromArray(S, c, ci + v, inside));
+            int ri = residual == null ? 0 : epilogue.residualOff() + (row + r) * epilogue.ldr() + col;
+            float s = scale == null ? 1f : scale[row + r], t = scale == null ? 0f : epilogue.shift()[row + r];
+            if (gelu) {
+                // QuickGELU works on the tile row in place (a vector passed to a method may be boxed).
+                for (int v = 0; v < cols; v += VL) {
+                    VectorMask<Float> part = v + VL <= cols ? null : S.indexInRange(v, cols);
+                    preActivation(tile, ti + v, add, c, ci + v, scale != null, s, t, bias, col + v, part).intoArray(tile, ti + v);
                 }
-                if (bias != null) {
-                    x = x.add(FloatVector.fromArray(S, bias, col + v, inside));
-                }
-                x.intoArray(tile, ti + v);
-            }
-            if (epilogue != null && epilogue.quickGelu()) {
                 VectorMath.quickGelu(tile, ti, cols);
             }
-            int ri = residual == null ? 0 : epilogue.residualOff() + (row + r) * epilogue.ldr() + col;
             for (int v = 0; v < cols; v += VL) {
-                VectorMask<Float> inside = S.indexInRange(v, cols);
-                FloatVector x = FloatVector.fromArray(S, tile, ti + v);
+                VectorMask<Float> part = v + VL <= cols ? null : S.indexInRange(v, cols);
+                FloatVector x = gelu ? FloatVector.fromArray(S, tile, ti + v)
+                        : preActivation(tile, ti + v, add, c, ci + v, scale != null, s, t, bias, col + v, part);
                 if (residual != null) {
-                    x = x.add(FloatVector.fromArray(S, residual, ri + v, inside));
+                    x = x.add(load(residual, ri + v, part));
                 }
-                x.intoArray(c, ci + v, inside);
+                if (relu) {
+                    // As Relu: everything not above zero (NaN and -0 included) becomes +0.
+                    x = zero.blend(x, x.compare(VectorOperators.GT, 0f));
+                }
+                if (part == null) {
+                    x.intoArray(c, ci + v);
+                } else {
+                    x.intoArray(c, ci + v, part);
+                }
             }
         }
+    }
+
+    /** The tile's sum {@code (+ old C) (· s + t) (+ bias)} at one vector of a row. */
+    private static FloatVector preActivation(float[] tile, int ti, boolean add, float[] c, int ci, boolean affine,
+                                             float s, float t, float[] bias, int bi, VectorMask<Float> part) {
+        FloatVector x = FloatVector.fromArray(S, tile, ti);
+        if (add) {
+            x = x.add(load(c, ci, part));
+        }
+        if (affine) {
+            x = x.mul(s).add(t);
+        }
+        if (bias != null) {
+            x = x.add(load(bias, bi, part));
+        }
+        return x;
+    }
+
+    /** {@code x[i...]}, only the lanes of {@code part} when it is not null (the others zero). */
+    private static FloatVector load(float[] x, int i, VectorMask<Float> part) {
+        return part == null ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, part);
     }
 }

@@ -1,5 +1,6 @@
 package dev.jclip.nn;
 
+import dev.jclip.kernel.Epilogue;
 import dev.jclip.op.BatchNorm2d;
 import dev.jclip.tensor.Tensor;
 
@@ -26,6 +27,15 @@ public final class BatchNorm extends Module {
     /** {@code x} [N, C, H, W]. */
     public Tensor forward(Tensor x) {
         return BatchNorm2d.forward(x, weight, bias, runningMean.data(), runningVar.data(), isTraining(), MOMENTUM, EPS);
+    }
+
+    /**
+     * The evaluation-mode map as a GEMM epilogue (per-row scale and shift, rows being channels)
+     * for the convolution in front of it: {@link #forward} in evaluation, fused. Inference only.
+     */
+    public Epilogue folded() {
+        float[][] st = BatchNorm2d.evalAffine(weight, bias, runningMean.data(), runningVar.data(), EPS);
+        return Epilogue.rowAffine(st[0], st[1]);
     }
 
     /** {@code max(0, forward(x))}, in one pass when inferring. */

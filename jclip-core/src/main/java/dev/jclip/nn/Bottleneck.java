@@ -53,4 +53,24 @@ public final class Bottleneck extends Module {
         }
         return Relu.forward(Elementwise.add(out, identity));
     }
+
+    /**
+     * {@link #forward} for inference (evaluation mode, no gradients) on channel-major activations
+     * {@code [C, B, H, W]}: each batch norm, the residual and the ReLUs are fused into the
+     * convolutions ({@link Conv2d#infer}), so only the convolutions and pools write activations.
+     */
+    Tensor infer(Tensor x) {
+        Tensor out = Conv2d.infer(x, false, conv1, 1, 0, bn1.folded().withRelu());
+        out = Conv2d.infer(out, false, conv2, 1, 1, bn2.folded().withRelu());
+        if (stride > 1) {
+            out = Pool.avgPool2d(out, stride, stride);
+        }
+        Tensor identity = x;
+        if (downsampleConv != null) {
+            Tensor pooled = stride > 1 ? Pool.avgPool2d(x, stride, stride) : x;
+            identity = Conv2d.infer(pooled, false, downsampleConv, 1, 0, downsampleBn.folded());
+        }
+        int columns = identity.numel() / identity.dim(0);
+        return Conv2d.infer(out, false, conv3, 1, 0, bn3.folded().withResidual(identity.data(), 0, columns).withRelu());
+    }
 }

@@ -2,6 +2,8 @@ package dev.jclip.nn;
 
 import dev.jclip.op.Conv2d;
 import dev.jclip.op.Pool;
+import dev.jclip.op.Views;
+import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 
 /**
@@ -59,9 +61,17 @@ public final class ModifiedResNet extends ImageEncoder {
         return imageSize;
     }
 
+    /**
+     * In evaluation mode without gradients, the trunk runs on channel-major activations with the
+     * batch norms, residuals and ReLUs fused into the convolutions ({@link #infer}); it gives the
+     * same values as the general path, which records gradients and trains.
+     */
     @Override
     public Tensor forward(Tensor images) {
         checkImages(images);
+        if (!isTraining() && !GradMode.isEnabled()) {
+            return attnpool.forward(Views.permute(infer(images), 1, 0, 2, 3));
+        }
         Tensor x = bn1.forwardRelu(Conv2d.forward(images, conv1, null, 2, 1));
         x = bn2.forwardRelu(Conv2d.forward(x, conv2, null, 1, 1));
         x = bn3.forwardRelu(Conv2d.forward(x, conv3, null, 1, 1));
@@ -70,5 +80,17 @@ public final class ModifiedResNet extends ImageEncoder {
             x = block.forward(x);
         }
         return attnpool.forward(x);
+    }
+
+    /** The trunk for inference: images {@code [B, 3, R, R]} to channel-major {@code [32·width, B, R/32, R/32]}. */
+    private Tensor infer(Tensor images) {
+        Tensor x = Conv2d.infer(images, true, conv1, 2, 1, bn1.folded().withRelu());
+        x = Conv2d.infer(x, false, conv2, 1, 1, bn2.folded().withRelu());
+        x = Conv2d.infer(x, false, conv3, 1, 1, bn3.folded().withRelu());
+        x = Pool.avgPool2d(x, 2, 2);
+        for (Bottleneck block : blocks) {
+            x = block.infer(x);
+        }
+        return x;
     }
 }

@@ -156,11 +156,8 @@ public final class BatchNorm2d {
      */
     private static float[] evaluate(float[] xd, int channels, int plane, float[] wd, float[] bd,
                                     double[] mean, double[] invStd, boolean relu) {
-        float[] s = new float[channels], t = new float[channels];
-        for (int c = 0; c < channels; c++) {
-            s[c] = (float) (wd[c] * invStd[c]);
-            t[c] = (float) (bd[c] - mean[c] * wd[c] * invStd[c]);
-        }
+        float[][] st = affine(wd, bd, mean, invStd);
+        float[] s = st[0], t = st[1];
         float[] y = new float[xd.length];
         Parallel.forRows(xd.length / Math.max(1, plane), plane, (from, to) -> {
             for (int pl = from; pl < to; pl++) {
@@ -177,6 +174,36 @@ public final class BatchNorm2d {
             }
         });
         return y;
+    }
+
+    /**
+     * The evaluation map of {@link #forward} as a per-channel {@code y = x·scale + shift} (float
+     * multiply, then add), for fusing into the convolution that produces {@code x}. Gives the same
+     * {@code scale} and {@code shift}, so the same bits, as the unfused evaluation.
+     *
+     * @return {@code {scale, shift}}, each {@code [C]}
+     */
+    public static float[][] evalAffine(Tensor weight, Tensor bias, float[] runningMean, float[] runningVar, float eps) {
+        int channels = runningMean.length;
+        checkChannels("weight", weight.shape(), channels);
+        checkChannels("bias", bias.shape(), channels);
+        checkChannels("running var", new int[] {runningVar.length}, channels);
+        double[] mean = new double[channels], invStd = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            mean[c] = runningMean[c];
+            invStd[c] = 1.0 / Math.sqrt((double) runningVar[c] + eps);
+        }
+        return affine(weight.data(), bias.data(), mean, invStd);
+    }
+
+    /** {@code scale = weight·invStd}, {@code shift = bias − mean·weight·invStd}, rounded to float once each. */
+    private static float[][] affine(float[] wd, float[] bd, double[] mean, double[] invStd) {
+        float[] s = new float[wd.length], t = new float[wd.length];
+        for (int c = 0; c < wd.length; c++) {
+            s[c] = (float) (wd[c] * invStd[c]);
+            t[c] = (float) (bd[c] - mean[c] * wd[c] * invStd[c]);
+        }
+        return new float[][] {s, t};
     }
 
     private static void checkChannels(String name, int[] shape, int channels) {

@@ -1,5 +1,6 @@
 package dev.jclip.op;
 
+import dev.jclip.kernel.Epilogue;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Parallel;
 import dev.jclip.tensor.Tensor;
@@ -26,18 +27,7 @@ public final class Conv2d {
      * @return {@code [N, O, Ho, Wo]} with {@code Ho = (H + 2·padding − kh) / stride + 1}
      */
     public static Tensor forward(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
-        if (x.rank() != 4 || weight.rank() != 4 || x.dim(1) != weight.dim(1)) {
-            throw new IllegalArgumentException("conv2d: input " + Arrays.toString(x.shape()) + " must be [N, C, H, W] and weight "
-                    + Arrays.toString(weight.shape()) + " [O, C, kh, kw] with the same C");
-        }
-        if (stride < 1 || padding < 0) {
-            throw new IllegalArgumentException("conv2d: stride " + stride + " must be >= 1 and padding " + padding + " >= 0");
-        }
-        Geometry geo = new Geometry(x.shape(), weight.shape(), stride, padding);
-        if (geo.ho < 1 || geo.wo < 1) {
-            throw new IllegalArgumentException("conv2d: kernel " + geo.kh + "x" + geo.kw + " does not fit input "
-                    + Arrays.toString(x.shape()) + " with padding " + padding);
-        }
+        Geometry geo = geometry(x, false, weight, stride, padding);
         if (bias != null && (bias.rank() != 1 || bias.dim(0) != geo.o)) {
             throw new IllegalArgumentException("conv2d: bias must be [" + geo.o + "], got " + Arrays.toString(bias.shape()));
         }
@@ -104,18 +94,101 @@ public final class Conv2d {
         }, x, weight, bias);
     }
 
-    /** Sizes of one convolution, and the unfold / fold between an image and its column matrix. */
+    /** Columns of one task's column matrix, about this many floats (an L2 cache) when the rows allow. */
+    private static final int CHUNK_FLOATS = 1 << 17;
+    /** Column count bounds of a task, and the multiple it is rounded to (whole GEMM column panels). */
+    private static final int MIN_CHUNK = 128, MAX_CHUNK = 2048, CHUNK_ALIGN = 64;
+    /** Each thread's column matrix, grown on demand. */
+    private static final ThreadLocal<float[][]> COLUMNS = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+    /**
+     * The convolution for inference, writing channel-major activations: the output is
+     * {@code [O, N, Ho, Wo]}, so that it is one {@code [O × N·Ho·Wo]} matrix, the product
+     * {@code W [O × C·kh·kw] · col [C·kh·kw × N·Ho·Wo]}; a 1×1 kernel with stride 1 and no padding
+     * reads a channel-major input as its own column matrix. {@code epilogue} is applied to that
+     * matrix as the product writes it: a folded batch norm ({@link Epilogue#rowAffine}, rows being
+     * output channels), a residual laid out like the output (offset and row stride in that matrix)
+     * and ReLU. The columns are cut into chunks, one task each: unfold the chunk's columns into a
+     * per-thread buffer about L2-sized, then multiply on that thread. Each output element is the
+     * same sum whatever the chunks, so the result does not depend on the thread count.
+     *
+     * @param x           {@code [C, N, H, W]} (channel-major), or {@code [N, C, H, W]} when {@code imagesFirst}
+     * @param imagesFirst whether {@code x} is laid out {@code [N, C, H, W]} (the input images)
+     * @param weight      {@code [O, C, kh, kw]}
+     * @param epilogue    work fused into the product (no per-column bias), or null
+     * @return {@code [O, N, Ho, Wo]}, without gradient
+     * @throws IllegalStateException if an input needs a gradient (use {@link #forward})
+     */
+    public static Tensor infer(Tensor x, boolean imagesFirst, Tensor weight, int stride, int padding, Epilogue epilogue) {
+        Geometry geo = geometry(x, !imagesFirst, weight, stride, padding);
+        if (Tensor.needsGrad(x, weight)) {
+            throw new IllegalStateException("conv2d: inference needs no gradient; use forward to record one");
+        }
+        if (epilogue != null && epilogue.bias() != null) {
+            throw new IllegalArgumentException("conv2d: a per-column bias does not fit channel-major output; use a per-row shift");
+        }
+        int o = geo.o, k = geo.k, columns = Math.multiplyExact(geo.n, geo.p);
+        int[] shape = {o, geo.n, geo.ho, geo.wo};
+        float[] y = new float[Tensor.checkedNumel(shape)];
+        float[] xd = x.data();
+        float[] wd = weight.data();
+        boolean direct = geo.direct && !imagesFirst;
+        // Chunks of about CHUNK_FLOATS, as many for every thread.
+        int target = Math.clamp(CHUNK_FLOATS / Math.max(1, k), MIN_CHUNK, MAX_CHUNK);
+        int threads = Parallel.threads();
+        int chunks = Math.ceilDiv(Math.ceilDiv(columns, target), threads) * threads;
+        int width = Math.ceilDiv(Math.ceilDiv(columns, chunks), CHUNK_ALIGN) * CHUNK_ALIGN;
+        Parallel.forEach(Math.ceilDiv(columns, width), t -> {
+            int c0 = t * width, c1 = Math.min(columns, c0 + width), cols = c1 - c0;
+            Epilogue e = epilogue == null || epilogue.residual() == null ? epilogue
+                    : epilogue.withResidual(epilogue.residual(), epilogue.residualOff() + c0, epilogue.ldr());
+            if (direct) {
+                Gemm.sgemm(false, false, o, cols, k, wd, 0, k, xd, c0, columns, y, c0, columns, false, e);
+            } else {
+                float[][] buffer = COLUMNS.get();
+                if (buffer[0].length < k * cols) {
+                    buffer[0] = new float[k * cols];
+                }
+                geo.im2col(xd, 0, k, c0, c1, buffer[0]);
+                Gemm.sgemm(false, false, o, cols, k, wd, 0, k, buffer[0], 0, cols, y, c0, columns, false, e);
+            }
+        });
+        return Tensor.of(y, shape);
+    }
+
+    /** Checks the arguments of a convolution; {@code channelMajor} says x is {@code [C, N, H, W]}. */
+    private static Geometry geometry(Tensor x, boolean channelMajor, Tensor weight, int stride, int padding) {
+        int channelDim = channelMajor ? 0 : 1;
+        String layout = channelMajor ? "[C, N, H, W]" : "[N, C, H, W]";
+        if (x.rank() != 4 || weight.rank() != 4 || x.dim(channelDim) != weight.dim(1)) {
+            throw new IllegalArgumentException("conv2d: input " + Arrays.toString(x.shape()) + " must be " + layout
+                    + " and weight " + Arrays.toString(weight.shape()) + " [O, C, kh, kw] with the same C");
+        }
+        if (stride < 1 || padding < 0) {
+            throw new IllegalArgumentException("conv2d: stride " + stride + " must be >= 1 and padding " + padding + " >= 0");
+        }
+        Geometry geo = new Geometry(x.shape(), channelMajor, weight.shape(), stride, padding);
+        if (geo.ho < 1 || geo.wo < 1) {
+            throw new IllegalArgumentException("conv2d: kernel " + geo.kh + "x" + geo.kw + " does not fit input "
+                    + Arrays.toString(x.shape()) + " with padding " + padding);
+        }
+        return geo;
+    }
+
+    /** Sizes of one convolution, and the unfold / fold between images and their column matrix. */
     private static final class Geometry {
         final int n, c, h, w, o, kh, kw, stride, padding, ho, wo;
-        /** Rows of the column matrix ({@code C·kh·kw}) and its columns ({@code Ho·Wo}). */
+        /** Rows of the column matrix ({@code C·kh·kw}) and its columns per image ({@code Ho·Wo}). */
         final int k, p;
         final int imageSize;
-        /** True when the image already is its column matrix (1×1 kernel, stride 1, no padding). */
+        /** Distances between an input's images and between its channels: its layout. */
+        final int imageStride, channelStride;
+        /** True when an image already is its column matrix (1×1 kernel, stride 1, no padding). */
         final boolean direct;
 
-        Geometry(int[] xs, int[] ws, int stride, int padding) {
-            n = xs[0];
-            c = xs[1];
+        Geometry(int[] xs, boolean channelMajor, int[] ws, int stride, int padding) {
+            n = xs[channelMajor ? 1 : 0];
+            c = xs[channelMajor ? 0 : 1];
             h = xs[2];
             w = xs[3];
             o = ws[0];
@@ -128,41 +201,58 @@ public final class Conv2d {
             k = c * kh * kw;
             p = ho * wo;
             imageSize = c * h * w;
+            imageStride = channelMajor ? h * w : imageSize;
+            channelStride = channelMajor ? n * h * w : h * w;
             direct = kh == 1 && kw == 1 && stride == 1 && padding == 0;
         }
 
-        /**
-         * Fills {@code col[(ch·kh + i)·kw + j][oy·Wo + ox] = x[img, ch, oy·s − pad + i, ox·s − pad + j]}
-         * (zero outside), rows of the column matrix in parallel.
-         */
+        /** The column matrix {@code [K × P]} of one image, rows in parallel. */
         float[] im2col(float[] x, int img, float[] col) {
-            int base = img * imageSize;
-            Parallel.forRows(k, p, (from, to) -> {
-                for (int row = from; row < to; row++) {
-                    int ch = row / (kh * kw), i = row / kw % kh, j = row % kw;
-                    // Output columns [lo, hi) read inside the image row; the rest is padding.
-                    int lo = Math.min(wo, Math.max(0, Math.ceilDiv(padding - j, stride)));
-                    int hi = Math.max(lo, Math.min(wo, Math.floorDiv(w - 1 + padding - j, stride) + 1));
-                    for (int oy = 0, dst = row * p; oy < ho; oy++, dst += wo) {
-                        int iy = oy * stride - padding + i;
-                        if (iy < 0 || iy >= h) {
-                            Arrays.fill(col, dst, dst + wo, 0f);
-                            continue;
-                        }
-                        int src = base + (ch * h + iy) * w - padding + j;   // + ox·stride
-                        Arrays.fill(col, dst, dst + lo, 0f);
+            Parallel.forRows(k, p, (from, to) -> im2col(x, from, to, img * p, (img + 1) * p, col));
+            return col;
+        }
+
+        /**
+         * Rows {@code [rowFrom, rowTo)} and columns {@code [c0, c1)} of the column matrix of all
+         * images, column {@code img·P + oy·Wo + ox} being output pixel (oy, ox) of image img:
+         * {@code col[row·(c1 − c0) + column − c0] = x[img, ch, oy·s − pad + i, ox·s − pad + j]} for
+         * {@code row = (ch·kh + i)·kw + j}, zero outside the image.
+         */
+        void im2col(float[] x, int rowFrom, int rowTo, int c0, int c1, float[] col) {
+            int width = c1 - c0;
+            for (int row = rowFrom; row < rowTo; row++) {
+                int ch = row / (kh * kw), i = row / kw % kh, j = row % kw;
+                // Output columns [lo, hi) of a row read inside the image row; the rest is padding.
+                int lo = Math.min(wo, Math.max(0, Math.ceilDiv(padding - j, stride)));
+                int hi = Math.max(lo, Math.min(wo, Math.floorDiv(w - 1 + padding - j, stride) + 1));
+                int img = c0 / p, pix = c0 % p, oy = pix / wo, ox = pix % wo;
+                for (int column = c0; column < c1; ) {
+                    // This output row's columns [ox, end) go to col[d + ox ...].
+                    int end = Math.min(wo, ox + c1 - column), d = row * width + column - c0 - ox;
+                    int iy = oy * stride - padding + i;
+                    if (iy < 0 || iy >= h) {
+                        Arrays.fill(col, d + ox, d + end, 0f);
+                    } else {
+                        int src = img * imageStride + ch * channelStride + iy * w - padding + j;   // + ox·stride
+                        int a = Math.clamp(lo, ox, end), b = Math.clamp(hi, a, end);
+                        Arrays.fill(col, d + ox, d + a, 0f);
                         if (stride == 1) {
-                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                            System.arraycopy(x, src + a, col, d + a, b - a);
                         } else {
-                            for (int ox = lo; ox < hi; ox++) {
-                                col[dst + ox] = x[src + ox * stride];
+                            for (int q = a; q < b; q++) {
+                                col[d + q] = x[src + q * stride];
                             }
                         }
-                        Arrays.fill(col, dst + hi, dst + wo, 0f);
+                        Arrays.fill(col, d + b, d + end, 0f);
+                    }
+                    column += end - ox;
+                    ox = 0;
+                    if (++oy == ho) {
+                        oy = 0;
+                        img++;
                     }
                 }
-            });
-            return col;
+            }
         }
 
         /** Adds each column-matrix entry back onto the image element it was read from (the adjoint of {@link #im2col}). */
