@@ -54,23 +54,41 @@ public final class Bottleneck extends Module {
         return Relu.forward(Elementwise.add(out, identity));
     }
 
+    /** Whether this block changes the activation's size (it projects the shortcut): the first of a stage. */
+    boolean projects() {
+        return downsampleConv != null;
+    }
+
     /**
      * {@link #forward} for inference (evaluation mode, no gradients) on channel-major activations
      * {@code [C, B, H, W]}: each batch norm, the residual and the ReLUs are fused into the
-     * convolutions ({@link Conv2d#infer}), so only the convolutions and pools write activations.
+     * convolutions ({@link Conv2d#infer}), so only the convolutions and pools write activations,
+     * into arrays from {@code buffers}, where those this block no longer reads go back.
      */
-    Tensor infer(Tensor x) {
-        Tensor out = Conv2d.infer(x, false, conv1, 1, 0, bn1.folded().withRelu());
-        out = Conv2d.infer(out, false, conv2, 1, 1, bn2.folded().withRelu());
+    Tensor infer(Tensor x, Buffers buffers) {
+        Tensor out = Conv2d.infer(x, false, conv1, 1, 0, bn1.folded().withRelu(), buffers::take);
+        Tensor mid = Conv2d.infer(out, false, conv2, 1, 1, bn2.folded().withRelu(), buffers::take);
+        buffers.give(out);
         if (stride > 1) {
-            out = Pool.avgPool2d(out, stride, stride);
+            Tensor pooled = Pool.avgPool2d(mid, stride, stride, buffers::take);
+            buffers.give(mid);
+            mid = pooled;
         }
         Tensor identity = x;
         if (downsampleConv != null) {
-            Tensor pooled = stride > 1 ? Pool.avgPool2d(x, stride, stride) : x;
-            identity = Conv2d.infer(pooled, false, downsampleConv, 1, 0, downsampleBn.folded());
+            Tensor pooled = stride > 1 ? Pool.avgPool2d(x, stride, stride, buffers::take) : x;
+            identity = Conv2d.infer(pooled, false, downsampleConv, 1, 0, downsampleBn.folded(), buffers::take);
+            if (pooled != x) {
+                buffers.give(pooled);
+            }
         }
         int columns = identity.numel() / identity.dim(0);
-        return Conv2d.infer(out, false, conv3, 1, 0, bn3.folded().withResidual(identity.data(), 0, columns).withRelu());
+        Tensor y = Conv2d.infer(mid, false, conv3, 1, 0,
+                bn3.folded().withResidual(identity.data(), 0, columns).withRelu(), buffers::take);
+        buffers.give(mid);
+        if (identity != x) {
+            buffers.give(identity);
+        }
+        return y;
     }
 }

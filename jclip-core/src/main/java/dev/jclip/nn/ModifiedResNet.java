@@ -82,14 +82,26 @@ public final class ModifiedResNet extends ImageEncoder {
         return attnpool.forward(x);
     }
 
-    /** The trunk for inference: images {@code [B, 3, R, R]} to channel-major {@code [32·width, B, R/32, R/32]}. */
+    /**
+     * The trunk for inference: images {@code [B, 3, R, R]} to channel-major {@code [32·width, B, R/32, R/32]}.
+     * Each stage recycles its own activation arrays; a stage's first block changes the sizes,
+     * so the arrays of the stage before are left to the collector.
+     */
     private Tensor infer(Tensor images) {
-        Tensor x = Conv2d.infer(images, true, conv1, 2, 1, bn1.folded().withRelu());
-        x = Conv2d.infer(x, false, conv2, 1, 1, bn2.folded().withRelu());
-        x = Conv2d.infer(x, false, conv3, 1, 1, bn3.folded().withRelu());
+        Tensor x = Conv2d.infer(images, true, conv1, 2, 1, bn1.folded().withRelu(), float[]::new);
+        x = Conv2d.infer(x, false, conv2, 1, 1, bn2.folded().withRelu(), float[]::new);
+        x = Conv2d.infer(x, false, conv3, 1, 1, bn3.folded().withRelu(), float[]::new);
         x = Pool.avgPool2d(x, 2, 2);
+        Buffers buffers = new Buffers();
         for (Bottleneck block : blocks) {
-            x = block.infer(x);
+            if (block.projects()) {
+                buffers = new Buffers();
+            }
+            Tensor y = block.infer(x, buffers);
+            if (!block.projects()) {
+                buffers.give(x);
+            }
+            x = y;
         }
         return x;
     }

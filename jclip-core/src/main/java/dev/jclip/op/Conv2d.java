@@ -5,6 +5,7 @@ import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Parallel;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * 2-D convolution (cross-correlation) with zero padding, as PyTorch's {@code F.conv2d}
@@ -94,8 +95,8 @@ public final class Conv2d {
         }, x, weight, bias);
     }
 
-    /** Columns of one task's column matrix, about this many floats (an L2 cache) when the rows allow. */
-    private static final int CHUNK_FLOATS = 1 << 17;
+    /** Columns of one task's column matrix, about this many floats (a quarter of an L2 cache) when the rows allow. */
+    private static final int CHUNK_FLOATS = 1 << 16;
     /** Column count bounds of a task, and the multiple it is rounded to (whole GEMM column panels). */
     private static final int MIN_CHUNK = 128, MAX_CHUNK = 2048, CHUNK_ALIGN = 64;
     /** Each thread's column matrix, grown on demand. */
@@ -116,10 +117,13 @@ public final class Conv2d {
      * @param imagesFirst whether {@code x} is laid out {@code [N, C, H, W]} (the input images)
      * @param weight      {@code [O, C, kh, kw]}
      * @param epilogue    work fused into the product (no per-column bias), or null
+     * @param allocate    gives the output's array for its size (all of it is overwritten): a new
+     *                    one or a recycled one
      * @return {@code [O, N, Ho, Wo]}, without gradient
      * @throws IllegalStateException if an input needs a gradient (use {@link #forward})
      */
-    public static Tensor infer(Tensor x, boolean imagesFirst, Tensor weight, int stride, int padding, Epilogue epilogue) {
+    public static Tensor infer(Tensor x, boolean imagesFirst, Tensor weight, int stride, int padding, Epilogue epilogue,
+                               IntFunction<float[]> allocate) {
         Geometry geo = geometry(x, !imagesFirst, weight, stride, padding);
         if (Tensor.needsGrad(x, weight)) {
             throw new IllegalStateException("conv2d: inference needs no gradient; use forward to record one");
@@ -129,7 +133,7 @@ public final class Conv2d {
         }
         int o = geo.o, k = geo.k, columns = Math.multiplyExact(geo.n, geo.p);
         int[] shape = {o, geo.n, geo.ho, geo.wo};
-        float[] y = new float[Tensor.checkedNumel(shape)];
+        float[] y = allocate.apply(Tensor.checkedNumel(shape));
         float[] xd = x.data();
         float[] wd = weight.data();
         boolean direct = geo.direct && !imagesFirst;
