@@ -2,12 +2,12 @@ package dev.jclip.kernel;
 
 /**
  * Work fused into a GEMM while it writes each output tile, saving passes over C:
- * {@code C[i][j] = post(act(sum · scale[i] + shift[i] + bias[j]) + residual[residualOff + i * ldr + j])},
+ * {@code C[i][j] = post(act(sum · scale[j] + bias[j]) + residual[residualOff + i * ldr + j])},
  * where {@code sum} is the product (plus the old C when accumulating), {@code act} is
  * QuickGELU ({@code x * sigmoid(1.702 x)}) or the identity, and {@code post} is ReLU
- * ({@code x > 0 ? x : 0}) or the identity. Each part is skipped when absent. The per-row
- * scale and shift are an evaluation-mode batch norm folded into a convolution whose output
- * rows are channels; the product is multiplied, then the shift added (two roundings, as the
+ * ({@code x > 0 ? x : 0}) or the identity. Each part is skipped when absent. A per-column
+ * scale and bias are an evaluation-mode batch norm folded into a convolution whose output
+ * columns are channels: the product is multiplied, then the bias added (two roundings, as the
  * unfused batch norm does).
  *
  * @param bias        per-column bias of length at least n, or null
@@ -16,26 +16,18 @@ package dev.jclip.kernel;
  *                    {@code ldr}, or null; it must not overlap C
  * @param residualOff offset of the residual's first element
  * @param ldr         row stride of the residual
- * @param scale       per-row factor of length at least m, or null (then {@code shift} is null too)
- * @param shift       per-row term of length at least m, added after {@code scale}, or null
+ * @param scale       per-column factor of length at least n, applied before the bias, or null
  * @param relu        whether to apply ReLU last
  */
 public record Epilogue(float[] bias, boolean quickGelu, float[] residual, int residualOff, int ldr,
-                       float[] scale, float[] shift, boolean relu) {
+                       float[] scale, boolean relu) {
 
     /** Nothing fused: a start for {@link #withQuickGelu()}, {@link #withResidual} and {@link #withRelu()}. */
     public static final Epilogue NONE = new Epilogue(null, false, null, 0, 0);
 
-    /** Rejects a scale without a shift or the other way round. */
-    public Epilogue {
-        if ((scale == null) != (shift == null)) {
-            throw new IllegalArgumentException("epilogue: a per-row scale needs a per-row shift and the other way round");
-        }
-    }
-
     /** Bias, QuickGELU and residual only. */
     public Epilogue(float[] bias, boolean quickGelu, float[] residual, int residualOff, int ldr) {
-        this(bias, quickGelu, residual, residualOff, ldr, null, null, false);
+        this(bias, quickGelu, residual, residualOff, ldr, null, false);
     }
 
     /** Adds {@code bias[j]} to every element of column j. */
@@ -48,23 +40,23 @@ public record Epilogue(float[] bias, boolean quickGelu, float[] residual, int re
         return new Epilogue(null, false, residual, off, ld);
     }
 
-    /** Maps every element of row i to {@code x · scale[i] + shift[i]} (a folded batch norm). */
-    public static Epilogue rowAffine(float[] scale, float[] shift) {
-        return new Epilogue(null, false, null, 0, 0, scale, shift, false);
+    /** Maps every element of column j to {@code x · scale[j] + shift[j]} (a folded batch norm). */
+    public static Epilogue affine(float[] scale, float[] shift) {
+        return new Epilogue(shift, false, null, 0, 0, scale, false);
     }
 
     /** This epilogue with QuickGELU applied after the bias. */
     public Epilogue withQuickGelu() {
-        return new Epilogue(bias, true, residual, residualOff, ldr, scale, shift, relu);
+        return new Epilogue(bias, true, residual, residualOff, ldr, scale, relu);
     }
 
     /** This epilogue with a residual added after the activation. */
     public Epilogue withResidual(float[] residual, int off, int ld) {
-        return new Epilogue(bias, quickGelu, residual, off, ld, scale, shift, relu);
+        return new Epilogue(bias, quickGelu, residual, off, ld, scale, relu);
     }
 
     /** This epilogue with ReLU applied last. */
     public Epilogue withRelu() {
-        return new Epilogue(bias, quickGelu, residual, residualOff, ldr, scale, shift, true);
+        return new Epilogue(bias, quickGelu, residual, residualOff, ldr, scale, true);
     }
 }

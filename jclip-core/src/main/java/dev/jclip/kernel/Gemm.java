@@ -190,9 +190,9 @@ public final class Gemm {
                 if (epilogue.residual() != null) {
                     checkMatrix(what, "residual", epilogue.residual(), epilogue.residualOff(), epilogue.ldr(), m, n);
                 }
-                if (epilogue.scale() != null && (epilogue.scale().length < m || epilogue.shift().length < m)) {
-                    throw new IllegalArgumentException(what + ": per-row scale and shift have " + epilogue.scale().length
-                            + " and " + epilogue.shift().length + " elements, need m=" + m);
+                if (epilogue.scale() != null && epilogue.scale().length < n) {
+                    throw new IllegalArgumentException(what + ": scale has " + epilogue.scale().length
+                            + " elements, needs n=" + n);
                 }
             }
         }
@@ -443,19 +443,18 @@ public final class Gemm {
         for (int r = 0; r < rows; r++) {
             int ci = p.cOff + (row + r) * p.ldc + col, ti = r * NR;
             int ri = residual == null ? 0 : epilogue.residualOff() + (row + r) * epilogue.ldr() + col;
-            float s = scale == null ? 1f : scale[row + r], t = scale == null ? 0f : epilogue.shift()[row + r];
             if (gelu) {
                 // QuickGELU works on the tile row in place (a vector passed to a method may be boxed).
                 for (int v = 0; v < cols; v += VL) {
                     VectorMask<Float> part = v + VL <= cols ? null : S.indexInRange(v, cols);
-                    preActivation(tile, ti + v, add, c, ci + v, scale != null, s, t, bias, col + v, part).intoArray(tile, ti + v);
+                    preActivation(tile, ti + v, add, c, ci + v, scale, bias, col + v, part).intoArray(tile, ti + v);
                 }
                 VectorMath.quickGelu(tile, ti, cols);
             }
             for (int v = 0; v < cols; v += VL) {
                 VectorMask<Float> part = v + VL <= cols ? null : S.indexInRange(v, cols);
                 FloatVector x = gelu ? FloatVector.fromArray(S, tile, ti + v)
-                        : preActivation(tile, ti + v, add, c, ci + v, scale != null, s, t, bias, col + v, part);
+                        : preActivation(tile, ti + v, add, c, ci + v, scale, bias, col + v, part);
                 if (residual != null) {
                     x = x.add(load(residual, ri + v, part));
                 }
@@ -472,18 +471,18 @@ public final class Gemm {
         }
     }
 
-    /** The tile's sum {@code (+ old C) (· s + t) (+ bias)} at one vector of a row. */
-    private static FloatVector preActivation(float[] tile, int ti, boolean add, float[] c, int ci, boolean affine,
-                                             float s, float t, float[] bias, int bi, VectorMask<Float> part) {
+    /** The tile's sum {@code (+ old C) (· scale) (+ bias)} at one vector of a row, columns from {@code col}. */
+    private static FloatVector preActivation(float[] tile, int ti, boolean add, float[] c, int ci,
+                                             float[] scale, float[] bias, int col, VectorMask<Float> part) {
         FloatVector x = FloatVector.fromArray(S, tile, ti);
         if (add) {
             x = x.add(load(c, ci, part));
         }
-        if (affine) {
-            x = x.mul(s).add(t);
+        if (scale != null) {
+            x = x.mul(load(scale, col, part));
         }
         if (bias != null) {
-            x = x.add(load(bias, bi, part));
+            x = x.add(load(bias, col, part));
         }
         return x;
     }

@@ -38,8 +38,13 @@ public final class AttentionPool2d extends Module {
 
     /** {@code x} [B, C, H, W] -> [B, outputDim]. */
     public Tensor forward(Tensor x) {
-        int b = x.dim(0), c = x.dim(1);
-        x = Views.transpose(x.reshape(b, c, -1), 1, 2);                        // [B, HW, C]
+        return pool(Views.transpose(x.reshape(x.dim(0), x.dim(1), -1), 1, 2));
+    }
+
+    /** {@code tokens} [B, HW, C] (the grid channels-last, flattened) -> [B, outputDim]. */
+    public Tensor pool(Tensor tokens) {
+        Tensor x = tokens;
+        int b = x.dim(0), c = x.dim(2);
         Tensor mean = Reduce.mean(x, 1).reshape(b, 1, c);
         x = Elementwise.add(Views.concat(1, mean, x), positionalEmbedding);  // [B, HW+1, C]
         Tensor q = splitHeads(Linear.forward(Views.slice(x, 1, 0, 1), qWeight, qBias), heads);

@@ -30,12 +30,12 @@ public final class BatchNorm extends Module {
     }
 
     /**
-     * The evaluation-mode map as a GEMM epilogue (per-row scale and shift, rows being channels)
+     * The evaluation-mode map as a GEMM epilogue (per-column scale and shift, columns being channels)
      * for the convolution in front of it: {@link #forward} in evaluation, fused. Inference only.
      */
     public Epilogue folded() {
         float[][] st = BatchNorm2d.evalAffine(weight, bias, runningMean.data(), runningVar.data(), EPS);
-        return Epilogue.rowAffine(st[0], st[1]);
+        return Epilogue.affine(st[0], st[1]);
     }
 
     /** {@code max(0, forward(x))}, in one pass when inferring. */

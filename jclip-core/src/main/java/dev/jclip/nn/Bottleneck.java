@@ -60,8 +60,8 @@ public final class Bottleneck extends Module {
     }
 
     /**
-     * {@link #forward} for inference (evaluation mode, no gradients) on channel-major activations
-     * {@code [C, B, H, W]}: each batch norm, the residual and the ReLUs are fused into the
+     * {@link #forward} for inference (evaluation mode, no gradients) on channels-last activations
+     * {@code [B, H, W, C]}: each batch norm, the residual and the ReLUs are fused into the
      * convolutions ({@link Conv2d#infer}), so only the convolutions and pools write activations,
      * into arrays from {@code buffers}, where those this block no longer reads go back.
      */
@@ -70,21 +70,20 @@ public final class Bottleneck extends Module {
         Tensor mid = Conv2d.infer(out, false, conv2, 1, 1, bn2.folded().withRelu(), buffers::take);
         buffers.give(out);
         if (stride > 1) {
-            Tensor pooled = Pool.avgPool2d(mid, stride, stride, buffers::take);
+            Tensor pooled = Pool.avgPool2dChannelsLast(mid, stride, stride, buffers::take);
             buffers.give(mid);
             mid = pooled;
         }
         Tensor identity = x;
         if (downsampleConv != null) {
-            Tensor pooled = stride > 1 ? Pool.avgPool2d(x, stride, stride, buffers::take) : x;
+            Tensor pooled = stride > 1 ? Pool.avgPool2dChannelsLast(x, stride, stride, buffers::take) : x;
             identity = Conv2d.infer(pooled, false, downsampleConv, 1, 0, downsampleBn.folded(), buffers::take);
             if (pooled != x) {
                 buffers.give(pooled);
             }
         }
-        int columns = identity.numel() / identity.dim(0);
         Tensor y = Conv2d.infer(mid, false, conv3, 1, 0,
-                bn3.folded().withResidual(identity.data(), 0, columns).withRelu(), buffers::take);
+                bn3.folded().withResidual(identity.data(), 0, identity.dim(3)).withRelu(), buffers::take);
         buffers.give(mid);
         if (identity != x) {
             buffers.give(identity);

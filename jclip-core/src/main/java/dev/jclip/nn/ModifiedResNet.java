@@ -2,7 +2,6 @@ package dev.jclip.nn;
 
 import dev.jclip.op.Conv2d;
 import dev.jclip.op.Pool;
-import dev.jclip.op.Views;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 
@@ -62,7 +61,7 @@ public final class ModifiedResNet extends ImageEncoder {
     }
 
     /**
-     * In evaluation mode without gradients, the trunk runs on channel-major activations with the
+     * In evaluation mode without gradients, the trunk runs on channels-last activations with the
      * batch norms, residuals and ReLUs fused into the convolutions ({@link #infer}); it gives the
      * same values as the general path, which records gradients and trains.
      */
@@ -70,7 +69,8 @@ public final class ModifiedResNet extends ImageEncoder {
     public Tensor forward(Tensor images) {
         checkImages(images);
         if (!isTraining() && !GradMode.isEnabled()) {
-            return attnpool.forward(Views.permute(infer(images), 1, 0, 2, 3));
+            Tensor x = infer(images);
+            return attnpool.pool(x.reshape(x.dim(0), -1, x.dim(3)));
         }
         Tensor x = bn1.forwardRelu(Conv2d.forward(images, conv1, null, 2, 1));
         x = bn2.forwardRelu(Conv2d.forward(x, conv2, null, 1, 1));
@@ -83,7 +83,7 @@ public final class ModifiedResNet extends ImageEncoder {
     }
 
     /**
-     * The trunk for inference: images {@code [B, 3, R, R]} to channel-major {@code [32·width, B, R/32, R/32]}.
+     * The trunk for inference: images {@code [B, 3, R, R]} to channels-last {@code [B, R/32, R/32, 32·width]}.
      * Each stage recycles its own activation arrays; a stage's first block changes the sizes,
      * so the arrays of the stage before are left to the collector.
      */
@@ -91,7 +91,7 @@ public final class ModifiedResNet extends ImageEncoder {
         Tensor x = Conv2d.infer(images, true, conv1, 2, 1, bn1.folded().withRelu(), float[]::new);
         x = Conv2d.infer(x, false, conv2, 1, 1, bn2.folded().withRelu(), float[]::new);
         x = Conv2d.infer(x, false, conv3, 1, 1, bn3.folded().withRelu(), float[]::new);
-        x = Pool.avgPool2d(x, 2, 2);
+        x = Pool.avgPool2dChannelsLast(x, 2, 2, float[]::new);
         Buffers buffers = new Buffers();
         for (Bottleneck block : blocks) {
             if (block.projects()) {

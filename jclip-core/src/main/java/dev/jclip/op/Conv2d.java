@@ -2,6 +2,7 @@ package dev.jclip.op;
 
 import dev.jclip.kernel.Epilogue;
 import dev.jclip.kernel.Gemm;
+import dev.jclip.kernel.PackedB;
 import dev.jclip.kernel.Parallel;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
@@ -15,6 +16,7 @@ import java.util.function.IntFunction;
  * the convolution is one GEMM {@code W[O × C·kh·kw] · col}. Backward re-unfolds the image
  * rather than keeping every column matrix alive. A 1×1 kernel with stride 1 and no
  * padding (most of ResNet's convolutions) needs no unfolding: the image is its own column matrix.
+ * {@link #infer} is the inference-only variant on channels-last activations.
  */
 public final class Conv2d {
     private Conv2d() {}
@@ -95,75 +97,96 @@ public final class Conv2d {
         }, x, weight, bias);
     }
 
-    /** Columns of one task's column matrix, about this many floats (a quarter of an L2 cache) when the rows allow. */
+    /** Pixels of one task, about this many floats of image rows (a quarter of an L2 cache) when K allows. */
     private static final int CHUNK_FLOATS = 1 << 16;
-    /** Column count bounds of a task, and the multiple it is rounded to (whole GEMM column panels). */
-    private static final int MIN_CHUNK = 128, MAX_CHUNK = 2048, CHUNK_ALIGN = 64;
-    /** Each thread's column matrix, grown on demand. */
-    private static final ThreadLocal<float[][]> COLUMNS = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+    /** Pixel count bounds of a task, and the multiple it is rounded to (whole GEMM row panels). */
+    private static final int MIN_CHUNK = 48, MAX_CHUNK = 1536, CHUNK_ALIGN = 48;
+    /** Each thread's image-row matrix, grown on demand. */
+    private static final ThreadLocal<float[][]> ROWS = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
     /**
-     * The convolution for inference, writing channel-major activations: the output is
-     * {@code [O, N, Ho, Wo]}, so that it is one {@code [O × N·Ho·Wo]} matrix, the product
-     * {@code W [O × C·kh·kw] · col [C·kh·kw × N·Ho·Wo]}; a 1×1 kernel with stride 1 and no padding
-     * reads a channel-major input as its own column matrix. {@code epilogue} is applied to that
-     * matrix as the product writes it: a folded batch norm ({@link Epilogue#rowAffine}, rows being
-     * output channels), a residual laid out like the output (offset and row stride in that matrix)
-     * and ReLU. The columns are cut into chunks, one task each: unfold the chunk's columns into a
-     * per-thread buffer about L2-sized, then multiply on that thread. Each output element is the
-     * same sum whatever the chunks, so the result does not depend on the thread count.
+     * The convolution for inference, on channels-last activations: the output {@code [N, Ho, Wo, O]}
+     * is one {@code [N·Ho·Wo × O]} matrix, the product {@code rows [N·Ho·Wo × K] · Wᵀ [K × O]}, where
+     * row r of {@code rows} holds the {@code kh×kw×C} input values under output pixel r (im2row; a
+     * channels-last input is its own row matrix for a 1×1 kernel with stride 1 and no padding).
+     * The weight is packed for the product once per call, its K in the order (i, j, c) of the rows.
+     * {@code epilogue} is applied as the product writes the output: a folded batch norm
+     * ({@link Epilogue#affine}, columns being output channels), a residual laid out like the output
+     * and ReLU. The pixels are cut into chunks, one task each: gather the chunk's rows into a
+     * per-thread buffer, then multiply on that thread. Each output element is the same sum whatever
+     * the chunks, so the result does not depend on the thread count.
      *
-     * @param x           {@code [C, N, H, W]} (channel-major), or {@code [N, C, H, W]} when {@code imagesFirst}
-     * @param imagesFirst whether {@code x} is laid out {@code [N, C, H, W]} (the input images)
-     * @param weight      {@code [O, C, kh, kw]}
-     * @param epilogue    work fused into the product (no per-column bias), or null
-     * @param allocate    gives the output's array for its size (all of it is overwritten): a new
-     *                    one or a recycled one
-     * @return {@code [O, N, Ho, Wo]}, without gradient
+     * @param x             {@code [N, H, W, C]} (channels-last), or {@code [N, C, H, W]} when {@code channelsFirst}
+     * @param channelsFirst whether {@code x} is laid out {@code [N, C, H, W]} (the input images)
+     * @param weight        {@code [O, C, kh, kw]}
+     * @param epilogue      work fused into the product, residual offsets as in the whole output, or null
+     * @param allocate      gives the output's array for its size (all of it is overwritten): a new
+     *                      one or a recycled one
+     * @return {@code [N, Ho, Wo, O]}, without gradient
      * @throws IllegalStateException if an input needs a gradient (use {@link #forward})
      */
-    public static Tensor infer(Tensor x, boolean imagesFirst, Tensor weight, int stride, int padding, Epilogue epilogue,
+    public static Tensor infer(Tensor x, boolean channelsFirst, Tensor weight, int stride, int padding, Epilogue epilogue,
                                IntFunction<float[]> allocate) {
-        Geometry geo = geometry(x, !imagesFirst, weight, stride, padding);
+        Geometry geo = geometry(x, !channelsFirst, weight, stride, padding);
         if (Tensor.needsGrad(x, weight)) {
             throw new IllegalStateException("conv2d: inference needs no gradient; use forward to record one");
         }
-        if (epilogue != null && epilogue.bias() != null) {
-            throw new IllegalArgumentException("conv2d: a per-column bias does not fit channel-major output; use a per-row shift");
-        }
-        int o = geo.o, k = geo.k, columns = Math.multiplyExact(geo.n, geo.p);
-        int[] shape = {o, geo.n, geo.ho, geo.wo};
+        int o = geo.o, k = geo.k, pixels = Math.multiplyExact(geo.n, geo.p);
+        int[] shape = {geo.n, geo.ho, geo.wo, o};
         float[] y = allocate.apply(Tensor.checkedNumel(shape));
         float[] xd = x.data();
-        float[] wd = weight.data();
-        boolean direct = geo.direct && !imagesFirst;
+        PackedB w = packWeight(weight, geo);
+        boolean direct = geo.direct && !channelsFirst;
         // Chunks of about CHUNK_FLOATS, as many for every thread.
         int target = Math.clamp(CHUNK_FLOATS / Math.max(1, k), MIN_CHUNK, MAX_CHUNK);
         int threads = Parallel.threads();
-        int chunks = Math.ceilDiv(Math.ceilDiv(columns, target), threads) * threads;
-        int width = Math.ceilDiv(Math.ceilDiv(columns, chunks), CHUNK_ALIGN) * CHUNK_ALIGN;
-        Parallel.forEach(Math.ceilDiv(columns, width), t -> {
-            int c0 = t * width, c1 = Math.min(columns, c0 + width), cols = c1 - c0;
+        int chunks = Math.ceilDiv(Math.ceilDiv(pixels, target), threads) * threads;
+        int rows = Math.ceilDiv(Math.ceilDiv(pixels, chunks), CHUNK_ALIGN) * CHUNK_ALIGN;
+        Parallel.forEach(Math.ceilDiv(pixels, rows), t -> {
+            int r0 = t * rows, r1 = Math.min(pixels, r0 + rows);
             Epilogue e = epilogue == null || epilogue.residual() == null ? epilogue
-                    : epilogue.withResidual(epilogue.residual(), epilogue.residualOff() + c0, epilogue.ldr());
+                    : epilogue.withResidual(epilogue.residual(), epilogue.residualOff() + r0 * epilogue.ldr(), epilogue.ldr());
             if (direct) {
-                Gemm.sgemm(false, false, o, cols, k, wd, 0, k, xd, c0, columns, y, c0, columns, false, e);
+                Gemm.sgemm(false, r1 - r0, xd, r0 * k, k, w, y, r0 * o, o, false, e);
             } else {
-                float[][] buffer = COLUMNS.get();
-                if (buffer[0].length < k * cols) {
-                    buffer[0] = new float[k * cols];
+                float[][] buffer = ROWS.get();
+                if (buffer[0].length < (r1 - r0) * k) {
+                    buffer[0] = new float[rows * k];
                 }
-                geo.im2col(xd, 0, k, c0, c1, buffer[0]);
-                Gemm.sgemm(false, false, o, cols, k, wd, 0, k, buffer[0], 0, cols, y, c0, columns, false, e);
+                geo.im2row(xd, r0, r1, buffer[0]);
+                Gemm.sgemm(false, r1 - r0, buffer[0], 0, k, w, y, r0 * o, o, false, e);
             }
         });
         return Tensor.of(y, shape);
     }
 
-    /** Checks the arguments of a convolution; {@code channelMajor} says x is {@code [C, N, H, W]}. */
-    private static Geometry geometry(Tensor x, boolean channelMajor, Tensor weight, int stride, int padding) {
-        int channelDim = channelMajor ? 0 : 1;
-        String layout = channelMajor ? "[C, N, H, W]" : "[N, C, H, W]";
+    /**
+     * {@code Wᵀ [K × O]} packed for {@link Gemm}, K in the order (i, j, c) of {@link Geometry#im2row}:
+     * the weight as stored for a 1×1 kernel, else reordered from (c, i, j) into a temporary copy first.
+     */
+    private static PackedB packWeight(Tensor weight, Geometry geo) {
+        float[] wd = weight.data();
+        int k = geo.k, c = geo.c, taps = geo.kh * geo.kw;
+        if (taps == 1) {
+            return Gemm.packB(true, k, geo.o, wd, 0, k);
+        }
+        float[] reordered = new float[wd.length];
+        Parallel.forRows(geo.o, k, (from, to) -> {
+            for (int row = from * k; row < to * k; row += k) {
+                for (int ch = 0; ch < c; ch++) {
+                    for (int tap = 0; tap < taps; tap++) {
+                        reordered[row + tap * c + ch] = wd[row + ch * taps + tap];
+                    }
+                }
+            }
+        });
+        return Gemm.packB(true, k, geo.o, reordered, 0, k);
+    }
+
+    /** Checks the arguments of a convolution; {@code channelsLast} says x is {@code [N, H, W, C]}. */
+    private static Geometry geometry(Tensor x, boolean channelsLast, Tensor weight, int stride, int padding) {
+        int channelDim = channelsLast ? 3 : 1;
+        String layout = channelsLast ? "[N, H, W, C]" : "[N, C, H, W]";
         if (x.rank() != 4 || weight.rank() != 4 || x.dim(channelDim) != weight.dim(1)) {
             throw new IllegalArgumentException("conv2d: input " + Arrays.toString(x.shape()) + " must be " + layout
                     + " and weight " + Arrays.toString(weight.shape()) + " [O, C, kh, kw] with the same C");
@@ -171,7 +194,7 @@ public final class Conv2d {
         if (stride < 1 || padding < 0) {
             throw new IllegalArgumentException("conv2d: stride " + stride + " must be >= 1 and padding " + padding + " >= 0");
         }
-        Geometry geo = new Geometry(x.shape(), channelMajor, weight.shape(), stride, padding);
+        Geometry geo = new Geometry(x.shape(), channelsLast, weight.shape(), stride, padding);
         if (geo.ho < 1 || geo.wo < 1) {
             throw new IllegalArgumentException("conv2d: kernel " + geo.kh + "x" + geo.kw + " does not fit input "
                     + Arrays.toString(x.shape()) + " with padding " + padding);
@@ -179,22 +202,22 @@ public final class Conv2d {
         return geo;
     }
 
-    /** Sizes of one convolution, and the unfold / fold between images and their column matrix. */
+    /** Sizes of one convolution, and the unfold / fold between images and their column or row matrix. */
     private static final class Geometry {
         final int n, c, h, w, o, kh, kw, stride, padding, ho, wo;
         /** Rows of the column matrix ({@code C·kh·kw}) and its columns per image ({@code Ho·Wo}). */
         final int k, p;
         final int imageSize;
-        /** Distances between an input's images and between its channels: its layout. */
-        final int imageStride, channelStride;
+        /** Distances in the input between channels, rows and columns (images are imageSize apart): its layout. */
+        final int channelStride, rowStride, pixelStride;
         /** True when an image already is its column matrix (1×1 kernel, stride 1, no padding). */
         final boolean direct;
 
-        Geometry(int[] xs, boolean channelMajor, int[] ws, int stride, int padding) {
-            n = xs[channelMajor ? 1 : 0];
-            c = xs[channelMajor ? 0 : 1];
-            h = xs[2];
-            w = xs[3];
+        Geometry(int[] xs, boolean channelsLast, int[] ws, int stride, int padding) {
+            n = xs[0];
+            c = xs[channelsLast ? 3 : 1];
+            h = xs[channelsLast ? 1 : 2];
+            w = xs[channelsLast ? 2 : 3];
             o = ws[0];
             kh = ws[2];
             kw = ws[3];
@@ -205,51 +228,38 @@ public final class Conv2d {
             k = c * kh * kw;
             p = ho * wo;
             imageSize = c * h * w;
-            imageStride = channelMajor ? h * w : imageSize;
-            channelStride = channelMajor ? n * h * w : h * w;
+            channelStride = channelsLast ? 1 : h * w;
+            rowStride = channelsLast ? w * c : w;
+            pixelStride = channelsLast ? c : 1;
             direct = kh == 1 && kw == 1 && stride == 1 && padding == 0;
         }
 
-        /** The column matrix {@code [K × P]} of one image, rows in parallel. */
-        float[] im2col(float[] x, int img, float[] col) {
-            Parallel.forRows(k, p, (from, to) -> im2col(x, from, to, img * p, (img + 1) * p, col));
-            return col;
-        }
-
         /**
-         * Rows {@code [rowFrom, rowTo)} and columns {@code [c0, c1)} of the column matrix of all
-         * images, column {@code img·P + oy·Wo + ox} being output pixel (oy, ox) of image img:
-         * {@code col[row·(c1 − c0) + column − c0] = x[img, ch, oy·s − pad + i, ox·s − pad + j]} for
-         * {@code row = (ch·kh + i)·kw + j}, zero outside the image.
+         * Rows {@code [r0, r1)} of the row matrix of all images into {@code rows}, row r being output
+         * pixel {@code r = img·P + oy·Wo + ox}: {@code rows[(r − r0)·K + (i·kw + j)·C + ch] =
+         * x[img, ch, oy·s − pad + i, ox·s − pad + j]}, zero outside the image. A channels-last input
+         * gives each (i, j) as one contiguous copy.
          */
-        void im2col(float[] x, int rowFrom, int rowTo, int c0, int c1, float[] col) {
-            int width = c1 - c0;
-            for (int row = rowFrom; row < rowTo; row++) {
-                int ch = row / (kh * kw), i = row / kw % kh, j = row % kw;
-                // Output columns [lo, hi) of a row read inside the image row; the rest is padding.
-                int lo = Math.min(wo, Math.max(0, Math.ceilDiv(padding - j, stride)));
-                int hi = Math.max(lo, Math.min(wo, Math.floorDiv(w - 1 + padding - j, stride) + 1));
-                int img = c0 / p, pix = c0 % p, oy = pix / wo, ox = pix % wo;
-                for (int column = c0; column < c1; ) {
-                    // This output row's columns [ox, end) go to col[d + ox ...].
-                    int end = Math.min(wo, ox + c1 - column), d = row * width + column - c0 - ox;
+        void im2row(float[] x, int r0, int r1, float[] rows) {
+            int img = r0 / p, oy = r0 % p / wo, ox = r0 % wo;
+            for (int r = r0, d = 0; r < r1; r++) {
+                for (int i = 0; i < kh; i++) {
                     int iy = oy * stride - padding + i;
-                    if (iy < 0 || iy >= h) {
-                        Arrays.fill(col, d + ox, d + end, 0f);
-                    } else {
-                        int src = img * imageStride + ch * channelStride + iy * w - padding + j;   // + ox·stride
-                        int a = Math.clamp(lo, ox, end), b = Math.clamp(hi, a, end);
-                        Arrays.fill(col, d + ox, d + a, 0f);
-                        if (stride == 1) {
-                            System.arraycopy(x, src + a, col, d + a, b - a);
+                    for (int j = 0; j < kw; j++, d += c) {
+                        int ix = ox * stride - padding + j;
+                        if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                            Arrays.fill(rows, d, d + c, 0f);
+                        } else if (channelStride == 1) {
+                            System.arraycopy(x, img * imageSize + iy * rowStride + ix * pixelStride, rows, d, c);
                         } else {
-                            for (int q = a; q < b; q++) {
-                                col[d + q] = x[src + q * stride];
+                            int src = img * imageSize + iy * rowStride + ix * pixelStride;
+                            for (int ch = 0; ch < c; ch++) {
+                                rows[d + ch] = x[src + ch * channelStride];
                             }
                         }
-                        Arrays.fill(col, d + b, d + end, 0f);
                     }
-                    column += end - ox;
+                }
+                if (++ox == wo) {
                     ox = 0;
                     if (++oy == ho) {
                         oy = 0;
@@ -257,6 +267,40 @@ public final class Conv2d {
                     }
                 }
             }
+        }
+
+        /**
+         * Fills {@code col[(ch·kh + i)·kw + j][oy·Wo + ox] = x[img, ch, oy·s − pad + i, ox·s − pad + j]}
+         * (zero outside), rows of the column matrix in parallel.
+         */
+        float[] im2col(float[] x, int img, float[] col) {
+            int base = img * imageSize;
+            Parallel.forRows(k, p, (from, to) -> {
+                for (int row = from; row < to; row++) {
+                    int ch = row / (kh * kw), i = row / kw % kh, j = row % kw;
+                    // Output columns [lo, hi) read inside the image row; the rest is padding.
+                    int lo = Math.min(wo, Math.max(0, Math.ceilDiv(padding - j, stride)));
+                    int hi = Math.max(lo, Math.min(wo, Math.floorDiv(w - 1 + padding - j, stride) + 1));
+                    for (int oy = 0, dst = row * p; oy < ho; oy++, dst += wo) {
+                        int iy = oy * stride - padding + i;
+                        if (iy < 0 || iy >= h) {
+                            Arrays.fill(col, dst, dst + wo, 0f);
+                            continue;
+                        }
+                        int src = base + (ch * h + iy) * w - padding + j;   // + ox·stride
+                        Arrays.fill(col, dst, dst + lo, 0f);
+                        if (stride == 1) {
+                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                        } else {
+                            for (int ox = lo; ox < hi; ox++) {
+                                col[dst + ox] = x[src + ox * stride];
+                            }
+                        }
+                        Arrays.fill(col, dst + hi, dst + wo, 0f);
+                    }
+                }
+            });
+            return col;
         }
 
         /** Adds each column-matrix entry back onto the image element it was read from (the adjoint of {@link #im2col}). */
