@@ -2,6 +2,7 @@ package dev.jclip.nn;
 
 import dev.jclip.op.Conv2d;
 import dev.jclip.op.Pool;
+import dev.jclip.op.Views;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 
@@ -13,10 +14,14 @@ import dev.jclip.tensor.Tensor;
  * {@code 32·w} channels with {@code 32·w / 64} heads.
  */
 public final class ModifiedResNet extends ImageEncoder {
+    /** Images per group in the stem and the first two stages at inference (see {@link #infer}). */
+    static final int GROUP = Integer.getInteger("jclip.group", 2);
+
     private final int imageSize;
     private final Tensor conv1, conv2, conv3;
     private final BatchNorm bn1, bn2, bn3;
     private final Bottleneck[] blocks;
+    private final int[] layers;
     private final AttentionPool2d attnpool;
 
     /**
@@ -32,6 +37,7 @@ public final class ModifiedResNet extends ImageEncoder {
             throw new IllegalArgumentException("ResNet image size " + imageSize + " is not a multiple of 32");
         }
         this.imageSize = imageSize;
+        this.layers = layers.clone();
         conv1 = parameter("conv1.weight", width / 2, 3, 3, 3);
         bn1 = child("bn1", new BatchNorm(width / 2));
         conv2 = parameter("conv2.weight", width / 2, width / 2, 3, 3);
@@ -84,25 +90,59 @@ public final class ModifiedResNet extends ImageEncoder {
 
     /**
      * The trunk for inference: images {@code [B, 3, R, R]} to channels-last {@code [B, R/32, R/32, 32·width]}.
-     * Each stage recycles its own activation arrays; a stage's first block changes the sizes,
-     * so the arrays of the stage before are left to the collector.
+     * The stem and the first two stages have large activations and small weights, so they run
+     * {@link #GROUP} images at a time, whose activations stay in cache (a whole batch's would
+     * stream from memory at every convolution); the last two stages, with the large weights, run
+     * on the whole batch. Activation arrays are recycled: across the groups, and within each of
+     * the last stages (a stage's first block changes the sizes, so the arrays of the stage before
+     * are left to the collector).
      */
     private Tensor infer(Tensor images) {
-        Tensor x = Conv2d.infer(images, true, conv1, 2, 1, bn1.folded().withRelu(), float[]::new);
-        x = Conv2d.infer(x, false, conv2, 1, 1, bn2.folded().withRelu(), float[]::new);
-        x = Conv2d.infer(x, false, conv3, 1, 1, bn3.folded().withRelu(), float[]::new);
-        x = Pool.avgPool2dChannelsLast(x, 2, 2, float[]::new);
+        int b = images.dim(0), early = layers[0] + layers[1];
         Buffers buffers = new Buffers();
-        for (Bottleneck block : blocks) {
-            if (block.projects()) {
+        Tensor x = null;
+        for (int i0 = 0; i0 < b; i0 += GROUP) {
+            int g = Math.min(GROUP, b - i0);
+            Tensor y = stem(g == b ? images : Views.slice(images, 0, i0, i0 + g), buffers);
+            for (int i = 0; i < early; i++) {
+                Tensor next = blocks[i].infer(y, buffers);
+                buffers.give(y);
+                y = next;
+            }
+            if (g == b) {
+                x = y;
+            } else {
+                if (x == null) {
+                    int[] shape = y.shape();
+                    shape[0] = b;
+                    x = Tensor.zeros(shape);
+                }
+                System.arraycopy(y.data(), 0, x.data(), i0 * (y.numel() / g), y.numel());
+                buffers.give(y);
+            }
+        }
+        for (int i = early; i < blocks.length; i++) {
+            if (blocks[i].projects()) {
                 buffers = new Buffers();
             }
-            Tensor y = block.infer(x, buffers);
-            if (!block.projects()) {
+            Tensor y = blocks[i].infer(x, buffers);
+            if (!blocks[i].projects()) {
                 buffers.give(x);
             }
             x = y;
         }
         return x;
+    }
+
+    /** The stem for inference: images {@code [G, 3, R, R]} to channels-last {@code [G, R/4, R/4, width]}. */
+    private Tensor stem(Tensor images, Buffers buffers) {
+        Tensor x = Conv2d.infer(images, true, conv1, 2, 1, bn1.folded().withRelu(), buffers::take);
+        Tensor y = Conv2d.infer(x, false, conv2, 1, 1, bn2.folded().withRelu(), buffers::take);
+        buffers.give(x);
+        x = Conv2d.infer(y, false, conv3, 1, 1, bn3.folded().withRelu(), buffers::take);
+        buffers.give(y);
+        y = Pool.avgPool2dChannelsLast(x, 2, 2, buffers::take);
+        buffers.give(x);
+        return y;
     }
 }
