@@ -430,66 +430,61 @@ public final class Gemm {
      * Writes the valid {@code rows×cols} corner of a tile into C at {@code (row, col)}: adds the
      * old C when {@code add}, then applies the epilogue (null on all but the last k block) in the
      * order its record documents. For edge tiles, epilogues and later k blocks; the first k block
-     * of a full tile without epilogue goes straight from registers to C. Column by column of
-     * vectors, so that the per-column scale and bias are loaded once per tile; only a last vector
+     * of a full tile without epilogue goes straight from registers to C. Only a last vector
      * narrower than VL is masked.
      */
     private static void storeTile(float[] tile, Problem p, int row, int col, int rows, int cols,
                                   boolean add, Epilogue epilogue) {
-        float[] scale = epilogue == null ? null : epilogue.scale(), bias = epilogue == null ? null : epilogue.bias();
-        boolean gelu = epilogue != null && epilogue.quickGelu();
-        for (int v = 0; v < cols; v += VL) {
-            VectorMask<Float> part = v + VL <= cols ? null : S.indexInRange(v, cols);
-            FloatVector s = scale == null ? null : load(scale, col + v, part);
-            FloatVector b = bias == null ? null : load(bias, col + v, part);
-            for (int r = 0; r < rows; r++) {
-                int ci = p.cOff + (row + r) * p.ldc + col + v;
-                FloatVector x = FloatVector.fromArray(S, tile, r * NR + v);
-                if (add) {
-                    x = x.add(load(p.c, ci, part));
+        float[] c = p.c, bias = epilogue == null ? null : epilogue.bias();
+        float[] residual = epilogue == null ? null : epilogue.residual();
+        float[] scale = epilogue == null ? null : epilogue.scale();
+        boolean gelu = epilogue != null && epilogue.quickGelu(), relu = epilogue != null && epilogue.relu();
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = 0; r < rows; r++) {
+            int ci = p.cOff + (row + r) * p.ldc + col, ti = r * NR;
+            int ri = residual == null ? 0 : epilogue.residualOff() + (row + r) * epilogue.ldr() + col;
+            if (gelu) {
+                // QuickGELU works on the tile row in place (a vector passed to a method may be boxed).
+                for (int v = 0; v < cols; v += VL) {
+                    VectorMask<Float> part = v + VL <= cols ? null : S.indexInRange(v, cols);
+                    preActivation(tile, ti + v, add, c, ci + v, scale, bias, col + v, part).intoArray(tile, ti + v);
                 }
-                if (s != null) {
-                    x = x.mul(s);
-                }
-                if (b != null) {
-                    x = x.add(b);
-                }
-                if (gelu) {
-                    x.intoArray(tile, r * NR + v);
-                } else {
-                    finish(x, p, epilogue, row + r, col + v, part);
-                }
-            }
-        }
-        if (gelu) {
-            // QuickGELU works on the tile rows in place (a vector passed to a method may be boxed).
-            for (int r = 0; r < rows; r++) {
-                VectorMath.quickGelu(tile, r * NR, cols);
+                VectorMath.quickGelu(tile, ti, cols);
             }
             for (int v = 0; v < cols; v += VL) {
                 VectorMask<Float> part = v + VL <= cols ? null : S.indexInRange(v, cols);
-                for (int r = 0; r < rows; r++) {
-                    finish(FloatVector.fromArray(S, tile, r * NR + v), p, epilogue, row + r, col + v, part);
+                FloatVector x = gelu ? FloatVector.fromArray(S, tile, ti + v)
+                        : preActivation(tile, ti + v, add, c, ci + v, scale, bias, col + v, part);
+                if (residual != null) {
+                    x = x.add(load(residual, ri + v, part));
+                }
+                if (relu) {
+                    // As Relu: everything not above zero (NaN and -0 included) becomes +0.
+                    x = zero.blend(x, x.compare(VectorOperators.GT, 0f));
+                }
+                if (part == null) {
+                    x.intoArray(c, ci + v);
+                } else {
+                    x.intoArray(c, ci + v, part);
                 }
             }
         }
     }
 
-    /** Adds the epilogue's residual to {@code x}, applies its ReLU and stores it at C's {@code (i, j)}. */
-    private static void finish(FloatVector x, Problem p, Epilogue epilogue, int i, int j, VectorMask<Float> part) {
-        if (epilogue != null && epilogue.residual() != null) {
-            x = x.add(load(epilogue.residual(), epilogue.residualOff() + i * epilogue.ldr() + j, part));
+    /** The tile's sum {@code (+ old C) (· scale) (+ bias)} at one vector of a row, columns from {@code col}. */
+    private static FloatVector preActivation(float[] tile, int ti, boolean add, float[] c, int ci,
+                                             float[] scale, float[] bias, int col, VectorMask<Float> part) {
+        FloatVector x = FloatVector.fromArray(S, tile, ti);
+        if (add) {
+            x = x.add(load(c, ci, part));
         }
-        if (epilogue != null && epilogue.relu()) {
-            // As Relu: everything not above zero (NaN and -0 included) becomes +0.
-            x = FloatVector.zero(S).blend(x, x.compare(VectorOperators.GT, 0f));
+        if (scale != null) {
+            x = x.mul(load(scale, col, part));
         }
-        int ci = p.cOff + i * p.ldc + j;
-        if (part == null) {
-            x.intoArray(p.c, ci);
-        } else {
-            x.intoArray(p.c, ci, part);
+        if (bias != null) {
+            x = x.add(load(bias, col, part));
         }
+        return x;
     }
 
     /** {@code x[i...]}, only the lanes of {@code part} when it is not null (the others zero). */

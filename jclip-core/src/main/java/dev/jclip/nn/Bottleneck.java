@@ -63,11 +63,12 @@ public final class Bottleneck extends Module {
      * {@link #forward} for inference (evaluation mode, no gradients) on channels-last activations
      * {@code [B, H, W, C]}: each batch norm, the residual and the ReLUs are fused into the
      * convolutions ({@link Conv2d#infer}), so only the convolutions and pools write activations,
-     * into arrays from {@code buffers}, where those this block no longer reads go back.
+     * into arrays from {@code buffers}. Consumes {@code x}: its array is given back to
+     * {@code buffers}, or overwritten by the output when it is the shortcut.
      */
     Tensor infer(Tensor x, Buffers buffers) {
-        Tensor out = Conv2d.infer(x, false, conv1, 1, 0, bn1.folded().withRelu(), buffers::take);
-        Tensor mid = Conv2d.infer(out, false, conv2, 1, 1, bn2.folded().withRelu(), buffers::take);
+        Tensor out = Conv2d.infer(x, false, conv1, 1, 0, bn1.folded().withRelu(), null, buffers::take);
+        Tensor mid = Conv2d.infer(out, false, conv2, 1, 1, bn2.folded().withRelu(), null, buffers::take);
         buffers.give(out);
         if (stride > 1) {
             Tensor pooled = Pool.avgPool2dChannelsLast(mid, stride, stride, buffers::take);
@@ -77,17 +78,14 @@ public final class Bottleneck extends Module {
         Tensor identity = x;
         if (downsampleConv != null) {
             Tensor pooled = stride > 1 ? Pool.avgPool2dChannelsLast(x, stride, stride, buffers::take) : x;
-            identity = Conv2d.infer(pooled, false, downsampleConv, 1, 0, downsampleBn.folded(), buffers::take);
+            identity = Conv2d.infer(pooled, false, downsampleConv, 1, 0, downsampleBn.folded(), null, buffers::take);
             if (pooled != x) {
                 buffers.give(pooled);
             }
+            buffers.give(x);
         }
-        Tensor y = Conv2d.infer(mid, false, conv3, 1, 0,
-                bn3.folded().withResidual(identity.data(), 0, identity.dim(3)).withRelu(), buffers::take);
+        Tensor y = Conv2d.infer(mid, false, conv3, 1, 0, bn3.folded().withRelu(), identity, null);
         buffers.give(mid);
-        if (identity != x) {
-            buffers.give(identity);
-        }
         return y;
     }
 }

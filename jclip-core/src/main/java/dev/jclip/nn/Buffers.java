@@ -6,23 +6,27 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Arrays for the activations of one inference pass: an activation that will not be read again
+ * Arrays for the activations of an inference pass: an activation that will not be read again
  * is given back, and its array is handed out for a later activation of the same size. The
- * blocks of a ResNet stage repeat the same sizes, so after its first block a stage allocates
- * (and the collector copies) almost nothing. Only for arrays the pass made itself; one instance
- * per stage of one pass, on one thread, so that arrays of a finished stage's sizes are dropped.
+ * blocks of a ResNet stage, and the groups of images run through the same layers, repeat the
+ * same sizes, so they allocate (and the collector copies) almost nothing after the first. Only
+ * sizes this instance handed out are kept: an array of any other size is left to the collector.
+ * One instance serves one thread.
  */
 final class Buffers {
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
 
     /** An array of {@code size} floats with undefined contents: the caller overwrites all of it. */
     float[] take(int size) {
-        ArrayDeque<float[]> same = free.get(size);
-        return same == null || same.isEmpty() ? new float[size] : same.pop();
+        ArrayDeque<float[]> same = free.computeIfAbsent(size, s -> new ArrayDeque<>());
+        return same.isEmpty() ? new float[size] : same.pop();
     }
 
-    /** Hands the array of {@code t} out again; {@code t} must not be read afterwards. */
+    /** Hands the array of {@code t} out again if it has a size handed out before; {@code t} must not be read afterwards. */
     void give(Tensor t) {
-        free.computeIfAbsent(t.numel(), size -> new ArrayDeque<>()).push(t.data());
+        ArrayDeque<float[]> same = free.get(t.numel());
+        if (same != null) {
+            same.push(t.data());
+        }
     }
 }

@@ -95,7 +95,7 @@ public final class ModifiedResNet extends ImageEncoder {
      * stream from memory at every convolution); the last two stages, with the large weights, run
      * on the whole batch. Activation arrays are recycled: across the groups, and within each of
      * the last stages (a stage's first block changes the sizes, so the arrays of the stage before
-     * are left to the collector).
+     * are left to the collector); a block's output overwrites its shortcut.
      */
     private Tensor infer(Tensor images) {
         int b = images.dim(0), early = layers[0] + layers[1];
@@ -105,9 +105,7 @@ public final class ModifiedResNet extends ImageEncoder {
             int g = Math.min(GROUP, b - i0);
             Tensor y = stem(g == b ? images : Views.slice(images, 0, i0, i0 + g), buffers);
             for (int i = 0; i < early; i++) {
-                Tensor next = blocks[i].infer(y, buffers);
-                buffers.give(y);
-                y = next;
+                y = blocks[i].infer(y, buffers);
             }
             if (g == b) {
                 x = y;
@@ -125,21 +123,17 @@ public final class ModifiedResNet extends ImageEncoder {
             if (blocks[i].projects()) {
                 buffers = new Buffers();
             }
-            Tensor y = blocks[i].infer(x, buffers);
-            if (!blocks[i].projects()) {
-                buffers.give(x);
-            }
-            x = y;
+            x = blocks[i].infer(x, buffers);
         }
         return x;
     }
 
     /** The stem for inference: images {@code [G, 3, R, R]} to channels-last {@code [G, R/4, R/4, width]}. */
     private Tensor stem(Tensor images, Buffers buffers) {
-        Tensor x = Conv2d.infer(images, true, conv1, 2, 1, bn1.folded().withRelu(), buffers::take);
-        Tensor y = Conv2d.infer(x, false, conv2, 1, 1, bn2.folded().withRelu(), buffers::take);
+        Tensor x = Conv2d.infer(images, true, conv1, 2, 1, bn1.folded().withRelu(), null, buffers::take);
+        Tensor y = Conv2d.infer(x, false, conv2, 1, 1, bn2.folded().withRelu(), null, buffers::take);
         buffers.give(x);
-        x = Conv2d.infer(y, false, conv3, 1, 1, bn3.folded().withRelu(), buffers::take);
+        x = Conv2d.infer(y, false, conv3, 1, 1, bn3.folded().withRelu(), null, buffers::take);
         buffers.give(y);
         y = Pool.avgPool2dChannelsLast(x, 2, 2, buffers::take);
         buffers.give(x);

@@ -97,67 +97,108 @@ public final class Conv2d {
         }, x, weight, bias);
     }
 
-    /** Pixels of one task, about this many floats of image rows (a quarter of an L2 cache) when K allows. */
+    /** Pixels of one task: about this many floats of image rows and residual (a quarter of an L2 cache) when K allows. */
     private static final int CHUNK_FLOATS = 1 << 16;
     /** Pixel count bounds of a task, and the multiple it is rounded to (whole GEMM row panels). */
     private static final int MIN_CHUNK = 48, MAX_CHUNK = 1536, CHUNK_ALIGN = 6;
-    /** Each thread's image-row matrix, grown on demand. */
-    private static final ThreadLocal<float[][]> ROWS = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+    /** Each thread's image-row matrix and saved residual, grown on demand. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
 
     /**
      * The convolution for inference, on channels-last activations: the output {@code [N, Ho, Wo, O]}
      * is one {@code [N·Ho·Wo × O]} matrix, the product {@code rows [N·Ho·Wo × K] · Wᵀ [K × O]}, where
      * row r of {@code rows} holds the {@code kh×kw×C} input values under output pixel r (im2row; a
-     * channels-last input is its own row matrix for a 1×1 kernel with stride 1 and no padding).
+     * channels-last input is its own row matrix for a 1×1 kernel with stride 1 and no padding; the
+     * images, channels first, are laid out channels-last first).
      * The weight is packed for the product once per call, its K in the order (i, j, c) of the rows.
      * {@code epilogue} is applied as the product writes the output: a folded batch norm
-     * ({@link Epilogue#affine}, columns being output channels), a residual laid out like the output
-     * and ReLU. The pixels are cut into chunks, one task each: gather the chunk's rows into a
-     * per-thread buffer, then multiply on that thread. Each output element is the same sum whatever
-     * the chunks, so the result does not depend on the thread count.
+     * ({@link Epilogue#affine}, columns being output channels) and ReLU, with {@code residual}
+     * added before the ReLU. The pixels are cut into chunks, one task each: gather the chunk's rows
+     * into a per-thread buffer, then multiply on that thread. Each output element is the same sum
+     * whatever the chunks, so the result does not depend on the thread count.
+     *
+     * <p>With a residual, the output is written over the residual's array: each chunk's part of it is
+     * first copied to a per-thread buffer (one sequential read, where the epilogue's reads, tile by
+     * tile, would wait on memory), and the output's stores then find its lines in cache.
      *
      * @param x             {@code [N, H, W, C]} (channels-last), or {@code [N, C, H, W]} when {@code channelsFirst}
      * @param channelsFirst whether {@code x} is laid out {@code [N, C, H, W]} (the input images)
      * @param weight        {@code [O, C, kh, kw]}
-     * @param epilogue      work fused into the product, residual offsets as in the whole output, or null
-     * @param allocate      gives the output's array for its size (all of it is overwritten): a new
-     *                      one or a recycled one
+     * @param epilogue      work fused into the product without a residual, or null
+     * @param residual      {@code [N, Ho, Wo, O]}, added before the epilogue's ReLU and overwritten by the
+     *                      output, or null
+     * @param allocate      gives the output's array for its size when there is no residual (all of it is
+     *                      overwritten): a new one or a recycled one
      * @return {@code [N, Ho, Wo, O]}, without gradient
      * @throws IllegalStateException if an input needs a gradient (use {@link #forward})
      */
     public static Tensor infer(Tensor x, boolean channelsFirst, Tensor weight, int stride, int padding, Epilogue epilogue,
-                               IntFunction<float[]> allocate) {
+                               Tensor residual, IntFunction<float[]> allocate) {
         Geometry geo = geometry(x, !channelsFirst, weight, stride, padding);
-        if (Tensor.needsGrad(x, weight)) {
+        if (Tensor.needsGrad(x, weight, residual)) {
             throw new IllegalStateException("conv2d: inference needs no gradient; use forward to record one");
         }
         int o = geo.o, k = geo.k, pixels = Math.multiplyExact(geo.n, geo.p);
         int[] shape = {geo.n, geo.ho, geo.wo, o};
-        float[] y = allocate.apply(Tensor.checkedNumel(shape));
-        float[] xd = x.data();
+        if (residual != null && !Arrays.equals(residual.shape(), shape)) {
+            throw new IllegalArgumentException("conv2d: residual " + Arrays.toString(residual.shape())
+                    + " must be the output's shape " + Arrays.toString(shape));
+        }
+        if (epilogue != null && epilogue.residual() != null) {
+            throw new IllegalArgumentException("conv2d: pass the residual as a tensor, not in the epilogue");
+        }
+        float[] y = residual != null ? residual.data() : allocate.apply(Tensor.checkedNumel(shape));
+        float[] xd = channelsFirst ? channelsLast(x) : x.data();
         PackedB w = packWeight(weight, geo);
-        boolean direct = geo.direct && !channelsFirst;
-        // Chunks of about CHUNK_FLOATS, as many for every thread.
-        int target = Math.clamp(CHUNK_FLOATS / Math.max(1, k), MIN_CHUNK, MAX_CHUNK);
+        Epilogue base = epilogue != null ? epilogue : Epilogue.NONE;
+        // Chunks of about CHUNK_FLOATS of rows and residual, as many for every thread.
+        int target = Math.clamp(CHUNK_FLOATS / (k + (residual != null ? o : 0)), MIN_CHUNK, MAX_CHUNK);
         int threads = Parallel.threads();
         int chunks = Math.ceilDiv(Math.ceilDiv(pixels, target), threads) * threads;
         int rows = Math.ceilDiv(Math.ceilDiv(pixels, chunks), CHUNK_ALIGN) * CHUNK_ALIGN;
         Parallel.forEach(Math.ceilDiv(pixels, rows), t -> {
             int r0 = t * rows, r1 = Math.min(pixels, r0 + rows);
-            Epilogue e = epilogue == null || epilogue.residual() == null ? epilogue
-                    : epilogue.withResidual(epilogue.residual(), epilogue.residualOff() + r0 * epilogue.ldr(), epilogue.ldr());
-            if (direct) {
+            float[][] buffers = SCRATCH.get();
+            Epilogue e = epilogue;
+            if (residual != null) {
+                float[] saved = grow(buffers, 1, rows * o);
+                System.arraycopy(y, r0 * o, saved, 0, (r1 - r0) * o);
+                e = base.withResidual(saved, 0, o);
+            }
+            if (geo.direct) {
                 Gemm.sgemm(false, r1 - r0, xd, r0 * k, k, w, y, r0 * o, o, false, e);
             } else {
-                float[][] buffer = ROWS.get();
-                if (buffer[0].length < (r1 - r0) * k) {
-                    buffer[0] = new float[rows * k];
-                }
-                geo.im2row(xd, r0, r1, buffer[0]);
-                Gemm.sgemm(false, r1 - r0, buffer[0], 0, k, w, y, r0 * o, o, false, e);
+                float[] gathered = grow(buffers, 0, rows * k);
+                geo.im2row(xd, r0, r1, gathered);
+                Gemm.sgemm(false, r1 - r0, gathered, 0, k, w, y, r0 * o, o, false, e);
             }
         });
         return Tensor.of(y, shape);
+    }
+
+    /** The data of {@code x} {@code [N, C, H, W]} laid out {@code [N, H, W, C]}, a plane of all channels at a time. */
+    private static float[] channelsLast(Tensor x) {
+        int n = x.dim(0), c = x.dim(1), plane = x.dim(2) * x.dim(3);
+        float[] src = x.data(), dst = new float[src.length];
+        Parallel.forRows(n, c * plane, (from, to) -> {
+            for (int img = from; img < to; img++) {
+                int base = img * c * plane;
+                for (int ch = 0; ch < c; ch++) {
+                    for (int q = 0; q < plane; q++) {
+                        dst[base + q * c + ch] = src[base + ch * plane + q];
+                    }
+                }
+            }
+        });
+        return dst;
+    }
+
+    /** {@code buffers[which]}, replaced by a new array first when shorter than {@code size}. */
+    private static float[] grow(float[][] buffers, int which, int size) {
+        if (buffers[which].length < size) {
+            buffers[which] = new float[size];
+        }
+        return buffers[which];
     }
 
     /**
@@ -208,8 +249,6 @@ public final class Conv2d {
         /** Rows of the column matrix ({@code C·kh·kw}) and its columns per image ({@code Ho·Wo}). */
         final int k, p;
         final int imageSize;
-        /** Distances in the input between channels, rows and columns (images are imageSize apart): its layout. */
-        final int channelStride, rowStride, pixelStride;
         /** True when an image already is its column matrix (1×1 kernel, stride 1, no padding). */
         final boolean direct;
 
@@ -228,33 +267,33 @@ public final class Conv2d {
             k = c * kh * kw;
             p = ho * wo;
             imageSize = c * h * w;
-            channelStride = channelsLast ? 1 : h * w;
-            rowStride = channelsLast ? w * c : w;
-            pixelStride = channelsLast ? c : 1;
             direct = kh == 1 && kw == 1 && stride == 1 && padding == 0;
         }
 
         /**
-         * Rows {@code [r0, r1)} of the row matrix of all images into {@code rows}, row r being output
-         * pixel {@code r = img·P + oy·Wo + ox}: {@code rows[(r − r0)·K + (i·kw + j)·C + ch] =
-         * x[img, ch, oy·s − pad + i, ox·s − pad + j]}, zero outside the image. A channels-last input
-         * gives each (i, j) as one contiguous copy.
+         * Rows {@code [r0, r1)} of the row matrix of all images of a channels-last input into
+         * {@code rows}, row r being output pixel {@code r = img·P + oy·Wo + ox}:
+         * {@code rows[(r − r0)·K + (i·kw + j)·C + ch] = x[img, oy·s − pad + i, ox·s − pad + j, ch]},
+         * zero outside the image. The kw taps of a kernel row are kw neighbouring input pixels, so
+         * away from the border each kernel row is one contiguous copy of {@code kw·C} floats.
          */
         void im2row(float[] x, int r0, int r1, float[] rows) {
-            int img = r0 / p, oy = r0 % p / wo, ox = r0 % wo;
+            int img = r0 / p, oy = r0 % p / wo, ox = r0 % wo, run = kw * c;
             for (int r = r0, d = 0; r < r1; r++) {
-                for (int i = 0; i < kh; i++) {
+                int ix0 = ox * stride - padding;
+                for (int i = 0; i < kh; i++, d += run) {
                     int iy = oy * stride - padding + i;
-                    for (int j = 0; j < kw; j++, d += c) {
-                        int ix = ox * stride - padding + j;
-                        if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
-                            Arrays.fill(rows, d, d + c, 0f);
-                        } else if (channelStride == 1) {
-                            System.arraycopy(x, img * imageSize + iy * rowStride + ix * pixelStride, rows, d, c);
-                        } else {
-                            int src = img * imageSize + iy * rowStride + ix * pixelStride;
-                            for (int ch = 0; ch < c; ch++) {
-                                rows[d + ch] = x[src + ch * channelStride];
+                    if (iy < 0 || iy >= h) {
+                        Arrays.fill(rows, d, d + run, 0f);
+                    } else if (ix0 >= 0 && ix0 + kw <= w) {
+                        copy(x, ((img * h + iy) * w + ix0) * c, rows, d, run);
+                    } else {
+                        for (int j = 0; j < kw; j++) {
+                            int ix = ix0 + j;
+                            if (ix < 0 || ix >= w) {
+                                Arrays.fill(rows, d + j * c, d + (j + 1) * c, 0f);
+                            } else {
+                                copy(x, ((img * h + iy) * w + ix) * c, rows, d + j * c, c);
                             }
                         }
                     }
@@ -265,6 +304,17 @@ public final class Conv2d {
                         oy = 0;
                         img++;
                     }
+                }
+            }
+        }
+
+        /** {@code System.arraycopy}, with a plain loop for the few floats of the RGB images' taps. */
+        private static void copy(float[] src, int from, float[] dst, int to, int count) {
+            if (count >= 16) {
+                System.arraycopy(src, from, dst, to, count);
+            } else {
+                for (int q = 0; q < count; q++) {
+                    dst[to + q] = src[from + q];
                 }
             }
         }
