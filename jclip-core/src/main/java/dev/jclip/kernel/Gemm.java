@@ -431,32 +431,45 @@ public final class Gemm {
      * old C when {@code add}, then applies the epilogue (null on all but the last k block) in the
      * order its record documents. For edge tiles, epilogues and later k blocks; the first k block
      * of a full tile without epilogue goes straight from registers to C. Only a last vector
-     * narrower than VL is masked.
+     * narrower than VL is masked. Everything stays in this one method: a vector passed to or
+     * returned from a method the JIT declines to inline is boxed on the heap.
      */
     private static void storeTile(float[] tile, Problem p, int row, int col, int rows, int cols,
                                   boolean add, Epilogue epilogue) {
         float[] c = p.c, bias = epilogue == null ? null : epilogue.bias();
         float[] residual = epilogue == null ? null : epilogue.residual();
         float[] scale = epilogue == null ? null : epilogue.scale();
-        boolean gelu = epilogue != null && epilogue.quickGelu(), relu = epilogue != null && epilogue.relu();
+        boolean relu = epilogue != null && epilogue.relu();
         FloatVector zero = FloatVector.zero(S);
         for (int r = 0; r < rows; r++) {
             int ci = p.cOff + (row + r) * p.ldc + col, ti = r * NR;
-            int ri = residual == null ? 0 : epilogue.residualOff() + (row + r) * epilogue.ldr() + col;
-            if (gelu) {
-                // QuickGELU works on the tile row in place (a vector passed to a method may be boxed).
-                for (int v = 0; v < cols; v += VL) {
-                    VectorMask<Float> part = v + VL <= cols ? null : S.indexInRange(v, cols);
-                    preActivation(tile, ti + v, add, c, ci + v, scale, bias, col + v, part).intoArray(tile, ti + v);
-                }
-                VectorMath.quickGelu(tile, ti, cols);
-            }
+            // The sum, scale and bias, back into the tile row; QuickGELU works on it in place.
             for (int v = 0; v < cols; v += VL) {
                 VectorMask<Float> part = v + VL <= cols ? null : S.indexInRange(v, cols);
-                FloatVector x = gelu ? FloatVector.fromArray(S, tile, ti + v)
-                        : preActivation(tile, ti + v, add, c, ci + v, scale, bias, col + v, part);
+                FloatVector x = FloatVector.fromArray(S, tile, ti + v);
+                if (add) {
+                    x = x.add(part == null ? FloatVector.fromArray(S, c, ci + v) : FloatVector.fromArray(S, c, ci + v, part));
+                }
+                if (scale != null) {
+                    x = x.mul(part == null ? FloatVector.fromArray(S, scale, col + v)
+                            : FloatVector.fromArray(S, scale, col + v, part));
+                }
+                if (bias != null) {
+                    x = x.add(part == null ? FloatVector.fromArray(S, bias, col + v)
+                            : FloatVector.fromArray(S, bias, col + v, part));
+                }
+                x.intoArray(tile, ti + v);
+            }
+            if (epilogue != null && epilogue.quickGelu()) {
+                VectorMath.quickGelu(tile, ti, cols);
+            }
+            int ri = residual == null ? 0 : epilogue.residualOff() + (row + r) * epilogue.ldr() + col;
+            for (int v = 0; v < cols; v += VL) {
+                VectorMask<Float> part = v + VL <= cols ? null : S.indexInRange(v, cols);
+                FloatVector x = FloatVector.fromArray(S, tile, ti + v);
                 if (residual != null) {
-                    x = x.add(load(residual, ri + v, part));
+                    x = x.add(part == null ? FloatVector.fromArray(S, residual, ri + v)
+                            : FloatVector.fromArray(S, residual, ri + v, part));
                 }
                 if (relu) {
                     // As Relu: everything not above zero (NaN and -0 included) becomes +0.
@@ -469,26 +482,5 @@ public final class Gemm {
                 }
             }
         }
-    }
-
-    /** The tile's sum {@code (+ old C) (· scale) (+ bias)} at one vector of a row, columns from {@code col}. */
-    private static FloatVector preActivation(float[] tile, int ti, boolean add, float[] c, int ci,
-                                             float[] scale, float[] bias, int col, VectorMask<Float> part) {
-        FloatVector x = FloatVector.fromArray(S, tile, ti);
-        if (add) {
-            x = x.add(load(c, ci, part));
-        }
-        if (scale != null) {
-            x = x.mul(load(scale, col, part));
-        }
-        if (bias != null) {
-            x = x.add(load(bias, col, part));
-        }
-        return x;
-    }
-
-    /** {@code x[i...]}, only the lanes of {@code part} when it is not null (the others zero). */
-    private static FloatVector load(float[] x, int i, VectorMask<Float> part) {
-        return part == null ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, part);
     }
 }

@@ -15,7 +15,7 @@ import dev.jclip.tensor.Tensor;
  */
 public final class ModifiedResNet extends ImageEncoder {
     /** Images per group in the stem and the first two stages at inference (see {@link #infer}). */
-    static final int GROUP = Integer.getInteger("jclip.group", 2);
+    static final int GROUP = 2;
 
     private final int imageSize;
     private final Tensor conv1, conv2, conv3;
@@ -76,7 +76,7 @@ public final class ModifiedResNet extends ImageEncoder {
         checkImages(images);
         if (!isTraining() && !GradMode.isEnabled()) {
             Tensor x = infer(images);
-            return attnpool.pool(x.reshape(x.dim(0), -1, x.dim(3)));
+            return attnpool.infer(x.reshape(x.dim(0), -1, x.dim(3)));
         }
         Tensor x = bn1.forwardRelu(Conv2d.forward(images, conv1, null, 2, 1));
         x = bn2.forwardRelu(Conv2d.forward(x, conv2, null, 1, 1));

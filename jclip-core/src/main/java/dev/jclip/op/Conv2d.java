@@ -100,7 +100,7 @@ public final class Conv2d {
     /** Pixels of one task: about this many floats of image rows and residual (a quarter of an L2 cache) when K allows. */
     private static final int CHUNK_FLOATS = 1 << 16;
     /** Pixel count bounds of a task, and the multiple it is rounded to (whole GEMM row panels). */
-    private static final int MIN_CHUNK = 48, MAX_CHUNK = 1536, CHUNK_ALIGN = 6;
+    private static final int MIN_CHUNK = 96, MAX_CHUNK = 1536, CHUNK_ALIGN = 6;
     /** Each thread's image-row matrix and saved residual, grown on demand. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
 
