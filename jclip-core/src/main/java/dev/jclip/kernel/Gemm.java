@@ -431,54 +431,58 @@ public final class Gemm {
      * old C when {@code add}, then applies the epilogue (null on all but the last k block) in the
      * order its record documents. For edge tiles, epilogues and later k blocks; the first k block
      * of a full tile without epilogue goes straight from registers to C. Only a last vector
-     * narrower than VL is masked. Everything stays in this one method: a vector passed to or
-     * returned from a method the JIT declines to inline is boxed on the heap.
+     * narrower than VL is masked. One pass over the tile, two with QuickGELU (which works on the
+     * tile row in place). Everything stays in this one method: a vector passed to or returned from
+     * a method the JIT declines to inline is boxed on the heap.
      */
     private static void storeTile(float[] tile, Problem p, int row, int col, int rows, int cols,
                                   boolean add, Epilogue epilogue) {
         float[] c = p.c, bias = epilogue == null ? null : epilogue.bias();
         float[] residual = epilogue == null ? null : epilogue.residual();
         float[] scale = epilogue == null ? null : epilogue.scale();
-        boolean relu = epilogue != null && epilogue.relu();
+        boolean gelu = epilogue != null && epilogue.quickGelu(), relu = epilogue != null && epilogue.relu();
         FloatVector zero = FloatVector.zero(S);
         for (int r = 0; r < rows; r++) {
             int ci = p.cOff + (row + r) * p.ldc + col, ti = r * NR;
-            // The sum, scale and bias, back into the tile row; QuickGELU works on it in place.
-            for (int v = 0; v < cols; v += VL) {
-                VectorMask<Float> part = v + VL <= cols ? null : S.indexInRange(v, cols);
-                FloatVector x = FloatVector.fromArray(S, tile, ti + v);
-                if (add) {
-                    x = x.add(part == null ? FloatVector.fromArray(S, c, ci + v) : FloatVector.fromArray(S, c, ci + v, part));
-                }
-                if (scale != null) {
-                    x = x.mul(part == null ? FloatVector.fromArray(S, scale, col + v)
-                            : FloatVector.fromArray(S, scale, col + v, part));
-                }
-                if (bias != null) {
-                    x = x.add(part == null ? FloatVector.fromArray(S, bias, col + v)
-                            : FloatVector.fromArray(S, bias, col + v, part));
-                }
-                x.intoArray(tile, ti + v);
-            }
-            if (epilogue != null && epilogue.quickGelu()) {
-                VectorMath.quickGelu(tile, ti, cols);
-            }
             int ri = residual == null ? 0 : epilogue.residualOff() + (row + r) * epilogue.ldr() + col;
-            for (int v = 0; v < cols; v += VL) {
-                VectorMask<Float> part = v + VL <= cols ? null : S.indexInRange(v, cols);
-                FloatVector x = FloatVector.fromArray(S, tile, ti + v);
-                if (residual != null) {
-                    x = x.add(part == null ? FloatVector.fromArray(S, residual, ri + v)
-                            : FloatVector.fromArray(S, residual, ri + v, part));
+            for (int pass = gelu ? 0 : 1; pass < 2; pass++) {
+                if (pass == 1 && gelu) {
+                    VectorMath.quickGelu(tile, ti, cols);
                 }
-                if (relu) {
-                    // As Relu: everything not above zero (NaN and -0 included) becomes +0.
-                    x = zero.blend(x, x.compare(VectorOperators.GT, 0f));
-                }
-                if (part == null) {
-                    x.intoArray(c, ci + v);
-                } else {
-                    x.intoArray(c, ci + v, part);
+                for (int v = 0; v < cols; v += VL) {
+                    VectorMask<Float> part = v + VL <= cols ? null : S.indexInRange(v, cols);
+                    FloatVector x = FloatVector.fromArray(S, tile, ti + v);
+                    if (pass == 0 || !gelu) {
+                        // The sum, scale and bias (before QuickGELU, which comes between the passes).
+                        if (add) {
+                            x = x.add(part == null ? FloatVector.fromArray(S, c, ci + v) : FloatVector.fromArray(S, c, ci + v, part));
+                        }
+                        if (scale != null) {
+                            x = x.mul(part == null ? FloatVector.fromArray(S, scale, col + v)
+                                    : FloatVector.fromArray(S, scale, col + v, part));
+                        }
+                        if (bias != null) {
+                            x = x.add(part == null ? FloatVector.fromArray(S, bias, col + v)
+                                    : FloatVector.fromArray(S, bias, col + v, part));
+                        }
+                        if (pass == 0) {
+                            x.intoArray(tile, ti + v);
+                            continue;
+                        }
+                    }
+                    if (residual != null) {
+                        x = x.add(part == null ? FloatVector.fromArray(S, residual, ri + v)
+                                : FloatVector.fromArray(S, residual, ri + v, part));
+                    }
+                    if (relu) {
+                        // As Relu: everything not above zero (NaN and -0 included) becomes +0.
+                        x = zero.blend(x, x.compare(VectorOperators.GT, 0f));
+                    }
+                    if (part == null) {
+                        x.intoArray(c, ci + v);
+                    } else {
+                        x.intoArray(c, ci + v, part);
+                    }
                 }
             }
         }
