@@ -26,9 +26,14 @@ class GemmTest {
         }
     }
 
-    /** What the test fuses: bias, QuickGELU, residual. */
-    private record Fused(boolean bias, boolean gelu, boolean residual) {
-        static final Fused NOTHING = new Fused(false, false, false);
+    /** What the test fuses: per-column scale, bias, QuickGELU, residual, ReLU. */
+    private record Fused(boolean scale, boolean bias, boolean gelu, boolean residual, boolean relu) {
+        static final Fused NOTHING = new Fused(false, false, false, false, false);
+
+        /** The combination numbered by the bits of {@code f}: scale 16, bias 1, gelu 2, residual 4, relu 8. */
+        static Fused of(int f) {
+            return new Fused((f & 16) != 0, (f & 1) != 0, (f & 2) != 0, (f & 4) != 0, (f & 8) != 0);
+        }
     }
 
     /**
@@ -43,9 +48,11 @@ class GemmTest {
         Stored c = Stored.random(rng, m, n, 7, 3);
         Stored res = Stored.random(rng, m, n, 2, 1);
         float[] bias = Stored.random(rng, 1, n, 0, 0).data();
+        float[] scale = Stored.random(rng, 1, n, 0, 0).data();
         float[] before = c.data().clone();
         Epilogue epilogue = fused.equals(Fused.NOTHING) ? null
-                : new Epilogue(fused.bias() ? bias : null, fused.gelu(), fused.residual() ? res.data() : null, res.off(), res.ld());
+                : new Epilogue(fused.bias() ? bias : null, fused.gelu(), fused.residual() ? res.data() : null, res.off(), res.ld(),
+                        fused.scale() ? scale : null, fused.relu());
         Gemm.sgemm(transA, transB, m, n, k, a.data(), a.off(), a.ld(), b.data(), b.off(), b.ld(),
                 c.data(), c.off(), c.ld(), accumulate, epilogue);
 
@@ -63,6 +70,10 @@ class GemmTest {
                     sum += before[c.off() + i * c.ld() + j];
                     mag += Math.abs(before[c.off() + i * c.ld() + j]);
                 }
+                if (fused.scale()) {
+                    sum *= scale[j];
+                    mag *= Math.abs(scale[j]);
+                }
                 if (fused.bias()) {
                     sum += bias[j];
                     mag += Math.abs(bias[j]);
@@ -73,6 +84,9 @@ class GemmTest {
                 if (fused.residual()) {
                     sum += res.at(i, j);
                     mag += Math.abs(res.at(i, j));
+                }
+                if (fused.relu()) {
+                    sum = Math.max(0, sum);
                 }
                 // Rounding bound of a k-term float sum (one fused multiply-add per term), plus a few
                 // more roundings for block partial sums and the epilogue.
@@ -119,13 +133,14 @@ class GemmTest {
     void epiloguesMatchDoubleReference() {
         long seed = 100;
         for (int[] s : new int[][] {{1, 1, 1}, {7, 33, 5}, {50, 50, 64}, {97, 257, 40}, {4, 9, 0}}) {
-            for (int f = 1; f < 8; f++) {
-                Fused fused = new Fused((f & 1) != 0, (f & 2) != 0, (f & 4) != 0);
-                checkAgainstReference(false, true, s[0], s[1], s[2], (f & 1) == 0, fused, seed++);
+            for (int f = 1; f < 32; f++) {
+                checkAgainstReference(false, true, s[0], s[1], s[2], (f & 1) == 0, Fused.of(f), seed++);
             }
         }
         // Several k blocks: the epilogue must be applied once, after the last.
-        checkAgainstReference(true, false, 30, 70, 1100, true, new Fused(true, true, true), seed);
+        checkAgainstReference(true, false, 30, 70, 1100, true, Fused.of(31), seed++);
+        // A convolution's shape (K = 64·3·3, 64 channels) with a batch norm's scale and shift, residual and ReLU.
+        checkAgainstReference(false, false, 97, 64, 576, false, Fused.of(16 + 8 + 4 + 1), seed);
     }
 
     @Test
@@ -151,6 +166,20 @@ class GemmTest {
         Gemm.sgemm(false, false, 2, 2, 2, a, 0, 2, b, 0, 2, c, 0, 2, false,
                 Epilogue.bias(new float[] {1, -1}).withResidual(new float[] {100, 100, 100, 100}, 0, 2));
         assertArrayEquals(new float[] {120, 121, 144, 149}, c);
+        // A folded batch norm per column: [19 22; 43 50] · (0.5, −1) + (1, 30) = [10.5 8; 22.5 −20];
+        // plus the residual [−20 0; 0 −30]: [−9.5 8; 22.5 −50]; ReLU: [0 8; 22.5 0].
+        Gemm.sgemm(false, false, 2, 2, 2, a, 0, 2, b, 0, 2, c, 0, 2, false,
+                Epilogue.affine(new float[] {0.5f, -1}, new float[] {1, 30}).withResidual(new float[] {-20, 0, 0, -30}, 0, 2).withRelu());
+        assertArrayEquals(new float[] {0, 8, 22.5f, 0}, c);
+    }
+
+    @Test
+    void reluZeroesNegativesNaNAndNegativeZeroLikeRelu() {
+        // [1]·[2 0 NaN −3] scaled by −1 is [−2 −0 NaN 3]: ReLU keeps only 3, every other element is +0.
+        float[] a = {1}, b = {2, 0, Float.NaN, -3}, c = new float[4];
+        Gemm.sgemm(false, false, 1, 4, 1, a, 0, 1, b, 0, 4, c, 0, 4, false,
+                new Epilogue(null, false, null, 0, 0, new float[] {-1, -1, -1, -1}, true));
+        assertArrayEquals(new int[] {0, 0, 0, Float.floatToIntBits(3)}, bits(c));
     }
 
     @Test
@@ -223,7 +252,10 @@ class GemmTest {
                         Epilogue.bias(bias).withQuickGelu().withResidual(res.data(), 0, n));
                 Gemm.sgemmBatched(false, true, 24, 50, 50, 64, q.data(), 0, 64, 50 * 64, kk.data(), 0, 64, 50 * 64,
                         scores, 0, 50, 50 * 50, false);
-                int[][] now = {bits(c), bits(cFused), bits(scores)};
+                float[] cConv = new float[m * n];
+                Gemm.sgemm(false, m, a.data(), 0, k, Gemm.packB(true, k, n, w.data(), 0, k), cConv, 0, n, false,
+                        Epilogue.affine(bias, res.data()).withResidual(res.data(), 0, n).withRelu());
+                int[][] now = {bits(c), bits(cFused), bits(scores), bits(cConv)};
                 if (first == null) {
                     first = now;
                 } else {
@@ -249,6 +281,10 @@ class GemmTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> Gemm.sgemm(false, false, 3, 4, 3, ok, 0, 3, ok, 0, 4, ok, 0, 4, false, Epilogue.bias(new float[3])));
         assertTrue(e.getMessage().contains("bias"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, 3, 4, 3, ok, 0, 3, ok, 0, 4, ok, 0, 4, false,
+                        Epilogue.affine(new float[2], new float[4])));
+        assertTrue(e.getMessage().contains("scale has 2"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> Gemm.sgemmBatched(false, false, 2, 3, 3, 1, ok, 0, 1, 3, ok, 0, 3, 0, ok, 0, 3, 6, false));
         assertTrue(e.getMessage().contains("overlap"), e.getMessage());

@@ -1,9 +1,16 @@
 package dev.jclip.op;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.jclip.kernel.Epilogue;
+import dev.jclip.kernel.Parallel;
+import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class Conv2dTest {
@@ -90,5 +97,114 @@ class Conv2dTest {
         assertThrows(IllegalArgumentException.class, () -> Conv2d.forward(x, Tensor.zeros(1, 2, 4, 4), null, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> Conv2d.forward(x, Tensor.zeros(1, 2, 1, 1), null, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> Conv2d.forward(x, Tensor.zeros(1, 2, 1, 1), Tensor.zeros(2), 1, 0));
+    }
+
+    /** {@code [N, C, H, W]} data laid out {@code [N, H, W, C]}. */
+    private static float[] channelsLast(float[] x, int n, int c, int h, int w) {
+        float[] y = new float[x.length];
+        for (int img = 0; img < n; img++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int q = 0; q < h * w; q++) {
+                    y[(img * h * w + q) * c + ch] = x[(img * c + ch) * h * w + q];
+                }
+            }
+        }
+        return y;
+    }
+
+    /** A per-channel shift {@code b} as an epilogue (scale 1). */
+    private static Epilogue shift(Tensor b) {
+        float[] ones = new float[b.numel()];
+        Arrays.fill(ones, 1f);
+        return Epilogue.affine(ones, b.data());
+    }
+
+    @Test
+    void inferenceOnChannelsLastMatchesPyTorch() {
+        Tensor b = pattern(3, 3);
+        try (var _ = GradMode.noGrad()) {
+            // The same three cases, exact again, channels-last; the first also from channels-first images.
+            Tensor x = pattern(1, 2, 2, 5, 4), w = pattern(2, 3, 2, 3, 2);
+            Tensor fromImages = Conv2d.infer(x, true, w, 2, 1, shift(b), null, float[]::new);
+            assertArrayEquals(new int[] {2, 3, 3, 3}, fromImages.shape());
+            assertArrayEquals(channelsLast(STRIDED_PADDED, 2, 3, 3, 3), fromImages.data());
+            Tensor last = Tensor.of(channelsLast(x.data(), 2, 2, 5, 4), 2, 5, 4, 2);
+            assertArrayEquals(channelsLast(STRIDED_PADDED, 2, 3, 3, 3), Conv2d.infer(last, false, w, 2, 1, shift(b), null, float[]::new).data());
+            Tensor pointwise = Conv2d.infer(Tensor.of(channelsLast(pattern(1, 2, 2, 2, 3).data(), 2, 2, 2, 3), 2, 2, 3, 2),
+                    false, pattern(4, 3, 2, 1, 1), 1, 0, shift(b), null, float[]::new);
+            assertArrayEquals(new int[] {2, 2, 3, 3}, pointwise.shape());
+            assertArrayEquals(channelsLast(POINTWISE, 2, 3, 2, 3), pointwise.data());
+            Tensor patch = Conv2d.infer(Tensor.of(channelsLast(pattern(9, 1, 2, 4, 4).data(), 1, 2, 4, 4), 1, 4, 4, 2),
+                    false, pattern(5, 3, 2, 2, 2), 2, 0, null, null, float[]::new);
+            assertArrayEquals(channelsLast(PATCH, 1, 3, 2, 2), patch.data());
+        }
+    }
+
+    @Test
+    void inferenceScalesShiftsAddsTheResidualInPlaceThenRectifies() {
+        // relu(conv · s + t + r) per channel, from the PyTorch values (less their bias b); all exact.
+        float[] conv = channelsLast(STRIDED_PADDED, 2, 3, 3, 3), b = pattern(3, 3).data();
+        float[] s = {0.5f, -1, 2}, t = {0.25f, 0, -0.5f}, r = pattern(7, 2, 3, 3, 3).data();
+        float[] expected = new float[conv.length];
+        for (int i = 0; i < conv.length; i++) {
+            int ch = i % 3;
+            expected[i] = Math.max(0, (conv[i] - b[ch]) * s[ch] + t[ch] + r[i]);
+        }
+        Tensor residual = Tensor.of(r.clone(), 2, 3, 3, 3);
+        try (var _ = GradMode.noGrad()) {
+            Tensor y = Conv2d.infer(pattern(1, 2, 2, 5, 4), true, pattern(2, 3, 2, 3, 2), 2, 1,
+                    Epilogue.affine(s, t).withRelu(), residual, size -> {
+                        throw new AssertionError("the output is written over the residual");
+                    });
+            assertArrayEquals(expected, y.data());
+            assertSame(residual.data(), y.data());
+        }
+    }
+
+    @Test
+    void inferenceMatchesForwardAndIsTheSameForAnyThreadCount() {
+        // 3×3 with padding over 3 images of 9×7 (several chunks); then against forward, channels-last.
+        SplittableRandom rng = new SplittableRandom(11);
+        Tensor x = Tensor.randn(rng, 1f, 3, 9, 7, 40), w = Tensor.randn(rng, 0.1f, 24, 40, 3, 3);
+        Tensor r = Tensor.randn(rng, 1f, 3, 9, 7, 24);
+        float[] s = Tensor.randn(rng, 1f, 24).data(), t = Tensor.randn(rng, 1f, 24).data();
+        int saved = Parallel.threads();
+        float[] first = null;
+        try (var _ = GradMode.noGrad()) {
+            for (int threads = 1; threads <= 3; threads++) {
+                Parallel.setThreads(threads);
+                float[] y = Conv2d.infer(x, false, w, 1, 1, Epilogue.affine(s, t).withRelu(), r.copy(), float[]::new).data();
+                if (first == null) {
+                    first = y;
+                } else {
+                    assertArrayEquals(first, y, "1 and " + threads + " threads");
+                }
+            }
+            float[] nchw = new float[x.numel()];
+            for (int img = 0; img < 3; img++) {
+                for (int q = 0; q < 63; q++) {
+                    for (int ch = 0; ch < 40; ch++) {
+                        nchw[(img * 40 + ch) * 63 + q] = x.data()[(img * 63 + q) * 40 + ch];
+                    }
+                }
+            }
+            float[] plain = channelsLast(Conv2d.forward(Tensor.of(nchw, 3, 40, 9, 7), w, null, 1, 1).data(), 3, 24, 9, 7);
+            for (int i = 0; i < plain.length; i++) {
+                float want = Math.max(0, plain[i] * s[i % 24] + t[i % 24] + r.data()[i]);
+                assertEquals(want, first[i], 1e-5f * (1 + Math.abs(want)), "element " + i);
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void inferenceRejectsGradientsAndBadResiduals() {
+        Tensor x = Tensor.zeros(1, 3, 3, 2), w = Tensor.zeros(4, 2, 1, 1);
+        assertThrows(IllegalStateException.class, () -> Conv2d.infer(Tensor.parameter(new float[18], 1, 3, 3, 2), false, w, 1, 0,
+                null, null, float[]::new));
+        assertThrows(IllegalArgumentException.class, () -> Conv2d.infer(x, false, w, 1, 0, null, Tensor.zeros(1, 3, 3, 3),
+                float[]::new));
+        assertThrows(IllegalArgumentException.class, () -> Conv2d.infer(x, true, w, 1, 0, null, null, float[]::new));
     }
 }
