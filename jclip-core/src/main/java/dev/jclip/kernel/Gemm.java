@@ -430,8 +430,8 @@ public final class Gemm {
      * Writes the valid {@code rows×cols} corner of a tile into C at {@code (row, col)}: adds the
      * old C when {@code add}, then applies the epilogue (null on all but the last k block) in the
      * order its record documents. For edge tiles, epilogues and later k blocks; the first k block
-     * of a full tile without epilogue goes straight from registers to C. Only a last vector
-     * narrower than VL is masked. One pass over the tile, two with QuickGELU (which works on the
+     * of a full tile without epilogue goes straight from registers to C. Only a vector narrower
+     * than VL (in an edge tile; a tile is two vectors wide) is masked. One pass over the tile, two with QuickGELU (which works on the
      * tile row in place). Everything stays in this one method: a vector passed to or returned from
      * a method the JIT declines to inline is boxed on the heap.
      */
@@ -442,6 +442,12 @@ public final class Gemm {
         float[] scale = epilogue == null ? null : epilogue.scale();
         boolean gelu = epilogue != null && epilogue.quickGelu(), relu = epilogue != null && epilogue.relu();
         FloatVector zero = FloatVector.zero(S);
+        // Masks for the two vectors of a row, null where the vector is whole (always, in a full tile).
+        VectorMask<Float> mask0 = null, mask1 = null;
+        if (cols < NR) {
+            mask0 = cols < VL ? S.indexInRange(0, cols) : null;
+            mask1 = S.indexInRange(VL, cols);
+        }
         for (int r = 0; r < rows; r++) {
             int ci = p.cOff + (row + r) * p.ldc + col, ti = r * NR;
             int ri = residual == null ? 0 : epilogue.residualOff() + (row + r) * epilogue.ldr() + col;
@@ -450,7 +456,7 @@ public final class Gemm {
                     VectorMath.quickGelu(tile, ti, cols);
                 }
                 for (int v = 0; v < cols; v += VL) {
-                    VectorMask<Float> part = v + VL <= cols ? null : S.indexInRange(v, cols);
+                    VectorMask<Float> part = v == 0 ? mask0 : mask1;
                     FloatVector x = FloatVector.fromArray(S, tile, ti + v);
                     if (pass == 0 || !gelu) {
                         // The sum, scale and bias (before QuickGELU, which comes between the passes).
