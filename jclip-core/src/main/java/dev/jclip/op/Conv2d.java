@@ -3,6 +3,7 @@ package dev.jclip.op;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Parallel;
 import dev.jclip.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -43,14 +44,15 @@ public final class Conv2d {
         }
         int[] shape = {geo.n, geo.o, geo.ho, geo.wo};
         float[] y = new float[Tensor.checkedNumel(shape)];
-        float[] xd = x.data(), wd = weight.data();
+        float[] xd = x.data();
+        MemorySegment w = weight.storage();   // a mapped weight is read in place
         int o = geo.o, p = geo.p, k = geo.k;
         float[] col = geo.direct ? null : new float[Tensor.checkedNumel(k, p)];
         for (int img = 0; img < geo.n; img++) {
             float[] cols = geo.direct ? xd : geo.im2col(xd, img, col);
             int colOff = geo.direct ? img * geo.imageSize : 0;
             // y[img] [O × P] = W [O × K] · col [K × P]
-            Gemm.sgemm(false, false, o, p, k, wd, 0, k, cols, colOff, p, y, img * o * p, p, false);
+            Gemm.sgemm(false, false, o, p, k, w, 0, k, cols, colOff, p, y, img * o * p, p, false, null);
         }
         if (bias != null) {
             float[] bd = bias.data();
@@ -64,7 +66,7 @@ public final class Conv2d {
             }
         }
         return Tensor.result(y, shape, out -> {
-            float[] g = out.grad();
+            float[] g = out.grad(), wd = weight.data();
             boolean needX = x.requiresGrad(), needW = weight.requiresGrad();
             float[] colBuf = needW && !geo.direct ? new float[k * p] : null;
             float[] dcol = needX && !geo.direct ? new float[k * p] : null;
