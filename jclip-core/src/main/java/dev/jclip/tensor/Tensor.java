@@ -229,7 +229,8 @@ public final class Tensor {
 
     /**
      * The elements as a segment of {@link #ELEMENT}s for kernels that read weights: the file
-     * mapping of a mapped tensor, otherwise a heap segment over {@link #data()}.
+     * mapping of a mapped tensor, otherwise a heap segment over {@link #data()} (native order,
+     * little-endian on the platforms the Vector API kernels target: x86-64 and AArch64).
      */
     public MemorySegment storage() {
         MemorySegment m = mapped;

@@ -74,6 +74,16 @@ class ClipWeightsTest {
     }
 
     @Test
+    void savingAMappedModelWritesTheSameFileWithoutCopyingIt() throws IOException {
+        Clip mapped = ClipWeights.map(VIT);
+        Path fromMapped = tmp.resolve("mapped.safetensors"), fromCopy = tmp.resolve("copied.safetensors");
+        ClipWeights.save(mapped, fromMapped);
+        ClipWeights.save(ClipWeights.load(VIT), fromCopy);
+        assertArrayEquals(Files.readAllBytes(fromCopy), Files.readAllBytes(fromMapped));
+        assertTrue(mapped.stateDict().get("visual.proj").isMapped());
+    }
+
+    @Test
     void huggingFaceLayoutGivesTheSameWeights() throws IOException {
         StateDict hf = ClipWeights.load(VIT_HF).stateDict();
         StateDict original = ClipWeights.load(VIT).stateDict();
