@@ -1,5 +1,6 @@
 package dev.jclip.server;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.api.ClipModel;
 import dev.jclip.image.BadImageException;
@@ -57,7 +58,7 @@ public final class ClipServer implements AutoCloseable {
             throw new IllegalArgumentException("index at " + index.folder() + " was built by " + index.modelId() + ", the server's model is "
                     + model.id());
         }
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         RequestBodies bodies = new RequestBodies(config.maxBodyBytes(), json);
         Endpoints endpoints = new Endpoints(model, index, config, bodies);
         Javalin app = Javalin.create(c -> {
@@ -66,7 +67,6 @@ public final class ClipServer implements AutoCloseable {
             c.startup.startupWatcherEnabled = false;
             c.jetty.host = config.host();
             c.jetty.port = config.port();
-            c.http.maxRequestSize = config.maxBodyBytes();
             c.http.prefer405over404 = true;
             // Parts are held in memory (never spooled to a temporary folder) and bounded by the body limit.
             c.jetty.multipartConfig.maxTotalRequestSize(config.maxBodyBytes(), SizeUnit.BYTES);
@@ -82,7 +82,7 @@ public final class ClipServer implements AutoCloseable {
             c.routes.get("/search", endpoints::searchText);
             c.routes.post("/search", endpoints::searchImage);
 
-            c.routes.exception(HttpResponseException.class, (e, ctx) -> answer(ctx, e.getStatus(), message(e)));
+            c.routes.exception(HttpResponseException.class, (e, ctx) -> answer(ctx, e.getStatus(), message(e, ctx)));
             c.routes.exception(BadImageException.class, (e, ctx) -> answer(ctx, HttpStatus.BAD_REQUEST.getCode(), e.getMessage()));
             // The core's checks of its arguments (a blank class name, a template without {}, ...).
             c.routes.exception(IllegalArgumentException.class, (e, ctx) -> answer(ctx, HttpStatus.BAD_REQUEST.getCode(), e.getMessage()));
@@ -123,10 +123,10 @@ public final class ClipServer implements AutoCloseable {
         app.stop();
     }
 
-    /** Javalin's own errors (no such endpoint, method not allowed) with what the client can do. */
-    private static String message(HttpResponseException e) {
+    /** The message of an error answer; for a method the path does not take, the methods it does take. */
+    private static String message(HttpResponseException e, Context ctx) {
         String allowed = e.getDetails().get("availableMethods");
-        return allowed == null ? e.getMessage() : e.getMessage() + " (allowed: " + allowed + ")";
+        return allowed == null ? e.getMessage() : ctx.method() + " " + ctx.path() + " is not an endpoint; " + ctx.path() + " takes " + allowed;
     }
 
     private static void answer(Context ctx, int status, String message) {

@@ -129,8 +129,10 @@ final class Endpoints {
             throw new BadRequestResponse("top must be at least 1, got " + top);
         }
         requireTokenizer();
+        // The image is decoded first: a bad one fails before the prompts are embedded.
+        Tensor pixels = preprocess(image);
         ZeroShotClassifier classifier = model.classifier(labels, templates.isEmpty() ? ClipModel.DEFAULT_TEMPLATES : templates);
-        float[] embedding = model.embedPreprocessed(List.of(preprocess(image)))[0];
+        float[] embedding = model.embedPreprocessed(List.of(pixels))[0];
         List<Label> best = new ArrayList<>();
         for (Prediction p : classifier.top(embedding, top)) {
             best.add(new Label(p.label(), p.probability()));

@@ -27,6 +27,9 @@ final class RequestBodies {
     /** Jetty's messages for a multipart body over its limits ("max length exceeded: N", "max file size exceeded: N"). */
     private static final Pattern OVER_LIMIT = Pattern.compile("max (length|file size) exceeded");
 
+    /** The part of Jackson's messages that points into its (unrecorded) source: only noise here. */
+    private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[Source:.*?]\\)");
+
     private final long limit;
     private final ObjectMapper json;
 
@@ -51,7 +54,7 @@ final class RequestBodies {
     /** The whole body; a body without a declared length is read no further than the limit. */
     byte[] bytes(Context ctx) throws IOException {
         try (InputStream in = ctx.bodyInputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE));
+            byte[] body = in.readNBytes((int) limit + 1);
             if (body.length > limit) {
                 throw tooLarge();
             }
@@ -69,9 +72,9 @@ final class RequestBodies {
         try {
             root = json.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new BadRequestResponse("the request body is not valid JSON (" + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() : "")
-                    + "); expected " + expected);
+            String where = e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() : "";
+            throw new BadRequestResponse("the request body is not valid JSON" + where + " ("
+                    + START_MARKER.matcher(e.getOriginalMessage()).replaceAll("") + "); expected " + expected);
         }
         if (root == null || !root.isObject()) {
             throw new BadRequestResponse("the request body must be a JSON object " + expected + ", got "

@@ -224,8 +224,11 @@ class ClipServerTest {
 
     @Test
     void badJsonBodies() throws Exception {
-        assertError(http.postJson("/embed/texts", "{\"texts\": [\"a\""), 400, "not valid JSON");
+        Answer truncated = http.postJson("/embed/texts", "{\"texts\": [\"a\"");
+        assertError(truncated, 400, "the request body is not valid JSON at line 1, column 15 (Unexpected end-of-input");
+        assertTrue(!truncated.body().contains("Source"), truncated.body());
         assertError(http.postJson("/embed/texts", ""), 400, "the request body is empty");
+        assertError(http.postJson("/embed/texts", "{\"texts\": [\"a\"]} {}"), 400, "the request body is not valid JSON at line 1, column 18 (Trailing token");
         assertError(http.postJson("/embed/texts", "[\"a\"]"), 400, "must be a JSON object");
         assertError(http.postJson("/embed/texts", "{\"text\": [\"a\"]}"), 400, "no \"texts\" field");
         assertError(http.postJson("/embed/texts", "{\"texts\": \"a\"}"), 400, "\"texts\" must be an array of strings");
@@ -303,7 +306,7 @@ class ClipServerTest {
     @Test
     void unknownEndpointsAndMethods() throws Exception {
         assertError(http.get("/embed"), 404, "GET /embed not found");
-        assertError(http.get("/embed/texts"), 405, "allowed: POST");
+        assertError(http.get("/embed/texts"), 405, "GET /embed/texts is not an endpoint; /embed/texts takes POST");
     }
 
     @Test
