@@ -68,7 +68,7 @@ public final class BenchEncodeCommand implements Callable<Integer> {
         }
         preset.requireOneOf(model);
         String name = preset.preset != null ? preset.preset : model.getFileName().toString();
-        Clip clip = preset.preset != null ? preset.random(seed) : ClipWeights.load(model);
+        Clip clip = preset.preset != null ? preset.random(seed) : ClipWeights.map(model);
         clip.train(false);
         ClipConfig config = ClipConfig.of(clip);
         SplittableRandom rng = new SplittableRandom(seed + 1);

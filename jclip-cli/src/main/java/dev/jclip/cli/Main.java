@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
             IndexCommand.class,
             PreprocessCommand.class,
             SearchCommand.class,
+            ServeCommand.class,
             TokenizeCommand.class,
             TrainCommand.class,
             DemoCommand.class,

@@ -90,14 +90,15 @@ public final class ClipModel {
     /**
      * Loads a model: a Hugging Face folder ({@code config.json}, {@code model.safetensors}, with
      * {@code vocab.json} and {@code merges.txt}), an OpenCLIP folder or safetensors file (with
-     * {@code bpe_simple_vocab_16e6.txt.gz} beside it), as {@link ClipWeights#load} reads them.
+     * {@code bpe_simple_vocab_16e6.txt.gz} beside it), as {@link ClipWeights#map} reads them: float32
+     * weights stay in the file mapping (the file must not change while the model is in use).
      * {@code vocab} (a {@code .gz} merges file, a {@code vocab.json} or {@code merges.txt}, or a
      * folder with them) overrides the vocabulary beside the model; without either, the model embeds
      * images only. The id is the preset name ({@code ViT-B-32}, ...; {@code custom} for other shapes)
      * and the SHA-256 of the weight files, e.g. {@code ViT-B-32:3f1a...}.
      */
     public static ClipModel load(Path model, Path vocab) throws IOException {
-        Clip clip = ClipWeights.load(model);
+        Clip clip = ClipWeights.map(model);
         ClipConfig config = ClipConfig.of(clip);
         Path vocabPath = vocab != null ? vocab : ModelFiles.findVocabulary(model);
         ClipTokenizer tokenizer = vocabPath == null ? null : ModelFiles.tokenizer(vocabPath, config.text().vocabSize());

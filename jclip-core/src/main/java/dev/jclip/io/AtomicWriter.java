@@ -1,6 +1,8 @@
 package dev.jclip.io;
 
+import dev.jclip.tensor.Tensor;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -92,6 +94,18 @@ public final class AtomicWriter {
         for (int i = 0; i < a.length; ) {
             int n = Math.min(buf.remaining() / 4, a.length - i);
             buf.asFloatBuffer().put(a, i, n);
+            buf.position(buf.position() + 4 * n);
+            i += n;
+            drainIfFull();
+        }
+    }
+
+    /** Appends the little-endian floats of {@code s} (a tensor's {@code storage()}), without copying it whole. */
+    public void floats(MemorySegment s) throws IOException {
+        long count = s.byteSize() / 4;
+        for (long i = 0; i < count; ) {
+            int n = (int) Math.min(buf.remaining() / 4, count - i);
+            MemorySegment.copy(s, Tensor.ELEMENT, 4 * i, MemorySegment.ofBuffer(buf), Tensor.ELEMENT, 0, n);
             buf.position(buf.position() + 4 * n);
             i += n;
             drainIfFull();

@@ -37,7 +37,8 @@ import java.util.Map;
  *
  * <p>The file is mapped, not read, so files larger than 2 GB work and
  * {@link #f32Segment} gives weights without a copy. Those segments, like every
- * accessor, fail with {@link IllegalStateException} after {@link #close()}.
+ * accessor, fail with {@link IllegalStateException} after {@link #close()}, unless
+ * the file was mapped into the caller's arena ({@link #open(Path, Arena)}).
  * Safe for concurrent reads.
  */
 public final class SafeTensors implements AutoCloseable {
@@ -76,6 +77,7 @@ public final class SafeTensors implements AutoCloseable {
     }
 
     private final Path path;
+    /** The arena to close in {@link #close()}, or null when the caller's arena owns the mapping. */
     private final Arena arena;
     private final MemorySegment data;
     private final Map<String, Info> tensors;
@@ -91,6 +93,25 @@ public final class SafeTensors implements AutoCloseable {
 
     /** Opens, validates and maps {@code path}; close it to unmap. */
     public static SafeTensors open(Path path) throws IOException {
+        Arena arena = Arena.ofShared();
+        try {
+            return open(path, arena, arena);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens, validates and maps {@code path} into {@code arena}: the mapping, and every
+     * {@link #f32Segment}, lives until that arena is closed ({@link Arena#ofAuto()}: while any
+     * segment is reachable), and {@link #close()} leaves it alone. For weights used in place.
+     */
+    public static SafeTensors open(Path path, Arena arena) throws IOException {
+        return open(path, arena, null);
+    }
+
+    private static SafeTensors open(Path path, Arena arena, Arena owned) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -107,15 +128,9 @@ public final class SafeTensors implements AutoCloseable {
             long dataSize = size - 8 - headerLen;
             Map<String, String> metadata = new LinkedHashMap<>();
             Map<String, Info> tensors = parseHeader(path, headerBytes, dataSize, metadata);
-            Arena arena = Arena.ofShared();
-            try {
-                MemorySegment data = ch.map(FileChannel.MapMode.READ_ONLY, 8 + headerLen, dataSize, arena);
-                return new SafeTensors(path, arena, data, Collections.unmodifiableMap(tensors),
-                        Collections.unmodifiableMap(metadata));
-            } catch (IOException | RuntimeException e) {
-                arena.close();
-                throw e;
-            }
+            MemorySegment data = ch.map(FileChannel.MapMode.READ_ONLY, 8 + headerLen, dataSize, arena);
+            return new SafeTensors(path, owned, data, Collections.unmodifiableMap(tensors),
+                    Collections.unmodifiableMap(metadata));
         }
     }
 
@@ -221,10 +236,12 @@ public final class SafeTensors implements AutoCloseable {
         return data.asSlice(t.begin, t.end - t.begin);
     }
 
-    /** Unmaps the file. */
+    /** Unmaps the file, unless it was mapped into the caller's arena. */
     @Override
     public void close() {
-        arena.close();
+        if (arena != null) {
+            arena.close();
+        }
     }
 
     @Override

@@ -56,9 +56,9 @@ public final class SafeTensorsWriter {
         return add(name, DType.I64, shape, data.length, out -> out.longs(data));
     }
 
-    /** Adds a tensor's values (F32) in its shape. */
+    /** Adds a tensor's values (F32) in its shape; a memory-mapped tensor is read in place, not copied. */
     public SafeTensorsWriter add(String name, Tensor t) {
-        return add(name, t.data(), t.shape());
+        return add(name, DType.F32, t.shape(), t.numel(), out -> out.floats(t.storage()));
     }
 
     private SafeTensorsWriter add(String name, DType dtype, int[] shape, int length, AtomicWriter.Body data) {

@@ -1,5 +1,8 @@
 package dev.jclip.kernel;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.IntConsumer;
@@ -21,12 +24,15 @@ import jdk.incubator.vector.VectorSpecies;
  * tiles of C in registers. Tiles are shared out to the {@link Parallel} pool in
  * groups; k is never split between threads, so every element of C is reduced in
  * one fixed order and results are bit-identical for any thread count. Weights
- * reused across calls can be packed once ({@link #packB}).
+ * reused across calls can be packed once ({@link #packB}). A or B may instead be a
+ * {@link MemorySegment} of little-endian floats (a memory-mapped weight): it is read
+ * only while packing, so the product is the same as from an array holding those floats.
  */
 public final class Gemm {
     private Gemm() {}
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int VL = S.length();
     /** Rows of a register tile: 6 rows × 2 vectors = 12 accumulators, which fits AVX2's 16 registers too. */
     static final int MR = 6;
@@ -76,6 +82,50 @@ public final class Gemm {
     }
 
     /**
+     * As {@link #sgemm(boolean, boolean, int, int, int, float[], int, int, float[], int, int, float[],
+     * int, int, boolean, Epilogue)} with B the floats of {@code b} ({@code bOff} and {@code ldb}
+     * count elements): a layer's weight, mapped from its file or over a heap array.
+     */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                             float[] a, int aOff, int lda,
+                             MemorySegment b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
+        float[] array = heapArray(b);
+        Problem p = array != null
+                ? new Problem(transA, transB, m, n, k, a, aOff, lda, array, heapOffset(b) + bOff, ldb, c, cOff, ldc,
+                        accumulate, epilogue)
+                : new Problem(transA, transB, m, n, k, a, null, aOff, lda, null, b, bOff, ldb, c, cOff, ldc,
+                        accumulate, epilogue, null);
+        p.check("sgemm");
+        multiply(p, true);
+    }
+
+    /** As the array form, with A the floats of {@code a} (a convolution's weight, say). */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                             MemorySegment a, int aOff, int lda,
+                             float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
+        float[] array = heapArray(a);
+        Problem p = array != null
+                ? new Problem(transA, transB, m, n, k, array, heapOffset(a) + aOff, lda, b, bOff, ldb, c, cOff, ldc,
+                        accumulate, epilogue)
+                : new Problem(transA, transB, m, n, k, null, a, aOff, lda, b, null, bOff, ldb, c, cOff, ldc,
+                        accumulate, epilogue, null);
+        p.check("sgemm");
+        multiply(p, true);
+    }
+
+    /** The float array under a heap segment (whose floats the array path reads faster), or null. */
+    private static float[] heapArray(MemorySegment s) {
+        Objects.requireNonNull(s, "sgemm: segment is null");
+        return s.heapBase().orElse(null) instanceof float[] f && s.address() % Float.BYTES == 0 ? f : null;
+    }
+
+    private static int heapOffset(MemorySegment s) {
+        return (int) (s.address() / Float.BYTES);
+    }
+
+    /**
      * Copies {@code op(B)} ({@code k×n}; stored {@code n×k} when {@code transB}) into the
      * micro-kernel's panel layout once, for products that reuse it (a layer's weight at
      * inference): {@link #sgemm(boolean, int, float[], int, int, PackedB, float[], int, int,
@@ -83,16 +133,28 @@ public final class Gemm {
      */
     public static PackedB packB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
         Objects.requireNonNull(b, "packB: B is null");
+        return packB(transB, k, n, b, null, bOff, ldb);
+    }
+
+    /** As the array form, with B the floats of {@code b}: a layer's weight, read in place when mapped. */
+    public static PackedB packB(boolean transB, int k, int n, MemorySegment b, int bOff, int ldb) {
+        float[] array = heapArray(b);
+        return array != null ? packB(transB, k, n, array, null, heapOffset(b) + bOff, ldb) : packB(transB, k, n, null, b, bOff, ldb);
+    }
+
+    /** {@link #packB} from an array {@code b} or, when that is null, a segment {@code bMap}. */
+    private static PackedB packB(boolean transB, int k, int n, float[] b, MemorySegment bMap, int bOff, int ldb) {
         if (k < 0 || n < 0) {
             throw new IllegalArgumentException("packB: negative size k=" + k + " n=" + n);
         }
-        Problem.checkMatrix("packB", "B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        Problem.checkMatrix("packB", "B", b != null ? b.length : bMap.byteSize() / Float.BYTES, bOff, ldb,
+                transB ? n : k, transB ? k : n);
         int panels = Math.ceilDiv(n, NR), kcMax = blockDepth(k);
         float[] data = new float[Math.multiplyExact(k, panels * NR)];
         int kBlocks = Math.ceilDiv(k, Math.max(1, kcMax));
         Parallel.forEach(kBlocks * panels, t -> {
             int p0 = t / panels * kcMax, kc = Math.min(kcMax, k - p0), col = t % panels * NR;
-            packB(transB, b, bOff, ldb, col, Math.min(NR, n - col), p0, kc, data, PackedB.offset(p0, kc, col, panels));
+            packB(transB, b, bMap, bOff, ldb, col, Math.min(NR, n - col), p0, kc, data, PackedB.offset(p0, kc, col, panels));
         });
         return new PackedB(k, n, data);
     }
@@ -105,7 +167,7 @@ public final class Gemm {
     public static void sgemm(boolean transA, int m, float[] a, int aOff, int lda, PackedB b,
                              float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
         Objects.requireNonNull(b, "sgemm: packed B is null");
-        Problem p = new Problem(transA, false, m, b.n(), b.k(), a, aOff, lda, b.data, 0, Math.max(1, b.n()),
+        Problem p = new Problem(transA, false, m, b.n(), b.k(), a, null, aOff, lda, b.data, null, 0, Math.max(1, b.n()),
                 c, cOff, ldc, accumulate, epilogue, b);
         p.check("sgemm");
         multiply(p, true);
@@ -159,36 +221,38 @@ public final class Gemm {
         return batch > 1 && 2L * m * n * k < SMALL_FLOPS;
     }
 
-    /** The arguments of one product. */
+    /**
+     * The arguments of one product. Each of A and B is an array or, for a mapped weight, a
+     * segment ({@code aMap}, {@code bMap}; the array is then null and offsets count floats).
+     */
     private record Problem(boolean transA, boolean transB, int m, int n, int k,
-                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] a, MemorySegment aMap, int aOff, int lda, float[] b, MemorySegment bMap, int bOff, int ldb,
                            float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue, PackedB packed) {
 
         Problem(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
-            this(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, epilogue, null);
+            this(transA, transB, m, n, k, Objects.requireNonNull(a, "sgemm: A is null"), null, aOff, lda,
+                    Objects.requireNonNull(b, "sgemm: B is null"), null, bOff, ldb, c, cOff, ldc, accumulate, epilogue, null);
         }
 
         /** Rejects bad sizes and arrays too short for the given offsets and strides, before any work. */
         void check(String what) {
-            Objects.requireNonNull(a, what + ": A is null");
-            Objects.requireNonNull(b, what + ": B is null");
             Objects.requireNonNull(c, what + ": C is null");
             if (m < 0 || n < 0 || k < 0) {
                 throw new IllegalArgumentException(what + ": negative size m=" + m + " n=" + n + " k=" + k);
             }
-            checkMatrix(what, "A", a, aOff, lda, transA ? k : m, transA ? m : k);
+            checkMatrix(what, "A", length(a, aMap), aOff, lda, transA ? k : m, transA ? m : k);
             if (packed == null) {
-                checkMatrix(what, "B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+                checkMatrix(what, "B", length(b, bMap), bOff, ldb, transB ? n : k, transB ? k : n);
             }
-            checkMatrix(what, "C", c, cOff, ldc, m, n);
+            checkMatrix(what, "C", c.length, cOff, ldc, m, n);
             if (epilogue != null) {
                 if (epilogue.bias() != null && epilogue.bias().length < n) {
                     throw new IllegalArgumentException(what + ": bias has " + epilogue.bias().length
                             + " elements, needs n=" + n);
                 }
                 if (epilogue.residual() != null) {
-                    checkMatrix(what, "residual", epilogue.residual(), epilogue.residualOff(), epilogue.ldr(), m, n);
+                    checkMatrix(what, "residual", epilogue.residual().length, epilogue.residualOff(), epilogue.ldr(), m, n);
                 }
                 if (epilogue.scale() != null && epilogue.scale().length < n) {
                     throw new IllegalArgumentException(what + ": scale has " + epilogue.scale().length
@@ -197,14 +261,18 @@ public final class Gemm {
             }
         }
 
-        static void checkMatrix(String what, String name, float[] x, int off, int ld, int rows, int cols) {
+        private static long length(float[] array, MemorySegment map) {
+            return array != null ? array.length : map.byteSize() / Float.BYTES;
+        }
+
+        static void checkMatrix(String what, String name, long length, int off, int ld, int rows, int cols) {
             if (ld < Math.max(1, cols)) {
                 throw new IllegalArgumentException(what + ": " + name + " row stride " + ld + " < its " + cols + " columns");
             }
             long end = rows == 0 || cols == 0 ? off : off + (long) (rows - 1) * ld + cols;
-            if (off < 0 || end > x.length) {
+            if (off < 0 || end > length) {
                 throw new IllegalArgumentException(what + ": " + name + " is " + rows + "×" + cols + " with stride " + ld
-                        + " from offset " + off + ", needs " + end + " elements but has " + x.length);
+                        + " from offset " + off + ", needs " + end + " elements but has " + length);
             }
         }
     }
@@ -222,9 +290,9 @@ public final class Gemm {
             for (int i0 = 0; i0 < p.m; i0 += BLOCK_M) {
                 int rows = Math.min(BLOCK_M, p.m - i0), cols = Math.min(BLOCK_N, p.n - j0);
                 int mPanels = Math.ceilDiv(rows, MR), nPanels = Math.ceilDiv(cols, NR);
-                // The micro-kernel reads a row-major A in place, six rows side by side; only a
-                // transposed A, or a last panel of fewer than MR rows, is packed.
-                int packedPanels = p.transA ? mPanels : rows % MR == 0 ? 0 : 1;
+                // The micro-kernel reads a row-major A array in place, six rows side by side; only
+                // a transposed or mapped A, or a last panel of fewer than MR rows, is packed.
+                int packedPanels = p.transA || p.aMap != null ? mPanels : rows % MR == 0 ? 0 : 1;
                 int firstPacked = mPanels - packedPanels;
                 // Smaller tasks when there are too few to keep every thread busy (e.g. one image,
                 // 50 rows); who computes a tile never changes how it is computed.
@@ -250,7 +318,7 @@ public final class Gemm {
                             packA(p, row, Math.min(MR, p.m - row), p0, kc, aPack, t * MR * kc);
                         } else {
                             int col = jj + (t - packedPanels) * NR;
-                            packB(p.transB, p.b, p.bOff, p.ldb, col, Math.min(NR, p.n - col), p0, kc, bPack,
+                            packB(p.transB, p.b, p.bMap, p.bOff, p.ldb, col, Math.min(NR, p.n - col), p0, kc, bPack,
                                     (t - packedPanels) * NR * kc);
                         }
                     });
@@ -321,7 +389,15 @@ public final class Gemm {
         // Element (r, q) of op(A) is at a[first + r * rowStride + q * kStride].
         int first = p.transA ? p.aOff + p0 * p.lda + row : p.aOff + row * p.lda + p0;
         int rowStride = p.transA ? 1 : p.lda, kStride = p.transA ? p.lda : 1;
-        if (rows == MR) {
+        if (p.aMap != null) {
+            MemorySegment map = p.aMap;
+            for (int r = 0; r < MR; r++) {
+                int src = first + r * rowStride;
+                for (int q = 0; q < kc; q++) {
+                    dst[d + q * MR + r] = r < rows ? map.getAtIndex(F32_LE, src + (long) q * kStride) : 0f;
+                }
+            }
+        } else if (rows == MR) {
             for (int q = 0; q < kc; q++) {
                 int src = first + q * kStride, o = d + q * MR;
                 dst[o] = a[src];
@@ -346,9 +422,11 @@ public final class Gemm {
      * Copies k range {@code [p0, p0+kc)} × columns {@code [col, col+cols)} of op(B) into one panel:
      * for each k, NR consecutive floats, zero for columns past the edge.
      */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int col, int cols, int p0, int kc,
-                              float[] dst, int d) {
-        if (transB) {
+    private static void packB(boolean transB, float[] b, MemorySegment bMap, int bOff, int ldb, int col, int cols,
+                              int p0, int kc, float[] dst, int d) {
+        if (bMap != null) {
+            packB(transB, bMap, bOff, ldb, col, cols, p0, kc, dst, d);
+        } else if (transB) {
             // A transpose, 16 k at a time: the 16×NR block of the panel being written stays in L1
             // while the source rows are read sequentially.
             int base = bOff + col * ldb + p0;
@@ -372,6 +450,35 @@ public final class Gemm {
                 int src = bOff + (p0 + q) * ldb + col, o = d + q * NR;
                 FloatVector.fromArray(S, b, src, lo).intoArray(dst, o);
                 FloatVector.fromArray(S, b, src + VL, hi).intoArray(dst, o + VL);
+            }
+        }
+    }
+
+    /** {@link #packB} reading a segment of little-endian floats. */
+    private static void packB(boolean transB, MemorySegment b, int bOff, int ldb, int col, int cols, int p0, int kc,
+                              float[] dst, int d) {
+        if (transB) {
+            int base = bOff + col * ldb + p0;
+            for (int q0 = 0; q0 < kc; q0 += 16) {
+                int qEnd = Math.min(kc, q0 + 16);
+                for (int j = 0; j < cols; j++) {
+                    long src = base + (long) j * ldb;
+                    for (int q = q0; q < qEnd; q++) {
+                        dst[d + q * NR + j] = b.getAtIndex(F32_LE, src + q);
+                    }
+                }
+            }
+            for (int q = 0; q < kc && cols < NR; q++) {
+                Arrays.fill(dst, d + q * NR + cols, d + (q + 1) * NR, 0f);
+            }
+        } else {
+            VectorMask<Float> lo = S.indexInRange(0, cols), hi = S.indexInRange(VL, cols);
+            for (int q = 0; q < kc; q++) {
+                long src = (long) Float.BYTES * (bOff + (long) (p0 + q) * ldb + col);
+                int o = d + q * NR;
+                FloatVector.fromMemorySegment(S, b, src, ByteOrder.LITTLE_ENDIAN, lo).intoArray(dst, o);
+                FloatVector.fromMemorySegment(S, b, src + (long) Float.BYTES * VL, ByteOrder.LITTLE_ENDIAN, hi)
+                        .intoArray(dst, o + VL);
             }
         }
     }
@@ -431,9 +538,9 @@ public final class Gemm {
      * old C when {@code add}, then applies the epilogue (null on all but the last k block) in the
      * order its record documents. For edge tiles, epilogues and later k blocks; the first k block
      * of a full tile without epilogue goes straight from registers to C. Only a vector narrower
-     * than VL (in an edge tile; a tile is two vectors wide) is masked. One pass over the tile, two with QuickGELU (which works on the
-     * tile row in place). Everything stays in this one method: a vector passed to or returned from
-     * a method the JIT declines to inline is boxed on the heap.
+     * than VL (in an edge tile; a tile is two vectors wide) is masked. One pass over the tile, two
+     * with QuickGELU (which works on the tile row in place). Everything stays in this one method:
+     * a vector passed to or returned from a method the JIT declines to inline is boxed on the heap.
      */
     private static void storeTile(float[] tile, Problem p, int row, int col, int rows, int cols,
                                   boolean add, Epilogue epilogue) {

@@ -6,6 +6,7 @@ import dev.jclip.nn.Clip;
 import dev.jclip.nn.StateDict;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +29,12 @@ import java.util.Set;
  * {@code num_batches_tracked} and OpenAI's extra {@code input_resolution},
  * {@code context_length}, {@code vocab_size} entries are ignored.
  *
+ * <p>{@link #map} is the loader for inference: tensors stored in float32 under
+ * their original layout (all of them in an original/OpenCLIP F32 file) are used in
+ * place from the file mapping, never copied ({@link Tensor#map}); the rest (F16/BF16,
+ * and Hugging Face's split q/k/v and transposed projections) are converted onto the
+ * heap. The file must not be changed while the model is in use.
+ *
  * <p>{@link #save} writes the original layout in float32, which OpenCLIP loads.
  */
 public final class ClipWeights {
@@ -36,16 +43,28 @@ public final class ClipWeights {
 
     private ClipWeights() {}
 
-    /** Loads a model from a safetensors file or a model directory (see the class comment). */
+    /** Loads a model from a safetensors file or a model directory (see the class comment), copying its weights. */
     public static Clip load(Path path) throws IOException {
+        return load(path, false);
+    }
+
+    /**
+     * Loads a model for inference with its float32 weights memory-mapped, not copied (see the
+     * class comment). Training it still works: a weight is copied onto the heap when first written.
+     */
+    public static Clip map(Path path) throws IOException {
+        return load(path, true);
+    }
+
+    private static Clip load(Path path, boolean map) throws IOException {
         if (Files.isDirectory(path)) {
             Path hfWeights = path.resolve("model.safetensors"), hfConfig = path.resolve("config.json");
             if (Files.isRegularFile(hfWeights) && Files.isRegularFile(hfConfig)) {
-                return loadFile(hfWeights, HfLayout.textHeads(hfConfig));
+                return loadFile(hfWeights, HfLayout.textHeads(hfConfig), map);
             }
             Path openClip = path.resolve("open_clip_model.safetensors");
             if (Files.isRegularFile(openClip)) {
-                return loadFile(openClip, 0);
+                return loadFile(openClip, 0, map);
             }
             throw new IllegalArgumentException(path + ": a model directory needs config.json and model.safetensors "
                     + "(Hugging Face) or open_clip_model.safetensors");
@@ -53,11 +72,12 @@ public final class ClipWeights {
         if (!Files.isRegularFile(path)) {
             throw new IllegalArgumentException("no model file or directory at " + path);
         }
-        return loadFile(path, 0);
+        return loadFile(path, 0, map);
     }
 
-    private static Clip loadFile(Path file, int textHeads) throws IOException {
-        try (SafeTensors st = SafeTensors.open(file)) {
+    private static Clip loadFile(Path file, int textHeads, boolean map) throws IOException {
+        // Mapped weights keep the mapping alive through their segments (an automatic arena).
+        try (SafeTensors st = map ? SafeTensors.open(file, Arena.ofAuto()) : SafeTensors.open(file)) {
             boolean hf = HfLayout.matches(st.names());
             if (textHeads == 0) {
                 textHeads = metadataTextHeads(st);
@@ -73,7 +93,7 @@ public final class ClipWeights {
                         + e.getMessage(), e);
             }
             Clip model = config.build();
-            copy(file, hf, sources, model.stateDict());
+            copy(file, hf, sources, model.stateDict(), map);
             return model;
         }
     }
@@ -88,8 +108,11 @@ public final class ClipWeights {
         return out;
     }
 
-    /** Checks names and shapes against the model, listing every mismatch, then copies the data in. */
-    private static void copy(Path file, boolean hf, Map<String, WeightSource> sources, StateDict sd) {
+    /**
+     * Checks names and shapes against the model, listing every mismatch, then copies the data in
+     * (or, with {@code map}, points the tensors that can be used in place at the file).
+     */
+    private static void copy(Path file, boolean hf, Map<String, WeightSource> sources, StateDict sd, boolean map) {
         Map<String, Tensor> targets = sd.all();
         List<String> errors = new ArrayList<>();
         targets.forEach((name, t) -> {
@@ -112,7 +135,14 @@ public final class ClipWeights {
             throw new IllegalArgumentException(file + (hf ? " (Hugging Face layout)" : "") + " does not fit the CLIP model "
                     + "inferred from its shapes: " + listed + more);
         }
-        targets.forEach((name, t) -> sources.get(name).reader().read(t.data(), 0));
+        targets.forEach((name, t) -> {
+            WeightSource s = sources.get(name);
+            if (map && s.mapping() != null) {
+                t.map(s.mapping());
+            } else {
+                s.reader().read(t.data(), 0);
+            }
+        });
     }
 
     /**

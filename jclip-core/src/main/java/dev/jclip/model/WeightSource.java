@@ -7,10 +7,11 @@ import java.util.Arrays;
 
 /**
  * One tensor of a weight file under its original-layout name: the name(s) it
- * has in the file (for error messages), its shape, and how to read it into a
- * float array at an offset.
+ * has in the file (for error messages), its shape, how to read it into a float
+ * array at an offset, and, when the file holds it as is in float32, its bytes in
+ * the mapping ({@code mapping}, else null) for use in place.
  */
-record WeightSource(String origin, int[] shape, Reader reader) {
+record WeightSource(String origin, int[] shape, Reader reader, MemorySegment mapping) {
 
     /** Copies the tensor's elements into {@code dst} from {@code offset}. */
     @FunctionalInterface
@@ -22,6 +23,11 @@ record WeightSource(String origin, int[] shape, Reader reader) {
         shape = shape.clone();
     }
 
+    /** A tensor that must be converted or rearranged: never used in place. */
+    WeightSource(String origin, int[] shape, Reader reader) {
+        this(origin, shape, reader, null);
+    }
+
     @Override
     public int[] shape() {
         return shape.clone();
@@ -30,7 +36,8 @@ record WeightSource(String origin, int[] shape, Reader reader) {
     /** A tensor of {@code file} read as is. */
     static WeightSource direct(SafeTensors file, String name) {
         checkFloat(file, name);
-        return new WeightSource(name, file.info(name).shape(), (dst, offset) -> read(file, name, dst, offset));
+        MemorySegment mapping = file.info(name).dtype() == DType.F32 ? file.f32Segment(name) : null;
+        return new WeightSource(name, file.info(name).shape(), (dst, offset) -> read(file, name, dst, offset), mapping);
     }
 
     /** Refuses a tensor that is not F32, F16 or BF16, naming it. */

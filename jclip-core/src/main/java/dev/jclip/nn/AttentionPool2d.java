@@ -8,6 +8,7 @@ import dev.jclip.op.Reduce;
 import dev.jclip.op.Softmax;
 import dev.jclip.op.Views;
 import dev.jclip.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The ResNet's attention pooling: the mean of the spatial tokens goes in front,
@@ -70,12 +71,12 @@ public final class AttentionPool2d extends Module {
         float[] x = Elementwise.add(Views.concat(1, mean, tokens), positionalEmbedding).data();  // [B, L, C]
         float[] q = Elementwise.scale(Linear.forward(Views.slice(Tensor.of(x, b, l, c), 1, 0, 1), qWeight, qBias),
                 (float) (1.0 / Math.sqrt(hd))).data();                                          // [B, 1, C]
-        float[] wk = kWeight.data();
-        float[] wv = vWeight.data();
+        MemorySegment wk = kWeight.storage();   // mapped weights are read in place
+        MemorySegment wv = vWeight.storage();
         float[] u = new float[b * heads * c], z = new float[b * heads * c], out = new float[b * c];
         for (int h = 0; h < heads; h++) {
             // u[·, h, :] [B × C] = q[·, h] [B × hd] · W_k rows of head h [hd × C]
-            Gemm.sgemm(false, false, b, c, hd, q, h * hd, c, wk, h * hd * c, c, u, h * c, heads * c, false);
+            Gemm.sgemm(false, false, b, c, hd, q, h * hd, c, wk, h * hd * c, c, u, h * c, heads * c, false, null);
         }
         float[] scores = new float[b * heads * l];
         // Per image: scores [H × L] = u [H × C] · xᵀ, then weights p; z [H × C] = p · x [L × C].
@@ -84,7 +85,7 @@ public final class AttentionPool2d extends Module {
         Gemm.sgemmBatched(false, false, b, heads, c, l, p, 0, l, heads * l, x, 0, c, l * c, z, 0, c, heads * c, false);
         for (int h = 0; h < heads; h++) {
             // out[·, head h] [B × hd] = z[·, h, :] [B × C] · (W_v rows of head h)ᵀ
-            Gemm.sgemm(false, true, b, hd, c, z, h * c, heads * c, wv, h * hd * c, c, out, h * hd, c, false);
+            Gemm.sgemm(false, true, b, hd, c, z, h * c, heads * c, wv, h * hd * c, c, out, h * hd, c, false, null);
         }
         Tensor attended = Elementwise.add(Tensor.of(out, b, c), vBias);
         return Linear.forward(attended, cWeight, cBias);

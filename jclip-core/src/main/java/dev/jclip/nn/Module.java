@@ -9,7 +9,8 @@ import java.util.Map;
  * parameters and buffers under local names and its children under a prefix, so
  * that {@link #stateDict()} yields the full dotted names of the original state
  * dict ({@code visual.transformer.resblocks.0.attn.in_proj_weight}).
- * Parameters start as zeros; loading or initialization writes their storage.
+ * Parameters start as zeros; loading or initialization writes their storage, or
+ * loading for inference maps them onto the weight file ({@link Tensor#map}).
  * Unlike PyTorch, modules start in evaluation mode (inference is the common use).
  */
 public abstract class Module {
@@ -18,9 +19,12 @@ public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training;
 
-    /** Registers a trainable tensor of zeros. The name may contain dots ({@code ln_1.weight}). */
+    /**
+     * Registers a trainable tensor of zeros (allocated when first written or read, so that
+     * loading can map it instead). The name may contain dots ({@code ln_1.weight}).
+     */
     protected final Tensor parameter(String name, int... shape) {
-        Tensor t = Tensor.parameter(new float[Tensor.checkedNumel(shape)], shape);
+        Tensor t = Tensor.lazyParameter(shape);
         register(parameters, name, t);
         return t;
     }

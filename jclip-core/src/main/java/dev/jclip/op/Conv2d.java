@@ -5,6 +5,7 @@ import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.PackedB;
 import dev.jclip.kernel.Parallel;
 import dev.jclip.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.function.IntFunction;
 
@@ -36,14 +37,15 @@ public final class Conv2d {
         }
         int[] shape = {geo.n, geo.o, geo.ho, geo.wo};
         float[] y = new float[Tensor.checkedNumel(shape)];
-        float[] xd = x.data(), wd = weight.data();
+        float[] xd = x.data();
+        MemorySegment w = weight.storage();   // a mapped weight is read in place
         int o = geo.o, p = geo.p, k = geo.k;
         float[] col = geo.direct ? null : new float[Tensor.checkedNumel(k, p)];
         for (int img = 0; img < geo.n; img++) {
             float[] cols = geo.direct ? xd : geo.im2col(xd, img, col);
             int colOff = geo.direct ? img * geo.imageSize : 0;
             // y[img] [O × P] = W [O × K] · col [K × P]
-            Gemm.sgemm(false, false, o, p, k, wd, 0, k, cols, colOff, p, y, img * o * p, p, false);
+            Gemm.sgemm(false, false, o, p, k, w, 0, k, cols, colOff, p, y, img * o * p, p, false, null);
         }
         if (bias != null) {
             float[] bd = bias.data();
@@ -57,7 +59,7 @@ public final class Conv2d {
             }
         }
         return Tensor.result(y, shape, out -> {
-            float[] g = out.grad();
+            float[] g = out.grad(), wd = weight.data();
             boolean needX = x.requiresGrad(), needW = weight.requiresGrad();
             float[] colBuf = needW && !geo.direct ? new float[k * p] : null;
             float[] dcol = needX && !geo.direct ? new float[k * p] : null;
@@ -206,17 +208,17 @@ public final class Conv2d {
      * the weight as stored for a 1×1 kernel, else reordered from (c, i, j) into a temporary copy first.
      */
     private static PackedB packWeight(Tensor weight, Geometry geo) {
-        float[] wd = weight.data();
+        MemorySegment w = weight.storage();   // a mapped weight is read in place
         int k = geo.k, c = geo.c, taps = geo.kh * geo.kw;
         if (taps == 1) {
-            return Gemm.packB(true, k, geo.o, wd, 0, k);
+            return Gemm.packB(true, k, geo.o, w, 0, k);
         }
-        float[] reordered = new float[wd.length];
+        float[] reordered = new float[Tensor.checkedNumel(geo.o, k)];
         Parallel.forRows(geo.o, k, (from, to) -> {
             for (int row = from * k; row < to * k; row += k) {
                 for (int ch = 0; ch < c; ch++) {
                     for (int tap = 0; tap < taps; tap++) {
-                        reordered[row + tap * c + ch] = wd[row + ch * taps + tap];
+                        reordered[row + tap * c + ch] = w.getAtIndex(Tensor.ELEMENT, row + ch * taps + tap);
                     }
                 }
             }

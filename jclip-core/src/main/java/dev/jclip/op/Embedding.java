@@ -1,6 +1,7 @@
 package dev.jclip.op;
 
 import dev.jclip.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /** Embedding lookup ({@code F.embedding}) with autograd into the table. */
@@ -28,11 +29,11 @@ public final class Embedding {
         }
         int[] shape = Arrays.copyOf(idsShape, idsShape.length + 1);
         shape[idsShape.length] = d;
-        float[] w = weight.data();
+        MemorySegment w = weight.storage();   // a mapped table is read in place
         float[] out = new float[Tensor.checkedNumel(shape)];
         int[] rows = ids.clone(); // the caller may reuse its array
         for (int t = 0; t < rows.length; t++) {
-            System.arraycopy(w, rows[t] * d, out, t * d, d);
+            MemorySegment.copy(w, Tensor.ELEMENT, (long) rows[t] * d * Float.BYTES, out, t * d, d);
         }
         return Tensor.result(out, shape, o -> {
             float[] g = o.grad(), gw = weight.gradForAccumulation();

@@ -43,7 +43,7 @@ public final class Linear {
             epilogue = epilogue.withResidual(residual.data(), 0, out);
         }
         // y[rows×out] = x[rows×in] · Wᵀ (+ b, + residual), reading W in its stored [out, in] layout.
-        Gemm.sgemm(false, true, rows, out, in, x.data(), 0, in, weight.data(), 0, in, y, 0, out, false, epilogue);
+        Gemm.sgemm(false, true, rows, out, in, x.data(), 0, in, weight.storage(), 0, in, y, 0, out, false, epilogue);
         return Tensor.result(y, shape, o -> {
             backward(o.grad(), x, weight, bias, rows);
             if (residual != null && residual.requiresGrad()) {
@@ -69,7 +69,7 @@ public final class Linear {
         int out = weight.dim(0), in = weight.dim(1);
         float[] y = new float[Tensor.checkedNumel(shape)];
         Epilogue epilogue = (bias == null ? Epilogue.NONE : Epilogue.bias(bias.data())).withQuickGelu();
-        Gemm.sgemm(false, true, rows(shape), out, in, x.data(), 0, in, weight.data(), 0, in, y, 0, out, false, epilogue);
+        Gemm.sgemm(false, true, rows(shape), out, in, x.data(), 0, in, weight.storage(), 0, in, y, 0, out, false, epilogue);
         return Tensor.of(y, shape);
     }
 

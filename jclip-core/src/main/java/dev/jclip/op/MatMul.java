@@ -2,6 +2,7 @@ package dev.jclip.op;
 
 import dev.jclip.kernel.Gemm;
 import dev.jclip.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /** Batched matrix product with optional transposes, as {@code torch.matmul} on equal batch dims. */
@@ -38,14 +39,16 @@ public final class MatMul {
         for (int i = 0; i < r - 2; i++) {
             batch *= a.dim(i);
         }
-        float[] ad = a.data(), bd = b.data();
+        // b may be a mapped weight (a projection): read through its storage, copied only for backward.
+        float[] ad = a.data();
+        MemorySegment bs = b.storage();
         int aSize = m * k, bSize = k * n, cSize = m * n;
         for (int i = 0; i < batch; i++) {
-            Gemm.sgemm(transA, transB, m, n, k, ad, i * aSize, aCols, bd, i * bSize, bCols, c, i * cSize, n, false);
+            Gemm.sgemm(transA, transB, m, n, k, ad, i * aSize, aCols, bs, i * bSize, bCols, c, i * cSize, n, false, null);
         }
         final int batches = batch;
         return Tensor.result(c, shape, o -> {
-            float[] g = o.grad();
+            float[] g = o.grad(), bd = b.data();
             for (int i = 0; i < batches; i++) {
                 int aOff = i * aSize, bOff = i * bSize, gOff = i * cSize;
                 if (a.requiresGrad()) {

@@ -1,5 +1,8 @@
 package dev.jclip.tensor;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,6 +10,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -18,10 +22,24 @@ import java.util.SplittableRandom;
  *
  * <p>The storage array is exposed ({@link #data()}) because kernels work on flat
  * arrays; treat a tensor's data as immutable once another operation has read it.
+ *
+ * <p>A tensor's elements live in a heap array, or, for weights loaded for inference,
+ * in a read-only file mapping ({@link #map}): kernels that read weights take
+ * {@link #storage()}, which is the mapping itself, so a model's matrices are never
+ * copied. {@link #data()} on a mapped tensor copies the elements onto the heap once
+ * (small vectors such as biases take that path) and from then on the copy is the
+ * storage. A {@link #zeros}-like parameter allocates its array on first use.
  */
 public final class Tensor {
+    /** Layout of one element in a {@link #storage()} segment: float32, little-endian, any alignment. */
+    public static final ValueLayout.OfFloat ELEMENT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
     private final int[] shape;
-    private final float[] data;
+    private final int numel;
+    /** The heap storage; null while the tensor is mapped or not yet allocated (then it reads as zeros). */
+    private volatile float[] data;
+    /** The read-only file bytes of a mapped tensor, or null. */
+    private volatile MemorySegment mapped;
     private final boolean requiresGrad;
     private final Backward backward;
     private final Tensor[] inputs;
@@ -29,11 +47,12 @@ public final class Tensor {
 
     private Tensor(float[] data, int[] shape, boolean requiresGrad, Backward backward, Tensor[] inputs) {
         long n = numel(shape);
-        if (n != data.length) {
+        if (data != null && n != data.length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n
                     + " elements, storage has " + data.length);
         }
         this.shape = shape;
+        this.numel = checkedNumel(shape);
         this.data = data;
         this.requiresGrad = requiresGrad;
         this.backward = backward;
@@ -44,17 +63,32 @@ public final class Tensor {
 
     /** A constant tensor over {@code data} (not copied). */
     public static Tensor of(float[] data, int... shape) {
-        return new Tensor(data, shape.clone(), false, null, null);
+        return new Tensor(Objects.requireNonNull(data, "data"), shape.clone(), false, null, null);
     }
 
     /** A trainable leaf over {@code data} (not copied): {@link #backward()} fills its grad. */
     public static Tensor parameter(float[] data, int... shape) {
-        return new Tensor(data, shape.clone(), true, null, null);
+        return new Tensor(Objects.requireNonNull(data, "data"), shape.clone(), true, null, null);
     }
 
     /** A constant tensor of zeros. */
     public static Tensor zeros(int... shape) {
         return of(new float[checkedNumel(shape)], shape);
+    }
+
+    /**
+     * A trainable leaf of zeros whose array is allocated on first {@link #data()}, so that a
+     * model about to be {@link #map mapped} never holds a second copy of its weights.
+     */
+    public static Tensor lazyParameter(int... shape) {
+        return new Tensor(null, shape.clone(), true, null, null);
+    }
+
+    /** A constant tensor reading its elements from {@code segment} ({@link #ELEMENT}s, not copied). */
+    public static Tensor mapped(MemorySegment segment, int... shape) {
+        Tensor t = new Tensor(null, shape.clone(), false, null, null);
+        t.map(segment);
+        return t;
     }
 
     /** A constant scalar (shape {@code []}). */
@@ -84,6 +118,7 @@ public final class Tensor {
      * constant and the closure (with whatever it captured) is dropped at once.
      */
     public static Tensor result(float[] data, int[] shape, Backward backward, Tensor... inputs) {
+        Objects.requireNonNull(data, "data");
         if (needsGrad(inputs)) {
             return new Tensor(data, shape, true, backward, inputs.clone());
         }
@@ -122,7 +157,7 @@ public final class Tensor {
 
     /** The number of elements. */
     public int numel() {
-        return data.length;
+        return numel;
     }
 
     /** Number of elements of a shape, as a long (no overflow). */
@@ -148,14 +183,63 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- storage and grad
 
-    /** The flat row-major storage (not a copy). */
+    /**
+     * The flat row-major heap storage (not a copy). A mapped tensor is copied onto the heap
+     * here, once, and stays there; a lazily allocated one gets its zeros.
+     */
     public float[] data() {
+        float[] d = data;
+        return d != null ? d : materialize();
+    }
+
+    private synchronized float[] materialize() {
+        if (data == null) {
+            float[] d = new float[numel];
+            MemorySegment m = mapped;
+            if (m != null) {
+                MemorySegment.copy(m, ELEMENT, 0, d, 0, numel);
+            }
+            data = d;
+            mapped = null;
+        }
         return data;
+    }
+
+    /**
+     * Makes this tensor read its elements from {@code segment}, {@code numel()} {@link #ELEMENT}s
+     * that must not change while it is in use (a read-only file mapping), dropping its heap
+     * storage. The segment must stay alive as long as the tensor (an automatic arena).
+     */
+    public synchronized void map(MemorySegment segment) {
+        if (segment.byteSize() != (long) numel * ELEMENT.byteSize()) {
+            throw new IllegalArgumentException("mapping of " + segment.byteSize() + " bytes for a tensor of shape "
+                    + Arrays.toString(shape) + " (" + numel + " float32 elements)");
+        }
+        if (backward != null) {
+            throw new IllegalStateException("only a leaf tensor can be mapped");
+        }
+        mapped = segment;
+        data = null;
+    }
+
+    /** True while the elements are read from a file mapping (no heap copy has been made). */
+    public boolean isMapped() {
+        return mapped != null;
+    }
+
+    /**
+     * The elements as a segment of {@link #ELEMENT}s for kernels that read weights: the file
+     * mapping of a mapped tensor, otherwise a heap segment over {@link #data()} (native order,
+     * little-endian on the platforms the Vector API kernels target: x86-64 and AArch64).
+     */
+    public MemorySegment storage() {
+        MemorySegment m = mapped;
+        return m != null ? m : MemorySegment.ofArray(data());
     }
 
     /** Single element at a multi-index (slow; for tests and small reads). */
     public float get(int... index) {
-        return data[flatIndex(index)];
+        return storage().getAtIndex(ELEMENT, flatIndex(index));
     }
 
     /** Flat offset of a multi-index. */
@@ -175,10 +259,10 @@ public final class Tensor {
 
     /** Scalar value of a one-element tensor. */
     public float item() {
-        if (data.length != 1) {
-            throw new IllegalStateException("item() of a tensor with " + data.length + " elements");
+        if (numel != 1) {
+            throw new IllegalStateException("item() of a tensor with " + numel + " elements");
         }
-        return data[0];
+        return get(new int[shape.length]);
     }
 
     /** True when a backward pass computes this tensor's gradient. */
@@ -194,7 +278,7 @@ public final class Tensor {
     /** The gradient array to add into, allocated as zeros on first use. Used by {@link Backward}s. */
     public float[] gradForAccumulation() {
         if (grad == null) {
-            grad = new float[data.length];
+            grad = new float[numel];
         }
         return grad;
     }
@@ -206,12 +290,15 @@ public final class Tensor {
 
     /** A constant tensor sharing this one's storage, cut from the graph. */
     public Tensor detach() {
-        return of(data, shape);
+        MemorySegment m = mapped;
+        return m != null ? mapped(m, shape) : of(data(), shape);
     }
 
-    /** A constant deep copy. */
+    /** A constant deep copy on the heap. */
     public Tensor copy() {
-        return of(data.clone(), shape);
+        float[] d = new float[numel];
+        MemorySegment.copy(storage(), ELEMENT, 0, d, 0, numel);
+        return of(d, shape);
     }
 
     // ---------------------------------------------------------------- views
@@ -232,15 +319,19 @@ public final class Tensor {
             }
         }
         if (infer >= 0) {
-            if (known == 0 || data.length % known != 0) {
+            if (known == 0 || numel % known != 0) {
                 throw new IllegalArgumentException("cannot reshape " + Arrays.toString(shape) + " to " + Arrays.toString(newShape));
             }
-            s[infer] = (int) (data.length / known);
+            s[infer] = (int) (numel / known);
         }
-        if (numel(s) != data.length) {
+        if (numel(s) != numel) {
             throw new IllegalArgumentException("cannot reshape " + Arrays.toString(shape) + " to " + Arrays.toString(newShape));
         }
-        return result(data, s, out -> addInto(gradForAccumulation(), out.grad), this);
+        MemorySegment m = mapped;
+        if (m != null && !needsGrad(this)) {
+            return mapped(m, s);
+        }
+        return result(data(), s, out -> addInto(gradForAccumulation(), out.grad), this);
     }
 
     private static void addInto(float[] dst, float[] src) {
@@ -257,7 +348,7 @@ public final class Tensor {
      * intermediate results are released as soon as they have been propagated.
      */
     public void backward() {
-        if (data.length != 1) {
+        if (numel != 1) {
             throw new IllegalStateException("backward() needs a scalar; this has shape " + Arrays.toString(shape));
         }
         backward(new float[] {1f});
@@ -265,8 +356,8 @@ public final class Tensor {
 
     /** Back-propagates a given upstream gradient (same size as this tensor). */
     public void backward(float[] upstream) {
-        if (upstream.length != data.length) {
-            throw new IllegalArgumentException("upstream gradient has " + upstream.length + " elements, tensor " + data.length);
+        if (upstream.length != numel) {
+            throw new IllegalArgumentException("upstream gradient has " + upstream.length + " elements, tensor " + numel);
         }
         if (!requiresGrad) {
             throw new IllegalStateException("backward() on a tensor that does not require grad");
@@ -309,9 +400,10 @@ public final class Tensor {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor").append(Arrays.toString(shape)).append(" [");
-        for (int i = 0; i < Math.min(8, data.length); i++) {
-            sb.append(i == 0 ? "" : ", ").append(data[i]);
+        MemorySegment elements = storage();
+        for (int i = 0; i < Math.min(8, numel); i++) {
+            sb.append(i == 0 ? "" : ", ").append(elements.getAtIndex(ELEMENT, i));
         }
-        return sb.append(data.length > 8 ? ", ...]" : "]").toString();
+        return sb.append(numel > 8 ? ", ...]" : "]").toString();
     }
 }

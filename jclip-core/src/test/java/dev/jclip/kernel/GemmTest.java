@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -233,6 +237,54 @@ class GemmTest {
             }
         }
     }
+
+    @Test
+    void segmentOperandsGiveTheSameBitsAsArrays() {
+        long seed = 400;
+        // Shared: the pool's threads pack from the segments.
+        try (Arena arena = Arena.ofShared()) {
+            for (int[] s : new int[][] {{1, 1, 1}, {37, 300, 1100}, {13, 70, 9}, {2, Gemm.BLOCK_N + 5, 3}, {50, 64, 50}}) {
+                for (int t = 0; t < 4; t++) {
+                    boolean transA = (t & 1) != 0, transB = (t & 2) != 0;
+                    int m = s[0], n = s[1], k = s[2];
+                    SplittableRandom rng = new SplittableRandom(seed++);
+                    Stored a = transA ? Stored.random(rng, k, m, 1, 1) : Stored.random(rng, m, k, 1, 1);
+                    Stored b = transB ? Stored.random(rng, n, k, 2, 3) : Stored.random(rng, k, n, 2, 3);
+                    Epilogue epilogue = t == 2 ? Epilogue.bias(Stored.random(rng, 1, n, 0, 0).data()).withQuickGelu() : null;
+                    String what = "m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " transB=" + transB;
+                    float[] expected = new float[m * n], got = new float[m * n];
+                    Gemm.sgemm(transA, transB, m, n, k, a.data(), a.off(), a.ld(), b.data(), b.off(), b.ld(),
+                            expected, 0, n, false, epilogue);
+                    // Off-heap, at an odd byte address (a file mapping need not align its floats).
+                    Gemm.sgemm(transA, transB, m, n, k, a.data(), a.off(), a.ld(), offHeap(arena, b.data()), b.off(), b.ld(),
+                            got, 0, n, false, epilogue);
+                    assertArrayEquals(bits(expected), bits(got), "mapped B, " + what);
+                    Gemm.sgemm(transA, transB, m, n, k, offHeap(arena, a.data()), a.off(), a.ld(), b.data(), b.off(), b.ld(),
+                            got, 0, n, false, epilogue);
+                    assertArrayEquals(bits(expected), bits(got), "mapped A, " + what);
+                    // A heap segment over part of an array: offsets count from the slice.
+                    MemorySegment heap = MemorySegment.ofArray(b.data()).asSlice(4L * b.off());
+                    Gemm.sgemm(transA, transB, m, n, k, a.data(), a.off(), a.ld(), heap, 0, b.ld(), got, 0, n, false, epilogue);
+                    assertArrayEquals(bits(expected), bits(got), "heap-segment B, " + what);
+                }
+            }
+            MemorySegment small = offHeap(arena, new float[3]);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Gemm.sgemm(false, false, 2, 2, 2, new float[4], 0, 2, small, 0, 2, new float[4], 0, 2, false, null));
+            assertTrue(e.getMessage().contains("B is 2×2") && e.getMessage().contains("has 3"), e.getMessage());
+        }
+    }
+
+    /** The floats of {@code x}, little-endian, in native memory starting one byte past an aligned address. */
+    private static MemorySegment offHeap(Arena arena, float[] x) {
+        MemorySegment seg = arena.allocate(4L * x.length + 1, 8).asSlice(1);
+        for (int i = 0; i < x.length; i++) {
+            seg.set(LE, 4L * i, x[i]);
+        }
+        return seg;
+    }
+
+    private static final ValueLayout.OfFloat LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     @Test
     void bitIdenticalForAnyThreadCount() {

@@ -2,12 +2,15 @@ package dev.jclip.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.io.SafeTensors;
 import dev.jclip.io.SafeTensorsWriter;
+import dev.jclip.nn.Clip;
 import dev.jclip.nn.StateDict;
+import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
@@ -37,6 +40,50 @@ class ClipWeightsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void mappedWeightsStayInTheFileAndGiveTheSameBits() throws IOException {
+        for (Path p : new Path[] {VIT, RN, VIT_HF}) {
+            Path dir = p.getParent();
+            Clip copied = ClipWeights.load(p), mapped = ClipWeights.map(p);
+            try (SafeTensors io = SafeTensors.open(dir.resolve("io.safetensors")); var _ = GradMode.noGrad()) {
+                Tensor images = io.tensor("input.images");
+                int[] tokens = io.ints("input.tokens");
+                Clip.Output want = copied.forward(images, tokens), got = mapped.forward(images, tokens);
+                assertArrayEquals(want.imageFeatures().data(), got.imageFeatures().data(), p + " image features");
+                assertArrayEquals(want.textFeatures().data(), got.textFeatures().data(), p + " text features");
+                assertArrayEquals(want.logitsPerImage().data(), got.logitsPerImage().data(), p + " logits");
+            }
+            StateDict sd = mapped.stateDict();
+            if (p == VIT_HF) {
+                // Renamed tensors are used in place; the stacked q/k/v and transposed projections cannot be.
+                assertTrue(sd.get("visual.transformer.resblocks.0.mlp.c_fc.weight").isMapped());
+                assertTrue(sd.get("token_embedding.weight").isMapped());
+                assertFalse(sd.get("visual.transformer.resblocks.0.attn.in_proj_weight").isMapped());
+                assertFalse(sd.get("text_projection").isMapped());
+                continue;
+            }
+            // After a forward pass every matrix is still read from the file; only vectors and
+            // positional tables (read through data()) may have been copied onto the heap (the
+            // ResNet's inference path, for one, never reads the attention pool's key bias).
+            sd.all().forEach((name, t) -> {
+                boolean matrix = t.rank() >= 2 && !name.endsWith("positional_embedding");
+                if (matrix) {
+                    assertTrue(t.isMapped(), p.getFileName() + ": " + name + Arrays.toString(t.shape()));
+                }
+            });
+        }
+    }
+
+    @Test
+    void savingAMappedModelWritesTheSameFileWithoutCopyingIt() throws IOException {
+        Clip mapped = ClipWeights.map(VIT);
+        Path fromMapped = tmp.resolve("mapped.safetensors"), fromCopy = tmp.resolve("copied.safetensors");
+        ClipWeights.save(mapped, fromMapped);
+        ClipWeights.save(ClipWeights.load(VIT), fromCopy);
+        assertArrayEquals(Files.readAllBytes(fromCopy), Files.readAllBytes(fromMapped));
+        assertTrue(mapped.stateDict().get("visual.proj").isMapped());
     }
 
     @Test

@@ -1,0 +1,53 @@
+package dev.jclip.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jclip serve}'s refusals, each before it would start serving (the server itself is tested in
+ * jclip-server; a started one runs until Ctrl-C).
+ */
+class ServeCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void badOptionsAreNamed() {
+        Cli mb = Cli.run("serve", "--model", Cli.VIT.toString(), "--max-body-mb", "0");
+        assertEquals(1, mb.code);
+        assertEquals("jclip: --max-body-mb must be in [1, 2047], got 0\n", mb.err);
+        Cli port = Cli.run("serve", "--model", Cli.VIT.toString(), "--port", "70000");
+        assertEquals(1, port.code);
+        assertEquals("jclip: port must be in [0, 65535], got 70000\n", port.err);
+        Cli batch = Cli.run("serve", "--model", Cli.VIT.toString(), "--batch", "0");
+        assertEquals(1, batch.code);
+        assertEquals("jclip: --batch must be at least 1, got 0\n", batch.err);
+    }
+
+    @Test
+    void aMissingIndexIsNamed() {
+        Path none = dir.resolve("nothing");
+        Cli r = Cli.run("serve", "--model", Cli.VIT.toString(), "--index", none.toString(), "--port", "0");
+        assertEquals(1, r.code);
+        assertEquals("jclip: no index at " + none + ": build one first (jclip index)\n", r.err);
+        assertEquals("", r.out);
+    }
+
+    @Test
+    void aBusyPortIsNamed() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            Cli r = Cli.run("serve", "--model", Cli.VIT.toString(), "--port", Integer.toString(port));
+            assertEquals(1, r.code);
+            assertTrue(r.err.startsWith("jclip: cannot listen on 127.0.0.1:" + port + ": "), r.err);
+            assertEquals("", r.out);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.jclip.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.UploadedFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Reads request bodies within the size limit: JSON, a raw image, or the files and fields of a
+ * multipart form. Malformed input becomes a 4xx answer whose message names what was wrong.
+ */
+final class RequestBodies {
+    /** An encoded image from a request, and how its errors name it. */
+    record EncodedImage(String name, byte[] bytes) {}
+
+    /** Jetty's messages for a multipart body over its limits ("max length exceeded: N", "max file size exceeded: N"). */
+    private static final Pattern OVER_LIMIT = Pattern.compile("max (length|file size) exceeded");
+
+    /** The part of Jackson's messages that points into its (unrecorded) source: only noise here. */
+    private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[Source:.*?]\\)");
+
+    private final long limit;
+    private final ObjectMapper json;
+
+    RequestBodies(long limit, ObjectMapper json) {
+        this.limit = limit;
+        this.json = json;
+    }
+
+    /** 413 for a body over the limit. */
+    HttpResponseException tooLarge() {
+        return new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(),
+                "the request body is larger than this server's limit of " + limit + " bytes");
+    }
+
+    /** Refuses a body whose declared length is over the limit, before anything is read. */
+    void checkDeclaredLength(Context ctx) {
+        if (ctx.req().getContentLengthLong() > limit) {
+            throw tooLarge();
+        }
+    }
+
+    /** The whole body; a body without a declared length is read no further than the limit. */
+    byte[] bytes(Context ctx) throws IOException {
+        try (InputStream in = ctx.bodyInputStream()) {
+            byte[] body = in.readNBytes((int) limit + 1);
+            if (body.length > limit) {
+                throw tooLarge();
+            }
+            return body;
+        }
+    }
+
+    /** The body as a JSON object. */
+    JsonNode jsonObject(Context ctx, String expected) throws IOException {
+        byte[] body = bytes(ctx);
+        if (body.length == 0) {
+            throw new BadRequestResponse("the request body is empty; expected JSON " + expected);
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() : "";
+            throw new BadRequestResponse("the request body is not valid JSON" + where + " ("
+                    + START_MARKER.matcher(e.getOriginalMessage()).replaceAll("") + "); expected " + expected);
+        }
+        if (root == null || !root.isObject()) {
+            throw new BadRequestResponse("the request body must be a JSON object " + expected + ", got "
+                    + (root == null ? "nothing" : root.getNodeType().name().toLowerCase(Locale.ROOT)));
+        }
+        return root;
+    }
+
+    /**
+     * The images of a request: the body itself when its Content-Type is {@code image/*}, or every
+     * file part of a multipart form, in order. {@code usage} says what the endpoint takes.
+     */
+    List<EncodedImage> images(Context ctx, String usage) throws IOException {
+        String type = ctx.contentType();
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith("image/")) {
+            return List.of(new EncodedImage("request body (" + type + ")", bytes(ctx)));
+        }
+        if (!ctx.isMultipartFormData()) {
+            throw new HttpResponseException(HttpStatus.UNSUPPORTED_MEDIA_TYPE.getCode(), usage + ", got Content-Type "
+                    + (type == null ? "none" : type));
+        }
+        List<UploadedFile> files = multipart(ctx::uploadedFiles);
+        if (files.isEmpty()) {
+            throw new BadRequestResponse("the multipart form has no file part; " + usage);
+        }
+        List<EncodedImage> out = new ArrayList<>(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            out.add(read(files.get(i), "file part " + (i + 1) + " (" + files.get(i).filename() + ")"));
+        }
+        return out;
+    }
+
+    /** The one file part named {@code field} of a multipart form. */
+    EncodedImage file(Context ctx, String field, String what) throws IOException {
+        List<UploadedFile> files = multipart(() -> ctx.uploadedFiles(field));
+        if (files.size() != 1) {
+            throw new BadRequestResponse(files.isEmpty() ? "the multipart form has no file part '" + field + "' (" + what + ")"
+                    : "the multipart form has " + files.size() + " file parts '" + field + "', expected one");
+        }
+        return read(files.get(0), "file part '" + field + "' (" + files.get(0).filename() + ")");
+    }
+
+    /** The values of the text fields named {@code field} of a multipart form, in order. */
+    List<String> fields(Context ctx, String field) {
+        return multipart(() -> ctx.formParams(field));
+    }
+
+    private static EncodedImage read(UploadedFile file, String name) throws IOException {
+        try (InputStream in = file.content()) {
+            return new EncodedImage(name, in.readAllBytes());
+        }
+    }
+
+    /**
+     * Parses the multipart form (once: Jetty keeps the parts) through {@code parts}. Jetty's parser
+     * fails with a ServletException (not declared by Javalin's Kotlin signatures) caused by an
+     * IllegalStateException that names the limit a body over it exceeded.
+     */
+    private <T> T multipart(Supplier<T> parts) {
+        try {
+            return parts.get();
+        } catch (HttpResponseException e) {
+            throw e;
+        } catch (Exception e) {
+            Throwable root = e;
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof IllegalStateException && t.getMessage() != null && OVER_LIMIT.matcher(t.getMessage()).lookingAt()) {
+                    throw tooLarge();
+                }
+                root = t;
+            }
+            throw new BadRequestResponse("the multipart form cannot be read: " + root.getMessage());
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.jclip.server;
+
+import dev.jclip.index.Hit;
+import java.util.List;
+
+/** The JSON bodies the server answers with (Jackson writes each record as an object of its components). */
+final class Responses {
+    private Responses() {}
+
+    /** {@code GET /health}: the model, its embedding dimension, and the index if one was given. */
+    record Health(String model, int dim, IndexStatus index) {}
+
+    /** The index folder and how many items it holds. */
+    record IndexStatus(String path, int count) {}
+
+    /** Unit-length embeddings, one row per input in order. */
+    record Embeddings(String model, float[][] embeddings) {}
+
+    /** The most probable classes of an image, best first. */
+    record Classification(String model, List<Label> labels) {}
+
+    /** A class and its probability (the keys of {@code jclip classify --json}). */
+    record Label(String label, float prob) {}
+
+    /** Search hits, best first (the keys of {@code jclip search --json}). */
+    record SearchResults(String query, List<Hit> results) {}
+
+    /** Every error: the status says what kind, the message what was wrong. */
+    record Error(String error) {}
+}
