@@ -9,6 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -266,6 +267,13 @@ class GemmTest {
                     MemorySegment heap = MemorySegment.ofArray(b.data()).asSlice(4L * b.off());
                     Gemm.sgemm(transA, transB, m, n, k, a.data(), a.off(), a.ld(), heap, 0, b.ld(), got, 0, n, false, epilogue);
                     assertArrayEquals(bits(expected), bits(got), "heap-segment B, " + what);
+                    // B packed once from a segment (a convolution's mapped weight), off-heap and on the heap.
+                    for (MemorySegment seg : new MemorySegment[] {offHeap(arena, b.data()), MemorySegment.ofArray(b.data())}) {
+                        PackedB packed = Gemm.packB(transB, k, n, seg, b.off(), b.ld());
+                        Arrays.fill(got, 0f);
+                        Gemm.sgemm(transA, m, a.data(), a.off(), a.ld(), packed, got, 0, n, false, epilogue);
+                        assertArrayEquals(bits(expected), bits(got), "B packed from a segment, " + what);
+                    }
                 }
             }
             MemorySegment small = offHeap(arena, new float[3]);
