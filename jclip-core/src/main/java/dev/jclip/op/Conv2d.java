@@ -205,20 +205,28 @@ public final class Conv2d {
 
     /**
      * {@code Wᵀ [K × O]} packed for {@link Gemm}, K in the order (i, j, c) of {@link Geometry#im2row}:
-     * the weight as stored for a 1×1 kernel, else reordered from (c, i, j) into a temporary copy first.
+     * the weight as stored for a 1×1 kernel, else reordered from (c, i, j) first. A mapped weight
+     * is copied out of its file in bulk first (a transient copy, quicker to pack than the mapping
+     * read float by float); a heap one is read in place.
      */
     private static PackedB packWeight(Tensor weight, Geometry geo) {
-        MemorySegment w = weight.storage();   // a mapped weight is read in place
-        int k = geo.k, c = geo.c, taps = geo.kh * geo.kw;
-        if (taps == 1) {
-            return Gemm.packB(true, k, geo.o, w, 0, k);
+        int k = geo.k, c = geo.c, taps = geo.kh * geo.kw, size = Tensor.checkedNumel(geo.o, k);
+        float[] wd;
+        if (weight.isMapped()) {
+            wd = new float[size];
+            MemorySegment.copy(weight.storage(), Tensor.ELEMENT, 0, wd, 0, size);
+        } else {
+            wd = weight.data();
         }
-        float[] reordered = new float[Tensor.checkedNumel(geo.o, k)];
+        if (taps == 1) {
+            return Gemm.packB(true, k, geo.o, wd, 0, k);
+        }
+        float[] src = wd, reordered = new float[size];
         Parallel.forRows(geo.o, k, (from, to) -> {
             for (int row = from * k; row < to * k; row += k) {
                 for (int ch = 0; ch < c; ch++) {
                     for (int tap = 0; tap < taps; tap++) {
-                        reordered[row + tap * c + ch] = w.getAtIndex(Tensor.ELEMENT, row + ch * taps + tap);
+                        reordered[row + tap * c + ch] = src[row + ch * taps + tap];
                     }
                 }
             }
