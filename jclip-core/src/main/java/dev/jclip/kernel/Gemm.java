@@ -58,6 +58,8 @@ public final class Gemm {
      */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {
         new float[0], new float[0], new float[MR * NR]});
+    /** Per-thread copy of the rows of a mapped, transposed B that one panel packs. */
+    private static final ThreadLocal<float[]> PANEL_SOURCE = ThreadLocal.withInitial(() -> new float[NR * KC]);
 
     /** {@code C = op(A)·op(B) (+ C)}; see the class comment for the layout. */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
@@ -458,19 +460,13 @@ public final class Gemm {
     private static void packB(boolean transB, MemorySegment b, int bOff, int ldb, int col, int cols, int p0, int kc,
                               float[] dst, int d) {
         if (transB) {
-            int base = bOff + col * ldb + p0;
-            for (int q0 = 0; q0 < kc; q0 += 16) {
-                int qEnd = Math.min(kc, q0 + 16);
-                for (int j = 0; j < cols; j++) {
-                    long src = base + (long) j * ldb;
-                    for (int q = q0; q < qEnd; q++) {
-                        dst[d + q * NR + j] = b.getAtIndex(F32_LE, src + q);
-                    }
-                }
+            // The panel's source rows copied out in bulk (reading a mapping float by float is
+            // slow), then transposed from that array as from any other.
+            float[] rows = PANEL_SOURCE.get();
+            for (int j = 0; j < cols; j++) {
+                MemorySegment.copy(b, F32_LE, 4L * (bOff + (long) (col + j) * ldb + p0), rows, j * kc, kc);
             }
-            for (int q = 0; q < kc && cols < NR; q++) {
-                Arrays.fill(dst, d + q * NR + cols, d + (q + 1) * NR, 0f);
-            }
+            packB(true, rows, null, 0, kc, 0, cols, 0, kc, dst, d);
         } else {
             VectorMask<Float> lo = S.indexInRange(0, cols), hi = S.indexInRange(VL, cols);
             for (int q = 0; q < kc; q++) {
