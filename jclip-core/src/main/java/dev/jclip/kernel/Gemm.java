@@ -590,7 +590,10 @@ public final class Gemm {
                     if (part == null) {
                         x.intoArray(c, ci + v);
                     } else {
-                        x.intoArray(c, ci + v, part);
+                        // Through the tile row: a masked store reaching past the end of C (the last
+                        // rows of a small product) takes the Vector API's slow per-lane path.
+                        x.intoArray(tile, ti + v);
+                        System.arraycopy(tile, ti + v, c, ci + v, cols - v);
                     }
                 }
             }
