@@ -45,7 +45,7 @@ public final class SafeTensors implements AutoCloseable {
     /** Largest header accepted, the limit of the reference implementation: more means a corrupt or hostile file. */
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
     /** Layout of one element of an {@link #f32Segment}: little-endian, any alignment. */
-    public static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfFloat F32_LE = Tensor.ELEMENT;
     private static final ValueLayout.OfShort I16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt I32_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong I64_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -228,7 +228,7 @@ public final class SafeTensors implements AutoCloseable {
     /**
      * The bytes of an F32 tensor in the mapping, without a copy: element
      * {@code i} is {@code segment.get(F32_LE, 4L * i)}. Read-only, and valid
-     * until {@link #close()}.
+     * until {@link #close()}, or, for a file opened into the caller's arena, until that arena closes.
      */
     public MemorySegment f32Segment(String name) {
         Info t = info(name);

@@ -32,6 +32,7 @@ public final class Gemm {
     private Gemm() {}
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** A float of a segment operand: {@code Tensor.ELEMENT}, repeated so that kernels stay independent of tensors. */
     private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int VL = S.length();
     /** Rows of a register tile: 6 rows × 2 vectors = 12 accumulators, which fits AVX2's 16 registers too. */
@@ -92,6 +93,7 @@ public final class Gemm {
                              float[] a, int aOff, int lda,
                              MemorySegment b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
+        Objects.requireNonNull(a, "sgemm: A is null");
         float[] array = heapArray(b);
         Problem p = array != null
                 ? new Problem(transA, transB, m, n, k, a, aOff, lda, array, heapOffset(b) + bOff, ldb, c, cOff, ldc,
@@ -99,6 +101,8 @@ public final class Gemm {
                 : new Problem(transA, transB, m, n, k, a, null, aOff, lda, null, b, bOff, ldb, c, cOff, ldc,
                         accumulate, epilogue, null);
         p.check("sgemm");
+        // A heap slice must hold B itself, not merely the array under it.
+        Problem.checkMatrix("sgemm", "B", b.byteSize() / Float.BYTES, bOff, ldb, transB ? n : k, transB ? k : n);
         multiply(p, true);
     }
 
@@ -107,6 +111,7 @@ public final class Gemm {
                              MemorySegment a, int aOff, int lda,
                              float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
+        Objects.requireNonNull(b, "sgemm: B is null");
         float[] array = heapArray(a);
         Problem p = array != null
                 ? new Problem(transA, transB, m, n, k, array, heapOffset(a) + aOff, lda, b, bOff, ldb, c, cOff, ldc,
@@ -114,6 +119,7 @@ public final class Gemm {
                 : new Problem(transA, transB, m, n, k, null, a, aOff, lda, b, null, bOff, ldb, c, cOff, ldc,
                         accumulate, epilogue, null);
         p.check("sgemm");
+        Problem.checkMatrix("sgemm", "A", a.byteSize() / Float.BYTES, aOff, lda, transA ? k : m, transA ? m : k);
         multiply(p, true);
     }
 
@@ -135,28 +141,16 @@ public final class Gemm {
      */
     public static PackedB packB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
         Objects.requireNonNull(b, "packB: B is null");
-        return packB(transB, k, n, b, null, bOff, ldb);
-    }
-
-    /** As the array form, with B the floats of {@code b}: a layer's weight, read in place when mapped. */
-    public static PackedB packB(boolean transB, int k, int n, MemorySegment b, int bOff, int ldb) {
-        float[] array = heapArray(b);
-        return array != null ? packB(transB, k, n, array, null, heapOffset(b) + bOff, ldb) : packB(transB, k, n, null, b, bOff, ldb);
-    }
-
-    /** {@link #packB} from an array {@code b} or, when that is null, a segment {@code bMap}. */
-    private static PackedB packB(boolean transB, int k, int n, float[] b, MemorySegment bMap, int bOff, int ldb) {
         if (k < 0 || n < 0) {
             throw new IllegalArgumentException("packB: negative size k=" + k + " n=" + n);
         }
-        Problem.checkMatrix("packB", "B", b != null ? b.length : bMap.byteSize() / Float.BYTES, bOff, ldb,
-                transB ? n : k, transB ? k : n);
+        Problem.checkMatrix("packB", "B", b.length, bOff, ldb, transB ? n : k, transB ? k : n);
         int panels = Math.ceilDiv(n, NR), kcMax = blockDepth(k);
         float[] data = new float[Math.multiplyExact(k, panels * NR)];
         int kBlocks = Math.ceilDiv(k, Math.max(1, kcMax));
         Parallel.forEach(kBlocks * panels, t -> {
             int p0 = t / panels * kcMax, kc = Math.min(kcMax, k - p0), col = t % panels * NR;
-            packB(transB, b, bMap, bOff, ldb, col, Math.min(NR, n - col), p0, kc, data, PackedB.offset(p0, kc, col, panels));
+            packB(transB, b, null, bOff, ldb, col, Math.min(NR, n - col), p0, kc, data, PackedB.offset(p0, kc, col, panels));
         });
         return new PackedB(k, n, data);
     }

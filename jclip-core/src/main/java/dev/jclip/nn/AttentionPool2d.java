@@ -44,7 +44,7 @@ public final class AttentionPool2d extends Module {
     }
 
     /** {@code tokens} [B, HW, C] (the grid channels-last, flattened) -> [B, outputDim]. */
-    public Tensor pool(Tensor tokens) {
+    private Tensor pool(Tensor tokens) {
         Tensor x = tokens;
         int b = x.dim(0), c = x.dim(2);
         Tensor mean = Reduce.mean(x, 1).reshape(b, 1, c);

@@ -69,7 +69,8 @@ public final class ModifiedResNet extends ImageEncoder {
     /**
      * In evaluation mode without gradients, the trunk runs on channels-last activations with the
      * batch norms, residuals and ReLUs fused into the convolutions ({@link #infer}); it gives the
-     * same values as the general path, which records gradients and trains.
+     * general path's values up to rounding (sums in another order); that path records gradients
+     * and trains.
      */
     @Override
     public Tensor forward(Tensor images) {

@@ -149,6 +149,9 @@ public final class Conv2d {
         if (epilogue != null && epilogue.residual() != null) {
             throw new IllegalArgumentException("conv2d: pass the residual as a tensor, not in the epilogue");
         }
+        if (pixels == 0) {
+            return Tensor.of(new float[0], shape);
+        }
         float[] y = residual != null ? residual.data() : allocate.apply(Tensor.checkedNumel(shape));
         float[] xd = channelsFirst ? channelsLast(x) : x.data();
         PackedB w = packWeight(weight, geo);

@@ -16,11 +16,6 @@ public final class Pool {
      * @return {@code [N, C, (H − kernel) / stride + 1, (W − kernel) / stride + 1]}
      */
     public static Tensor avgPool2d(Tensor x, int kernel, int stride) {
-        return avgPool2d(x, kernel, stride, float[]::new);
-    }
-
-    /** {@link #avgPool2d(Tensor, int, int)} into an array from {@code allocate} (for its size; all overwritten). */
-    public static Tensor avgPool2d(Tensor x, int kernel, int stride, IntFunction<float[]> allocate) {
         if (x.rank() != 4) {
             throw new IllegalArgumentException("avg_pool2d: input must be [N, C, H, W], got " + Arrays.toString(x.shape()));
         }
@@ -33,7 +28,7 @@ public final class Pool {
         float area = kernel * kernel;
         float[] xd = x.data();
         int[] shape = {x.dim(0), x.dim(1), ho, wo};
-        float[] y = allocate.apply(Tensor.checkedNumel(shape));
+        float[] y = new float[Tensor.checkedNumel(shape)];
         Parallel.forRows(planes, h * w, (from, to) -> {
             for (int pl = from; pl < to; pl++) {
                 for (int oy = 0; oy < ho; oy++) {

@@ -25,10 +25,11 @@ import java.util.SplittableRandom;
  *
  * <p>A tensor's elements live in a heap array, or, for weights loaded for inference,
  * in a read-only file mapping ({@link #map}): kernels that read weights take
- * {@link #storage()}, which is the mapping itself, so a model's matrices are never
- * copied. {@link #data()} on a mapped tensor copies the elements onto the heap once
- * (small vectors such as biases take that path) and from then on the copy is the
- * storage. A {@link #zeros}-like parameter allocates its array on first use.
+ * {@link #storage()}, which is the mapping itself, so a model's matrices stay in the
+ * file (a product may still copy a weight transiently while packing it). {@link #data()}
+ * on a mapped tensor copies the elements onto the heap once (vectors such as biases and
+ * positional embeddings take that path) and from then on the copy is the storage.
+ * A {@link #lazyParameter} allocates its array on first use.
  */
 public final class Tensor {
     /** Layout of one element in a {@link #storage()} segment: float32, little-endian, any alignment. */

@@ -50,7 +50,7 @@ class TensorStorageTest {
     }
 
     @Test
-    void lazyParameterReadsAsZerosAndCanBeMappedWithoutAllocating() {
+    void lazyParameterReadsAsZerosAndCanBeMapped() {
         Tensor p = Tensor.lazyParameter(2, 2);
         assertTrue(p.requiresGrad());
         assertEquals(0f, p.get(1, 1));
