@@ -55,8 +55,13 @@ public final class ServeCommand implements Callable<Integer> {
     int maxBodyMb;
 
     @Option(names = "--max-texts", paramLabel = "N", defaultValue = "" + ServerConfig.DEFAULT_MAX_TEXTS,
-            description = "Most texts one POST /embed/texts may embed (default: ${DEFAULT-VALUE}).")
+            description = "Most texts one request may embed: POST /embed/texts, or labels × templates of POST /classify "
+                    + "(default: ${DEFAULT-VALUE}).")
     int maxTexts;
+
+    @Option(names = "--max-images", paramLabel = "N", defaultValue = "" + ServerConfig.DEFAULT_MAX_IMAGES,
+            description = "Most images one POST /embed/image may embed (default: ${DEFAULT-VALUE}).")
+    int maxImages;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "" + ClipModel.DEFAULT_BATCH,
             description = "Inputs per forward pass (default: ${DEFAULT-VALUE}).")
@@ -71,7 +76,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxBodyMb < 1 || maxBodyMb > maxMb) {
             throw new IllegalArgumentException("--max-body-mb must be in [1, " + maxMb + "], got " + maxBodyMb);
         }
-        ServerConfig config = new ServerConfig(host, port, maxBodyMb * ServerConfig.MB, maxTexts);
+        ServerConfig config = new ServerConfig(host, port, maxBodyMb * ServerConfig.MB, maxTexts, maxImages);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         LuceneLog.quiet();
         JETTY.setLevel(Level.WARNING);

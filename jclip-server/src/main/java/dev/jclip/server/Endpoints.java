@@ -91,6 +91,10 @@ final class Endpoints {
     /** {@code POST /embed/image}: one embedding per image, in order. */
     void embedImage(Context ctx) throws IOException {
         List<EncodedImage> images = bodies.images(ctx, "POST /embed/image takes " + IMAGE_BODY);
+        if (images.size() > config.maxImages()) {
+            throw new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), images.size()
+                    + " images in one request; this server embeds at most " + config.maxImages() + " per request");
+        }
         List<Tensor> pre = new ArrayList<>(images.size());
         for (EncodedImage image : images) {
             pre.add(preprocess(image));
@@ -129,9 +133,15 @@ final class Endpoints {
             throw new BadRequestResponse("top must be at least 1, got " + top);
         }
         requireTokenizer();
+        List<String> prompts = templates.isEmpty() ? ClipModel.DEFAULT_TEMPLATES : templates;
+        if ((long) labels.size() * prompts.size() > config.maxTexts()) {
+            throw new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), labels.size() + " labels × "
+                    + prompts.size() + " templates make " + (long) labels.size() * prompts.size()
+                    + " prompts; this server embeds at most " + config.maxTexts() + " texts per request");
+        }
         // The image is decoded first: a bad one fails before the prompts are embedded.
         Tensor pixels = preprocess(image);
-        ZeroShotClassifier classifier = model.classifier(labels, templates.isEmpty() ? ClipModel.DEFAULT_TEMPLATES : templates);
+        ZeroShotClassifier classifier = model.classifier(labels, prompts);
         float[] embedding = model.embedPreprocessed(List.of(pixels))[0];
         List<Label> best = new ArrayList<>();
         for (Prediction p : classifier.top(embedding, top)) {

@@ -49,7 +49,7 @@ class ClipServerTest {
     static List<Path> images = new ArrayList<>();
     /** With the vocabulary and the index, default limits. */
     static ClipServer full;
-    /** Without vocabulary or index; bodies of at most {@link #SMALL_BODY} bytes, 2 texts per request. */
+    /** Without vocabulary or index; bodies of at most {@link #SMALL_BODY} bytes, 2 texts and 2 images per request. */
     static ClipServer bare;
     static Http http, bareHttp;
 
@@ -69,7 +69,7 @@ class ClipServerTest {
         }
         index = VectorIndex.openForSearch(indexDir, model.id());
         full = ClipServer.start(model, index, ServerConfig.defaults().withPort(0));
-        bare = ClipServer.start(ClipModel.load(VIT), null, new ServerConfig("127.0.0.1", 0, SMALL_BODY, 2));
+        bare = ClipServer.start(ClipModel.load(VIT), null, new ServerConfig("127.0.0.1", 0, SMALL_BODY, 2, 2));
         http = new Http(full.uri());
         bareHttp = new Http(bare.uri());
     }
@@ -276,6 +276,26 @@ class ClipServerTest {
     }
 
     @Test
+    void requestsOverTheItemLimitsAreRefused() throws Exception {
+        int images = ServerConfig.DEFAULT_MAX_IMAGES + 1;
+        List<Part> files = new ArrayList<>();
+        for (int i = 0; i < images; i++) {
+            files.add(Part.file("f" + i, i + ".png", png(1)));
+        }
+        assertError(http.postForm("/embed/image", files), 413, images + " images in one request; this server embeds at most "
+                + ServerConfig.DEFAULT_MAX_IMAGES + " per request");
+        // Labels × templates are the texts a classification embeds: checked before anything is embedded.
+        int templates = ClipModel.DEFAULT_TEMPLATES.size(), labels = ServerConfig.DEFAULT_MAX_TEXTS / templates + 1;
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < labels; i++) {
+            names.add("label" + i);
+        }
+        assertError(http.postForm("/classify", List.of(Part.file("image", "one.png", png(1)), Part.field("labels", String.join(",", names)))),
+                413, labels + " labels × " + templates + " templates make " + labels * templates + " prompts; this server embeds at most "
+                        + ServerConfig.DEFAULT_MAX_TEXTS + " texts per request");
+    }
+
+    @Test
     void badClassifyForms() throws Exception {
         Part image = Part.file("image", "one.png", png(1));
         assertError(http.postJson("/classify", "{}"), 415, "POST /classify takes multipart/form-data");
@@ -322,16 +342,18 @@ class ClipServerTest {
     @Test
     void configurationIsChecked() {
         Iterator<Runnable> bad = List.<Runnable>of(
-                () -> new ServerConfig("", 80, 1, 1),
-                () -> new ServerConfig("127.0.0.1", 70000, 1, 1),
-                () -> new ServerConfig("127.0.0.1", 80, 0, 1),
-                () -> new ServerConfig("127.0.0.1", 80, 1, 0)).iterator();
+                () -> new ServerConfig("", 80, 1, 1, 1),
+                () -> new ServerConfig("127.0.0.1", 70000, 1, 1, 1),
+                () -> new ServerConfig("127.0.0.1", 80, 0, 1, 1),
+                () -> new ServerConfig("127.0.0.1", 80, 1, 0, 1),
+                () -> new ServerConfig("127.0.0.1", 80, 1, 1, 0)).iterator();
         List<String> messages = new ArrayList<>();
         while (bad.hasNext()) {
             messages.add(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, bad.next()::run).getMessage());
         }
         assertEquals(List.of("the host to listen on must not be empty", "port must be in [0, 65535], got 70000",
-                "the body limit must be in [1, 2147483639] bytes, got 0", "the limit of texts per request must be at least 1, got 0"),
+                "the body limit must be in [1, 2147483639] bytes, got 0", "the limit of texts per request must be at least 1, got 0",
+                "the limit of images per request must be at least 1, got 0"),
                 messages);
     }
 }
