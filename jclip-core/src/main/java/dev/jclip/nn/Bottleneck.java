@@ -67,8 +67,8 @@ public final class Bottleneck extends Module {
      * {@code buffers}, or overwritten by the output when it is the shortcut.
      */
     Tensor infer(Tensor x, Buffers buffers) {
-        Tensor out = Conv2d.infer(x, false, conv1, 1, 0, bn1.folded().withRelu(), null, buffers::take);
-        Tensor mid = Conv2d.infer(out, false, conv2, 1, 1, bn2.folded().withRelu(), null, buffers::take);
+        Tensor out = Conv2d.infer(x, false, conv1, buffers.packed(conv1), 1, 0, bn1.folded().withRelu(), null, buffers::take);
+        Tensor mid = Conv2d.infer(out, false, conv2, buffers.packed(conv2), 1, 1, bn2.folded().withRelu(), null, buffers::take);
         buffers.give(out);
         if (stride > 1) {
             Tensor pooled = Pool.avgPool2dChannelsLast(mid, stride, stride, buffers::take);
@@ -78,13 +78,13 @@ public final class Bottleneck extends Module {
         Tensor identity = x;
         if (downsampleConv != null) {
             Tensor pooled = stride > 1 ? Pool.avgPool2dChannelsLast(x, stride, stride, buffers::take) : x;
-            identity = Conv2d.infer(pooled, false, downsampleConv, 1, 0, downsampleBn.folded(), null, buffers::take);
+            identity = Conv2d.infer(pooled, false, downsampleConv, buffers.packed(downsampleConv), 1, 0, downsampleBn.folded(), null, buffers::take);
             if (pooled != x) {
                 buffers.give(pooled);
             }
             buffers.give(x);
         }
-        Tensor y = Conv2d.infer(mid, false, conv3, 1, 0, bn3.folded().withRelu(), identity, null);
+        Tensor y = Conv2d.infer(mid, false, conv3, buffers.packed(conv3), 1, 0, bn3.folded().withRelu(), identity, null);
         buffers.give(mid);
         return y;
     }

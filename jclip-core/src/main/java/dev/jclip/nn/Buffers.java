@@ -1,8 +1,11 @@
 package dev.jclip.nn;
 
+import dev.jclip.kernel.PackedB;
+import dev.jclip.op.Conv2d;
 import dev.jclip.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
@@ -11,10 +14,17 @@ import java.util.Map;
  * blocks of a ResNet stage, and the groups of images run through the same layers, repeat the
  * same sizes, so they allocate (and the collector copies) almost nothing after the first. Only
  * sizes this instance handed out are kept: an array of any other size is left to the collector.
+ * Convolution weights are packed once per instance, however many groups of images use them.
  * One instance serves one thread.
  */
 final class Buffers {
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    private final Map<Tensor, PackedB> packed = new IdentityHashMap<>();
+
+    /** {@code weight} packed for {@link Conv2d#infer}, the first time it is asked for. */
+    PackedB packed(Tensor weight) {
+        return packed.computeIfAbsent(weight, Conv2d::packWeight);
+    }
 
     /** An array of {@code size} floats with undefined contents: the caller overwrites all of it. */
     float[] take(int size) {

@@ -131,10 +131,10 @@ public final class ModifiedResNet extends ImageEncoder {
 
     /** The stem for inference: images {@code [G, 3, R, R]} to channels-last {@code [G, R/4, R/4, width]}. */
     private Tensor stem(Tensor images, Buffers buffers) {
-        Tensor x = Conv2d.infer(images, true, conv1, 2, 1, bn1.folded().withRelu(), null, buffers::take);
-        Tensor y = Conv2d.infer(x, false, conv2, 1, 1, bn2.folded().withRelu(), null, buffers::take);
+        Tensor x = Conv2d.infer(images, true, conv1, buffers.packed(conv1), 2, 1, bn1.folded().withRelu(), null, buffers::take);
+        Tensor y = Conv2d.infer(x, false, conv2, buffers.packed(conv2), 1, 1, bn2.folded().withRelu(), null, buffers::take);
         buffers.give(x);
-        x = Conv2d.infer(y, false, conv3, 1, 1, bn3.folded().withRelu(), null, buffers::take);
+        x = Conv2d.infer(y, false, conv3, buffers.packed(conv3), 1, 1, bn3.folded().withRelu(), null, buffers::take);
         buffers.give(y);
         y = Pool.avgPool2dChannelsLast(x, 2, 2, buffers::take);
         buffers.give(x);

@@ -112,7 +112,8 @@ public final class Conv2d {
      * row r of {@code rows} holds the {@code kh×kw×C} input values under output pixel r (im2row; a
      * channels-last input is its own row matrix for a 1×1 kernel with stride 1 and no padding; the
      * images, channels first, are laid out channels-last first).
-     * The weight is packed for the product once per call, its K in the order (i, j, c) of the rows.
+     * The weight is packed for the product ({@link #packWeight}, its K in the order (i, j, c) of the
+     * rows) once per call, or once by the caller for several calls.
      * {@code epilogue} is applied as the product writes the output: a folded batch norm
      * ({@link Epilogue#affine}, columns being output channels) and ReLU, with {@code residual}
      * added before the ReLU. The pixels are cut into chunks, one task each: gather the chunk's rows
@@ -136,7 +137,21 @@ public final class Conv2d {
      */
     public static Tensor infer(Tensor x, boolean channelsFirst, Tensor weight, int stride, int padding, Epilogue epilogue,
                                Tensor residual, IntFunction<float[]> allocate) {
+        return infer(x, channelsFirst, weight, null, stride, padding, epilogue, residual, allocate);
+    }
+
+    /**
+     * {@link #infer(Tensor, boolean, Tensor, int, int, Epilogue, Tensor, IntFunction)} with the weight
+     * packed beforehand by {@link #packWeight} ({@code packed}; null packs it here): for a weight that
+     * several calls of one pass use, such as the layers that run one group of images at a time.
+     */
+    public static Tensor infer(Tensor x, boolean channelsFirst, Tensor weight, PackedB packed, int stride, int padding,
+                               Epilogue epilogue, Tensor residual, IntFunction<float[]> allocate) {
         Geometry geo = geometry(x, !channelsFirst, weight, stride, padding);
+        if (packed != null && (packed.k() != geo.k || packed.n() != geo.o)) {
+            throw new IllegalArgumentException("conv2d: the packed weight is " + packed.k() + "×" + packed.n()
+                    + ", the weight " + Arrays.toString(weight.shape()) + " needs " + geo.k + "×" + geo.o);
+        }
         if (Tensor.needsGrad(x, weight, residual)) {
             throw new IllegalStateException("conv2d: inference needs no gradient; use forward to record one");
         }
@@ -154,7 +169,7 @@ public final class Conv2d {
         }
         float[] y = residual != null ? residual.data() : allocate.apply(Tensor.checkedNumel(shape));
         float[] xd = channelsFirst ? channelsLast(x) : x.data();
-        PackedB w = packWeight(weight, geo);
+        PackedB w = packed != null ? packed : packWeight(weight);
         Epilogue base = epilogue != null ? epilogue : Epilogue.NONE;
         // Chunks of about CHUNK_FLOATS of rows and residual, as many for every thread.
         int target = Math.clamp(CHUNK_FLOATS / (k + (residual != null ? o : 0)), MIN_CHUNK, MAX_CHUNK);
@@ -207,13 +222,18 @@ public final class Conv2d {
     }
 
     /**
-     * {@code Wᵀ [K × O]} packed for {@link Gemm}, K in the order (i, j, c) of {@link Geometry#im2row}:
-     * the weight as stored for a 1×1 kernel, else reordered from (c, i, j) first. A mapped weight
-     * is copied out of its file in bulk first (a transient copy, quicker to pack than the mapping
-     * read float by float); a heap one is read in place.
+     * A weight {@code [O, C, kh, kw]} as {@code Wᵀ [K × O]} packed for {@link Gemm}, K in the order
+     * (i, j, c) of {@link Geometry#im2row}, as {@link #infer} multiplies it: the weight as stored for
+     * a 1×1 kernel, else reordered from (c, i, j) first. A mapped weight is copied out of its file in
+     * bulk first (a transient copy, quicker to pack than the mapping read float by float); a heap
+     * one is read in place.
      */
-    private static PackedB packWeight(Tensor weight, Geometry geo) {
-        int k = geo.k, c = geo.c, taps = geo.kh * geo.kw, size = Tensor.checkedNumel(geo.o, k);
+    public static PackedB packWeight(Tensor weight) {
+        if (weight.rank() != 4) {
+            throw new IllegalArgumentException("conv2d: weight must be [O, C, kh, kw], got " + Arrays.toString(weight.shape()));
+        }
+        int o = weight.dim(0), c = weight.dim(1), taps = weight.dim(2) * weight.dim(3);
+        int k = Math.multiplyExact(c, taps), size = Tensor.checkedNumel(o, k);
         float[] wd;
         if (weight.isMapped()) {
             wd = new float[size];
@@ -222,10 +242,10 @@ public final class Conv2d {
             wd = weight.data();
         }
         if (taps == 1) {
-            return Gemm.packB(true, k, geo.o, wd, 0, k);
+            return Gemm.packB(true, k, o, wd, 0, k);
         }
         float[] src = wd, reordered = new float[size];
-        Parallel.forRows(geo.o, k, (from, to) -> {
+        Parallel.forRows(o, k, (from, to) -> {
             for (int row = from * k; row < to * k; row += k) {
                 for (int ch = 0; ch < c; ch++) {
                     for (int tap = 0; tap < taps; tap++) {
@@ -234,7 +254,7 @@ public final class Conv2d {
                 }
             }
         });
-        return Gemm.packB(true, k, geo.o, reordered, 0, k);
+        return Gemm.packB(true, k, o, reordered, 0, k);
     }
 
     /** Checks the arguments of a convolution; {@code channelsLast} says x is {@code [N, H, W, C]}. */
