@@ -33,4 +33,14 @@ public final class MultiheadAttention extends Module {
         Tensor qkv = Linear.forward(x, inProjWeight, inProjBias);   // [B, L, 3D]: q, k, v side by side
         return Linear.forward(Attention.forward(qkv, heads, mask), outProjWeight, outProjBias, residual);
     }
+
+    /**
+     * {@code residual + attn(x)} at one token per sequence ({@code at[b]} of sequence b), its
+     * query attending to every token of {@code x} [B, L, D]: [B, D], the rows of {@link #forward}
+     * at those tokens, with {@code residual} [B, D] (or null) added.
+     */
+    public Tensor forwardAt(Tensor x, Tensor mask, int[] at, Tensor residual) {
+        Tensor qkv = Linear.forward(x, inProjWeight, inProjBias);
+        return Linear.forward(Attention.forwardAt(qkv, heads, mask, at), outProjWeight, outProjBias, residual);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.jclip.nn;
 
+import dev.jclip.op.Gather;
 import dev.jclip.op.LayerNorm;
 import dev.jclip.op.Linear;
 import dev.jclip.tensor.Tensor;
@@ -34,5 +35,23 @@ public final class ResidualAttentionBlock extends Module {
         x = attn.forward(LayerNorm.forward(x, ln1Weight, ln1Bias, LN_EPS), mask, x);
         Tensor h = Linear.forwardQuickGelu(LayerNorm.forward(x, ln2Weight, ln2Bias, LN_EPS), fcWeight, fcBias);
         return Linear.forward(h, projWeight, projBias, x);
+    }
+
+    /**
+     * The block's output at one token per sequence, {@code at[b]} of sequence b of {@code x}
+     * [B, L, D]: [B, D], the same bits as those rows of {@link #forward}. Keys and values come
+     * from every token; the query, output projection and MLP run on the wanted rows alone, which
+     * is all a pooled feature needs from the last block (three quarters of its work saved).
+     */
+    public Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
+        int b = x.dim(0), l = x.dim(1);
+        int[] rows = new int[b];
+        for (int i = 0; i < b; i++) {
+            rows[i] = i * l + at[i];
+        }
+        Tensor picked = Gather.rows(x.reshape(b * l, x.dim(2)), rows);
+        Tensor y = attn.forwardAt(LayerNorm.forward(x, ln1Weight, ln1Bias, LN_EPS), mask, at, picked);
+        Tensor h = Linear.forwardQuickGelu(LayerNorm.forward(y, ln2Weight, ln2Bias, LN_EPS), fcWeight, fcBias);
+        return Linear.forward(h, projWeight, projBias, y);
     }
 }

@@ -2,7 +2,6 @@ package dev.jclip.nn;
 
 import dev.jclip.op.Elementwise;
 import dev.jclip.op.Embedding;
-import dev.jclip.op.Gather;
 import dev.jclip.op.LayerNorm;
 import dev.jclip.op.MatMul;
 import dev.jclip.op.Softmax;
@@ -13,7 +12,8 @@ import dev.jclip.tensor.Tensor;
  * CLIP's text tower: token and positional embeddings, a causally masked
  * {@link Transformer}, {@code ln_final}, and the features of each sequence's
  * end-of-text token (its largest id) projected by {@code text_projection}.
- * Only the positions up to the batch's last end-of-text token are computed.
+ * Only the positions up to the batch's last end-of-text token are computed, and
+ * the last block only at the end tokens.
  * Its names sit at the top of CLIP's state dict ({@code token_embedding.weight},
  * {@code transformer.resblocks.0...}, {@code ln_final.weight}, {@code text_projection}).
  */
@@ -67,17 +67,15 @@ public final class TextTransformer extends Module {
         // The mask is causal: a position sees only those before it, so nothing after the last
         // end token of the batch (padding) can reach a pooled feature. The transformer runs on
         // the first n positions only, which gives the same features for a fraction of the work.
+        // Likewise only the end tokens' outputs are used, so the last block computes those
+        // alone, and LayerNorm (per token) normalizes only them.
         int[] ids = new int[b * n];
-        int[] pooled = new int[b];
         for (int i = 0; i < b; i++) {
             System.arraycopy(tokens, i * contextLength, ids, i * n, n);
-            pooled[i] = i * n + end[i];
         }
         Tensor x = Embedding.forward(tokenEmbedding, ids, b, n);
         x = Elementwise.add(x, Views.slice(positionalEmbedding, 0, 0, n));
-        x = transformer.forward(x, Softmax.causalMask(n));
-        // LayerNorm acts per token, so normalizing only the pooled tokens gives the same values.
-        x = Gather.rows(x.reshape(b * n, width), pooled);
+        x = transformer.forwardAt(x, Softmax.causalMask(n), end);
         x = LayerNorm.forward(x, lnFinalWeight, lnFinalBias, ResidualAttentionBlock.LN_EPS);
         return MatMul.matmul(x, false, textProjection, false);
     }

@@ -1,5 +1,6 @@
 package dev.jclip.nn;
 
+import dev.jclip.op.Gather;
 import dev.jclip.tensor.Tensor;
 
 /** A stack of {@link ResidualAttentionBlock}s named {@code resblocks.0 ... resblocks.N-1}. */
@@ -33,6 +34,34 @@ public final class Transformer extends Module {
             x = resblocks[i].forward(x, mask);
         }
         return x;
+    }
+
+    /**
+     * The output of every block at one token per sequence, {@code at[b]} of sequence b of
+     * {@code x} [B, L, D]: [B, D], the same bits as those rows of {@link #forward(Tensor, Tensor)}.
+     * All blocks but the last run on every token (later tokens feed the wanted one through
+     * attention); the last runs its query, output projection and MLP on the wanted rows only
+     * ({@link ResidualAttentionBlock#forwardAt}).
+     */
+    public Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
+        int b = x.dim(0), l = x.dim(1);
+        if (at.length != b) {
+            throw new IllegalArgumentException(at.length + " positions for " + b + " sequences");
+        }
+        for (int p : at) {
+            if (p < 0 || p >= l) {
+                throw new IllegalArgumentException("position " + p + " outside [0, " + l + ")");
+            }
+        }
+        int last = resblocks.length - 1;
+        if (last < 0) {
+            int[] rows = new int[b];
+            for (int i = 0; i < b; i++) {
+                rows[i] = i * l + at[i];
+            }
+            return Gather.rows(x.reshape(b * l, x.dim(2)), rows);
+        }
+        return resblocks[last].forwardAt(forward(x, mask, last), mask, at);
     }
 
     /**

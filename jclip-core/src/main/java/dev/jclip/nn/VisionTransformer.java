@@ -57,8 +57,9 @@ public final class VisionTransformer extends ImageEncoder {
     @Override
     public Tensor forward(Tensor images) {
         checkImages(images);
-        Tensor x = transformer.forward(embed(images), null);
-        x = LayerNorm.forward(Views.select(x, 1, 0), lnPostWeight, lnPostBias, ResidualAttentionBlock.LN_EPS);
+        // Only the class token's output is used: the last block computes that token alone.
+        Tensor x = transformer.forwardAt(embed(images), null, new int[images.dim(0)]);
+        x = LayerNorm.forward(x, lnPostWeight, lnPostBias, ResidualAttentionBlock.LN_EPS);
         return MatMul.matmul(x, false, proj, false);
     }
 

@@ -29,15 +29,8 @@ public final class Attention {
      * @return {@code [B, L, D]}, the heads merged back side by side
      */
     public static Tensor forward(Tensor qkv, int heads, Tensor mask) {
-        if (qkv.rank() != 3 || qkv.dim(2) % 3 != 0 || heads <= 0 || qkv.dim(2) / 3 % heads != 0) {
-            throw new IllegalArgumentException("attention: qkv must be [B, L, 3D] with D divisible into " + heads
-                    + " heads, got " + Arrays.toString(qkv.shape()));
-        }
+        check(qkv, heads, mask);
         int b = qkv.dim(0), l = qkv.dim(1), d3 = qkv.dim(2), d = d3 / 3, hd = d / heads;
-        if (mask != null && (mask.rank() != 2 || mask.dim(0) != l || mask.dim(1) != l || mask.requiresGrad())) {
-            throw new IllegalArgumentException("attention: mask must be a constant [" + l + ", " + l + "], got "
-                    + Arrays.toString(mask.shape()));
-        }
         float scale = (float) (1.0 / Math.sqrt(hd));
         float[] x = qkv.data(), m = mask == null ? null : mask.data();
         float[] out = new float[Tensor.checkedNumel(b, l, d)];
@@ -79,5 +72,77 @@ public final class Attention {
                 Gemm.sgemm(true, false, l, hd, l, ds, 0, l, x, q, d3, gx, q + d, d3, true);
             });
         }, qkv);
+    }
+
+    /**
+     * The output of one token per sequence: row b is token {@code at[b]} of sequence b exactly
+     * as {@link #forward} computes it (same bits), its query attending to all L keys under row
+     * {@code at[b]} of the mask. A pooled feature (the class token, the end-of-text token) needs
+     * nothing else from an encoder's last block, so its query, output projection and MLP can
+     * run on these rows alone.
+     *
+     * @param at position of the wanted token in each of the B sequences
+     * @return {@code [B, D]}
+     */
+    public static Tensor forwardAt(Tensor qkv, int heads, Tensor mask, int[] at) {
+        check(qkv, heads, mask);
+        int b = qkv.dim(0), l = qkv.dim(1), d3 = qkv.dim(2), d = d3 / 3, hd = d / heads;
+        if (at.length != b) {
+            throw new IllegalArgumentException("attention: " + at.length + " positions for " + b + " sequences");
+        }
+        int[] pos = at.clone();   // the caller may reuse its array before backward runs
+        for (int p : pos) {
+            if (p < 0 || p >= l) {
+                throw new IllegalArgumentException("attention: position " + p + " outside [0, " + l + ")");
+            }
+        }
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] x = qkv.data(), m = mask == null ? null : mask.data();
+        float[] out = new float[Tensor.checkedNumel(b, d)];
+        boolean keep = Tensor.needsGrad(qkv);
+        float[] probs = keep ? new float[Tensor.checkedNumel(b, heads, l)] : null;
+        Parallel.forEach(b * heads, t -> {
+            int s = t / heads, q = (s * l + pos[s]) * d3 + t % heads * hd, k = s * l * d3 + d + t % heads * hd;
+            float[] p = keep ? probs : new float[l];
+            int pOff = keep ? t * l : 0;
+            // scores [1×L] = q · kᵀ, scaled inside the softmax; out[s, head columns] = p · v
+            Gemm.sgemm(false, true, 1, l, hd, x, q, d3, x, k, d3, p, pOff, l, false);
+            Rows.softmax(p, pOff, l, scale, m, pos[s] * l);
+            Gemm.sgemm(false, false, 1, hd, l, p, pOff, l, x, k + d, d3, out, s * d + t % heads * hd, d, false);
+        });
+        return Tensor.result(out, new int[] {b, d}, o -> {
+            float[] g = o.grad(), gx = qkv.gradForAccumulation();
+            Parallel.forEach(b * heads, t -> {
+                int s = t / heads, q = (s * l + pos[s]) * d3 + t % heads * hd, k = s * l * d3 + d + t % heads * hd;
+                int go = s * d + t % heads * hd, pOff = t * l;
+                // dv [L×hd] += pᵀ · dout
+                Gemm.sgemm(true, false, l, hd, 1, probs, pOff, l, g, go, d, gx, k + d, d3, true);
+                // dp [1×L] = dout · vᵀ, then through softmax and the scale: ds = scale · p ⊙ (dp − dp·p)
+                float[] ds = new float[l];
+                Gemm.sgemm(false, true, 1, l, hd, g, go, d, x, k + d, d3, ds, 0, l, false);
+                double dot = 0;
+                for (int j = 0; j < l; j++) {
+                    dot += (double) ds[j] * probs[pOff + j];
+                }
+                for (int j = 0; j < l; j++) {
+                    ds[j] = (float) (probs[pOff + j] * (ds[j] - dot)) * scale;
+                }
+                // dq += ds · k, dk += dsᵀ · q
+                Gemm.sgemm(false, false, 1, hd, l, ds, 0, l, x, k, d3, gx, q, d3, true);
+                Gemm.sgemm(true, false, l, hd, 1, ds, 0, l, x, q, d3, gx, k, d3, true);
+            });
+        }, qkv);
+    }
+
+    private static void check(Tensor qkv, int heads, Tensor mask) {
+        if (qkv.rank() != 3 || qkv.dim(2) % 3 != 0 || heads <= 0 || qkv.dim(2) / 3 % heads != 0) {
+            throw new IllegalArgumentException("attention: qkv must be [B, L, 3D] with D divisible into " + heads
+                    + " heads, got " + Arrays.toString(qkv.shape()));
+        }
+        int l = qkv.dim(1);
+        if (mask != null && (mask.rank() != 2 || mask.dim(0) != l || mask.dim(1) != l || mask.requiresGrad())) {
+            throw new IllegalArgumentException("attention: mask must be a constant [" + l + ", " + l + "], got "
+                    + Arrays.toString(mask.shape()));
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.jclip.op;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.jclip.kernel.Parallel;
@@ -91,6 +92,36 @@ class AttentionTest {
         } finally {
             Parallel.setThreads(saved);
         }
+    }
+
+    @Test
+    void oneTokenPerSequenceIsThatRowOfTheFullAttentionBitForBit() {
+        Tensor qkv = GradCheck.randomParam(15, 3, 7, 3 * 12).detach();
+        int[] at = {6, 0, 3};
+        for (Tensor mask : new Tensor[] {Softmax.causalMask(7), null}) {
+            float[] full = Attention.forward(qkv, 3, mask).data();
+            float[] rows = Attention.forwardAt(qkv, 3, mask, at).data();
+            for (int s = 0; s < 3; s++) {
+                for (int c = 0; c < 12; c++) {
+                    assertEquals(full[(s * 7 + at[s]) * 12 + c], rows[s * 12 + c], "sequence " + s + " channel " + c);
+                }
+            }
+        }
+    }
+
+    @Test
+    void oneTokenPerSequenceGradients() {
+        Tensor qkv = GradCheck.randomParam(16, 3, 5, 3 * 8);
+        GradCheck.check(in -> Attention.forwardAt(in[0], 2, Softmax.causalMask(5), new int[] {4, 1, 0}), 1e-2, 2e-3, qkv);
+        GradCheck.check(in -> Attention.forwardAt(in[0], 4, null, new int[] {0, 0, 2}), 1e-2, 2e-3, qkv);
+    }
+
+    @Test
+    void oneTokenPerSequenceRejectsBadPositions() {
+        Tensor qkv = Tensor.zeros(2, 3, 6);
+        assertThrows(IllegalArgumentException.class, () -> Attention.forwardAt(qkv, 1, null, new int[] {0}));
+        assertThrows(IllegalArgumentException.class, () -> Attention.forwardAt(qkv, 1, null, new int[] {0, 3}));
+        assertThrows(IllegalArgumentException.class, () -> Attention.forwardAt(qkv, 1, null, new int[] {-1, 0}));
     }
 
     @Test
