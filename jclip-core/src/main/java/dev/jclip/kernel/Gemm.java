@@ -420,7 +420,21 @@ public final class Gemm {
      */
     private static void packB(boolean transB, float[] b, MemorySegment bMap, int bOff, int ldb, int col, int cols,
                               int p0, int kc, float[] dst, int d) {
-        if (bMap != null) {
+        if (transB && VL == 16 && cols == NR && kc >= 16) {
+            // Whole 16×16 blocks by register transposes; the last kc % 16 rows element by element.
+            int blocks = kc - kc % 16;
+            MemorySegment src = bMap != null ? bMap : MemorySegment.ofArray(b);
+            ByteOrder order = bMap != null ? ByteOrder.LITTLE_ENDIAN : ByteOrder.nativeOrder();
+            for (int half = 0; half < NR; half += 16) {
+                long first = Float.BYTES * (bOff + (long) (col + half) * ldb + p0);
+                for (int q = 0; q < blocks; q += 16) {
+                    transpose16(src, order, first + Float.BYTES * (long) q, Float.BYTES * (long) ldb, dst, d + q * NR + half);
+                }
+            }
+            if (blocks < kc) {
+                packB(true, b, bMap, bOff, ldb, col, cols, p0 + blocks, kc - blocks, dst, d + blocks * NR);
+            }
+        } else if (bMap != null) {
             packB(transB, bMap, bOff, ldb, col, cols, p0, kc, dst, d);
         } else if (transB) {
             // A transpose, 16 k at a time: the 16×NR block of the panel being written stays in L1
@@ -471,6 +485,112 @@ public final class Gemm {
                         .intoArray(dst, o + VL);
             }
         }
+    }
+
+    /**
+     * Index vectors of {@link #transpose16}'s four butterfly stages, two per stage: for distance
+     * {@code h} (8, 4, 2, 1) and a row r with {@code (r & h) != 0} equal to {@code b}, lane c keeps
+     * lane c of row r when {@code (c & h) != 0} is b too, and otherwise takes lane {@code c ^ h} of
+     * row {@code r ^ h} (index {@code 16 + (c ^ h)} of a two-vector {@code selectFrom}).
+     */
+    private static final float[] BUTTERFLY = new float[4 * 2 * 16];
+
+    static {
+        for (int stage = 0, h = 8; h >= 1; stage++, h /= 2) {
+            for (int b = 0; b < 2; b++) {
+                for (int c = 0; c < 16; c++) {
+                    BUTTERFLY[(2 * stage + b) * 16 + c] = ((c & h) != 0) == (b == 1) ? c : 16 + (c ^ h);
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs a 16×16 block of a transposed B (AVX-512 only): row r of the source (16 floats along k
+     * at byte {@code first + r * rowBytes}) becomes column r of 16 panel rows ({@code dst[d + q * NR
+     * + r]} for q = 0..15). Four butterfly stages, each swapping one bit between the row and the lane
+     * index of every element: element (r, c) goes to (r ^ h, c ^ h) when bits h of r and c differ.
+     * Sixteen loads, 32 two-source permutes and sixteen stores instead of 256 scalar moves. Written
+     * out row by row: vectors kept in an array would be allocated on the heap.
+     */
+    private static void transpose16(MemorySegment src, ByteOrder order, long first, long rowBytes, float[] dst, int d) {
+        FloatVector v0 = FloatVector.fromMemorySegment(S, src, first, order);
+        FloatVector v1 = FloatVector.fromMemorySegment(S, src, first + 1 * rowBytes, order);
+        FloatVector v2 = FloatVector.fromMemorySegment(S, src, first + 2 * rowBytes, order);
+        FloatVector v3 = FloatVector.fromMemorySegment(S, src, first + 3 * rowBytes, order);
+        FloatVector v4 = FloatVector.fromMemorySegment(S, src, first + 4 * rowBytes, order);
+        FloatVector v5 = FloatVector.fromMemorySegment(S, src, first + 5 * rowBytes, order);
+        FloatVector v6 = FloatVector.fromMemorySegment(S, src, first + 6 * rowBytes, order);
+        FloatVector v7 = FloatVector.fromMemorySegment(S, src, first + 7 * rowBytes, order);
+        FloatVector v8 = FloatVector.fromMemorySegment(S, src, first + 8 * rowBytes, order);
+        FloatVector v9 = FloatVector.fromMemorySegment(S, src, first + 9 * rowBytes, order);
+        FloatVector v10 = FloatVector.fromMemorySegment(S, src, first + 10 * rowBytes, order);
+        FloatVector v11 = FloatVector.fromMemorySegment(S, src, first + 11 * rowBytes, order);
+        FloatVector v12 = FloatVector.fromMemorySegment(S, src, first + 12 * rowBytes, order);
+        FloatVector v13 = FloatVector.fromMemorySegment(S, src, first + 13 * rowBytes, order);
+        FloatVector v14 = FloatVector.fromMemorySegment(S, src, first + 14 * rowBytes, order);
+        FloatVector v15 = FloatVector.fromMemorySegment(S, src, first + 15 * rowBytes, order);
+        FloatVector keep, lo, hi;
+        // Distance 8: rows r and r + 8 (r & 8 == 0) swap the lanes c with c & 8 != r's.
+        lo = FloatVector.fromArray(S, BUTTERFLY, 0);
+        hi = FloatVector.fromArray(S, BUTTERFLY, 16);
+        keep = lo.selectFrom(v0, v8); v8 = hi.selectFrom(v8, v0); v0 = keep;
+        keep = lo.selectFrom(v1, v9); v9 = hi.selectFrom(v9, v1); v1 = keep;
+        keep = lo.selectFrom(v2, v10); v10 = hi.selectFrom(v10, v2); v2 = keep;
+        keep = lo.selectFrom(v3, v11); v11 = hi.selectFrom(v11, v3); v3 = keep;
+        keep = lo.selectFrom(v4, v12); v12 = hi.selectFrom(v12, v4); v4 = keep;
+        keep = lo.selectFrom(v5, v13); v13 = hi.selectFrom(v13, v5); v5 = keep;
+        keep = lo.selectFrom(v6, v14); v14 = hi.selectFrom(v14, v6); v6 = keep;
+        keep = lo.selectFrom(v7, v15); v15 = hi.selectFrom(v15, v7); v7 = keep;
+        // Distance 4: rows r and r + 4 (r & 4 == 0) swap the lanes c with c & 4 != r's.
+        lo = FloatVector.fromArray(S, BUTTERFLY, 32);
+        hi = FloatVector.fromArray(S, BUTTERFLY, 48);
+        keep = lo.selectFrom(v0, v4); v4 = hi.selectFrom(v4, v0); v0 = keep;
+        keep = lo.selectFrom(v1, v5); v5 = hi.selectFrom(v5, v1); v1 = keep;
+        keep = lo.selectFrom(v2, v6); v6 = hi.selectFrom(v6, v2); v2 = keep;
+        keep = lo.selectFrom(v3, v7); v7 = hi.selectFrom(v7, v3); v3 = keep;
+        keep = lo.selectFrom(v8, v12); v12 = hi.selectFrom(v12, v8); v8 = keep;
+        keep = lo.selectFrom(v9, v13); v13 = hi.selectFrom(v13, v9); v9 = keep;
+        keep = lo.selectFrom(v10, v14); v14 = hi.selectFrom(v14, v10); v10 = keep;
+        keep = lo.selectFrom(v11, v15); v15 = hi.selectFrom(v15, v11); v11 = keep;
+        // Distance 2: rows r and r + 2 (r & 2 == 0) swap the lanes c with c & 2 != r's.
+        lo = FloatVector.fromArray(S, BUTTERFLY, 64);
+        hi = FloatVector.fromArray(S, BUTTERFLY, 80);
+        keep = lo.selectFrom(v0, v2); v2 = hi.selectFrom(v2, v0); v0 = keep;
+        keep = lo.selectFrom(v1, v3); v3 = hi.selectFrom(v3, v1); v1 = keep;
+        keep = lo.selectFrom(v4, v6); v6 = hi.selectFrom(v6, v4); v4 = keep;
+        keep = lo.selectFrom(v5, v7); v7 = hi.selectFrom(v7, v5); v5 = keep;
+        keep = lo.selectFrom(v8, v10); v10 = hi.selectFrom(v10, v8); v8 = keep;
+        keep = lo.selectFrom(v9, v11); v11 = hi.selectFrom(v11, v9); v9 = keep;
+        keep = lo.selectFrom(v12, v14); v14 = hi.selectFrom(v14, v12); v12 = keep;
+        keep = lo.selectFrom(v13, v15); v15 = hi.selectFrom(v15, v13); v13 = keep;
+        // Distance 1: rows r and r + 1 (r & 1 == 0) swap the lanes c with c & 1 != r's.
+        lo = FloatVector.fromArray(S, BUTTERFLY, 96);
+        hi = FloatVector.fromArray(S, BUTTERFLY, 112);
+        keep = lo.selectFrom(v0, v1); v1 = hi.selectFrom(v1, v0); v0 = keep;
+        keep = lo.selectFrom(v2, v3); v3 = hi.selectFrom(v3, v2); v2 = keep;
+        keep = lo.selectFrom(v4, v5); v5 = hi.selectFrom(v5, v4); v4 = keep;
+        keep = lo.selectFrom(v6, v7); v7 = hi.selectFrom(v7, v6); v6 = keep;
+        keep = lo.selectFrom(v8, v9); v9 = hi.selectFrom(v9, v8); v8 = keep;
+        keep = lo.selectFrom(v10, v11); v11 = hi.selectFrom(v11, v10); v10 = keep;
+        keep = lo.selectFrom(v12, v13); v13 = hi.selectFrom(v13, v12); v12 = keep;
+        keep = lo.selectFrom(v14, v15); v15 = hi.selectFrom(v15, v14); v14 = keep;
+        v0.intoArray(dst, d);
+        v1.intoArray(dst, d + 1 * NR);
+        v2.intoArray(dst, d + 2 * NR);
+        v3.intoArray(dst, d + 3 * NR);
+        v4.intoArray(dst, d + 4 * NR);
+        v5.intoArray(dst, d + 5 * NR);
+        v6.intoArray(dst, d + 6 * NR);
+        v7.intoArray(dst, d + 7 * NR);
+        v8.intoArray(dst, d + 8 * NR);
+        v9.intoArray(dst, d + 9 * NR);
+        v10.intoArray(dst, d + 10 * NR);
+        v11.intoArray(dst, d + 11 * NR);
+        v12.intoArray(dst, d + 12 * NR);
+        v13.intoArray(dst, d + 13 * NR);
+        v14.intoArray(dst, d + 14 * NR);
+        v15.intoArray(dst, d + 15 * NR);
     }
 
     /**
