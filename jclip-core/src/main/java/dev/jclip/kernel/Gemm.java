@@ -644,6 +644,53 @@ public final class Gemm {
     }
 
     /**
+     * {@link #storeTile} for a whole tile, the common case: no masks, and two plain passes. The
+     * first adds the old C, scale and bias into the tile, QuickGELU then runs once over the whole
+     * tile, and the second adds the residual, applies ReLU and writes C.
+     */
+    private static void storeFullTile(float[] tile, Problem p, int row, int col, boolean add, Epilogue epilogue) {
+        float[] c = p.c, bias = epilogue == null ? null : epilogue.bias();
+        float[] residual = epilogue == null ? null : epilogue.residual();
+        float[] scale = epilogue == null ? null : epilogue.scale();
+        boolean relu = epilogue != null && epilogue.relu();
+        int c0 = p.cOff + row * p.ldc + col;
+        if (add || scale != null || bias != null) {
+            for (int r = 0, ci = c0; r < MR; r++, ci += p.ldc) {
+                for (int v = 0; v < NR; v += VL) {
+                    FloatVector x = FloatVector.fromArray(S, tile, r * NR + v);
+                    if (add) {
+                        x = x.add(FloatVector.fromArray(S, c, ci + v));
+                    }
+                    if (scale != null) {
+                        x = x.mul(FloatVector.fromArray(S, scale, col + v));
+                    }
+                    if (bias != null) {
+                        x = x.add(FloatVector.fromArray(S, bias, col + v));
+                    }
+                    x.intoArray(tile, r * NR + v);
+                }
+            }
+        }
+        if (epilogue != null && epilogue.quickGelu()) {
+            VectorMath.quickGelu(tile, 0, MR * NR);
+        }
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = 0, ci = c0; r < MR; r++, ci += p.ldc) {
+            int ri = residual == null ? 0 : epilogue.residualOff() + (row + r) * epilogue.ldr() + col;
+            for (int v = 0; v < NR; v += VL) {
+                FloatVector x = FloatVector.fromArray(S, tile, r * NR + v);
+                if (residual != null) {
+                    x = x.add(FloatVector.fromArray(S, residual, ri + v));
+                }
+                if (relu) {
+                    x = zero.blend(x, x.compare(VectorOperators.GT, 0f));
+                }
+                x.intoArray(c, ci + v);
+            }
+        }
+    }
+
+    /**
      * Writes the valid {@code rows×cols} corner of a tile into C at {@code (row, col)}: adds the
      * old C when {@code add}, then applies the epilogue (null on all but the last k block) in the
      * order its record documents. For edge tiles, epilogues and later k blocks; the first k block
@@ -654,6 +701,10 @@ public final class Gemm {
      */
     private static void storeTile(float[] tile, Problem p, int row, int col, int rows, int cols,
                                   boolean add, Epilogue epilogue) {
+        if (rows == MR && cols == NR) {
+            storeFullTile(tile, p, row, col, add, epilogue);
+            return;
+        }
         float[] c = p.c, bias = epilogue == null ? null : epilogue.bias();
         float[] residual = epilogue == null ? null : epilogue.residual();
         float[] scale = epilogue == null ? null : epilogue.scale();
