@@ -64,18 +64,28 @@ public final class OrtEncodeBench {
             return new Options(onnx, what, batch, tokens, threads, seconds);
         }
 
-        private static int intArg(String name, String v) {
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw usage(name + " must be an integer, got " + v);
-            }
-        }
-
         private static IllegalArgumentException usage(String why) {
             return new IllegalArgumentException(why + "\nusage: OrtEncodeBench --onnx FILE --what image|text --batch B"
                     + " [--tokens N] [--threads T (2)] [--seconds S (10)]");
         }
+    }
+
+    static int intArg(String name, String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be an integer, got " + v);
+        }
+    }
+
+    /** The peer's configuration: {@code threads} intra-op threads, sequential, all graph optimizations. */
+    static OrtSession.SessionOptions sessionOptions(int threads) throws OrtException {
+        OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+        opts.setIntraOpNumThreads(threads);
+        opts.setInterOpNumThreads(1);
+        opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        return opts;
     }
 
     public static void main(String[] args) throws OrtException {
@@ -88,14 +98,9 @@ public final class OrtEncodeBench {
             return;
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setIntraOpNumThreads(o.threads());
-            opts.setInterOpNumThreads(1);
-            opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            try (OrtSession session = env.createSession(o.onnx().toString(), opts)) {
-                run(env, session, o);
-            }
+        try (OrtSession.SessionOptions opts = sessionOptions(o.threads());
+             OrtSession session = env.createSession(o.onnx().toString(), opts)) {
+            run(env, session, o);
         }
     }
 
@@ -152,28 +157,30 @@ public final class OrtEncodeBench {
 
     /** Each row: start token, n - 2 random ordinary tokens, end token, then zero padding up to the context length. */
     private static OnnxTensor tokens(OrtEnvironment env, long[] shape, int n, SplittableRandom rng) throws OrtException {
-        int ctx = (int) shape[1];
-        LongBuffer data = LongBuffer.allocate(Math.toIntExact(shape[0] * ctx));
-        for (int b = 0; b < shape[0]; b++) {
-            data.put(START);
-            for (int t = 1; t < n - 1; t++) {
-                data.put(rng.nextLong(1, START));
-            }
-            data.put(END);
-            for (int t = n; t < ctx; t++) {
-                data.put(0);
-            }
-        }
-        return OnnxTensor.createTensor(env, data.flip(), shape);
+        int[] ids = prompts((int) shape[0], (int) shape[1], n, rng);
+        return OnnxTensor.createTensor(env, LongBuffer.wrap(Arrays.stream(ids).asLongStream().toArray()), shape);
     }
 
-    private static double gaussian(SplittableRandom rng) {
+    /** {@code batch} rows of {@code ctx} ids: start token, n - 2 random ordinary tokens, end token, zero padding. */
+    static int[] prompts(int batch, int ctx, int n, SplittableRandom rng) {
+        int[] ids = new int[batch * ctx];
+        for (int b = 0; b < batch; b++) {
+            ids[b * ctx] = (int) START;
+            for (int t = 1; t < n - 1; t++) {
+                ids[b * ctx + t] = (int) rng.nextLong(1, START);
+            }
+            ids[b * ctx + n - 1] = (int) END;
+        }
+        return ids;
+    }
+
+    static double gaussian(SplittableRandom rng) {
         double u = 1 - rng.nextDouble(), v = rng.nextDouble();
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     }
 
     /** "ViT-B-32.image.onnx" gives "ViT-B-32". */
-    private static String modelName(Path onnx) {
+    static String modelName(Path onnx) {
         String name = onnx.getFileName().toString();
         for (String suffix : new String[] {".image.onnx", ".text.onnx", ".onnx"}) {
             if (name.endsWith(suffix)) return name.substring(0, name.length() - suffix.length());

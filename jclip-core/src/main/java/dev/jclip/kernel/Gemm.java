@@ -693,11 +693,12 @@ public final class Gemm {
     /**
      * Writes the valid {@code rows×cols} corner of a tile into C at {@code (row, col)}: adds the
      * old C when {@code add}, then applies the epilogue (null on all but the last k block) in the
-     * order its record documents. For edge tiles, epilogues and later k blocks; the first k block
-     * of a full tile without epilogue goes straight from registers to C. Only a vector narrower
-     * than VL (in an edge tile; a tile is two vectors wide) is masked. One pass over the tile, two
-     * with QuickGELU (which works on the tile row in place). Everything stays in this one method:
-     * a vector passed to or returned from a method the JIT declines to inline is boxed on the heap.
+     * order its record documents. For epilogues and later k blocks; the first k block of a full
+     * tile without epilogue goes straight from registers to C. A full tile is handed to
+     * {@link #storeFullTile}; in an edge tile only a vector narrower than VL (a tile is two vectors
+     * wide) is masked. One pass over the tile, two with QuickGELU (which works on the tile row in
+     * place). Vectors never cross a method boundary: one passed to or returned from a method the
+     * JIT declines to inline is boxed on the heap.
      */
     private static void storeTile(float[] tile, Problem p, int row, int col, int rows, int cols,
                                   boolean add, Epilogue epilogue) {

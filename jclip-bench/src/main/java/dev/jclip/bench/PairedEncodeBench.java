@@ -1,0 +1,192 @@
+package dev.jclip.bench;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.jclip.kernel.Parallel;
+import dev.jclip.model.ClipWeights;
+import dev.jclip.nn.Clip;
+import dev.jclip.tensor.GradMode;
+import dev.jclip.tensor.Tensor;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * jclip and ONNX Runtime on the same encoder, batch for batch in one process: each round runs
+ * one jclip batch and one ORT batch on the same inputs, so that whatever else the machine is
+ * doing slows both alike, and reports the median of the per-round speed ratios. A shared,
+ * noisy machine (a VM whose neighbours come and go) moves separate runs by ±10%; the ratio of
+ * neighbouring batches moves far less. The first round also checks that both give the same
+ * features.
+ *
+ * <pre>
+ * java --enable-native-access=ALL-UNNAMED -cp jclip-bench/target/jclip-benchmarks.jar \
+ *     dev.jclip.bench.PairedEncodeBench --model M.safetensors --onnx M.image.onnx \
+ *     --what image|text --batch B [--tokens N] [--threads T] [--rounds R]
+ * </pre>
+ *
+ * The last line is {@code paired what=W model=M batch=B tokens=N jclip_items_per_s=X
+ * ort_items_per_s=Y ratio=R}, R being the median over rounds of ORT's batch time over jclip's.
+ */
+public final class PairedEncodeBench {
+    private static final int WARMUP_ROUNDS = 3;
+    /** A pause after every batch, longer than ORT's worker threads keep spinning for more work. */
+    private static final long PAUSE_MS = 50;
+
+    private PairedEncodeBench() {}
+
+    private record Options(Path model, Path onnx, String what, int batch, int tokens, int threads, int rounds) {
+        static Options parse(String[] args) {
+            Path model = null, onnx = null;
+            String what = null;
+            int batch = 32, tokens = 0, threads = 2, rounds = 15;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (i + 1 >= args.length) throw usage("missing value after " + a);
+                String v = args[++i];
+                switch (a) {
+                    case "--model" -> model = Path.of(v);
+                    case "--onnx" -> onnx = Path.of(v);
+                    case "--what" -> what = v;
+                    case "--batch" -> batch = OrtEncodeBench.intArg(a, v);
+                    case "--tokens" -> tokens = OrtEncodeBench.intArg(a, v);
+                    case "--threads" -> threads = OrtEncodeBench.intArg(a, v);
+                    case "--rounds" -> rounds = OrtEncodeBench.intArg(a, v);
+                    default -> throw usage("unknown option " + a);
+                }
+            }
+            if (model == null || !Files.exists(model)) throw usage("--model must name jclip weights, got " + model);
+            if (onnx == null || !Files.isRegularFile(onnx)) throw usage("--onnx must name an ONNX file, got " + onnx);
+            if (!"image".equals(what) && !"text".equals(what)) throw usage("--what must be image or text, got " + what);
+            if (batch < 1 || threads < 1 || rounds < 1) throw usage("--batch, --threads and --rounds must be at least 1");
+            if (tokens != 0 && tokens < 2) throw usage("--tokens counts start and end, so it must be at least 2");
+            return new Options(model, onnx, what, batch, tokens, threads, rounds);
+        }
+
+        private static IllegalArgumentException usage(String why) {
+            return new IllegalArgumentException(why + "\nusage: PairedEncodeBench --model FILE --onnx FILE --what image|text"
+                    + " [--batch B (32)] [--tokens N] [--threads T (2)] [--rounds R (15)]");
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Parallel.setThreads(o.threads());
+        Clip clip = ClipWeights.map(o.model());
+        clip.train(false);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions opts = OrtEncodeBench.sessionOptions(o.threads());
+             OrtSession session = env.createSession(o.onnx().toString(), opts)) {
+            run(clip, env, session, o);
+        }
+    }
+
+    private static void run(Clip clip, OrtEnvironment env, OrtSession session, Options o) throws Exception {
+        Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
+        long[] shape = ((TensorInfo) input.getValue().getInfo()).getShape().clone();
+        boolean image = o.what().equals("image");
+        if (shape.length != (image ? 4 : 2)) {
+            throw new IllegalArgumentException(o.onnx() + ": input " + input.getKey() + " has shape "
+                    + Arrays.toString(shape) + ", not that of an " + o.what() + " encoder");
+        }
+        shape[0] = o.batch();
+        int ctx = image ? 0 : (int) shape[1];
+        int tokens = image ? 0 : (o.tokens() == 0 ? ctx : o.tokens());
+        if (tokens > ctx) throw new IllegalArgumentException("--tokens " + tokens + " exceeds the context length " + ctx);
+        SplittableRandom rng = new SplittableRandom(42);
+        float[] pixels = null;
+        int[] ids = null;
+        OnnxTensor x;
+        if (image) {
+            pixels = new float[Math.toIntExact(shape[0] * shape[1] * shape[2] * shape[3])];
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = (float) OrtEncodeBench.gaussian(rng);
+            }
+            x = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), shape);
+        } else {
+            ids = OrtEncodeBench.prompts(o.batch(), ctx, tokens, rng);
+            x = OnnxTensor.createTensor(env, LongBuffer.wrap(Arrays.stream(ids).asLongStream().toArray()), shape);
+        }
+        Tensor images = image ? Tensor.of(pixels, Arrays.stream(shape).mapToInt(Math::toIntExact).toArray()) : null;
+        int[] texts = ids;
+        Map<String, OnnxTensor> feed = Map.of(input.getKey(), x);
+        try (x; var _ = GradMode.noGrad()) {
+            float[] mine = null, theirs = null;
+            double[] jclipSeconds = new double[o.rounds()], ortSeconds = new double[o.rounds()];
+            for (int r = -WARMUP_ROUNDS; r < o.rounds(); r++) {
+                long t0 = System.nanoTime();
+                Tensor features = image ? clip.encodeImage(images) : clip.encodeText(texts);
+                long t1 = System.nanoTime();
+                Thread.sleep(PAUSE_MS);
+                long t2 = System.nanoTime();
+                try (OrtSession.Result result = session.run(feed)) {
+                    long t3 = System.nanoTime();
+                    if (mine == null) {
+                        mine = features.data();
+                        theirs = ((OnnxTensor) result.get(0)).getFloatBuffer().array();
+                    }
+                    if (r >= 0) {
+                        jclipSeconds[r] = (t1 - t0) * 1e-9;
+                        ortSeconds[r] = (t3 - t2) * 1e-9;
+                        System.out.printf(Locale.ROOT, "round %d: jclip %.3f s, ort %.3f s, ratio %.3f%n", r + 1,
+                                jclipSeconds[r], ortSeconds[r], ortSeconds[r] / jclipSeconds[r]);
+                    }
+                }
+                Thread.sleep(PAUSE_MS);
+            }
+            System.out.printf(Locale.ROOT, "features: max |jclip - ort| = %.3g, max |ort| = %.3g%n",
+                    maxAbsDiff(mine, theirs), maxAbs(theirs));
+            double[] ratios = new double[o.rounds()];
+            for (int r = 0; r < o.rounds(); r++) {
+                ratios[r] = ortSeconds[r] / jclipSeconds[r];
+            }
+            System.out.printf(Locale.ROOT, "ratio over rounds: min %.3f, max %.3f%n",
+                    Arrays.stream(ratios).min().orElseThrow(), Arrays.stream(ratios).max().orElseThrow());
+            System.out.printf(Locale.ROOT,
+                    "paired what=%s model=%s batch=%d tokens=%d jclip_items_per_s=%.2f ort_items_per_s=%.2f ratio=%.3f%n",
+                    o.what(), OrtEncodeBench.modelName(o.onnx()), o.batch(), tokens, o.batch() / median(jclipSeconds),
+                    o.batch() / median(ortSeconds), median(ratios));
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double maxAbsDiff(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalStateException("jclip gave " + a.length + " feature values, ORT " + b.length);
+        }
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
+    }
+
+    private static double maxAbs(float[] a) {
+        double m = 0;
+        for (float v : a) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+}
