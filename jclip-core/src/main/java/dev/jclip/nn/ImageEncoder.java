@@ -11,12 +11,12 @@ public abstract class ImageEncoder extends Module {
     /** Image features [B, embed] (not normalized) of preprocessed images [B, 3, imageSize, imageSize]. */
     public abstract Tensor forward(Tensor images);
 
-    /** Checks that {@code images} is [B, 3, size, size] before any work. */
+    /** Checks that {@code images} is [B, 3, size, size] with at least one image, before any work. */
     protected final void checkImages(Tensor images) {
         int[] s = images.shape();
-        if (s.length != 4 || s[1] != 3 || s[2] != imageSize() || s[3] != imageSize()) {
+        if (s.length != 4 || s[0] < 1 || s[1] != 3 || s[2] != imageSize() || s[3] != imageSize()) {
             throw new IllegalArgumentException("images must be [B, 3, " + imageSize() + ", " + imageSize()
-                    + "], got " + Arrays.toString(s));
+                    + "] with B >= 1, got " + Arrays.toString(s));
         }
     }
 }

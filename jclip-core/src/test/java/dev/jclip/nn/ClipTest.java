@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 class ClipTest {
     private static final ClipConfig RN = new ClipConfig(16, ClipConfig.Vision.resnet(32, new int[] {1, 1, 1, 1}, 8),
             new ClipConfig.Text(6, 20, 64, 1, 1));
+    private static final ClipConfig VIT = new ClipConfig(16, ClipConfig.Vision.vit(32, 1, 64, 16),
+            new ClipConfig.Text(6, 20, 64, 1, 1));
 
     private static int[] tokens(int batch, int context) {
         int[] t = new int[batch * context];
@@ -33,6 +35,10 @@ class ClipTest {
         Tensor images = Tensor.zeros(2, 3, 32, 32);
         String m = assertThrows(IllegalArgumentException.class, () -> clip.encodeImage(Tensor.zeros(2, 3, 31, 32))).getMessage();
         assertTrue(m.contains("[B, 3, 32, 32]"), m);
+        for (Clip c : new Clip[] {clip, ClipInit.random(VIT, 1)}) {
+            m = assertThrows(IllegalArgumentException.class, () -> c.encodeImage(Tensor.zeros(0, 3, 32, 32))).getMessage();
+            assertTrue(m.contains("B >= 1, got [0, 3, 32, 32]"), m);
+        }
         int[] bad = tokens(2, 6);
         bad[7] = 20;
         m = assertThrows(IllegalArgumentException.class, () -> clip.encodeText(bad)).getMessage();
