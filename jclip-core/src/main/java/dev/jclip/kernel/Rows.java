@@ -47,16 +47,20 @@ public final class Rows {
         // Subtracting the row max keeps exp from overflowing; −inf − max = −inf, exp → 0.
         float m = max.reduceLanes(VectorOperators.MAX);
         FloatVector sum = FloatVector.zero(S);
-        for (int i = 0; i < full; i += VL) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, off + i).sub(m));
-            e.intoArray(x, off + i);
-            sum = sum.add(e);
-        }
-        if (full < n) {
-            VectorMask<Float> in = S.indexInRange(full, n);
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, off + full, in).sub(m));
-            e.intoArray(x, off + full, in);
-            sum = sum.add(e, in);
+        for (int i = 0; i < n; i += VL) {
+            // One call of exp for whole vectors and the tail: the JIT inlines it once. A second
+            // call site was compiled on its own, where the vector's class is unknown, and ran the
+            // Vector API's generic (allocating, scalar) code on every row's tail.
+            VectorMask<Float> in = i < full ? null : S.indexInRange(i, n);
+            FloatVector v = in == null ? FloatVector.fromArray(S, x, off + i) : FloatVector.fromArray(S, x, off + i, in);
+            FloatVector e = VectorMath.exp(v.sub(m));
+            if (in == null) {
+                e.intoArray(x, off + i);
+                sum = sum.add(e);
+            } else {
+                e.intoArray(x, off + i, in);
+                sum = sum.add(e, in);
+            }
         }
         float inv = 1f / lanesInOrder(sum);
         for (int i = 0; i < full; i += VL) {
@@ -112,12 +116,16 @@ public final class Rows {
     /** {@code y[yOff + i] = QuickGELU(x[off + i])} for {@code i < len}, bit for bit as the GEMM epilogue. */
     public static void quickGelu(float[] x, int off, float[] y, int yOff, int len) {
         int full = len - len % VL;
-        for (int i = 0; i < full; i += VL) {
-            VectorMath.quickGelu(FloatVector.fromArray(S, x, off + i)).intoArray(y, yOff + i);
-        }
-        if (full < len) {
-            VectorMask<Float> in = S.indexInRange(full, len);
-            VectorMath.quickGelu(FloatVector.fromArray(S, x, off + full, in)).intoArray(y, yOff + full, in);
+        for (int i = 0; i < len; i += VL) {
+            // One call site, inlined once (as in softmax).
+            VectorMask<Float> in = i < full ? null : S.indexInRange(i, len);
+            FloatVector v = in == null ? FloatVector.fromArray(S, x, off + i) : FloatVector.fromArray(S, x, off + i, in);
+            FloatVector g = VectorMath.quickGelu(v);
+            if (in == null) {
+                g.intoArray(y, yOff + i);
+            } else {
+                g.intoArray(y, yOff + i, in);
+            }
         }
     }
 
