@@ -104,21 +104,35 @@ public final class OrtEncodeBench {
         }
     }
 
-    private static void run(OrtEnvironment env, OrtSession session, Options o) throws OrtException {
-        Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
-        long[] shape = ((TensorInfo) input.getValue().getInfo()).getShape().clone();
-        boolean image = o.what().equals("image");
-        if (shape.length != (image ? 4 : 2)) {
-            throw new IllegalArgumentException(o.onnx() + ": input " + input.getKey() + " has shape "
-                    + Arrays.toString(shape) + ", not that of an " + o.what() + " encoder");
+    /**
+     * The encoder's input as this benchmark feeds it: its name, its shape with the batch filled in,
+     * and the prompt length (0 for images), after checking that the graph is an encoder of that kind.
+     */
+    record Input(String name, long[] shape, int tokens) {
+        static Input of(OrtSession session, Path onnx, String what, int batch, int tokensOption) throws OrtException {
+            Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
+            long[] shape = ((TensorInfo) input.getValue().getInfo()).getShape().clone();
+            boolean image = what.equals("image");
+            if (shape.length != (image ? 4 : 2)) {
+                throw new IllegalArgumentException(onnx + ": input " + input.getKey() + " has shape "
+                        + Arrays.toString(shape) + ", not that of an " + what + " encoder");
+            }
+            shape[0] = batch;
+            int ctx = image ? 0 : (int) shape[1];
+            int tokens = image ? 0 : (tokensOption == 0 ? ctx : tokensOption);
+            if (tokens > ctx) throw new IllegalArgumentException("--tokens " + tokens + " exceeds the context length " + ctx);
+            return new Input(input.getKey(), shape, tokens);
         }
-        shape[0] = o.batch();
-        int ctx = image ? 0 : (int) shape[1];
-        int tokens = image ? 0 : (o.tokens() == 0 ? ctx : o.tokens());
-        if (tokens > ctx) throw new IllegalArgumentException("--tokens " + tokens + " exceeds the context length " + ctx);
+    }
+
+    private static void run(OrtEnvironment env, OrtSession session, Options o) throws OrtException {
+        Input in = Input.of(session, o.onnx(), o.what(), o.batch(), o.tokens());
+        long[] shape = in.shape();
+        int tokens = in.tokens();
+        boolean image = o.what().equals("image");
         SplittableRandom rng = new SplittableRandom(42);
         try (OnnxTensor x = image ? images(env, shape, rng) : tokens(env, shape, tokens, rng)) {
-            Map<String, OnnxTensor> feed = Map.of(input.getKey(), x);
+            Map<String, OnnxTensor> feed = Map.of(in.name(), x);
             for (int i = 0; i < WARMUP_BATCHES; i++) {
                 session.run(feed).close();
             }
@@ -148,11 +162,16 @@ public final class OrtEncodeBench {
 
     /** Standard-normal pixels, like a preprocessed (normalized) image. */
     private static OnnxTensor images(OrtEnvironment env, long[] shape, SplittableRandom rng) throws OrtException {
-        FloatBuffer data = FloatBuffer.allocate(Math.toIntExact(shape[0] * shape[1] * shape[2] * shape[3]));
-        while (data.hasRemaining()) {
-            data.put((float) gaussian(rng));
+        return OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels(shape, rng)), shape);
+    }
+
+    /** Standard-normal values for images of {@code shape} [B, 3, H, W]. */
+    static float[] pixels(long[] shape, SplittableRandom rng) {
+        float[] data = new float[Math.toIntExact(shape[0] * shape[1] * shape[2] * shape[3])];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) gaussian(rng);
         }
-        return OnnxTensor.createTensor(env, data.flip(), shape);
+        return data;
     }
 
     /** Each row: start token, n - 2 random ordinary tokens, end token, then zero padding up to the context length. */
@@ -174,7 +193,7 @@ public final class OrtEncodeBench {
         return ids;
     }
 
-    static double gaussian(SplittableRandom rng) {
+    private static double gaussian(SplittableRandom rng) {
         double u = 1 - rng.nextDouble(), v = rng.nextDouble();
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     }

@@ -1,11 +1,9 @@
 package dev.jclip.bench;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import dev.jclip.kernel.Parallel;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.nn.Clip;
@@ -98,34 +96,18 @@ public final class PairedEncodeBench {
     }
 
     private static void run(Clip clip, OrtEnvironment env, OrtSession session, Options o) throws Exception {
-        Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
-        long[] shape = ((TensorInfo) input.getValue().getInfo()).getShape().clone();
+        OrtEncodeBench.Input in = OrtEncodeBench.Input.of(session, o.onnx(), o.what(), o.batch(), o.tokens());
+        long[] shape = in.shape();
+        int tokens = in.tokens();
         boolean image = o.what().equals("image");
-        if (shape.length != (image ? 4 : 2)) {
-            throw new IllegalArgumentException(o.onnx() + ": input " + input.getKey() + " has shape "
-                    + Arrays.toString(shape) + ", not that of an " + o.what() + " encoder");
-        }
-        shape[0] = o.batch();
-        int ctx = image ? 0 : (int) shape[1];
-        int tokens = image ? 0 : (o.tokens() == 0 ? ctx : o.tokens());
-        if (tokens > ctx) throw new IllegalArgumentException("--tokens " + tokens + " exceeds the context length " + ctx);
         SplittableRandom rng = new SplittableRandom(42);
-        float[] pixels = null;
-        int[] ids = null;
-        OnnxTensor x;
-        if (image) {
-            pixels = new float[Math.toIntExact(shape[0] * shape[1] * shape[2] * shape[3])];
-            for (int i = 0; i < pixels.length; i++) {
-                pixels[i] = (float) OrtEncodeBench.gaussian(rng);
-            }
-            x = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), shape);
-        } else {
-            ids = OrtEncodeBench.prompts(o.batch(), ctx, tokens, rng);
-            x = OnnxTensor.createTensor(env, LongBuffer.wrap(Arrays.stream(ids).asLongStream().toArray()), shape);
-        }
+        float[] pixels = image ? OrtEncodeBench.pixels(shape, rng) : null;
+        int[] ids = image ? null : OrtEncodeBench.prompts(o.batch(), (int) shape[1], tokens, rng);
+        OnnxTensor x = image ? OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), shape)
+                : OnnxTensor.createTensor(env, LongBuffer.wrap(Arrays.stream(ids).asLongStream().toArray()), shape);
         Tensor images = image ? Tensor.of(pixels, Arrays.stream(shape).mapToInt(Math::toIntExact).toArray()) : null;
         int[] texts = ids;
-        Map<String, OnnxTensor> feed = Map.of(input.getKey(), x);
+        Map<String, OnnxTensor> feed = Map.of(in.name(), x);
         try (x; var _ = GradMode.noGrad()) {
             float[] mine = null, theirs = null;
             double[] jclipSeconds = new double[o.rounds()], ortSeconds = new double[o.rounds()];

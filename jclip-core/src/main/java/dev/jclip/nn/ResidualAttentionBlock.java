@@ -45,14 +45,18 @@ public final class ResidualAttentionBlock extends Module {
      * last block: three quarters of its work saved, five sixths in inference.
      */
     public Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
+        Tensor y = attn.forwardAt(LayerNorm.forward(x, ln1Weight, ln1Bias, LN_EPS), mask, at, tokensAt(x, at));
+        Tensor h = Linear.forwardQuickGelu(LayerNorm.forward(y, ln2Weight, ln2Bias, LN_EPS), fcWeight, fcBias);
+        return Linear.forward(h, projWeight, projBias, y);
+    }
+
+    /** Token {@code at[b]} of each sequence b of {@code x} [B, L, D], with its gradient path: [B, D]. */
+    static Tensor tokensAt(Tensor x, int[] at) {
         int b = x.dim(0), l = x.dim(1);
         int[] rows = new int[b];
         for (int i = 0; i < b; i++) {
             rows[i] = i * l + at[i];
         }
-        Tensor picked = Gather.rows(x.reshape(b * l, x.dim(2)), rows);
-        Tensor y = attn.forwardAt(LayerNorm.forward(x, ln1Weight, ln1Bias, LN_EPS), mask, at, picked);
-        Tensor h = Linear.forwardQuickGelu(LayerNorm.forward(y, ln2Weight, ln2Bias, LN_EPS), fcWeight, fcBias);
-        return Linear.forward(h, projWeight, projBias, y);
+        return Gather.rows(x.reshape(b * l, x.dim(2)), rows);
     }
 }

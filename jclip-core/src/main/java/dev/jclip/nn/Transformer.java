@@ -1,6 +1,5 @@
 package dev.jclip.nn;
 
-import dev.jclip.op.Gather;
 import dev.jclip.tensor.Tensor;
 
 /** A stack of {@link ResidualAttentionBlock}s named {@code resblocks.0 ... resblocks.N-1}. */
@@ -54,14 +53,7 @@ public final class Transformer extends Module {
             }
         }
         int last = resblocks.length - 1;
-        if (last < 0) {
-            int[] rows = new int[b];
-            for (int i = 0; i < b; i++) {
-                rows[i] = i * l + at[i];
-            }
-            return Gather.rows(x.reshape(b * l, x.dim(2)), rows);
-        }
-        return resblocks[last].forwardAt(forward(x, mask, last), mask, at);
+        return last < 0 ? ResidualAttentionBlock.tokensAt(x, at) : resblocks[last].forwardAt(forward(x, mask, last), mask, at);
     }
 
     /**
