@@ -43,6 +43,7 @@ public final class MultiheadAttention extends Module {
      * at those tokens, with {@code residual} [B, D] (or null) added.
      */
     public Tensor forwardAt(Tensor x, Tensor mask, int[] at, Tensor residual) {
+        ResidualAttentionBlock.checkPositions(x, at);
         Tensor qkv = Tensor.needsGrad(x, inProjWeight, inProjBias) ? Linear.forward(x, inProjWeight, inProjBias)
                 : keysValuesAndQueriesAt(x, at);
         return Linear.forward(Attention.forwardAt(qkv, heads, mask, at), outProjWeight, outProjBias, residual);

@@ -4,6 +4,7 @@ import dev.jclip.op.Gather;
 import dev.jclip.op.LayerNorm;
 import dev.jclip.op.Linear;
 import dev.jclip.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * A pre-norm transformer block: {@code x + attn(ln_1(x))}, then
@@ -45,9 +46,23 @@ public final class ResidualAttentionBlock extends Module {
      * last block: three quarters of its work saved, five sixths in inference.
      */
     public Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
+        checkPositions(x, at);
         Tensor y = attn.forwardAt(LayerNorm.forward(x, ln1Weight, ln1Bias, LN_EPS), mask, at, tokensAt(x, at));
         Tensor h = Linear.forwardQuickGelu(LayerNorm.forward(y, ln2Weight, ln2Bias, LN_EPS), fcWeight, fcBias);
         return Linear.forward(h, projWeight, projBias, y);
+    }
+
+    /** Checks that {@code at} holds one position in [0, L) for each sequence of {@code x} [B, L, D]. */
+    static void checkPositions(Tensor x, int[] at) {
+        if (x.rank() != 3 || at.length != x.dim(0)) {
+            throw new IllegalArgumentException(at.length + " positions for tokens " + Arrays.toString(x.shape())
+                    + ": need [B, L, D] and one position per sequence");
+        }
+        for (int p : at) {
+            if (p < 0 || p >= x.dim(1)) {
+                throw new IllegalArgumentException("position " + p + " outside [0, " + x.dim(1) + ")");
+            }
+        }
     }
 
     /** Token {@code at[b]} of each sequence b of {@code x} [B, L, D], with its gradient path: [B, D]. */

@@ -43,15 +43,7 @@ public final class Transformer extends Module {
      * ({@link ResidualAttentionBlock#forwardAt}).
      */
     public Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
-        int b = x.dim(0), l = x.dim(1);
-        if (at.length != b) {
-            throw new IllegalArgumentException(at.length + " positions for " + b + " sequences");
-        }
-        for (int p : at) {
-            if (p < 0 || p >= l) {
-                throw new IllegalArgumentException("position " + p + " outside [0, " + l + ")");
-            }
-        }
+        ResidualAttentionBlock.checkPositions(x, at);
         int last = resblocks.length - 1;
         return last < 0 ? ResidualAttentionBlock.tokensAt(x, at) : resblocks[last].forwardAt(forward(x, mask, last), mask, at);
     }

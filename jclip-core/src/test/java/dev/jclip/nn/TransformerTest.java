@@ -91,5 +91,12 @@ class TransformerTest {
         Tensor x = Tensor.zeros(B, L, D);
         assertThrows(IllegalArgumentException.class, () -> t.forwardAt(x, null, new int[] {0, 0}));
         assertThrows(IllegalArgumentException.class, () -> t.forwardAt(x, null, new int[] {0, L, 0}));
+        // A position past its own sequence must not quietly pick a token of the next one.
+        ResidualAttentionBlock block = new ResidualAttentionBlock(D, HEADS);
+        MultiheadAttention attn = new MultiheadAttention(D, HEADS);
+        try (var _ = GradMode.noGrad()) {
+            assertThrows(IllegalArgumentException.class, () -> block.forwardAt(x, null, new int[] {L + 1, 0, 0}));
+            assertThrows(IllegalArgumentException.class, () -> attn.forwardAt(x, null, new int[] {0, -1, 0}, null));
+        }
     }
 }
