@@ -7,6 +7,8 @@ import dev.jclip.server.ServerConfig;
 import dev.jclip.text.ClipTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code jclip serve --model PATH [--vocab PATH] [--index DIR] [--host 127.0.0.1] [--port 8080]
- * [--max-body-mb 20]}: the {@link ClipServer} (embedding, zero-shot classification, and search when
+ * [--max-body-mb 20] [--api-key-file PATH]}: the {@link ClipServer} (embedding, zero-shot classification, and search when
  * an index is given) until Ctrl-C, which stops it after the requests under way.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -63,6 +65,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Most images one POST /embed/image may embed (default: ${DEFAULT-VALUE}).")
     int maxImages;
 
+    @Option(names = "--api-key-file", paramLabel = "PATH",
+            description = "A file holding an API key (at least " + ServerConfig.MIN_API_KEY_LENGTH + " characters; "
+                    + "surrounding whitespace ignored): every endpoint but /health then wants 'Authorization: Bearer <key>'. "
+                    + "A file, not an option value, so that the key stays out of the process list and shell history.")
+    Path apiKeyFile;
+
     @Option(names = "--batch", paramLabel = "N", defaultValue = "" + ClipModel.DEFAULT_BATCH,
             description = "Inputs per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -76,8 +84,20 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxBodyMb < 1 || maxBodyMb > maxMb) {
             throw new IllegalArgumentException("--max-body-mb must be in [1, " + maxMb + "], got " + maxBodyMb);
         }
-        ServerConfig config = new ServerConfig(host, port, maxBodyMb * ServerConfig.MB, maxTexts, maxImages);
+        String apiKey = null;
+        if (apiKeyFile != null) {
+            try {
+                apiKey = Files.readString(apiKeyFile).strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--api-key-file: cannot read " + apiKeyFile + ": " + e.getMessage(), e);
+            }
+        }
+        ServerConfig config = new ServerConfig(host, port, maxBodyMb * ServerConfig.MB, maxTexts, maxImages, apiKey);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        if (apiKey == null && !InetAddress.getByName(host).isLoopbackAddress()) {
+            err.println("jclip serve: warning: listening on " + host + " without --api-key-file: anyone who can reach "
+                    + "this port can use the server");
+        }
         LuceneLog.quiet();
         JETTY.setLevel(Level.WARNING);
         JAVALIN.setLevel(Level.OFF);

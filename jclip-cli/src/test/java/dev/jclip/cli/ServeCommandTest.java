@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,20 @@ class ServeCommandTest {
         Cli batch = Cli.run("serve", "--model", Cli.VIT.toString(), "--batch", "0");
         assertEquals(1, batch.code);
         assertEquals("jclip: --batch must be at least 1, got 0\n", batch.err);
+    }
+
+    @Test
+    void aBadApiKeyFileIsNamed() throws IOException {
+        Path none = dir.resolve("no-key");
+        Cli missing = Cli.run("serve", "--model", Cli.VIT.toString(), "--api-key-file", none.toString(), "--port", "0");
+        assertEquals(1, missing.code);
+        assertTrue(missing.err.startsWith("jclip: --api-key-file: cannot read " + none + ": "), missing.err);
+        Path shortKey = Files.writeString(dir.resolve("key"), "  short\n");
+        Cli tooShort = Cli.run("serve", "--model", Cli.VIT.toString(), "--api-key-file", shortKey.toString(), "--port", "0");
+        assertEquals(1, tooShort.code);
+        assertEquals("jclip: the API key must be at least 16 printable ASCII characters without spaces, got 5 characters\n",
+                tooShort.err);
+        assertEquals("", tooShort.out);
     }
 
     @Test

@@ -11,10 +11,13 @@ import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.UnauthorizedResponse;
 import io.javalin.json.JavalinJackson;
 import io.javalin.util.JavalinException;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,6 +34,8 @@ import java.util.logging.Logger;
  *       {@code {"query": Q, "results": [{"path": P, "score": S}, ...]}}
  * </ul>
  *
+ * With an API key in the {@link ServerConfig}, every endpoint but {@code /health} wants
+ * {@code Authorization: Bearer <key>} (401 without it).
  * Errors answer {@code {"error": "..."}} with a 4xx status and a message that names what was wrong
  * (a 500 says only that the server log has the details). Embeddings are unit length and equal to
  * {@link ClipModel}'s for the same input. Requests run concurrently: the model is thread-safe, the
@@ -74,6 +79,8 @@ public final class ClipServer implements AutoCloseable {
             c.jetty.multipartConfig.maxInMemoryFileSize((int) config.maxBodyBytes(), SizeUnit.BYTES);
             c.jsonMapper(new JavalinJackson(json, false));
 
+            // Both before any body is read: a stranger's request is refused without reading it.
+            c.routes.before(ctx -> checkApiKey(ctx, config.apiKey()));
             c.routes.before(ctx -> bodies.checkDeclaredLength(ctx));
             c.routes.get("/health", endpoints::health);
             c.routes.post("/embed/texts", endpoints::embedTexts);
@@ -127,6 +134,24 @@ public final class ClipServer implements AutoCloseable {
     private static String message(HttpResponseException e, Context ctx) {
         String allowed = e.getDetails().get("availableMethods");
         return allowed == null ? e.getMessage() : ctx.method() + " " + ctx.path() + " is not an endpoint; " + ctx.path() + " takes " + allowed;
+    }
+
+    /**
+     * With an API key configured, refuses (401) a request to anything but {@code GET /health} that
+     * does not carry it as {@code Authorization: Bearer <key>}. The comparison takes the same time
+     * wherever the first difference is.
+     */
+    private static void checkApiKey(Context ctx, String apiKey) {
+        if (apiKey == null || ctx.path().equals("/health")) {
+            return;
+        }
+        String given = ctx.header("Authorization");
+        byte[] want = ("Bearer " + apiKey).getBytes(StandardCharsets.US_ASCII);
+        if (given == null || !MessageDigest.isEqual(want, given.getBytes(StandardCharsets.US_ASCII))) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new UnauthorizedResponse(given == null ? "this server needs an API key: send 'Authorization: Bearer <key>'"
+                    : "wrong API key");
+        }
     }
 
     private static void answer(Context ctx, int status, String message) {

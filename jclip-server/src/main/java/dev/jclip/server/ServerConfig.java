@@ -10,8 +10,10 @@ package dev.jclip.server;
  *     labels × templates prompts of {@code POST /classify}
  * @param maxImages the most images one {@code POST /embed/image} may embed (each is decoded and
  *     resized before any is embedded, so this bounds a request's memory)
+ * @param apiKey when not null, every endpoint but {@code GET /health} answers only requests that carry
+ *     {@code Authorization: Bearer <apiKey>} (401 otherwise); at least {@value #MIN_API_KEY_LENGTH} characters
  */
-public record ServerConfig(String host, int port, long maxBodyBytes, int maxTexts, int maxImages) {
+public record ServerConfig(String host, int port, long maxBodyBytes, int maxTexts, int maxImages, String apiKey) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final long MB = 1L << 20;
@@ -20,6 +22,8 @@ public record ServerConfig(String host, int port, long maxBodyBytes, int maxText
     public static final int DEFAULT_MAX_IMAGES = 64;
     /** Largest body: multipart files are held in memory, in byte arrays. */
     public static final long MAX_BODY_BYTES = Integer.MAX_VALUE - 8;
+    /** Shortest API key accepted: one that can be guessed is no protection. */
+    public static final int MIN_API_KEY_LENGTH = 16;
 
     public ServerConfig {
         if (host == null || host.isBlank()) {
@@ -37,6 +41,15 @@ public record ServerConfig(String host, int port, long maxBodyBytes, int maxText
         if (maxImages < 1) {
             throw new IllegalArgumentException("the limit of images per request must be at least 1, got " + maxImages);
         }
+        if (apiKey != null && (apiKey.length() < MIN_API_KEY_LENGTH || !apiKey.chars().allMatch(c -> c > ' ' && c < 127))) {
+            throw new IllegalArgumentException("the API key must be at least " + MIN_API_KEY_LENGTH
+                    + " printable ASCII characters without spaces, got " + apiKey.length() + " characters");
+        }
+    }
+
+    /** Without an API key: every client that can connect may use the server. */
+    public ServerConfig(String host, int port, long maxBodyBytes, int maxTexts, int maxImages) {
+        this(host, port, maxBodyBytes, maxTexts, maxImages, null);
     }
 
     /**
@@ -49,6 +62,18 @@ public record ServerConfig(String host, int port, long maxBodyBytes, int maxText
 
     /** This configuration on {@code port}. */
     public ServerConfig withPort(int port) {
-        return new ServerConfig(host, port, maxBodyBytes, maxTexts, maxImages);
+        return new ServerConfig(host, port, maxBodyBytes, maxTexts, maxImages, apiKey);
+    }
+
+    /** This configuration requiring {@code apiKey} (null: none). */
+    public ServerConfig withApiKey(String apiKey) {
+        return new ServerConfig(host, port, maxBodyBytes, maxTexts, maxImages, apiKey);
+    }
+
+    /** The key stays out of logs and error messages. */
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", maxTexts=" + maxTexts
+                + ", maxImages=" + maxImages + ", apiKey=" + (apiKey == null ? "none" : "set") + "]";
     }
 }

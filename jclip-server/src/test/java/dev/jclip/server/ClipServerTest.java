@@ -340,20 +340,53 @@ class ClipServerTest {
     }
 
     @Test
+    void anApiKeyGuardsEveryEndpointButHealth() throws Exception {
+        String key = "k3y-0123456789-abcdef";
+        try (ClipServer keyed = ClipServer.start(model, index, ServerConfig.defaults().withPort(0).withApiKey(key))) {
+            Http none = new Http(keyed.uri()), wrong = new Http(keyed.uri(), "Bearer " + key + "x"),
+                    right = new Http(keyed.uri(), "Bearer " + key);
+            String body = Http.JSON.writeValueAsString(java.util.Map.of("texts", List.of("a photo of a cat")));
+            assertEquals(200, none.get("health").status());
+
+            Answer missing = none.postJson("embed/texts", body);
+            assertEquals(401, missing.status());
+            assertEquals("Bearer", missing.authenticate());
+            assertEquals("this server needs an API key: send 'Authorization: Bearer <key>'", missing.json().get("error").asText());
+            Answer bad = wrong.postJson("embed/texts", body);
+            assertEquals(401, bad.status());
+            assertEquals("wrong API key", bad.json().get("error").asText());
+            assertEquals(401, none.get("search?q=cat").status());
+            // Refused before the body is read: a stranger's oversized upload gets 401, not 413.
+            assertEquals(401, none.post("embed/image", "image/png", new byte[(int) (ServerConfig.DEFAULT_MAX_BODY_BYTES + 1)]).status());
+
+            Answer ok = right.postJson("embed/texts", body);
+            assertEquals(200, ok.status(), ok.body());
+            assertArrayEquals(model.embedTexts(List.of("a photo of a cat"))[0], ok.as(Embeddings.class).embeddings()[0]);
+            assertEquals(200, right.get("search?q=cat").status());
+        }
+    }
+
+    @Test
     void configurationIsChecked() {
         Iterator<Runnable> bad = List.<Runnable>of(
                 () -> new ServerConfig("", 80, 1, 1, 1),
                 () -> new ServerConfig("127.0.0.1", 70000, 1, 1, 1),
                 () -> new ServerConfig("127.0.0.1", 80, 0, 1, 1),
                 () -> new ServerConfig("127.0.0.1", 80, 1, 0, 1),
-                () -> new ServerConfig("127.0.0.1", 80, 1, 1, 0)).iterator();
+                () -> new ServerConfig("127.0.0.1", 80, 1, 1, 0),
+                () -> ServerConfig.defaults().withApiKey("short"),
+                () -> ServerConfig.defaults().withApiKey("sixteen chars ok")).iterator();
         List<String> messages = new ArrayList<>();
         while (bad.hasNext()) {
             messages.add(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, bad.next()::run).getMessage());
         }
         assertEquals(List.of("the host to listen on must not be empty", "port must be in [0, 65535], got 70000",
                 "the body limit must be in [1, 2147483639] bytes, got 0", "the limit of texts per request must be at least 1, got 0",
-                "the limit of images per request must be at least 1, got 0"),
+                "the limit of images per request must be at least 1, got 0",
+                "the API key must be at least 16 printable ASCII characters without spaces, got 5 characters",
+                "the API key must be at least 16 printable ASCII characters without spaces, got 16 characters"),
                 messages);
+        String shown = ServerConfig.defaults().withApiKey("secret-0123456789").toString();
+        assertTrue(shown.contains("apiKey=set") && !shown.contains("secret"), shown);
     }
 }

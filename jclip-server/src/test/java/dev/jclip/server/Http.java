@@ -32,8 +32,8 @@ final class Http {
         }
     }
 
-    /** A status and a body. */
-    record Answer(int status, String contentType, String body) {
+    /** A status, a body and the {@code WWW-Authenticate} header (null when absent). */
+    record Answer(int status, String contentType, String body, String authenticate) {
         JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -48,13 +48,20 @@ final class Http {
     }
 
     private final URI base;
+    /** The value of every request's {@code Authorization} header, or null for none. */
+    private final String authorization;
 
     Http(URI base) {
+        this(base, null);
+    }
+
+    Http(URI base, String authorization) {
         this.base = base;
+        this.authorization = authorization;
     }
 
     Answer get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET().build());
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
     Answer post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
@@ -84,17 +91,21 @@ final class Http {
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
-        return send(b.build());
+        return send(b);
     }
 
     /**
      * Sends on a new connection: after refusing a body it did not read to the end (too large, or a
      * broken multipart form), the server closes the connection, which a pooled client might reuse.
      */
-    private static Answer send(HttpRequest request) throws IOException, InterruptedException {
+    private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         try (HttpClient client = HttpClient.newHttpClient()) {
-            HttpResponse<String> r = client.send(request, BodyHandlers.ofString());
-            return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body());
+            HttpResponse<String> r = client.send(request.build(), BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body(),
+                    r.headers().firstValue("WWW-Authenticate").orElse(null));
         }
     }
 
