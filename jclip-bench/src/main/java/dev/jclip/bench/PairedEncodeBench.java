@@ -2,7 +2,6 @@ package dev.jclip.bench;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.jclip.kernel.Parallel;
 import dev.jclip.model.ClipWeights;
