@@ -1,37 +1,42 @@
 package dev.jclip.model;
 
 import dev.jclip.io.Json;
+import dev.jclip.kernel.Gelu;
+import dev.jclip.nn.BlockConfig;
 import dev.jclip.nn.Clip;
 import dev.jclip.nn.ImageEncoder;
 import dev.jclip.nn.ModifiedResNet;
 import dev.jclip.nn.TextTransformer;
 import dev.jclip.nn.VisionTransformer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The shape of a CLIP model, in OpenCLIP's terms ({@code embed_dim},
- * {@code vision_cfg}, {@code text_cfg}). Attention heads are {@code width / 64}
- * in the vision tower (a ResNet's attention pool has {@code 32·width / 64}) and
- * given explicitly for the text tower. Every activation is QuickGELU, as in
- * OpenAI's CLIP.
+ * {@code vision_cfg}, {@code text_cfg}): sizes, heads, MLP widths, LayerScale,
+ * pooling, masking and each tower's activation. {@link #fromOpenClipJson} reads
+ * OpenCLIP's model configs (every key of its built-in towers); the factories
+ * {@link Vision#vit}, {@link Vision#resnet} and {@link Text#Text(int, int, int, int, int)}
+ * give OpenAI's CLIP (QuickGELU, 4× MLPs, heads of width 64 in the image tower).
  */
 public record ClipConfig(int embedDim, Vision vision, Text text) {
+    /** PyTorch's LayerNorm epsilon, CLIP's everywhere. */
+    public static final float LN_EPS = 1e-5f;
 
     /**
-     * The image tower: a ViT when {@code layers} has one entry (then
-     * {@code patchSize > 0}), a ModifiedResNet when it has four blocks-per-stage
-     * counts (then {@code patchSize == 0}).
+     * The image tower: a ViT when {@code layers} has one entry (then {@code patchSize > 0}), a
+     * ModifiedResNet when it has four blocks-per-stage counts (then {@code patchSize == 0}).
+     * {@code heads} are the ViT blocks' or the ResNet attention pool's. The block options
+     * ({@code mlpWidth}, {@code layerScale}, {@code act}, {@code lnEps}) and {@code lnPre},
+     * {@code pool}, {@code finalLnAfterPool} are the ViT's (a ResNet has ReLUs and BatchNorm).
      */
-    public record Vision(int imageSize, int[] layers, int width, int patchSize) {
+    public record Vision(int imageSize, int[] layers, int width, int patchSize, int heads, int mlpWidth, float layerScale,
+                         Gelu act, float lnEps, boolean lnPre, VisionTransformer.Pool pool, boolean finalLnAfterPool) {
         public Vision {
             layers = layers.clone();
-            if (imageSize <= 0 || width <= 0) {
-                throw new IllegalArgumentException("vision image_size and width must be positive: " + imageSize + ", " + width);
+            if (imageSize <= 0 || width <= 0 || heads <= 0) {
+                throw new IllegalArgumentException("vision image_size, width and heads must be positive: " + imageSize + ", "
+                        + width + ", " + heads);
             }
             for (int n : layers) {
                 if (n <= 0) {
@@ -42,8 +47,12 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
                 if (patchSize <= 0 || imageSize % patchSize != 0) {
                     throw new IllegalArgumentException("ViT image_size " + imageSize + " is not a multiple of patch_size " + patchSize);
                 }
-                if (width % 64 != 0) {
-                    throw new IllegalArgumentException("ViT width " + width + " is not a multiple of the head width 64");
+                if (width % heads != 0) {
+                    throw new IllegalArgumentException("ViT width " + width + " is not divisible into " + heads + " heads");
+                }
+                new BlockConfig(heads, mlpWidth, layerScale, act, lnEps);   // checks the block options
+                if (pool == null) {
+                    throw new IllegalArgumentException("a ViT tower needs a pool type");
                 }
             } else if (layers.length == 4) {
                 if (patchSize != 0) {
@@ -53,19 +62,25 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
                     throw new IllegalArgumentException("ResNet image_size " + imageSize + " must be a multiple of 32 and width "
                             + width + " even");
                 }
+                if (width * 32 % heads != 0) {
+                    throw new IllegalArgumentException("ResNet attention pool width " + width * 32 + " is not divisible into "
+                            + heads + " heads");
+                }
             } else {
                 throw new IllegalArgumentException("vision layers must be one number (ViT) or four (ResNet): " + Arrays.toString(layers));
             }
         }
 
-        /** A ViT tower. */
+        /** OpenAI's ViT tower: heads of width 64, a 4× MLP with QuickGELU, {@code ln_pre}, class-token pooling. */
         public static Vision vit(int imageSize, int layers, int width, int patchSize) {
-            return new Vision(imageSize, new int[] {layers}, width, patchSize);
+            return new Vision(imageSize, new int[] {layers}, width, patchSize, Math.max(1, width / 64), 4 * width, 0,
+                    Gelu.QUICK, LN_EPS, true, VisionTransformer.Pool.TOK, false);
         }
 
-        /** A ModifiedResNet tower with these blocks per stage. */
+        /** OpenAI's ModifiedResNet tower with these blocks per stage (attention pool heads {@code 32·width / 64}). */
         public static Vision resnet(int imageSize, int[] layers, int width) {
-            return new Vision(imageSize, layers, width, 0);
+            return new Vision(imageSize, layers, width, 0, Math.max(1, width * 32 / 64), 4 * width, 0, Gelu.QUICK, LN_EPS,
+                    true, VisionTransformer.Pool.TOK, false);
         }
 
         /** True for a ModifiedResNet tower (four stages of blocks), false for a ViT. */
@@ -78,31 +93,52 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
             return layers.clone();
         }
 
-        /** Attention heads: of each ViT block, or of the ResNet's attention pool. */
-        public int heads() {
-            return isResNet() ? width * 32 / 64 : width / 64;
+        /** The ViT's transformer blocks. */
+        public BlockConfig blocks() {
+            return new BlockConfig(heads, mlpWidth, layerScale, act, lnEps);
+        }
+
+        /** This tower with another activation (a ResNet tower has none: it is returned as is). */
+        public Vision withAct(Gelu act) {
+            return isResNet() ? this
+                    : new Vision(imageSize, layers, width, patchSize, heads, mlpWidth, layerScale, act, lnEps, lnPre, pool,
+                            finalLnAfterPool);
         }
 
         @Override
         public boolean equals(Object o) {
             return o instanceof Vision v && v.imageSize == imageSize && Arrays.equals(v.layers, layers)
-                    && v.width == width && v.patchSize == patchSize;
+                    && v.width == width && v.patchSize == patchSize && v.heads == heads
+                    && (isResNet() || v.mlpWidth == mlpWidth && Float.compare(v.layerScale, layerScale) == 0 && v.act == act
+                            && Float.compare(v.lnEps, lnEps) == 0 && v.lnPre == lnPre && v.pool == pool
+                            && v.finalLnAfterPool == finalLnAfterPool);
         }
 
         @Override
         public int hashCode() {
-            return ((imageSize * 31 + Arrays.hashCode(layers)) * 31 + width) * 31 + patchSize;
+            return (((imageSize * 31 + Arrays.hashCode(layers)) * 31 + width) * 31 + patchSize) * 31 + heads;
         }
 
         @Override
         public String toString() {
-            return "Vision[imageSize=" + imageSize + ", layers=" + (isResNet() ? Arrays.toString(layers) : layers[0])
-                    + ", width=" + width + (isResNet() ? "" : ", patchSize=" + patchSize) + "]";
+            return isResNet()
+                    ? "Vision[imageSize=" + imageSize + ", layers=" + Arrays.toString(layers) + ", width=" + width
+                            + ", heads=" + heads + "]"
+                    : "Vision[imageSize=" + imageSize + ", layers=" + layers[0] + ", width=" + width + ", patchSize=" + patchSize
+                            + ", heads=" + heads + ", mlpWidth=" + mlpWidth + ", layerScale=" + layerScale + ", act=" + act
+                            + ", lnEps=" + lnEps + ", lnPre=" + lnPre + ", pool=" + pool + ", finalLnAfterPool="
+                            + finalLnAfterPool + "]";
         }
     }
 
-    /** The text tower. */
-    public record Text(int contextLength, int vocabSize, int width, int heads, int layers) {
+    /**
+     * The text tower. {@code causal} is false for OpenCLIP's {@code no_causal_mask};
+     * {@code eosId} is the id {@link TextTransformer.Pool#EOS} pools at. {@code tokenizer} names a
+     * Hugging Face tokenizer the tower was trained with ({@code hf_tokenizer_name}), or is null
+     * for CLIP's BPE.
+     */
+    public record Text(int contextLength, int vocabSize, int width, int heads, int layers, int mlpWidth, float layerScale,
+                       Gelu act, float lnEps, boolean causal, TextTransformer.Pool pool, int eosId, String tokenizer) {
         public Text {
             if (contextLength <= 0 || vocabSize <= 0 || width <= 0 || heads <= 0 || layers <= 0) {
                 throw new IllegalArgumentException("text context_length, vocab_size, width, heads and layers must be positive: "
@@ -111,6 +147,30 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
             if (width % heads != 0) {
                 throw new IllegalArgumentException("text width " + width + " is not divisible into " + heads + " heads");
             }
+            new BlockConfig(heads, mlpWidth, layerScale, act, lnEps);   // checks the block options
+            if (pool == null) {
+                throw new IllegalArgumentException("a text tower needs a pool type");
+            }
+            if (pool == TextTransformer.Pool.EOS && (eosId < 0 || eosId >= vocabSize)) {
+                throw new IllegalArgumentException("text eos_id " + eosId + " is outside the vocabulary [0, " + vocabSize + ")");
+            }
+        }
+
+        /** OpenAI's text tower: causal, end-of-text pooling, a 4× MLP with QuickGELU, CLIP's BPE. */
+        public Text(int contextLength, int vocabSize, int width, int heads, int layers) {
+            this(contextLength, vocabSize, width, heads, layers, 4 * width, 0, Gelu.QUICK, LN_EPS, true,
+                    TextTransformer.Pool.ARGMAX, 0, null);
+        }
+
+        /** The transformer blocks. */
+        public BlockConfig blocks() {
+            return new BlockConfig(heads, mlpWidth, layerScale, act, lnEps);
+        }
+
+        /** This tower with another activation. */
+        public Text withAct(Gelu act) {
+            return new Text(contextLength, vocabSize, width, heads, layers, mlpWidth, layerScale, act, lnEps, causal, pool,
+                    eosId, tokenizer);
         }
     }
 
@@ -123,110 +183,68 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
         }
     }
 
+    /** This config with {@code act} in both towers' MLPs (an explicit choice overriding the files). */
+    public ClipConfig withAct(Gelu act) {
+        return new ClipConfig(embedDim, vision.withAct(act), text.withAct(act));
+    }
+
     /** A model of this shape with every parameter and buffer zero (load or initialize it next). */
     public Clip build() {
         ImageEncoder visual = vision.isResNet()
-                ? new ModifiedResNet(vision.layers, embedDim, vision.heads(), vision.imageSize, vision.width)
-                : new VisionTransformer(vision.imageSize, vision.patchSize, vision.width, vision.layers[0], vision.heads(), embedDim);
-        TextTransformer textTower = new TextTransformer(text.contextLength, text.vocabSize, text.width, text.heads,
-                text.layers, embedDim);
+                ? new ModifiedResNet(vision.layers, embedDim, vision.heads, vision.imageSize, vision.width)
+                : new VisionTransformer(vision.imageSize, vision.patchSize, vision.width, vision.layers[0], vision.blocks(),
+                        vision.lnPre, vision.pool, vision.finalLnAfterPool, embedDim);
+        TextTransformer textTower = new TextTransformer(text.contextLength, text.vocabSize, text.width, text.layers,
+                text.blocks(), text.causal, text.pool, text.eosId, embedDim);
         return new Clip(visual, textTower);
     }
 
-    /** The config of an existing model, read from its tensor shapes and text heads. */
+    /**
+     * The config of an existing model, read from its modules. The text tokenizer is not part of
+     * a model: it is null here.
+     */
     public static ClipConfig of(Clip model) {
-        Map<String, int[]> shapes = new LinkedHashMap<>();
-        model.stateDict().all().forEach((n, t) -> shapes.put(n, t.shape()));
-        return ConfigInference.infer(shapes, model.text().heads());
+        Vision vision;
+        int embed;
+        if (model.visual() instanceof VisionTransformer v) {
+            BlockConfig b = v.blockConfig();
+            vision = new Vision(v.imageSize(), new int[] {v.layers()}, v.width(), v.patchSize(), b.heads(), b.mlpWidth(),
+                    b.layerScale(), b.act(), b.lnEps(), v.hasLnPre(), v.pool(), v.finalLnAfterPool());
+            embed = v.outputDim();
+        } else if (model.visual() instanceof ModifiedResNet r) {
+            vision = new Vision(r.imageSize(), r.layers(), r.width(), 0, r.heads(), 4 * r.width(), 0, Gelu.QUICK, LN_EPS,
+                    true, VisionTransformer.Pool.TOK, false);
+            embed = r.outputDim();
+        } else {
+            throw new IllegalArgumentException("unknown image tower " + model.visual().getClass().getName());
+        }
+        TextTransformer t = model.text();
+        BlockConfig b = t.blockConfig();
+        Text text = new Text(t.contextLength(), t.vocabSize(), t.width(), b.heads(), t.layers(), b.mlpWidth(), b.layerScale(),
+                b.act(), b.lnEps(), t.causal(), t.pool(), t.eosId(), null);
+        return new ClipConfig(embed, vision, text);
     }
-
-    // ---------------------------------------------------------------- OpenCLIP JSON
-
-    private static final Set<String> TOP_KEYS = Set.of("embed_dim", "vision_cfg", "text_cfg", "quick_gelu");
-    private static final Set<String> VISION_KEYS = Set.of("image_size", "layers", "width", "patch_size", "head_width", "mlp_ratio");
-    private static final Set<String> TEXT_KEYS = Set.of("context_length", "vocab_size", "width", "heads", "layers", "mlp_ratio");
 
     /**
-     * Parses an OpenCLIP model config ({@code model_configs/*.json}). Keys that
-     * would change the architecture beyond OpenAI's CLIP (timm or Hugging Face
-     * towers, other head widths or MLP ratios, ...) are refused by name.
-     * {@code quick_gelu} is accepted and ignored: jclip always uses QuickGELU.
+     * Parses an OpenCLIP model config ({@code model_configs/*.json}, or the {@code model_cfg} of a
+     * hub {@code open_clip_config.json}) with OpenCLIP's defaults: without {@code "quick_gelu": true}
+     * both towers use exact GELU. Keys of towers other than the built-in ones (timm, Hugging Face
+     * text models, attentional pooling, ...) are refused by name.
      */
     public static ClipConfig fromOpenClipJson(String json) {
-        Map<String, Object> root = Json.parseObject(json);
-        checkKeys(root, TOP_KEYS, "");
-        Map<String, Object> v = object(root, "vision_cfg");
-        Map<String, Object> t = object(root, "text_cfg");
-        checkKeys(v, VISION_KEYS, "vision_cfg.");
-        checkKeys(t, TEXT_KEYS, "text_cfg.");
-        if (v.containsKey("head_width") && integer(v, "head_width", "vision_cfg.") != 64) {
-            throw new IllegalArgumentException("vision_cfg.head_width must be 64, got " + v.get("head_width"));
-        }
-        for (var e : List.of(Map.entry("vision_cfg.", v), Map.entry("text_cfg.", t))) {
-            Object r = e.getValue().get("mlp_ratio");
-            if (r != null && !(r instanceof Number n && n.doubleValue() == 4.0)) {
-                throw new IllegalArgumentException(e.getKey() + "mlp_ratio must be 4, got " + r);
-            }
-        }
-        Vision vision;
-        Object layers = v.get("layers");
-        if (layers instanceof List<?> list) {
-            int[] l = new int[list.size()];
-            for (int i = 0; i < l.length; i++) {
-                if (!(list.get(i) instanceof Long n)) {
-                    throw new IllegalArgumentException("vision_cfg.layers must hold integers: " + list);
-                }
-                l[i] = Math.toIntExact(n);
-            }
-            if (v.get("patch_size") != null) {
-                throw new IllegalArgumentException("vision_cfg.patch_size must be null for a ResNet tower");
-            }
-            vision = Vision.resnet(integer(v, "image_size", "vision_cfg."), l, integer(v, "width", "vision_cfg."));
-        } else {
-            vision = Vision.vit(integer(v, "image_size", "vision_cfg."), integer(v, "layers", "vision_cfg."),
-                    integer(v, "width", "vision_cfg."), integer(v, "patch_size", "vision_cfg."));
-        }
-        Text text = new Text(integer(t, "context_length", "text_cfg."), integer(t, "vocab_size", "text_cfg."),
-                integer(t, "width", "text_cfg."), integer(t, "heads", "text_cfg."), integer(t, "layers", "text_cfg."));
-        return new ClipConfig(integer(root, "embed_dim", ""), vision, text);
+        return OpenClipJson.parse(Json.parseObject(json), Gelu.ERF);
     }
 
-    /** This config as an OpenCLIP model-config JSON object. */
+    /**
+     * As {@link #fromOpenClipJson}, for an object already parsed; {@code defaultAct} is the
+     * activation when the object has no {@code quick_gelu} key.
+     */
+    public static ClipConfig fromOpenClipJson(Map<String, Object> json, Gelu defaultAct) {
+        return OpenClipJson.parse(json, defaultAct);
+    }
+
+    /** This config as an OpenCLIP model-config JSON object (with {@code quick_gelu} always stated). */
     public String toOpenClipJson() {
-        String layers = vision.isResNet() ? Arrays.toString(vision.layers).replace(" ", "") : String.valueOf(vision.layers[0]);
-        String patch = vision.isResNet() ? "null" : String.valueOf(vision.patchSize);
-        return "{\"embed_dim\":" + embedDim
-                + ",\"vision_cfg\":{\"image_size\":" + vision.imageSize + ",\"layers\":" + layers
-                + ",\"width\":" + vision.width + ",\"patch_size\":" + patch + "}"
-                + ",\"text_cfg\":{\"context_length\":" + text.contextLength + ",\"vocab_size\":" + text.vocabSize
-                + ",\"width\":" + text.width + ",\"heads\":" + text.heads + ",\"layers\":" + text.layers + "}}";
-    }
-
-    private static void checkKeys(Map<String, Object> m, Set<String> allowed, String where) {
-        List<String> unknown = new ArrayList<>();
-        for (String k : m.keySet()) {
-            if (!allowed.contains(k)) {
-                unknown.add(where + k);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unsupported OpenCLIP config key(s) " + unknown
-                    + " (jclip implements OpenAI's CLIP architecture only)");
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> object(Map<String, Object> m, String key) {
-        if (!(m.get(key) instanceof Map<?, ?> o)) {
-            throw new IllegalArgumentException("OpenCLIP config needs an object '" + key + "'");
-        }
-        return (Map<String, Object>) o;
-    }
-
-    private static int integer(Map<String, Object> m, String key, String where) {
-        if (!(m.get(key) instanceof Long n) || n <= 0 || n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("OpenCLIP config needs a positive integer '" + where + key + "', got " + m.get(key));
-        }
-        return (int) (long) n;
+        return OpenClipJson.write(this);
     }
 }

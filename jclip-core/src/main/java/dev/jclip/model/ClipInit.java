@@ -3,6 +3,7 @@ package dev.jclip.model;
 import dev.jclip.nn.Clip;
 import dev.jclip.nn.StateDict;
 import dev.jclip.tensor.Tensor;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -13,7 +14,8 @@ import java.util.SplittableRandom;
  * {@code w^-0.5} throughout; convolutions with {@code fan_in^-0.5}; token
  * embedding std 0.02, positional 0.01; LayerNorm and BatchNorm weights near 1
  * (the last BatchNorm of each bottleneck near 0, so each block starts close to
- * its shortcut); {@code logit_scale = ln(1/0.07)}. The tensors are filled in a
+ * its shortcut); LayerScale gammas at the config's initial value;
+ * {@code logit_scale = ln(1/0.07)}. The tensors are filled in a
  * fixed order from one {@link SplittableRandom}, so a seed gives the same bits
  * on every machine.
  */
@@ -42,9 +44,11 @@ public final class ClipInit {
             normal("visual.conv1.weight", Math.pow(3.0 * p * p, -0.5));
             normal("visual.class_embedding", s);
             normal("visual.positional_embedding", s);
-            layerNorm("visual.ln_pre");
+            if (v.lnPre()) {
+                layerNorm("visual.ln_pre");
+            }
             for (int i = 0; i < layers; i++) {
-                block("visual.transformer.resblocks." + i, w, s, s, s);
+                block("visual.transformer.resblocks." + i, w, s, s, s, v.layerScale());
             }
             layerNorm("visual.ln_post");
             normal("visual.proj", s);
@@ -89,14 +93,14 @@ public final class ClipInit {
         double projStd = attnStd * Math.pow(2.0 * t.layers(), -0.5);
         double fcStd = Math.pow(2.0 * tw, -0.5);
         for (int i = 0; i < t.layers(); i++) {
-            block("transformer.resblocks." + i, tw, attnStd, projStd, fcStd);
+            block("transformer.resblocks." + i, tw, attnStd, projStd, fcStd, t.layerScale());
         }
         layerNorm("ln_final");
         normal("text_projection", attnStd);
         tensor("logit_scale").data()[0] = (float) Math.log(1 / 0.07);
     }
 
-    private void block(String p, int w, double attnStd, double projStd, double fcStd) {
+    private void block(String p, int w, double attnStd, double projStd, double fcStd, float layerScale) {
         normal(p + ".attn.in_proj_weight", attnStd);
         normal(p + ".attn.in_proj_bias", 0.02);
         normal(p + ".attn.out_proj.weight", projStd);
@@ -107,6 +111,11 @@ public final class ClipInit {
         normal(p + ".mlp.c_fc.bias", 0.02);
         normal(p + ".mlp.c_proj.weight", projStd);
         normal(p + ".mlp.c_proj.bias", 0.02);
+        if (layerScale > 0) {
+            // OpenCLIP's LayerScale starts every gamma at ls_init_value.
+            Arrays.fill(tensor(p + ".ls_1.gamma").data(), layerScale);
+            Arrays.fill(tensor(p + ".ls_2.gamma").data(), layerScale);
+        }
     }
 
     private void layerNorm(String p) {

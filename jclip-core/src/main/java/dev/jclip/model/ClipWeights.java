@@ -1,7 +1,9 @@
 package dev.jclip.model;
 
+import dev.jclip.io.Json;
 import dev.jclip.io.SafeTensors;
 import dev.jclip.io.SafeTensorsWriter;
+import dev.jclip.kernel.Gelu;
 import dev.jclip.nn.Clip;
 import dev.jclip.nn.StateDict;
 import dev.jclip.tensor.Tensor;
@@ -23,7 +25,11 @@ import java.util.Set;
  * {@code transformer.resblocks.0.attn.in_proj_weight}, ...) or Hugging Face's
  * {@code CLIPModel} layout, told apart by the tensor names; a directory holds
  * either {@code config.json} + {@code model.safetensors} (Hugging Face) or
- * {@code open_clip_model.safetensors}. The config is inferred from the shapes.
+ * {@code open_clip_model.safetensors}. The model's config comes, in this order,
+ * from Hugging Face's {@code config.json}, OpenCLIP's {@value #OPEN_CLIP_CONFIG}
+ * beside the weights, the OpenCLIP config in the file's metadata (as {@link #save}
+ * writes it), or else the tensor shapes ({@link ConfigInference}: OpenAI's CLIP,
+ * QuickGELU assumed and said once); an explicit activation overrides any of them.
  * Loading is strict: every model tensor must be present with its shape, in
  * F32, F16 or BF16, and no other tensor may be; the error names each offender.
  * {@code num_batches_tracked} and OpenAI's extra {@code input_resolution},
@@ -45,7 +51,12 @@ public final class ClipWeights {
 
     /** Loads a model from a safetensors file or a model directory (see the class comment), copying its weights. */
     public static Clip load(Path path) throws IOException {
-        return load(path, false);
+        return load(path, null, false);
+    }
+
+    /** As {@link #load(Path)}, with {@code act} in both towers whatever the files say (null: as they say). */
+    public static Clip load(Path path, Gelu act) throws IOException {
+        return load(path, act, false);
     }
 
     /**
@@ -53,47 +64,89 @@ public final class ClipWeights {
      * class comment). Training it still works: a weight is copied onto the heap when first written.
      */
     public static Clip map(Path path) throws IOException {
-        return load(path, true);
+        return load(path, null, true);
     }
 
-    private static Clip load(Path path, boolean map) throws IOException {
+    /** As {@link #map(Path)}, with {@code act} in both towers whatever the files say (null: as they say). */
+    public static Clip map(Path path, Gelu act) throws IOException {
+        return load(path, act, true);
+    }
+
+    private static Clip load(Path path, Gelu act, boolean map) throws IOException {
+        Path weights;
+        ClipConfig declared = null;
+        String declaredBy = null;
         if (Files.isDirectory(path)) {
             Path hfWeights = path.resolve("model.safetensors"), hfConfig = path.resolve("config.json");
-            if (Files.isRegularFile(hfWeights) && Files.isRegularFile(hfConfig)) {
-                return loadFile(hfWeights, HfLayout.textHeads(hfConfig), map);
-            }
             Path openClip = path.resolve("open_clip_model.safetensors");
-            if (Files.isRegularFile(openClip)) {
-                return loadFile(openClip, 0, map);
+            if (Files.isRegularFile(hfWeights) && Files.isRegularFile(hfConfig)) {
+                weights = hfWeights;
+                declared = HfConfig.read(hfConfig);
+                declaredBy = hfConfig.toString();
+            } else if (Files.isRegularFile(openClip)) {
+                weights = openClip;
+            } else {
+                throw new IllegalArgumentException(path + ": a model directory needs config.json and model.safetensors "
+                        + "(Hugging Face) or open_clip_model.safetensors");
             }
-            throw new IllegalArgumentException(path + ": a model directory needs config.json and model.safetensors "
-                    + "(Hugging Face) or open_clip_model.safetensors");
-        }
-        if (!Files.isRegularFile(path)) {
+        } else if (Files.isRegularFile(path)) {
+            weights = path;
+        } else {
             throw new IllegalArgumentException("no model file or directory at " + path);
         }
-        return loadFile(path, 0, map);
+        Path hubConfig = weights.toAbsolutePath().resolveSibling(OPEN_CLIP_CONFIG);
+        if (declared == null && Files.isRegularFile(hubConfig)) {
+            declared = openClipHubConfig(hubConfig);
+            declaredBy = hubConfig.toString();
+        }
+        return loadFile(weights, declared, declaredBy, act, map);
     }
 
-    private static Clip loadFile(Path file, int textHeads, boolean map) throws IOException {
+    /** The file beside open_clip weights on the Hugging Face hub: {@code {"model_cfg": {...}, "preprocess_cfg": {...}}}. */
+    public static final String OPEN_CLIP_CONFIG = "open_clip_config.json";
+
+    @SuppressWarnings("unchecked")
+    private static ClipConfig openClipHubConfig(Path file) throws IOException {
+        try {
+            Map<String, Object> root = Json.parseObject(Files.readString(file));
+            if (!(root.get("model_cfg") instanceof Map<?, ?> cfg)) {
+                throw new IllegalArgumentException("no \"model_cfg\" object");
+            }
+            return ClipConfig.fromOpenClipJson((Map<String, Object>) cfg, Gelu.ERF);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Clip loadFile(Path file, ClipConfig declared, String declaredBy, Gelu act, boolean map) throws IOException {
         // Mapped weights keep the mapping alive through their segments (an automatic arena).
         try (SafeTensors st = map ? SafeTensors.open(file, Arena.ofAuto()) : SafeTensors.open(file)) {
             boolean hf = HfLayout.matches(st.names());
-            if (textHeads == 0) {
-                textHeads = metadataTextHeads(st);
+            if (declared == null) {
+                declared = metadataConfig(st);
+                declaredBy = declared == null ? null : file + " (its metadata)";
             }
             Map<String, WeightSource> sources = hf ? HfLayout.sources(st) : original(st);
-            Map<String, int[]> shapes = new LinkedHashMap<>();
-            sources.forEach((name, s) -> shapes.put(name, s.shape()));
-            ClipConfig config;
-            try {
-                config = ConfigInference.infer(shapes, textHeads);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + (hf ? " (Hugging Face layout, original names)" : "") + ": "
-                        + e.getMessage(), e);
+            ClipConfig config = declared;
+            if (config == null) {
+                Map<String, int[]> shapes = new LinkedHashMap<>();
+                sources.forEach((name, s) -> shapes.put(name, s.shape()));
+                try {
+                    config = ConfigInference.infer(shapes);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(file + (hf ? " (Hugging Face layout, original names)" : "") + ": "
+                            + e.getMessage(), e);
+                }
+                if (act == null) {
+                    ActivationNotice.assumeQuickGelu(file);
+                }
+            }
+            if (act != null) {
+                config = config.withAct(act);
             }
             Clip model = config.build();
-            copy(file, hf, sources, model.stateDict(), map);
+            copy(file, hf, sources, model.stateDict(), map,
+                    declaredBy == null ? "the CLIP model inferred from its shapes" : "the model that " + declaredBy + " describes");
             return model;
         }
     }
@@ -112,7 +165,7 @@ public final class ClipWeights {
      * Checks names and shapes against the model, listing every mismatch, then copies the data in
      * (or, with {@code map}, points the tensors that can be used in place at the file).
      */
-    private static void copy(Path file, boolean hf, Map<String, WeightSource> sources, StateDict sd, boolean map) {
+    private static void copy(Path file, boolean hf, Map<String, WeightSource> sources, StateDict sd, boolean map, String model) {
         Map<String, Tensor> targets = sd.all();
         List<String> errors = new ArrayList<>();
         targets.forEach((name, t) -> {
@@ -132,8 +185,8 @@ public final class ClipWeights {
         if (!errors.isEmpty()) {
             String listed = String.join("; ", errors.subList(0, Math.min(MAX_LISTED, errors.size())));
             String more = errors.size() > MAX_LISTED ? "; and " + (errors.size() - MAX_LISTED) + " more" : "";
-            throw new IllegalArgumentException(file + (hf ? " (Hugging Face layout)" : "") + " does not fit the CLIP model "
-                    + "inferred from its shapes: " + listed + more);
+            throw new IllegalArgumentException(file + (hf ? " (Hugging Face layout)" : "") + " does not fit " + model + ": "
+                    + listed + more);
         }
         targets.forEach((name, t) -> {
             WeightSource s = sources.get(name);
@@ -157,19 +210,19 @@ public final class ClipWeights {
     }
 
     /**
-     * Text heads from a {@code config} metadata entry in OpenCLIP's JSON (as
-     * {@link #save} writes), or 0: shapes cannot tell heads apart, and other
-     * files may hold other JSON there, which is not an error.
+     * The config in a {@code config} metadata entry in OpenCLIP's JSON (as {@link #save} writes
+     * it), or null: other files may hold other JSON there, which is not an error. Files that
+     * jclip wrote before it recorded {@code quick_gelu} used QuickGELU, so that is the default here.
      */
-    private static int metadataTextHeads(SafeTensors st) {
+    private static ClipConfig metadataConfig(SafeTensors st) {
         String json = st.metadata().get("config");
         if (json == null) {
-            return 0;
+            return null;
         }
         try {
-            return ClipConfig.fromOpenClipJson(json).text().heads();
+            return ClipConfig.fromOpenClipJson(Json.parseObject(json), Gelu.QUICK);
         } catch (IllegalArgumentException notOpenClip) {
-            return 0;
+            return null;
         }
     }
 }

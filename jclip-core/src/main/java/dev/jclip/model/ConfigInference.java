@@ -8,20 +8,19 @@ import java.util.Map;
  * original layout, as OpenAI's {@code build_model} does: ViT when
  * {@code visual.proj} exists, else ModifiedResNet; widths, patch size, vocabulary
  * and context length from the shapes; layer counts from the block indices;
- * the image size from the positional embedding. Text heads are
- * {@code width / 64} unless given. Only the tensors read here are checked;
+ * the image size from the positional embedding; MLP widths from the first
+ * block's {@code c_fc}; LayerScale and {@code ln_pre} from their tensors being
+ * there. What shapes cannot tell is OpenAI's: heads of width 64, QuickGELU,
+ * class-token and end-of-text pooling, a causal mask.
+ * A LayerScale found is given OpenCLIP's configs' initial value 1e-4 (it only
+ * matters for training from scratch). Only the tensors read here are checked;
  * loading checks every other one against the built model.
  */
 public final class ConfigInference {
     private ConfigInference() {}
 
-    /** The config of a state dict whose tensor shapes are {@code shapes}, with text heads {@code width / 64}. */
+    /** The config of a state dict whose tensor shapes are {@code shapes}. */
     public static ClipConfig infer(Map<String, int[]> shapes) {
-        return infer(shapes, 0);
-    }
-
-    /** As {@link #infer(Map)}, with {@code textHeads} text heads when positive. */
-    public static ClipConfig infer(Map<String, int[]> shapes, int textHeads) {
         int[] proj = shape(shapes, "text_projection", 2);
         int embed = proj[1];
         int context = shape(shapes, "positional_embedding", 2)[0];
@@ -31,11 +30,14 @@ public final class ConfigInference {
         if (textLayers == 0) {
             throw new IllegalArgumentException("no text transformer blocks (transformer.resblocks.0...) in the weights");
         }
-        int heads = textHeads > 0 ? textHeads : textWidth / 64;
+        int heads = textWidth / 64;
         if (heads == 0) {
             throw new IllegalArgumentException("text width " + textWidth + " is below the head width 64");
         }
-        ClipConfig.Text text = new ClipConfig.Text(context, vocab, textWidth, heads, textLayers);
+        ClipConfig.Text openAiText = new ClipConfig.Text(context, vocab, textWidth, heads, textLayers);
+        ClipConfig.Text text = new ClipConfig.Text(context, vocab, textWidth, heads, textLayers,
+                mlpWidth(shapes, "transformer.resblocks.0."), layerScale(shapes, "transformer.resblocks.0."), openAiText.act(),
+                openAiText.lnEps(), openAiText.causal(), openAiText.pool(), openAiText.eosId(), null);
 
         ClipConfig.Vision vision;
         if (shapes.containsKey("visual.proj")) {
@@ -46,7 +48,11 @@ public final class ConfigInference {
             if (layers == 0) {
                 throw new IllegalArgumentException("no vision transformer blocks (visual.transformer.resblocks.0...) in the weights");
             }
-            vision = ClipConfig.Vision.vit(patch * grid, layers, width, patch);
+            ClipConfig.Vision openAi = ClipConfig.Vision.vit(patch * grid, layers, width, patch);
+            String block = "visual.transformer.resblocks.0.";
+            vision = new ClipConfig.Vision(openAi.imageSize(), openAi.layers(), width, patch, openAi.heads(),
+                    mlpWidth(shapes, block), layerScale(shapes, block), openAi.act(), openAi.lnEps(),
+                    shapes.containsKey("visual.ln_pre.weight"), openAi.pool(), openAi.finalLnAfterPool());
         } else if (shapes.containsKey("visual.layer1.0.conv1.weight")) {
             int width = shape(shapes, "visual.layer1.0.conv1.weight", 4)[0];
             int[] layers = new int[4];
@@ -63,6 +69,17 @@ public final class ConfigInference {
                     + "nor visual.layer1.0.conv1.weight (ResNet)");
         }
         return new ClipConfig(embed, vision, text);
+    }
+
+    /** LayerScale's initial value in OpenCLIP's configs, given to a LayerScale found in weights. */
+    static final float INFERRED_LAYER_SCALE = 1e-4f;
+
+    private static int mlpWidth(Map<String, int[]> shapes, String block) {
+        return shape(shapes, block + "mlp.c_fc.weight", 2)[0];
+    }
+
+    private static float layerScale(Map<String, int[]> shapes, String block) {
+        return shapes.containsKey(block + "ls_1.gamma") ? INFERRED_LAYER_SCALE : 0;
     }
 
     private static int[] shape(Map<String, int[]> shapes, String name, int rank) {

@@ -1,10 +1,6 @@
 package dev.jclip.model;
 
-import dev.jclip.io.Json;
 import dev.jclip.io.SafeTensors;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -151,44 +147,5 @@ final class HfLayout {
                 WeightSource.read(file, parts[i], dst, offset + (int) (i * partSize));
             }
         });
-    }
-
-    /**
-     * The text heads named by a Hugging Face {@code config.json} (0 when it does
-     * not say), after checking that the config describes what jclip computes:
-     * QuickGELU, LayerNorm epsilon 1e-5, and vision heads of width 64.
-     */
-    static int textHeads(Path configJson) throws IOException {
-        Map<String, Object> root = Json.parseObject(Files.readString(configJson));
-        int heads = 0;
-        for (String tower : new String[] {"text_config", "vision_config"}) {
-            // Older files keep the values that differ from the defaults in "<tower>_dict".
-            Map<Object, Object> c = new LinkedHashMap<>();
-            for (String key : new String[] {tower, tower + "_dict"}) {
-                if (root.get(key) instanceof Map<?, ?> m) {
-                    c.putAll(m);
-                }
-            }
-            Object act = c.get("hidden_act");
-            if (act != null && !act.equals("quick_gelu")) {
-                throw new IllegalArgumentException(configJson + ": " + tower + ".hidden_act is " + act
-                        + "; jclip implements OpenAI's CLIP, which uses quick_gelu");
-            }
-            Object eps = c.get("layer_norm_eps");
-            if (eps instanceof Number n && Math.abs(n.doubleValue() - 1e-5) > 1e-12) {
-                throw new IllegalArgumentException(configJson + ": " + tower + ".layer_norm_eps is " + eps + "; jclip uses 1e-5");
-            }
-            Object h = c.get("num_attention_heads");
-            Object w = c.get("hidden_size");
-            if (h instanceof Long nh && tower.equals("text_config")) {
-                heads = Math.toIntExact(nh);
-            } else if (h instanceof Long nh && w instanceof Long hw) {
-                if (nh * 64 != hw) {
-                    throw new IllegalArgumentException(configJson + ": vision_config has " + nh + " heads for width " + hw
-                            + "; jclip's ViT uses heads of width 64");
-                }
-            }
-        }
-        return heads;
     }
 }

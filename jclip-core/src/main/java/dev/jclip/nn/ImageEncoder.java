@@ -8,6 +8,9 @@ public abstract class ImageEncoder extends Module {
     /** Side of the square input images, in pixels. */
     public abstract int imageSize();
 
+    /** Width of the image features: the embedding dimension. */
+    public abstract int outputDim();
+
     /** Image features [B, embed] (not normalized) of preprocessed images [B, 3, imageSize, imageSize]. */
     public abstract Tensor forward(Tensor images);
 

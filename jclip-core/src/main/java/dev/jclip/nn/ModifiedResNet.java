@@ -17,7 +17,7 @@ public final class ModifiedResNet extends ImageEncoder {
     /** Images per group in the stem and the first two stages at inference (see {@link #infer}). */
     static final int GROUP = 2;
 
-    private final int imageSize;
+    private final int imageSize, width, heads, outputDim;
     private final Tensor conv1, conv2, conv3;
     private final BatchNorm bn1, bn2, bn3;
     private final Bottleneck[] blocks;
@@ -37,6 +37,9 @@ public final class ModifiedResNet extends ImageEncoder {
             throw new IllegalArgumentException("ResNet image size " + imageSize + " is not a multiple of 32");
         }
         this.imageSize = imageSize;
+        this.width = width;
+        this.heads = heads;
+        this.outputDim = outputDim;
         this.layers = layers.clone();
         conv1 = parameter("conv1.weight", width / 2, 3, 3, 3);
         bn1 = child("bn1", new BatchNorm(width / 2));
@@ -64,6 +67,26 @@ public final class ModifiedResNet extends ImageEncoder {
     @Override
     public int imageSize() {
         return imageSize;
+    }
+
+    @Override
+    public int outputDim() {
+        return outputDim;
+    }
+
+    /** Blocks per stage. */
+    public int[] layers() {
+        return layers.clone();
+    }
+
+    /** Stem width. */
+    public int width() {
+        return width;
+    }
+
+    /** Heads of the attention pool. */
+    public int heads() {
+        return heads;
     }
 
     /**

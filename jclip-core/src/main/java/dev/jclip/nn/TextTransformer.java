@@ -9,26 +9,60 @@ import dev.jclip.op.Views;
 import dev.jclip.tensor.Tensor;
 
 /**
- * CLIP's text tower: token and positional embeddings, a causally masked
- * {@link Transformer}, {@code ln_final}, and the features of each sequence's
- * end-of-text token (its largest id) projected by {@code text_projection}.
- * Only the positions up to the batch's last end-of-text token are computed, and
- * the last block only at the end tokens.
+ * CLIP's text tower: token and positional embeddings, a {@link Transformer} (causally masked, as
+ * OpenAI's, or bidirectional with OpenCLIP's {@code no_causal_mask}), {@code ln_final}, and the
+ * features of one token per sequence projected by {@code text_projection}: the end-of-text token
+ * (the largest id, {@link Pool#ARGMAX}, OpenAI's), the first {@code eos_id} ({@link Pool#EOS}), the
+ * last position ({@link Pool#LAST}) or the first ({@link Pool#FIRST}).
+ * With the causal mask only the positions up to the batch's last pooled token are computed, and
+ * the last block only at the pooled tokens.
  * Its names sit at the top of CLIP's state dict ({@code token_embedding.weight},
  * {@code transformer.resblocks.0...}, {@code ln_final.weight}, {@code text_projection}).
  */
 public final class TextTransformer extends Module {
-    private final int contextLength, vocabSize, width, heads;
+    /** Which token's state becomes the text feature: OpenCLIP's text {@code pool_type}. */
+    public enum Pool {
+        /** The first position of the largest id (CLIP's end-of-text token). */
+        ARGMAX,
+        /** The first position holding the end-of-sequence id (position 0 when there is none). */
+        EOS,
+        /** The last position of the context. */
+        LAST,
+        /** The first position. */
+        FIRST
+    }
+
+    private final int contextLength, vocabSize, width;
+    private final boolean causal;
+    private final Pool pool;
+    private final int eosId;
+    private final float lnEps;
     private final Tensor tokenEmbedding, positionalEmbedding, lnFinalWeight, lnFinalBias, textProjection;
     private final Transformer transformer;
 
-    /** The text tower: {@code layers} blocks of {@code width}, projected to {@code outputDim}. */
+    /** OpenAI's text tower: {@code layers} blocks of {@code width}, projected to {@code outputDim}. */
     public TextTransformer(int contextLength, int vocabSize, int width, int heads, int layers, int outputDim) {
+        this(contextLength, vocabSize, width, layers, BlockConfig.openAi(width, heads), true, Pool.ARGMAX, 0, outputDim);
+    }
+
+    /**
+     * A text tower of {@code layers} blocks shaped by {@code blocks}, causal or not, pooling by
+     * {@code pool} ({@code eosId} is the end-of-sequence id for {@link Pool#EOS}), projected to
+     * {@code outputDim}.
+     */
+    public TextTransformer(int contextLength, int vocabSize, int width, int layers, BlockConfig blocks, boolean causal,
+                           Pool pool, int eosId, int outputDim) {
+        if (pool == Pool.EOS && (eosId < 0 || eosId >= vocabSize)) {
+            throw new IllegalArgumentException("eos_id " + eosId + " is outside the vocabulary [0, " + vocabSize + ")");
+        }
         this.contextLength = contextLength;
         this.vocabSize = vocabSize;
         this.width = width;
-        this.heads = heads;
-        transformer = child("transformer", new Transformer(width, layers, heads));
+        this.causal = causal;
+        this.pool = pool;
+        this.eosId = eosId;
+        this.lnEps = blocks.lnEps();
+        transformer = child("transformer", new Transformer(width, layers, blocks));
         tokenEmbedding = parameter("token_embedding.weight", vocabSize, width);
         positionalEmbedding = parameter("positional_embedding", contextLength, width);
         lnFinalWeight = parameter("ln_final.weight", width);
@@ -43,7 +77,32 @@ public final class TextTransformer extends Module {
 
     /** Attention heads per block. */
     public int heads() {
-        return heads;
+        return transformer.config().heads();
+    }
+
+    /** Ids the token embedding has. */
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    /** The shape of every transformer block. */
+    public BlockConfig blockConfig() {
+        return transformer.config();
+    }
+
+    /** Whether attention is causally masked (else every token sees every other, padding included). */
+    public boolean causal() {
+        return causal;
+    }
+
+    /** Which token's state is pooled. */
+    public Pool pool() {
+        return pool;
+    }
+
+    /** The end-of-sequence id that {@link Pool#EOS} looks for. */
+    public int eosId() {
+        return eosId;
     }
 
     /** Width of the hidden states (per token). */
@@ -59,24 +118,27 @@ public final class TextTransformer extends Module {
     /** Text features [B, embed] (not normalized) of token ids [B, contextLength], row-major. */
     public Tensor forward(int[] tokens) {
         int b = batchOf(tokens);
-        int[] end = endPositions(tokens, b);
-        int n = 1;
-        for (int e : end) {
-            n = Math.max(n, e + 1);
+        int[] at = pooledPositions(tokens, b);
+        int n = contextLength;
+        if (causal) {
+            // A position sees only those before it, so nothing after the last pooled token of
+            // the batch (padding) can reach a pooled feature. The transformer runs on the first n
+            // positions only, which gives the same features for a fraction of the work.
+            n = 1;
+            for (int p : at) {
+                n = Math.max(n, p + 1);
+            }
         }
-        // The mask is causal: a position sees only those before it, so nothing after the last
-        // end token of the batch (padding) can reach a pooled feature. The transformer runs on
-        // the first n positions only, which gives the same features for a fraction of the work.
-        // Likewise only the end tokens' outputs are used, so the last block computes those
-        // alone, and LayerNorm (per token) normalizes only them.
         int[] ids = new int[b * n];
         for (int i = 0; i < b; i++) {
             System.arraycopy(tokens, i * contextLength, ids, i * n, n);
         }
         Tensor x = Embedding.forward(tokenEmbedding, ids, b, n);
         x = Elementwise.add(x, Views.slice(positionalEmbedding, 0, 0, n));
-        x = transformer.forwardAt(x, Softmax.causalMask(n), end);
-        x = LayerNorm.forward(x, lnFinalWeight, lnFinalBias, ResidualAttentionBlock.LN_EPS);
+        // Only the pooled tokens' outputs are used, so the last block computes those alone, and
+        // LayerNorm (per token) normalizes only them.
+        x = transformer.forwardAt(x, causal ? Softmax.causalMask(n) : null, at);
+        x = LayerNorm.forward(x, lnFinalWeight, lnFinalBias, lnEps);
         return MatMul.matmul(x, false, textProjection, false);
     }
 
@@ -91,11 +153,11 @@ public final class TextTransformer extends Module {
     public Tensor hiddenStates(int[] tokens, int layer, boolean lnFinal) {
         int blocks = transformer.blocksFor(layer);
         int b = batchOf(tokens);
-        endPositions(tokens, b);   // checks every id
+        pooledPositions(tokens, b);   // checks every id
         Tensor x = Embedding.forward(tokenEmbedding, tokens, b, contextLength);
         x = Elementwise.add(x, positionalEmbedding);
-        x = transformer.forward(x, Softmax.causalMask(contextLength), blocks);
-        return lnFinal ? LayerNorm.forward(x, lnFinalWeight, lnFinalBias, ResidualAttentionBlock.LN_EPS) : x;
+        x = transformer.forward(x, causal ? Softmax.causalMask(contextLength) : null, blocks);
+        return lnFinal ? LayerNorm.forward(x, lnFinalWeight, lnFinalBias, lnEps) : x;
     }
 
     private int batchOf(int[] tokens) {
@@ -105,21 +167,32 @@ public final class TextTransformer extends Module {
         return tokens.length / contextLength;
     }
 
-    /** Each row's end-of-text position (its largest id); checks every id against the vocabulary. */
-    private int[] endPositions(int[] tokens, int b) {
-        int[] end = new int[b];
+    /** Each row's pooled position (see {@link Pool}); checks every id against the vocabulary. */
+    private int[] pooledPositions(int[] tokens, int b) {
+        int[] at = new int[b];
         for (int i = 0; i < b; i++) {
+            int row = i * contextLength, eos = -1;
             for (int j = 0; j < contextLength; j++) {
-                int id = tokens[i * contextLength + j];
+                int id = tokens[row + j];
                 if (id < 0 || id >= vocabSize) {
                     throw new IllegalArgumentException("token id " + id + " at [" + i + ", " + j
                             + "] is outside the vocabulary [0, " + vocabSize + ")");
                 }
-                if (id > tokens[i * contextLength + end[i]]) {
-                    end[i] = j;   // first position of the largest id, as torch.argmax
+                if (id > tokens[row + at[i]]) {
+                    at[i] = j;   // first position of the largest id, as torch.argmax
+                }
+                if (id == eosId && eos < 0) {
+                    eos = j;
                 }
             }
+            at[i] = switch (pool) {
+                case ARGMAX -> at[i];
+                // argmax of (text == eos_id): its first position, or 0 when absent
+                case EOS -> Math.max(eos, 0);
+                case LAST -> contextLength - 1;
+                case FIRST -> 0;
+            };
         }
-        return end;
+        return at;
     }
 }

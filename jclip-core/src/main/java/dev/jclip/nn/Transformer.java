@@ -6,12 +6,25 @@ import dev.jclip.tensor.Tensor;
 public final class Transformer extends Module {
     private final ResidualAttentionBlock[] resblocks;
 
-    /** {@code layers} blocks of {@code width} channels and {@code heads} heads. */
+    private final BlockConfig config;
+
+    /** {@code layers} of OpenAI's blocks of {@code width} channels and {@code heads} heads. */
     public Transformer(int width, int layers, int heads) {
+        this(width, layers, BlockConfig.openAi(width, heads));
+    }
+
+    /** {@code layers} blocks of {@code width} channels shaped by {@code config}. */
+    public Transformer(int width, int layers, BlockConfig config) {
+        this.config = config;
         resblocks = new ResidualAttentionBlock[layers];
         for (int i = 0; i < layers; i++) {
-            resblocks[i] = child("resblocks." + i, new ResidualAttentionBlock(width, heads));
+            resblocks[i] = child("resblocks." + i, new ResidualAttentionBlock(width, config));
         }
+    }
+
+    /** The shape of every block. */
+    public BlockConfig config() {
+        return config;
     }
 
     /** Number of blocks. */

@@ -4,36 +4,63 @@ import dev.jclip.op.Conv2d;
 import dev.jclip.op.Elementwise;
 import dev.jclip.op.LayerNorm;
 import dev.jclip.op.MatMul;
+import dev.jclip.op.Reduce;
 import dev.jclip.op.Views;
 import dev.jclip.tensor.Tensor;
 
 /**
  * CLIP's ViT: patches by a strided convolution without bias, a learned class
- * token in front, positional embedding, {@code ln_pre}, the transformer (no mask),
- * {@code ln_post} of the class token and the projection to the embedding.
- * Heads are {@code width / 64}.
+ * token in front, positional embedding, {@code ln_pre} (absent with OpenCLIP's
+ * {@code no_ln_pre}), the transformer (no mask), then pooling and {@code ln_post}
+ * and the projection to the embedding. Pooling takes the class token
+ * ({@link Pool#TOK}, OpenAI's) or the mean of the patch tokens ({@link Pool#AVG});
+ * {@code ln_post} is applied to every token before pooling, or to the pooled
+ * token after it ({@code final_ln_after_pool}; the same for class-token pooling).
  */
 public final class VisionTransformer extends ImageEncoder {
+    /** How the token states become one feature: OpenCLIP's {@code pool_type}. */
+    public enum Pool {
+        /** The class token ({@code tok}). */
+        TOK,
+        /** The mean of the patch tokens, class token left out ({@code avg}). */
+        AVG
+    }
+
     private final int imageSize, patchSize, width;
+    private final Pool pool;
+    private final boolean finalLnAfterPool;
+    private final float lnEps;
     private final Tensor conv1Weight, classEmbedding, positionalEmbedding;
     private final Tensor lnPreWeight, lnPreBias, lnPostWeight, lnPostBias, proj;
     private final Transformer transformer;
 
-    /** The ViT image tower: {@code imageSize}² inputs cut into {@code patchSize}² patches, projected to {@code outputDim}. */
+    /** OpenAI's ViT image tower: {@code imageSize}² inputs cut into {@code patchSize}² patches, projected to {@code outputDim}. */
     public VisionTransformer(int imageSize, int patchSize, int width, int layers, int heads, int outputDim) {
+        this(imageSize, patchSize, width, layers, BlockConfig.openAi(width, heads), true, Pool.TOK, false, outputDim);
+    }
+
+    /**
+     * A ViT image tower with {@code layers} blocks shaped by {@code blocks}, with or without
+     * {@code ln_pre}, pooling by {@code pool} with {@code ln_post} before or after it.
+     */
+    public VisionTransformer(int imageSize, int patchSize, int width, int layers, BlockConfig blocks, boolean lnPre,
+                             Pool pool, boolean finalLnAfterPool, int outputDim) {
         if (patchSize <= 0 || imageSize % patchSize != 0) {
             throw new IllegalArgumentException("image size " + imageSize + " is not a multiple of patch size " + patchSize);
         }
         this.imageSize = imageSize;
         this.patchSize = patchSize;
         this.width = width;
+        this.pool = pool;
+        this.finalLnAfterPool = finalLnAfterPool;
+        this.lnEps = blocks.lnEps();
         int grid = imageSize / patchSize;
         conv1Weight = parameter("conv1.weight", width, 3, patchSize, patchSize);
         classEmbedding = parameter("class_embedding", width);
         positionalEmbedding = parameter("positional_embedding", grid * grid + 1, width);
-        lnPreWeight = parameter("ln_pre.weight", width);
-        lnPreBias = parameter("ln_pre.bias", width);
-        transformer = child("transformer", new Transformer(width, layers, heads));
+        lnPreWeight = lnPre ? parameter("ln_pre.weight", width) : null;
+        lnPreBias = lnPre ? parameter("ln_pre.bias", width) : null;
+        transformer = child("transformer", new Transformer(width, layers, blocks));
         lnPostWeight = parameter("ln_post.weight", width);
         lnPostBias = parameter("ln_post.bias", width);
         proj = parameter("proj", width, outputDim);
@@ -42,6 +69,11 @@ public final class VisionTransformer extends ImageEncoder {
     @Override
     public int imageSize() {
         return imageSize;
+    }
+
+    @Override
+    public int outputDim() {
+        return proj.dim(1);
     }
 
     /** Width of the token states. */
@@ -54,12 +86,43 @@ public final class VisionTransformer extends ImageEncoder {
         return transformer.layers();
     }
 
+    /** Pixels per patch side. */
+    public int patchSize() {
+        return patchSize;
+    }
+
+    /** The shape of every transformer block. */
+    public BlockConfig blockConfig() {
+        return transformer.config();
+    }
+
+    /** Whether the tokens go through {@code ln_pre} before the transformer. */
+    public boolean hasLnPre() {
+        return lnPreWeight != null;
+    }
+
+    /** How the tokens are pooled. */
+    public Pool pool() {
+        return pool;
+    }
+
+    /** Whether {@code ln_post} is applied after pooling (else to every token before it). */
+    public boolean finalLnAfterPool() {
+        return finalLnAfterPool;
+    }
+
     @Override
     public Tensor forward(Tensor images) {
         checkImages(images);
-        // Only the class token's output is used: the last block computes that token alone.
-        Tensor x = transformer.forwardAt(embed(images), null, new int[images.dim(0)]);
-        x = LayerNorm.forward(x, lnPostWeight, lnPostBias, ResidualAttentionBlock.LN_EPS);
+        Tensor x;
+        if (pool == Pool.TOK) {
+            // Only the class token's output is used: the last block computes that token alone
+            // (LayerNorm is per token, so before or after pooling is the same).
+            x = lnPost(transformer.forwardAt(embed(images), null, new int[images.dim(0)]));
+        } else {
+            x = transformer.forward(embed(images), null);
+            x = finalLnAfterPool ? lnPost(meanOfPatches(x)) : meanOfPatches(lnPost(x));
+        }
         return MatMul.matmul(x, false, proj, false);
     }
 
@@ -73,10 +136,19 @@ public final class VisionTransformer extends ImageEncoder {
         int blocks = transformer.blocksFor(layer);
         checkImages(images);
         Tensor x = transformer.forward(embed(images), null, blocks);
-        return lnPost ? LayerNorm.forward(x, lnPostWeight, lnPostBias, ResidualAttentionBlock.LN_EPS) : x;
+        return lnPost ? lnPost(x) : x;
     }
 
-    /** Patch embeddings with the class token in front, positions added, {@code ln_pre}: [B, 1 + g², W]. */
+    private Tensor lnPost(Tensor x) {
+        return LayerNorm.forward(x, lnPostWeight, lnPostBias, lnEps);
+    }
+
+    /** The mean of the patch tokens of {@code x} [B, 1 + g², W], the class token left out: [B, W]. */
+    private static Tensor meanOfPatches(Tensor x) {
+        return Reduce.mean(Views.slice(x, 1, 1, x.dim(1)), 1);
+    }
+
+    /** Patch embeddings with the class token in front, positions added, {@code ln_pre} (if any): [B, 1 + g², W]. */
     private Tensor embed(Tensor images) {
         int b = images.dim(0);
         Tensor x;
@@ -91,6 +163,6 @@ public final class VisionTransformer extends ImageEncoder {
         // Broadcasting the class embedding onto zeros gives [B, 1, W] and routes its gradient back.
         Tensor cls = Elementwise.add(Tensor.zeros(b, 1, width), classEmbedding);
         x = Elementwise.add(Views.concat(1, cls, x), positionalEmbedding);
-        return LayerNorm.forward(x, lnPreWeight, lnPreBias, ResidualAttentionBlock.LN_EPS);
+        return lnPreWeight == null ? x : LayerNorm.forward(x, lnPreWeight, lnPreBias, lnEps);
     }
 }

@@ -1,0 +1,133 @@
+package dev.jclip.model;
+
+import dev.jclip.io.Json;
+import dev.jclip.kernel.Gelu;
+import dev.jclip.nn.TextTransformer;
+import dev.jclip.nn.VisionTransformer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Hugging Face {@code config.json} of a CLIP model read as transformers 5 reads it
+ * ({@code CLIPConfig}, {@code CLIPTextConfig}, {@code CLIPVisionConfig}, their defaults included):
+ * widths, depths, heads, {@code intermediate_size}, {@code hidden_act}, {@code layer_norm_eps},
+ * {@code projection_dim}, image and patch size, and the text pooling ({@code eos_token_id} 2, the
+ * value of files written before transformers fixed it, pools at the largest id; any other at the
+ * first {@code eos_token_id}).
+ */
+final class HfConfig {
+    private HfConfig() {}
+
+    /** The config of a two-tower {@code CLIPModel}; {@code file} names it in errors. */
+    static ClipConfig read(Path file) throws IOException {
+        Map<String, Object> root;
+        try {
+            root = Json.parseObject(Files.readString(file));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        try {
+            Object type = root.get("model_type");
+            if (type != null && !type.equals("clip")) {
+                throw new IllegalArgumentException("model_type is " + type + ", not clip"
+                        + (type.equals("clip_vision_model") || type.equals("clip_text_model")
+                                ? " (a single tower: jclip loads two-tower CLIPModel checkpoints)" : ""));
+            }
+            Map<String, Object> text = tower(root, "text_config");
+            Map<String, Object> vision = tower(root, "vision_config");
+            int embed = integer(root, "projection_dim", 512, "");
+            return new ClipConfig(embed, vision(vision), text(text));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ClipConfig.Vision vision(Map<String, Object> c) {
+        String w = "vision_config.";
+        int width = integer(c, "hidden_size", 768, w);
+        int heads = integer(c, "num_attention_heads", 12, w);
+        if (integer(c, "num_channels", 3, w) != 3) {
+            throw new IllegalArgumentException(w + "num_channels must be 3, got " + c.get("num_channels"));
+        }
+        return new ClipConfig.Vision(square(c, "image_size", 224, w), new int[] {integer(c, "num_hidden_layers", 12, w)}, width,
+                square(c, "patch_size", 32, w), heads, integer(c, "intermediate_size", 3072, w), 0, act(c, w),
+                eps(c, w), true, VisionTransformer.Pool.TOK, false);
+    }
+
+    private static ClipConfig.Text text(Map<String, Object> c) {
+        String w = "text_config.";
+        Object eos = c.containsKey("eos_token_id") ? c.get("eos_token_id") : 49407L;
+        if (!(eos instanceof Long id) || id < 0 || id > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(w + "eos_token_id must be one integer, got " + eos);
+        }
+        boolean legacy = id == 2;
+        return new ClipConfig.Text(integer(c, "max_position_embeddings", 77, w), integer(c, "vocab_size", 49408, w),
+                integer(c, "hidden_size", 512, w), integer(c, "num_attention_heads", 8, w), integer(c, "num_hidden_layers", 12, w),
+                integer(c, "intermediate_size", 2048, w), 0, act(c, w), eps(c, w), true,
+                legacy ? TextTransformer.Pool.ARGMAX : TextTransformer.Pool.EOS, legacy ? 0 : (int) (long) id, null);
+    }
+
+    /** A tower's settings: {@code <tower>} and, in older files, the overrides kept in {@code <tower>_dict}. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> tower(Map<String, Object> root, String key) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        for (String k : List.of(key, key + "_dict")) {
+            Object o = root.get(k);
+            if (o instanceof Map<?, ?> m) {
+                c.putAll((Map<String, Object>) m);
+            } else if (o != null) {
+                throw new IllegalArgumentException(k + " must be an object, got " + o);
+            }
+        }
+        return c;
+    }
+
+    /** transformers' {@code ACT2FN} names of the three GELUs CLIP and SigLIP use. */
+    static Gelu act(Map<String, Object> c, String where) {
+        Object name = c.getOrDefault("hidden_act", "quick_gelu");
+        return switch (String.valueOf(name)) {
+            case "quick_gelu" -> Gelu.QUICK;
+            case "gelu" -> Gelu.ERF;
+            case "gelu_pytorch_tanh", "gelu_new", "gelu_fast" -> Gelu.TANH;
+            default -> throw new IllegalArgumentException(where + "hidden_act '" + name
+                    + "' is not supported (quick_gelu, gelu, gelu_pytorch_tanh, gelu_new)");
+        };
+    }
+
+    private static float eps(Map<String, Object> c, String where) {
+        Object o = c.getOrDefault("layer_norm_eps", 1e-5);
+        if (!(o instanceof Number n) || !(n.doubleValue() > 0) || !Double.isFinite(n.doubleValue())) {
+            throw new IllegalArgumentException(where + "layer_norm_eps must be a positive number, got " + o);
+        }
+        return n.floatValue();
+    }
+
+    private static int integer(Map<String, Object> c, String key, int absent, String where) {
+        Object o = c.get(key);
+        if (o == null) {
+            return absent;
+        }
+        if (!(o instanceof Long n) || n <= 0 || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(where + key + " must be a positive integer, got " + o);
+        }
+        return (int) (long) n;
+    }
+
+    /** An image or patch size: an integer or [height, width] with equal sides. */
+    private static int square(Map<String, Object> c, String key, int absent, String where) {
+        Object o = c.get(key);
+        if (o instanceof List<?> hw && hw.size() == 2) {
+            if (!hw.get(0).equals(hw.get(1))) {
+                throw new IllegalArgumentException(where + key + " " + hw + " is not square; jclip's ViT takes square images and patches");
+            }
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put(key, hw.get(0));
+            return integer(one, key, absent, where);
+        }
+        return integer(c, key, absent, where);
+    }
+}

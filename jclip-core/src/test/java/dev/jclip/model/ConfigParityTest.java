@@ -1,0 +1,255 @@
+package dev.jclip.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jclip.io.Json;
+import dev.jclip.io.SafeTensorsWriter;
+import dev.jclip.kernel.Gelu;
+import dev.jclip.nn.Clip;
+import dev.jclip.tensor.GradMode;
+import dev.jclip.tensor.Tensor;
+import dev.jclip.testing.NamedWeights;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Parity with open_clip 3.3 and transformers 5 on every built-in open_clip config and on Hugging
+ * Face configs (fixtures from {@code parity/make_config_cases.py}): each model is written as its
+ * users get it — {@code open_clip_config.json} beside {@code open_clip_model.safetensors}, or
+ * {@code config.json} beside {@code model.safetensors} — with the weights every side derives from
+ * the tensor names ({@link NamedWeights}), loaded by {@link ClipWeights#map}, and its image and
+ * text features must be within cosine 0.99999 and 1e-4 relative (to the largest magnitude) of the
+ * reference library's.
+ */
+class ConfigParityTest {
+    private static final double MIN_COSINE = 0.99999, MAX_RELATIVE = 1e-4;
+    private static final Map<String, Object> CASES = load();
+
+    @TempDir
+    Path dir;
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> load() {
+        try (InputStream in = ConfigParityTest.class.getResourceAsStream("/parity/configs/cases.json")) {
+            return Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> cases(String key) {
+        return (List<Map<String, Object>>) CASES.get(key);
+    }
+
+    static Stream<String> openClipNames() {
+        return cases("open_clip_cases").stream().map(c -> (String) c.get("name"));
+    }
+
+    static Stream<String> hfNames() {
+        return cases("hf_cases").stream().map(c -> (String) c.get("name"));
+    }
+
+    private static Map<String, Object> find(String key, String name) {
+        return cases(key).stream().filter(c -> c.get("name").equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void everyBuiltInOpenClipConfigIsCovered() {
+        assertEquals(55, cases("open_clip_cases").size());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("openClipNames")
+    @SuppressWarnings("unchecked")
+    void openClipConfigMatchesOpenClip(String name) throws IOException {
+        Map<String, Object> c = find("open_clip_cases", name);
+        Map<String, Object> full = (Map<String, Object>) c.get("config");
+        ClipConfig parsed = ClipConfig.fromOpenClipJson(full, Gelu.ERF);
+        assertEquals(Boolean.TRUE.equals(full.get("quick_gelu")) ? Gelu.QUICK : Gelu.ERF, parsed.text().act(), "text activation");
+        Map<String, Object> textCfg = (Map<String, Object>) full.get("text_cfg");
+        assertEquals(textCfg.get("hf_tokenizer_name"), parsed.text().tokenizer());
+
+        Files.writeString(dir.resolve(ClipWeights.OPEN_CLIP_CONFIG), "{\"model_cfg\":" + json(c.get("shrunk"))
+                + ",\"preprocess_cfg\":{}}");
+        writeWeights((Map<String, Object>) c.get("tensors"), dir.resolve("open_clip_model.safetensors"));
+        Clip clip = ClipWeights.map(dir);
+        checkFeatures(name, clip, c);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hfNames")
+    @SuppressWarnings("unchecked")
+    void huggingFaceConfigMatchesTransformers(String name) throws IOException {
+        Map<String, Object> c = find("hf_cases", name);
+        Files.writeString(dir.resolve("config.json"), json(c.get("hf_config")));
+        writeWeights((Map<String, Object>) c.get("tensors"), dir.resolve("model.safetensors"));
+        Clip clip = ClipWeights.map(dir);
+        checkFeatures(name, clip, c);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void weightsWithoutConfigAssumeQuickGeluUnlessTold() throws IOException {
+        // LAION's ViT-B-32 (exact GELU) has the shapes of OpenAI's (QuickGELU): a bare file cannot tell.
+        Map<String, Object> c = find("open_clip_cases", "ViT-B-32");
+        Path file = dir.resolve("bare.safetensors");
+        writeWeights((Map<String, Object>) c.get("tensors"), file);
+        int size = Math.toIntExact((Long) c.get("image_size"));
+        List<List<Object>> expected = (List<List<Object>>) c.get("image_features");
+
+        Clip assumed = ClipWeights.map(file);
+        assertEquals(Gelu.QUICK, ClipConfig.of(assumed).vision().act());
+        double off = maxRelative(features(assumed, size), expected);
+        assertTrue(off > 10 * MAX_RELATIVE, "QuickGELU must not match a GELU model: " + off);
+
+        Clip told = ClipWeights.map(file, Gelu.ERF);
+        assertEquals(Gelu.ERF, ClipConfig.of(told).vision().act());
+        compare("ViT-B-32 bare file with --activation gelu: image", features(told, size), expected);
+    }
+
+    @Test
+    void openClipJsonRoundTrips() {
+        for (Map<String, Object> c : cases("open_clip_cases")) {
+            @SuppressWarnings("unchecked")
+            ClipConfig parsed = ClipConfig.fromOpenClipJson((Map<String, Object>) c.get("config"), Gelu.ERF);
+            ClipConfig again = ClipConfig.fromOpenClipJson(parsed.toOpenClipJson());
+            // The tokenizer is written back; everything else is the architecture.
+            assertEquals(parsed, again, (String) c.get("name"));
+            assertEquals(parsed.text(), again.text(), (String) c.get("name"));
+        }
+    }
+
+    @Test
+    void refusedKeysAreNamed() {
+        var e = assertThrows(IllegalArgumentException.class, () -> ClipConfig.fromOpenClipJson(
+                "{\"embed_dim\":512,\"vision_cfg\":{\"timm_model_name\":\"vit\",\"image_size\":224},\"text_cfg\":{}}"));
+        assertTrue(e.getMessage().contains("vision_cfg.timm_model_name"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ClipConfig.fromOpenClipJson(
+                "{\"embed_dim\":512,\"vision_cfg\":{\"image_size\":224,\"layers\":2,\"width\":128,\"patch_size\":16,"
+                        + "\"pool_type\":\"none\"},\"text_cfg\":{}}"));
+        assertTrue(e.getMessage().contains("vision_cfg.pool_type 'none'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ClipConfig.fromOpenClipJson(
+                "{\"embed_dim\":512,\"vision_cfg\":{\"image_size\":224,\"layers\":2,\"width\":128,\"patch_size\":16,"
+                        + "\"frobnicate\":1},\"text_cfg\":{}}"));
+        assertTrue(e.getMessage().contains("vision_cfg.frobnicate"), e.getMessage());
+        assertNull(ClipConfig.fromOpenClipJson("{\"embed_dim\":512,\"vision_cfg\":{\"image_size\":224,\"layers\":2,"
+                + "\"width\":128,\"patch_size\":16},\"text_cfg\":{}}").text().tokenizer());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void writeWeights(Map<String, Object> tensors, Path file) throws IOException {
+        SafeTensorsWriter w = new SafeTensorsWriter();
+        tensors.forEach((name, s) -> {
+            List<Object> dims = (List<Object>) s;
+            int[] shape = new int[dims.size()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = Math.toIntExact((Long) dims.get(i));
+            }
+            w.add(name, Tensor.of(NamedWeights.fill(name, shape), shape));
+        });
+        w.write(file);
+    }
+
+    /** The image features of the fixtures' two images: {@link NamedWeights} of {@code input.images}, times 4. */
+    private static Tensor features(Clip clip, int size) {
+        int[] imageShape = {2, 3, size, size};
+        float[] pixels = NamedWeights.fill("input.images", imageShape);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] *= 4;
+        }
+        clip.train(false);
+        try (var _ = GradMode.noGrad()) {
+            return clip.encodeImage(Tensor.of(pixels, imageShape));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void checkFeatures(String name, Clip clip, Map<String, Object> c) {
+        compare(name + " image", features(clip, Math.toIntExact((Long) c.get("image_size"))),
+                (List<List<Object>>) c.get("image_features"));
+        List<List<Object>> rows = (List<List<Object>>) c.get("tokens");
+        int ctx = rows.get(0).size();
+        int[] tokens = new int[rows.size() * ctx];
+        for (int i = 0; i < rows.size(); i++) {
+            for (int j = 0; j < ctx; j++) {
+                tokens[i * ctx + j] = Math.toIntExact((Long) rows.get(i).get(j));
+            }
+        }
+        try (var _ = GradMode.noGrad()) {
+            compare(name + " text", clip.encodeText(tokens), (List<List<Object>>) c.get("text_features"));
+        }
+    }
+
+    private static double minCosine(Tensor actual, List<List<Object>> expected) {
+        int d = actual.dim(1);
+        float[] a = actual.data();
+        double min = 1;
+        for (int i = 0; i < expected.size(); i++) {
+            double dot = 0, na = 0, ne = 0;
+            for (int j = 0; j < d; j++) {
+                double e = ((Number) expected.get(i).get(j)).doubleValue(), x = a[i * d + j];
+                dot += e * x;
+                na += x * x;
+                ne += e * e;
+            }
+            min = Math.min(min, dot / Math.sqrt(na * ne));
+        }
+        return min;
+    }
+
+    /** The largest difference from {@code expected} over its largest magnitude. */
+    private static double maxRelative(Tensor actual, List<List<Object>> expected) {
+        int d = actual.dim(1);
+        float[] a = actual.data();
+        double maxAbs = 0, maxDiff = 0;
+        for (int i = 0; i < expected.size(); i++) {
+            for (int j = 0; j < d; j++) {
+                double e = ((Number) expected.get(i).get(j)).doubleValue();
+                maxAbs = Math.max(maxAbs, Math.abs(e));
+                maxDiff = Math.max(maxDiff, Math.abs(e - a[i * d + j]));
+            }
+        }
+        return maxDiff / maxAbs;
+    }
+
+    private static void compare(String what, Tensor actual, List<List<Object>> expected) {
+        assertEquals(expected.size(), actual.dim(0), what + " rows");
+        assertEquals(expected.get(0).size(), actual.dim(1), what + " width");
+        double cosine = minCosine(actual, expected), relative = maxRelative(actual, expected);
+        System.out.printf("parity %s: max relative difference %.2e, min cosine %.8f%n", what, relative, cosine);
+        assertTrue(cosine >= MIN_COSINE, what + ": cosine " + cosine);
+        assertTrue(relative <= MAX_RELATIVE, what + ": max difference " + relative + " of the largest magnitude");
+    }
+
+    private static String json(Object o) {
+        if (o instanceof Map<?, ?> m) {
+            List<String> parts = new ArrayList<>();
+            m.forEach((k, v) -> parts.add(json(k) + ":" + json(v)));
+            return "{" + String.join(",", parts) + "}";
+        }
+        if (o instanceof List<?> l) {
+            List<String> parts = new ArrayList<>();
+            l.forEach(v -> parts.add(json(v)));
+            return "[" + String.join(",", parts) + "]";
+        }
+        if (o instanceof String s) {
+            return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        }
+        return String.valueOf(o);
+    }
+}
