@@ -1,5 +1,6 @@
 package dev.jclip.nn;
 
+import dev.jclip.kernel.Gelu;
 import dev.jclip.op.Gather;
 import dev.jclip.op.LayerNorm;
 import dev.jclip.op.Linear;
@@ -34,7 +35,7 @@ public final class ResidualAttentionBlock extends Module {
     /** {@code x} [B, L, D]; {@code mask} [L, L] or null. The residual adds happen inside the projections. */
     public Tensor forward(Tensor x, Tensor mask) {
         x = attn.forward(LayerNorm.forward(x, ln1Weight, ln1Bias, LN_EPS), mask, x);
-        Tensor h = Linear.forwardQuickGelu(LayerNorm.forward(x, ln2Weight, ln2Bias, LN_EPS), fcWeight, fcBias);
+        Tensor h = Linear.forwardGelu(LayerNorm.forward(x, ln2Weight, ln2Bias, LN_EPS), fcWeight, fcBias, Gelu.QUICK);
         return Linear.forward(h, projWeight, projBias, x);
     }
 
@@ -48,7 +49,7 @@ public final class ResidualAttentionBlock extends Module {
     public Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
         checkPositions(x, at);
         Tensor y = attn.forwardAt(LayerNorm.forward(x, ln1Weight, ln1Bias, LN_EPS), mask, at, tokensAt(x, at));
-        Tensor h = Linear.forwardQuickGelu(LayerNorm.forward(y, ln2Weight, ln2Bias, LN_EPS), fcWeight, fcBias);
+        Tensor h = Linear.forwardGelu(LayerNorm.forward(y, ln2Weight, ln2Bias, LN_EPS), fcWeight, fcBias, Gelu.QUICK);
         return Linear.forward(h, projWeight, projBias, y);
     }
 
