@@ -645,8 +645,8 @@ public final class Gemm {
 
     /**
      * {@link #storeTile} for a whole tile, the common case: no masks, and two plain passes. The
-     * first adds the old C, scale and bias into the tile, QuickGELU then runs once over the whole
-     * tile, and the second adds the residual, applies ReLU and writes C.
+     * first adds the old C, scale and bias into the tile, the activation then runs once over the
+     * whole tile, and the second adds the residual, applies ReLU and writes C.
      */
     private static void storeFullTile(float[] tile, Problem p, int row, int col, boolean add, Epilogue epilogue) {
         float[] c = p.c, bias = epilogue == null ? null : epilogue.bias();
@@ -671,8 +671,8 @@ public final class Gemm {
                 }
             }
         }
-        if (epilogue != null && epilogue.quickGelu()) {
-            VectorMath.quickGelu(tile, 0, MR * NR);
+        if (epilogue != null && epilogue.gelu() != null) {
+            VectorMath.gelu(epilogue.gelu(), tile, 0, tile, 0, MR * NR);
         }
         FloatVector zero = FloatVector.zero(S);
         for (int r = 0, ci = c0; r < MR; r++, ci += p.ldc) {
@@ -696,8 +696,8 @@ public final class Gemm {
      * order its record documents. For epilogues and later k blocks; the first k block of a full
      * tile without epilogue goes straight from registers to C. A full tile is handed to
      * {@link #storeFullTile}; in an edge tile only a vector narrower than VL (a tile is two vectors
-     * wide) is masked. One pass over the tile, two with QuickGELU (which works on the tile row in
-     * place). Vectors never cross a method boundary: one passed to or returned from a method the
+     * wide) is masked. One pass over the tile, two with an activation (which works on the tile row
+     * in place). Vectors never cross a method boundary: one passed to or returned from a method the
      * JIT declines to inline is boxed on the heap.
      */
     private static void storeTile(float[] tile, Problem p, int row, int col, int rows, int cols,
@@ -709,7 +709,8 @@ public final class Gemm {
         float[] c = p.c, bias = epilogue == null ? null : epilogue.bias();
         float[] residual = epilogue == null ? null : epilogue.residual();
         float[] scale = epilogue == null ? null : epilogue.scale();
-        boolean gelu = epilogue != null && epilogue.quickGelu(), relu = epilogue != null && epilogue.relu();
+        Gelu kind = epilogue == null ? null : epilogue.gelu();
+        boolean gelu = kind != null, relu = epilogue != null && epilogue.relu();
         FloatVector zero = FloatVector.zero(S);
         // Masks for the two vectors of a row, null where the vector is whole (always, in a full tile).
         VectorMask<Float> mask0 = null, mask1 = null;
@@ -722,13 +723,13 @@ public final class Gemm {
             int ri = residual == null ? 0 : epilogue.residualOff() + (row + r) * epilogue.ldr() + col;
             for (int pass = gelu ? 0 : 1; pass < 2; pass++) {
                 if (pass == 1 && gelu) {
-                    VectorMath.quickGelu(tile, ti, cols);
+                    VectorMath.gelu(kind, tile, ti, tile, ti, cols);
                 }
                 for (int v = 0; v < cols; v += VL) {
                     VectorMask<Float> part = v == 0 ? mask0 : mask1;
                     FloatVector x = FloatVector.fromArray(S, tile, ti + v);
                     if (pass == 0 || !gelu) {
-                        // The sum, scale and bias (before QuickGELU, which comes between the passes).
+                        // The sum, scale and bias (before the activation, which comes between the passes).
                         if (add) {
                             x = x.add(part == null ? FloatVector.fromArray(S, c, ci + v) : FloatVector.fromArray(S, c, ci + v, part));
                         }

@@ -6,12 +6,12 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vectorized kernels over one row (softmax, layer norm) or one range (QuickGELU)
- * of a flat array. Element i of a row always goes to lane {@code i % VL}: full
- * vectors first, then one masked vector for the tail. Sums are accumulated
- * lane-wise and the lanes then added in index order, so a row gives the same bits
- * wherever and whenever it is computed (the Vector API's own
- * {@code reduceLanes(ADD)} leaves the order open).
+ * Vectorized kernels over one row (softmax, layer norm) of a flat array. Element
+ * i of a row always goes to lane {@code i % VL}: full vectors first, then one
+ * masked vector for the tail. Sums are accumulated lane-wise and the lanes then
+ * added in index order, so a row gives the same bits wherever and whenever it is
+ * computed (the Vector API's own {@code reduceLanes(ADD)} leaves the order open).
+ * GELU over a range is {@link VectorMath#gelu}.
  */
 public final class Rows {
     private Rows() {}
@@ -111,22 +111,6 @@ public final class Rows {
         }
         stats[2 * row] = mean;
         stats[2 * row + 1] = rstd;
-    }
-
-    /** {@code y[yOff + i] = QuickGELU(x[off + i])} for {@code i < len}, bit for bit as the GEMM epilogue. */
-    public static void quickGelu(float[] x, int off, float[] y, int yOff, int len) {
-        int full = len - len % VL;
-        for (int i = 0; i < len; i += VL) {
-            // One call site, inlined once (as in softmax).
-            VectorMask<Float> in = i < full ? null : S.indexInRange(i, len);
-            FloatVector v = in == null ? FloatVector.fromArray(S, x, off + i) : FloatVector.fromArray(S, x, off + i, in);
-            FloatVector g = VectorMath.quickGelu(v);
-            if (in == null) {
-                g.intoArray(y, yOff + i);
-            } else {
-                g.intoArray(y, yOff + i, in);
-            }
-        }
     }
 
     /** The sum of a vector's lanes, added in index order. */

@@ -22,6 +22,28 @@ public final class VectorMath {
     // Adding then subtracting 1.5 * 2^23 rounds a float of magnitude < 2^22 to the nearest integer.
     private static final float ROUND = 12582912f;
     private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+    private static final int SIGN_BIT = 0x80000000;
+
+    // oneDNN's e^x (eltwise injector, x64): ln 2 in one float, and its polynomial for e^r − 1.
+    private static final float LN2 = 0.6931472f;
+    private static final float LN_FLT_MIN = -87.33655f;
+    private static final float EXP_P1 = 0.999999701f;
+    private static final float EXP_P2 = 0.499991506f;
+    private static final float EXP_P3 = 0.166676521f;
+    private static final float EXP_P4 = 0.0418978221f;
+    private static final float EXP_P5 = 0.00828929059f;
+    // Abramowitz and Stegun 7.1.26: erf(z) ≈ 1 − (a1·t + ... + a5·t^5)·e^(−z²), t = 1/(1 + p·z).
+    private static final float SQRT1_2 = 0.70710677f;
+    private static final float AS_P = 0.3275911f;
+    private static final float AS_A1 = 0.254829592f;
+    private static final float AS_A2 = -0.284496736f;
+    private static final float AS_A3 = 1.421413741f;
+    private static final float AS_A4 = -1.453152027f;
+    private static final float AS_A5 = 1.061405429f;
+    // Tanh GELU: β = √(2/π) and κ as PyTorch rounds them to float; SLEEF's tanhf is ±1 beyond TANH_ONE.
+    private static final float TANH_BETA = (float) (Math.sqrt(2) * (2 / Math.sqrt(Math.PI)) * 0.5);
+    private static final float TANH_KAPPA = 0.044715f;
+    private static final float TANH_ONE = 8.664339742f;
 
     /**
      * {@code e^x} in each lane, within 2 ulp for normal results; overflows to
@@ -53,25 +75,27 @@ public final class VectorMath {
     }
 
     /**
-     * QuickGELU in each lane: {@code x * sigmoid(1.702 x)}. The sigmoid is computed from
-     * {@code e = e^-|z|}, which cannot overflow: {@code 1/(1+e)} for {@code z >= 0}, {@code e/(1+e)} below.
+     * {@code y[yOff + i] = GELU(x[off + i])} for {@code i < len}, of the given kind; {@code y} may be
+     * {@code x} at the same offset (in place). Each kind is one loop with its exp written out: a
+     * vector passed to a method that the JIT declines to inline (it does so for a callee already
+     * compiled on its own into a large method) is boxed on the heap; here none is passed. The
+     * tail is a masked vector through the same loop body, so an element gets the same bits
+     * wherever it lies; whole vectors are loaded and stored without a mask (masked stores are
+     * much slower).
      */
-    public static FloatVector quickGelu(FloatVector x) {
-        FloatVector z = x.mul(1.702f);
-        FloatVector e = exp(z.abs().neg());
-        FloatVector numerator = FloatVector.broadcast(x.species(), 1f).blend(e, z.lt(0f));
-        return x.mul(numerator).div(e.add(1f));
+    public static void gelu(Gelu kind, float[] x, int off, float[] y, int yOff, int len) {
+        switch (kind) {
+            case QUICK -> quickGelu(x, off, y, yOff, len);
+            case ERF -> erfGelu(x, off, y, yOff, len);
+            case TANH -> tanhGelu(x, off, y, yOff, len);
+        }
     }
 
     /**
-     * QuickGELU in place on {@code x[off, off+len)}: the same operations as
-     * {@link #quickGelu(FloatVector)} (so the same bits), written out in one loop body. A vector
-     * passed to a method that the JIT declines to inline (it does so for a callee already
-     * compiled on its own into a large method) is boxed on the heap; here nothing is passed.
-     * The tail is a masked vector, so every element takes the same lane-wise path; whole vectors
-     * are loaded and stored without a mask (masked stores are much slower).
+     * QuickGELU, {@code x·σ(1.702·x)}. The sigmoid is computed from {@code e = e^-|z|}, which
+     * cannot overflow: {@code 1/(1+e)} for {@code z >= 0}, {@code e/(1+e)} below.
      */
-    public static void quickGelu(float[] x, int off, int len) {
+    private static void quickGelu(float[] x, int off, float[] y, int yOff, int len) {
         VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
         for (int i = 0; i < len; i += species.length()) {
             VectorMask<Float> inside = i + species.length() <= len ? null : species.indexInRange(i, len);
@@ -100,11 +124,122 @@ public final class VectorMath {
             FloatVector s2 = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector e = expR.mul(s1).mul(s2);
             FloatVector numerator = FloatVector.broadcast(species, 1f).blend(e, z.lt(0f));
-            FloatVector y = v.mul(numerator).div(e.add(1f));
+            FloatVector g = v.mul(numerator).div(e.add(1f));
             if (inside == null) {
-                y.intoArray(x, off + i);
+                g.intoArray(y, yOff + i);
             } else {
-                y.intoArray(x, off + i, inside);
+                g.intoArray(y, yOff + i, inside);
+            }
+        }
+    }
+
+    /**
+     * Exact GELU, {@code x·½·(1 + erf(x/√2))}, with PyTorch's float32 CPU operations (oneDNN's
+     * {@code eltwise_gelu_erf} below AVX-512, which {@code nn.GELU()} calls for float32 tensors):
+     * erf by Abramowitz and Stegun 7.1.26, {@code erf(z) = 1 − t·a(t)·e^(−z²)} with
+     * {@code t = 1/(1 + p·|z|)}, and oneDNN's own e^x; each rounding in the same order, so the
+     * same bits.
+     */
+    private static void erfGelu(float[] x, int off, float[] y, int yOff, int len) {
+        VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
+        FloatVector zero = FloatVector.zero(species), one = FloatVector.broadcast(species, 1f);
+        for (int i = 0; i < len; i += species.length()) {
+            VectorMask<Float> inside = i + species.length() <= len ? null : species.indexInRange(i, len);
+            FloatVector v = inside == null ? FloatVector.fromArray(species, x, off + i)
+                    : FloatVector.fromArray(species, x, off + i, inside);
+            FloatVector z = v.mul(SQRT1_2);
+            FloatVector t = one.div(z.abs().fma(AS_P, 1f));
+            // e^q for q = -z² <= 0: n = floor(q·log2(e) + 1/2), r = q − n·ln 2 (one rounding), e^r by a
+            // degree-5 polynomial, times 2^(n−1) and 2. Below ln(FLT_MIN) the result is 0 (no subnormals).
+            FloatVector q = z.mul(z).neg();
+            VectorMask<Float> underflow = q.lt(LN_FLT_MIN);
+            q = q.max(LN_FLT_MIN);
+            FloatVector fx = q.mul(LOG2E).add(0.5f);
+            FloatVector nearest = fx.add(ROUND).sub(ROUND);
+            FloatVector n = nearest.sub(zero.blend(one, nearest.compare(VectorOperators.GT, fx)));
+            FloatVector r = n.neg().fma(FloatVector.broadcast(species, LN2), q);
+            FloatVector p = FloatVector.broadcast(species, EXP_P5);
+            p = p.fma(r, FloatVector.broadcast(species, EXP_P4));
+            p = p.fma(r, FloatVector.broadcast(species, EXP_P3));
+            p = p.fma(r, FloatVector.broadcast(species, EXP_P2));
+            p = p.fma(r, FloatVector.broadcast(species, EXP_P1));
+            p = p.fma(r, one);
+            // n + 126 in [0, 126] is the biased exponent of 2^(n−1): n + ROUND + 126 is exact, and its
+            // bits are ROUND's plus n + 126.
+            FloatVector scale = n.add(ROUND + 126f).reinterpretAsInts().sub(ROUND_BITS)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = p.mul(scale.blend(zero, underflow)).mul(2f);
+            FloatVector a = FloatVector.broadcast(species, AS_A5);
+            a = a.fma(t, FloatVector.broadcast(species, AS_A4));
+            a = a.fma(t, FloatVector.broadcast(species, AS_A3));
+            a = a.fma(t, FloatVector.broadcast(species, AS_A2));
+            a = a.fma(t, FloatVector.broadcast(species, AS_A1));
+            // erf(|z|) = 1 − t·e·a, then given z's sign bit (so −0 keeps it, as PyTorch's xor does).
+            FloatVector erfAbs = e.neg().mul(t).fma(a, one);
+            FloatVector erf = erfAbs.reinterpretAsInts()
+                    .lanewise(VectorOperators.XOR, v.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
+            FloatVector h = v.mul(0.5f);
+            FloatVector g = erf.fma(h, h);
+            if (inside == null) {
+                g.intoArray(y, yOff + i);
+            } else {
+                g.intoArray(y, yOff + i, inside);
+            }
+        }
+    }
+
+    /**
+     * Tanh GELU, {@code ½·x·(1 + tanh(u))} with {@code u = √(2/π)·(x + 0.044715·x³)}, rounded step by
+     * step in PyTorch's order: {@code x·x·x}, {@code κ·x³}, {@code + x}, {@code ·β}, and
+     * {@code (½·x)·(1 + tanh)}. PyTorch takes tanh from SLEEF (within 1 ulp) and sets it to ±1 for
+     * {@code |u| > 8.664339742}, as here; below, tanh is within about 1 ulp too: Cephes' odd
+     * polynomial for {@code |u| < 0.625}, else {@code 1 − 2e/(1 + e)} with {@code e = e^(−2|u|)}.
+     * Where {@code 1 + tanh} cancels (u well below 0) a last-bit difference in tanh from SLEEF's
+     * shows as up to {@code 2^-25·|x|}.
+     */
+    private static void tanhGelu(float[] x, int off, float[] y, int yOff, int len) {
+        VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
+        FloatVector one = FloatVector.broadcast(species, 1f);
+        for (int i = 0; i < len; i += species.length()) {
+            VectorMask<Float> inside = i + species.length() <= len ? null : species.indexInRange(i, len);
+            FloatVector v = inside == null ? FloatVector.fromArray(species, x, off + i)
+                    : FloatVector.fromArray(species, x, off + i, inside);
+            FloatVector u = v.mul(v).mul(v).mul(TANH_KAPPA).add(v).mul(TANH_BETA);
+            FloatVector a = u.abs();
+            // e^t for t = -2|u| <= 0, as in quickGelu.
+            FloatVector t = a.mul(-2f).max(-104f);
+            FloatVector shifted = t.mul(LOG2E).add(ROUND);
+            FloatVector n = shifted.sub(ROUND);
+            FloatVector r = n.fma(FloatVector.broadcast(species, -LN2_HI), t);
+            r = n.fma(FloatVector.broadcast(species, -LN2_LO), r);
+            FloatVector p = FloatVector.broadcast(species, 1.9875691500e-4f);
+            p = p.fma(r, FloatVector.broadcast(species, 1.3981999507e-3f));
+            p = p.fma(r, FloatVector.broadcast(species, 8.3334519073e-3f));
+            p = p.fma(r, FloatVector.broadcast(species, 4.1665795894e-2f));
+            p = p.fma(r, FloatVector.broadcast(species, 1.6666665459e-1f));
+            p = p.fma(r, FloatVector.broadcast(species, 5.0000001201e-1f));
+            FloatVector expR = p.fma(r.mul(r), r).add(1f);
+            IntVector ni = shifted.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
+            FloatVector s1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = expR.mul(s1).mul(s2);
+            FloatVector large = one.sub(e.add(e).div(e.add(1f)));
+            FloatVector z = a.mul(a);
+            FloatVector c = FloatVector.broadcast(species, -5.70498872745e-3f);
+            c = c.fma(z, FloatVector.broadcast(species, 2.06390887954e-2f));
+            c = c.fma(z, FloatVector.broadcast(species, -5.37397155531e-2f));
+            c = c.fma(z, FloatVector.broadcast(species, 1.33314422036e-1f));
+            c = c.fma(z, FloatVector.broadcast(species, -3.33332819422e-1f));
+            FloatVector small = c.mul(z).fma(a, a);
+            FloatVector tanhAbs = large.blend(small, a.lt(0.625f)).blend(one, a.compare(VectorOperators.GT, TANH_ONE));
+            FloatVector tanh = tanhAbs.reinterpretAsInts()
+                    .lanewise(VectorOperators.XOR, u.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
+            FloatVector g = v.mul(0.5f).mul(tanh.add(1f));
+            if (inside == null) {
+                g.intoArray(y, yOff + i);
+            } else {
+                g.intoArray(y, yOff + i, inside);
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.jclip.op;
 
 import dev.jclip.kernel.Epilogue;
+import dev.jclip.kernel.Gelu;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
@@ -8,7 +9,7 @@ import java.util.Arrays;
 /**
  * Fully connected layer {@code y = x·Wᵀ + b}, as PyTorch's {@code F.linear}, with
  * variants for what a transformer block does next: a residual add
- * ({@code residual + x·Wᵀ + b}) and QuickGELU, both in the GEMM's epilogue. They save
+ * ({@code residual + x·Wᵀ + b}) and a GELU, both in the GEMM's epilogue. They save
  * passes over the activations and give the same bits as the separate operations.
  */
 public final class Linear {
@@ -56,19 +57,19 @@ public final class Linear {
     }
 
     /**
-     * {@code QuickGELU(x·Wᵀ + b)}. Without gradients the activation is applied in the
-     * GEMM's epilogue, on each tile while it is in cache; with them the pre-activation is
-     * kept for backward, so this is {@link Activation#quickGelu} of {@link #forward}. Both
-     * give the same values.
+     * {@code GELU(x·Wᵀ + b)} of the given kind. Without gradients the activation is applied in
+     * the GEMM's epilogue, on each tile while it is in cache; with them the pre-activation is
+     * kept for backward, so this is {@link Activation#gelu} of {@link #forward}. Both give the
+     * same values.
      */
-    public static Tensor forwardQuickGelu(Tensor x, Tensor weight, Tensor bias) {
+    public static Tensor forwardGelu(Tensor x, Tensor weight, Tensor bias, Gelu kind) {
         if (Tensor.needsGrad(x, weight, bias)) {
-            return Activation.quickGelu(forward(x, weight, bias));
+            return Activation.gelu(forward(x, weight, bias), kind);
         }
         int[] shape = outputShape(x, weight, bias);
         int out = weight.dim(0), in = weight.dim(1);
         float[] y = new float[Tensor.checkedNumel(shape)];
-        Epilogue epilogue = (bias == null ? Epilogue.NONE : Epilogue.bias(bias.data())).withQuickGelu();
+        Epilogue epilogue = (bias == null ? Epilogue.NONE : Epilogue.bias(bias.data())).withGelu(kind);
         Gemm.sgemm(false, true, rows(shape), out, in, x.data(), 0, in, weight.storage(), 0, in, y, 0, out, false, epilogue);
         return Tensor.of(y, shape);
     }

@@ -56,7 +56,7 @@ class GemmTest {
         float[] scale = Stored.random(rng, 1, n, 0, 0).data();
         float[] before = c.data().clone();
         Epilogue epilogue = fused.equals(Fused.NOTHING) ? null
-                : new Epilogue(fused.bias() ? bias : null, fused.gelu(), fused.residual() ? res.data() : null, res.off(), res.ld(),
+                : new Epilogue(fused.bias() ? bias : null, fused.gelu() ? Gelu.QUICK : null, fused.residual() ? res.data() : null, res.off(), res.ld(),
                         fused.scale() ? scale : null, fused.relu());
         Gemm.sgemm(transA, transB, m, n, k, a.data(), a.off(), a.ld(), b.data(), b.off(), b.ld(),
                 c.data(), c.off(), c.ld(), accumulate, epilogue);
@@ -183,7 +183,7 @@ class GemmTest {
         // [1]·[2 0 NaN −3] scaled by −1 is [−2 −0 NaN 3]: ReLU keeps only 3, every other element is +0.
         float[] a = {1}, b = {2, 0, Float.NaN, -3}, c = new float[4];
         Gemm.sgemm(false, false, 1, 4, 1, a, 0, 1, b, 0, 4, c, 0, 4, false,
-                new Epilogue(null, false, null, 0, 0, new float[] {-1, -1, -1, -1}, true));
+                new Epilogue(null, null, null, 0, 0, new float[] {-1, -1, -1, -1}, true));
         assertArrayEquals(new int[] {0, 0, 0, Float.floatToIntBits(3)}, bits(c));
     }
 
@@ -225,7 +225,7 @@ class GemmTest {
                 Stored a = transA ? Stored.random(rng, k, m, 1, 1) : Stored.random(rng, m, k, 1, 1);
                 Stored b = transB ? Stored.random(rng, n, k, 2, 3) : Stored.random(rng, k, n, 2, 3);
                 float[] bias = Stored.random(rng, 1, n, 0, 0).data();
-                Epilogue epilogue = t == 1 ? Epilogue.bias(bias).withQuickGelu() : null;
+                Epilogue epilogue = t == 0 ? null : Epilogue.bias(bias).withGelu(Gelu.values()[t - 1]);
                 float[] expected = new float[m * n], got = new float[m * n];
                 Gemm.sgemm(transA, transB, m, n, k, a.data(), a.off(), a.ld(), b.data(), b.off(), b.ld(),
                         expected, 0, n, false, epilogue);
@@ -235,6 +235,39 @@ class GemmTest {
                 Gemm.sgemm(transA, m, a.data(), a.off(), a.ld(), packed, got, 0, n, false, epilogue);
                 assertArrayEquals(bits(expected), bits(got), "m=" + m + " n=" + n + " k=" + k + " transA=" + transA
                         + " transB=" + transB);
+            }
+        }
+    }
+
+    @Test
+    void fusedGeluGivesTheBitsOfASeparatePass() {
+        long seed = 350;
+        for (Gelu kind : Gelu.values()) {
+            // Full and edge tiles, one and several k blocks, with and without the old C.
+            for (int[] s : new int[][] {{1, 1, 1}, {6, 16, 8}, {13, 37, 9}, {37, 300, 1100}, {50, 64, 50}}) {
+                for (boolean accumulate : new boolean[] {false, true}) {
+                    int m = s[0], n = s[1], k = s[2];
+                    SplittableRandom rng = new SplittableRandom(seed++);
+                    // Products of magnitude up to ~10·sqrt(k): GELU's whole range, tails included.
+                    Stored a = Stored.random(rng, m, k, 0, 0), b = Stored.random(rng, n, k, 0, 0);
+                    for (int i = 0; i < a.data().length; i++) {
+                        a.data()[i] *= 10;
+                    }
+                    float[] bias = Stored.random(rng, 1, n, 0, 0).data();
+                    float[] res = Arrays.copyOf(Stored.random(rng, m, n, 0, 0).data(), m * n);
+                    float[] start = Arrays.copyOf(Stored.random(rng, m, n, 0, 0).data(), m * n);
+                    float[] fused = start.clone(), separate = start.clone();
+                    Gemm.sgemm(false, true, m, n, k, a.data(), 0, k, b.data(), 0, k, fused, 0, n, accumulate,
+                            Epilogue.bias(bias).withGelu(kind).withResidual(res, 0, n));
+                    Gemm.sgemm(false, true, m, n, k, a.data(), 0, k, b.data(), 0, k, separate, 0, n, accumulate,
+                            Epilogue.bias(bias));
+                    VectorMath.gelu(kind, separate, 0, separate, 0, m * n);
+                    for (int i = 0; i < separate.length; i++) {
+                        separate[i] += res[i];
+                    }
+                    assertArrayEquals(bits(separate), bits(fused), kind + " m=" + m + " n=" + n + " k=" + k
+                            + " accumulate=" + accumulate);
+                }
             }
         }
     }
@@ -251,7 +284,7 @@ class GemmTest {
                     SplittableRandom rng = new SplittableRandom(seed++);
                     Stored a = transA ? Stored.random(rng, k, m, 1, 1) : Stored.random(rng, m, k, 1, 1);
                     Stored b = transB ? Stored.random(rng, n, k, 2, 3) : Stored.random(rng, k, n, 2, 3);
-                    Epilogue epilogue = t == 2 ? Epilogue.bias(Stored.random(rng, 1, n, 0, 0).data()).withQuickGelu() : null;
+                    Epilogue epilogue = t == 0 ? null : Epilogue.bias(Stored.random(rng, 1, n, 0, 0).data()).withGelu(Gelu.values()[t - 1]);
                     String what = "m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " transB=" + transB;
                     float[] expected = new float[m * n], got = new float[m * n];
                     Gemm.sgemm(transA, transB, m, n, k, a.data(), a.off(), a.ld(), b.data(), b.off(), b.ld(),
@@ -307,7 +340,7 @@ class GemmTest {
                 float[] c = new float[m * n], cFused = new float[m * n], scores = new float[24 * 50 * 50];
                 Gemm.sgemm(false, true, m, n, k, a.data(), 0, k, w.data(), 0, k, c, 0, n, false);
                 Gemm.sgemm(false, true, m, n, k, a.data(), 0, k, w.data(), 0, k, cFused, 0, n, false,
-                        Epilogue.bias(bias).withQuickGelu().withResidual(res.data(), 0, n));
+                        Epilogue.bias(bias).withGelu(Gelu.QUICK).withResidual(res.data(), 0, n));
                 Gemm.sgemmBatched(false, true, 24, 50, 50, 64, q.data(), 0, 64, 50 * 64, kk.data(), 0, 64, 50 * 64,
                         scores, 0, 50, 50 * 50, false);
                 float[] cConv = new float[m * n];

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.kernel.Gelu;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import java.util.List;
@@ -17,7 +18,9 @@ class AutogradOpsTest {
     /** Every op of this package (ops2), applied to x [2, 3] and w [3]. */
     private static final List<Function<Tensor[], Tensor>> OPS = List.of(
             in -> LayerNorm.forward(in[0], in[1], in[1], 1e-5f),
-            in -> Activation.quickGelu(in[0]),
+            in -> Activation.gelu(in[0], Gelu.QUICK),
+            in -> Activation.gelu(in[0], Gelu.ERF),
+            in -> Activation.gelu(in[0], Gelu.TANH),
             in -> Softmax.forward(in[0], in[1]),
             in -> Reduce.mean(in[0], 0),
             in -> Reduce.sum(in[0]),

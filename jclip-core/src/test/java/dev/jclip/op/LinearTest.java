@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.jclip.kernel.Gelu;
 import dev.jclip.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class LinearTest {
 
@@ -28,16 +31,19 @@ class LinearTest {
         GradCheck.check(in -> Linear.forward(in[0], in[1], null), 1e-2, 1e-3, x, w);
     }
 
-    @Test
-    void fusedResidualAndQuickGeluGiveTheBitsOfSeparateOps() {
+    @ParameterizedTest
+    @EnumSource(Gelu.class)
+    void fusedResidualAndGeluGiveTheBitsOfSeparateOps(Gelu kind) {
         Tensor x = GradCheck.randomParam(5, 3, 7, 20).detach(), w = GradCheck.randomParam(6, 37, 20).detach();
         Tensor b = GradCheck.randomParam(7, 37).detach(), r = GradCheck.randomParam(8, 3, 7, 37).detach();
         Tensor y = Linear.forward(x, w, b);
         assertArrayEquals(Elementwise.add(r, y).data(), Linear.forward(x, w, b, r).data());
-        assertArrayEquals(Activation.quickGelu(y).data(), Linear.forwardQuickGelu(x, w, b).data());
+        assertArrayEquals(Activation.gelu(y, kind).data(), Linear.forwardGelu(x, w, b, kind).data());
         // With gradients the activation is separate: same values.
         Tensor wp = GradCheck.randomParam(6, 37, 20);
-        assertArrayEquals(Activation.quickGelu(y).data(), Linear.forwardQuickGelu(x, wp, b).data());
+        assertArrayEquals(Activation.gelu(y, kind).data(), Linear.forwardGelu(x, wp, b, kind).data());
+        Tensor xp = GradCheck.randomParam(1, 2, 3, 4), wg = GradCheck.randomParam(2, 5, 4), bp = GradCheck.randomParam(3, 5);
+        GradCheck.check(in -> Linear.forwardGelu(in[0], in[1], in[2], kind), 1e-2, 1e-3, xp, wg, bp);
     }
 
     @Test
@@ -47,7 +53,6 @@ class LinearTest {
                 Tensor.of(new float[] {10, 0}, 1, 2)).data());
         Tensor xp = GradCheck.randomParam(1, 2, 3, 4), wp = GradCheck.randomParam(2, 5, 4), bp = GradCheck.randomParam(3, 5);
         GradCheck.check(in -> Linear.forward(in[0], in[1], in[2], in[3]), 1e-2, 1e-3, xp, wp, bp, GradCheck.randomParam(4, 2, 3, 5));
-        GradCheck.check(in -> Linear.forwardQuickGelu(in[0], in[1], in[2]), 1e-2, 1e-3, xp, wp, bp);
         assertThrows(IllegalArgumentException.class, () -> Linear.forward(x, w, null, Tensor.zeros(2, 2)));
     }
 

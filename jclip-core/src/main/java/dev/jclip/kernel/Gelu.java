@@ -1,0 +1,26 @@
+package dev.jclip.kernel;
+
+/**
+ * The GELU variants of transformer MLPs, {@code x·Φ(x)} with Φ the standard normal CDF or an
+ * approximation of it. Each has a vector kernel ({@link VectorMath#gelu}) that the GEMM epilogue
+ * can fuse ({@link Epilogue#withGelu}).
+ */
+public enum Gelu {
+    /**
+     * QuickGELU, {@code x·σ(1.702·x)}: OpenAI CLIP and the open_clip configs with
+     * {@code "quick_gelu": true} (Hugging Face {@code hidden_act: "quick_gelu"}).
+     */
+    QUICK,
+    /**
+     * Exact GELU, {@code x·½·(1 + erf(x/√2))}: PyTorch's {@code nn.GELU()}, used by every other
+     * open_clip config and by Hugging Face {@code hidden_act: "gelu"}. Computed as PyTorch's
+     * CPU kernel computes float32 (erf by Abramowitz and Stegun 7.1.26, |error| ≤ 1.5e-7).
+     */
+    ERF,
+    /**
+     * The tanh approximation, {@code ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}: PyTorch's
+     * {@code nn.GELU(approximate='tanh')}, Hugging Face {@code "gelu_pytorch_tanh"} and
+     * {@code "gelu_new"} (SigLIP).
+     */
+    TANH
+}
