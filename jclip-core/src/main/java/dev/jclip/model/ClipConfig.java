@@ -151,6 +151,9 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
             if (pool == null) {
                 throw new IllegalArgumentException("a text tower needs a pool type");
             }
+            if (pool != TextTransformer.Pool.EOS) {
+                eosId = 0;   // unused: towers that differ only here are the same
+            }
             if (pool == TextTransformer.Pool.EOS && (eosId < 0 || eosId >= vocabSize)) {
                 throw new IllegalArgumentException("text eos_id " + eosId + " is outside the vocabulary [0, " + vocabSize + ")");
             }

@@ -1,49 +1,48 @@
 package dev.jclip.model;
 
-import dev.jclip.model.ClipConfig.Text;
-import dev.jclip.model.ClipConfig.Vision;
+import dev.jclip.io.Json;
+import dev.jclip.kernel.Gelu;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The configs of OpenAI's released CLIP models under OpenCLIP's names, with the
- * values of OpenCLIP's {@code src/open_clip/model_configs/<name>.json}.
+ * The configs of OpenCLIP's built-in-tower models under OpenCLIP's names ({@code RN50},
+ * {@code ViT-B-32}, {@code ViT-B-32-quickgelu}, {@code ViT-H-14-378}, ...): every
+ * {@code src/open_clip/model_configs/<name>.json} of open_clip 3.3 whose towers jclip builds,
+ * kept in the resource {@code presets.json} (made by {@code parity/make_presets.py}) and read with
+ * {@link ClipConfig#fromOpenClipJson}. As in OpenCLIP, a name without {@code -quickgelu} means exact
+ * GELU: OpenAI's released weights are the {@code -quickgelu} presets (and {@code ViT-L-14-336}
+ * differs from them only in the activation).
  */
 public final class ClipPresets {
-    private static final Map<String, ClipConfig> PRESETS = new LinkedHashMap<>();
-
-    static {
-        resnet("RN50", 1024, 224, new int[] {3, 4, 6, 3}, 64, 512, 8);
-        resnet("RN101", 512, 224, new int[] {3, 4, 23, 3}, 64, 512, 8);
-        resnet("RN50x4", 640, 288, new int[] {4, 6, 10, 6}, 80, 640, 10);
-        resnet("RN50x16", 768, 384, new int[] {6, 8, 18, 8}, 96, 768, 12);
-        resnet("RN50x64", 1024, 448, new int[] {3, 15, 36, 10}, 128, 1024, 16);
-        vit("ViT-B-32", 512, 224, 12, 768, 32, 512, 8);
-        vit("ViT-B-16", 512, 224, 12, 768, 16, 512, 8);
-        vit("ViT-L-14", 768, 224, 24, 1024, 14, 768, 12);
-        vit("ViT-L-14-336", 768, 336, 24, 1024, 14, 768, 12);
-    }
+    private static final Map<String, ClipConfig> PRESETS = load();
 
     private ClipPresets() {}
 
-    private static void resnet(String name, int embed, int image, int[] layers, int width, int textWidth, int textHeads) {
-        PRESETS.put(name, new ClipConfig(embed, Vision.resnet(image, layers, width), text(textWidth, textHeads)));
+    @SuppressWarnings("unchecked")
+    private static Map<String, ClipConfig> load() {
+        try (InputStream in = ClipPresets.class.getResourceAsStream("presets.json")) {
+            if (in == null) {
+                throw new IllegalStateException("resource dev/jclip/model/presets.json is missing from the jclip-core jar");
+            }
+            Map<String, ClipConfig> presets = new LinkedHashMap<>();
+            Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .forEach((name, cfg) -> presets.put(name, ClipConfig.fromOpenClipJson((Map<String, Object>) cfg, Gelu.ERF)));
+            return Collections.unmodifiableMap(presets);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the presets resource", e);
+        }
     }
 
-    private static void vit(String name, int embed, int image, int layers, int width, int patch, int textWidth, int textHeads) {
-        PRESETS.put(name, new ClipConfig(embed, Vision.vit(image, layers, width, patch), text(textWidth, textHeads)));
-    }
-
-    /** Every released text tower: 77 tokens, the 49,408-token BPE vocabulary, 12 layers. */
-    private static Text text(int width, int heads) {
-        return new Text(77, 49408, width, heads, 12);
-    }
-
-    /** The preset names, in release order. */
+    /** The preset names, in OpenCLIP's file order. */
     public static Set<String> names() {
-        return Collections.unmodifiableSet(PRESETS.keySet());
+        return PRESETS.keySet();
     }
 
     /** The config of a preset; the error lists the known names. */

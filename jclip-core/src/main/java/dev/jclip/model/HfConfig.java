@@ -17,7 +17,7 @@ import java.util.Map;
  * widths, depths, heads, {@code intermediate_size}, {@code hidden_act}, {@code layer_norm_eps},
  * {@code projection_dim}, image and patch size, and the text pooling ({@code eos_token_id} 2, the
  * value of files written before transformers fixed it, pools at the largest id; any other at the
- * first {@code eos_token_id}).
+ * first {@code eos_token_id}, unless it lies outside the vocabulary).
  */
 final class HfConfig {
     private HfConfig() {}
@@ -64,8 +64,13 @@ final class HfConfig {
         if (!(eos instanceof Long id) || id < 0 || id > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(w + "eos_token_id must be one integer, got " + eos);
         }
-        boolean legacy = id == 2;
-        return new ClipConfig.Text(integer(c, "max_position_embeddings", 77, w), integer(c, "vocab_size", 49408, w),
+        int vocab = integer(c, "vocab_size", 49408, w);
+        // transformers pools at the largest id when eos_token_id is 2 (files written before it was
+        // fixed). An id outside the vocabulary never occurs (small test models written with the
+        // default 49407): transformers would then pool position 0 of every text, which no such
+        // model was trained for, so those pool at the largest id too.
+        boolean legacy = id == 2 || id >= vocab;
+        return new ClipConfig.Text(integer(c, "max_position_embeddings", 77, w), vocab,
                 integer(c, "hidden_size", 512, w), integer(c, "num_attention_heads", 8, w), integer(c, "num_hidden_layers", 12, w),
                 integer(c, "intermediate_size", 2048, w), 0, act(c, w), eps(c, w), true,
                 legacy ? TextTransformer.Pool.ARGMAX : TextTransformer.Pool.EOS, legacy ? 0 : (int) (long) id, null);

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.io.SafeTensors;
+import dev.jclip.kernel.Gelu;
 import dev.jclip.nn.Clip;
 import dev.jclip.nn.StateDict;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,7 +93,7 @@ class ClipConfigTest {
         assertEquals(2048, sd.get("visual.layer4.2.bn3.running_var").numel());
     }
 
-    /** The JSON of OpenCLIP's src/open_clip/model_configs/NAME.json, copied verbatim (whitespace aside). */
+    /** The JSON of OpenCLIP 3.3's src/open_clip/model_configs/NAME.json, copied verbatim (whitespace aside). */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "RN50|{\"embed_dim\": 1024, \"vision_cfg\": {\"image_size\": 224, \"layers\": [3, 4, 6, 3], \"width\": 64, \"patch_size\": null}, \"text_cfg\": {\"context_length\": 77, \"vocab_size\": 49408, \"width\": 512, \"heads\": 8, \"layers\": 12}}",
@@ -102,7 +104,7 @@ class ClipConfigTest {
         "ViT-B-32|{\"embed_dim\": 512, \"vision_cfg\": {\"image_size\": 224, \"layers\": 12, \"width\": 768, \"patch_size\": 32}, \"text_cfg\": {\"context_length\": 77, \"vocab_size\": 49408, \"width\": 512, \"heads\": 8, \"layers\": 12}}",
         "ViT-B-16|{\"embed_dim\": 512, \"vision_cfg\": {\"image_size\": 224, \"layers\": 12, \"width\": 768, \"patch_size\": 16}, \"text_cfg\": {\"context_length\": 77, \"vocab_size\": 49408, \"width\": 512, \"heads\": 8, \"layers\": 12}}",
         "ViT-L-14|{\"embed_dim\": 768, \"vision_cfg\": {\"image_size\": 224, \"layers\": 24, \"width\": 1024, \"patch_size\": 14}, \"text_cfg\": {\"context_length\": 77, \"vocab_size\": 49408, \"width\": 768, \"heads\": 12, \"layers\": 12}}",
-        "ViT-L-14-336|{\"embed_dim\": 768, \"quick_gelu\": true, \"vision_cfg\": {\"image_size\": 336, \"layers\": 24, \"width\": 1024, \"patch_size\": 14}, \"text_cfg\": {\"context_length\": 77, \"vocab_size\": 49408, \"width\": 768, \"heads\": 12, \"layers\": 12}}",
+        "ViT-L-14-336|{\"embed_dim\": 768, \"vision_cfg\": {\"image_size\": 336, \"layers\": 24, \"width\": 1024, \"patch_size\": 14}, \"text_cfg\": {\"context_length\": 77, \"vocab_size\": 49408, \"width\": 768, \"heads\": 12, \"layers\": 12}}",
     })
     void presetsMatchOpenClipConfigs(String name, String json) {
         ClipConfig parsed = ClipConfig.fromOpenClipJson(json);
@@ -112,8 +114,13 @@ class ClipConfigTest {
 
     @Test
     void presetNamesAreOpenClips() {
-        assertEquals("[RN50, RN101, RN50x4, RN50x16, RN50x64, ViT-B-32, ViT-B-16, ViT-L-14, ViT-L-14-336]",
-                ClipPresets.names().toString());
+        assertEquals(55, ClipPresets.names().size());
+        assertTrue(ClipPresets.names().containsAll(List.of("RN50", "RN50-quickgelu", "RN50x64", "ViT-B-32", "ViT-B-32-quickgelu",
+                "ViT-L-14-336", "ViT-H-14-378", "ViT-bigG-14", "ViT-bigG-14-CLIPA", "ViT-e-14", "ViT-S-16-alt")), ClipPresets.names()::toString);
+        assertEquals(Gelu.ERF, ClipPresets.get("ViT-B-32").vision().act());
+        assertEquals(Gelu.QUICK, ClipPresets.get("ViT-B-32-quickgelu").vision().act());
+        assertEquals(ClipPresets.get("ViT-B-32").withAct(Gelu.QUICK), ClipPresets.get("ViT-B-32-quickgelu"));
+        assertEquals(8192, ClipPresets.get("ViT-bigG-14").vision().mlpWidth());   // int(1664 · 4.9231)
         var e = assertThrows(IllegalArgumentException.class, () -> ClipPresets.get("ViT-B/32"));
         assertTrue(e.getMessage().contains("ViT-B-32"), e.getMessage());
     }
@@ -126,8 +133,8 @@ class ClipConfigTest {
         assertTrue(e.getMessage().contains("vision_cfg.timm_model_name"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ClipConfig.fromOpenClipJson(
                 "{\"embed_dim\": 512, \"vision_cfg\": {\"image_size\": 224, \"layers\": 12, \"width\": 768, \"patch_size\": 32},"
-                        + " \"text_cfg\": {\"context_length\": 77, \"vocab_size\": 49408, \"width\": 512, \"heads\": 8}}"));
-        assertTrue(e.getMessage().contains("text_cfg.layers"), e.getMessage());
+                        + " \"text_cfg\": {\"context_length\": 77, \"vocab_size\": 49408, \"width\": 512, \"heads\": 8, \"embed_cls\": true}}"));
+        assertTrue(e.getMessage().contains("text_cfg.embed_cls"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ClipConfig.Vision.vit(224, 12, 768, 30));
         assertTrue(e.getMessage().contains("patch_size 30"), e.getMessage());
     }

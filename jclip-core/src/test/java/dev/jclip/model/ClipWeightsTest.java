@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.io.SafeTensors;
 import dev.jclip.io.SafeTensorsWriter;
+import dev.jclip.kernel.Gelu;
 import dev.jclip.nn.Clip;
 import dev.jclip.nn.StateDict;
 import dev.jclip.tensor.GradMode;
@@ -198,10 +199,19 @@ class ClipWeightsTest {
     }
 
     @Test
-    void refusesAHuggingFaceConfigWithAnotherActivation() throws IOException {
-        Path dir = hfWithConfig("\"hidden_act\": \"quick_gelu\"", "\"hidden_act\": \"gelu\"");
+    void refusesAHuggingFaceConfigWithAnUnknownActivation() throws IOException {
+        Path dir = hfWithConfig("\"hidden_act\": \"quick_gelu\"", "\"hidden_act\": \"relu\"");
         String m = assertThrows(IllegalArgumentException.class, () -> ClipWeights.load(dir)).getMessage();
-        assertTrue(m.contains("text_config.hidden_act is gelu"), m);
+        assertTrue(m.contains("config.json: text_config.hidden_act 'relu' is not supported"), m);
+    }
+
+    @Test
+    void takesTheActivationFromTheHuggingFaceConfig() throws IOException {
+        Path dir = hfWithConfig("\"hidden_act\": \"quick_gelu\"", "\"hidden_act\": \"gelu\"");
+        ClipConfig c = ClipConfig.of(ClipWeights.load(dir));
+        assertEquals(Gelu.ERF, c.text().act());
+        assertEquals(Gelu.QUICK, c.vision().act());
+        assertEquals(Gelu.TANH, ClipConfig.of(ClipWeights.load(dir, Gelu.TANH)).vision().act());
     }
 
     @Test
