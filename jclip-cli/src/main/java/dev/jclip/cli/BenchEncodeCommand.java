@@ -1,5 +1,6 @@
 package dev.jclip.cli;
 
+import dev.jclip.kernel.Gelu;
 import dev.jclip.kernel.Parallel;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipWeights;
@@ -29,6 +30,10 @@ import picocli.CommandLine.Option;
 public final class BenchEncodeCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "PATH", description = "Weights: safetensors file or model directory.")
     Path model;
+
+    @Option(names = "--activation", paramLabel = "NAME", converter = ActivationConverter.class,
+            description = ActivationConverter.HELP)
+    Gelu activation;
 
     @Mixin
     PresetOption preset;
@@ -68,7 +73,7 @@ public final class BenchEncodeCommand implements Callable<Integer> {
         }
         preset.requireOneOf(model);
         String name = preset.preset != null ? preset.preset : model.getFileName().toString();
-        Clip clip = preset.preset != null ? preset.random(seed) : ClipWeights.map(model);
+        Clip clip = preset.preset != null ? preset.random(seed) : ClipWeights.map(model, activation);
         clip.train(false);
         ClipConfig config = ClipConfig.of(clip);
         SplittableRandom rng = new SplittableRandom(seed + 1);

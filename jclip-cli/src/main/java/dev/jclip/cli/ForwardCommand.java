@@ -1,5 +1,6 @@
 package dev.jclip.cli;
 
+import dev.jclip.kernel.Gelu;
 import dev.jclip.io.SafeTensors;
 import dev.jclip.io.SafeTensorsWriter;
 import dev.jclip.model.ClipWeights;
@@ -28,6 +29,10 @@ public final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Weights: safetensors file or model directory.")
     Path model;
 
+    @Option(names = "--activation", paramLabel = "NAME", converter = ActivationConverter.class,
+            description = ActivationConverter.HELP)
+    Gelu activation;
+
     @Option(names = "--inputs", required = true, description = "Safetensors with input.images and input.tokens.")
     Path inputs;
 
@@ -39,7 +44,7 @@ public final class ForwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Clip clip = ClipWeights.load(model);
+        Clip clip = ClipWeights.load(model, activation);
         Tensor images;
         int[] tokens;
         try (SafeTensors in = SafeTensors.open(inputs)) {

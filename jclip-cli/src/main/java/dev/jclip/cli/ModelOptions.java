@@ -1,12 +1,13 @@
 package dev.jclip.cli;
 
 import dev.jclip.api.ClipModel;
+import dev.jclip.kernel.Gelu;
 import dev.jclip.text.ClipTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Options of every command that runs a model: the model, its vocabulary, batching and decoding threads. */
+/** Options of every command that runs a model: the model, its vocabulary and activation, batching and decoding threads. */
 final class ModelOptions {
     @Option(names = "--model", paramLabel = "PATH",
             description = "Model: a safetensors file, an OpenCLIP folder or a Hugging Face folder.")
@@ -16,6 +17,10 @@ final class ModelOptions {
             description = "Tokenizer vocabulary (" + ClipTokenizer.ORIGINAL_FILE + ", or Hugging Face vocab.json/merges.txt "
                     + "or their folder); default: the one beside the model.")
     Path vocab;
+
+    @Option(names = "--activation", paramLabel = "NAME", converter = ActivationConverter.class,
+            description = ActivationConverter.HELP)
+    Gelu activation;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "" + ClipModel.DEFAULT_BATCH,
             description = "Inputs per forward pass (default: ${DEFAULT-VALUE}).")
@@ -35,7 +40,7 @@ final class ModelOptions {
         if (path == null) {
             throw new IllegalArgumentException("give the model with --model PATH");
         }
-        ClipModel m = ClipModel.load(path, vocab).withBatchSize(checkBatch("--batch", batch));
+        ClipModel m = ClipModel.load(path, vocab, activation).withBatchSize(checkBatch("--batch", batch));
         if (text && !m.hasTokenizer()) {
             try {
                 m.tokenizer();

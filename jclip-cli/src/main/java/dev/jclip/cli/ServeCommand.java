@@ -1,5 +1,6 @@
 package dev.jclip.cli;
 
+import dev.jclip.kernel.Gelu;
 import dev.jclip.api.ClipModel;
 import dev.jclip.index.VectorIndex;
 import dev.jclip.server.ClipServer;
@@ -40,6 +41,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Tokenizer vocabulary (" + ClipTokenizer.ORIGINAL_FILE + ", or Hugging Face vocab.json/merges.txt "
                     + "or their folder); default: the one beside the model. Without one, the server embeds images only.")
     Path vocab;
+
+    @Option(names = "--activation", paramLabel = "NAME", converter = ActivationConverter.class,
+            description = ActivationConverter.HELP)
+    Gelu activation;
 
     @Option(names = "--index", paramLabel = "DIR", description = "An index built by 'jclip index' with this model, for /search.")
     Path index;
@@ -101,7 +106,7 @@ public final class ServeCommand implements Callable<Integer> {
         LuceneLog.quiet();
         JETTY.setLevel(Level.WARNING);
         JAVALIN.setLevel(Level.OFF);
-        ClipModel clip = ClipModel.load(model, vocab).withBatchSize(ModelOptions.checkBatch("--batch", batch));
+        ClipModel clip = ClipModel.load(model, vocab, activation).withBatchSize(ModelOptions.checkBatch("--batch", batch));
         VectorIndex idx = index == null ? null : VectorIndex.openForSearch(index, clip.id());
         ClipServer server;
         String served;

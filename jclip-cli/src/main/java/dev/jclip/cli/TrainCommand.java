@@ -1,5 +1,6 @@
 package dev.jclip.cli;
 
+import dev.jclip.kernel.Gelu;
 import dev.jclip.eval.EvalTask;
 import dev.jclip.eval.PeriodicEval;
 import dev.jclip.model.ClipConfig;
@@ -48,6 +49,10 @@ public final class TrainCommand implements Callable<Integer> {
         @Option(names = "--init", required = true, description = "Fine-tune: pretrained weights (safetensors file or model folder).")
         Path init;
     }
+
+    @Option(names = "--activation", paramLabel = "NAME", converter = ActivationConverter.class,
+            description = ActivationConverter.HELP)
+    Gelu activation;
 
     enum Schedule { cosine, constant, cooldown }
 
@@ -153,7 +158,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (microBatch < 0) {
             throw new IllegalArgumentException("--micro-batch must be >= 0, got " + microBatch);
         }
-        Clip model = source.init != null ? ClipWeights.load(source.init) : ClipInit.random(ModelConfigArg.parse(source.config), seed);
+        Clip model = source.init != null ? ClipWeights.load(source.init, activation) : ClipInit.random(ModelConfigArg.parse(source.config), seed);
         ClipConfig cfg = ClipConfig.of(model);
         ClipTokenizer tokenizer = ClipTokenizer.load(vocab);
         if (tokenizer.vocabSize() != cfg.text().vocabSize()) {

@@ -2,6 +2,7 @@ package dev.jclip.api;
 
 import dev.jclip.image.BadImageException;
 import dev.jclip.image.ImagePreprocessor;
+import dev.jclip.kernel.Gelu;
 import dev.jclip.kernel.Parallel;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipPresets;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -63,8 +65,10 @@ public final class ClipModel {
     private final Path source;
     private final int batchSize;
     private final float logitScale;
+    private final String foreignTokenizer;
 
-    private ClipModel(Clip clip, ClipConfig config, ClipTokenizer tokenizer, String id, Path source, int batchSize) {
+    private ClipModel(Clip clip, ClipConfig config, ClipTokenizer tokenizer, String id, Path source, int batchSize,
+                      String foreignTokenizer) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
@@ -79,12 +83,18 @@ public final class ClipModel {
         this.id = id;
         this.source = source;
         this.batchSize = batchSize;
+        this.foreignTokenizer = foreignTokenizer;
         this.logitScale = (float) Math.exp(clip.logitScale().item());
     }
 
     /** {@link #load(Path, Path)} with the vocabulary found beside the model (if any). */
     public static ClipModel load(Path model) throws IOException {
         return load(model, null);
+    }
+
+    /** {@link #load(Path, Path, Gelu)} with the activation its files declare. */
+    public static ClipModel load(Path model, Path vocab) throws IOException {
+        return load(model, vocab, null);
     }
 
     /**
@@ -95,15 +105,27 @@ public final class ClipModel {
      * {@code vocab} (a {@code .gz} merges file, a {@code vocab.json} or {@code merges.txt}, or a
      * folder with them) overrides the vocabulary beside the model; without either, the model embeds
      * images only. The id is the preset name ({@code ViT-B-32}, ...; {@code custom} for other shapes)
-     * and the SHA-256 of the weight files, e.g. {@code ViT-B-32:3f1a...}.
+     * and the SHA-256 of the weight (and config) files, e.g. {@code ViT-B-32:3f1a...}, with
+     * {@code :erf}, {@code :quick} or {@code :tanh} after it for an explicit activation. The architecture, the
+     * activation included, comes from the files ({@link ClipWeights}); {@code activation}, when not
+     * null, overrides it in both towers (weights without a config are taken as OpenAI's QuickGELU).
+     * A text tower that its {@code open_clip_config.json} says was trained with another tokenizer
+     * than CLIP's BPE ({@code hf_tokenizer_name}) gets no tokenizer: its image tower works.
      */
-    public static ClipModel load(Path model, Path vocab) throws IOException {
-        Clip clip = ClipWeights.map(model);
+    public static ClipModel load(Path model, Path vocab, Gelu activation) throws IOException {
+        Clip clip = ClipWeights.map(model, activation);
         ClipConfig config = ClipConfig.of(clip);
-        Path vocabPath = vocab != null ? vocab : ModelFiles.findVocabulary(model);
+        String foreign = ClipWeights.textTokenizer(model);
+        if (foreign != null && vocab != null) {
+            throw new IllegalArgumentException(model + ": the text tower was trained with the Hugging Face tokenizer '" + foreign
+                    + "', which jclip does not implement yet; " + vocab + " would give it other token ids (its image tower works)");
+        }
+        Path vocabPath = vocab != null ? vocab : foreign != null ? null : ModelFiles.findVocabulary(model);
         ClipTokenizer tokenizer = vocabPath == null ? null : ModelFiles.tokenizer(vocabPath, config.text().vocabSize());
-        String id = presetName(config) + ":" + ModelFiles.sha256(ModelFiles.weights(model));
-        return new ClipModel(clip, config, tokenizer, id, model.toAbsolutePath(), DEFAULT_BATCH);
+        // The activation changes every embedding: one chosen over the files' is part of the id.
+        String id = presetName(config) + ":" + ModelFiles.sha256(ModelFiles.weights(model))
+                + (activation == null ? "" : ":" + activation.name().toLowerCase(Locale.ROOT));
+        return new ClipModel(clip, config, tokenizer, id, model.toAbsolutePath(), DEFAULT_BATCH, foreign);
     }
 
     /**
@@ -117,17 +139,17 @@ public final class ClipModel {
         if (clip.isTraining()) {
             throw new IllegalArgumentException("the model is in training mode: call train(false) before inference");
         }
-        return new ClipModel(clip, ClipConfig.of(clip), tokenizer, id, null, DEFAULT_BATCH);
+        return new ClipModel(clip, ClipConfig.of(clip), tokenizer, id, null, DEFAULT_BATCH, null);
     }
 
     /** This model with another tokenizer (its ids must fit the text tower's vocabulary). */
     public ClipModel withTokenizer(ClipTokenizer tokenizer) {
-        return new ClipModel(clip, config, tokenizer, id, source, batchSize);
+        return new ClipModel(clip, config, tokenizer, id, source, batchSize, null);
     }
 
     /** This model encoding {@code batchSize} inputs per forward pass. */
     public ClipModel withBatchSize(int batchSize) {
-        return new ClipModel(clip, config, tokenizer, id, source, batchSize);
+        return new ClipModel(clip, config, tokenizer, id, source, batchSize, foreignTokenizer);
     }
 
     private static String presetName(ClipConfig config) {
@@ -181,6 +203,10 @@ public final class ClipModel {
 
     /** The tokenizer; an error naming the fix when the model has none. */
     public ClipTokenizer tokenizer() {
+        if (tokenizer == null && foreignTokenizer != null) {
+            throw new IllegalStateException("model " + (source != null ? source : id) + " has a text tower trained with the "
+                    + "Hugging Face tokenizer '" + foreignTokenizer + "', which jclip does not implement yet: it embeds images only");
+        }
         if (tokenizer == null) {
             throw new IllegalStateException("no tokenizer for model " + (source != null ? source : id) + ": put "
                     + ClipTokenizer.ORIGINAL_FILE + " (OpenAI) or vocab.json and merges.txt (Hugging Face) beside it, "

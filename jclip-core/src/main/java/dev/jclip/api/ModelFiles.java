@@ -1,5 +1,6 @@
 package dev.jclip.api;
 
+import dev.jclip.model.ClipWeights;
 import dev.jclip.text.ClipTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,14 +26,16 @@ final class ModelFiles {
 
     /** The files whose bytes define the model: what {@code ClipWeights.load(model)} reads. */
     static List<Path> weights(Path model) {
+        Path weights = model;
         if (Files.isDirectory(model)) {
             Path hfWeights = model.resolve("model.safetensors"), hfConfig = model.resolve("config.json");
             if (Files.isRegularFile(hfWeights) && Files.isRegularFile(hfConfig)) {
                 return List.of(hfWeights, hfConfig);
             }
-            return List.of(model.resolve("open_clip_model.safetensors"));
+            weights = model.resolve("open_clip_model.safetensors");
         }
-        return List.of(model);
+        Path hubConfig = weights.toAbsolutePath().resolveSibling(ClipWeights.OPEN_CLIP_CONFIG);
+        return Files.isRegularFile(hubConfig) ? List.of(weights, hubConfig) : List.of(weights);
     }
 
     /** SHA-256 of the files' contents, one after the other, in hex. */

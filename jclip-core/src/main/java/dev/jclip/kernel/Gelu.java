@@ -1,5 +1,7 @@
 package dev.jclip.kernel;
 
+import java.util.Locale;
+
 /**
  * The GELU variants of transformer MLPs, {@code x·Φ(x)} with Φ the standard normal CDF or an
  * approximation of it. Each has a vector kernel ({@link VectorMath#gelu}) that the GEMM epilogue
@@ -22,5 +24,18 @@ public enum Gelu {
      * {@code nn.GELU(approximate='tanh')}, Hugging Face {@code "gelu_pytorch_tanh"} and
      * {@code "gelu_new"} (SigLIP).
      */
-    TANH
+    TANH;
+
+    /**
+     * The variant a user or a config names: {@code quick_gelu} (or {@code quickgelu}), {@code gelu}
+     * (or {@code erf}), {@code gelu_tanh} (or {@code tanh}, {@code gelu_pytorch_tanh}, {@code gelu_new}).
+     */
+    public static Gelu byName(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "quick_gelu", "quickgelu", "quick" -> QUICK;
+            case "gelu", "erf" -> ERF;
+            case "gelu_tanh", "tanh", "gelu_pytorch_tanh", "gelu_new" -> TANH;
+            default -> throw new IllegalArgumentException("unknown activation '" + name + "': use quick_gelu, gelu or gelu_tanh");
+        };
+    }
 }

@@ -105,6 +105,17 @@ public final class ClipWeights {
     /** The file beside open_clip weights on the Hugging Face hub: {@code {"model_cfg": {...}, "preprocess_cfg": {...}}}. */
     public static final String OPEN_CLIP_CONFIG = "open_clip_config.json";
 
+    /**
+     * The Hugging Face tokenizer ({@code hf_tokenizer_name}) that the {@value #OPEN_CLIP_CONFIG}
+     * beside the weights at {@code path} names for the text tower, or null (CLIP's BPE, or no
+     * such file).
+     */
+    public static String textTokenizer(Path path) throws IOException {
+        Path weights = Files.isDirectory(path) ? path.resolve("open_clip_model.safetensors") : path;
+        Path hubConfig = weights.toAbsolutePath().resolveSibling(OPEN_CLIP_CONFIG);
+        return Files.isRegularFile(hubConfig) ? openClipHubConfig(hubConfig).text().tokenizer() : null;
+    }
+
     @SuppressWarnings("unchecked")
     private static ClipConfig openClipHubConfig(Path file) throws IOException {
         try {
