@@ -3,7 +3,6 @@ package dev.jclip.image;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * How a checkpoint's images are preprocessed: resize, center crop (padding where the
@@ -200,8 +199,8 @@ public record PreprocessConfig(Pipeline pipeline, ResizeMode resizeMode, Size re
     // ---------------------------------------------------------------- transformers
 
     /** Processor types whose behaviour {@link #fromHuggingFace} reproduces. */
-    private static final Set<String> CLIP_PROCESSORS =
-            Set.of("CLIPImageProcessor", "CLIPImageProcessorFast", "CLIPFeatureExtractor");
+    private static final List<String> CLIP_PROCESSORS =
+            List.of("CLIPImageProcessor", "CLIPImageProcessorFast", "CLIPFeatureExtractor");
 
     /**
      * A transformers {@code preprocessor_config.json} of {@code CLIPImageProcessor},
