@@ -11,9 +11,10 @@ import java.util.Objects;
 /**
  * A checkpoint's evaluation transform ({@link PreprocessConfig}): resize, center
  * crop or pad, RGB conversion, rescale and normalize, giving a float32
- * {@code [3, h, w]} tensor (CHW). {@link #clip} is OpenAI's {@code clip._transform}
- * (shorter side to {@code size} with Pillow's bicubic, center crop, CLIP's mean and
- * std), equal bit for bit to Pillow + torchvision on the same decoded pixels.
+ * {@code [3, h, w]} tensor (CHW), equal bit for bit to what the config's library
+ * gives on the same decoded pixels (open_clip 3.3 with Pillow 12.3, transformers 5
+ * with torch 2.13). {@link #clip} is OpenAI's {@code clip._transform}: shorter side
+ * to {@code size} with Pillow's bicubic, center crop, CLIP's mean and std.
  */
 public final class ImagePreprocessor {
     /** OpenAI's normalization (the size plays no part in it). */
