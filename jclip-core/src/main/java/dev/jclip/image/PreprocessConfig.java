@@ -71,6 +71,7 @@ public record PreprocessConfig(Pipeline pipeline, ResizeMode resizeMode, Size re
 
     /** A height and a width in pixels, both positive. */
     public record Size(int height, int width) {
+        /** Checks that both sides are positive. */
         public Size {
             if (height <= 0 || width <= 0) {
                 throw new IllegalArgumentException("size must be positive, got " + height + "x" + width);
@@ -101,6 +102,7 @@ public record PreprocessConfig(Pipeline pipeline, ResizeMode resizeMode, Size re
         }
     }
 
+    /** Checks the components: a resize size exactly when resizing, fill 0..255, finite mean and nonzero std. */
     public PreprocessConfig {
         Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(resizeMode, "resizeMode");
@@ -216,7 +218,7 @@ public record PreprocessConfig(Pipeline pipeline, ResizeMode resizeMode, Size re
      * @throws IllegalArgumentException naming the key and value transformers would reject or jclip does not
      *                                  support (another processor type, other resample filters,
      *                                  {@code shortest_edge} with {@code longest_edge}, {@code do_convert_rgb}
-     *                                  false, {@code do_pad})
+     *                                  false, {@code do_pad}, a null, which transformers takes as the value)
      */
     public static PreprocessConfig fromHuggingFace(Map<String, Object> config) {
         String where = "preprocessor_config.json";
@@ -238,7 +240,7 @@ public record PreprocessConfig(Pipeline pipeline, ResizeMode resizeMode, Size re
         ResizeMode mode = ResizeMode.NONE;
         Size resize = null;
         if (flag(config, where, "do_resize", true)) {
-            Object size = orDefault(config.get("size"), Map.of("shortest_edge", 224L));
+            Object size = value(config, where, "size", Map.of("shortest_edge", 224L));
             if (size instanceof Long edge) {
                 mode = ResizeMode.SHORTEST;
                 resize = Size.square(positive(edge, where, "size"));
@@ -253,7 +255,7 @@ public record PreprocessConfig(Pipeline pipeline, ResizeMode resizeMode, Size re
                         "an integer, {\"shortest_edge\"}, [height, width] or {\"height\", \"width\"}");
             }
         }
-        Object resample = orDefault(config.get("resample"), 3L);
+        Object resample = value(config, where, "resample", 3L);
         Interpolation interpolation;
         if (Long.valueOf(2).equals(resample)) {
             interpolation = Interpolation.BILINEAR;
@@ -263,11 +265,11 @@ public record PreprocessConfig(Pipeline pipeline, ResizeMode resizeMode, Size re
             throw invalid(where, "resample", resample, "2 (bilinear) or 3 (bicubic)");
         }
         Size crop = flag(config, where, "do_center_crop", true)
-                ? size(orDefault(config.get("crop_size"), 224L), where, "crop_size")
+                ? size(value(config, where, "crop_size", 224L), where, "crop_size")
                 : null;
         double rescale = 1.0;
         if (flag(config, where, "do_rescale", true)) {
-            Object factor = orDefault(config.get("rescale_factor"), 1.0 / 255);
+            Object factor = value(config, where, "rescale_factor", 1.0 / 255);
             if (!(factor instanceof Number n && n.doubleValue() > 0 && Double.isFinite(n.doubleValue()))) {
                 throw invalid(where, "rescale_factor", factor, "a positive number");
             }
@@ -275,7 +277,7 @@ public record PreprocessConfig(Pipeline pipeline, ResizeMode resizeMode, Size re
         }
         Rgb mean = new Rgb(0, 0, 0), std = new Rgb(1, 1, 1);
         if (flag(config, where, "do_normalize", true)) {
-            Object m = config.get("image_mean"), s = config.get("image_std");
+            Object m = value(config, where, "image_mean", null), s = value(config, where, "image_std", null);
             mean = m == null ? OPENAI_MEAN : rgb(m, where, "image_mean");
             std = s == null ? OPENAI_STD : rgb(s, where, "image_std");
         }
@@ -284,11 +286,23 @@ public record PreprocessConfig(Pipeline pipeline, ResizeMode resizeMode, Size re
 
     // ---------------------------------------------------------------- JSON values
 
-    /** {@code v}, or {@code absent} when null: both libraries treat a JSON null as unset. */
-    private static Object orDefault(Object v, Object absent) {
-        return v != null ? v : absent;
+    /**
+     * The value of {@code key} in a transformers config, {@code absent} when missing.
+     * transformers takes a JSON null as the value itself (and then fails or skips the
+     * step), not as the default, so a null is refused.
+     */
+    private static Object value(Map<String, Object> config, String where, String key, Object absent) {
+        if (!config.containsKey(key)) {
+            return absent;
+        }
+        Object v = config.get(key);
+        if (v == null) {
+            throw invalid(where, key, null, "a value (transformers does not read null as the default)");
+        }
+        return v;
     }
 
+    /** A string of an open_clip config; {@code merge_preprocess_dict} drops nulls, so null is {@code absent}. */
     private static String string(Map<String, Object> config, String where, String key, String absent) {
         Object v = config.get(key);
         if (v == null) {
@@ -300,11 +314,9 @@ public record PreprocessConfig(Pipeline pipeline, ResizeMode resizeMode, Size re
         return s;
     }
 
+    /** A boolean of a transformers config. */
     private static boolean flag(Map<String, Object> config, String where, String key, boolean absent) {
-        Object v = config.get(key);
-        if (v == null) {
-            return absent;
-        }
+        Object v = value(config, where, key, absent);
         if (!(v instanceof Boolean b)) {
             throw invalid(where, key, v, "true or false");
         }

@@ -122,6 +122,8 @@ class PreprocessConfigTest {
             {"rescale_factor": -1}                                 | preprocessor_config.json: rescale_factor is -1, expected a positive number
             {"image_std": [1, 2]}                                  | preprocessor_config.json: image_std is [1, 2], expected a number or a list of 1 or 3 numbers
             {"crop_size": {"height": 224}}                         | preprocessor_config.json: crop_size is {height=224}, expected an integer, [height, width] or {"height", "width"}
+            {"image_mean": null}                                   | preprocessor_config.json: image_mean is null, expected a value (transformers does not read null as the default)
+            {"do_center_crop": null}                               | preprocessor_config.json: do_center_crop is null, expected a value (transformers does not read null as the default)
             """)
     void huggingFaceRejects(String json, String message) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
