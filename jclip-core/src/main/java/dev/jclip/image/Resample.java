@@ -175,8 +175,8 @@ public final class Resample {
     }
 
     /**
-     * torch's {@code _compute_index_ranges_int16_weights}: the first count of fraction
-     * bits (below 22) at which doubling the largest weight would no longer fit int16.
+     * torch's {@code _compute_index_ranges_int16_weights}: the most fraction bits, up
+     * to 22, that keep the largest weight (rounded) within int16.
      */
     private static int torchPrecision(double maxWeight) {
         int precision = 0;
