@@ -1,46 +1,51 @@
 package dev.jclip.image;
 
+import dev.jclip.image.PreprocessConfig.Pipeline;
+import dev.jclip.image.PreprocessConfig.Rgb;
+import dev.jclip.image.PreprocessConfig.Size;
 import dev.jclip.tensor.Tensor;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
- * CLIP's evaluation transform (OpenAI {@code clip._transform}): resize the shorter
- * side to {@code size} with Pillow's bicubic, center-crop {@code size x size},
- * convert to RGB, scale to [0, 1] and normalize with CLIP's mean and std. The result
- * is a float32 {@code [3, size, size]} tensor (CHW), equal bit for bit to
- * Pillow 9.4 + torchvision 0.14 on the same decoded pixels.
+ * A checkpoint's evaluation transform ({@link PreprocessConfig}): resize, center
+ * crop or pad, RGB conversion, rescale and normalize, giving a float32
+ * {@code [3, h, w]} tensor (CHW), equal bit for bit to what the config's library
+ * gives on the same decoded pixels (open_clip 3.3 with Pillow 12.3, transformers 5
+ * with torch 2.13). {@link #clip} is OpenAI's {@code clip._transform}: shorter side
+ * to {@code size} with Pillow's bicubic, center crop, CLIP's mean and std.
  */
 public final class ImagePreprocessor {
-    /** CLIP's per-channel mean, rounded to float32 from the double literals as torch does. */
-    private static final float[] MEAN = {(float) 0.48145466, (float) 0.4578275, (float) 0.40821073};
-    /** CLIP's per-channel standard deviation. */
-    private static final float[] STD = {(float) 0.26862954, (float) 0.26130258, (float) 0.27577711};
+    /** OpenAI's normalization (the size plays no part in it). */
+    private static final PreprocessConfig OPENAI = PreprocessConfig.openAi(1);
 
-    private final int size;
+    private final PreprocessConfig config;
     private final ImageDecoder decoder;
 
-    private ImagePreprocessor(int size, ImageDecoder decoder) {
-        if (size <= 0) {
-            throw new IllegalArgumentException("image size must be positive, got " + size);
-        }
-        this.size = size;
-        this.decoder = decoder;
+    private ImagePreprocessor(PreprocessConfig config, ImageDecoder decoder) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.decoder = Objects.requireNonNull(decoder, "decoder");
     }
 
     /** CLIP's transform to {@code size x size}, decoding with the default pixel limit. */
     public static ImagePreprocessor clip(int size) {
-        return new ImagePreprocessor(size, new ImageDecoder());
+        return of(PreprocessConfig.openAi(size));
+    }
+
+    /** The transform {@code config} describes, decoding with the default pixel limit. */
+    public static ImagePreprocessor of(PreprocessConfig config) {
+        return new ImagePreprocessor(config, new ImageDecoder());
     }
 
     /** The same transform decoding with {@code decoder} (e.g. another pixel limit). */
     public ImagePreprocessor withDecoder(ImageDecoder decoder) {
-        return new ImagePreprocessor(size, decoder);
+        return new ImagePreprocessor(config, decoder);
     }
 
-    /** The side of the square output. */
-    public int size() {
-        return size;
+    /** What this transform does. */
+    public PreprocessConfig config() {
+        return config;
     }
 
     /** The decoder that reads the image files. */
@@ -73,43 +78,126 @@ public final class ImagePreprocessor {
 
     /** Preprocesses a decoded image. */
     public Tensor preprocess(PixelImage image) {
-        return toTensor(resizeAndCrop(image));
+        return normalize(resizeAndCrop(image), config);
     }
 
     /**
-     * torchvision's {@code Resize(size)} then {@code CenterCrop(size)}, still in the
-     * image's own mode: the shorter side becomes {@code size}, the longer
-     * {@code int(size * long / short)}, and the crop starts at
-     * {@code round((outer - size) / 2)} (half to even).
+     * The resize and the center crop (or pad) of the config. {@link Pipeline#OPEN_CLIP}
+     * works in the image's own mode, {@link Pipeline#TRANSFORMERS} converts to RGB
+     * first. Only the part of the resized image that the crop keeps is computed.
      */
     public PixelImage resizeAndCrop(PixelImage image) {
-        int w = image.width(), h = image.height();
+        boolean torch = config.pipeline() == Pipeline.TRANSFORMERS;
+        PixelImage src = torch && image.mode() != PixelImage.Mode.RGB
+                ? PixelImage.of(PixelImage.Mode.RGB, image.width(), image.height(), image.toRgb())
+                : image;
+        int[] resized = resizedSize(src.width(), src.height());
+        int outW = resized[0], outH = resized[1];
+        Size crop = config.cropSize() != null ? config.cropSize() : new Size(outH, outW);
+        // The crop box in the resized image; it reaches outside where the crop pads.
+        int left = cropStart(outW, crop.width(), torch), top = cropStart(outH, crop.height(), torch);
+        int x0 = Math.max(left, 0), y0 = Math.max(top, 0);
+        int x1 = Math.min(left + crop.width(), outW), y1 = Math.min(top + crop.height(), outH);
+        PixelImage kept;
+        if (outW == src.width() && outH == src.height()) {
+            kept = src.crop(x0, y0, x1 - x0, y1 - y0);
+        } else if (torch) {
+            kept = Resample.resizeAsTorch(src, config.interpolation(), outW, outH, x0, y0, x1 - x0, y1 - y0);
+        } else {
+            kept = Resample.resize(src, config.interpolation(), outW, outH, x0, y0, x1 - x0, y1 - y0);
+        }
+        if (kept.width() == crop.width() && kept.height() == crop.height()) {
+            return kept;
+        }
+        return kept.pad(x0 - left, y0 - top, left + crop.width() - x1, top + crop.height() - y1, config.fillColor());
+    }
+
+    /** The {@code {width, height}} the image is resized to. */
+    private int[] resizedSize(int w, int h) {
+        Size target = config.resizeSize();
+        return switch (config.resizeMode()) {
+            case NONE -> new int[] {w, h};
+            case SQUASH -> new int[] {target.width(), target.height()};
+            case SHORTEST -> target.height() == target.width() ? shorterSideTo(w, h, target.height())
+                    : keepRatio(w, h, Math.min((double) h / target.height(), (double) w / target.width()));
+            case LONGEST -> keepRatio(w, h, Math.max((double) h / target.height(), (double) w / target.width()));
+        };
+    }
+
+    /** torchvision's {@code Resize(size)}: the shorter side becomes {@code size}, the longer {@code int(size * long / short)}. */
+    private static int[] shorterSideTo(int w, int h, int size) {
         double longSide = (double) ((long) size * Math.max(w, h)) / Math.min(w, h);
         if (longSide > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("a " + w + "x" + h + " image is too elongated to resize its shorter side to "
                     + size);
         }
-        int outW = w <= h ? size : (int) longSide;
-        int outH = w <= h ? (int) longSide : size;
-        int top = (int) Math.rint((outH - size) / 2.0);
-        int left = (int) Math.rint((outW - size) / 2.0);
-        return Resample.resize(image, outW, outH, left, top, size, size);
+        return w <= h ? new int[] {size, (int) longSide} : new int[] {(int) longSide, size};
+    }
+
+    /** open_clip's {@code ResizeKeepRatio}: each side divided by {@code ratio}, rounded half to even. */
+    private static int[] keepRatio(int w, int h, double ratio) {
+        double outW = Math.rint(w / ratio), outH = Math.rint(h / ratio);
+        if (outW < 1 || outH < 1 || outW > Integer.MAX_VALUE || outH > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a " + w + "x" + h + " image is too elongated to resize to "
+                    + outW + "x" + outH);
+        }
+        return new int[] {(int) outW, (int) outH};
     }
 
     /**
-     * {@code convert("RGB")}, {@code ToTensor} and {@code Normalize}: each 8-bit value v
-     * becomes {@code (v / 255 - mean) / std} in float32, laid out {@code [3, h, w]}.
+     * Where a crop of {@code crop} starts along a side of {@code side} pixels. A larger
+     * crop pads: {@code (crop - side) // 2} before, the rest after. A smaller one
+     * starts at {@code (side - crop) / 2}, which torchvision rounds half to even and
+     * transformers truncates.
      */
-    public static Tensor toTensor(PixelImage image) {
+    private static int cropStart(int side, int crop, boolean truncate) {
+        if (crop > side) {
+            return -((crop - side) / 2);
+        }
+        return truncate ? (side - crop) / 2 : (int) Math.rint((side - crop) / 2.0);
+    }
+
+    /**
+     * Converts to RGB, rescales and normalizes as {@code config}'s pipeline does, in float32:
+     * open_clip's {@code ToTensor} and {@code Normalize} give {@code (v / 255 - mean) / std};
+     * transformers fuses them into {@code (v - mean/r) / (std/r)} (and, without
+     * normalization, {@code v * r}).
+     */
+    public static Tensor normalize(PixelImage image, PreprocessConfig config) {
         int w = image.width(), h = image.height(), plane = w * h;
         byte[] rgb = image.toRgb();
         float[] out = new float[3 * plane];
+        boolean identity = config.mean().equals(new Rgb(0, 0, 0)) && config.std().equals(new Rgb(1, 1, 1));
+        float rescale = (float) config.rescaleFactor();
         for (int c = 0; c < 3; c++) {
-            float mean = MEAN[c], std = STD[c];
-            for (int i = 0; i < plane; i++) {
-                out[c * plane + i] = ((rgb[3 * i + c] & 0xFF) / 255f - mean) / std;
+            float mean = (float) config.mean().get(c), std = (float) config.std().get(c);
+            int o = c * plane;
+            if (config.pipeline() == Pipeline.OPEN_CLIP) {
+                for (int i = 0; i < plane; i++) {
+                    out[o + i] = ((rgb[3 * i + c] & 0xFF) / 255f - mean) / std;
+                }
+            } else if (identity) {
+                for (int i = 0; i < plane; i++) {
+                    out[o + i] = (rgb[3 * i + c] & 0xFF) * rescale;
+                }
+            } else {
+                // torch scales the float32 mean and std by the float32 of 1/r.
+                float inverse = (float) (1.0 / config.rescaleFactor());
+                float fusedMean = mean * inverse, fusedStd = std * inverse;
+                for (int i = 0; i < plane; i++) {
+                    out[o + i] = ((rgb[3 * i + c] & 0xFF) - fusedMean) / fusedStd;
+                }
             }
         }
         return Tensor.of(out, 3, h, w);
+    }
+
+    /**
+     * OpenAI CLIP's {@code convert("RGB")}, {@code ToTensor} and {@code Normalize}:
+     * each 8-bit value v becomes {@code (v / 255 - mean) / std} in float32, laid out
+     * {@code [3, h, w]}.
+     */
+    public static Tensor toTensor(PixelImage image) {
+        return normalize(image, OPENAI);
     }
 }

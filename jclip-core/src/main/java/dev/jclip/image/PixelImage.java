@@ -137,6 +137,42 @@ public final class PixelImage {
     }
 
     /**
+     * A border of {@code fill} around the image, in its own mode: torchvision's
+     * {@code pad(image, [left, top, right, bottom], fill)} of a Pillow image
+     * ({@code ImageOps.expand}). Every band of a border pixel is {@code fill} (alpha
+     * too); a bilevel image stores any nonzero fill as 255; in a palette image
+     * {@code fill} is an index, and the palette is re-attached as Pillow's
+     * {@code putpalette} does, so indices past its end now mean black.
+     */
+    public PixelImage pad(int left, int top, int right, int bottom, int fill) {
+        if (left < 0 || top < 0 || right < 0 || bottom < 0) {
+            throw new IllegalArgumentException("padding must not be negative, got (" + left + ", " + top + ", "
+                    + right + ", " + bottom + ")");
+        }
+        if (fill < 0 || fill > 255) {
+            throw new IllegalArgumentException("fill must be 0..255, got " + fill);
+        }
+        int w = width + left + right, h = height + top + bottom, b = mode.bands;
+        if (mode == Mode.I) {
+            int[] out = new int[w * h];
+            Arrays.fill(out, fill);
+            for (int r = 0; r < height; r++) {
+                System.arraycopy(ints, r * width, out, (top + r) * w + left, width);
+            }
+            return ofInts(w, h, out);
+        }
+        byte[] out = new byte[w * h * b];
+        Arrays.fill(out, (byte) (mode == Mode.ONE && fill != 0 ? 255 : fill));
+        for (int r = 0; r < height; r++) {
+            System.arraycopy(samples, r * width * b, out, ((top + r) * w + left) * b, width * b);
+        }
+        if (mode == Mode.P) {
+            return ofPalette(w, h, out, Arrays.copyOf(palette, Math.max(palette.length, 256)));
+        }
+        return withSamples(w, h, out);
+    }
+
+    /**
      * Pillow's {@code convert("RGB")}: interleaved R, G, B bytes. Gray is replicated,
      * alpha is dropped (not composited), palette indices are looked up, mode I is
      * clamped to 0..255, CMYK becomes (255 - K)(1 - C/255) and so on.

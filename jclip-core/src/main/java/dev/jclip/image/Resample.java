@@ -3,28 +3,34 @@ package dev.jclip.image;
 import java.util.Arrays;
 
 /**
- * Pillow 9.4's {@code Image.resize(size, BICUBIC)}, bit for bit (libImaging's
- * Resample.c and Geometry.c), computing only a window of the output: CLIP crops the
- * resized image at once, and every output pixel depends only on the input, so the
- * pixels a crop throws away need not be computed.
+ * Pillow's {@code Image.resize(size, filter)}, bit for bit (libImaging's Resample.c
+ * and Geometry.c, unchanged from Pillow 9.4 to 12), and torch's antialiased
+ * {@code interpolate} of uint8 images (what torchvision's tensor {@code resize} runs),
+ * computing only a window of the output: CLIP crops the resized image at once, and
+ * every output pixel depends only on the input, so the pixels a crop throws away
+ * need not be computed.
  *
- * <p>Bicubic (a = -0.5) is separable: a horizontal pass over the input rows the
- * vertical pass needs, rounded to 8 bits, then a vertical pass, rounded again. When
- * shrinking, the filter is stretched by the scale factor (antialiasing). Weights are
- * normalized to sum 1 and turned into 22-bit fixed point; sums start at half an
- * output unit and are clamped to 0..255. Modes with alpha are resized premultiplied;
- * palette and bilevel images are resized nearest-neighbour; mode I in double.
+ * <p>Both are separable: a horizontal pass over the input rows the vertical pass
+ * needs, rounded to 8 bits, then a vertical pass, rounded again. When shrinking, the
+ * filter is stretched by the scale factor (antialiasing). Weights are normalized to
+ * sum 1 and turned into fixed point; sums start at half an output unit and are
+ * clamped to 0..255. Pillow uses 22 fraction bits; torch uses int16 weights with as
+ * many fraction bits as the largest weight of the axis allows, so the two round
+ * differently (up to one unit per pass). Pillow resizes modes with alpha
+ * premultiplied, palette and bilevel images nearest-neighbour and mode I in double.
  */
 public final class Resample {
     private Resample() {}
 
-    /** Fixed-point fraction bits: 32 bits less 8 for the result and 2 for overshoot and sign. */
+    /** Pillow's fraction bits: 32 bits less 8 for the result and 2 for overshoot and sign. */
     private static final int PRECISION_BITS = 32 - 8 - 2;
-    private static final int HALF = 1 << (PRECISION_BITS - 1);
+
+    /** Whose fixed-point arithmetic a resize reproduces. */
+    private enum Arithmetic { PILLOW, TORCH }
 
     /** Pillow's {@code resize((outWidth, outHeight), BICUBIC)} of the whole image. */
     public static PixelImage resize(PixelImage src, int outWidth, int outHeight) {
-        return resize(src, outWidth, outHeight, 0, 0, outWidth, outHeight);
+        return resize(src, Interpolation.BICUBIC, outWidth, outHeight, 0, 0, outWidth, outHeight);
     }
 
     /**
@@ -34,6 +40,49 @@ public final class Resample {
      */
     public static PixelImage resize(PixelImage src, int outWidth, int outHeight,
                                     int keepX, int keepY, int keepWidth, int keepHeight) {
+        return resize(src, Interpolation.BICUBIC, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
+    }
+
+    /**
+     * The window {@code (keepX, keepY, keepWidth, keepHeight)} of Pillow's
+     * {@code resize((outWidth, outHeight), filter)}, in the image's own mode.
+     */
+    public static PixelImage resize(PixelImage src, Interpolation filter, int outWidth, int outHeight,
+                                    int keepX, int keepY, int keepWidth, int keepHeight) {
+        checkWindow(outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
+        if (outWidth == src.width() && outHeight == src.height()) {
+            return src.crop(keepX, keepY, keepWidth, keepHeight);
+        }
+        return switch (src.mode()) {
+            case ONE, P -> nearest(src, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
+            case L, RGB, CMYK -> resample8(src, filter, Arithmetic.PILLOW, outWidth, outHeight,
+                    keepX, keepY, keepWidth, keepHeight);
+            case LA, RGBA -> unpremultiply(resample8(premultiply(src), filter, Arithmetic.PILLOW, outWidth, outHeight,
+                    keepX, keepY, keepWidth, keepHeight));
+            case I -> resampleInt(src, filter, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
+        };
+    }
+
+    /**
+     * The window {@code (keepX, keepY, keepWidth, keepHeight)} of torch's
+     * {@code interpolate(x, (outHeight, outWidth), mode, antialias=True)} of a uint8
+     * image, which is what torchvision's {@code resize} of a uint8 tensor runs (with
+     * AVX2 and without; the integer arithmetic is the same). Only L and RGB images:
+     * torch resizes every channel alike, with no premultiplied alpha or palette.
+     */
+    public static PixelImage resizeAsTorch(PixelImage src, Interpolation filter, int outWidth, int outHeight,
+                                           int keepX, int keepY, int keepWidth, int keepHeight) {
+        if (src.mode() != PixelImage.Mode.RGB && src.mode() != PixelImage.Mode.L) {
+            throw new IllegalArgumentException("torch's uint8 resize takes L or RGB images, got " + src.mode());
+        }
+        checkWindow(outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
+        if (outWidth == src.width() && outHeight == src.height()) {
+            return src.crop(keepX, keepY, keepWidth, keepHeight);
+        }
+        return resample8(src, filter, Arithmetic.TORCH, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
+    }
+
+    private static void checkWindow(int outWidth, int outHeight, int keepX, int keepY, int keepWidth, int keepHeight) {
         if (outWidth <= 0 || outHeight <= 0) {
             throw new IllegalArgumentException("resize target must be positive, got " + outWidth + "x" + outHeight);
         }
@@ -42,27 +91,18 @@ public final class Resample {
             throw new IllegalArgumentException("window (" + keepX + ", " + keepY + ", " + keepWidth + "x"
                     + keepHeight + ") is not inside the " + outWidth + "x" + outHeight + " output");
         }
-        if (outWidth == src.width() && outHeight == src.height()) {
-            return src.crop(keepX, keepY, keepWidth, keepHeight);
-        }
-        return switch (src.mode()) {
-            case ONE, P -> nearest(src, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
-            case L, RGB, CMYK -> bicubic8(src, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
-            case LA, RGBA -> unpremultiply(
-                    bicubic8(premultiply(src), outWidth, outHeight, keepX, keepY, keepWidth, keepHeight));
-            case I -> bicubicInt(src, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
-        };
     }
 
-    // ---------------------------------------------------------------- bicubic weights
+    // ---------------------------------------------------------------- filter weights
 
     /**
      * Filter weights for output positions {@code from .. from+count-1} of a resize from
      * {@code inSize} to {@code outSize} ({@code precompute_coeffs}): output i reads
      * inputs {@code first[i] .. first[i]+taps[i]-1} with weights
-     * {@code weights[i*ksize ..]}, normalized to sum 1.
+     * {@code weights[i*ksize ..]}, normalized to sum 1, and uses {@code precision}
+     * fraction bits in fixed point.
      */
-    private record Weights(int ksize, int[] first, int[] taps, double[] weights) {
+    private record Weights(int ksize, int[] first, int[] taps, double[] weights, int precision) {
         /** First input index any output reads. */
         int lo() {
             return first[0];
@@ -74,21 +114,31 @@ public final class Resample {
             return first[last] + taps[last];
         }
 
-        /** The weights in Pillow's fixed point, rounded half away from zero. */
+        /** The largest normalized weight. */
+        double maxWeight() {
+            double max = 0.0;
+            for (double w : weights) {
+                max = Math.max(max, w);
+            }
+            return max;
+        }
+
+        /** The weights in fixed point, rounded half away from zero (Pillow and torch alike). */
         int[] fixedPoint() {
             int[] k = new int[weights.length];
             for (int i = 0; i < k.length; i++) {
-                double w = weights[i] * (1 << PRECISION_BITS);
+                double w = weights[i] * (1 << precision);
                 k[i] = (int) (w < 0 ? -0.5 + w : 0.5 + w);
             }
             return k;
         }
     }
 
-    private static Weights bicubicWeights(int inSize, int outSize, int from, int count) {
+    private static Weights weights(Interpolation filter, Arithmetic arithmetic, int inSize, int outSize,
+                                   int from, int count) {
         double scale = (double) inSize / outSize;
         double filterScale = Math.max(scale, 1.0);
-        double support = 2.0 * filterScale;
+        double support = filter.support * filterScale;
         int ksize = (int) Math.ceil(support) * 2 + 1;
         int[] first = new int[count];
         int[] taps = new int[count];
@@ -96,12 +146,14 @@ public final class Resample {
         double ss = 1.0 / filterScale;
         for (int i = 0; i < count; i++) {
             double center = (from + i + 0.5) * scale;
-            // Pillow rounds the support window's ends with (int)(v + 0.5), truncating toward zero.
+            // Both round the support window's ends with (int)(v + 0.5), truncating toward zero.
             int xmin = Math.max((int) (center - support + 0.5), 0);
-            int n = Math.min((int) (center + support + 0.5), inSize) - xmin;
+            // torch clamps the tap count to ksize (float rounding could add one); Pillow never exceeds it.
+            int n = Math.min(Math.min((int) (center + support + 0.5), inSize) - xmin, ksize);
             double sum = 0.0;
             for (int x = 0; x < n; x++) {
-                double w = cubic((x + xmin - center + 0.5) * ss);
+                double t = (x + xmin - center + 0.5) * ss;
+                double w = arithmetic == Arithmetic.PILLOW ? filter.pillowKernel(t) : filter.torchKernel(t);
                 weights[i * ksize + x] = w;
                 sum += w;
             }
@@ -113,36 +165,39 @@ public final class Resample {
             first[i] = xmin;
             taps[i] = n;
         }
-        return new Weights(ksize, first, taps, weights);
+        Weights window = new Weights(ksize, first, taps, weights, PRECISION_BITS);
+        if (arithmetic == Arithmetic.PILLOW) {
+            return window;
+        }
+        // torch sizes its int16 weights by the largest weight of the whole axis, not just the window.
+        Weights axis = from == 0 && count == outSize ? window : weights(filter, arithmetic, inSize, outSize, 0, outSize);
+        return new Weights(ksize, first, taps, weights, torchPrecision(axis.maxWeight()));
     }
 
-    /** Keys' cubic convolution kernel with a = -0.5, written as Pillow evaluates it. */
-    private static double cubic(double x) {
-        final double a = -0.5;
-        if (x < 0.0) {
-            x = -x;
+    /**
+     * torch's {@code _compute_index_ranges_int16_weights}: the most fraction bits, up
+     * to 22, that keep the largest weight (rounded) within int16.
+     */
+    private static int torchPrecision(double maxWeight) {
+        int precision = 0;
+        while (precision < 22 && (int) (0.5 + maxWeight * (1 << (precision + 1))) < (1 << 15)) {
+            precision++;
         }
-        if (x < 1.0) {
-            return ((a + 2.0) * x - (a + 3.0)) * x * x + 1;
-        }
-        if (x < 2.0) {
-            return (((x - 5) * x + 8) * x - 4) * a;
-        }
-        return 0.0;
+        return precision;
     }
 
-    /** Pillow's clip8: drop the fraction bits (floor) and clamp to a byte. */
-    private static byte clip8(int sum) {
-        return (byte) Math.clamp(sum >> PRECISION_BITS, 0, 255);
+    /** Clamp the fixed-point sum's integer part to a byte (Pillow's clip8; torch saturates the same). */
+    private static byte clip8(int sum, int precision) {
+        return (byte) Math.clamp(sum >> precision, 0, 255);
     }
 
     // ---------------------------------------------------------------- 8-bit passes
 
-    private static PixelImage bicubic8(PixelImage src, int outWidth, int outHeight,
-                                       int keepX, int keepY, int keepWidth, int keepHeight) {
+    private static PixelImage resample8(PixelImage src, Interpolation filter, Arithmetic arithmetic,
+                                        int outWidth, int outHeight, int keepX, int keepY, int keepWidth, int keepHeight) {
         int w = src.width(), h = src.height(), bands = src.mode().bands;
         boolean horizontal = outWidth != w, vertical = outHeight != h;
-        Weights wv = vertical ? bicubicWeights(h, outHeight, keepY, keepHeight) : null;
+        Weights wv = vertical ? weights(filter, arithmetic, h, outHeight, keepY, keepHeight) : null;
         // The rows of the input that the kept output rows read (Pillow's ybox).
         int rowLo = vertical ? wv.lo() : keepY;
         int rowHi = vertical ? wv.hi() : keepY + keepHeight;
@@ -150,7 +205,7 @@ public final class Resample {
         byte[] mid;
         int midStride, midCol, midRow;
         if (horizontal) {
-            Weights wh = bicubicWeights(w, outWidth, keepX, keepWidth);
+            Weights wh = weights(filter, arithmetic, w, outWidth, keepX, keepWidth);
             mid = horizontal8(src.samples(), w, bands, rowLo, rowHi, wh);
             midStride = keepWidth;
             midCol = 0;
@@ -177,7 +232,7 @@ public final class Resample {
      * of a pixel are summed together (one pass over its taps), as Pillow does.
      */
     private static byte[] horizontal8(byte[] in, int width, int bands, int rowLo, int rowHi, Weights wh) {
-        int outW = wh.first.length, ksize = wh.ksize;
+        int outW = wh.first.length, ksize = wh.ksize, precision = wh.precision, half = 1 << (precision - 1);
         int[] k = wh.fixedPoint();
         byte[] out = new byte[(rowHi - rowLo) * outW * bands];
         int[] ss = new int[bands];
@@ -188,18 +243,18 @@ public final class Resample {
                 int p = rowIn + wh.first[xx] * bands, end = p + wh.taps[xx] * bands, kx = xx * ksize;
                 if (bands == 3) {
                     // RGB, the common case, with its three sums in registers.
-                    int s0 = HALF, s1 = HALF, s2 = HALF;
+                    int s0 = half, s1 = half, s2 = half;
                     for (; p < end; p += 3, kx++) {
                         int w = k[kx];
                         s0 += (in[p] & 0xFF) * w;
                         s1 += (in[p + 1] & 0xFF) * w;
                         s2 += (in[p + 2] & 0xFF) * w;
                     }
-                    out[o++] = clip8(s0);
-                    out[o++] = clip8(s1);
-                    out[o++] = clip8(s2);
+                    out[o++] = clip8(s0, precision);
+                    out[o++] = clip8(s1, precision);
+                    out[o++] = clip8(s2, precision);
                 } else {
-                    Arrays.fill(ss, HALF);
+                    Arrays.fill(ss, half);
                     for (; p < end; p += bands, kx++) {
                         int w = k[kx];
                         for (int c = 0; c < bands; c++) {
@@ -207,7 +262,7 @@ public final class Resample {
                         }
                     }
                     for (int c = 0; c < bands; c++) {
-                        out[o++] = clip8(ss[c]);
+                        out[o++] = clip8(ss[c], precision);
                     }
                 }
             }
@@ -222,11 +277,12 @@ public final class Resample {
      */
     private static byte[] vertical8(byte[] in, int stride, int col, int row, int bands, int width, Weights wv) {
         int outH = wv.first.length, ksize = wv.ksize, n = width * bands;
+        int precision = wv.precision, half = 1 << (precision - 1);
         int[] k = wv.fixedPoint();
         byte[] out = new byte[outH * n];
         int[] ss = new int[n];
         for (int yy = 0; yy < outH; yy++) {
-            Arrays.fill(ss, HALF);
+            Arrays.fill(ss, half);
             for (int y = 0; y < wv.taps[yy]; y++) {
                 int w = k[yy * ksize + y];
                 int p = ((wv.first[yy] - row + y) * stride + col) * bands;
@@ -235,7 +291,7 @@ public final class Resample {
                 }
             }
             for (int i = 0; i < n; i++) {
-                out[yy * n + i] = clip8(ss[i]);
+                out[yy * n + i] = clip8(ss[i], precision);
             }
         }
         return out;
@@ -248,11 +304,11 @@ public final class Resample {
         return (int) (v >= 0.0 ? v + 0.5f : v - 0.5f);
     }
 
-    private static PixelImage bicubicInt(PixelImage src, int outWidth, int outHeight,
-                                         int keepX, int keepY, int keepWidth, int keepHeight) {
+    private static PixelImage resampleInt(PixelImage src, Interpolation filter, int outWidth, int outHeight,
+                                          int keepX, int keepY, int keepWidth, int keepHeight) {
         int w = src.width(), h = src.height();
         boolean horizontal = outWidth != w, vertical = outHeight != h;
-        Weights wv = vertical ? bicubicWeights(h, outHeight, keepY, keepHeight) : null;
+        Weights wv = vertical ? weights(filter, Arithmetic.PILLOW, h, outHeight, keepY, keepHeight) : null;
         int rowLo = vertical ? wv.lo() : keepY;
         int rowHi = vertical ? wv.hi() : keepY + keepHeight;
         int[] in = src.ints();
@@ -260,7 +316,7 @@ public final class Resample {
         int[] mid;
         int midStride, midCol, midRow;
         if (horizontal) {
-            Weights wh = bicubicWeights(w, outWidth, keepX, keepWidth);
+            Weights wh = weights(filter, Arithmetic.PILLOW, w, outWidth, keepX, keepWidth);
             mid = new int[(rowHi - rowLo) * keepWidth];
             for (int y = rowLo; y < rowHi; y++) {
                 for (int xx = 0; xx < keepWidth; xx++) {

@@ -2,6 +2,7 @@ package dev.jclip.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.jclip.image.PixelImage.Mode;
 import java.util.Arrays;
@@ -67,6 +68,60 @@ class ResampleTest {
             0, 0, 1, 1, 2, 2, 3, 3,
             4, 4, 5, 5, 6, 6, 7, 7,
             4, 4, 5, 5, 6, 6, 7, 7}, up.samples());
+    }
+
+    /**
+     * Pillow and torch round differently. Bilinear 5 -> 4 of the row [98, 2, 243, 21, 50]:
+     * output 2 (center 3.125, support 1.25) reads inputs 2 and 3 with weights 5/12 and
+     * 7/12, exactly 113.5. Pillow's 22-bit weights (1747627, 2446677) give 114; torch's
+     * int16 weights, at 15 fraction bits because the axis' largest weight is 0.75,
+     * are (13653, 19115) and give 113. (Pillow 12.3: [74, 102, 114, 43]; torch 2.13:
+     * [74, 102, 113, 43].)
+     */
+    @Test
+    void torchArithmeticRoundsDifferentlyFromPillow() {
+        PixelImage row = PixelImage.of(Mode.L, 5, 1, new byte[] {98, 2, (byte) 243, 21, 50});
+        assertArrayEquals(new byte[] {74, 102, 114, 43},
+                Resample.resize(row, Interpolation.BILINEAR, 4, 1, 0, 0, 4, 1).samples());
+        assertArrayEquals(new byte[] {74, 102, 113, 43},
+                Resample.resizeAsTorch(row, Interpolation.BILINEAR, 4, 1, 0, 0, 4, 1).samples());
+    }
+
+    /**
+     * torch sizes its int16 weights by the largest weight of the whole axis, so a window
+     * must too. Bilinear 2 -> 5 of [225, 190]: output 0 has the single weight 1, so the
+     * axis gets 14 fraction bits; output 1 reads both inputs with 0.9 and 0.1, exactly
+     * 221.5, which 14 bits (14746, 1638) round to 222 but 15 bits, enough for 0.9
+     * alone, (29491, 3277) to 221. torch 2.13 gives [225, 222, 208, 193, 190].
+     */
+    @Test
+    void torchWindowUsesTheWholeAxisPrecision() {
+        PixelImage row = PixelImage.of(Mode.L, 2, 1, new byte[] {(byte) 225, (byte) 190});
+        assertArrayEquals(new byte[] {(byte) 225, (byte) 222, (byte) 208, (byte) 193, (byte) 190},
+                Resample.resizeAsTorch(row, Interpolation.BILINEAR, 5, 1, 0, 0, 5, 1).samples());
+        assertArrayEquals(new byte[] {(byte) 222},
+                Resample.resizeAsTorch(row, Interpolation.BILINEAR, 5, 1, 1, 0, 1, 1).samples());
+    }
+
+    /**
+     * Bicubic 4 -> 5 of [224, 120, 148, 75]: torch 2.13 gives [229, 147, 132, 130, 72] and
+     * Pillow 12.3 [228, 147, 132, 130, 72].
+     */
+    @Test
+    void torchBicubic() {
+        PixelImage row = PixelImage.of(Mode.L, 4, 1, new byte[] {(byte) 224, 120, (byte) 148, 75});
+        assertArrayEquals(new byte[] {(byte) 228, (byte) 147, (byte) 132, (byte) 130, 72},
+                Resample.resize(row, Interpolation.BICUBIC, 5, 1, 0, 0, 5, 1).samples());
+        assertArrayEquals(new byte[] {(byte) 229, (byte) 147, (byte) 132, (byte) 130, 72},
+                Resample.resizeAsTorch(row, Interpolation.BICUBIC, 5, 1, 0, 0, 5, 1).samples());
+    }
+
+    @Test
+    void torchResizeRefusesModesItWouldTreatDifferently() {
+        PixelImage rgba = filled(Mode.RGBA, 2, 2, 1, 2, 3, 4);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Resample.resizeAsTorch(rgba, Interpolation.BICUBIC, 3, 3, 0, 0, 3, 3));
+        assertEquals("torch's uint8 resize takes L or RGB images, got RGBA", e.getMessage());
     }
 
     /** A window of the resize equals the same pixels cut from the full resize. */
