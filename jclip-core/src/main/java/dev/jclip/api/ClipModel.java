@@ -2,6 +2,7 @@ package dev.jclip.api;
 
 import dev.jclip.image.BadImageException;
 import dev.jclip.image.ImagePreprocessor;
+import dev.jclip.image.PreprocessConfig;
 import dev.jclip.kernel.Gelu;
 import dev.jclip.kernel.Parallel;
 import dev.jclip.model.ClipConfig;
@@ -67,8 +68,8 @@ public final class ClipModel {
     private final float logitScale;
     private final String foreignTokenizer;
 
-    private ClipModel(Clip clip, ClipConfig config, ClipTokenizer tokenizer, String id, Path source, int batchSize,
-                      String foreignTokenizer) {
+    private ClipModel(Clip clip, ClipConfig config, ClipTokenizer tokenizer, ImagePreprocessor preprocessor, String id,
+                      Path source, int batchSize, String foreignTokenizer) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
@@ -79,7 +80,12 @@ public final class ClipModel {
         this.clip = clip;
         this.config = config;
         this.tokenizer = tokenizer;
-        this.preprocessor = ImagePreprocessor.clip(config.vision().imageSize());
+        int side = config.vision().imageSize();
+        if (!preprocessor.config().outputSize().equals(PreprocessConfig.Size.square(side))) {
+            throw new IllegalArgumentException("the preprocessing makes " + preprocessor.config().outputSize()
+                    + " images, the image tower takes " + side + "x" + side);
+        }
+        this.preprocessor = preprocessor;
         this.id = id;
         this.source = source;
         this.batchSize = batchSize;
@@ -109,6 +115,8 @@ public final class ClipModel {
      * {@code :erf}, {@code :quick} or {@code :tanh} after it for an explicit activation. The architecture, the
      * activation included, comes from the files ({@link ClipWeights}); {@code activation}, when not
      * null, overrides it in both towers (weights without a config are taken as OpenAI's QuickGELU).
+     * Images are preprocessed as the model's {@code preprocessor_config.json} (Hugging Face) or the
+     * {@code preprocess_cfg} of its {@code open_clip_config.json} say, else as OpenAI's CLIP.
      * A text tower that its {@code open_clip_config.json} says was trained with another tokenizer
      * than CLIP's BPE ({@code hf_tokenizer_name}) gets no tokenizer: its image tower works.
      */
@@ -125,7 +133,8 @@ public final class ClipModel {
         // The activation changes every embedding: one chosen over the files' is part of the id.
         String id = presetName(config) + ":" + ModelFiles.sha256(ModelFiles.weights(model))
                 + (activation == null ? "" : ":" + activation.name().toLowerCase(Locale.ROOT));
-        return new ClipModel(clip, config, tokenizer, id, model.toAbsolutePath(), DEFAULT_BATCH, foreign);
+        ImagePreprocessor preprocessor = ImagePreprocessor.of(ModelFiles.preprocessing(model, config.vision().imageSize()));
+        return new ClipModel(clip, config, tokenizer, preprocessor, id, model.toAbsolutePath(), DEFAULT_BATCH, foreign);
     }
 
     /**
@@ -139,17 +148,19 @@ public final class ClipModel {
         if (clip.isTraining()) {
             throw new IllegalArgumentException("the model is in training mode: call train(false) before inference");
         }
-        return new ClipModel(clip, ClipConfig.of(clip), tokenizer, id, null, DEFAULT_BATCH, null);
+        ClipConfig config = ClipConfig.of(clip);
+        return new ClipModel(clip, config, tokenizer, ImagePreprocessor.clip(config.vision().imageSize()), id, null, DEFAULT_BATCH,
+                null);
     }
 
     /** This model with another tokenizer (its ids must fit the text tower's vocabulary). */
     public ClipModel withTokenizer(ClipTokenizer tokenizer) {
-        return new ClipModel(clip, config, tokenizer, id, source, batchSize, null);
+        return new ClipModel(clip, config, tokenizer, preprocessor, id, source, batchSize, null);
     }
 
     /** This model encoding {@code batchSize} inputs per forward pass. */
     public ClipModel withBatchSize(int batchSize) {
-        return new ClipModel(clip, config, tokenizer, id, source, batchSize, foreignTokenizer);
+        return new ClipModel(clip, config, tokenizer, preprocessor, id, source, batchSize, foreignTokenizer);
     }
 
     private static String presetName(ClipConfig config) {

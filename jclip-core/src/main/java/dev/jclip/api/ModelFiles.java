@@ -1,5 +1,7 @@
 package dev.jclip.api;
 
+import dev.jclip.image.PreprocessConfig;
+import dev.jclip.io.Json;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.text.ClipTokenizer;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The files of a model on disk: the weights (hashed into the model id) and the tokenizer
@@ -103,5 +106,32 @@ final class ModelFiles {
                     + " token ids, the model's text tower only " + modelVocab + ": they do not belong together");
         }
         return tokenizer;
+    }
+
+    /**
+     * How images are prepared for {@code model}: its Hugging Face {@code preprocessor_config.json},
+     * else the {@code preprocess_cfg} of the {@code open_clip_config.json} beside its weights, else
+     * OpenAI's preprocessing at the image tower's size.
+     */
+    @SuppressWarnings("unchecked")
+    static PreprocessConfig preprocessing(Path model, int imageSize) throws IOException {
+        Path folder = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+        Path hf = folder.resolve("preprocessor_config.json");
+        Path openClip = folder.resolve(ClipWeights.OPEN_CLIP_CONFIG);
+        try {
+            if (Files.isDirectory(model) && Files.isRegularFile(hf)) {
+                return PreprocessConfig.fromHuggingFace(Json.parseObject(Files.readString(hf)));
+            }
+            if (Files.isRegularFile(openClip)) {
+                Object cfg = Json.parseObject(Files.readString(openClip)).get("preprocess_cfg");
+                if (cfg instanceof Map<?, ?> m) {
+                    return PreprocessConfig.fromOpenClip((Map<String, Object>) m, PreprocessConfig.Size.square(imageSize));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((Files.isDirectory(model) && Files.isRegularFile(hf) ? hf : openClip) + ": "
+                    + e.getMessage(), e);
+        }
+        return PreprocessConfig.openAi(imageSize);
     }
 }

@@ -5,19 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jclip.io.Json;
-import dev.jclip.io.SafeTensorsWriter;
 import dev.jclip.kernel.Gelu;
 import dev.jclip.nn.Clip;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.testing.ConfigCases;
 import dev.jclip.testing.NamedWeights;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -37,56 +33,36 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ConfigParityTest {
     private static final double MIN_COSINE = 0.99999, MAX_RELATIVE = 1e-4;
-    private static final Map<String, Object> CASES = load();
-
     @TempDir
     Path dir;
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> load() {
-        try (InputStream in = ConfigParityTest.class.getResourceAsStream("/parity/configs/cases.json")) {
-            return Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> cases(String key) {
-        return (List<Map<String, Object>>) CASES.get(key);
-    }
-
     static Stream<String> openClipNames() {
-        return cases("open_clip_cases").stream().map(c -> (String) c.get("name"));
+        return ConfigCases.all("open_clip_cases").stream().map(c -> (String) c.get("name"));
     }
 
     static Stream<String> hfNames() {
-        return cases("hf_cases").stream().map(c -> (String) c.get("name"));
-    }
-
-    private static Map<String, Object> find(String key, String name) {
-        return cases(key).stream().filter(c -> c.get("name").equals(name)).findFirst().orElseThrow();
+        return ConfigCases.all("hf_cases").stream().map(c -> (String) c.get("name"));
     }
 
     @Test
     void everyBuiltInOpenClipConfigIsCovered() {
-        assertEquals(55, cases("open_clip_cases").size());
+        assertEquals(55, ConfigCases.all("open_clip_cases").size());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("openClipNames")
     @SuppressWarnings("unchecked")
     void openClipConfigMatchesOpenClip(String name) throws IOException {
-        Map<String, Object> c = find("open_clip_cases", name);
+        Map<String, Object> c = ConfigCases.get("open_clip_cases", name);
         Map<String, Object> full = (Map<String, Object>) c.get("config");
         ClipConfig parsed = ClipConfig.fromOpenClipJson(full, Gelu.ERF);
         assertEquals(Boolean.TRUE.equals(full.get("quick_gelu")) ? Gelu.QUICK : Gelu.ERF, parsed.text().act(), "text activation");
         Map<String, Object> textCfg = (Map<String, Object>) full.get("text_cfg");
         assertEquals(textCfg.get("hf_tokenizer_name"), parsed.text().tokenizer());
 
-        Files.writeString(dir.resolve(ClipWeights.OPEN_CLIP_CONFIG), "{\"model_cfg\":" + json(c.get("shrunk"))
+        Files.writeString(dir.resolve(ClipWeights.OPEN_CLIP_CONFIG), "{\"model_cfg\":" + ConfigCases.json(c.get("shrunk"))
                 + ",\"preprocess_cfg\":{}}");
-        writeWeights((Map<String, Object>) c.get("tensors"), dir.resolve("open_clip_model.safetensors"));
+        NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("open_clip_model.safetensors"));
         Clip clip = ClipWeights.map(dir);
         checkFeatures(name, clip, c);
     }
@@ -95,9 +71,9 @@ class ConfigParityTest {
     @MethodSource("hfNames")
     @SuppressWarnings("unchecked")
     void huggingFaceConfigMatchesTransformers(String name) throws IOException {
-        Map<String, Object> c = find("hf_cases", name);
-        Files.writeString(dir.resolve("config.json"), json(c.get("hf_config")));
-        writeWeights((Map<String, Object>) c.get("tensors"), dir.resolve("model.safetensors"));
+        Map<String, Object> c = ConfigCases.get("hf_cases", name);
+        Files.writeString(dir.resolve("config.json"), ConfigCases.json(c.get("hf_config")));
+        NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("model.safetensors"));
         Clip clip = ClipWeights.map(dir);
         checkFeatures(name, clip, c);
     }
@@ -106,9 +82,9 @@ class ConfigParityTest {
     @SuppressWarnings("unchecked")
     void weightsWithoutConfigAssumeQuickGeluUnlessTold() throws IOException {
         // LAION's ViT-B-32 (exact GELU) has the shapes of OpenAI's (QuickGELU): a bare file cannot tell.
-        Map<String, Object> c = find("open_clip_cases", "ViT-B-32");
+        Map<String, Object> c = ConfigCases.get("open_clip_cases", "ViT-B-32");
         Path file = dir.resolve("bare.safetensors");
-        writeWeights((Map<String, Object>) c.get("tensors"), file);
+        NamedWeights.write((Map<String, Object>) c.get("tensors"), file);
         int size = Math.toIntExact((Long) c.get("image_size"));
         List<List<Object>> expected = (List<List<Object>>) c.get("image_features");
 
@@ -124,7 +100,7 @@ class ConfigParityTest {
 
     @Test
     void openClipJsonRoundTrips() {
-        for (Map<String, Object> c : cases("open_clip_cases")) {
+        for (Map<String, Object> c : ConfigCases.all("open_clip_cases")) {
             @SuppressWarnings("unchecked")
             ClipConfig parsed = ClipConfig.fromOpenClipJson((Map<String, Object>) c.get("config"), Gelu.ERF);
             ClipConfig again = ClipConfig.fromOpenClipJson(parsed.toOpenClipJson());
@@ -149,20 +125,6 @@ class ConfigParityTest {
         assertTrue(e.getMessage().contains("vision_cfg.frobnicate"), e.getMessage());
         assertNull(ClipConfig.fromOpenClipJson("{\"embed_dim\":512,\"vision_cfg\":{\"image_size\":224,\"layers\":2,"
                 + "\"width\":128,\"patch_size\":16},\"text_cfg\":{}}").text().tokenizer());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void writeWeights(Map<String, Object> tensors, Path file) throws IOException {
-        SafeTensorsWriter w = new SafeTensorsWriter();
-        tensors.forEach((name, s) -> {
-            List<Object> dims = (List<Object>) s;
-            int[] shape = new int[dims.size()];
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = Math.toIntExact((Long) dims.get(i));
-            }
-            w.add(name, Tensor.of(NamedWeights.fill(name, shape), shape));
-        });
-        w.write(file);
     }
 
     /** The image features of the fixtures' two images: {@link NamedWeights} of {@code input.images}, times 4. */
@@ -234,22 +196,5 @@ class ConfigParityTest {
         System.out.printf("parity %s: max relative difference %.2e, min cosine %.8f%n", what, relative, cosine);
         assertTrue(cosine >= MIN_COSINE, what + ": cosine " + cosine);
         assertTrue(relative <= MAX_RELATIVE, what + ": max difference " + relative + " of the largest magnitude");
-    }
-
-    private static String json(Object o) {
-        if (o instanceof Map<?, ?> m) {
-            List<String> parts = new ArrayList<>();
-            m.forEach((k, v) -> parts.add(json(k) + ":" + json(v)));
-            return "{" + String.join(",", parts) + "}";
-        }
-        if (o instanceof List<?> l) {
-            List<String> parts = new ArrayList<>();
-            l.forEach(v -> parts.add(json(v)));
-            return "[" + String.join(",", parts) + "]";
-        }
-        if (o instanceof String s) {
-            return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-        }
-        return String.valueOf(o);
     }
 }

@@ -1,6 +1,12 @@
 package dev.jclip.testing;
 
+import dev.jclip.io.SafeTensorsWriter;
+import dev.jclip.tensor.Tensor;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Tensor values derived from a tensor's name and shape alone, exactly as
@@ -35,6 +41,23 @@ public final class NamedWeights {
             }
         }
         return v;
+    }
+
+    /**
+     * Writes a safetensors file with a tensor of each name and shape ({@code tensors} as a fixture's
+     * JSON holds them: name to a list of dimensions), filled by {@link #fill}.
+     */
+    public static void write(Map<String, Object> tensors, Path file) throws IOException {
+        SafeTensorsWriter w = new SafeTensorsWriter();
+        tensors.forEach((name, dims) -> {
+            List<?> list = (List<?>) dims;
+            int[] shape = new int[list.size()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = Math.toIntExact((Long) list.get(i));
+            }
+            w.add(name, Tensor.of(fill(name, shape), shape));
+        });
+        w.write(file);
     }
 
     /** {@code count} floats in [0, 1): the top 24 bits of successive SplitMix64 outputs from {@code seed}, times 2⁻²⁴. */

@@ -1,0 +1,90 @@
+package dev.jclip.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jclip.image.PreprocessConfig;
+import dev.jclip.kernel.Gelu;
+import dev.jclip.testing.ConfigCases;
+import dev.jclip.testing.NamedWeights;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@link ClipModel#load} takes from the files beside the weights: preprocessing, tokenizer, activation. */
+class ModelConfigFilesTest {
+    @TempDir
+    Path dir;
+
+    @SuppressWarnings("unchecked")
+    private Path openClipFolder(String name, String preprocessCfg) throws IOException {
+        Map<String, Object> c = ConfigCases.get("open_clip_cases", name);
+        Files.writeString(dir.resolve("open_clip_config.json"),
+                "{\"model_cfg\":" + ConfigCases.json(c.get("shrunk")) + ",\"preprocess_cfg\":" + preprocessCfg + "}");
+        NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("open_clip_model.safetensors"));
+        return dir;
+    }
+
+    @Test
+    void preprocessingComesFromTheOpenClipConfig() throws IOException {
+        Path model = openClipFolder("ViT-B-32", "{\"mean\":[0.5,0.5,0.5],\"std\":[0.5,0.5,0.5],\"interpolation\":\"bilinear\","
+                + "\"resize_mode\":\"squash\"}");
+        PreprocessConfig p = ClipModel.load(model).preprocessor().config();
+        assertEquals(PreprocessConfig.ResizeMode.SQUASH, p.resizeMode());
+        assertEquals(0.5, p.mean().r());
+        assertEquals(PreprocessConfig.Size.square(224), p.outputSize());
+    }
+
+    @Test
+    void withoutAPreprocessConfigImagesAreOpenAis() throws IOException {
+        Path model = openClipFolder("ViT-B-32", "{}");
+        assertEquals(PreprocessConfig.openAi(224), ClipModel.load(model).preprocessor().config());
+    }
+
+    @Test
+    void aTextTowerWithAnotherTokenizerEmbedsImagesOnly() throws IOException {
+        Path model = openClipFolder("ViT-L-14-CLIPA", "{}");
+        ClipModel clip = ClipModel.load(model);
+        assertFalse(clip.hasTokenizer());
+        String m = assertThrows(IllegalStateException.class, clip::tokenizer).getMessage();
+        assertTrue(m.contains("'bert-base-uncased'"), m);
+        assertEquals(1, clip.embedImages(picture()).length);
+        Path vocab = Files.writeString(dir.resolve("vocab.json"), "{}");
+        m = assertThrows(IllegalArgumentException.class, () -> ClipModel.load(model, vocab)).getMessage();
+        assertTrue(m.contains("'bert-base-uncased'"), m);
+    }
+
+    @Test
+    void anExplicitActivationIsPartOfTheId() throws IOException {
+        Path model = openClipFolder("ViT-B-32", "{}");
+        ClipModel asFiles = ClipModel.load(model), quick = ClipModel.load(model, null, Gelu.QUICK);
+        assertEquals(Gelu.ERF, asFiles.config().vision().act());
+        assertEquals(Gelu.QUICK, quick.config().vision().act());
+        assertTrue(quick.id().endsWith(":quick"), quick.id());
+        assertNotEquals(asFiles.id(), quick.id());
+        float[] a = asFiles.embedImages(picture())[0], b = quick.embedImages(picture())[0];
+        assertFalse(Arrays.equals(a, b));
+        assertArrayEquals(a, ClipModel.load(model, null, Gelu.ERF).embedImages(picture())[0]);
+    }
+
+    /** A 40×30 picture with a gradient. */
+    private static List<BufferedImage> picture() {
+        BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 30; y++) {
+            for (int x = 0; x < 40; x++) {
+                image.setRGB(x, y, (x * 6) << 16 | (y * 8) << 8 | (x + y) * 3);
+            }
+        }
+        return List.of(image);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.jclip.testing;
+
+import dev.jclip.io.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The model-config parity cases of {@code parity/make_config_cases.py}
+ * ({@code parity/configs/cases.json}): {@code open_clip_cases} and {@code hf_cases}, each with a
+ * name, the config, the state dict's names and shapes, token ids and the reference features.
+ */
+public final class ConfigCases {
+    private static final Map<String, Object> ROOT = load();
+
+    private ConfigCases() {}
+
+    private static Map<String, Object> load() {
+        try (InputStream in = ConfigCases.class.getResourceAsStream("/parity/configs/cases.json")) {
+            return Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every case of {@code group} ({@code open_clip_cases} or {@code hf_cases}). */
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> all(String group) {
+        return (List<Map<String, Object>>) ROOT.get(group);
+    }
+
+    /** The case of {@code group} named {@code name}. */
+    public static Map<String, Object> get(String group, String name) {
+        return all(group).stream().filter(c -> c.get("name").equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no " + group + " case " + name));
+    }
+
+    /** {@code o} (a parsed JSON value) written as JSON again. */
+    public static String json(Object o) {
+        if (o instanceof Map<?, ?> m) {
+            StringBuilder s = new StringBuilder("{");
+            m.forEach((k, v) -> s.append(s.length() > 1 ? "," : "").append(json(k)).append(':').append(json(v)));
+            return s.append('}').toString();
+        }
+        if (o instanceof List<?> l) {
+            StringBuilder s = new StringBuilder("[");
+            l.forEach(v -> s.append(s.length() > 1 ? "," : "").append(json(v)));
+            return s.append(']').toString();
+        }
+        if (o instanceof String str) {
+            return "\"" + str.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        }
+        return String.valueOf(o);
+    }
+}
