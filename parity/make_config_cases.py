@@ -16,7 +16,8 @@ the state dict's names and shapes, and open_clip's encode_image / encode_text ou
 
 The Hugging Face cases build transformers' CLIPModel from a config.json (exact GELU, MLP widths that
 are not 4x, other LayerNorm epsilons, new and legacy eos_token_id) and store its
-get_image_features / get_text_features outputs in the same way.
+get_image_features / get_text_features outputs in the same way; the single-tower cases do the same
+for CLIPVisionModelWithProjection and CLIPTextModelWithProjection (image_embeds, text_embeds).
 """
 import copy
 import glob
@@ -198,11 +199,40 @@ def hf_cases():
     return cases
 
 
+def hf_single_tower_cases():
+    from transformers import (CLIPTextConfig, CLIPTextModelWithProjection, CLIPVisionConfig,
+                              CLIPVisionModelWithProjection)
+    tokenizer = open_clip.get_tokenizer("ViT-B-32")
+    cases = []
+    vision = CLIPVisionConfig(hidden_size=64, intermediate_size=150, num_hidden_layers=2, num_attention_heads=2,
+                              image_size=32, patch_size=8, hidden_act="gelu", projection_dim=24)
+    model = CLIPVisionModelWithProjection(vision).eval()
+    fill_model(model)
+    with torch.no_grad():
+        img = model(pixel_values=images(32)).image_embeds
+    cases.append({"name": "hf-vision-tower", "hf_config": json.loads(vision.to_json_string(use_diff=False)), "image_size": 32,
+                  "tensors": {k: list(t.shape) for k, t in model.state_dict().items() if not k.endswith("position_ids")},
+                  "image_features": floats(img)})
+    text = CLIPTextConfig(hidden_size=64, intermediate_size=150, num_hidden_layers=2, num_attention_heads=4,
+                          hidden_act="gelu", projection_dim=24, eos_token_id=49407)
+    model = CLIPTextModelWithProjection(text).eval()
+    fill_model(model)
+    toks = tokenizer(CAPTIONS).tolist()
+    with torch.no_grad():
+        txt = model(input_ids=torch.tensor(toks, dtype=torch.long)).text_embeds
+    cases.append({"name": "hf-text-tower", "hf_config": json.loads(text.to_json_string(use_diff=False)), "tokens": toks,
+                  "tensors": {k: list(t.shape) for k, t in model.state_dict().items() if not k.endswith("position_ids")},
+                  "text_features": floats(txt)})
+    for c in cases:
+        print(c["name"], "ok", flush=True)
+    return cases
+
+
 def main():
     torch.manual_seed(0)
     os.makedirs(OUT, exist_ok=True)
     out = {"generator": "parity/make_config_cases.py", "open_clip": open_clip.__version__, "torch": torch.__version__,
-           "open_clip_cases": open_clip_cases(), "hf_cases": hf_cases()}
+           "open_clip_cases": open_clip_cases(), "hf_cases": hf_cases(), "hf_single_tower_cases": hf_single_tower_cases()}
     import transformers
     out["transformers"] = transformers.__version__
     with open(os.path.join(OUT, "cases.json"), "w") as f:

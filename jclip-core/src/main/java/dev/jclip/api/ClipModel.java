@@ -73,6 +73,9 @@ public final class ClipModel {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
+        if (tokenizer != null && config.text() == null) {
+            throw new IllegalArgumentException("a tokenizer for a model without a text tower");
+        }
         if (tokenizer != null && tokenizer.vocabSize() > config.text().vocabSize()) {
             throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " token ids, the model's text tower only "
                     + config.text().vocabSize());
@@ -80,8 +83,8 @@ public final class ClipModel {
         this.clip = clip;
         this.config = config;
         this.tokenizer = tokenizer;
-        int side = config.vision().imageSize();
-        if (!preprocessor.config().outputSize().equals(PreprocessConfig.Size.square(side))) {
+        int side = config.vision() == null ? -1 : config.vision().imageSize();
+        if (side > 0 && !preprocessor.config().outputSize().equals(PreprocessConfig.Size.square(side))) {
             throw new IllegalArgumentException("the preprocessing makes " + preprocessor.config().outputSize()
                     + " images, the image tower takes " + side + "x" + side);
         }
@@ -90,7 +93,7 @@ public final class ClipModel {
         this.source = source;
         this.batchSize = batchSize;
         this.foreignTokenizer = foreignTokenizer;
-        this.logitScale = (float) Math.exp(clip.logitScale().item());
+        this.logitScale = clip.logitScale() == null ? Float.NaN : (float) Math.exp(clip.logitScale().item());
     }
 
     /** {@link #load(Path, Path)} with the vocabulary found beside the model (if any). */
@@ -128,12 +131,16 @@ public final class ClipModel {
             throw new IllegalArgumentException(model + ": the text tower was trained with the Hugging Face tokenizer '" + foreign
                     + "', which jclip does not implement yet; " + vocab + " would give it other token ids (its image tower works)");
         }
-        Path vocabPath = vocab != null ? vocab : foreign != null ? null : ModelFiles.findVocabulary(model);
+        if (config.text() == null && vocab != null) {
+            throw new IllegalArgumentException(model + " is an image tower alone: it takes no vocabulary (" + vocab + ")");
+        }
+        Path vocabPath = vocab != null ? vocab : foreign != null || config.text() == null ? null : ModelFiles.findVocabulary(model);
         ClipTokenizer tokenizer = vocabPath == null ? null : ModelFiles.tokenizer(vocabPath, config.text().vocabSize());
         // The activation changes every embedding: one chosen over the files' is part of the id.
         String id = presetName(config) + ":" + ModelFiles.sha256(ModelFiles.weights(model))
                 + (activation == null ? "" : ":" + activation.name().toLowerCase(Locale.ROOT));
-        ImagePreprocessor preprocessor = ImagePreprocessor.of(ModelFiles.preprocessing(model, config.vision().imageSize()));
+        ImagePreprocessor preprocessor = ImagePreprocessor.of(config.vision() == null ? PreprocessConfig.openAi(224)
+                : ModelFiles.preprocessing(model, config.vision().imageSize()));
         return new ClipModel(clip, config, tokenizer, preprocessor, id, model.toAbsolutePath(), DEFAULT_BATCH, foreign);
     }
 
@@ -149,8 +156,8 @@ public final class ClipModel {
             throw new IllegalArgumentException("the model is in training mode: call train(false) before inference");
         }
         ClipConfig config = ClipConfig.of(clip);
-        return new ClipModel(clip, config, tokenizer, ImagePreprocessor.clip(config.vision().imageSize()), id, null, DEFAULT_BATCH,
-                null);
+        return new ClipModel(clip, config, tokenizer, ImagePreprocessor.clip(config.vision() == null ? 224 : config.vision().imageSize()),
+                id, null, DEFAULT_BATCH, null);
     }
 
     /** This model with another tokenizer (its ids must fit the text tower's vocabulary). */
@@ -197,9 +204,24 @@ public final class ClipModel {
         return batchSize;
     }
 
-    /** {@code exp(logit_scale)}: the factor from cosine similarity to logits (100 for OpenAI's models). */
+    /** {@code exp(logit_scale)}: the factor from cosine similarity to logits (100 for OpenAI's models); NaN for a single tower. */
     public float logitScale() {
         return logitScale;
+    }
+
+    /** Refuses image work without an image tower ({@code image}) or text work without a text tower. */
+    private void requireTower(boolean image) {
+        if ((image ? config.vision() : config.text()) == null) {
+            throw new IllegalStateException("model " + (source != null ? source : id) + " is " + (image ? "a text" : "an image")
+                    + " tower alone: it embeds no " + (image ? "images" : "texts"));
+        }
+    }
+
+    private void requireBothTowers(String what) {
+        if (!config.hasBothTowers()) {
+            throw new IllegalStateException("model " + (source != null ? source : id) + " is " + (config.vision() == null
+                    ? "a text tower alone" : "an image tower alone") + ": it has no " + what);
+        }
     }
 
     /** The preprocessing that turns an image into the image tower's input [3, S, S]. */
@@ -214,6 +236,9 @@ public final class ClipModel {
 
     /** The tokenizer; an error naming the fix when the model has none. */
     public ClipTokenizer tokenizer() {
+        if (config.text() == null) {
+            throw new IllegalStateException("model " + (source != null ? source : id) + " is an image tower alone: it has no tokenizer");
+        }
         if (tokenizer == null && foreignTokenizer != null) {
             throw new IllegalStateException("model " + (source != null ? source : id) + " has a text tower trained with the "
                     + "Hugging Face tokenizer '" + foreignTokenizer + "', which jclip does not implement yet: it embeds images only");
@@ -235,6 +260,7 @@ public final class ClipModel {
 
     /** The embedding of an encoded image (the bytes of a PNG, JPEG, GIF, BMP or WebP file). */
     public float[] embedImage(byte[] encoded) throws BadImageException {
+        requireTower(true);
         return embedPreprocessed(List.of(preprocessor.preprocess(encoded, "image of " + encoded.length + " bytes")))[0];
     }
 
@@ -248,6 +274,7 @@ public final class ClipModel {
      * on all cores, then encoded. An unreadable file fails the call.
      */
     public float[][] embedImageFiles(List<Path> files) throws BadImageException {
+        requireTower(true);
         float[][] out = new float[files.size()][];
         for (int start = 0; start < files.size(); start += batchSize) {
             int end = Math.min(files.size(), start + batchSize), first = start;
@@ -272,6 +299,7 @@ public final class ClipModel {
 
     /** Embeddings of images in memory, one row per image in order. */
     public float[][] embedImages(List<BufferedImage> images) {
+        requireTower(true);
         float[][] out = new float[images.size()][];
         for (int start = 0; start < images.size(); start += batchSize) {
             int end = Math.min(images.size(), start + batchSize), first = start;
@@ -284,6 +312,7 @@ public final class ClipModel {
 
     /** Embeddings of preprocessed images, each [3, S, S] as {@link #preprocessor()} makes them. */
     public float[][] embedPreprocessed(List<Tensor> images) {
+        requireTower(true);
         return batched(images.size(), (start, end) -> {
             try (var _ = GradMode.noGrad()) {
                 return Normalize.l2(clip.encodeImage(stack(images, start, end)));
@@ -298,6 +327,7 @@ public final class ClipModel {
      * {@code ln_post} applied to every token if {@code lnPost}.
      */
     public Tensor imageTokens(List<Tensor> images, int layer, boolean lnPost) {
+        requireTower(true);
         if (!(clip.visual() instanceof VisionTransformer vit)) {
             throw new IllegalArgumentException("patch tokens need a ViT image tower; this model's is a ResNet");
         }
@@ -327,6 +357,7 @@ public final class ClipModel {
 
     /** Embeddings of token id rows, each {@code contextLength} long (start, ids, end, zero padding). */
     public float[][] embedTokens(int[][] ids) {
+        requireTower(false);
         return batched(ids.length, (start, end) -> {
             try (var _ = GradMode.noGrad()) {
                 return Normalize.l2(clip.encodeText(flatten(ids, start, end)));
@@ -346,6 +377,7 @@ public final class ClipModel {
 
     /** {@link #textHiddenStates(List, int, boolean)} of token id rows. */
     public Tensor textHiddenStates(int[][] ids, int layer, boolean lnFinal) {
+        requireTower(false);
         int context = config.text().contextLength();
         return concatenated(ids.length, context, config.text().width(), (start, end) -> {
             try (var _ = GradMode.noGrad()) {
@@ -374,6 +406,7 @@ public final class ClipModel {
 
     /** CLIP's logits [images, texts]: {@code exp(logit_scale)} times the cosine similarities. */
     public float[][] logits(float[][] images, float[][] texts) {
+        requireBothTowers("logits");
         float[][] sim = similarity(images, texts);
         for (float[] row : sim) {
             for (int j = 0; j < row.length; j++) {
@@ -401,6 +434,7 @@ public final class ClipModel {
      * renormalized, as in CLIP's prompt ensembling. Templates without {@code {}} are refused.
      */
     public ZeroShotClassifier classifier(List<String> classNames, List<String> templates) {
+        requireBothTowers("zero-shot classifier");
         if (classNames.isEmpty() || templates.isEmpty()) {
             throw new IllegalArgumentException("a classifier needs at least one class name and one template");
         }

@@ -181,24 +181,29 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
         if (embedDim <= 0) {
             throw new IllegalArgumentException("embed_dim must be positive: " + embedDim);
         }
-        if (vision == null || text == null) {
-            throw new IllegalArgumentException("a CLIP config needs a vision and a text config");
+        if (vision == null && text == null) {
+            throw new IllegalArgumentException("a CLIP config needs a vision or a text config (both for CLIP)");
         }
     }
 
     /** This config with {@code act} in both towers' MLPs (an explicit choice overriding the files). */
     public ClipConfig withAct(Gelu act) {
-        return new ClipConfig(embedDim, vision.withAct(act), text.withAct(act));
+        return new ClipConfig(embedDim, vision == null ? null : vision.withAct(act), text == null ? null : text.withAct(act));
+    }
+
+    /** Whether the model has both towers (a single tower has one of {@link #vision()}, {@link #text()} null). */
+    public boolean hasBothTowers() {
+        return vision != null && text != null;
     }
 
     /** A model of this shape with every parameter and buffer zero (load or initialize it next). */
     public Clip build() {
-        ImageEncoder visual = vision.isResNet()
+        ImageEncoder visual = vision == null ? null : vision.isResNet()
                 ? new ModifiedResNet(vision.layers, embedDim, vision.heads, vision.imageSize, vision.width)
                 : new VisionTransformer(vision.imageSize, vision.patchSize, vision.width, vision.layers[0], vision.blocks(),
                         vision.lnPre, vision.pool, vision.finalLnAfterPool, embedDim);
-        TextTransformer textTower = new TextTransformer(text.contextLength, text.vocabSize, text.width, text.layers,
-                text.blocks(), text.causal, text.pool, text.eosId, embedDim);
+        TextTransformer textTower = text == null ? null : new TextTransformer(text.contextLength, text.vocabSize, text.width,
+                text.layers, text.blocks(), text.causal, text.pool, text.eosId, embedDim);
         return new Clip(visual, textTower);
     }
 
@@ -207,25 +212,29 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
      * a model: it is null here.
      */
     public static ClipConfig of(Clip model) {
-        Vision vision;
-        int embed;
-        if (model.visual() instanceof VisionTransformer v) {
-            BlockConfig b = v.blockConfig();
-            vision = new Vision(v.imageSize(), new int[] {v.layers()}, v.width(), v.patchSize(), b.heads(), b.mlpWidth(),
-                    b.layerScale(), b.act(), b.lnEps(), v.hasLnPre(), v.pool(), v.finalLnAfterPool());
-            embed = v.outputDim();
-        } else if (model.visual() instanceof ModifiedResNet r) {
-            vision = new Vision(r.imageSize(), r.layers(), r.width(), 0, r.heads(), 4 * r.width(), 0, Gelu.QUICK, LN_EPS,
-                    true, VisionTransformer.Pool.TOK, false);
-            embed = r.outputDim();
-        } else {
-            throw new IllegalArgumentException("unknown image tower " + model.visual().getClass().getName());
-        }
+        ImageEncoder visual = model.visual();
         TextTransformer t = model.text();
+        return new ClipConfig(visual != null ? visual.outputDim() : t.outputDim(), visual == null ? null : vision(visual),
+                t == null ? null : text(t));
+    }
+
+    private static Vision vision(ImageEncoder visual) {
+        if (visual instanceof VisionTransformer v) {
+            BlockConfig b = v.blockConfig();
+            return new Vision(v.imageSize(), new int[] {v.layers()}, v.width(), v.patchSize(), b.heads(), b.mlpWidth(),
+                    b.layerScale(), b.act(), b.lnEps(), v.hasLnPre(), v.pool(), v.finalLnAfterPool());
+        }
+        if (visual instanceof ModifiedResNet r) {
+            return new Vision(r.imageSize(), r.layers(), r.width(), 0, r.heads(), 4 * r.width(), 0, Gelu.QUICK, LN_EPS, true,
+                    VisionTransformer.Pool.TOK, false);
+        }
+        throw new IllegalArgumentException("unknown image tower " + visual.getClass().getName());
+    }
+
+    private static Text text(TextTransformer t) {
         BlockConfig b = t.blockConfig();
-        Text text = new Text(t.contextLength(), t.vocabSize(), t.width(), b.heads(), t.layers(), b.mlpWidth(), b.layerScale(),
-                b.act(), b.lnEps(), t.causal(), t.pool(), t.eosId(), null);
-        return new ClipConfig(embed, vision, text);
+        return new Text(t.contextLength(), t.vocabSize(), t.width(), b.heads(), t.layers(), b.mlpWidth(), b.layerScale(), b.act(),
+                b.lnEps(), t.causal(), t.pool(), t.eosId(), null);
     }
 
     /**

@@ -17,12 +17,15 @@ import java.util.Map;
  * widths, depths, heads, {@code intermediate_size}, {@code hidden_act}, {@code layer_norm_eps},
  * {@code projection_dim}, image and patch size, and the text pooling ({@code eos_token_id} 2, the
  * value of files written before transformers fixed it, pools at the largest id; any other at the
- * first {@code eos_token_id}, unless it lies outside the vocabulary).
+ * first {@code eos_token_id}, unless it lies outside the vocabulary). A single tower
+ * ({@code model_type} {@code clip_vision_model} or {@code clip_text_model}, as
+ * {@code CLIPVisionModelWithProjection} and {@code CLIPTextModelWithProjection} save it) gives a
+ * config with the other tower null.
  */
 final class HfConfig {
     private HfConfig() {}
 
-    /** The config of a two-tower {@code CLIPModel}; {@code file} names it in errors. */
+    /** The config of a {@code CLIPModel} or of one of its towers; {@code file} names it in errors. */
     static ClipConfig read(Path file) throws IOException {
         Map<String, Object> root;
         try {
@@ -32,10 +35,14 @@ final class HfConfig {
         }
         try {
             Object type = root.get("model_type");
+            if ("clip_vision_model".equals(type)) {
+                return new ClipConfig(integer(root, "projection_dim", 512, ""), vision(root), null);
+            }
+            if ("clip_text_model".equals(type)) {
+                return new ClipConfig(integer(root, "projection_dim", 512, ""), null, text(root));
+            }
             if (type != null && !type.equals("clip")) {
-                throw new IllegalArgumentException("model_type is " + type + ", not clip"
-                        + (type.equals("clip_vision_model") || type.equals("clip_text_model")
-                                ? " (a single tower: jclip loads two-tower CLIPModel checkpoints)" : ""));
+                throw new IllegalArgumentException("model_type is " + type + ", not clip, clip_vision_model or clip_text_model");
             }
             Map<String, Object> text = tower(root, "text_config");
             Map<String, Object> vision = tower(root, "vision_config");

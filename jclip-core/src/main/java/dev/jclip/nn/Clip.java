@@ -11,7 +11,10 @@ import java.util.Arrays;
 /**
  * OpenAI's CLIP: an image tower ({@code visual.*}), a text tower (top-level
  * names) and a learned temperature {@code logit_scale}. Parameter names are
- * those of the original state dict; see {@link #stateDict()}.
+ * those of the original state dict; see {@link #stateDict()}. A single tower
+ * (Hugging Face's {@code CLIPVisionModelWithProjection} or
+ * {@code CLIPTextModelWithProjection}) is a CLIP with the other tower and the
+ * temperature absent: it encodes, but gives no logits.
  */
 public final class Clip extends Module {
     private final ImageEncoder visual;
@@ -21,40 +24,52 @@ public final class Clip extends Module {
     /** The outputs of one forward pass over a batch of matching image/text pairs. */
     public record Output(Tensor imageFeatures, Tensor textFeatures, Tensor logitsPerImage, Tensor loss) {}
 
-    /** CLIP from its two towers and a scalar {@code logit_scale}. */
+    /** CLIP from its two towers and a scalar {@code logit_scale}; either tower may be null (then no {@code logit_scale}). */
     public Clip(ImageEncoder visual, TextTransformer text) {
-        this.visual = child("visual", visual);
-        this.text = child("", text);
-        logitScale = parameter("logit_scale");
+        if (visual == null && text == null) {
+            throw new IllegalArgumentException("a CLIP model needs at least one tower");
+        }
+        this.visual = visual == null ? null : child("visual", visual);
+        this.text = text == null ? null : child("", text);
+        logitScale = visual != null && text != null ? parameter("logit_scale") : null;
     }
 
-    /** The image tower. */
+    /** The image tower, or null for a text tower alone. */
     public ImageEncoder visual() {
         return visual;
     }
 
-    /** The text tower. */
+    /** The text tower, or null for an image tower alone. */
     public TextTransformer text() {
         return text;
     }
 
-    /** The learned log temperature, a scalar: logits are scaled by {@code exp(logit_scale)}. */
+    /** The learned log temperature, a scalar: logits are scaled by {@code exp(logit_scale)}; null for a single tower. */
     public Tensor logitScale() {
         return logitScale;
     }
 
     /** Image features [B, embed] (not normalized) of preprocessed images [B, 3, S, S]. */
     public Tensor encodeImage(Tensor images) {
+        if (visual == null) {
+            throw new IllegalStateException("this model has no image tower");
+        }
         return visual.forward(images);
     }
 
     /** Text features [B, embed] (not normalized) of token ids [B, contextLength], row-major. */
     public Tensor encodeText(int[] tokens) {
+        if (text == null) {
+            throw new IllegalStateException("this model has no text tower");
+        }
         return text.forward(tokens);
     }
 
     /** {@code exp(logit_scale) · norm(image) @ norm(text)ᵀ}: [B_image, B_text]. */
     public Tensor logitsPerImage(Tensor imageFeatures, Tensor textFeatures) {
+        if (logitScale == null) {
+            throw new IllegalStateException("a single tower has no logit_scale: it gives no logits");
+        }
         Tensor sim = MatMul.matmul(Normalize.l2(imageFeatures), false, Normalize.l2(textFeatures), true);
         return Elementwise.mulScalar(sim, Elementwise.exp(logitScale));
     }
@@ -81,6 +96,9 @@ public final class Clip extends Module {
 
     /** Features, logits and loss of B images with their B captions. */
     public Output forward(Tensor images, int[] tokens) {
+        if (logitScale == null) {
+            throw new IllegalStateException("a single tower has no contrastive forward pass");
+        }
         int texts = tokens.length / text.contextLength();
         if (images.rank() < 1 || images.dim(0) != texts) {
             throw new IllegalArgumentException(Arrays.toString(images.shape()) + " images but " + texts + " texts");

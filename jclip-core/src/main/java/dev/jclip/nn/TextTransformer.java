@@ -80,6 +80,11 @@ public final class TextTransformer extends Module {
         return transformer.config().heads();
     }
 
+    /** Width of the text features: the embedding dimension. */
+    public int outputDim() {
+        return textProjection.dim(1);
+    }
+
     /** Ids the token embedding has. */
     public int vocabSize() {
         return vocabSize;

@@ -40,6 +40,10 @@ class ConfigParityTest {
         return ConfigCases.all("open_clip_cases").stream().map(c -> (String) c.get("name"));
     }
 
+    static Stream<String> singleTowerNames() {
+        return ConfigCases.all("hf_single_tower_cases").stream().map(c -> (String) c.get("name"));
+    }
+
     static Stream<String> hfNames() {
         return ConfigCases.all("hf_cases").stream().map(c -> (String) c.get("name"));
     }
@@ -76,6 +80,29 @@ class ConfigParityTest {
         NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("model.safetensors"));
         Clip clip = ClipWeights.map(dir);
         checkFeatures(name, clip, c);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("singleTowerNames")
+    @SuppressWarnings("unchecked")
+    void huggingFaceSingleTowerMatchesTransformers(String name) throws IOException {
+        Map<String, Object> c = ConfigCases.get("hf_single_tower_cases", name);
+        Files.writeString(dir.resolve("config.json"), ConfigCases.json(c.get("hf_config")));
+        NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("model.safetensors"));
+        Clip clip = ClipWeights.map(dir);
+        clip.train(false);
+        if (c.containsKey("image_features")) {
+            assertNull(clip.text());
+            assertThrows(IllegalStateException.class, () -> clip.encodeText(new int[77]));
+            compare(name + " image", features(clip, Math.toIntExact((Long) c.get("image_size"))),
+                    (List<List<Object>>) c.get("image_features"));
+        } else {
+            assertNull(clip.visual());
+            try (var _ = GradMode.noGrad()) {
+                compare(name + " text", clip.encodeText(tokens(c)), (List<List<Object>>) c.get("text_features"));
+            }
+        }
+        assertNull(clip.logitScale());
     }
 
     @Test
@@ -144,6 +171,14 @@ class ConfigParityTest {
     private static void checkFeatures(String name, Clip clip, Map<String, Object> c) {
         compare(name + " image", features(clip, Math.toIntExact((Long) c.get("image_size"))),
                 (List<List<Object>>) c.get("image_features"));
+        try (var _ = GradMode.noGrad()) {
+            compare(name + " text", clip.encodeText(tokens(c)), (List<List<Object>>) c.get("text_features"));
+        }
+    }
+
+    /** The case's token id rows, flattened. */
+    @SuppressWarnings("unchecked")
+    private static int[] tokens(Map<String, Object> c) {
         List<List<Object>> rows = (List<List<Object>>) c.get("tokens");
         int ctx = rows.get(0).size();
         int[] tokens = new int[rows.size() * ctx];
@@ -152,9 +187,7 @@ class ConfigParityTest {
                 tokens[i * ctx + j] = Math.toIntExact((Long) rows.get(i).get(j));
             }
         }
-        try (var _ = GradMode.noGrad()) {
-            compare(name + " text", clip.encodeText(tokens), (List<List<Object>>) c.get("text_features"));
-        }
+        return tokens;
     }
 
     private static double minCosine(Tensor actual, List<List<Object>> expected) {
