@@ -77,6 +77,21 @@ class ModelConfigFilesTest {
         assertArrayEquals(a, ClipModel.load(model, null, Gelu.ERF).embedImages(picture())[0]);
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aHuggingFaceImageTowerAloneEmbedsImages() throws IOException {
+        Map<String, Object> c = ConfigCases.get("hf_single_tower_cases", "hf-vision-tower");
+        Files.writeString(dir.resolve("config.json"), ConfigCases.json(c.get("hf_config")));
+        NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("model.safetensors"));
+        ClipModel clip = ClipModel.load(dir);
+        assertEquals(24, clip.embedImages(picture())[0].length);
+        assertFalse(clip.hasTokenizer());
+        String m = assertThrows(IllegalStateException.class, () -> clip.embedTokens(new int[][] {new int[77]})).getMessage();
+        assertTrue(m.contains("an image tower alone"), m);
+        m = assertThrows(IllegalStateException.class, () -> clip.classifier(List.of("cat"), List.of("{}"))).getMessage();
+        assertTrue(m.contains("no zero-shot classifier"), m);
+    }
+
     /** A 40×30 picture with a gradient. */
     private static List<BufferedImage> picture() {
         BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
