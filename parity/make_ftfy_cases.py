@@ -14,16 +14,20 @@ The first line holds the versions and the case count; each further line is one c
 Inputs: captions in many languages, intact and made into mojibake (UTF-8 bytes decoded with
 another encoding, as strict decoders with errors="replace" and as ftfy's sloppy ones), twice-broken,
 half-broken, with the no-break spaces turned into spaces or the lost bytes into '?', and hand-picked
-texts for ftfy's other fixes and for text it must leave alone.
+texts for ftfy's other fixes and for text it must leave alone, and seeded random byte soups (UTF-8,
+CESU-8, C0 80, stray bytes) read with each of the encodings ftfy tries.
 """
 
 import json
+import random
 import re
 import sys
 from pathlib import Path
 
 import ftfy
+import ftfy.bad_codecs  # noqa: F401  registers the sloppy codecs
 import open_clip
+from ftfy.chardata import CHARMAP_ENCODINGS
 from open_clip.tokenizer import SimpleTokenizer
 
 OUT = Path(__file__).resolve().parent.parent / "jclip-core/src/test/resources/parity/ftfy/cases.jsonl"
@@ -188,10 +192,51 @@ def systematic():
     return cases
 
 
+def cesu8(cp):
+    """CESU-8 (Java's modified UTF-8): a supplementary character as its two surrogates, each in UTF-8 form."""
+    if cp < 0x10000:
+        return chr(cp).encode("utf-8")
+    v = cp - 0x10000
+    return "".join(map(chr, (0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF)))).encode("utf-8", "surrogatepass")
+
+
+def random_bytes(count, seed=2024):
+    """Byte soups of UTF-8, CESU-8, Java's C0 80 and stray bytes, read with one of ftfy's encodings."""
+    rng = random.Random(seed)
+    ranges = [(0x20, 0x7E), (0xA0, 0x17F), (0x3B1, 0x3C9), (0x400, 0x45F), (0x2000, 0x2030),
+              (0x4E00, 0x4E80), (0xAC00, 0xD7A3), (0x10000, 0x10100), (0x1F600, 0x1F64F)]
+    strays = [0xC0, 0xED, 0x80, 0xA0, 0x1A, 0x3F, 0x20, 0x0A, 0xC3, 0xE2]
+    cases = []
+    while len(cases) < count:
+        b = bytearray()
+        for _ in range(rng.randint(1, 8)):
+            cp = rng.randint(*rng.choice(ranges))
+            r = rng.random()
+            if r < 0.25 and cp >= 0x10000:
+                b += cesu8(cp)
+            elif r < 0.3:
+                b.append(rng.choice(strays))
+            elif r < 0.33:
+                b += b"\xc0\x80"
+            else:
+                b += chr(cp).encode("utf-8")
+        if rng.random() < 0.3:
+            b += b"\n"
+        if rng.random() < 0.2:
+            b = b.replace(b"\xa0", b" ")
+        codec = rng.choice(CHARMAP_ENCODINGS)
+        text = bytes(b).decode(codec, errors="strict" if codec.startswith("sloppy") else "replace")
+        if rng.random() < 0.2:
+            text = text.replace("\ufffd", "?")
+        if not re.search("[\ud800-\udfff]", text):
+            cases.append((f"bytes-{len(cases)}:{codec}", text))
+    return cases
+
+
 def main():
     assert ftfy.__version__ == "6.3.1", ftfy.__version__
     tokenizer = SimpleTokenizer()
-    cases = systematic() + HANDPICKED
+    cases = systematic() + HANDPICKED + random_bytes(150)
     names = [name for name, _ in cases]
     assert len(set(names)) == len(names), "duplicate case names"
     lines = [{"ftfy": ftfy.__version__, "open_clip": open_clip.__version__, "cases": len(cases)}]

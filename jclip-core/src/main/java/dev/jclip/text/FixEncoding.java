@@ -1,7 +1,6 @@
 package dev.jclip.text;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,18 +51,6 @@ final class FixEncoding {
 
     /** U+FFFD in UTF-8, as a byte string. */
     private static final String REPLACEMENT_UTF8 = "\u00ef\u00bf\u00bd";
-
-    /**
-     * Runs of characters that look like UTF-8 read as a single-byte encoding, not preceded by one
-     * more continuation-like character ({@code UTF8_DETECTOR_RE}).
-     */
-    private static final Pattern UTF8_DETECTOR = Pattern.compile(Badness.fill(
-            "(?<![{strict}])(?:[{first2}][{cont}]|[{first3}][{cont}]{2}|[{first4}][{cont}]{3})+",
-            Map.of("strict", FtfyTables.UTF8_CONTINUATION_STRICT,
-                    "first2", FtfyTables.UTF8_FIRST_OF_2,
-                    "first3", FtfyTables.UTF8_FIRST_OF_3,
-                    "first4", FtfyTables.UTF8_FIRST_OF_4,
-                    "cont", FtfyTables.UTF8_CONTINUATION)));
 
     private FixEncoding() {}
 
@@ -116,22 +103,72 @@ final class FixEncoding {
         return ALTERED_UTF8.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group().replace(' ', '\u00a0')));
     }
 
-    /** ftfy's {@code decode_inconsistent_utf8}: each mojibake-looking run (shorter than the text) fixed alone. */
+    /**
+     * ftfy's {@code decode_inconsistent_utf8}: each run that looks like UTF-8 mojibake, is shorter
+     * than the text and {@link Badness#isBad}, fixed on its own.
+     */
     private static String decodeInconsistentUtf8(String text) {
-        Matcher m = UTF8_DETECTOR.matcher(text);
         StringBuilder out = null;
         int copied = 0;
-        while (m.find()) {
-            String run = m.group();
+        int i = 0;
+        while (i < text.length()) {
+            int end = utf8RunEnd(text, i);
+            if (end < 0) {
+                i++;
+                continue;
+            }
+            String run = text.substring(i, end);
             if (run.length() < text.length() && Badness.isBad(run)) {
                 if (out == null) {
                     out = new StringBuilder(text.length());
                 }
-                out.append(text, copied, m.start()).append(fix(run));
-                copied = m.end();
+                out.append(text, copied, i).append(fix(run));
+                copied = end;
             }
+            i = end;
         }
         return out == null ? text : out.append(text, copied, text.length()).toString();
+    }
+
+    /**
+     * ftfy's {@code UTF8_DETECTOR_RE} at {@code start}: not after a strict continuation character,
+     * one or more of (first-of-2, continuation), (first-of-3, 2 continuations), (first-of-4,
+     * 3 continuations), the first that fits taken each time (as the regex's greedy repetition does,
+     * with nothing after it to backtrack for). Returns the end of the run, or -1. All these
+     * characters are in the BMP and none is a surrogate, so chars can stand for code points.
+     */
+    private static int utf8RunEnd(String s, int start) {
+        if (start > 0 && (MojibakeChars.of(s.charAt(start - 1)) & MojibakeChars.UTF8_CONTINUATION_STRICT) != 0) {
+            return -1;
+        }
+        int i = start;
+        while (i < s.length()) {
+            int first = MojibakeChars.of(s.charAt(i));
+            int next;
+            if ((first & MojibakeChars.UTF8_FIRST_OF_2) != 0 && continuations(s, i + 1, 1)) {
+                next = i + 2;
+            } else if ((first & MojibakeChars.UTF8_FIRST_OF_3) != 0 && continuations(s, i + 1, 2)) {
+                next = i + 3;
+            } else if ((first & MojibakeChars.UTF8_FIRST_OF_4) != 0 && continuations(s, i + 1, 3)) {
+                next = i + 4;
+            } else {
+                break;
+            }
+            i = next;
+        }
+        return i == start ? -1 : i;
+    }
+
+    private static boolean continuations(String s, int from, int count) {
+        if (from + count > s.length()) {
+            return false;
+        }
+        for (int i = from; i < from + count; i++) {
+            if ((MojibakeChars.of(s.charAt(i)) & MojibakeChars.UTF8_CONTINUATION) == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isAscii(String s) {
