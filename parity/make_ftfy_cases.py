@@ -1,15 +1,19 @@
-"""Writes jclip-core/src/test/resources/parity/ftfy/cases.jsonl: ftfy and open_clip on many texts.
+"""Writes jclip-core/src/test/resources/parity/ftfy/{cases,is_bad}.jsonl: ftfy and open_clip on many texts.
 
 Run from the project root:
 
     /tmp/peers/venv/bin/python parity/make_ftfy_cases.py
 
-The first line holds the versions and the case count; each further line is one case:
-  name   what the case is (source sentence and how it was broken),
-  text   the input,
-  ftfy   ftfy.fix_text(text), default settings,
-  clean  open_clip's SimpleTokenizer cleaning, whitespace_clean(basic_clean(text)).lower(),
-  ids    SimpleTokenizer()(text, context_length=77), trailing zero padding left off.
+In both files the first line holds the versions and the case count, each further line one case.
+cases.jsonl:
+  name      what the case is (source sentence and how it was broken),
+  text      the input,
+  ftfy      ftfy.fix_text(text), default settings,
+  encoding  ftfy.fix_encoding(text) (the mojibake repair alone),
+  bad       ftfy.badness.is_bad(text),
+  clean     open_clip's SimpleTokenizer cleaning, whitespace_clean(basic_clean(text)).lower(),
+  ids       SimpleTokenizer()(text, context_length=77), trailing zero padding left off.
+is_bad.jsonl: short random strings over the characters ftfy's heuristic looks at (text, bad).
 
 Inputs: captions in many languages, intact and made into mojibake (UTF-8 bytes decoded with
 another encoding, as strict decoders with errors="replace" and as ftfy's sloppy ones), twice-broken,
@@ -27,10 +31,11 @@ from pathlib import Path
 import ftfy
 import ftfy.bad_codecs  # noqa: F401  registers the sloppy codecs
 import open_clip
+from ftfy.badness import MOJIBAKE_CATEGORIES, is_bad
 from ftfy.chardata import CHARMAP_ENCODINGS
 from open_clip.tokenizer import SimpleTokenizer
 
-OUT = Path(__file__).resolve().parent.parent / "jclip-core/src/test/resources/parity/ftfy/cases.jsonl"
+OUT_DIR = Path(__file__).resolve().parent.parent / "jclip-core/src/test/resources/parity/ftfy"
 
 SENTENCES = {
     "en": "a café on the corner serving crème brûlée, a piñata and jalapeños",
@@ -233,6 +238,32 @@ def random_bytes(count, seed=2024):
     return cases
 
 
+def badness_cases(count, seed=7):
+    """Short random strings over the characters ftfy's is_bad looks at, half of them flagged."""
+    rng = random.Random(seed)
+    alphabet = set("abzAZ .,?!_\n\t\u3000\u2003\x1c\u00a0\u0301中٣Ⅻ\U0001d400\U0001f600")
+    for chars in MOJIBAKE_CATEGORIES.values():
+        members = re.compile(f"[{chars}]")
+        alphabet |= {chr(c) for c in range(0x10000) if members.fullmatch(chr(c))}
+    # The characters BADNESS_RE names one by one.
+    alphabet |= set("ŒœÂÃÎÐ€ŠšŸž®©°·»–—´×²³ØÙµà¹¼½¾√±∂†≠™≤≥¥ø≈¢‚ÄìîïòôúùûπâóäêвЂВГРСўβΆΒΓΞΟā¡")
+    alphabet = sorted(alphabet)
+    flagged, clean = [], []
+    while len(flagged) < count // 2 or len(clean) < count // 2:
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5)))
+        (flagged if is_bad(text) else clean).append(text)
+    return [{"text": t, "bad": True} for t in flagged[:count // 2]] + [{"text": t, "bad": False} for t in clean[:count // 2]]
+
+
+def write_jsonl(path, lines):
+    with path.open("w", encoding="utf-8", newline="\n") as f:
+        for line in lines:
+            encoded = json.dumps(line, ensure_ascii=False)
+            # Lone surrogates cannot be written as UTF-8: escape them (JSON readers accept that).
+            encoded = re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", encoded)
+            f.write(encoded + "\n")
+
+
 def main():
     assert ftfy.__version__ == "6.3.1", ftfy.__version__
     tokenizer = SimpleTokenizer()
@@ -249,18 +280,18 @@ def main():
             "name": name,
             "text": text,
             "ftfy": ftfy.fix_text(text),
+            "encoding": ftfy.fix_encoding(text),
+            "bad": is_bad(text),
             "clean": tokenizer.clean_fn(text),
             "ids": ids[:end + 1],
         })
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with OUT.open("w", encoding="utf-8", newline="\n") as f:
-        for line in lines:
-            encoded = json.dumps(line, ensure_ascii=False)
-            # Lone surrogates cannot be written as UTF-8: escape them (JSON readers accept that).
-            encoded = re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", encoded)
-            f.write(encoded + "\n")
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    write_jsonl(OUT_DIR / "cases.jsonl", lines)
     changed = sum(1 for line in lines[1:] if line["ftfy"] != line["text"])
-    print(f"wrote {len(cases)} cases ({changed} changed by ftfy) to {OUT}", file=sys.stderr)
+    print(f"wrote {len(cases)} cases ({changed} changed by ftfy) to {OUT_DIR / 'cases.jsonl'}", file=sys.stderr)
+    badness = badness_cases(2000)
+    write_jsonl(OUT_DIR / "is_bad.jsonl", [{"ftfy": ftfy.__version__, "cases": len(badness)}] + badness)
+    print(f"wrote {len(badness)} is_bad cases to {OUT_DIR / 'is_bad.jsonl'}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -111,6 +111,11 @@ final class Badness {
         if (PATTERNS.length > Long.SIZE) {
             throw new IllegalStateException(PATTERNS.length + " patterns do not fit in a long");
         }
+        for (Cls[] pattern : PATTERNS) {
+            if ((pattern[0].special() & ~(SPACE | ASCII_LOWER | ASCII_UPPER)) != 0) {
+                throw new IllegalStateException("a first class that STARTS does not cover: " + pattern[0]);
+            }
+        }
         for (int c = 0; c <= 0xFFFF; c++) {
             if (c >= 0x80 && MojibakeChars.of(c) == 0 && !isSpace(c)) {
                 continue;
