@@ -92,8 +92,10 @@ final class FixEncoding {
         if (!fixed.equals(text)) {
             return fixed;
         }
-        // ftfy then tries Latin-1 read as strict Windows-1252, which (when it succeeds) maps each C1
-        // control as fix_c1_controls does, and otherwise fails or changes nothing, so this covers it.
+        // ftfy next reads Latin-1 text as strict Windows-1252 and otherwise applies fix_c1_controls.
+        // Where the strict decode succeeds (no byte Windows-1252 leaves undefined) it maps each C1
+        // control as fix_c1_controls does; where it fails or changes nothing, ftfy falls through to
+        // fix_c1_controls. Either way the result is fix_c1_controls's.
         return FixText.fixC1Controls(text);
     }
 
