@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * CLIP's tokenizer, identical to OpenAI's {@code simple_tokenizer.py}: clean the text
- * ({@code ftfy.fix_text} without its mojibake repair, HTML unescape twice, whitespace collapse,
+ * ({@code ftfy.fix_text}, mojibake repair included, HTML unescape twice, whitespace collapse,
  * lowercase), split it into words with CLIP's pattern, turn each word into UTF-8 bytes and apply
  * byte-level BPE with {@code </w>} marking the end of a word. Thread-safe; BPE results of words are
  * cached (up to a number of distinct words) since captions repeat words a lot.

@@ -6,14 +6,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What {@code ftfy.fix_text(text)} (ftfy 6.3, default settings) does to text that is not mojibake.
- * CLIP calls it with the defaults, under which every step below is on, {@code uncurl_quotes} and
- * {@code fix_character_width} included, and the normalization is NFC (not NFKC).
- * The text is fixed line by line (a line keeps its '\n'); each line goes through these steps,
- * in ftfy's order, again and again until a round changes nothing:
+ * {@code ftfy.fix_text(text)} of ftfy 6.3 with its default settings, under which every step below is
+ * on, {@code uncurl_quotes} and {@code fix_character_width} included, and the normalization is NFC
+ * (not NFKC). The text is fixed line by line (a line keeps its '\n'); each line goes through these
+ * steps, in ftfy's order, again and again until a round changes nothing:
  * <ol>
  * <li>HTML entities that end in ';' (plus all-caps forms such as {@code &EACUTE;}) are decoded,
  *     but only until the first line that contains a {@code <} (from then on ftfy leaves entities alone);
+ * <li>mojibake is repaired ({@link FixEncoding}: "cafÃ©" becomes "café");
  * <li>C1 controls U+0080-U+009F become their Windows-1252 characters (U+0085 becomes '…');
  * <li>Latin ligatures are split (ﬁ → fi, Ĳ → IJ, ŉ → ʼn ...);
  * <li>full-width and half-width forms U+FF01-U+FFEF become their NFKC forms, U+3000 a space;
@@ -25,8 +25,6 @@ import java.util.Map;
  *     U+206A-U+206F, U+FEFF, U+FFF9-U+FFFC;
  * <li>NFC normalization.
  * </ol>
- * Left out: ftfy's mojibake repair ({@code fix_encoding}: re-decoding text such as "cafÃ©" that was
- * decoded with the wrong codec). It changes only text that its heuristics judge to be mojibake.
  */
 final class FixText {
     /** ftfy's {@code max_decode_length}: a line longer than this many code points is fixed in pieces. */
@@ -40,7 +38,7 @@ final class FixText {
 
     private FixText() {}
 
-    /** {@code ftfy.fix_text(text)} without the mojibake repair. */
+    /** {@code ftfy.fix_text(text)}. */
     static String fix(String text) {
         if (isPlainAscii(text)) {
             return text;
@@ -73,6 +71,7 @@ final class FixText {
             if (entities) {
                 text = unescapeEntities(text);
             }
+            text = FixEncoding.fix(text);
             text = fixC1Controls(text);
             text = fixLatinLigatures(text);
             text = fixCharacterWidth(text);
@@ -128,7 +127,8 @@ final class FixText {
         return copied == 0 ? s : out.append(s, copied, s.length()).toString();
     }
 
-    private static String fixC1Controls(String s) {
+    /** ftfy's {@code fix_c1_controls}: U+0080-U+009F as sloppy Windows-1252 (its five holes stay). */
+    static String fixC1Controls(String s) {
         StringBuilder out = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

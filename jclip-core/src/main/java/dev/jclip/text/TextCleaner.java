@@ -124,7 +124,7 @@ final class TextCleaner {
     }
 
     /** Python's {@code str.isspace()} for one character: White_Space plus the separators U+001C-U+001F. */
-    private static boolean isPythonSpace(char c) {
+    static boolean isPythonSpace(char c) {
         return isRegexSpace(c) || (c >= 0x1C && c <= 0x1F);
     }
 }
