@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.api.ClipModel;
+import dev.jclip.kernel.Gelu;
 import dev.jclip.io.Npy;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
@@ -62,6 +63,23 @@ class EmbedCommandTest {
         ClipModel model = ClipModel.load(Cli.VIT, Cli.VOCAB);
         assertArrayEquals(model.embedText("a photo of a cat"), Arrays.copyOfRange(npy.data(), 0, 64), 1e-6f);
         assertArrayEquals(model.embedText("a dog, running"), Arrays.copyOfRange(npy.data(), 64, 128), 1e-6f);
+    }
+
+    @Test
+    void activationOverridesTheAssumedOne() throws IOException {
+        Path image = Cli.png(dir.resolve("p.png"), 4);
+        Path quick = dir.resolve("quick.npy"), gelu = dir.resolve("gelu.npy");
+        assertEquals(0, Cli.run("embed", "--model", Cli.VIT.toString(), "--images", image.toString(), "--output", quick.toString()).code);
+        Cli r = Cli.run("embed", "--model", Cli.VIT.toString(), "--activation", "gelu", "--images", image.toString(),
+                "--output", gelu.toString());
+        assertEquals(0, r.code, r.err);
+        assertArrayEquals(ClipModel.load(Cli.VIT, null, Gelu.ERF).embedImage(image), Npy.read(gelu).data(), 1e-6f);
+        assertArrayEquals(ClipModel.load(Cli.VIT).embedImage(image), Npy.read(quick).data(), 1e-6f);
+        assertFalse(Arrays.equals(Npy.read(quick).data(), Npy.read(gelu).data()));
+        Cli bad = Cli.run("embed", "--model", Cli.VIT.toString(), "--activation", "relu", "--images", image.toString(),
+                "--output", gelu.toString());
+        assertEquals(2, bad.code);
+        assertTrue(bad.err.contains("unknown activation 'relu': use quick_gelu, gelu or gelu_tanh"), bad.err);
     }
 
     @Test
