@@ -204,7 +204,7 @@ def main():
     refuse("bad_12bit", base[: sof + 4] + b"\x0c" + base[sof + 5:], "12-bit", "precision 12")
     big = base[: sof + 5] + (50000).to_bytes(2, "big") + (50000).to_bytes(2, "big") + base[sof + 9:]
     refuse("bad_too_many_pixels", big, "pixels", "50000x50000 declared")
-    refuse("bad_not_jpeg_marker", base[:2] + b"\x00\x01\x02", "marker", "no marker after SOI")
+    refuse("bad_junk_after_soi", base[:2] + b"\x00\x01\x02", "truncated", "no marker after SOI")
 
     (OUT / "cases.json").write_text(json.dumps(cases, indent=1) + "\n")
     total = sum(f.stat().st_size for f in OUT.iterdir())

@@ -1,0 +1,230 @@
+package dev.jclip.image;
+
+import dev.jclip.image.PixelImage.Mode;
+
+/**
+ * Upsamples the components' planes to full size and converts them to Pillow's pixels, row by
+ * row, as libjpeg-turbo's jdsample.c and jdcolor.c do with Pillow's settings: fancy (triangle)
+ * upsampling for 2:1 horizontal, 2:1 vertical and 2:1 both ways (replication when a component
+ * is at most 2 samples wide, and for other integer ratios), then YCbCr to RGB with its tables,
+ * CMYK as stored, YCCK to CMYK, and Pillow's "CMYK;I" inversion of CMYK files (Adobe's convention).
+ */
+final class JpegColorOutput {
+    /** How the decoded components become Pillow's pixels. */
+    enum Transform {
+        /** One component: mode L. */
+        GRAY,
+        /** YCbCr: mode RGB. */
+        YCC,
+        /** Components stored as R, G, B (Adobe transform 0, or ids 'R', 'G', 'B'): mode RGB. */
+        RGB,
+        /** CMYK stored inverted (Adobe): mode CMYK, every sample inverted by Pillow. */
+        CMYK,
+        /** YCCK: libjpeg-turbo's conversion to CMYK, then Pillow's inversion. */
+        YCCK
+    }
+
+    private enum Upsampling { FULL, H2V1_FANCY, H1V2_FANCY, H2V2_FANCY, REPLICATE }
+
+    private static final int SCALEBITS = 16;
+    private static final int ONE_HALF = 1 << (SCALEBITS - 1);
+    /** jdcolor.c's build_ycc_rgb_table, indexed by the Cb or Cr sample. */
+    private static final int[] CR_R = new int[256];
+    private static final int[] CB_B = new int[256];
+    private static final int[] CR_G = new int[256];
+    /** Includes ONE_HALF for the rounding shift. */
+    private static final int[] CB_G = new int[256];
+    /** Saturates v to 0..255 at index v + CLAMP_OFFSET; covers every sum the conversions make. */
+    private static final byte[] CLAMP = new byte[1024];
+    private static final int CLAMP_OFFSET = 384;
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            long x = i - 128;
+            CR_R[i] = (int) ((fix(1.40200) * x + ONE_HALF) >> SCALEBITS);
+            CB_B[i] = (int) ((fix(1.77200) * x + ONE_HALF) >> SCALEBITS);
+            CR_G[i] = (int) (-fix(0.71414) * x);
+            CB_G[i] = (int) (-fix(0.34414) * x + ONE_HALF);
+        }
+        for (int i = 0; i < CLAMP.length; i++) {
+            CLAMP[i] = (byte) Math.clamp(i - CLAMP_OFFSET, 0, 255);
+        }
+    }
+
+    private JpegColorOutput() {
+    }
+
+    private static long fix(double x) {
+        return (long) (x * (1L << SCALEBITS) + 0.5);
+    }
+
+    /** The image of the decoded planes: {@code width x height} pixels in the transform's mode. */
+    static PixelImage render(JpegComponent[] comps, int width, int height, Transform transform) {
+        int n = comps.length;
+        int maxH = 1, maxV = 1;
+        for (JpegComponent c : comps) {
+            maxH = Math.max(maxH, c.h);
+            maxV = Math.max(maxV, c.v);
+        }
+        Upsampling[] kinds = new Upsampling[n];
+        byte[][] rows = new byte[n][];
+        int[] offsets = new int[n];
+        for (int i = 0; i < n; i++) {
+            kinds[i] = upsampling(comps[i], maxH / comps[i].h, maxV / comps[i].v);
+            rows[i] = kinds[i] == Upsampling.FULL ? null : new byte[width + 8];
+        }
+        Mode mode = switch (transform) {
+            case GRAY -> Mode.L;
+            case YCC, RGB -> Mode.RGB;
+            case CMYK, YCCK -> Mode.CMYK;
+        };
+        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(width, height), mode.bands)];
+        byte[][] src = new byte[n][];
+        for (int y = 0; y < height; y++) {
+            for (int i = 0; i < n; i++) {
+                JpegComponent c = comps[i];
+                if (kinds[i] == Upsampling.FULL) {
+                    src[i] = c.plane;
+                    offsets[i] = y * c.stride;
+                } else {
+                    upsampleRow(c, kinds[i], maxH / c.h, maxV / c.v, y, width, rows[i]);
+                    src[i] = rows[i];
+                    offsets[i] = 0;
+                }
+            }
+            convertRow(transform, src, offsets, out, y * width * mode.bands, width);
+        }
+        return PixelImage.of(mode, width, height, out);
+    }
+
+    /** jdsample.c's choice of method for a component enlarged hExp x vExp times. */
+    private static Upsampling upsampling(JpegComponent c, int hExp, int vExp) {
+        if (hExp == 1 && vExp == 1) {
+            return Upsampling.FULL;
+        }
+        if (hExp == 1 && vExp == 2) {
+            return Upsampling.H1V2_FANCY;
+        }
+        // The triangle filters need 3 samples; narrower components are replicated.
+        if (hExp == 2 && vExp == 1 && c.width > 2) {
+            return Upsampling.H2V1_FANCY;
+        }
+        if (hExp == 2 && vExp == 2 && c.width > 2) {
+            return Upsampling.H2V2_FANCY;
+        }
+        return Upsampling.REPLICATE;
+    }
+
+    /** Row {@code y} (full size) of component {@code c}, enlarged into {@code row}. */
+    private static void upsampleRow(JpegComponent c, Upsampling kind, int hExp, int vExp, int y, int width,
+                                    byte[] row) {
+        byte[] p = c.plane;
+        int w = c.width;
+        switch (kind) {
+            case H2V1_FANCY -> h2v1(p, y * c.stride, w, row);
+            case H1V2_FANCY -> {
+                int near = y >> 1;
+                // The farther row is the one above for even output rows, below for odd ones,
+                // the edge row repeated at the top and bottom (libjpeg's context rows).
+                boolean above = (y & 1) == 0;
+                int far = above ? Math.max(near - 1, 0) : Math.min(near + 1, c.height - 1);
+                int bias = above ? 1 : 2;
+                int o0 = near * c.stride, o1 = far * c.stride;
+                for (int x = 0; x < w; x++) {
+                    row[x] = (byte) ((3 * (p[o0 + x] & 0xFF) + (p[o1 + x] & 0xFF) + bias) >> 2);
+                }
+            }
+            case H2V2_FANCY -> {
+                int near = y >> 1;
+                boolean above = (y & 1) == 0;
+                int far = above ? Math.max(near - 1, 0) : Math.min(near + 1, c.height - 1);
+                h2v2(p, near * c.stride, far * c.stride, w, row);
+            }
+            case REPLICATE -> {
+                int o = (y / vExp) * c.stride;
+                for (int x = 0, ix = 0; x < width; ix++) {
+                    byte s = p[o + ix];
+                    for (int k = 0; k < hExp && x < width; k++) {
+                        row[x++] = s;
+                    }
+                }
+            }
+            case FULL -> throw new IllegalStateException("a full-size component is read in place");
+        }
+    }
+
+    /** h2v1_fancy_upsample: each output sample is 3/4 of the nearer input and 1/4 of the farther one. */
+    private static void h2v1(byte[] p, int o, int w, byte[] row) {
+        int prev = p[o] & 0xFF, cur = prev;
+        for (int x = 0; x < w; x++) {
+            int next = x + 1 < w ? p[o + x + 1] & 0xFF : cur;
+            if (x == 0) {
+                row[0] = (byte) cur;
+            } else {
+                row[2 * x] = (byte) ((3 * cur + prev + 1) >> 2);
+            }
+            row[2 * x + 1] = x == w - 1 ? (byte) cur : (byte) ((3 * cur + next + 2) >> 2);
+            prev = cur;
+            cur = next;
+        }
+    }
+
+    /** h2v2_fancy_upsample: column sums 3 * near + far, then the h2v1 weights, rounded by 8 and 7. */
+    private static void h2v2(byte[] p, int oNear, int oFar, int w, byte[] row) {
+        int prev = 3 * (p[oNear] & 0xFF) + (p[oFar] & 0xFF), cur = prev;
+        for (int x = 0; x < w; x++) {
+            int next = x + 1 < w ? 3 * (p[oNear + x + 1] & 0xFF) + (p[oFar + x + 1] & 0xFF) : cur;
+            row[2 * x] = (byte) (x == 0 ? (cur * 4 + 8) >> 4 : (cur * 3 + prev + 8) >> 4);
+            row[2 * x + 1] = (byte) (x == w - 1 ? (cur * 4 + 7) >> 4 : (cur * 3 + next + 7) >> 4);
+            prev = cur;
+            cur = next;
+        }
+    }
+
+    private static void convertRow(Transform t, byte[][] src, int[] offsets, byte[] out, int o, int width) {
+        switch (t) {
+            case GRAY -> System.arraycopy(src[0], offsets[0], out, o, width);
+            case RGB -> {
+                byte[] r = src[0], g = src[1], b = src[2];
+                int or = offsets[0], og = offsets[1], ob = offsets[2];
+                for (int x = 0; x < width; x++, o += 3) {
+                    out[o] = r[or + x];
+                    out[o + 1] = g[og + x];
+                    out[o + 2] = b[ob + x];
+                }
+            }
+            case YCC -> {
+                byte[] ys = src[0], cbs = src[1], crs = src[2];
+                int oy = offsets[0], ocb = offsets[1], ocr = offsets[2];
+                for (int x = 0; x < width; x++, o += 3) {
+                    int yy = (ys[oy + x] & 0xFF) + CLAMP_OFFSET;
+                    int cb = cbs[ocb + x] & 0xFF, cr = crs[ocr + x] & 0xFF;
+                    out[o] = CLAMP[yy + CR_R[cr]];
+                    out[o + 1] = CLAMP[yy + ((CB_G[cb] + CR_G[cr]) >> SCALEBITS)];
+                    out[o + 2] = CLAMP[yy + CB_B[cb]];
+                }
+            }
+            case CMYK -> {
+                for (int x = 0; x < width; x++, o += 4) {
+                    for (int i = 0; i < 4; i++) {
+                        out[o + i] = (byte) ~src[i][offsets[i] + x];
+                    }
+                }
+            }
+            case YCCK -> {
+                // libjpeg-turbo gives C = 255 - R (saturated) for the R of the YCbCr part, and K as
+                // stored; Pillow inverts all four, so C, M, Y come out as R, G, B and K inverted.
+                byte[] ys = src[0], cbs = src[1], crs = src[2], ks = src[3];
+                int oy = offsets[0], ocb = offsets[1], ocr = offsets[2], ok = offsets[3];
+                for (int x = 0; x < width; x++, o += 4) {
+                    int yy = (ys[oy + x] & 0xFF) + CLAMP_OFFSET;
+                    int cb = cbs[ocb + x] & 0xFF, cr = crs[ocr + x] & 0xFF;
+                    out[o] = CLAMP[yy + CR_R[cr]];
+                    out[o + 1] = CLAMP[yy + ((CB_G[cb] + CR_G[cr]) >> SCALEBITS)];
+                    out[o + 2] = CLAMP[yy + CB_B[cb]];
+                    out[o + 3] = (byte) ~ks[ok + x];
+                }
+            }
+        }
+    }
+}
