@@ -146,6 +146,7 @@ def main():
     add("pil_cmyk_24x18", pil(content(24, 18, 11).convert("CMYK"), quality=90),
         "CMYK with an Adobe marker (inverted): mode CMYK")
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    srgb = srgb[:24] + bytes(12) + srgb[36:]  # no creation time: the same file on every run
     add("pil_icc_32x24", pil(content(32, 24, 12), quality=90, icc_profile=srgb), "ICC profile not applied")
     exif = Image.Exif()
     exif[0x0112] = 6
@@ -179,6 +180,14 @@ def main():
     add("cj_smooth_gray_444_30x25", cjpeg(content(30, 25, 28).convert("L"), "-scans",
                                           scans("0: 0 0 0 1;\n0: 1 2 0 0;\n0: 0 0 1 0;\n")),
         "gray, DC refined, two AC coefficients")
+    add("cj_smooth_dc_only_420_40x24", cjpeg(content(40, 24, 30), "-scans", scans("0,1,2: 0 0 0 0;\n")),
+        "DC only, a short last iMCU row: libjpeg-turbo's row numbering there")
+    add("cj_smooth_dc_separate_37x21", cjpeg(content(37, 21, 31), "-scans",
+                                             scans("0: 0 0 0 0;\n1: 0 0 0 0;\n2: 0 0 0 0;\n0: 1 9 0 0;\n")),
+        "DC scan per component (padding blocks stay zero), smoothing reads them")
+    add("cj_smooth_restart_45x33", cjpeg(content(45, 33, 32), "-restart", "1B", "-scans",
+                                         scans("0,1,2: 0 0 0 2;\n0: 1 63 0 1;\n1: 1 2 0 0;\n0,1,2: 0 0 2 1;\n")),
+        "restarts in every scan, DC refined once, AC partly")
     add("tj_ycck_32x24", turbojpeg_ycck(content(32, 24, 29).convert("CMYK")), "YCCK: mode CMYK")
 
     # Photographs: lossless crops keep their encoder's tables and layout.
@@ -205,6 +214,16 @@ def main():
     big = base[: sof + 5] + (50000).to_bytes(2, "big") + (50000).to_bytes(2, "big") + base[sof + 9:]
     refuse("bad_too_many_pixels", big, "pixels", "50000x50000 declared")
     refuse("bad_junk_after_soi", base[:2] + b"\x00\x01\x02", "truncated", "no marker after SOI")
+
+    sof0 = base.index(b"\xff\xc0")
+    add("pil_junk_between_markers", base[:sof0] + b"\x00\x11\x22" + base[sof0:-2] + b"\x33\xff\xff" + base[-2:],
+        "stray bytes before SOF and EOI: libjpeg-turbo warns and skips them")
+    restart = (OUT / "pil_restart_blocks_48x40.jpg").read_bytes()
+    rst0 = restart.index(b"\xff\xd0")
+    refuse("bad_restart_number", restart[: rst0 + 1] + b"\xd3" + restart[rst0 + 2:], "expected restart marker RST0",
+           "RST3 where RST0 belongs (libjpeg-turbo resynchronizes with a warning)")
+    ones = base[: sos + 300] + b"\xff\x00" * 8 + base[sos + 316:]
+    refuse("bad_huffman_code", ones, "bad Huffman code", "64 one bits in the entropy data (Pillow decodes garbage)")
 
     (OUT / "cases.json").write_text(json.dumps(cases, indent=1) + "\n")
     total = sum(f.stat().st_size for f in OUT.iterdir())

@@ -153,32 +153,42 @@ final class JpegColorOutput {
         }
     }
 
-    /** h2v1_fancy_upsample: each output sample is 3/4 of the nearer input and 1/4 of the farther one. */
+    /**
+     * h2v1_fancy_upsample: each output sample is 3/4 of the nearer input and 1/4 of the farther
+     * one, rounded alternately down and up; the edge samples are copied. Needs w > 2.
+     */
     private static void h2v1(byte[] p, int o, int w, byte[] row) {
-        int prev = p[o] & 0xFF, cur = prev;
-        for (int x = 0; x < w; x++) {
-            int next = x + 1 < w ? p[o + x + 1] & 0xFF : cur;
-            if (x == 0) {
-                row[0] = (byte) cur;
-            } else {
-                row[2 * x] = (byte) ((3 * cur + prev + 1) >> 2);
-            }
-            row[2 * x + 1] = x == w - 1 ? (byte) cur : (byte) ((3 * cur + next + 2) >> 2);
-            prev = cur;
-            cur = next;
+        int first = p[o] & 0xFF;
+        row[0] = (byte) first;
+        row[1] = (byte) ((3 * first + (p[o + 1] & 0xFF) + 2) >> 2);
+        for (int x = 1; x < w - 1; x++) {
+            int near = 3 * (p[o + x] & 0xFF);
+            row[2 * x] = (byte) ((near + (p[o + x - 1] & 0xFF) + 1) >> 2);
+            row[2 * x + 1] = (byte) ((near + (p[o + x + 1] & 0xFF) + 2) >> 2);
         }
+        int last = p[o + w - 1] & 0xFF;
+        row[2 * w - 2] = (byte) ((3 * last + (p[o + w - 2] & 0xFF) + 1) >> 2);
+        row[2 * w - 1] = (byte) last;
     }
 
-    /** h2v2_fancy_upsample: column sums 3 * near + far, then the h2v1 weights, rounded by 8 and 7. */
+    /**
+     * h2v2_fancy_upsample: column sums 3 * near row + far row, then the same 3:1 weights across,
+     * rounded by 8 and 7; the edge columns weigh their own sum 4 times. Needs w > 2.
+     */
     private static void h2v2(byte[] p, int oNear, int oFar, int w, byte[] row) {
-        int prev = 3 * (p[oNear] & 0xFF) + (p[oFar] & 0xFF), cur = prev;
-        for (int x = 0; x < w; x++) {
-            int next = x + 1 < w ? 3 * (p[oNear + x + 1] & 0xFF) + (p[oFar + x + 1] & 0xFF) : cur;
-            row[2 * x] = (byte) (x == 0 ? (cur * 4 + 8) >> 4 : (cur * 3 + prev + 8) >> 4);
-            row[2 * x + 1] = (byte) (x == w - 1 ? (cur * 4 + 7) >> 4 : (cur * 3 + next + 7) >> 4);
+        int prev = 3 * (p[oNear] & 0xFF) + (p[oFar] & 0xFF);
+        int cur = 3 * (p[oNear + 1] & 0xFF) + (p[oFar + 1] & 0xFF);
+        row[0] = (byte) ((prev * 4 + 8) >> 4);
+        row[1] = (byte) ((prev * 3 + cur + 7) >> 4);
+        for (int x = 1; x < w - 1; x++) {
+            int next = 3 * (p[oNear + x + 1] & 0xFF) + (p[oFar + x + 1] & 0xFF);
+            row[2 * x] = (byte) ((cur * 3 + prev + 8) >> 4);
+            row[2 * x + 1] = (byte) ((cur * 3 + next + 7) >> 4);
             prev = cur;
             cur = next;
         }
+        row[2 * w - 2] = (byte) ((cur * 3 + prev + 8) >> 4);
+        row[2 * w - 1] = (byte) ((cur * 4 + 7) >> 4);
     }
 
     private static void convertRow(Transform t, byte[][] src, int[] offsets, byte[] out, int o, int width) {

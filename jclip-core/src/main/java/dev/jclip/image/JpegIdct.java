@@ -73,20 +73,33 @@ final class JpegIdct {
             long tmp11 = tmp1 + tmp2;
             long tmp12 = tmp1 - tmp2;
 
+            // Odd part (inputs 7, 5, 3, 1).
             tmp0 = coefs[i + 56] * quant[col + 56];
             tmp1 = coefs[i + 40] * quant[col + 40];
             tmp2 = coefs[i + 24] * quant[col + 24];
             tmp3 = coefs[i + 8] * quant[col + 8];
-            long[] odd = oddPart(tmp0, tmp1, tmp2, tmp3);
+            z1 = tmp0 + tmp3;
+            z2 = tmp1 + tmp2;
+            z3 = tmp0 + tmp2;
+            long z4 = tmp1 + tmp3;
+            long z5 = (z3 + z4) * FIX_1_175875602;
+            z1 *= -FIX_0_899976223;
+            z2 *= -FIX_2_562915447;
+            z3 = z3 * -FIX_1_961570560 + z5;
+            z4 = z4 * -FIX_0_390180644 + z5;
+            tmp0 = tmp0 * FIX_0_298631336 + z1 + z3;
+            tmp1 = tmp1 * FIX_2_053119869 + z2 + z4;
+            tmp2 = tmp2 * FIX_3_072711026 + z2 + z3;
+            tmp3 = tmp3 * FIX_1_501321110 + z1 + z4;
             int shift = CONST_BITS - PASS1_BITS;
-            ws[col] = (int) descale(tmp10 + odd[3], shift);
-            ws[col + 56] = (int) descale(tmp10 - odd[3], shift);
-            ws[col + 8] = (int) descale(tmp11 + odd[2], shift);
-            ws[col + 48] = (int) descale(tmp11 - odd[2], shift);
-            ws[col + 16] = (int) descale(tmp12 + odd[1], shift);
-            ws[col + 40] = (int) descale(tmp12 - odd[1], shift);
-            ws[col + 24] = (int) descale(tmp13 + odd[0], shift);
-            ws[col + 32] = (int) descale(tmp13 - odd[0], shift);
+            ws[col] = (int) descale(tmp10 + tmp3, shift);
+            ws[col + 56] = (int) descale(tmp10 - tmp3, shift);
+            ws[col + 8] = (int) descale(tmp11 + tmp2, shift);
+            ws[col + 48] = (int) descale(tmp11 - tmp2, shift);
+            ws[col + 16] = (int) descale(tmp12 + tmp1, shift);
+            ws[col + 40] = (int) descale(tmp12 - tmp1, shift);
+            ws[col + 24] = (int) descale(tmp13 + tmp0, shift);
+            ws[col + 32] = (int) descale(tmp13 - tmp0, shift);
         }
         int shift = CONST_BITS + PASS1_BITS + 3;
         for (int row = 0; row < 64; row += 8, o += stride) {
@@ -109,33 +122,31 @@ final class JpegIdct {
             long tmp13 = tmp0 - tmp3;
             long tmp11 = tmp1 + tmp2;
             long tmp12 = tmp1 - tmp2;
-            long[] odd = oddPart(ws[row + 7], ws[row + 5], ws[row + 3], ws[row + 1]);
-            out[o] = RANGE_LIMIT[(int) descale(tmp10 + odd[3], shift) & 1023];
-            out[o + 7] = RANGE_LIMIT[(int) descale(tmp10 - odd[3], shift) & 1023];
-            out[o + 1] = RANGE_LIMIT[(int) descale(tmp11 + odd[2], shift) & 1023];
-            out[o + 6] = RANGE_LIMIT[(int) descale(tmp11 - odd[2], shift) & 1023];
-            out[o + 2] = RANGE_LIMIT[(int) descale(tmp12 + odd[1], shift) & 1023];
-            out[o + 5] = RANGE_LIMIT[(int) descale(tmp12 - odd[1], shift) & 1023];
-            out[o + 3] = RANGE_LIMIT[(int) descale(tmp13 + odd[0], shift) & 1023];
-            out[o + 4] = RANGE_LIMIT[(int) descale(tmp13 - odd[0], shift) & 1023];
+            tmp0 = ws[row + 7];
+            tmp1 = ws[row + 5];
+            tmp2 = ws[row + 3];
+            tmp3 = ws[row + 1];
+            z1 = tmp0 + tmp3;
+            z2 = tmp1 + tmp2;
+            z3 = tmp0 + tmp2;
+            long z4 = tmp1 + tmp3;
+            long z5 = (z3 + z4) * FIX_1_175875602;
+            z1 *= -FIX_0_899976223;
+            z2 *= -FIX_2_562915447;
+            z3 = z3 * -FIX_1_961570560 + z5;
+            z4 = z4 * -FIX_0_390180644 + z5;
+            tmp0 = tmp0 * FIX_0_298631336 + z1 + z3;
+            tmp1 = tmp1 * FIX_2_053119869 + z2 + z4;
+            tmp2 = tmp2 * FIX_3_072711026 + z2 + z3;
+            tmp3 = tmp3 * FIX_1_501321110 + z1 + z4;
+            out[o] = RANGE_LIMIT[(int) descale(tmp10 + tmp3, shift) & 1023];
+            out[o + 7] = RANGE_LIMIT[(int) descale(tmp10 - tmp3, shift) & 1023];
+            out[o + 1] = RANGE_LIMIT[(int) descale(tmp11 + tmp2, shift) & 1023];
+            out[o + 6] = RANGE_LIMIT[(int) descale(tmp11 - tmp2, shift) & 1023];
+            out[o + 2] = RANGE_LIMIT[(int) descale(tmp12 + tmp1, shift) & 1023];
+            out[o + 5] = RANGE_LIMIT[(int) descale(tmp12 - tmp1, shift) & 1023];
+            out[o + 3] = RANGE_LIMIT[(int) descale(tmp13 + tmp0, shift) & 1023];
+            out[o + 4] = RANGE_LIMIT[(int) descale(tmp13 - tmp0, shift) & 1023];
         }
-    }
-
-    /** The odd part (inputs 7, 5, 3, 1): returns tmp0..tmp3 of jidctint.c's final stage. */
-    private static long[] oddPart(long tmp0, long tmp1, long tmp2, long tmp3) {
-        long z1 = tmp0 + tmp3;
-        long z2 = tmp1 + tmp2;
-        long z3 = tmp0 + tmp2;
-        long z4 = tmp1 + tmp3;
-        long z5 = (z3 + z4) * FIX_1_175875602;
-        tmp0 *= FIX_0_298631336;
-        tmp1 *= FIX_2_053119869;
-        tmp2 *= FIX_3_072711026;
-        tmp3 *= FIX_1_501321110;
-        z1 *= -FIX_0_899976223;
-        z2 *= -FIX_2_562915447;
-        z3 = z3 * -FIX_1_961570560 + z5;
-        z4 = z4 * -FIX_0_390180644 + z5;
-        return new long[] {tmp0 + z1 + z3, tmp1 + z2 + z4, tmp2 + z2 + z3, tmp3 + z1 + z4};
     }
 }
