@@ -119,6 +119,19 @@ final class JpegBitReader {
         throw new BadImageException(name, "corrupt JPEG data: bad Huffman code");
     }
 
+    /**
+     * An AC coefficient whose code and value fit in the lookahead, consumed, as
+     * {@link JpegHuffmanTable#fastAc} holds it; 0 (nothing consumed) for any other symbol.
+     */
+    int fastAc(JpegHuffmanTable table) throws BadImageException {
+        if (bits < 32) {
+            fill();
+        }
+        int entry = table.fastAc[(int) (acc >>> (bits - JpegHuffmanTable.LOOKAHEAD)) & 0x1FF];
+        bits -= entry & 0xFF;
+        return entry;
+    }
+
     /** The next {@code n} bits (n at most 16) as an unsigned number. */
     int bits(int n) throws BadImageException {
         if (bits < n) {

@@ -182,6 +182,9 @@ public final class JpegDecoder {
             throw corrupt("a second SOF marker");
         }
         int len = segmentLength();
+        if (len < 8) {
+            throw corrupt("SOF segment of length " + len);
+        }
         int p = pos + 2;
         int precision = data[p] & 0xFF;
         if (precision != 8) {
@@ -300,7 +303,7 @@ public final class JpegDecoder {
         }
         int len = segmentLength();
         int p = pos + 2;
-        int ns = data[p] & 0xFF;
+        int ns = len > 2 ? data[p] & 0xFF : 0;
         if (ns < 1 || ns > 4 || len != 6 + 2 * ns) {
             throw corrupt("SOS segment of length " + len + " for " + ns + " components");
         }

@@ -11,6 +11,11 @@ final class JpegHuffmanTable {
 
     /** Indexed by the next {@link #LOOKAHEAD} bits: {@code length << 8 | symbol}, 0 for a longer code. */
     final int[] lookahead = new int[1 << LOOKAHEAD];
+    /**
+     * For AC tables, indexed like {@link #lookahead}: when the code and the value bits after it
+     * both fit in the lookahead, {@code value << 16 | run << 8 | total length}, else 0.
+     */
+    final int[] fastAc = new int[1 << LOOKAHEAD];
     /** The largest code of each length (1 to 16), -1 when there is none; index 17 is a sentinel. */
     final int[] maxCode = new int[18];
     /** Added to a code of each length to give its index in {@link #symbols}. */
@@ -60,6 +65,15 @@ final class JpegHuffmanTable {
             int first = codes[i] << shift;
             for (int j = 0; j < 1 << shift; j++) {
                 lookahead[first + j] = sizes[i] << 8 | symbols[i];
+            }
+        }
+        for (int i = 0; i < lookahead.length; i++) {
+            int len = lookahead[i] >> 8, rs = lookahead[i] & 0xFF;
+            int run = rs >> 4, size = rs & 15;
+            if (len != 0 && size != 0 && len + size <= LOOKAHEAD) {
+                int bits = (i >> (LOOKAHEAD - len - size)) & ((1 << size) - 1);
+                int value = bits < 1 << (size - 1) ? bits - (1 << size) + 1 : bits;
+                fastAc[i] = value << 16 | run << 8 | (len + size);
             }
         }
         if (dc) {

@@ -1,5 +1,7 @@
 package dev.jclip.image;
 
+import java.util.Arrays;
+
 /**
  * libjpeg-turbo's accurate integer inverse DCT (jidctint.c, JDCT_ISLOW, the default that Pillow
  * keeps): dequantization, a column pass to a workspace with 2 extra bits, a row pass, and the
@@ -40,6 +42,17 @@ final class JpegIdct {
 
     private static long descale(long x, int n) {
         return (x + (1L << (n - 1))) >> n;
+    }
+
+    /**
+     * The block whose AC terms are all zero: {@link #transform}'s zero-column and zero-row
+     * shortcuts make it one value, computed here directly.
+     */
+    static void transformDc(short dc, int quant, byte[] out, int o, int stride) {
+        byte value = RANGE_LIMIT[(int) descale((dc * quant) << PASS1_BITS, PASS1_BITS + 3) & 1023];
+        for (int row = 0; row < 8; row++, o += stride) {
+            Arrays.fill(out, o, o + 8, value);
+        }
     }
 
     /**

@@ -91,9 +91,12 @@ final class JpegScanDecoder {
     private void decodeBlock(JpegComponent c, int bx, int by, boolean progressive, int ss, int se, int ah, int al,
                              boolean direct) throws BadImageException {
         if (direct) {
-            sequential(c, block, 0);
-            JpegIdct.transform(block, 0, c.quant, workspace, c.plane, c.planeOffset(bx, by), c.stride);
-            Arrays.fill(block, (short) 0);
+            if (sequential(c, block, 0)) {
+                JpegIdct.transform(block, 0, c.quant, workspace, c.plane, c.planeOffset(bx, by), c.stride);
+                Arrays.fill(block, (short) 0);
+            } else {
+                JpegIdct.transformDc(block[0], c.quant[0], c.plane, c.planeOffset(bx, by), c.stride);
+            }
             return;
         }
         int o = c.coefOffset(bx, by);
@@ -113,12 +116,23 @@ final class JpegScanDecoder {
         }
     }
 
-    /** A whole block of a sequential scan (jdhuff.c decode_mcu); the block must be zero. */
-    private void sequential(JpegComponent c, short[] coefs, int o) throws BadImageException {
+    /** A whole block of a sequential scan (jdhuff.c decode_mcu); the block must be zero. Returns whether an AC term is nonzero. */
+    private boolean sequential(JpegComponent c, short[] coefs, int o) throws BadImageException {
         c.dcPred += in.signed(in.decode(c.dc));
         coefs[o] = (short) c.dcPred;
         JpegHuffmanTable ac = c.ac;
+        boolean anyAc = false;
         for (int k = 1; k < 64; k++) {
+            int fast = in.fastAc(ac);
+            if (fast != 0) {
+                k += (fast >> 8) & 15;
+                if (k > 63) {
+                    throw coefficientOverrun();
+                }
+                coefs[o + NATURAL_ORDER[k]] = (short) (fast >> 16);
+                anyAc = true;
+                continue;
+            }
             int rs = in.decode(ac);
             int r = rs >> 4, s = rs & 15;
             if (s != 0) {
@@ -127,12 +141,14 @@ final class JpegScanDecoder {
                     throw coefficientOverrun();
                 }
                 coefs[o + NATURAL_ORDER[k]] = (short) in.signed(s);
+                anyAc = true;
             } else if (r == 15) {
                 k += 15;
             } else {
                 break;
             }
         }
+        return anyAc;
     }
 
     private BadImageException coefficientOverrun() {
@@ -146,6 +162,15 @@ final class JpegScanDecoder {
             return;
         }
         for (int k = ss; k <= se; k++) {
+            int fast = in.fastAc(c.ac);
+            if (fast != 0) {
+                k += (fast >> 8) & 15;
+                if (k > se) {
+                    throw coefficientOverrun();
+                }
+                coefs[o + NATURAL_ORDER[k]] = (short) ((fast >> 16) << al);
+                continue;
+            }
             int rs = in.decode(c.ac);
             int r = rs >> 4, s = rs & 15;
             if (s != 0) {
