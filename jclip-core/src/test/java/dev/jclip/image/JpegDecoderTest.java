@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -77,6 +79,45 @@ class JpegDecoderTest {
     void everyCaseIsChecked() throws IOException {
         List<JsonNode> cases = cases();
         assertTrue(cases.size() >= 40, "only " + cases.size() + " cases");
+    }
+
+    /** Every prefix of a file is refused as truncated, wherever it is cut (marker segment, scan, between scans). */
+    @Test
+    void everyTruncationIsRefusedAsTruncated() throws IOException {
+        for (String file : new String[] {"pil_q90_420_64x48", "pil_prog_420_61x45", "cj_multiscan_seq_27x19",
+                "cj_restart_seq_33x21"}) {
+            byte[] data = resource(file + ".jpg");
+            for (int n = 2; n < data.length; n++) {
+                byte[] cut = Arrays.copyOf(data, n);
+                BadImageException e = assertThrows(BadImageException.class, () -> JpegDecoder.decode(cut, "t.jpg", 1 << 20),
+                        file + " cut to " + n + " bytes");
+                assertTrue(e.getMessage().startsWith("t.jpg: truncated JPEG file"), e.getMessage());
+            }
+        }
+    }
+
+    /** Random bytes overwritten anywhere: a decoded image or a BadImageException, never another failure. */
+    @Test
+    void corruptBytesGiveBadImageExceptionOnly() throws IOException {
+        SplittableRandom rng = new SplittableRandom(7);
+        int refused = 0;
+        for (String file : new String[] {"pil_q90_420_64x48", "pil_prog_420_61x45", "cj_smooth_partial_41x35",
+                "cj_restart_prog_45x37", "tj_ycck_32x24", "cj_3x2_22x19"}) {
+            byte[] data = resource(file + ".jpg");
+            for (int t = 0; t < 300; t++) {
+                byte[] bad = data.clone();
+                for (int k = rng.nextInt(1, 5); k > 0; k--) {
+                    bad[rng.nextInt(2, bad.length)] = (byte) rng.nextInt(256);
+                }
+                try {
+                    JpegDecoder.decode(bad, "c.jpg", 1 << 20);
+                } catch (BadImageException e) {
+                    assertTrue(e.getMessage().startsWith("c.jpg: "), e.getMessage());
+                    refused++;
+                }
+            }
+        }
+        assertTrue(refused > 100, "only " + refused + " of 1800 corrupted files refused");
     }
 
     @Test
