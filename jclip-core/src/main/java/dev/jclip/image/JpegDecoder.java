@@ -356,8 +356,8 @@ public final class JpegDecoder {
         }
         pos += len;
         scans++;
-        pos = decoder.decode(pos, inScan, mcusWide, mcusHigh, restartInterval, progressive, ss, se, ah, al,
-                !multiScan);
+        JpegScanDecoder.Scan scan = new JpegScanDecoder.Scan(inScan, progressive, ss, se, ah, al, !multiScan);
+        pos = decoder.decode(pos, scan, mcusWide, mcusHigh, restartInterval);
     }
 
     private JpegComponent component(int id) throws BadImageException {

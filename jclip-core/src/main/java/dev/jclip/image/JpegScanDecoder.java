@@ -30,14 +30,21 @@ final class JpegScanDecoder {
     }
 
     /**
+     * A scan's header: its components, and for a progressive scan the band of zigzag positions
+     * {@code ss..se} and the bit positions {@code ah} (0 on the first pass) and {@code al}.
+     * {@code direct}: transform each block into its plane at once (a single-scan sequential file).
+     */
+    record Scan(JpegComponent[] comps, boolean progressive, int ss, int se, int ah, int al, boolean direct) {
+    }
+
+    /**
      * Decodes a scan whose data starts at {@code start}; returns the position of the marker after it.
      *
      * @param mcusWide MCUs per row of an interleaved scan (a single-component scan covers its
      *                 component's own blocks instead)
-     * @param direct   transform each block into its plane (single-scan sequential file)
      */
-    int decode(int start, JpegComponent[] comps, int mcusWide, int mcusHigh, int restartInterval,
-               boolean progressive, int ss, int se, int ah, int al, boolean direct) throws BadImageException {
+    int decode(int start, Scan scan, int mcusWide, int mcusHigh, int restartInterval) throws BadImageException {
+        JpegComponent[] comps = scan.comps();
         in.start(start);
         for (JpegComponent c : comps) {
             c.dcPred = 0;
@@ -59,12 +66,12 @@ final class JpegScanDecoder {
             }
             int mx = m % wide, my = m / wide;
             if (single) {
-                decodeBlock(comps[0], mx, my, progressive, ss, se, ah, al, direct);
+                decodeBlock(comps[0], mx, my, scan);
             } else {
                 for (JpegComponent c : comps) {
                     for (int by = 0; by < c.v; by++) {
                         for (int bx = 0; bx < c.h; bx++) {
-                            decodeBlock(c, mx * c.h + bx, my * c.v + by, progressive, ss, se, ah, al, direct);
+                            decodeBlock(c, mx * c.h + bx, my * c.v + by, scan);
                         }
                     }
                 }
@@ -88,9 +95,8 @@ final class JpegScanDecoder {
         eobRun = 0;
     }
 
-    private void decodeBlock(JpegComponent c, int bx, int by, boolean progressive, int ss, int se, int ah, int al,
-                             boolean direct) throws BadImageException {
-        if (direct) {
+    private void decodeBlock(JpegComponent c, int bx, int by, Scan scan) throws BadImageException {
+        if (scan.direct()) {
             if (sequential(c, block, 0)) {
                 JpegIdct.transform(block, 0, c.quant, workspace, c.plane, c.planeOffset(bx, by), c.stride);
                 Arrays.fill(block, (short) 0);
@@ -100,19 +106,20 @@ final class JpegScanDecoder {
             return;
         }
         int o = c.coefOffset(bx, by);
-        if (!progressive) {
+        int al = scan.al();
+        if (!scan.progressive()) {
             sequential(c, c.coefs, o);
-        } else if (ss == 0) {
-            if (ah == 0) {
+        } else if (scan.ss() == 0) {
+            if (scan.ah() == 0) {
                 c.dcPred += in.signed(in.decode(c.dc));
                 c.coefs[o] = (short) (c.dcPred << al);
             } else if (in.bits(1) != 0) {
                 c.coefs[o] |= (short) (1 << al);
             }
-        } else if (ah == 0) {
-            acFirst(c, c.coefs, o, ss, se, al);
+        } else if (scan.ah() == 0) {
+            acFirst(c, c.coefs, o, scan.ss(), scan.se(), al);
         } else {
-            acRefine(c, c.coefs, o, ss, se, al);
+            acRefine(c, c.coefs, o, scan.ss(), scan.se(), al);
         }
     }
 
