@@ -165,6 +165,12 @@ def main():
     add("cj_3x2_22x19", cjpeg(content(22, 19, 19), "-sample", "3x2,1x1,1x1"), "odd factors 3x2")
     add("cj_mixed_29x23", cjpeg(content(29, 23, 20), "-sample", "2x2,1x2,2x1"), "h2v1 and h1v2 fancy")
     add("cj_4x2_38x18", cjpeg(content(38, 18, 21), "-sample", "4x2,1x1,1x1"), "replicate 4x2")
+    add("cj_gray_2x2_19x13", cjpeg(content(19, 13, 33).convert("L"), "-sample", "2x2"),
+        "gray with sampling factors 2x2 (MCU of one block, iMCU rows of two)")
+    add("cj_prog_440_27x35", cjpeg(content(27, 35, 34), "-progressive", "-sample", "1x2,1x1,1x1"),
+        "progressive 4:4:0")
+    add("pil_prog_422_45x9", pil(content(45, 9, 35), quality=80, subsampling=1, progressive=True),
+        "progressive 4:2:2, one MCU row")
     add("cj_rgb_21x14", cjpeg(content(21, 14, 22), "-rgb"), "RGB components")
     add("cj_restart_prog_45x37", cjpeg(content(45, 37, 23), "-progressive", "-restart", "2B"),
         "progressive, restart every 2 MCUs (EOB runs end at restarts)")
