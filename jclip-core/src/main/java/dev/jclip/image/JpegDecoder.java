@@ -95,21 +95,7 @@ public final class JpegDecoder {
                 case 0xD9 -> {
                     return finish();
                 }
-                case 0xE0 -> {
-                    int len = segmentLength();
-                    if (scans == 0 && len - 2 >= 14 && startsWith(pos + 2, "JFIF\0")) {
-                        jfif = true;
-                    }
-                    pos += len;
-                }
-                case 0xEE -> {
-                    int len = segmentLength();
-                    if (scans == 0 && len - 2 >= 12 && startsWith(pos + 2, "Adobe")) {
-                        adobe = true;
-                        adobeTransform = data[pos + 13] & 0xFF;
-                    }
-                    pos += len;
-                }
+                case 0xE0, 0xEE -> colorMarker(marker);
                 case 0xD8 -> throw corrupt("a second SOI marker");
                 // RSTn and TEM outside a scan carry no data; libjpeg skips them.
                 case 0xD0, 0xD1, 0xD2, 0xD3, 0xD4, 0xD5, 0xD6, 0xD7, 0x01 -> { }
@@ -124,6 +110,22 @@ public final class JpegDecoder {
                 }
             }
         }
+    }
+
+    /**
+     * APP0 and APP14: a JFIF header (at least 14 bytes) or an Adobe one (at least 12) before the
+     * first scan decides, as in libjpeg's examine_app0/examine_app14, how the components are read.
+     */
+    private void colorMarker(int marker) throws BadImageException {
+        int len = segmentLength();
+        if (scans == 0 && marker == 0xE0 && len - 2 >= 14 && startsWith(pos + 2, "JFIF\0")) {
+            jfif = true;
+        }
+        if (scans == 0 && marker == 0xEE && len - 2 >= 12 && startsWith(pos + 2, "Adobe")) {
+            adobe = true;
+            adobeTransform = data[pos + 13] & 0xFF;
+        }
+        pos += len;
     }
 
     /** libjpeg's next_marker: skips stray bytes and 0xFF fill, returns the marker code after pos. */
