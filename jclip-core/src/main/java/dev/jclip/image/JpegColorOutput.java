@@ -1,6 +1,11 @@
 package dev.jclip.image;
 
 import dev.jclip.image.PixelImage.Mode;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Upsamples the components' planes to full size and converts them to Pillow's pixels, row by
@@ -28,34 +33,87 @@ final class JpegColorOutput {
 
     private static final int SCALEBITS = 16;
     private static final int ONE_HALF = 1 << (SCALEBITS - 1);
-    /** jdcolor.c's build_ycc_rgb_table, indexed by the Cb or Cr sample. */
-    private static final int[] CR_R = new int[256];
-    private static final int[] CB_B = new int[256];
-    private static final int[] CR_G = new int[256];
-    /** Includes ONE_HALF for the rounding shift. */
-    private static final int[] CB_G = new int[256];
-    /** Saturates v to 0..255 at index v + CLAMP_OFFSET; covers every sum the conversions make. */
-    private static final byte[] CLAMP = new byte[1024];
-    private static final int CLAMP_OFFSET = 384;
-
-    static {
-        for (int i = 0; i < 256; i++) {
-            long x = i - 128;
-            CR_R[i] = (int) ((fix(1.40200) * x + ONE_HALF) >> SCALEBITS);
-            CB_B[i] = (int) ((fix(1.77200) * x + ONE_HALF) >> SCALEBITS);
-            CR_G[i] = (int) (-fix(0.71414) * x);
-            CB_G[i] = (int) (-fix(0.34414) * x + ONE_HALF);
-        }
-        for (int i = 0; i < CLAMP.length; i++) {
-            CLAMP[i] = (byte) Math.clamp(i - CLAMP_OFFSET, 0, 255);
-        }
-    }
+    /**
+     * jdcolor.c's build_ycc_rgb_table, computed instead of looked up (the same integers): with
+     * x = Cb - 128 or Cr - 128, R = Y + (CR_R x + ONE_HALF) >> 16, B = Y + (CB_B x + ONE_HALF) >> 16,
+     * G = Y + (CB_G x_b + CR_G x_r + ONE_HALF) >> 16, each saturated to 0..255.
+     */
+    private static final int CR_R = fix(1.40200);
+    private static final int CB_B = fix(1.77200);
+    private static final int CR_G = -fix(0.71414);
+    private static final int CB_G = -fix(0.34414);
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    /** Bytes loaded at a time: one int lane each, in {@link #PARTS} int vectors (the narrowest byte vector is 64 bits). */
+    private static final VectorSpecies<Byte> BYTES =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, INTS.length() * 8)));
+    private static final int PARTS = BYTES.length() / INTS.length();
 
     private JpegColorOutput() {
     }
 
-    private static long fix(double x) {
-        return (long) (x * (1L << SCALEBITS) + 0.5);
+    private static int fix(double x) {
+        return (int) (x * (1L << SCALEBITS) + 0.5);
+    }
+
+    private static int saturate(int v) {
+        return Math.min(Math.max(v, 0), 255);
+    }
+
+    private static int red(int y, int cr) {
+        return saturate(y + ((CR_R * (cr - 128) + ONE_HALF) >> SCALEBITS));
+    }
+
+    private static int green(int y, int cb, int cr) {
+        return saturate(y + ((CB_G * (cb - 128) + CR_G * (cr - 128) + ONE_HALF) >> SCALEBITS));
+    }
+
+    private static int blue(int y, int cb) {
+        return saturate(y + ((CB_B * (cb - 128) + ONE_HALF) >> SCALEBITS));
+    }
+
+    /** Bytes {@code part} of {@code v} as unsigned ints. */
+    private static IntVector widen(ByteVector v, int part) {
+        return ((IntVector) v.convertShape(VectorOperators.B2I, INTS, part)).and(0xFF);
+    }
+
+    /**
+     * YCbCr to interleaved RGB for one row: the arithmetic in int lanes, each pixel packed into an
+     * int of {@code packed} and then spread to its three bytes; the last pixels one at a time.
+     */
+    private static void yccRow(byte[] ys, int oy, byte[] cbs, int ocb, byte[] crs, int ocr, byte[] out, int o,
+                               int width, int[] packed) {
+        int step = BYTES.length();
+        int x = 0;
+        for (; x <= width - step; x += step) {
+            ByteVector y8 = ByteVector.fromArray(BYTES, ys, oy + x);
+            ByteVector cb8 = ByteVector.fromArray(BYTES, cbs, ocb + x);
+            ByteVector cr8 = ByteVector.fromArray(BYTES, crs, ocr + x);
+            for (int part = 0; part < PARTS; part++) {
+                IntVector y = widen(y8, part);
+                IntVector cb = widen(cb8, part).sub(128);
+                IntVector cr = widen(cr8, part).sub(128);
+                IntVector r = y.add(cr.mul(CR_R).add(ONE_HALF).lanewise(VectorOperators.ASHR, SCALEBITS));
+                IntVector g = y.add(cb.mul(CB_G).add(cr.mul(CR_G)).add(ONE_HALF)
+                        .lanewise(VectorOperators.ASHR, SCALEBITS));
+                IntVector b = y.add(cb.mul(CB_B).add(ONE_HALF).lanewise(VectorOperators.ASHR, SCALEBITS));
+                r.max(0).min(255)
+                        .or(g.max(0).min(255).lanewise(VectorOperators.LSHL, 8))
+                        .or(b.max(0).min(255).lanewise(VectorOperators.LSHL, 16))
+                        .intoArray(packed, part * INTS.length());
+            }
+            for (int k = 0; k < step; k++, o += 3) {
+                int rgb = packed[k];
+                out[o] = (byte) rgb;
+                out[o + 1] = (byte) (rgb >> 8);
+                out[o + 2] = (byte) (rgb >> 16);
+            }
+        }
+        for (; x < width; x++, o += 3) {
+            int y = ys[oy + x] & 0xFF, cb = cbs[ocb + x] & 0xFF, cr = crs[ocr + x] & 0xFF;
+            out[o] = (byte) red(y, cr);
+            out[o + 1] = (byte) green(y, cb, cr);
+            out[o + 2] = (byte) blue(y, cb);
+        }
     }
 
     /** The image of the decoded planes: {@code width x height} pixels in the transform's mode. */
@@ -80,6 +138,7 @@ final class JpegColorOutput {
         };
         byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(width, height), mode.bands)];
         byte[][] src = new byte[n][];
+        int[] packed = new int[BYTES.length()];
         for (int y = 0; y < height; y++) {
             for (int i = 0; i < n; i++) {
                 JpegComponent c = comps[i];
@@ -92,7 +151,7 @@ final class JpegColorOutput {
                     offsets[i] = 0;
                 }
             }
-            convertRow(transform, src, offsets, out, y * width * mode.bands, width);
+            convertRow(transform, src, offsets, out, y * width * mode.bands, width, packed);
         }
         return PixelImage.of(mode, width, height, out);
     }
@@ -191,7 +250,8 @@ final class JpegColorOutput {
         row[2 * w - 1] = (byte) ((cur * 4 + 7) >> 4);
     }
 
-    private static void convertRow(Transform t, byte[][] src, int[] offsets, byte[] out, int o, int width) {
+    private static void convertRow(Transform t, byte[][] src, int[] offsets, byte[] out, int o, int width,
+                                   int[] packed) {
         switch (t) {
             case GRAY -> System.arraycopy(src[0], offsets[0], out, o, width);
             case RGB -> {
@@ -203,17 +263,7 @@ final class JpegColorOutput {
                     out[o + 2] = b[ob + x];
                 }
             }
-            case YCC -> {
-                byte[] ys = src[0], cbs = src[1], crs = src[2];
-                int oy = offsets[0], ocb = offsets[1], ocr = offsets[2];
-                for (int x = 0; x < width; x++, o += 3) {
-                    int yy = (ys[oy + x] & 0xFF) + CLAMP_OFFSET;
-                    int cb = cbs[ocb + x] & 0xFF, cr = crs[ocr + x] & 0xFF;
-                    out[o] = CLAMP[yy + CR_R[cr]];
-                    out[o + 1] = CLAMP[yy + ((CB_G[cb] + CR_G[cr]) >> SCALEBITS)];
-                    out[o + 2] = CLAMP[yy + CB_B[cb]];
-                }
-            }
+            case YCC -> yccRow(src[0], offsets[0], src[1], offsets[1], src[2], offsets[2], out, o, width, packed);
             case CMYK -> {
                 for (int x = 0; x < width; x++, o += 4) {
                     for (int i = 0; i < 4; i++) {
@@ -227,11 +277,10 @@ final class JpegColorOutput {
                 byte[] ys = src[0], cbs = src[1], crs = src[2], ks = src[3];
                 int oy = offsets[0], ocb = offsets[1], ocr = offsets[2], ok = offsets[3];
                 for (int x = 0; x < width; x++, o += 4) {
-                    int yy = (ys[oy + x] & 0xFF) + CLAMP_OFFSET;
-                    int cb = cbs[ocb + x] & 0xFF, cr = crs[ocr + x] & 0xFF;
-                    out[o] = CLAMP[yy + CR_R[cr]];
-                    out[o + 1] = CLAMP[yy + ((CB_G[cb] + CR_G[cr]) >> SCALEBITS)];
-                    out[o + 2] = CLAMP[yy + CB_B[cb]];
+                    int y = ys[oy + x] & 0xFF, cb = cbs[ocb + x] & 0xFF, cr = crs[ocr + x] & 0xFF;
+                    out[o] = (byte) red(y, cr);
+                    out[o + 1] = (byte) green(y, cb, cr);
+                    out[o + 2] = (byte) blue(y, cb);
                     out[o + 3] = (byte) ~ks[ok + x];
                 }
             }
