@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Upsamples the components' planes to full size and converts them to Pillow's pixels, row by
  * row, as libjpeg-turbo's jdsample.c and jdcolor.c do with Pillow's settings: fancy (triangle)
  * upsampling for 2:1 horizontal, 2:1 vertical and 2:1 both ways (replication when a component
- * is at most 2 samples wide, and for other integer ratios), then YCbCr to RGB with its tables,
+ * is at most 2 samples wide, and for other integer ratios), then YCbCr to RGB with its table values,
  * CMYK as stored, YCCK to CMYK, and Pillow's "CMYK;I" inversion of CMYK files (Adobe's convention).
  */
 final class JpegColorOutput {
