@@ -1,0 +1,65 @@
+package dev.jclip.image;
+
+import java.util.Arrays;
+
+/**
+ * One component of a JPEG frame with its sizes as libjpeg computes them, its coefficients (for
+ * files of several scans) and its samples after the inverse DCT, at its own resolution.
+ */
+final class JpegComponent {
+    final int id;
+    final int h;
+    final int v;
+    final int quantIndex;
+    /** Samples wide and high at the component's resolution: ceil(image size * factor / max factor). */
+    final int width;
+    final int height;
+    /** Blocks that hold samples of the image. */
+    final int widthInBlocks;
+    final int heightInBlocks;
+    /** Blocks of the whole MCUs of an interleaved scan, a multiple of h and v. */
+    final int blocksWide;
+    final int blocksHigh;
+    /** Samples after the inverse DCT, {@code blocksWide * 8} per row. */
+    final byte[] plane;
+    final int stride;
+    /** Dequantization table in natural order, latched when the component's first scan starts. */
+    int[] quant;
+    /** Coefficients in natural order, 64 per block, blocks in raster order; null for a single-scan file. */
+    short[] coefs;
+    /** Per zigzag position, the Al of the last scan that coded it; -1 before any (progressive files). */
+    final int[] coefBits = new int[64];
+    JpegHuffmanTable dc;
+    JpegHuffmanTable ac;
+    int dcPred;
+
+    JpegComponent(int id, int h, int v, int quantIndex, int imageWidth, int imageHeight, int maxH, int maxV) {
+        this.id = id;
+        this.h = h;
+        this.v = v;
+        this.quantIndex = quantIndex;
+        width = ceilDiv(imageWidth * h, maxH);
+        height = ceilDiv(imageHeight * v, maxV);
+        widthInBlocks = ceilDiv(width, 8);
+        heightInBlocks = ceilDiv(height, 8);
+        blocksWide = ceilDiv(imageWidth, 8 * maxH) * h;
+        blocksHigh = ceilDiv(imageHeight, 8 * maxV) * v;
+        stride = blocksWide * 8;
+        plane = new byte[Math.multiplyExact(stride, blocksHigh * 8)];
+        Arrays.fill(coefBits, -1);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    /** Where block (bx, by) starts in {@link #coefs}. */
+    int coefOffset(int bx, int by) {
+        return (by * blocksWide + bx) * 64;
+    }
+
+    /** Where block (bx, by) starts in {@link #plane}. */
+    int planeOffset(int bx, int by) {
+        return by * 8 * stride + bx * 8;
+    }
+}
