@@ -182,11 +182,15 @@ final class Badness {
         }
         return true;
     }
+
     private static boolean isSpace(int cp) {
         return cp <= 0xFFFF && TextCleaner.isPythonSpace((char) cp);
     }
 
-    /** Python's {@code \w}: letters (L*), numbers (N*) and '_', as {@code str.isalnum()} defines them. */
+    /**
+     * Python's {@code \w}: letters (L*), numbers (N*) and '_', as {@code str.isalnum()} defines them.
+     * Java's Unicode data is newer than Python 3.11's (14.0), so a letter assigned since counts here only.
+     */
     private static boolean isWord(int cp) {
         return Character.isLetterOrDigit(cp) || cp == '_' || switch (Character.getType(cp)) {
             case Character.LETTER_NUMBER, Character.OTHER_NUMBER -> true;

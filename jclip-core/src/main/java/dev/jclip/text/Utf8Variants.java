@@ -79,14 +79,19 @@ final class Utf8Variants {
     private static int nextSpecial(byte[] b, int from) {
         for (int i = from; i < b.length; i++) {
             int v = b[i] & 0xFF;
-            if ((v == C0 && groups(b, i + 1, 0x80, 0x80)) || (v == ED && (isCesu8(b, i) || groups(b, i + 1, 0xA0, 0xBF, 0x80, 0xBF)))) {
+            boolean javaNull = v == C0 && groups(b, i + 1, 0x80, 0x80);
+            boolean surrogate = v == ED && (isCesu8(b, i) || groups(b, i + 1, 0xA0, 0xBF, 0x80, 0xBF));
+            if (javaNull || surrogate) {
                 return i;
             }
         }
         return -1;
     }
 
-    /** ftfy's {@code CESU8_RE} at {@code at}: ED [A0-AF] [80-BF] ED [B0-BF] [80-BF], each part also matching {@code $}. */
+    /**
+     * ftfy's {@code CESU8_RE} at {@code at}: ED [A0-AF] [80-BF] ED [B0-BF] [80-BF], where each part
+     * after the first byte may also be Python's {@code $}.
+     */
     private static boolean isCesu8(byte[] b, int at) {
         return (b[at] & 0xFF) == ED && groups(b, at + 1, 0xA0, 0xAF, 0x80, 0xBF, ED, ED, 0xB0, 0xBF, 0x80, 0xBF);
     }
