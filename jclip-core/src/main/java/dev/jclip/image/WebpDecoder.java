@@ -1,0 +1,241 @@
+package dev.jclip.image;
+
+import dev.jclip.image.PixelImage.Mode;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Decodes WebP files in pure Java into exactly what Pillow 12 (libwebp 1.6) gives for
+ * {@code Image.open(f).load()}: lossy (VP8, with libwebp's fancy chroma upsampling),
+ * lossless (VP8L), extended files with alpha ({@code ALPH}, raw or compressed, any
+ * filter), and animations, of which Pillow loads the first frame: drawn on a canvas
+ * that starts fully transparent (the background colour is not used), like
+ * WebPAnimDecoder. The mode is RGBA when libwebp's WebPGetFeatures reports alpha (the
+ * extended header's flag, the lossless header's bit, or an ALPH chunk), else RGB.
+ *
+ * <p>The canvas size is checked against the pixel limit before anything is allocated.
+ * Every defect (not WebP, truncated, inconsistent sizes, a corrupt bitstream) is a
+ * {@link BadImageException} naming the file and the problem; libwebp refuses the
+ * same files, so Pillow does too.
+ */
+public final class WebpDecoder {
+    private static final int ALPHA_FLAG = 0x10, ANIMATION_FLAG = 0x02;
+
+    private final byte[] data;
+    private final String name;
+    private final long maxPixels;
+
+    private WebpDecoder(byte[] data, String name, long maxPixels) {
+        this.data = data;
+        this.name = name;
+        this.maxPixels = maxPixels;
+    }
+
+    /**
+     * Decodes a WebP file held in {@code data}; {@code name} identifies it in errors, and an image
+     * (canvas) of more than {@code maxPixels} pixels is refused before decoding.
+     */
+    public static PixelImage decode(byte[] data, String name, long maxPixels) throws BadImageException {
+        if (maxPixels <= 0) {
+            throw new IllegalArgumentException("pixel limit must be positive, got " + maxPixels);
+        }
+        try {
+            return new WebpDecoder(data, name, maxPixels).decode();
+        } catch (RuntimeException e) { // a defect the checks missed must still name the file
+            throw new BadImageException(name, "corrupt WebP data (" + e + ")", e);
+        }
+    }
+
+    /** A chunk: its four-character tag and where its payload lies. */
+    private record Chunk(String tag, int offset, int size) {}
+
+    /** One image bitstream with its optional alpha chunk. */
+    private record Frame(Chunk alpha, Chunk image) {}
+
+    private PixelImage decode() throws BadImageException {
+        if (data.length < 12 || !tag(0).equals("RIFF") || !tag(8).equals("WEBP")) {
+            throw new BadImageException(name, "not a WebP file (no RIFF/WEBP header)");
+        }
+        long riffSize = le32(4);
+        if (riffSize < 8) {
+            throw new BadImageException(name, "RIFF size " + riffSize + " is too small");
+        }
+        if (riffSize + 8 > data.length) {
+            throw new BadImageException(name, "truncated WebP file: RIFF header declares " + (riffSize + 8)
+                    + " bytes, the file has " + data.length);
+        }
+        int end = (int) (riffSize + 8); // data past the RIFF chunk is ignored
+        Chunk first = chunk(12, end);
+        return switch (first.tag) {
+            case "VP8 ", "VP8L" -> still(new Frame(null, first), false, 0, 0);
+            case "VP8X" -> extended(first, end);
+            default -> throw new BadImageException(name, "unknown first WebP chunk '" + first.tag + "'");
+        };
+    }
+
+    private PixelImage extended(Chunk vp8x, int end) throws BadImageException {
+        if (vp8x.size < 10) {
+            throw new BadImageException(name, "VP8X chunk is too short (" + vp8x.size + " bytes)");
+        }
+        int flags = data[vp8x.offset] & 0xFF;
+        int canvasW = 1 + le24(vp8x.offset + 4), canvasH = 1 + le24(vp8x.offset + 7);
+        checkPixels(canvasW, canvasH);
+        boolean animated = (flags & ANIMATION_FLAG) != 0;
+        Chunk alpha = null;
+        for (int pos = next(vp8x); pos < end; ) {
+            Chunk c = chunk(pos, end);
+            pos = next(c);
+            if (animated && c.tag.equals("ANMF")) {
+                return firstFrame(c, canvasW, canvasH, (flags & ALPHA_FLAG) != 0);
+            }
+            if (!animated && c.tag.equals("ALPH") && alpha == null) {
+                alpha = c;
+            }
+            if (!animated && (c.tag.equals("VP8 ") || c.tag.equals("VP8L"))) {
+                return still(new Frame(alpha, c), (flags & ALPHA_FLAG) != 0, canvasW, canvasH);
+            }
+        }
+        throw new BadImageException(name, animated ? "animated WebP has no frame" : "WebP file has no image data");
+    }
+
+    /** A still image: the mode follows WebPGetFeatures; an extended file's canvas must match the bitstream. */
+    private PixelImage still(Frame f, boolean alphaFlag, int canvasW, int canvasH) throws BadImageException {
+        int[] size = bitstreamSize(f.image);
+        boolean hasAlpha = f.image.tag.equals("VP8L") ? bitstreamAlphaBit(f.image) : alphaFlag;
+        hasAlpha |= f.alpha != null;
+        if (canvasW != 0 && (size[0] != canvasW || size[1] != canvasH)) {
+            throw new BadImageException(name, "VP8X canvas " + canvasW + "x" + canvasH
+                    + " does not match the " + size[0] + "x" + size[1] + " image");
+        }
+        checkPixels(size[0], size[1]);
+        byte[] rgba = new byte[4 * size[0] * size[1]];
+        decodeFrame(f, size[0], size[1], rgba, 0, 4 * size[0]);
+        return image(rgba, size[0], size[1], hasAlpha);
+    }
+
+    /** Frame 0 of an animation: on a transparent black canvas, at the frame's offset, no blending. */
+    private PixelImage firstFrame(Chunk anmf, int canvasW, int canvasH, boolean hasAlpha) throws BadImageException {
+        if (anmf.size < 16) {
+            throw new BadImageException(name, "ANMF chunk is too short (" + anmf.size + " bytes)");
+        }
+        int x = 2 * le24(anmf.offset), y = 2 * le24(anmf.offset + 3);
+        int w = 1 + le24(anmf.offset + 6), h = 1 + le24(anmf.offset + 9);
+        if (x + w > canvasW || y + h > canvasH) {
+            throw new BadImageException(name, "first frame (" + w + "x" + h + " at " + x + "," + y
+                    + ") lies outside the " + canvasW + "x" + canvasH + " canvas");
+        }
+        int end = anmf.offset + anmf.size;
+        Chunk alpha = null, image = null;
+        for (int pos = anmf.offset + 16; pos < end && image == null; ) {
+            Chunk c = chunk(pos, end);
+            pos = next(c);
+            switch (c.tag) {
+                case "ALPH" -> alpha = alpha == null ? c : alpha;
+                case "VP8 ", "VP8L" -> image = c;
+                default -> { } // unknown chunks inside a frame are skipped, as the demuxer does
+            }
+        }
+        if (image == null) {
+            throw new BadImageException(name, "first animation frame has no image data");
+        }
+        int[] size = bitstreamSize(image);
+        if (size[0] != w || size[1] != h) {
+            throw new BadImageException(name, "first frame declares " + w + "x" + h + " but its image is "
+                    + size[0] + "x" + size[1]);
+        }
+        byte[] rgba = new byte[4 * canvasW * canvasH];
+        decodeFrame(new Frame(alpha, image), w, h, rgba, 4 * (y * canvasW + x), 4 * canvasW);
+        return image(rgba, canvasW, canvasH, hasAlpha);
+    }
+
+    /** Decodes a frame's pixels as non-premultiplied RGBA into {@code out}. */
+    private void decodeFrame(Frame f, int w, int h, byte[] out, int offset, int stride) throws BadImageException {
+        Chunk c = f.image;
+        if (c.tag.equals("VP8L")) {
+            int[] argb = Vp8lDecoder.decode(data, c.offset, c.size, name);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0, o = offset + y * stride; x < w; x++, o += 4) {
+                    int p = argb[y * w + x];
+                    out[o] = (byte) (p >> 16);
+                    out[o + 1] = (byte) (p >> 8);
+                    out[o + 2] = (byte) p;
+                    out[o + 3] = (byte) (p >>> 24);
+                }
+            }
+            return;
+        }
+        Vp8Decoder.Planes planes = Vp8Decoder.decode(data, c.offset, c.size, name);
+        Vp8Upsampler.toRgba(planes, out, offset, stride);
+        if (f.alpha != null) {
+            byte[] a = WebpAlpha.decode(data, f.alpha.offset, f.alpha.size, w, h, name);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    out[offset + y * stride + 4 * x + 3] = a[y * w + x];
+                }
+            }
+        }
+    }
+
+    private int[] bitstreamSize(Chunk c) throws BadImageException {
+        return c.tag.equals("VP8L") ? Vp8lDecoder.header(data, c.offset, c.size, name)
+                : Vp8Decoder.size(data, c.offset, c.size, name);
+    }
+
+    private boolean bitstreamAlphaBit(Chunk c) throws BadImageException {
+        return Vp8lDecoder.header(data, c.offset, c.size, name)[2] == 1;
+    }
+
+    private static PixelImage image(byte[] rgba, int w, int h, boolean hasAlpha) {
+        if (hasAlpha) {
+            return PixelImage.of(Mode.RGBA, w, h, rgba);
+        }
+        byte[] rgb = new byte[3 * w * h];
+        for (int i = 0, n = w * h; i < n; i++) {
+            rgb[3 * i] = rgba[4 * i];
+            rgb[3 * i + 1] = rgba[4 * i + 1];
+            rgb[3 * i + 2] = rgba[4 * i + 2];
+        }
+        return PixelImage.of(Mode.RGB, w, h, rgb);
+    }
+
+    private void checkPixels(int w, int h) throws BadImageException {
+        long pixels = (long) w * h;
+        if (pixels > maxPixels) {
+            throw new BadImageException(name, "image declares " + w + "x" + h + " = " + pixels
+                    + " pixels, more than the limit of " + maxPixels + " (possible decompression bomb)");
+        }
+    }
+
+    // ---------------------------------------------------------------- RIFF
+
+    /** The chunk whose header is at {@code pos}; its payload must end by {@code end}. */
+    private Chunk chunk(int pos, int end) throws BadImageException {
+        if (end - pos < 8) {
+            throw new BadImageException(name, "truncated WebP chunk header at byte " + pos);
+        }
+        long size = le32(pos + 4);
+        String tag = tag(pos);
+        if (size > end - pos - 8) {
+            throw new BadImageException(name, "truncated WebP file: chunk '" + tag + "' at byte " + pos
+                    + " declares " + size + " bytes, " + (end - pos - 8) + " remain");
+        }
+        return new Chunk(tag, pos + 8, (int) size);
+    }
+
+    /** Where the chunk after {@code c} starts (payloads are padded to even sizes). */
+    private static int next(Chunk c) {
+        return c.offset + c.size + (c.size & 1);
+    }
+
+    private String tag(int pos) {
+        return new String(data, pos, 4, StandardCharsets.ISO_8859_1);
+    }
+
+    private long le32(int pos) {
+        return (data[pos] & 0xFFL) | (data[pos + 1] & 0xFFL) << 8 | (data[pos + 2] & 0xFFL) << 16
+                | (data[pos + 3] & 0xFFL) << 24;
+    }
+
+    private int le24(int pos) {
+        return (data[pos] & 0xFF) | (data[pos + 1] & 0xFF) << 8 | (data[pos + 2] & 0xFF) << 16;
+    }
+}

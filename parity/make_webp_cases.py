@@ -1,0 +1,232 @@
+"""WebP parity cases: small WebP files and what Pillow decodes from each.
+
+Run from the repository root:
+
+    /tmp/peers/venv/bin/python parity/make_webp_cases.py
+
+(Pillow 12.3 with libwebp 1.6.0.) Writes jclip-core/src/test/resources/parity/webp/:
+one ``<name>.webp`` per case, ``<name>.raw.gz`` with the gzipped bytes of
+``Image.open(f).load()`` (``tobytes()``: interleaved RGB or RGBA rows), and
+``cases.tsv`` with ``name mode width height`` per case, mode ``ERROR`` when Pillow
+refuses the file (corrupt or truncated input). Images are synthetic but natural-
+looking (smooth colour fields, hard-edged shapes, grain), so the encoder uses
+every prediction mode. Files Pillow cannot write (uncompressed or explicitly
+filtered alpha, animation frames offset on a larger canvas) are assembled here
+from chunks of files Pillow wrote.
+"""
+
+import gzip
+import io
+import os
+import struct
+
+import numpy as np
+from PIL import Image, ImageDraw, features
+
+OUT = os.path.join("jclip-core", "src", "test", "resources", "parity", "webp")
+
+
+def natural(w, h, seed):
+    """A smooth random colour field with shapes and grain, RGB."""
+    rng = np.random.default_rng(seed)
+    coarse = rng.integers(0, 256, (max(2, h // 8), max(2, w // 8), 3), dtype=np.uint8)
+    im = Image.fromarray(coarse, "RGB").resize((w, h), Image.BICUBIC)
+    draw = ImageDraw.Draw(im)
+    for _ in range(max(1, w * h // 400)):
+        x0, y0 = int(rng.integers(0, w)), int(rng.integers(0, h))
+        x1, y1 = x0 + int(rng.integers(1, w // 2 + 2)), y0 + int(rng.integers(1, h // 2 + 2))
+        color = tuple(int(c) for c in rng.integers(0, 256, 3))
+        if rng.integers(0, 2):
+            draw.ellipse((x0, y0, x1, y1), fill=color)
+        else:
+            draw.line((x0, y0, x1, y1), fill=color, width=int(rng.integers(1, 4)))
+    a = np.asarray(im).astype(np.int16) + rng.normal(0, 6, (h, w, 3)).astype(np.int16)
+    return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "RGB")
+
+
+def alpha_plane(w, h, seed):
+    """A mask with a soft radial edge, a fully transparent and a fully opaque region."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:h, 0:w]
+    r = np.hypot((x - w * 0.45) / max(w, 1), (y - h * 0.55) / max(h, 1))
+    a = np.clip(320 - r * 900, 0, 255)
+    a[: h // 4, : w // 3] = 0
+    a[-(h // 5 or 1):, -(w // 4 or 1):] = 255
+    a = a + rng.normal(0, 3, a.shape)
+    return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "L")
+
+
+def rgba(w, h, seed):
+    im = natural(w, h, seed).convert("RGBA")
+    im.putalpha(alpha_plane(w, h, seed + 1))
+    return im
+
+
+def encode(im, **options):
+    buf = io.BytesIO()
+    im.save(buf, "WEBP", **options)
+    return buf.getvalue()
+
+
+def chunks(data):
+    """The (fourcc, payload) chunks of a RIFF WebP file."""
+    assert data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    out, pos = [], 12
+    while pos + 8 <= len(data):
+        tag, size = data[pos:pos + 4], struct.unpack("<I", data[pos + 4:pos + 8])[0]
+        out.append((tag, data[pos + 8:pos + 8 + size]))
+        pos += 8 + size + (size & 1)
+    return out
+
+
+def chunk(tag, payload):
+    return tag + struct.pack("<I", len(payload)) + payload + (b"\0" if len(payload) & 1 else b"")
+
+
+def riff(*parts):
+    body = b"WEBP" + b"".join(parts)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def vp8x(flags, w, h):
+    return chunk(b"VP8X", bytes([flags, 0, 0, 0]) + (w - 1).to_bytes(3, "little") + (h - 1).to_bytes(3, "little"))
+
+
+ALPHA_FLAG, ANIMATION_FLAG = 0x10, 0x02
+
+
+def filter_alpha(a, method):
+    """The encoder side of the ALPH filters (0 none, 1 horizontal, 2 vertical, 3 gradient)."""
+    a = a.astype(np.int32)
+    h, w = a.shape
+    pred = np.zeros_like(a)
+    pred[0, 1:] = a[0, :-1]  # first row: predicted from the left (0 for the first pixel)
+    if method == 0:
+        return a.astype(np.uint8)
+    pred[1:, 0] = a[:-1, 0]  # first column: predicted from above
+    if method == 1:
+        pred[1:, 1:] = a[1:, :-1]
+    elif method == 2:
+        pred[1:, 1:] = a[:-1, 1:]
+    else:
+        pred[1:, 1:] = np.clip(a[1:, :-1] + a[:-1, 1:] - a[:-1, :-1], 0, 255)
+    return ((a - pred) & 0xFF).astype(np.uint8)
+
+
+def lossless_stream(a):
+    """A VP8L image stream (no 5-byte header) carrying plane ``a`` in green, as ALPH method 1 holds it."""
+    h, w = a.shape
+    g = Image.fromarray(np.stack([np.zeros_like(a), a, np.zeros_like(a)], -1), "RGB")
+    vp8l = dict(chunks(encode(g, lossless=True, quality=100)))[b"VP8L"]
+    return vp8l[5:]
+
+
+def with_alpha(rgb_im, a, method, filt, preprocessing=0):
+    """A VP8X file: ALPH (given compression method and filter) + the lossy VP8 chunk of ``rgb_im``."""
+    w, h = rgb_im.size
+    vp8 = dict(chunks(encode(rgb_im, quality=70)))[b"VP8 "]
+    filtered = filter_alpha(np.asarray(a), filt)
+    payload = filtered.tobytes() if method == 0 else lossless_stream(filtered)
+    header = bytes([method | filt << 2 | preprocessing << 4])
+    return riff(vp8x(ALPHA_FLAG, w, h), chunk(b"ALPH", header + payload), chunk(b"VP8 ", vp8))
+
+
+def anmf(x, y, w, h, frame_chunks, blend=True):
+    head = (x // 2).to_bytes(3, "little") + (y // 2).to_bytes(3, "little")
+    head += (w - 1).to_bytes(3, "little") + (h - 1).to_bytes(3, "little")
+    head += (100).to_bytes(3, "little") + bytes([0 if blend else 2])
+    return chunk(b"ANMF", head + b"".join(chunk(t, p) for t, p in frame_chunks))
+
+
+def offset_animation(canvas, frame_im, xy, flags, lossless=False):
+    """An animation whose first frame covers part of the canvas, with an opaque red background colour."""
+    body = [(t, p) for t, p in chunks(encode(frame_im, lossless=lossless, quality=80)) if t in (b"ALPH", b"VP8 ", b"VP8L")]
+    anim = chunk(b"ANIM", bytes([0, 0, 255, 255]) + struct.pack("<H", 0))  # BGRA background, loop
+    second = [(t, p) for t, p in chunks(encode(natural(*canvas, 99), quality=50)) if t == b"VP8 "]
+    return riff(vp8x(flags | ANIMATION_FLAG, *canvas), anim,
+                anmf(xy[0], xy[1], *frame_im.size, body),
+                anmf(0, 0, *canvas, second))
+
+
+def cases():
+    c = {}
+    photo = natural(64, 48, 1)
+    for q, m in [(5, 4), (50, 0), (75, 6), (90, 4), (100, 6), (80, 2)]:
+        c[f"lossy_q{q}_m{m}"] = encode(photo, quality=q, method=m)
+    for w, h in [(1, 1), (17, 9), (33, 47), (2, 3)]:
+        c[f"lossy_{w}x{h}"] = encode(natural(w, h, w * 100 + h), quality=80)
+    c["lossy_photo_160x120"] = encode(natural(160, 120, 7), quality=85, method=4)
+    c["lossy_flat_gray"] = encode(Image.new("RGB", (40, 24), (128, 128, 128)), quality=60)
+    c["lossy_from_L"] = encode(natural(30, 20, 3).convert("L"), quality=70)
+
+    c["lossless_64x48"] = encode(photo, lossless=True)
+    c["lossless_m0_q0"] = encode(photo, lossless=True, quality=0, method=0)
+    c["lossless_m6_q100"] = encode(natural(45, 37, 4), lossless=True, quality=100, method=6)
+    for w, h in [(1, 1), (17, 9), (33, 47)]:
+        c[f"lossless_{w}x{h}"] = encode(natural(w, h, w * 7 + h), lossless=True)
+    for colors in [2, 3, 11, 40]:  # palettes packing 8, 4, 2 and 1 pixels per byte
+        pal = natural(37, 21, colors).quantize(colors).convert("RGB")
+        c[f"lossless_palette{colors}"] = encode(pal, lossless=True)
+    c["lossless_rgba"] = encode(rgba(40, 30, 5), lossless=True)
+    c["lossless_rgba_exact"] = encode(rgba(40, 30, 5), lossless=True, exact=True)
+    c["lossless_rgba_m6"] = encode(rgba(23, 31, 6), lossless=True, method=6, quality=90)
+
+    c["lossy_alpha_q100"] = encode(rgba(40, 30, 8), quality=80, alpha_quality=100)
+    c["lossy_alpha_q30_m6"] = encode(rgba(41, 29, 9), quality=60, alpha_quality=30, method=6)
+    c["lossy_alpha_m0"] = encode(rgba(33, 17, 10), quality=90, method=0)
+    base, a = natural(35, 27, 11), alpha_plane(35, 27, 12)
+    for method in (0, 1):
+        for filt in range(4):
+            c[f"alpha_c{method}_f{filt}"] = with_alpha(base, a, method, filt)
+    c["alpha_preprocessed_flag"] = with_alpha(base, a, 1, 3, preprocessing=1)
+
+    frames = [natural(48, 32, 20), natural(48, 32, 21)]
+    c["anim_lossy"] = _save_all(frames, quality=70)
+    c["anim_lossless_rgba"] = _save_all([rgba(48, 32, 30), rgba(48, 32, 31)], lossless=True)
+    c["anim_offset_alpha"] = offset_animation((40, 30), natural(20, 14, 22), (4, 6), ALPHA_FLAG)
+    c["anim_offset_noalpha"] = offset_animation((40, 30), natural(21, 13, 23), (10, 2), 0)
+    c["anim_offset_lossless_rgba"] = offset_animation((40, 30), rgba(16, 12, 24), (2, 16), ALPHA_FLAG, lossless=True)
+
+    good = c["lossy_q75_m6"]
+    c["bad_truncated_half"] = good[: len(good) // 2]
+    c["bad_truncated_header"] = good[:20]
+    c["bad_lossless_truncated"] = c["lossless_64x48"][: len(c["lossless_64x48"]) * 2 // 3]
+    bad = bytearray(good)
+    bad[23:26] = b"\0\0\0"  # the VP8 start code
+    c["bad_vp8_signature"] = bytes(bad)
+    bad = bytearray(c["lossless_64x48"])
+    bad[20] = 0x2E  # the VP8L signature byte
+    c["bad_vp8l_signature"] = bytes(bad)
+    return c
+
+
+def _save_all(frames, **options):
+    buf = io.BytesIO()
+    frames[0].save(buf, "WEBP", save_all=True, append_images=frames[1:], duration=100, **options)
+    return buf.getvalue()
+
+
+def main():
+    assert features.version("webp") == "1.6.0", features.version("webp")
+    os.makedirs(OUT, exist_ok=True)
+    rows = []
+    for name, data in cases().items():
+        with open(os.path.join(OUT, name + ".webp"), "wb") as f:
+            f.write(data)
+        try:
+            im = Image.open(io.BytesIO(data))
+            im.load()
+        except Exception as e:  # Pillow refuses it: so must we
+            rows.append(f"{name}\tERROR\t0\t0\t{type(e).__name__}: {e}")
+            continue
+        with gzip.GzipFile(os.path.join(OUT, name + ".raw.gz"), "wb", mtime=0) as f:
+            f.write(im.tobytes())
+        rows.append(f"{name}\t{im.mode}\t{im.width}\t{im.height}\t")
+    with open(os.path.join(OUT, "cases.tsv"), "w") as f:
+        f.write("# name\tmode\twidth\theight\tnote (Pillow 12.3, libwebp 1.6.0)\n")
+        f.write("\n".join(rows) + "\n")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()
