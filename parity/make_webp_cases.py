@@ -4,7 +4,9 @@ Run from the repository root:
 
     /tmp/peers/venv/bin/python parity/make_webp_cases.py
 
-(Pillow 12.3 with libwebp 1.6.0.) Writes jclip-core/src/test/resources/parity/webp/:
+(Pillow 12.3 with libwebp 1.6.0; cwebp from Debian's ``webp`` package encodes the
+cases Pillow's encoder has no option for: the simple loop filter, sharpness, one
+segment, no filter, uncompressed alpha.) Writes jclip-core/src/test/resources/parity/webp/:
 one ``<name>.webp`` per case, ``<name>.raw.gz`` with the gzipped bytes of
 ``Image.open(f).load()`` (``tobytes()``: interleaved RGB or RGBA rows), and
 ``cases.tsv`` with ``name mode width height`` per case, mode ``ERROR`` when Pillow
@@ -18,7 +20,10 @@ from chunks of files Pillow wrote.
 import gzip
 import io
 import os
+import shutil
 import struct
+import subprocess
+import tempfile
 
 import numpy as np
 from PIL import Image, ImageDraw, features
@@ -66,6 +71,16 @@ def encode(im, **options):
     buf = io.BytesIO()
     im.save(buf, "WEBP", **options)
     return buf.getvalue()
+
+
+def cwebp(im, *args):
+    """The file cwebp writes for ``im`` with these options."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = os.path.join(tmp, "in.png"), os.path.join(tmp, "out.webp")
+        im.save(src)
+        subprocess.run(["cwebp", "-quiet", *args, src, "-o", dst], check=True)
+        with open(dst, "rb") as f:
+            return f.read()
 
 
 def chunks(data):
@@ -159,6 +174,15 @@ def cases():
     c["lossy_flat_gray"] = encode(Image.new("RGB", (40, 24), (128, 128, 128)), quality=60)
     c["lossy_from_L"] = encode(natural(30, 20, 3).convert("L"), quality=70)
 
+    c["cwebp_simple_filter"] = cwebp(photo, "-nostrong", "-f", "60")
+    c["cwebp_simple_sharp5_33x47"] = cwebp(natural(33, 47, 13), "-nostrong", "-f", "90", "-sharpness", "5", "-q", "40")
+    c["cwebp_strong_sharp3"] = cwebp(photo, "-strong", "-f", "80", "-sharpness", "3", "-q", "30")
+    c["cwebp_one_segment"] = cwebp(natural(50, 40, 14), "-segments", "1", "-sns", "0", "-q", "60")
+    c["cwebp_no_filter"] = cwebp(photo, "-f", "0", "-q", "70")
+    c["cwebp_q0"] = cwebp(natural(80, 64, 15), "-q", "0", "-m", "6")
+    c["cwebp_alpha_uncompressed"] = cwebp(rgba(30, 22, 16), "-alpha_method", "0", "-q", "70")
+    c["cwebp_alpha_best_filter"] = cwebp(rgba(30, 22, 17), "-alpha_filter", "best", "-q", "70")
+
     c["lossless_64x48"] = encode(photo, lossless=True)
     c["lossless_m0_q0"] = encode(photo, lossless=True, quality=0, method=0)
     c["lossless_m6_q100"] = encode(natural(45, 37, 4), lossless=True, quality=100, method=6)
@@ -208,6 +232,7 @@ def _save_all(frames, **options):
 
 def main():
     assert features.version("webp") == "1.6.0", features.version("webp")
+    assert shutil.which("cwebp"), "cwebp is missing: apt-get install webp"
     os.makedirs(OUT, exist_ok=True)
     rows = []
     for name, data in cases().items():
