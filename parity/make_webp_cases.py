@@ -221,7 +221,28 @@ def cases():
     bad = bytearray(c["lossless_64x48"])
     bad[20] = 0x2E  # the VP8L signature byte
     c["bad_vp8l_signature"] = bytes(bad)
+    # Damaged bitstreams in intact containers: libwebp decodes some (garbage, which must match) and refuses others.
+    for name, src in [("vp8", c["lossy_q90_m4"]), ("vp8l", c["lossless_64x48"])]:
+        for cut in (1, 2, 3, 4, 6, 10, 40):
+            c[f"damaged_{name}_short{cut}"] = resized_image_chunk(src, -cut)
+        for seed in range(3):
+            c[f"damaged_{name}_flipped{seed}"] = flipped(src, seed)
+    c["damaged_alph_short"] = riff(*[chunk(t, p[:-5] if t == b"ALPH" else p) for t, p in chunks(c["alpha_c1_f3"])])
     return c
+
+
+def resized_image_chunk(data, delta):
+    """The file with its image chunk shortened by ``-delta`` bytes, sizes fixed up."""
+    return riff(*[chunk(t, p[:delta] if t in (b"VP8 ", b"VP8L") else p) for t, p in chunks(data)])
+
+
+def flipped(data, seed):
+    """The file with a few bytes of the image bitstream (past its headers) inverted."""
+    rng = np.random.default_rng(seed)
+    out = bytearray(data)
+    for pos in rng.integers(len(data) // 3, len(data) - 1, 3):
+        out[pos] ^= 0xFF
+    return bytes(out)
 
 
 def _save_all(frames, **options):

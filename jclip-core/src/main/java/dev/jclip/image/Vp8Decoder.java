@@ -92,17 +92,22 @@ final class Vp8Decoder {
         return new int[] {w, h};
     }
 
-    /** Decodes the VP8 payload {@code data[offset, offset + length)}. */
-    static Planes decode(byte[] data, int offset, int length, String name) throws BadImageException {
-        Vp8Decoder d = new Vp8Decoder(data, offset, length, name);
-        d.parseHeaders(offset);
+    /**
+     * Decodes the VP8 payload at {@code data[offset]}: {@code chunkSize} bytes as its chunk
+     * declares, of which partitions may use {@code readable} (libwebp lets them run into the
+     * chunk's padding byte).
+     */
+    static Planes decode(byte[] data, int offset, int chunkSize, int readable, String name)
+            throws BadImageException {
+        Vp8Decoder d = new Vp8Decoder(data, offset, readable, name);
+        d.parseHeaders(offset, chunkSize);
         return d.decodeFrame();
     }
 
     // ---------------------------------------------------------------- headers (RFC 6386 section 9)
 
-    private void parseHeaders(int offset) throws BadImageException {
-        int[] wh = size(data, offset, end - offset, name);
+    private void parseHeaders(int offset, int chunkSize) throws BadImageException {
+        int[] wh = size(data, offset, chunkSize, name);
         width = wh[0];
         height = wh[1];
         mbW = (width + 15) >> 4;

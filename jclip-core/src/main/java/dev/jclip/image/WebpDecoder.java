@@ -99,9 +99,8 @@ public final class WebpDecoder {
 
     /** A still image: the mode follows WebPGetFeatures; an extended file's canvas must match the bitstream. */
     private PixelImage still(Frame f, boolean alphaFlag, int canvasW, int canvasH) throws BadImageException {
-        int[] size = bitstreamSize(f.image);
-        boolean hasAlpha = f.image.tag.equals("VP8L") ? bitstreamAlphaBit(f.image) : alphaFlag;
-        hasAlpha |= f.alpha != null;
+        int[] size = bitstreamSize(f);
+        boolean hasAlpha = f.image.tag.equals("VP8L") ? bitstreamAlphaBit(f.image) : alphaFlag || f.alpha != null;
         if (canvasW != 0 && (size[0] != canvasW || size[1] != canvasH)) {
             throw new BadImageException(name, "VP8X canvas " + canvasW + "x" + canvasH
                     + " does not match the " + size[0] + "x" + size[1] + " image");
@@ -137,7 +136,7 @@ public final class WebpDecoder {
         if (image == null) {
             throw new BadImageException(name, "first animation frame has no image data");
         }
-        int[] size = bitstreamSize(image);
+        int[] size = bitstreamSize(new Frame(alpha, image));
         if (size[0] != w || size[1] != h) {
             throw new BadImageException(name, "first frame declares " + w + "x" + h + " but its image is "
                     + size[0] + "x" + size[1]);
@@ -151,7 +150,7 @@ public final class WebpDecoder {
     private void decodeFrame(Frame f, int w, int h, byte[] out, int offset, int stride) throws BadImageException {
         Chunk c = f.image;
         if (c.tag.equals("VP8L")) {
-            int[] argb = Vp8lDecoder.decode(data, c.offset, c.size, name);
+            int[] argb = Vp8lDecoder.decode(data, c.offset, readable(c), name);
             for (int y = 0; y < h; y++) {
                 for (int x = 0, o = offset + y * stride; x < w; x++, o += 4) {
                     int p = argb[y * w + x];
@@ -163,7 +162,7 @@ public final class WebpDecoder {
             }
             return;
         }
-        Vp8Decoder.Planes planes = Vp8Decoder.decode(data, c.offset, c.size, name);
+        Vp8Decoder.Planes planes = Vp8Decoder.decode(data, c.offset, c.size, readable(c), name);
         Vp8Upsampler.toRgba(planes, out, offset, stride);
         if (f.alpha != null) {
             byte[] a = WebpAlpha.decode(data, f.alpha.offset, f.alpha.size, w, h, name);
@@ -175,7 +174,12 @@ public final class WebpDecoder {
         }
     }
 
-    private int[] bitstreamSize(Chunk c) throws BadImageException {
+    /** The image's size; an ALPH chunk before lossless data (which has its own alpha) is refused, as by the demuxer. */
+    private int[] bitstreamSize(Frame f) throws BadImageException {
+        Chunk c = f.image;
+        if (f.alpha != null && c.tag.equals("VP8L")) {
+            throw new BadImageException(name, "ALPH chunk before lossless (VP8L) image data");
+        }
         return c.tag.equals("VP8L") ? Vp8lDecoder.header(data, c.offset, c.size, name)
                 : Vp8Decoder.size(data, c.offset, c.size, name);
     }
@@ -207,18 +211,26 @@ public final class WebpDecoder {
 
     // ---------------------------------------------------------------- RIFF
 
-    /** The chunk whose header is at {@code pos}; its payload must end by {@code end}. */
+    /** The chunk whose header is at {@code pos}; its payload, padded to an even size, must end by {@code end}. */
     private Chunk chunk(int pos, int end) throws BadImageException {
         if (end - pos < 8) {
             throw new BadImageException(name, "truncated WebP chunk header at byte " + pos);
         }
         long size = le32(pos + 4);
         String tag = tag(pos);
-        if (size > end - pos - 8) {
+        if (size + (size & 1) > end - pos - 8) {
             throw new BadImageException(name, "truncated WebP file: chunk '" + tag + "' at byte " + pos
                     + " declares " + size + " bytes, " + (end - pos - 8) + " remain");
         }
         return new Chunk(tag, pos + 8, (int) size);
+    }
+
+    /**
+     * The bytes a bitstream decoder may read: the payload and its padding byte, which
+     * libwebp's demuxer hands over with it (a partition may run into it).
+     */
+    private static int readable(Chunk c) {
+        return c.size + (c.size & 1);
     }
 
     /** Where the chunk after {@code c} starts (payloads are padded to even sizes). */
