@@ -255,6 +255,8 @@ def main():
     assert features.version("webp") == "1.6.0", features.version("webp")
     assert shutil.which("cwebp"), "cwebp is missing: apt-get install webp"
     os.makedirs(OUT, exist_ok=True)
+    for old in os.listdir(OUT):  # no stale case may outlive its generator line
+        os.remove(os.path.join(OUT, old))
     rows = []
     for name, data in cases().items():
         with open(os.path.join(OUT, name + ".webp"), "wb") as f:
