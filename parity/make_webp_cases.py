@@ -209,6 +209,7 @@ def cases():
     c["anim_lossless_rgba"] = _save_all([rgba(48, 32, 30), rgba(48, 32, 31)], lossless=True)
     c["anim_offset_alpha"] = offset_animation((40, 30), natural(20, 14, 22), (4, 6), ALPHA_FLAG)
     c["anim_offset_noalpha"] = offset_animation((40, 30), natural(21, 13, 23), (10, 2), 0)
+    c["anim_offset_lossy_rgba"] = offset_animation((40, 30), rgba(18, 10, 25), (12, 8), ALPHA_FLAG)
     c["anim_offset_lossless_rgba"] = offset_animation((40, 30), rgba(16, 12, 24), (2, 16), ALPHA_FLAG, lossless=True)
 
     good = c["lossy_q75_m6"]

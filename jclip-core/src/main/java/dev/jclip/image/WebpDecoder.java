@@ -19,6 +19,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class WebpDecoder {
     private static final int ALPHA_FLAG = 0x10, ANIMATION_FLAG = 0x02;
+    /** Alpha, animation, ICC profile, EXIF and XMP: libwebp refuses a header with any other flag. */
+    private static final int VALID_FLAGS = 0x3E;
 
     private final byte[] data;
     private final String name;
@@ -72,29 +74,71 @@ public final class WebpDecoder {
         };
     }
 
+    /**
+     * An extended file. Like libwebp's demuxer, every chunk up to the RIFF end is checked:
+     * a still image is one [ALPH] VP8/VP8L pair; an animation has ANIM, then ANMF frames
+     * that must lie inside the canvas (of which the first is decoded); other chunks are skipped.
+     */
     private PixelImage extended(Chunk vp8x, int end) throws BadImageException {
         if (vp8x.size < 10) {
             throw new BadImageException(name, "VP8X chunk is too short (" + vp8x.size + " bytes)");
         }
         int flags = data[vp8x.offset] & 0xFF;
+        if ((flags & ~VALID_FLAGS) != 0) {
+            throw new BadImageException(name, String.format("VP8X has unknown flags 0x%02x", flags));
+        }
         int canvasW = 1 + le24(vp8x.offset + 4), canvasH = 1 + le24(vp8x.offset + 7);
         checkPixels(canvasW, canvasH);
         boolean animated = (flags & ANIMATION_FLAG) != 0;
-        Chunk alpha = null;
+        boolean anim = false;
+        Frame still = null;
+        AnimationFrame first = null;
         for (int pos = next(vp8x); pos < end; ) {
             Chunk c = chunk(pos, end);
+            switch (c.tag) {
+                case "VP8X" -> throw new BadImageException(name, "second VP8X chunk");
+                case "ALPH", "VP8 ", "VP8L" -> {
+                    if (animated || anim) {
+                        throw new BadImageException(name, "image data outside the frames of an animation");
+                    }
+                    if (still != null) {
+                        throw new BadImageException(name, "more than one image in a still WebP");
+                    }
+                    still = frameAt(pos, end);
+                    pos = next(still.image);
+                    continue;
+                }
+                case "ANIM" -> {
+                    if (c.size < 6) {
+                        throw new BadImageException(name, "ANIM chunk is too short (" + c.size + " bytes)");
+                    }
+                    anim = true;
+                }
+                case "ANMF" -> {
+                    if (!anim) {
+                        throw new BadImageException(name, "animation frame before the ANIM chunk");
+                    }
+                    AnimationFrame frame = animationFrame(c, canvasW, canvasH);
+                    if (animated && first == null) {
+                        first = frame;
+                    }
+                }
+                default -> { } // ICCP, EXIF, XMP and unknown chunks
+            }
             pos = next(c);
-            if (animated && c.tag.equals("ANMF")) {
-                return firstFrame(c, canvasW, canvasH, (flags & ALPHA_FLAG) != 0);
-            }
-            if (!animated && c.tag.equals("ALPH") && alpha == null) {
-                alpha = c;
-            }
-            if (!animated && (c.tag.equals("VP8 ") || c.tag.equals("VP8L"))) {
-                return still(new Frame(alpha, c), (flags & ALPHA_FLAG) != 0, canvasW, canvasH);
-            }
         }
-        throw new BadImageException(name, animated ? "animated WebP has no frame" : "WebP file has no image data");
+        if (animated) {
+            if (first == null) {
+                throw new BadImageException(name, "animated WebP has no frame");
+            }
+            byte[] rgba = new byte[4 * canvasW * canvasH]; // transparent black: Pillow ignores the background colour
+            decodeFrame(first.frame, first.width, first.height, rgba, 4 * (first.y * canvasW + first.x), 4 * canvasW);
+            return image(rgba, canvasW, canvasH, (flags & ALPHA_FLAG) != 0);
+        }
+        if (still == null) {
+            throw new BadImageException(name, "WebP file has no image data");
+        }
+        return still(still, (flags & ALPHA_FLAG) != 0, canvasW, canvasH);
     }
 
     /** A still image: the mode follows WebPGetFeatures; an extended file's canvas must match the bitstream. */
@@ -111,39 +155,37 @@ public final class WebpDecoder {
         return image(rgba, size[0], size[1], hasAlpha);
     }
 
-    /** Frame 0 of an animation: on a transparent black canvas, at the frame's offset, no blending. */
-    private PixelImage firstFrame(Chunk anmf, int canvasW, int canvasH, boolean hasAlpha) throws BadImageException {
+    /** A frame of an animation, placed at (x, y) with the size of its bitstream. */
+    private record AnimationFrame(Frame frame, int x, int y, int width, int height) {}
+
+    /** An ANMF chunk's frame; its size is the bitstream's (the demuxer overrides the header's with it). */
+    private AnimationFrame animationFrame(Chunk anmf, int canvasW, int canvasH) throws BadImageException {
         if (anmf.size < 16) {
             throw new BadImageException(name, "ANMF chunk is too short (" + anmf.size + " bytes)");
         }
         int x = 2 * le24(anmf.offset), y = 2 * le24(anmf.offset + 3);
-        int w = 1 + le24(anmf.offset + 6), h = 1 + le24(anmf.offset + 9);
-        if (x + w > canvasW || y + h > canvasH) {
-            throw new BadImageException(name, "first frame (" + w + "x" + h + " at " + x + "," + y
+        Frame frame = frameAt(anmf.offset + 16, anmf.offset + anmf.size);
+        int[] size = bitstreamSize(frame);
+        if (x + size[0] > canvasW || y + size[1] > canvasH) {
+            throw new BadImageException(name, "animation frame (" + size[0] + "x" + size[1] + " at " + x + "," + y
                     + ") lies outside the " + canvasW + "x" + canvasH + " canvas");
         }
-        int end = anmf.offset + anmf.size;
-        Chunk alpha = null, image = null;
-        for (int pos = anmf.offset + 16; pos < end && image == null; ) {
-            Chunk c = chunk(pos, end);
-            pos = next(c);
-            switch (c.tag) {
-                case "ALPH" -> alpha = alpha == null ? c : alpha;
-                case "VP8 ", "VP8L" -> image = c;
-                default -> { } // unknown chunks inside a frame are skipped, as the demuxer does
-            }
+        return new AnimationFrame(frame, x, y, size[0], size[1]);
+    }
+
+    /** The image chunks at {@code pos}: an optional ALPH immediately followed by VP8 or VP8L. */
+    private Frame frameAt(int pos, int end) throws BadImageException {
+        Chunk c = chunk(pos, end);
+        Chunk alpha = null;
+        if (c.tag.equals("ALPH")) {
+            alpha = c;
+            c = chunk(next(c), end);
         }
-        if (image == null) {
-            throw new BadImageException(name, "first animation frame has no image data");
+        if (!c.tag.equals("VP8 ") && !c.tag.equals("VP8L")) {
+            throw new BadImageException(name, "expected VP8 or VP8L image data at byte " + (c.offset - 8)
+                    + ", found chunk '" + c.tag + "'");
         }
-        int[] size = bitstreamSize(new Frame(alpha, image));
-        if (size[0] != w || size[1] != h) {
-            throw new BadImageException(name, "first frame declares " + w + "x" + h + " but its image is "
-                    + size[0] + "x" + size[1]);
-        }
-        byte[] rgba = new byte[4 * canvasW * canvasH];
-        decodeFrame(new Frame(alpha, image), w, h, rgba, 4 * (y * canvasW + x), 4 * canvasW);
-        return image(rgba, canvasW, canvasH, hasAlpha);
+        return new Frame(alpha, c);
     }
 
     /** Decodes a frame's pixels as non-premultiplied RGBA into {@code out}. */
