@@ -222,6 +222,22 @@ def cases():
     bad = bytearray(c["lossless_64x48"])
     bad[20] = 0x2E  # the VP8L signature byte
     c["bad_vp8l_signature"] = bytes(bad)
+    # Container variants: what libwebp's demuxer accepts, ignores or refuses.
+    lossy = chunks(encode(natural(24, 16, 26), quality=80))
+    alpha_lossy = chunks(c["lossy_alpha_q100"])
+    c["container_exif_after_image"] = riff(*[chunk(t, p) for t, p in alpha_lossy], chunk(b"EXIF", b"Exif\0\0abc"))
+    c["container_trailing_bytes"] = c["lossy_17x9"] + b"garbage after the RIFF chunk"
+    c["container_vp8x_no_alpha_flag_with_alph"] = riff(*[chunk(t, p[:1] + bytes([0]) + p[2:] if t == b"VP8X" else p) for t, p in alpha_lossy])
+    c["container_vp8x_alpha_flag_no_alph"] = riff(vp8x(ALPHA_FLAG, 24, 16), *[chunk(t, p) for t, p in lossy])
+    c["bad_vp8x_unknown_flag"] = riff(vp8x(0x01, 24, 16), *[chunk(t, p) for t, p in lossy])
+    c["bad_vp8x_canvas_mismatch"] = riff(vp8x(0, 25, 16), *[chunk(t, p) for t, p in lossy])
+    c["bad_two_images"] = riff(vp8x(0, 24, 16), *[chunk(t, p) for t, p in lossy + lossy])
+    c["bad_anmf_outside_canvas"] = offset_animation((40, 30), natural(20, 14, 27), (22, 6), 0)
+    frame = [(t, p) for t, p in lossy]
+    anim = chunk(b"ANIM", bytes(6))
+    c["anmf_header_size_differs"] = riff(vp8x(ANIMATION_FLAG, 40, 30), anim, anmf(2, 4, 30, 20, frame))
+    c["bad_anmf_without_anim"] = riff(vp8x(ANIMATION_FLAG, 40, 30), anmf(2, 4, 24, 16, frame))
+
     # Damaged bitstreams in intact containers: libwebp decodes some (garbage, which must match) and refuses others.
     for name, src in [("vp8", c["lossy_q90_m4"]), ("vp8l", c["lossless_64x48"])]:
         for cut in (1, 2, 3, 4, 6, 10, 40):
