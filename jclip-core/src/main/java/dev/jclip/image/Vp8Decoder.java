@@ -2,6 +2,8 @@ package dev.jclip.image;
 
 import static dev.jclip.image.Vp8Intra.BPS;
 
+import java.util.Arrays;
+
 /**
  * Decodes a VP8 key frame (the payload of a WebP {@code VP8 } chunk, RFC 6386) into
  * Y, U and V planes, bit-exactly as libwebp 1.6 does: header and partitions,
@@ -54,6 +56,17 @@ final class Vp8Decoder {
     private int skipProb;
     /** Filter strength per segment and 4x4-ness: limit, inner level, high-edge-variance threshold. */
     private final int[][][] filterStrength = new int[4][2][3];
+
+    // state of the macroblock being decoded and of its neighbours
+    private int[] intraTop; // 4 sub-block modes above, per macroblock column
+    private final int[] intraLeft = new int[4];
+    private int[] nzTop, nzDcTop; // non-zero flags of the blocks above
+    private int nzLeft, nzDcLeft;
+    private final int[] imodes = new int[16];
+    private int segment, uvMode;
+    private boolean isI4x4, skip;
+    private final short[] coeffs = new short[384];
+    private int nonZeroY, nonZeroUv; // 2-bit transform codes per 4x4 block, the first block in the top bits
 
     private Vp8Decoder(byte[] data, int offset, int length, String name) {
         this.name = name;
@@ -269,17 +282,6 @@ final class Vp8Decoder {
 
     // ---------------------------------------------------------------- macroblocks
 
-    /** Per-macroblock state of the frame being decoded. */
-    private int[] intraTop; // 4 sub-block modes above, per macroblock column
-    private final int[] intraLeft = new int[4];
-    private int[] nzTop, nzDcTop; // non-zero flags of the blocks above
-    private int nzLeft, nzDcLeft;
-    private final int[] imodes = new int[16];
-    private int segment, uvMode;
-    private boolean isI4x4, skip;
-    private final short[] coeffs = new short[384];
-    private int nonZeroY, nonZeroUv;
-
     private Planes decodeFrame() throws BadImageException {
         computeFilterStrengths();
         int yStride = mbW * 16, uvStride = mbW * 8;
@@ -295,7 +297,7 @@ final class Vp8Decoder {
         byte[] ws = new byte[BPS * 17 + BPS * 9];
         for (int mbY = 0; mbY < mbH; mbY++) {
             Vp8BoolDecoder tokens = partitions[mbY & (partitions.length - 1)];
-            java.util.Arrays.fill(intraLeft, Vp8Intra.DC_PRED);
+            Arrays.fill(intraLeft, Vp8Intra.DC_PRED);
             nzLeft = 0;
             nzDcLeft = 0;
             for (int mbX = 0; mbX < mbW; mbX++) {
@@ -337,8 +339,8 @@ final class Vp8Decoder {
                     ? (br.bit(128) == 1 ? Vp8Intra.TM_PRED : Vp8Intra.H_PRED)
                     : (br.bit(163) == 1 ? Vp8Intra.V_PRED : Vp8Intra.DC_PRED);
             imodes[0] = ymode;
-            java.util.Arrays.fill(intraTop, top, top + 4, ymode);
-            java.util.Arrays.fill(intraLeft, ymode);
+            Arrays.fill(intraTop, top, top + 4, ymode);
+            Arrays.fill(intraLeft, ymode);
         } else {
             for (int y = 0; y < 4; y++) {
                 int ymode = intraLeft[y];
@@ -386,7 +388,7 @@ final class Vp8Decoder {
 
     /** Reads the macroblock's coefficients; true when all are zero (its inner edges then go unfiltered). */
     private boolean decodeResiduals(int mbX, Vp8BoolDecoder br) {
-        java.util.Arrays.fill(coeffs, (short) 0);
+        Arrays.fill(coeffs, (short) 0);
         if (skip) {
             nzTop[mbX] = 0;
             nzLeft = 0;
@@ -547,7 +549,7 @@ final class Vp8Decoder {
                 ws[topRight + i] = mbX < mbW - 1 ? yp[above + 16 + i] : yp[above + 15];
             }
         } else {
-            java.util.Arrays.fill(ws, topRight, topRight + 4, (byte) 127);
+            Arrays.fill(ws, topRight, topRight + 4, (byte) 127);
         }
         for (int r = 1; r < 4; r++) {
             System.arraycopy(ws, topRight, ws, topRight + 4 * r * BPS, 4);
@@ -596,7 +598,7 @@ final class Vp8Decoder {
             System.arraycopy(plane, (y0 - 1) * stride + x0, ws, off - BPS, size);
             ws[off - BPS - 1] = mbX > 0 ? plane[(y0 - 1) * stride + x0 - 1] : (byte) 129;
         } else {
-            java.util.Arrays.fill(ws, off - BPS - 1, off - BPS + size, (byte) 127);
+            Arrays.fill(ws, off - BPS - 1, off - BPS + size, (byte) 127);
         }
     }
 

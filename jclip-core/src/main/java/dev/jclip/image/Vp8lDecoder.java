@@ -1,6 +1,7 @@
 package dev.jclip.image;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,6 +14,8 @@ final class Vp8lDecoder {
     private static final int NUM_LITERALS = 256, NUM_LENGTH_CODES = 24, NUM_DISTANCE_CODES = 40;
     private static final int MAX_CACHE_BITS = 11;
     private static final int[] CODE_LENGTH_ORDER = {17, 18, 0, 1, 2, 3, 4, 5, 16, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    /** Code-length codes 16 (repeat the previous length), 17 and 18 (repeat zero): extra bits and minimum count. */
+    private static final int[] REPEAT_BITS = {2, 3, 7}, REPEAT_MIN = {3, 3, 11};
     /** Distance codes 1..120: (dy << 4) | (8 - dx) of the 2D neighbourhood. */
     private static final int[] CODE_TO_PLANE = {
             0x18, 0x07, 0x17, 0x19, 0x28, 0x06, 0x27, 0x29, 0x16, 0x1a, 0x26, 0x2a,
@@ -173,7 +176,7 @@ final class Vp8lDecoder {
     }
 
     private Vp8lHuffman readCode(int alphabet, int[] lengths) throws BadImageException {
-        java.util.Arrays.fill(lengths, 0);
+        Arrays.fill(lengths, 0);
         if (br.read(1) == 1) { // simple code: one or two symbols
             int symbols = br.read(1) + 1;
             int first = br.read(br.read(1) == 0 ? 1 : 8);
@@ -226,8 +229,7 @@ final class Vp8lDecoder {
                     prev = len;
                 }
             } else {
-                int slot = len - 16;
-                int repeat = br.read(new int[] {2, 3, 7}[slot]) + new int[] {3, 3, 11}[slot];
+                int repeat = br.read(REPEAT_BITS[len - 16]) + REPEAT_MIN[len - 16];
                 if (symbol + repeat > alphabet) {
                     throw bad("code lengths repeat past the alphabet");
                 }

@@ -1,5 +1,7 @@
 package dev.jclip.image;
 
+import java.util.Arrays;
+
 /**
  * A canonical prefix code of VP8L as a lookup table: an 8-bit root table whose
  * entries either hold a symbol and its length or point to a second-level table for
@@ -39,7 +41,7 @@ final class Vp8lHuffman {
         }
         if (used == 1) {
             int[] t = new int[1 << ROOT_BITS];
-            java.util.Arrays.fill(t, single); // length 0: consumes nothing
+            Arrays.fill(t, single); // length 0: consumes nothing
             return new Vp8lHuffman(t);
         }
         if (kraft != 1L << MAX_LENGTH) {

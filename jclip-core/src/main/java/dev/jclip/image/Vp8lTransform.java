@@ -161,7 +161,7 @@ final class Vp8lTransform {
 
     // ---------------------------------------------------------------- color indexing
 
-    /** Expands palette indices (in green, {@code 1 << bits} per pixel of {@code in}) into colors. */
+    /** Looks up palette indices, stored in green, {@code 1 << bits} of them packed into each pixel of {@code in}. */
     private int[] colorIndexing(int[] in, int height) {
         int packedWidth = subSampleSize(width, bits);
         int[] out = new int[width * height];

@@ -1,5 +1,7 @@
 package dev.jclip.image;
 
+import java.util.Arrays;
+
 /**
  * Decodes a WebP {@code ALPH} chunk (the alpha of a lossy image) into one byte per
  * pixel, as libwebp's alpha_dec.c: a header byte (compression, filter,
@@ -31,7 +33,7 @@ final class WebpAlpha {
                 throw new BadImageException(name, "uncompressed ALPH chunk has " + (length - 1)
                         + " bytes for " + n + " pixels");
             }
-            deltas = java.util.Arrays.copyOfRange(data, offset + 1, offset + 1 + n);
+            deltas = Arrays.copyOfRange(data, offset + 1, offset + 1 + n);
         } else {
             int[] argb = Vp8lDecoder.decodeStream(data, offset + 1, length - 1, width, height, name);
             deltas = new byte[n];

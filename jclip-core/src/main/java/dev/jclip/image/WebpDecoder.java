@@ -1,7 +1,6 @@
 package dev.jclip.image;
 
 import dev.jclip.image.PixelImage.Mode;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Decodes WebP files in pure Java into exactly what Pillow 12 (libwebp 1.6) gives for
@@ -280,8 +279,14 @@ public final class WebpDecoder {
         return c.offset + c.size + (c.size & 1);
     }
 
+    /** The four-character tag at {@code pos}, bytes outside printable ASCII shown as '?'. */
     private String tag(int pos) {
-        return new String(data, pos, 4, StandardCharsets.ISO_8859_1);
+        StringBuilder s = new StringBuilder(4);
+        for (int i = pos; i < pos + 4; i++) {
+            int c = data[i] & 0xFF;
+            s.append(c >= 0x20 && c < 0x7F ? (char) c : '?');
+        }
+        return s.toString();
     }
 
     private long le32(int pos) {

@@ -107,6 +107,26 @@ class WebpDecoderTest {
     }
 
     @Test
+    void damagedBytesDecodeOrFailByName() throws IOException {
+        java.util.Random random = new java.util.Random(5);
+        for (String name : new String[] {"lossy_alpha_q30_m6", "lossless_rgba_m6", "anim_lossless_rgba", "cwebp_q0"}) {
+            byte[] file = resource(name + ".webp");
+            for (int trial = 0; trial < 60; trial++) {
+                byte[] damaged = file.clone();
+                for (int k = 0; k < 1 + trial % 4; k++) {
+                    damaged[12 + random.nextInt(file.length - 12)] ^= (byte) (1 + random.nextInt(255));
+                }
+                try {
+                    PixelImage image = WebpDecoder.decode(damaged, "damaged.webp", 1 << 20);
+                    assertTrue(image.width() > 0 && image.height() > 0);
+                } catch (BadImageException e) {
+                    assertTrue(e.getMessage().startsWith("damaged.webp: "), e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Test
     void namesTheTruncationOfEveryPrefix() throws IOException {
         for (String name : new String[] {"lossy_alpha_q100", "lossless_rgba", "anim_offset_alpha"}) {
             byte[] file = resource(name + ".webp");
