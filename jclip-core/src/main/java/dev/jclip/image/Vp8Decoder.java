@@ -66,6 +66,8 @@ final class Vp8Decoder {
     private int segment, uvMode;
     private boolean isI4x4, skip;
     private final short[] coeffs = new short[384];
+    private final short[] dcCoeffs = new short[16];
+    private final int[] transformScratch = new int[16];
     private int nonZeroY, nonZeroUv; // 2-bit transform codes per 4x4 block, the first block in the top bits
 
     private Vp8Decoder(byte[] data, int offset, int length, String name) {
@@ -404,11 +406,12 @@ final class Vp8Decoder {
         int first;
         int acType;
         if (!isI4x4) {
-            short[] dc = new short[16];
+            short[] dc = dcCoeffs;
+            Arrays.fill(dc, (short) 0);
             int nz = coefficients(br, TYPE_I16_DC, nzDcTop[mbX] + nzDcLeft, q[2], q[3], 0, dc, 0);
             nzDcTop[mbX] = nzDcLeft = nz > 0 ? 1 : 0;
             if (nz > 1) {
-                Vp8Intra.inverseWht(dc, coeffs);
+                Vp8Intra.inverseWht(dc, coeffs, transformScratch);
             } else { // DC only: the transform reduces to a constant
                 short dc0 = (short) ((dc[0] + 3) >> 3);
                 for (int i = 0; i < 256; i += 16) {
@@ -582,7 +585,7 @@ final class Vp8Decoder {
 
     private void addResidual(int code, int co, byte[] ws, int dst) {
         if (code >= 2) {
-            Vp8Intra.inverseDct(coeffs, co, ws, dst);
+            Vp8Intra.inverseDct(coeffs, co, ws, dst, transformScratch);
         } else if (code == 1) {
             Vp8Intra.inverseDc(coeffs, co, ws, dst);
         }

@@ -182,9 +182,11 @@ final class Vp8Intra {
         return (a * 35468) >> 16;
     }
 
-    /** Adds the inverse DCT of the 16 coefficients at {@code in[co..]} to the 4x4 block at {@code dst}. */
-    static void inverseDct(short[] in, int co, byte[] b, int dst) {
-        int[] tmp = new int[16];
+    /**
+     * Adds the inverse DCT of the 16 coefficients at {@code in[co..]} to the 4x4 block at
+     * {@code dst}; {@code tmp} is 16 ints of scratch.
+     */
+    static void inverseDct(short[] in, int co, byte[] b, int dst, int[] tmp) {
         for (int i = 0; i < 4; i++) { // vertical pass
             int i0 = in[co + i], i4 = in[co + 4 + i], i8 = in[co + 8 + i], i12 = in[co + 12 + i];
             int a = i0 + i8, bb = i0 - i8;
@@ -219,10 +221,10 @@ final class Vp8Intra {
 
     /**
      * The inverse Walsh-Hadamard transform of the 16 second-order luma DC values
-     * {@code in[0..16)}: each result becomes coefficient 0 of one 4x4 block of {@code out}.
+     * {@code in[0..16)}: each result becomes coefficient 0 of one 4x4 block of {@code out}
+     * ({@code tmp}: 16 ints of scratch).
      */
-    static void inverseWht(short[] in, short[] out) {
-        int[] tmp = new int[16];
+    static void inverseWht(short[] in, short[] out, int[] tmp) {
         for (int i = 0; i < 4; i++) {
             int a0 = in[i] + in[12 + i], a1 = in[4 + i] + in[8 + i];
             int a2 = in[4 + i] - in[8 + i], a3 = in[i] - in[12 + i];
