@@ -4,9 +4,9 @@ Run from the repository root:
 
     /tmp/peers/venv/bin/python parity/make_webp_cases.py
 
-(Pillow 12.3 with libwebp 1.6.0; cwebp from Debian's ``webp`` package encodes the
-cases Pillow's encoder has no option for: the simple loop filter, sharpness, one
-segment, no filter, uncompressed alpha.) Writes jclip-core/src/test/resources/parity/webp/:
+(Pillow 12.3 with libwebp 1.6.0; the encoder options Pillow does not expose, such
+as the simple loop filter, sharpness, segments, token partitions or uncompressed
+alpha, are set by calling the libwebp that Pillow bundles through ctypes.) Writes jclip-core/src/test/resources/parity/webp/:
 one ``<name>.webp`` per case, ``<name>.raw.gz`` with the gzipped bytes of
 ``Image.open(f).load()`` (``tobytes()``: interleaved RGB or RGBA rows), and
 ``cases.tsv`` with ``name mode width height`` per case, mode ``ERROR`` when Pillow
@@ -17,15 +17,15 @@ filtered alpha, animation frames offset on a larger canvas) are assembled here
 from chunks of files Pillow wrote.
 """
 
+import ctypes
+import glob
 import gzip
 import io
 import os
-import shutil
 import struct
-import subprocess
-import tempfile
 
 import numpy as np
+import PIL
 from PIL import Image, ImageDraw, features
 
 OUT = os.path.join("jclip-core", "src", "test", "resources", "parity", "webp")
@@ -73,14 +73,59 @@ def encode(im, **options):
     return buf.getvalue()
 
 
-def cwebp(im, *args):
-    """The file cwebp writes for ``im`` with these options."""
-    with tempfile.TemporaryDirectory() as tmp:
-        src, dst = os.path.join(tmp, "in.png"), os.path.join(tmp, "out.webp")
-        im.save(src)
-        subprocess.run(["cwebp", "-quiet", *args, src, "-o", dst], check=True)
-        with open(dst, "rb") as f:
-            return f.read()
+_LIBWEBP = ctypes.CDLL(glob.glob(os.path.join(os.path.dirname(PIL.__file__), "..", "pillow.libs", "libwebp-*.so*"))[0])
+_ABI = 0x0210  # WEBP_ENCODER_ABI_VERSION of libwebp 1.5 and 1.6
+
+
+class _Config(ctypes.Structure):  # WebPConfig
+    _fields_ = [(n, ctypes.c_float if n in ("quality", "target_PSNR") else ctypes.c_int) for n in (
+        "lossless quality method image_hint target_size target_PSNR segments sns_strength filter_strength "
+        "filter_sharpness filter_type autofilter alpha_compression alpha_filtering alpha_quality pass "
+        "show_compressed preprocessing partitions partition_limit emulate_jpeg_size thread_level low_memory "
+        "near_lossless exact use_delta_palette use_sharp_yuv qmin qmax").split()]
+
+
+_P = ctypes.c_void_p
+_I = ctypes.c_int
+
+
+class _Picture(ctypes.Structure):  # WebPPicture
+    _fields_ = [("use_argb", _I), ("colorspace", _I), ("width", _I), ("height", _I), ("y", _P), ("u", _P),
+                ("v", _P), ("y_stride", _I), ("uv_stride", _I), ("a", _P), ("a_stride", _I),
+                ("pad1", ctypes.c_uint32 * 2), ("argb", _P), ("argb_stride", _I), ("pad2", ctypes.c_uint32 * 3),
+                ("writer", _P), ("custom_ptr", _P), ("extra_info_type", _I), ("extra_info", _P), ("stats", _P),
+                ("error_code", _I), ("progress_hook", _P), ("user_data", _P), ("pad3", ctypes.c_uint32 * 3),
+                ("pad4", _P), ("pad5", _P), ("pad6", ctypes.c_uint32 * 8), ("memory_", _P), ("memory_argb_", _P),
+                ("pad7", _P * 2)]
+
+
+class _Writer(ctypes.Structure):  # WebPMemoryWriter
+    _fields_ = [("mem", _P), ("size", ctypes.c_size_t), ("max_size", ctypes.c_size_t), ("pad", ctypes.c_uint32)]
+
+
+def libwebp_encode(im, quality=75, **options):
+    """The file libwebp's WebPEncode writes for ``im`` (RGB or RGBA) with these WebPConfig fields set."""
+    lib = _LIBWEBP
+    cfg = _Config()
+    assert lib.WebPConfigInitInternal(ctypes.byref(cfg), 0, ctypes.c_float(quality), _ABI)
+    for key, value in options.items():
+        setattr(cfg, key, value)
+    assert lib.WebPValidateConfig(ctypes.byref(cfg)), options
+    pic = _Picture()
+    assert lib.WebPPictureInitInternal(ctypes.byref(pic), _ABI)
+    pic.width, pic.height = im.size
+    pixels = np.ascontiguousarray(np.asarray(im))
+    importer = lib.WebPPictureImportRGBA if im.mode == "RGBA" else lib.WebPPictureImportRGB
+    assert importer(ctypes.byref(pic), pixels.ctypes.data_as(_P), im.size[0] * len(im.mode))
+    writer = _Writer()
+    lib.WebPMemoryWriterInit(ctypes.byref(writer))
+    pic.writer = ctypes.cast(lib.WebPMemoryWrite, _P)
+    pic.custom_ptr = ctypes.cast(ctypes.pointer(writer), _P)
+    assert lib.WebPEncode(ctypes.byref(cfg), ctypes.byref(pic)), pic.error_code
+    out = ctypes.string_at(writer.mem, writer.size)
+    lib.WebPMemoryWriterClear(ctypes.byref(writer))
+    lib.WebPPictureFree(ctypes.byref(pic))
+    return out
 
 
 def chunks(data):
@@ -174,14 +219,19 @@ def cases():
     c["lossy_flat_gray"] = encode(Image.new("RGB", (40, 24), (128, 128, 128)), quality=60)
     c["lossy_from_L"] = encode(natural(30, 20, 3).convert("L"), quality=70)
 
-    c["cwebp_simple_filter"] = cwebp(photo, "-nostrong", "-f", "60")
-    c["cwebp_simple_sharp5_33x47"] = cwebp(natural(33, 47, 13), "-nostrong", "-f", "90", "-sharpness", "5", "-q", "40")
-    c["cwebp_strong_sharp3"] = cwebp(photo, "-strong", "-f", "80", "-sharpness", "3", "-q", "30")
-    c["cwebp_one_segment"] = cwebp(natural(50, 40, 14), "-segments", "1", "-sns", "0", "-q", "60")
-    c["cwebp_no_filter"] = cwebp(photo, "-f", "0", "-q", "70")
-    c["cwebp_q0"] = cwebp(natural(80, 64, 15), "-q", "0", "-m", "6")
-    c["cwebp_alpha_uncompressed"] = cwebp(rgba(30, 22, 16), "-alpha_method", "0", "-q", "70")
-    c["cwebp_alpha_best_filter"] = cwebp(rgba(30, 22, 17), "-alpha_filter", "best", "-q", "70")
+    c["libwebp_simple_filter"] = libwebp_encode(photo, filter_type=0, filter_strength=60)
+    c["libwebp_simple_sharp5_33x47"] = libwebp_encode(natural(33, 47, 13), 40, filter_type=0, filter_strength=90,
+                                                      filter_sharpness=5)
+    c["libwebp_strong_sharp3"] = libwebp_encode(photo, 30, filter_strength=80, filter_sharpness=3)
+    c["libwebp_one_segment"] = libwebp_encode(natural(50, 40, 14), 60, segments=1, sns_strength=0)
+    c["libwebp_no_filter"] = libwebp_encode(photo, 70, filter_strength=0)
+    c["libwebp_q0"] = libwebp_encode(natural(80, 64, 15), 0, method=6)
+    # 2, 4 and 8 token partitions, used by macroblock rows in turn (libwebp writes one when it
+    # keeps tokens for rate-distortion, from method 3 on unless low_memory is set)
+    for log2, more in [(1, dict(method=2)), (2, dict(low_memory=1)), (3, dict(method=0))]:
+        c[f"libwebp_partitions{1 << log2}"] = libwebp_encode(natural(70, 90, 18 + log2), 80, partitions=log2, **more)
+    c["libwebp_alpha_uncompressed"] = libwebp_encode(rgba(30, 22, 16), 70, alpha_compression=0)
+    c["libwebp_alpha_best_filter"] = libwebp_encode(rgba(30, 22, 17), 70, alpha_filtering=2)
 
     c["lossless_64x48"] = encode(photo, lossless=True)
     c["lossless_m0_q0"] = encode(photo, lossless=True, quality=0, method=0)
@@ -270,7 +320,6 @@ def _save_all(frames, **options):
 
 def main():
     assert features.version("webp") == "1.6.0", features.version("webp")
-    assert shutil.which("cwebp"), "cwebp is missing: apt-get install webp"
     os.makedirs(OUT, exist_ok=True)
     for old in os.listdir(OUT):  # no stale case may outlive its generator line
         os.remove(os.path.join(OUT, old))

@@ -109,7 +109,7 @@ class WebpDecoderTest {
     @Test
     void damagedBytesDecodeOrFailByName() throws IOException {
         java.util.Random random = new java.util.Random(5);
-        for (String name : new String[] {"lossy_alpha_q30_m6", "lossless_rgba_m6", "anim_lossless_rgba", "cwebp_q0"}) {
+        for (String name : new String[] {"lossy_alpha_q30_m6", "lossless_rgba_m6", "anim_lossless_rgba", "libwebp_q0"}) {
             byte[] file = resource(name + ".webp");
             for (int trial = 0; trial < 60; trial++) {
                 byte[] damaged = file.clone();
