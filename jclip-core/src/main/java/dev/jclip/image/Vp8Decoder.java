@@ -591,7 +591,7 @@ final class Vp8Decoder {
         }
     }
 
-    /** Fills the row above and the column left of a {@code size} block from the plane, or 127 / 129 at the frame edge. */
+    /** Fills the row above and the column left of a {@code size} block from the plane, or 127 / 129 at the edge. */
     private static void loadBorders(byte[] ws, int off, int size, byte[] plane, int stride, int mbX, int mbY) {
         int x0 = mbX * size, y0 = mbY * size;
         for (int j = 0; j < size; j++) {

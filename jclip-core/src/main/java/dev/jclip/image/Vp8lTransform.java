@@ -60,7 +60,7 @@ final class Vp8lTransform {
         }
     }
 
-    /** Predictor {@code mode} for pixel {@code i}; above-right of the last column is the row's first pixel, as in libwebp. */
+    /** Predictor {@code mode} for pixel {@code i}; above-right of the last column is this row's first pixel. */
     private static int predict(int mode, int[] p, int i, int w) {
         int left = p[i - 1], top = p[i - w];
         return switch (mode) {

@@ -130,9 +130,11 @@ public final class WebpDecoder {
             if (first == null) {
                 throw new BadImageException(name, "animated WebP has no frame");
             }
-            byte[] rgba = new byte[4 * canvasW * canvasH]; // transparent black: Pillow ignores the background colour
-            decodeFrame(first.frame, first.width, first.height, rgba, 4 * (first.y * canvasW + first.x), 4 * canvasW);
-            return image(rgba, canvasW, canvasH, (flags & ALPHA_FLAG) != 0);
+            int bands = (flags & ALPHA_FLAG) != 0 ? 4 : 3;
+            byte[] canvas = new byte[bands * canvasW * canvasH]; // transparent black: the background colour is unused
+            decodeFrame(first.frame, first.width, first.height, canvas, bands * (first.y * canvasW + first.x),
+                    bands * canvasW, bands);
+            return PixelImage.of(bands == 4 ? Mode.RGBA : Mode.RGB, canvasW, canvasH, canvas);
         }
         if (still == null) {
             throw new BadImageException(name, "WebP file has no image data");
@@ -149,9 +151,10 @@ public final class WebpDecoder {
                     + " does not match the " + size[0] + "x" + size[1] + " image");
         }
         checkPixels(size[0], size[1]);
-        byte[] rgba = new byte[4 * size[0] * size[1]];
-        decodeFrame(f, size[0], size[1], rgba, 0, 4 * size[0]);
-        return image(rgba, size[0], size[1], hasAlpha);
+        int bands = hasAlpha ? 4 : 3;
+        byte[] pixels = new byte[bands * size[0] * size[1]];
+        decodeFrame(f, size[0], size[1], pixels, 0, bands * size[0], bands);
+        return PixelImage.of(hasAlpha ? Mode.RGBA : Mode.RGB, size[0], size[1], pixels);
     }
 
     /** A frame of an animation, placed at (x, y) with the size of its bitstream. */
@@ -187,29 +190,37 @@ public final class WebpDecoder {
         return new Frame(alpha, c);
     }
 
-    /** Decodes a frame's pixels as non-premultiplied RGBA into {@code out}. */
-    private void decodeFrame(Frame f, int w, int h, byte[] out, int offset, int stride) throws BadImageException {
+    /**
+     * Decodes a frame into {@code out} as RGB ({@code bands} 3: alpha dropped, as Pillow's
+     * RGBX) or non-premultiplied RGBA (4); row {@code y} starts at {@code offset + y * stride}.
+     */
+    private void decodeFrame(Frame f, int w, int h, byte[] out, int offset, int stride, int bands)
+            throws BadImageException {
         Chunk c = f.image;
         if (c.tag.equals("VP8L")) {
             int[] argb = Vp8lDecoder.decode(data, c.offset, readable(c), name);
             for (int y = 0; y < h; y++) {
-                for (int x = 0, o = offset + y * stride; x < w; x++, o += 4) {
+                for (int x = 0, o = offset + y * stride; x < w; x++, o += bands) {
                     int p = argb[y * w + x];
                     out[o] = (byte) (p >> 16);
                     out[o + 1] = (byte) (p >> 8);
                     out[o + 2] = (byte) p;
-                    out[o + 3] = (byte) (p >>> 24);
+                    if (bands == 4) {
+                        out[o + 3] = (byte) (p >>> 24);
+                    }
                 }
             }
             return;
         }
         Vp8Decoder.Planes planes = Vp8Decoder.decode(data, c.offset, c.size, readable(c), name);
-        Vp8Upsampler.toRgba(planes, out, offset, stride);
-        if (f.alpha != null) {
+        Vp8Upsampler.toRgb(planes, out, offset, stride, bands);
+        if (f.alpha != null) { // decoded even when the mode drops it: libwebp refuses a corrupt one either way
             byte[] a = WebpAlpha.decode(data, f.alpha.offset, f.alpha.size, w, h, name);
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    out[offset + y * stride + 4 * x + 3] = a[y * w + x];
+            if (bands == 4) {
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        out[offset + y * stride + 4 * x + 3] = a[y * w + x];
+                    }
                 }
             }
         }
@@ -227,19 +238,6 @@ public final class WebpDecoder {
 
     private boolean bitstreamAlphaBit(Chunk c) throws BadImageException {
         return Vp8lDecoder.header(data, c.offset, c.size, name)[2] == 1;
-    }
-
-    private static PixelImage image(byte[] rgba, int w, int h, boolean hasAlpha) {
-        if (hasAlpha) {
-            return PixelImage.of(Mode.RGBA, w, h, rgba);
-        }
-        byte[] rgb = new byte[3 * w * h];
-        for (int i = 0, n = w * h; i < n; i++) {
-            rgb[3 * i] = rgba[4 * i];
-            rgb[3 * i + 1] = rgba[4 * i + 1];
-            rgb[3 * i + 2] = rgba[4 * i + 2];
-        }
-        return PixelImage.of(Mode.RGB, w, h, rgb);
     }
 
     private void checkPixels(int w, int h) throws BadImageException {

@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -108,8 +110,8 @@ class WebpDecoderTest {
 
     @Test
     void damagedBytesDecodeOrFailByName() throws IOException {
-        java.util.Random random = new java.util.Random(5);
-        for (String name : new String[] {"lossy_alpha_q30_m6", "lossless_rgba_m6", "anim_lossless_rgba", "libwebp_q0"}) {
+        Random random = new Random(5);
+        for (String name : List.of("lossy_alpha_q30_m6", "lossless_rgba_m6", "anim_lossless_rgba", "libwebp_q0")) {
             byte[] file = resource(name + ".webp");
             for (int trial = 0; trial < 60; trial++) {
                 byte[] damaged = file.clone();
@@ -128,10 +130,10 @@ class WebpDecoderTest {
 
     @Test
     void namesTheTruncationOfEveryPrefix() throws IOException {
-        for (String name : new String[] {"lossy_alpha_q100", "lossless_rgba", "anim_offset_alpha"}) {
+        for (String name : List.of("lossy_alpha_q100", "lossless_rgba", "anim_offset_alpha")) {
             byte[] file = resource(name + ".webp");
             for (int n = 0; n < file.length; n += Math.max(1, file.length / 97)) {
-                byte[] prefix = java.util.Arrays.copyOf(file, n);
+                byte[] prefix = Arrays.copyOf(file, n);
                 BadImageException e = assertThrows(BadImageException.class,
                         () -> WebpDecoder.decode(prefix, "cut.webp", 1 << 20), name + " cut at " + n);
                 assertTrue(e.getMessage().startsWith("cut.webp: "), e.getMessage());
