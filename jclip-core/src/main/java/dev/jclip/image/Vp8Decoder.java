@@ -22,9 +22,11 @@ final class Vp8Decoder {
         }
     }
 
+    /** Position in the 4x4 block (row-major) of each coefficient in token order. */
     private static final int[] ZIGZAG = {0, 1, 4, 8, 5, 2, 3, 6, 9, 12, 13, 10, 7, 11, 14, 15};
     /** Coefficient band of each position, with a sentinel for position 16. */
     private static final int[] BANDS = {0, 1, 2, 3, 6, 4, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 0};
+    /** Probabilities of the extra bits of token categories 3 to 6 (most significant first). */
     private static final int[][] CAT_PROBS = {
             {173, 148, 140}, {176, 155, 140, 135}, {180, 157, 141, 134, 130},
             {254, 254, 243, 230, 196, 177, 153, 140, 133, 130, 129}};

@@ -12,9 +12,9 @@ import dev.jclip.image.PixelImage.Mode;
  * extended header's flag, the lossless header's bit, or an ALPH chunk), else RGB.
  *
  * <p>The canvas size is checked against the pixel limit before anything is allocated.
- * Every defect (not WebP, truncated, inconsistent sizes, a corrupt bitstream) is a
- * {@link BadImageException} naming the file and the problem; libwebp refuses the
- * same files, so Pillow does too.
+ * A file libwebp refuses (so Pillow too: not WebP, truncated, inconsistent sizes or
+ * chunks, a corrupt bitstream) is a {@link BadImageException} naming the file and the
+ * problem; a damaged bitstream that libwebp still decodes gives the same pixels here.
  */
 public final class WebpDecoder {
     private static final int ALPHA_FLAG = 0x10, ANIMATION_FLAG = 0x02;
