@@ -279,6 +279,10 @@ def cases():
     c["container_trailing_bytes"] = c["lossy_17x9"] + b"garbage after the RIFF chunk"
     c["container_vp8x_no_alpha_flag_with_alph"] = riff(*[chunk(t, p[:1] + bytes([0]) + p[2:] if t == b"VP8X" else p) for t, p in alpha_lossy])
     c["container_vp8x_alpha_flag_no_alph"] = riff(vp8x(ALPHA_FLAG, 24, 16), *[chunk(t, p) for t, p in lossy])
+    lossless_alpha = [(t, p) for t, p in chunks(c["lossless_rgba"]) if t == b"VP8L"]  # alpha bit set
+    lossless_opaque = [(t, p) for t, p in chunks(c["lossless_17x9"]) if t == b"VP8L"]  # alpha bit clear
+    c["container_vp8x_no_flag_vp8l_alpha_bit"] = riff(vp8x(0, 40, 30), *[chunk(t, p) for t, p in lossless_alpha])
+    c["container_vp8x_flag_vp8l_no_alpha_bit"] = riff(vp8x(ALPHA_FLAG, 17, 9), *[chunk(t, p) for t, p in lossless_opaque])
     c["bad_vp8x_unknown_flag"] = riff(vp8x(0x01, 24, 16), *[chunk(t, p) for t, p in lossy])
     c["bad_vp8x_canvas_mismatch"] = riff(vp8x(0, 25, 16), *[chunk(t, p) for t, p in lossy])
     c["bad_two_images"] = riff(vp8x(0, 24, 16), *[chunk(t, p) for t, p in lossy + lossy])
