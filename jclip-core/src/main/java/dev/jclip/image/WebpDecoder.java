@@ -246,6 +246,9 @@ public final class WebpDecoder {
             throw new BadImageException(name, "image declares " + w + "x" + h + " = " + pixels
                     + " pixels, more than the limit of " + maxPixels + " (possible decompression bomb)");
         }
+        if (4 * pixels > Integer.MAX_VALUE - 8) { // RGBA samples must fit one Java array
+            throw new BadImageException(name, "image of " + w + "x" + h + " pixels is too large to decode");
+        }
     }
 
     // ---------------------------------------------------------------- RIFF

@@ -98,6 +98,10 @@ class WebpDecoderTest {
                 () -> WebpDecoder.decode(file, "big.webp", 64 * 48 - 1));
         assertTrue(e.getMessage().contains("more than the limit"), e.getMessage());
         assertEquals(64, WebpDecoder.decode(file, "big.webp", 64 * 48).width());
+        byte[] huge = resource("anim_offset_alpha.webp").clone(); // canvas 40x30 in the VP8X header
+        huge[24] = huge[25] = huge[26] = huge[27] = huge[28] = huge[29] = (byte) 0xFF; // 16777216 x 16777216
+        e = assertThrows(BadImageException.class, () -> WebpDecoder.decode(huge, "huge.webp", Long.MAX_VALUE));
+        assertTrue(e.getMessage().contains("too large to decode"), e.getMessage());
     }
 
     @Test
