@@ -13,8 +13,9 @@ final class Vp8LoopFilter {
     static void simple(byte[] b, int p, int step, int along, int n, int thresh) {
         int thresh2 = 2 * thresh + 1;
         for (int i = 0; i < n; i++, p += along) {
-            if (needsFilter(b, p, step, thresh2)) {
-                filter2(b, p, step);
+            int p1 = b[p - 2 * step] & 0xFF, p0 = b[p - step] & 0xFF, q0 = b[p] & 0xFF, q1 = b[p + step] & 0xFF;
+            if (4 * Math.abs(p0 - q0) + Math.abs(p1 - q1) <= thresh2) {
+                filter2(b, p, step, p1, p0, q0, q1);
             }
         }
     }
@@ -27,21 +28,24 @@ final class Vp8LoopFilter {
             boolean mbEdge) {
         int thresh2 = 2 * thresh + 1;
         for (int i = 0; i < n; i++, p += along) {
-            if (!needsFilter2(b, p, step, thresh2, ithresh)) {
+            int p1 = b[p - 2 * step] & 0xFF, p0 = b[p - step] & 0xFF, q0 = b[p] & 0xFF, q1 = b[p + step] & 0xFF;
+            if (4 * Math.abs(p0 - q0) + Math.abs(p1 - q1) > thresh2) {
                 continue;
             }
-            if (highEdgeVariance(b, p, step, hevThresh)) {
-                filter2(b, p, step);
+            int p3 = b[p - 4 * step] & 0xFF, p2 = b[p - 3 * step] & 0xFF;
+            int q2 = b[p + 2 * step] & 0xFF, q3 = b[p + 3 * step] & 0xFF;
+            if (Math.abs(p3 - p2) > ithresh || Math.abs(p2 - p1) > ithresh || Math.abs(p1 - p0) > ithresh
+                    || Math.abs(q3 - q2) > ithresh || Math.abs(q2 - q1) > ithresh || Math.abs(q1 - q0) > ithresh) {
+                continue;
+            }
+            if (Math.abs(p1 - p0) > hevThresh || Math.abs(q1 - q0) > hevThresh) { // high edge variance
+                filter2(b, p, step, p1, p0, q0, q1);
             } else if (mbEdge) {
-                filter6(b, p, step);
+                filter6(b, p, step, p2, p1, p0, q0, q1, q2);
             } else {
-                filter4(b, p, step);
+                filter4(b, p, step, p1, p0, q0, q1);
             }
         }
-    }
-
-    private static int at(byte[] b, int i) {
-        return b[i] & 0xFF;
     }
 
     private static int sclip1(int v) { // [-1020, 1020] to [-128, 127]
@@ -56,30 +60,8 @@ final class Vp8LoopFilter {
         return (byte) Math.clamp(v, 0, 255);
     }
 
-    private static boolean needsFilter(byte[] b, int p, int step, int t) {
-        int p1 = at(b, p - 2 * step), p0 = at(b, p - step), q0 = at(b, p), q1 = at(b, p + step);
-        return 4 * Math.abs(p0 - q0) + Math.abs(p1 - q1) <= t;
-    }
-
-    private static boolean needsFilter2(byte[] b, int p, int step, int t, int it) {
-        int p3 = at(b, p - 4 * step), p2 = at(b, p - 3 * step), p1 = at(b, p - 2 * step);
-        int p0 = at(b, p - step), q0 = at(b, p);
-        int q1 = at(b, p + step), q2 = at(b, p + 2 * step), q3 = at(b, p + 3 * step);
-        if (4 * Math.abs(p0 - q0) + Math.abs(p1 - q1) > t) {
-            return false;
-        }
-        return Math.abs(p3 - p2) <= it && Math.abs(p2 - p1) <= it && Math.abs(p1 - p0) <= it
-                && Math.abs(q3 - q2) <= it && Math.abs(q2 - q1) <= it && Math.abs(q1 - q0) <= it;
-    }
-
-    private static boolean highEdgeVariance(byte[] b, int p, int step, int thresh) {
-        int p1 = at(b, p - 2 * step), p0 = at(b, p - step), q0 = at(b, p), q1 = at(b, p + step);
-        return Math.abs(p1 - p0) > thresh || Math.abs(q1 - q0) > thresh;
-    }
-
     /** Two pixels in, the one each side of the edge changed. */
-    private static void filter2(byte[] b, int p, int step) {
-        int p1 = at(b, p - 2 * step), p0 = at(b, p - step), q0 = at(b, p), q1 = at(b, p + step);
+    private static void filter2(byte[] b, int p, int step, int p1, int p0, int q0, int q1) {
         int a = 3 * (q0 - p0) + sclip1(p1 - q1);
         int a1 = sclip2((a + 4) >> 3);
         int a2 = sclip2((a + 3) >> 3);
@@ -88,8 +70,7 @@ final class Vp8LoopFilter {
     }
 
     /** Four pixels in, two each side changed (inner edges). */
-    private static void filter4(byte[] b, int p, int step) {
-        int p1 = at(b, p - 2 * step), p0 = at(b, p - step), q0 = at(b, p), q1 = at(b, p + step);
+    private static void filter4(byte[] b, int p, int step, int p1, int p0, int q0, int q1) {
         int a = 3 * (q0 - p0);
         int a1 = sclip2((a + 4) >> 3);
         int a2 = sclip2((a + 3) >> 3);
@@ -101,9 +82,7 @@ final class Vp8LoopFilter {
     }
 
     /** Six pixels in, three each side changed (macroblock edges). */
-    private static void filter6(byte[] b, int p, int step) {
-        int p2 = at(b, p - 3 * step), p1 = at(b, p - 2 * step), p0 = at(b, p - step);
-        int q0 = at(b, p), q1 = at(b, p + step), q2 = at(b, p + 2 * step);
+    private static void filter6(byte[] b, int p, int step, int p2, int p1, int p0, int q0, int q1, int q2) {
         int a = sclip1(3 * (q0 - p0) + sclip1(p1 - q1));
         int a1 = (27 * a + 63) >> 7;
         int a2 = (18 * a + 63) >> 7;
