@@ -52,9 +52,7 @@ record Recipe(ClipConfig model, int merges, int batch, double lr, double weightD
 
     /** The model with the tokenizer's vocabulary. */
     ClipConfig model(int vocabSize) {
-        ClipConfig.Text t = model.text();
-        return new ClipConfig(model.embedDim(), model.vision(),
-                new ClipConfig.Text(t.contextLength(), vocabSize, t.width(), t.heads(), t.layers()));
+        return new ClipConfig(model.embedDim(), model.vision(), model.text().withVocabSize(vocabSize));
     }
 
     Recipe withModel(ClipConfig m) {

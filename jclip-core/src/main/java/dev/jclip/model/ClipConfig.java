@@ -170,6 +170,12 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
             return new BlockConfig(heads, mlpWidth, layerScale, act, lnEps);
         }
 
+        /** This tower with a token embedding of {@code vocabSize} ids (for a vocabulary learned from the data). */
+        public Text withVocabSize(int vocabSize) {
+            return new Text(contextLength, vocabSize, width, heads, layers, mlpWidth, layerScale, act, lnEps, causal, pool, eosId,
+                    tokenizer);
+        }
+
         /** This tower with another activation. */
         public Text withAct(Gelu act) {
             return new Text(contextLength, vocabSize, width, heads, layers, mlpWidth, layerScale, act, lnEps, causal, pool,
