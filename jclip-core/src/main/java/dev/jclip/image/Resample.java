@@ -13,7 +13,7 @@ import java.util.Arrays;
  * shrinking, the filter is stretched by the scale factor (antialiasing). Weights are
  * normalized to sum 1 and turned into 22-bit fixed point; sums start at half an
  * output unit and are clamped to 0..255. Modes with alpha are resized premultiplied;
- * palette and bilevel images are resized nearest-neighbour; mode I in double.
+ * palette and bilevel images are resized nearest-neighbour; modes I and I;16 in double.
  */
 public final class Resample {
     private Resample() {}
@@ -50,7 +50,10 @@ public final class Resample {
             case L, RGB, CMYK -> bicubic8(src, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
             case LA, RGBA -> unpremultiply(
                     bicubic8(premultiply(src), outWidth, outHeight, keepX, keepY, keepWidth, keepHeight));
-            case I -> bicubicInt(src, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
+            case I -> bicubicInt(src, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight, Integer.MIN_VALUE,
+                    Integer.MAX_VALUE);
+            // Pillow 12's 16-bit passes (Resample.c, _16bpc): the same double sums, clamped to 16 bits each pass.
+            case I16 -> bicubicInt(src, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight, 0, 0xFFFF);
         };
     }
 
@@ -248,8 +251,9 @@ public final class Resample {
         return (int) (v >= 0.0 ? v + 0.5f : v - 0.5f);
     }
 
+    /** Mode I or I;16 in double, each pass rounded and clamped to {@code lo .. hi}. */
     private static PixelImage bicubicInt(PixelImage src, int outWidth, int outHeight,
-                                         int keepX, int keepY, int keepWidth, int keepHeight) {
+                                         int keepX, int keepY, int keepWidth, int keepHeight, int lo, int hi) {
         int w = src.width(), h = src.height();
         boolean horizontal = outWidth != w, vertical = outHeight != h;
         Weights wv = vertical ? bicubicWeights(h, outHeight, keepY, keepHeight) : null;
@@ -269,7 +273,7 @@ public final class Resample {
                     for (int x = 0; x < wh.taps[xx]; x++) {
                         ss += in[base + x] * wh.weights[kOff + x];
                     }
-                    mid[(y - rowLo) * keepWidth + xx] = roundUp(ss);
+                    mid[(y - rowLo) * keepWidth + xx] = Math.clamp(roundUp(ss), lo, hi);
                 }
             }
             midStride = keepWidth;
@@ -282,7 +286,7 @@ public final class Resample {
             midRow = 0;
         }
         if (!vertical) {
-            return PixelImage.ofInts(keepWidth, keepHeight, mid);
+            return ints(src.mode(), keepWidth, keepHeight, mid);
         }
         int[] out = new int[keepHeight * keepWidth];
         for (int yy = 0; yy < keepHeight; yy++) {
@@ -292,10 +296,16 @@ public final class Resample {
                 for (int y = 0; y < wv.taps[yy]; y++) {
                     ss += mid[top + y * midStride + x] * wv.weights[kOff + y];
                 }
-                out[yy * keepWidth + x] = roundUp(ss);
+                out[yy * keepWidth + x] = Math.clamp(roundUp(ss), lo, hi);
             }
         }
-        return PixelImage.ofInts(keepWidth, keepHeight, out);
+        return ints(src.mode(), keepWidth, keepHeight, out);
+    }
+
+    private static PixelImage ints(PixelImage.Mode mode, int width, int height, int[] values) {
+        return mode == PixelImage.Mode.I16
+                ? PixelImage.ofUint16(width, height, values)
+                : PixelImage.ofInts(width, height, values);
     }
 
     // ---------------------------------------------------------------- nearest (P, 1)
