@@ -36,12 +36,13 @@ class ImageDecoderTest {
         assertArrayEquals(new byte[] {0, 10, 20, 30, 40, (byte) 255}, p.samples());
     }
 
+    /** Pillow 12 opens 16-bit gray PNG as I;16 (Pillow 9.4: I), still with the full range. */
     @Test
-    void sixteenBitGrayPngIsModeI() throws IOException {
+    void sixteenBitGrayPngIsModeI16() throws IOException {
         BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY);
         img.getRaster().setSamples(0, 0, 2, 1, 0, new int[] {7, 60000});
         PixelImage p = decoder.decode(encode(img, "png"), "gray16.png");
-        assertEquals(Mode.I, p.mode());
+        assertEquals(Mode.I16, p.mode());
         assertArrayEquals(new int[] {7, 60000}, p.ints());
     }
 
@@ -113,7 +114,7 @@ class ImageDecoderTest {
     void notAnImage() {
         byte[] text = "hello, this is not an image".getBytes(StandardCharsets.US_ASCII);
         BadImageException e = assertThrows(BadImageException.class, () -> decoder.decode(text, "notes.txt"));
-        assertEquals("notes.txt: not a PNG, JPEG, GIF, BMP or WebP image (starts with 68 65 6c 6c 6f 2c 20 74)",
+        assertEquals("notes.txt: not a PNG, JPEG, GIF, BMP, TIFF or WebP image (starts with 68 65 6c 6c 6f 2c 20 74)",
                 e.getMessage());
         BadImageException empty = assertThrows(BadImageException.class, () -> decoder.decode(new byte[0], "e.png"));
         assertEquals("e.png: file is empty", empty.getMessage());
@@ -142,7 +143,7 @@ class ImageDecoderTest {
         byte[] png = encode(noise(64, 64, BufferedImage.TYPE_3BYTE_BGR), "png");
         byte[] cut = Arrays.copyOf(png, png.length / 2);
         BadImageException e = assertThrows(BadImageException.class, () -> decoder.decode(cut, "cut.png"));
-        assertTrue(e.getMessage().startsWith("cut.png: cannot decode png image"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cut.png: cannot decode PNG image"), e.getMessage());
     }
 
     /** ImageIO only warns on a truncated JPEG (and fills it gray); Pillow refuses it, and so do we. */
@@ -151,7 +152,7 @@ class ImageDecoderTest {
         byte[] jpeg = encode(noise(64, 64, BufferedImage.TYPE_3BYTE_BGR), "jpeg");
         byte[] cut = Arrays.copyOf(jpeg, jpeg.length / 2);
         BadImageException e = assertThrows(BadImageException.class, () -> decoder.decode(cut, "cut.jpg"));
-        assertTrue(e.getMessage().startsWith("cut.jpg: truncated jpeg file"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cut.jpg: truncated JPEG file"), e.getMessage());
     }
 
     /** A 20-byte IHDR claiming 100000 x 100000 pixels is refused from the header alone, before decoding. */

@@ -1,0 +1,267 @@
+package dev.jclip.image;
+
+import dev.jclip.image.PixelImage.Mode;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import javax.imageio.ImageReader;
+import javax.imageio.metadata.IIOMetadataNode;
+
+/**
+ * ImageIO's decoded images as Pillow 12 opens the same files: Pillow's mode, size and samples.
+ * Samples are read from the raster, never through {@code getRGB} (which would color-convert).
+ */
+final class ImageIoPixels {
+    private ImageIoPixels() {}
+
+    /** How a decoded image becomes Pillow's pixels. */
+    @FunctionalInterface
+    interface Mapping {
+        PixelImage apply(BufferedImage image) throws BadImageException;
+    }
+
+    /** What a file's header says before any pixel is decoded: the size Pillow gives it, and its mapping. */
+    record Layout(int width, int height, Mapping mapping) {
+        PixelImage pixels(BufferedImage image) throws BadImageException {
+            return mapping.apply(image);
+        }
+    }
+
+    /** The layout of the first image of {@code reader}'s input, a file of {@code format}. */
+    static Layout layout(ImageFormat format, ImageReader reader, byte[] encoded, String name) throws IOException {
+        return switch (format) {
+            case PNG -> png(reader);
+            case GIF -> GifFrame.layout(reader);
+            case TIFF -> TiffLayout.of(reader, name);
+            case BMP -> new Layout(reader.getWidth(0), reader.getHeight(0), ImageIoPixels::bmp);
+            case JPEG -> new Layout(reader.getWidth(0), reader.getHeight(0), ImageIoPixels::generic);
+            case WEBP -> {
+                boolean alpha = webpHasAlpha(encoded);
+                yield new Layout(reader.getWidth(0), reader.getHeight(0), image -> webp(image, alpha));
+            }
+        };
+    }
+
+    /**
+     * An image mapped by its structure alone: palette to P, one band to L (I;16 when 16-bit),
+     * two to LA, three to RGB, four to CMYK in a CMYK color space, else to RGBA when the color
+     * model has alpha, else to RGB.
+     */
+    static PixelImage generic(BufferedImage image) {
+        Raster raster = straightAlpha(image);
+        ColorModel cm = image.getColorModel();
+        if (cm instanceof IndexColorModel icm) {
+            return palette(raster, icm);
+        }
+        int n = raster.getNumBands();
+        return switch (n) {
+            case 1 -> raster.getSampleModel().getSampleSize(0) == 16 ? uint16(raster) : bands(raster, Mode.L, 0);
+            case 2 -> bands(raster, Mode.LA, 0, 1);
+            case 3 -> bands(raster, Mode.RGB, 0, 1, 2);
+            case 4 -> {
+                if (cm.getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
+                    yield bands(raster, Mode.CMYK, 0, 1, 2, 3);
+                }
+                yield cm.hasAlpha() ? bands(raster, Mode.RGBA, 0, 1, 2, 3) : bands(raster, Mode.RGB, 0, 1, 2);
+            }
+            default -> throw new IllegalArgumentException("unsupported image with " + n + " bands");
+        };
+    }
+
+    // ---------------------------------------------------------------- per format
+
+    /**
+     * PNG by its header's color type and bit depth, as Pillow's PngImagePlugin maps them: gray
+     * 1-bit is "1", 2 to 8 bits L, 16 bits I;16; gray and alpha is LA, or RGBA at 16 bits;
+     * 16-bit color keeps each sample's high byte. A tRNS chunk (for which ImageIO adds alpha)
+     * leaves gray and RGB as they are.
+     */
+    private static Layout png(ImageReader reader) throws IOException {
+        // The header is read after the size check: ImageIO reads all of a PNG's metadata at once.
+        Mapping mapping = image -> {
+            IIOMetadataNode ihdr;
+            try {
+                ihdr = (IIOMetadataNode) ((IIOMetadataNode) reader.getImageMetadata(0)
+                        .getAsTree("javax_imageio_png_1.0")).getElementsByTagName("IHDR").item(0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            String colorType = ihdr.getAttribute("colorType");
+            int depth = Integer.parseInt(ihdr.getAttribute("bitDepth"));
+            Raster raster = image.getRaster();
+            return switch (colorType) {
+                case "Palette" -> palette(raster, (IndexColorModel) image.getColorModel());
+                case "Grayscale" -> switch (depth) {
+                    case 16 -> uint16(raster);
+                    case 1 -> bands(raster, Mode.ONE, 0);
+                    default -> bands(raster, Mode.L, 0);
+                };
+                case "RGB" -> bands(raster, Mode.RGB, 0, 1, 2);
+                case "GrayAlpha" -> depth == 16 ? bands(raster, Mode.RGBA, 0, 0, 0, 1) : bands(raster, Mode.LA, 0, 1);
+                case "RGBAlpha" -> bands(raster, Mode.RGBA, 0, 1, 2, 3);
+                default -> throw new IllegalStateException("unknown PNG color type " + colorType);
+            };
+        };
+        return new Layout(reader.getWidth(0), reader.getHeight(0), mapping);
+    }
+
+    /** BMP: a black and white palette is Pillow's "1", a gray ramp L, any other palette P. */
+    private static PixelImage bmp(BufferedImage image) {
+        if (image.getColorModel() instanceof IndexColorModel icm) {
+            int[] rgb = paletteOf(icm);
+            if (rgb.length == 2 && rgb[0] == 0 && rgb[1] == 0xFFFFFF) {
+                byte[] bilevel = indices(image.getRaster());
+                for (int i = 0; i < bilevel.length; i++) {
+                    bilevel[i] = (byte) (bilevel[i] == 0 ? 0 : 255);
+                }
+                return PixelImage.of(Mode.ONE, image.getWidth(), image.getHeight(), bilevel);
+            }
+            if (isGrayRamp(rgb)) {
+                return PixelImage.of(Mode.L, image.getWidth(), image.getHeight(), indices(image.getRaster()));
+            }
+        }
+        return generic(image);
+    }
+
+    /**
+     * Whether a WebP file has alpha as libwebp's WebPGetFeatures (and so Pillow) reads it: the
+     * alpha flag of an extended (VP8X) header, the alpha bit of a lossless (VP8L) header; a
+     * simple lossy (VP8) file has none. The reader itself may add alpha that Pillow would not.
+     */
+    private static boolean webpHasAlpha(byte[] b) {
+        if (b.length < 25) {
+            return false;
+        }
+        String chunk = new String(b, 12, 4, StandardCharsets.US_ASCII);
+        return switch (chunk) {
+            case "VP8X" -> (b[20] & 0x10) != 0;
+            // After the 0x2f signature byte: 14 bits width-1, 14 bits height-1, then the alpha bit.
+            case "VP8L" -> (b[24] & 0x10) != 0;
+            default -> false;
+        };
+    }
+
+    private static PixelImage webp(BufferedImage image, boolean hasAlpha) {
+        Raster raster = straightAlpha(image);
+        return hasAlpha && raster.getNumBands() == 4
+                ? bands(raster, Mode.RGBA, 0, 1, 2, 3)
+                : bands(raster, Mode.RGB, 0, 1, 2);
+    }
+
+    // ---------------------------------------------------------------- samples
+
+    /** The image's raster with straight alpha, as files store it: coerceData divides premultiplied alpha out of a copy. */
+    static Raster straightAlpha(BufferedImage image) {
+        if (!image.isAlphaPremultiplied()) {
+            return image.getRaster();
+        }
+        WritableRaster copy = image.copyData(null);
+        image.getColorModel().coerceData(copy, false);
+        return copy;
+    }
+
+    /**
+     * The chosen raster bands (a band may repeat) as 8-bit samples: 8 bits as they are, 16
+     * bits' high byte, n bits scaled by 255/(2^n-1) and truncated, as Pillow's unpackers do.
+     */
+    static PixelImage bands(Raster raster, Mode mode, int... bands) {
+        int w = raster.getWidth(), h = raster.getHeight(), nb = raster.getNumBands(), b = bands.length;
+        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, h), b)];
+        int[] bits = raster.getSampleModel().getSampleSize();
+        boolean allBytes = true;
+        for (int band : bands) {
+            allBytes &= bits[band] == 8;
+        }
+        if (allBytes && raster.getDataBuffer() instanceof DataBufferByte buffer
+                && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm
+                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0) {
+            // The usual decoded layout (JPEG, 8-bit PNG, BMP): copy bytes straight from the buffer.
+            byte[] data = buffer.getData();
+            int pixelStride = sm.getPixelStride(), rowStride = sm.getScanlineStride();
+            int[] offsets = new int[b];
+            for (int c = 0; c < b; c++) {
+                offsets[c] = sm.getOffset(0, 0, bands[c]) + buffer.getOffset();
+            }
+            for (int y = 0, o = 0; y < h; y++) {
+                for (int x = 0, p = y * rowStride; x < w; x++, p += pixelStride) {
+                    for (int c = 0; c < b; c++) {
+                        out[o++] = data[p + offsets[c]];
+                    }
+                }
+            }
+            return PixelImage.of(mode, w, h, out);
+        }
+        int[] row = new int[w * nb];
+        for (int y = 0; y < h; y++) {
+            raster.getPixels(0, y, w, 1, row);
+            int o = y * w * b;
+            for (int x = 0; x < w; x++) {
+                for (int c = 0; c < b; c++) {
+                    out[o + x * b + c] = (byte) toByte(row[x * nb + bands[c]], bits[bands[c]]);
+                }
+            }
+        }
+        return PixelImage.of(mode, w, h, out);
+    }
+
+    private static int toByte(int sample, int bits) {
+        return switch (bits) {
+            case 8 -> sample;
+            case 16 -> sample >> 8;
+            default -> sample * 255 / ((1 << bits) - 1);
+        };
+    }
+
+    /** Band 0 as Pillow's I;16 (16-bit gray keeps its full range). */
+    static PixelImage uint16(Raster raster) {
+        int w = raster.getWidth(), h = raster.getHeight();
+        return PixelImage.ofUint16(w, h, raster.getSamples(0, 0, w, h, 0, new int[Math.multiplyExact(w, h)]));
+    }
+
+    /** Band 0 as palette indices into the color model's entries. */
+    static PixelImage palette(Raster raster, IndexColorModel icm) {
+        return palette(raster, paletteOf(icm));
+    }
+
+    /** Band 0 as palette indices into {@code rgb} (0xRRGGBB entries). */
+    static PixelImage palette(Raster raster, int[] rgb) {
+        return PixelImage.ofPalette(raster.getWidth(), raster.getHeight(), indices(raster), rgb);
+    }
+
+    /** Band 0's samples (palette indices) as they are, one byte each. */
+    static byte[] indices(Raster raster) {
+        int w = raster.getWidth(), h = raster.getHeight();
+        int[] samples = raster.getSamples(0, 0, w, h, 0, new int[Math.multiplyExact(w, h)]);
+        byte[] indices = new byte[samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            indices[i] = (byte) samples[i];
+        }
+        return indices;
+    }
+
+    static int[] paletteOf(IndexColorModel icm) {
+        int[] rgb = new int[icm.getMapSize()];
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] = icm.getRGB(i) & 0xFFFFFF;
+        }
+        return rgb;
+    }
+
+    /** True when entry i is gray level i for every entry: Pillow then drops the palette (mode L). */
+    static boolean isGrayRamp(int[] rgb) {
+        for (int i = 0; i < rgb.length; i++) {
+            if (rgb[i] != i * 0x010101) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
