@@ -9,7 +9,7 @@ import java.util.Locale;
  */
 public final class ImageExtensions {
     /** Lower case, in order of preference where a sample has several images. */
-    public static final List<String> ALL = List.of("jpg", "jpeg", "png", "gif", "bmp", "webp");
+    public static final List<String> ALL = List.of("jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff");
 
     private ImageExtensions() {
     }
