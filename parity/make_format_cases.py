@@ -164,6 +164,8 @@ def png_cases():
     record("png_gama_srgb", png(noise(H, W, 3), 2, 8, extra=icc), "png")
     iccp = chunk(b"iCCP", b"gray-gamma\x00\x00" + zlib.compress(fake_icc()))
     record("png_iccp", png(noise(H, W, 3), 2, 8, extra=iccp), "png")
+    exif = b"MM\x00*\x00\x00\x00\x08\x00\x01" + struct.pack(">HHIHH", 274, 3, 1, 6, 0) + b"\x00" * 4
+    record("png_exif_orientation", png(noise(H, W, 3), 2, 8, extra=chunk(b"eXIf", exif)), "png")
     whole = png(noise(64, 64, 3), 2, 8)
     record("png_truncated", whole[: len(whole) // 2], "png")
     record("png_no_iend", whole[:-12], "png")
@@ -265,6 +267,11 @@ def gif_cases():
            gif(W, H, [gif_frame(idx16[:7, :9], 4, left=5, top=3, transparency=2)], pal16, background=6), "gif")
     second = gif_frame(noise(H, W, 1, 16).reshape(H, W), 4, local=noise(1, 16, 3).reshape(16, 3))
     record("gif_two_frames", gif(W, H, [gif_frame(idx16, 4), second], pal16), "gif")
+    # The JDK's reader once dropped rows of interlaced frames only 2 to 4 rows high.
+    for rows in (1, 2, 3, 4, 5):
+        record(f"gif_interlaced_{rows}rows", gif(W, rows, [gif_frame(idx[:rows], 8, interlace=True)], pal256), "gif")
+    record("gif_beyond_screen", gif(10, 6, [gif_frame(idx16[:9, :12], 4, left=3, top=2)], pal16), "gif")
+    record("gif_no_palette", gif(W, H, [gif_frame(idx16, 4)]), "gif")
     gray = np.arange(256)[:, None].repeat(3, axis=1)
     record("gif_gray_ramp", gif(W, H, [gif_frame(idx, 8)], gray), "gif")
     record("gif_pillow_l", pillow(Image.fromarray(idx.astype(np.uint8), "L"), "GIF"), "gif")
@@ -405,26 +412,40 @@ def bmp_cases():
 
 # ---------------------------------------------------------------- TIFF
 
-def tiff16_rgb(pixels):
-    """An uncompressed little-endian RGB TIFF with 16-bit samples (Pillow cannot write one)."""
-    h, w, _ = pixels.shape
-    data = pixels.astype("<u2").tobytes()
-    entries = [(256, 3, 1, w), (257, 3, 1, h), (258, 3, 3, None), (259, 3, 1, 1), (262, 3, 1, 2),
-               (273, 4, 1, None), (277, 3, 1, 3), (278, 3, 1, h), (279, 4, 1, len(data)), (284, 3, 1, 1)]
+def tiff(w, h, bits, photometric, data, compression=1, extra=(), strips=1):
+    """A little-endian TIFF: bits per sample (one per band), the pixel data as stored, in
+    `strips` equal strips (one per plane when planar), and (tag, type, values) for any other
+    tag. Pillow cannot write most of these variants."""
+    entries = [(256, 4, [w]), (257, 4, [h]), (258, 3, list(bits)), (259, 3, [compression]),
+               (262, 3, [photometric]), (273, 4, [0] * strips), (277, 3, [len(bits)]), (278, 4, [h]),
+               (279, 4, [len(data) // strips] * strips), *extra]
+    entries.sort()
     ifd_size = 2 + 12 * len(entries) + 4
-    bits_at = 8 + ifd_size
-    data_at = bits_at + 6
+    blobs = bytearray()
+    blob_at = 8 + ifd_size
+    data_at = blob_at + sum(len(v) * (2 if t == 3 else 4) for _, t, v in entries if len(v) * (2 if t == 3 else 4) > 4)
     ifd = struct.pack("<H", len(entries))
-    for tag, kind, count, value in entries:
-        if tag == 258:
-            ifd += struct.pack("<HHII", tag, kind, count, bits_at)
-        elif tag == 273:
-            ifd += struct.pack("<HHII", tag, kind, count, data_at)
-        elif kind == 3:
-            ifd += struct.pack("<HHIHH", tag, kind, count, value, 0)
+    for tag, kind, values in entries:
+        if tag == 273:
+            values = [data_at + k * len(data) // strips for k in range(strips)]
+        packed = b"".join(struct.pack("<H" if kind == 3 else "<I", v) for v in values)
+        if len(packed) > 4:
+            ifd += struct.pack("<HHII", tag, kind, len(values), blob_at + len(blobs))
+            blobs += packed
         else:
-            ifd += struct.pack("<HHII", tag, kind, count, value)
-    return b"II*\x00" + struct.pack("<I", 8) + ifd + struct.pack("<I", 0) + struct.pack("<HHH", 16, 16, 16) + data
+            ifd += struct.pack("<HHI", tag, kind, len(values)) + packed.ljust(4, b"\0")
+    return b"II*\x00" + struct.pack("<I", 8) + ifd + struct.pack("<I", 0) + bytes(blobs) + data
+
+
+def packed_rows(pixels, depth):
+    return b"".join(pack_row(row.reshape(-1), depth) for row in pixels)
+
+
+def predicted(pixels):
+    """Horizontal differencing (TIFF predictor 2) of 8-bit samples, per band."""
+    diff = pixels.copy()
+    diff[:, 1:] = (pixels[:, 1:] - pixels[:, :-1]) % 256
+    return diff.astype(np.uint8).tobytes()
 
 
 def tiff_cases():
@@ -446,15 +467,39 @@ def tiff_cases():
     record("tiff_rgb_jpeg", pillow(images["rgb"], "TIFF", compression="jpeg", quality=90), "tif")
     record("tiff_l_jpeg", pillow(images["l"], "TIFF", compression="jpeg", quality=90), "tif")
     record("tiff_i16_big_endian", pillow(images["i16"].convert("I;16B"), "TIFF"), "tif")
-    record("tiff_rgb16", tiff16_rgb(noise(H, W, 3, 65536)), "tif")
+    rgb16 = noise(H, W, 3, 65536)
+    record("tiff_rgb16", tiff(W, H, (16, 16, 16), 2, rgb16.astype("<u2").tobytes()), "tif")
+    gray = noise(H, W, 1)
+    record("tiff_l_white_is_zero", tiff(W, H, (8,), 0, gray.astype(np.uint8).tobytes()), "tif")
+    bw = noise(H, W, 1, 2)
+    record("tiff_1_white_is_zero", tiff(W, H, (1,), 0, packed_rows(bw, 1)), "tif")
+    record("tiff_l4", tiff(W, H, (4,), 1, packed_rows(noise(H, W, 1, 16), 4)), "tif")
+    colormap = [int(v) * 257 for v in noise(1, 48, 1).reshape(-1)]
+    record("tiff_p4", tiff(W, H, (4,), 3, packed_rows(noise(H, W, 1, 16), 4), extra=[(320, 3, colormap)]), "tif")
+    rgb = noise(H, W, 3)
+    record("tiff_rgb_deflate_predictor",
+           tiff(W, H, (8, 8, 8), 2, zlib.compress(predicted(rgb)), compression=8, extra=[(317, 3, [2])]), "tif")
+    planes = b"".join(rgb[:, :, k].astype(np.uint8).tobytes() for k in range(3))
+    record("tiff_rgb_planar", tiff(W, H, (8, 8, 8), 2, planes, extra=[(284, 3, [2])], strips=3), "tif")
+    rgba = noise(H, W, 4)
+    rgba[..., :3] = rgba[..., :3] * rgba[..., 3:] // 255  # associated (premultiplied) alpha
+    rgba[0, :4, 3] = [0, 1, 128, 255]
+    rgba[0, :4, :3] = 0
+    record("tiff_rgba_associated", tiff(W, H, (8, 8, 8, 8), 2, rgba.astype(np.uint8).tobytes(), extra=[(338, 3, [1])]),
+           "tif")
+    record("tiff_unsupported_zstd", tiff(W, H, (8, 8, 8), 2, rgb.astype(np.uint8).tobytes(), compression=50000), "tif")
+    record("tiff_unsupported_float", tiff(W, H, (32,), 1, np.zeros((H, W), "<f4").tobytes(), extra=[(339, 3, [3])]), "tif")
+    record("tiff_unsupported_cielab", tiff(W, H, (8, 8, 8), 8, rgb.astype(np.uint8).tobytes()), "tif")
     record("tiff_cmyk_big", pillow(Image.fromarray(smooth(25, 32, 4).astype(np.uint8), "CMYK"), "TIFF",
                                    compression="tiff_lzw"), "tif", preprocess=True)
     record("tiff_i16_big", pillow(Image.fromarray(smooth(34, 27, 1, 600).reshape(34, 27).astype(np.uint16)), "TIFF"),
            "tif", preprocess=True)
     second = Image.fromarray(noise(7, 5, 3).astype(np.uint8), "RGB")
     record("tiff_multipage", pillow(images["rgb"], "TIFF", save_all=True, append_images=[second]), "tif")
-    # Orientation 6 (rotate 90 degrees clockwise to view): open_clip, like Image.open, ignores it.
-    record("tiff_orientation", pillow(images["rgb"], "TIFF", tiffinfo={274: 6}), "tif")
+    # Pillow 12 turns TIFF pixels upright on load (ImageOps.exif_transpose), for every orientation.
+    for orientation in range(2, 9):
+        record(f"tiff_orientation{orientation}", pillow(images["rgb"], "TIFF", tiffinfo={274: orientation}), "tif")
+    record("tiff_orientation6_lzw", pillow(images["l"], "TIFF", tiffinfo={274: 6}, compression="tiff_lzw"), "tif")
     whole = pillow(Image.fromarray(noise(64, 64, 3).astype(np.uint8), "RGB"), "TIFF", compression="tiff_lzw")
     record("tiff_truncated", whole[: len(whole) // 2], "tif")
 

@@ -13,11 +13,29 @@ import javax.imageio.metadata.IIOMetadataNode;
  * the rest filled with the frame's transparent index, else 0 (not the background color). Mode P
  * with the frame's palette (its local one, else the global one), or L when that palette is the
  * identity gray ramp or there is none. ImageIO's reader gives only the frame's own rectangle.
+ *
+ * <p>An interlaced first frame is given to ImageIO with its interlace flag cleared, and its
+ * rows, which then come out in the order stored, are put in place here: the JDK's reader
+ * misplaces the rows of interlaced frames 2 to 4 rows high.
  */
 final class GifFrame {
     private GifFrame() {}
 
-    static ImageIoPixels.Layout layout(ImageReader reader) throws IOException {
+    /** The file with the first frame's interlace flag cleared, or the file itself if it has none. */
+    static byte[] withoutInterlace(byte[] gif) {
+        int flags = firstFrameFlags(gif);
+        if (flags < 0 || (gif[flags] & INTERLACED) == 0) {
+            return gif;
+        }
+        byte[] copy = gif.clone();
+        copy[flags] &= (byte) ~INTERLACED;
+        return copy;
+    }
+
+    /** {@code gif} is the file as it is, before {@link #withoutInterlace}. */
+    static ImageIoPixels.Layout layout(ImageReader reader, byte[] gif) throws IOException {
+        int flags = firstFrameFlags(gif);
+        boolean interlaced = flags >= 0 && (gif[flags] & INTERLACED) != 0;
         IIOMetadataNode stream = (IIOMetadataNode) reader.getStreamMetadata().getAsTree("javax_imageio_gif_stream_1.0");
         IIOMetadataNode image = (IIOMetadataNode) reader.getImageMetadata(0).getAsTree("javax_imageio_gif_image_1.0");
         IIOMetadataNode screen = child(stream, "LogicalScreenDescriptor");
@@ -33,9 +51,11 @@ final class GifFrame {
             byte[] indices = new byte[Math.multiplyExact(width, height)];
             Arrays.fill(indices, (byte) fill);
             byte[] own = ImageIoPixels.indices(decoded.getRaster());
-            int w = decoded.getWidth();
-            for (int y = 0; y < decoded.getHeight(); y++) {
-                System.arraycopy(own, y * w, indices, (top + y) * width + left, w);
+            int w = decoded.getWidth(), h = decoded.getHeight();
+            int[] rows = interlaced ? interlacedRows(h) : null;
+            for (int y = 0; y < h; y++) {
+                int row = interlaced ? rows[y] : y;
+                System.arraycopy(own, y * w, indices, (top + row) * width + left, w);
             }
             int[] palette = ImageIoPixels.paletteOf((IndexColorModel) decoded.getColorModel());
             if (!hasPalette || ImageIoPixels.isGrayRamp(palette)) {
@@ -43,6 +63,48 @@ final class GifFrame {
             }
             return PixelImage.ofPalette(width, height, indices, palette);
         });
+    }
+
+    private static final int INTERLACED = 0x40;
+
+    /** Where stored row k of an interlaced frame {@code height} rows high goes: passes 0/8, 4/8, 2/4, 1/2. */
+    private static int[] interlacedRows(int height) {
+        int[] rows = new int[height];
+        int k = 0;
+        int[][] passes = {{0, 8}, {4, 8}, {2, 4}, {1, 2}};
+        for (int[] pass : passes) {
+            for (int y = pass[0]; y < height; y += pass[1]) {
+                rows[k++] = y;
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * The offset of the first image descriptor's flags byte, found by stepping over the header,
+     * the global color table and any extension blocks; -1 if the file ends first (ImageIO then
+     * reports it).
+     */
+    private static int firstFrameFlags(byte[] gif) {
+        if (gif.length < 13) {
+            return -1;
+        }
+        int at = 13 + ((gif[10] & 0x80) != 0 ? 3 << ((gif[10] & 7) + 1) : 0);
+        while (at < gif.length) {
+            int introducer = gif[at] & 0xFF;
+            if (introducer == 0x2C) {
+                return at + 9 < gif.length ? at + 9 : -1;
+            }
+            if (introducer != 0x21 || at + 2 >= gif.length) {
+                return -1;
+            }
+            at += 2; // introducer and label, then sub-blocks up to an empty one
+            while (at < gif.length && gif[at] != 0) {
+                at += 1 + (gif[at] & 0xFF);
+            }
+            at++;
+        }
+        return -1;
     }
 
     private static IIOMetadataNode child(IIOMetadataNode parent, String name) {

@@ -88,9 +88,6 @@ public final class ImageDecoder {
     }
 
     private PixelImage readWithImageIo(byte[] encoded, String name, ImageFormat format) throws BadImageException {
-        if (format == ImageFormat.PNG) {
-            encoded = PngChunks.withEnd(encoded);
-        }
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.name().toLowerCase(Locale.ROOT));
         if (!readers.hasNext()) {
             if (format == ImageFormat.WEBP) {
@@ -100,7 +97,8 @@ public final class ImageDecoder {
             throw new BadImageException(name, "no ImageIO reader for " + format.label);
         }
         ImageReader reader = readers.next();
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
+        byte[] input = ImageIoPixels.forImageIo(format, encoded);
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(input))) {
             reader.setInput(in, true, false);
             ImageIoPixels.Layout layout = ImageIoPixels.layout(format, reader, encoded, name);
             checkSize(layout.width(), layout.height(), name);

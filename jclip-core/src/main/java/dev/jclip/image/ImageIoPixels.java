@@ -35,11 +35,14 @@ final class ImageIoPixels {
         }
     }
 
-    /** The layout of the first image of {@code reader}'s input, a file of {@code format}. */
+    /**
+     * The layout of the first image of {@code reader}'s input, a file of {@code format};
+     * {@code encoded} is the file as it was given (see {@link #forImageIo}).
+     */
     static Layout layout(ImageFormat format, ImageReader reader, byte[] encoded, String name) throws IOException {
         return switch (format) {
             case PNG -> png(reader);
-            case GIF -> GifFrame.layout(reader);
+            case GIF -> GifFrame.layout(reader, encoded);
             case TIFF -> TiffLayout.of(reader, name);
             case BMP -> new Layout(reader.getWidth(0), reader.getHeight(0), ImageIoPixels::bmp);
             case JPEG -> new Layout(reader.getWidth(0), reader.getHeight(0), ImageIoPixels::generic);
@@ -47,6 +50,15 @@ final class ImageIoPixels {
                 boolean alpha = webpHasAlpha(encoded);
                 yield new Layout(reader.getWidth(0), reader.getHeight(0), image -> webp(image, alpha));
             }
+        };
+    }
+
+    /** The bytes to give ImageIO for a file: the file, or a copy with what ImageIO misreads made plain. */
+    static byte[] forImageIo(ImageFormat format, byte[] encoded) {
+        return switch (format) {
+            case PNG -> PngChunks.withEnd(encoded);
+            case GIF -> GifFrame.withoutInterlace(encoded);
+            case JPEG, BMP, TIFF, WEBP -> encoded;
         };
     }
 

@@ -12,9 +12,10 @@ import javax.imageio.plugins.tiff.TIFFField;
 /**
  * A TIFF file's first page as Pillow 12's TiffImagePlugin opens it, from the page's tags:
  * bilevel gray is "1", gray L or (16-bit) I;16, palette P with the color map's high bytes,
- * RGB, RGBA, CMYK and JPEG-compressed YCbCr as ImageIO decodes them; then the orientation tag
- * is applied, as Pillow does on load. Compressions, color spaces and sample formats that
- * ImageIO or this mapping cannot reproduce are refused by name before decoding.
+ * RGB, RGBA (premultiplied alpha divided out as Pillow does), CMYK and JPEG-compressed YCbCr
+ * as ImageIO decodes them; then the orientation tag is applied, as Pillow does on load.
+ * Compressions, color spaces and sample formats that ImageIO or this mapping cannot
+ * reproduce are refused by name before decoding.
  */
 final class TiffLayout {
     private TiffLayout() {}
@@ -43,12 +44,17 @@ final class TiffLayout {
         int[] colorMap = photometric == BaselineTIFFTagSet.PHOTOMETRIC_INTERPRETATION_PALETTE_COLOR
                 ? tags.getTIFFField(BaselineTIFFTagSet.TAG_COLOR_MAP).getAsInts() : null;
         boolean gray = samples == 1 && photometric <= BaselineTIFFTagSet.PHOTOMETRIC_INTERPRETATION_BLACK_IS_ZERO;
+        boolean associatedAlpha = samples == 4 && bits == 8
+                && photometric == BaselineTIFFTagSet.PHOTOMETRIC_INTERPRETATION_RGB
+                && tag(tags, BaselineTIFFTagSet.TAG_EXTRA_SAMPLES, 0) == BaselineTIFFTagSet.EXTRA_SAMPLES_ASSOCIATED_ALPHA;
         ImageIoPixels.Mapping mapping = image -> {
             PixelImage pixels;
             if (colorMap != null) {
                 pixels = ImageIoPixels.palette(image.getRaster(), palette(colorMap));
             } else if (gray && bits <= 8) {
                 pixels = gray(image, bits == 1 ? Mode.ONE : Mode.L);
+            } else if (associatedAlpha) {
+                pixels = unpremultiplied(image);
             } else {
                 pixels = ImageIoPixels.generic(image);
             }
@@ -86,6 +92,25 @@ final class TiffLayout {
             }
         }
         return PixelImage.of(mode, image.getWidth(), image.getHeight(), levels);
+    }
+
+    /**
+     * Premultiplied RGBA as Pillow's "RGBa" unpacker makes it straight: colors times 255 / alpha,
+     * truncated (ImageIO's own conversion rounds), and all zero where alpha is 0.
+     */
+    private static PixelImage unpremultiplied(BufferedImage image) {
+        PixelImage stored = ImageIoPixels.bands(image.getRaster(), Mode.RGBA, 0, 1, 2, 3);
+        byte[] s = stored.samples();
+        for (int p = 0; p < s.length; p += 4) {
+            int alpha = s[p + 3] & 0xFF;
+            if (alpha == 255) {
+                continue;
+            }
+            for (int c = 0; c < 3; c++) {
+                s[p + c] = (byte) (alpha == 0 ? 0 : Math.min(255, (s[p + c] & 0xFF) * 255 / alpha));
+            }
+        }
+        return stored;
     }
 
     /** The compressions the JDK's TIFF reader decodes. */
