@@ -55,11 +55,7 @@ class ImageDecoderTest {
         assertArrayEquals(new byte[] {(byte) 200, 100, 50, (byte) 128, 1, 2, 3, 0}, p.samples());
     }
 
-    /**
-     * A palette PNG and a GIF are P, with the palette kept for the conversion after
-     * resizing. (Six rows: the JDK's GIF reader drops rows of interlaced GIFs only 2 to
-     * 4 rows high, which its own writer produces.)
-     */
+    /** A palette PNG and a GIF are P, with the palette kept for the conversion after resizing. */
     @Test
     void palettePngAndGifAreP() throws IOException {
         byte[] indices = new byte[18];
