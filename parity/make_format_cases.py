@@ -414,6 +414,15 @@ def bmp_cases():
     record("bmp_rle8", bmp(W, H, 8, [rle_data], pal256, compression=1), "bmp")
     runs4 = runs % 16
     record("bmp_rle4", bmp(W, H, 4, [rle4(runs4)], pal16, compression=2), "bmp")
+    # Skipped pixels: a delta escape (right 2, down 1), rows ended early, a run past the row's end,
+    # an odd absolute run; then the bitmap ends early (Pillow refuses that), or is padded to the end.
+    skips = bytes([3, 7, 0, 2, 2, 1, 4, 9, 0, 0, 5, 11, 0, 0, 0, 3, 1, 2, 3, 0, 30, 4, 0, 0])
+    record("bmp_rle8_ends_early", bmp(W, H, 8, [skips + b"\x00\x01"], pal256, compression=1), "bmp")
+    rest = b"".join(bytes([W, k]) + b"\x00\x00" for k in range(H - 4))
+    record("bmp_rle8_skips", bmp(W, H, 8, [skips + rest + b"\x00\x01"], pal256, compression=1), "bmp")
+    odd = bytes([0, 5, 0x12, 0x34, 0x50, 0, 2, 0x67, 0, 0])  # absolute run of 5 nibbles, then a run of 2
+    rest4 = b"".join(bytes([W, k * 17 % 256]) + b"\x00\x00" for k in range(H - 1))
+    record("bmp_rle4_odd_absolute", bmp(W, H, 4, [odd + rest4 + b"\x00\x01"], pal16, compression=2), "bmp")
     whole = pillow(Image.fromarray(noise(64, 64, 3).astype(np.uint8), "RGB"), "BMP")
     record("bmp_truncated", whole[: len(whole) // 2], "bmp")
 
@@ -474,6 +483,8 @@ def tiff_cases():
     record("tiff_1_group4", pillow(images["1"], "TIFF", compression="group4"), "tif")
     record("tiff_rgb_jpeg", pillow(images["rgb"], "TIFF", compression="jpeg", quality=90), "tif")
     record("tiff_l_jpeg", pillow(images["l"], "TIFF", compression="jpeg", quality=90), "tif")
+    record("tiff_rgb_jpeg_big", pillow(Image.fromarray(smooth(36, 44, 3).astype(np.uint8), "RGB"), "TIFF",
+                                       compression="jpeg", quality=75), "tif", preprocess=True)
     record("tiff_i16_big_endian", pillow(images["i16"].convert("I;16B"), "TIFF"), "tif")
     rgb16 = noise(H, W, 3, 65536)
     record("tiff_rgb16", tiff(W, H, (16, 16, 16), 2, rgb16.astype("<u2").tobytes()), "tif")

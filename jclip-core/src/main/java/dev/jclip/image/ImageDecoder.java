@@ -61,7 +61,7 @@ public final class ImageDecoder {
         String name = file.toString();
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(12);
+            byte[] head = in.readNBytes(ImageFormat.SIGNATURE_BYTES);
             ImageFormat.sniff(head, name);
             byte[] rest = in.readAllBytes();
             bytes = Arrays.copyOf(head, head.length + rest.length);

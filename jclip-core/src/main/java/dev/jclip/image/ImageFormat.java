@@ -14,6 +14,9 @@ enum ImageFormat {
     TIFF("TIFF"),
     WEBP("WebP");
 
+    /** How many leading bytes {@link #sniff} needs to tell every format it knows (TGA's header is 18). */
+    static final int SIGNATURE_BYTES = 18;
+
     /** The format's usual name, as errors give it. */
     final String label;
 

@@ -44,7 +44,11 @@ final class ImageIoPixels {
             case PNG -> png(reader);
             case GIF -> GifFrame.layout(reader, encoded);
             case TIFF -> TiffLayout.of(reader, name);
-            case BMP -> new Layout(reader.getWidth(0), reader.getHeight(0), ImageIoPixels::bmp);
+            case BMP -> {
+                int width = reader.getWidth(0), height = reader.getHeight(0);
+                yield new Layout(width, height, image -> bmp(image,
+                        BmpRle.isRle(encoded) ? BmpRle.indices(encoded, width, height, name) : null));
+            }
             case JPEG -> new Layout(reader.getWidth(0), reader.getHeight(0), ImageIoPixels::generic);
             case WEBP -> {
                 boolean alpha = webpHasAlpha(encoded);
@@ -125,20 +129,23 @@ final class ImageIoPixels {
         return new Layout(reader.getWidth(0), reader.getHeight(0), mapping);
     }
 
-    /** BMP: a black and white palette is Pillow's "1", a gray ramp L, any other palette P. */
-    private static PixelImage bmp(BufferedImage image) {
+    /**
+     * BMP: a black and white palette is Pillow's "1", a gray ramp L, any other palette P.
+     * {@code rleIndices} are the indices of an RLE bitmap as Pillow reads them ({@link BmpRle}),
+     * else null (ImageIO's are Pillow's).
+     */
+    private static PixelImage bmp(BufferedImage image, byte[] rleIndices) {
         if (image.getColorModel() instanceof IndexColorModel icm) {
             int[] rgb = paletteOf(icm);
+            byte[] indices = rleIndices != null ? rleIndices : indices(image.getRaster());
+            int w = image.getWidth(), h = image.getHeight();
             if (rgb.length == 2 && rgb[0] == 0 && rgb[1] == 0xFFFFFF) {
-                byte[] bilevel = indices(image.getRaster());
-                for (int i = 0; i < bilevel.length; i++) {
-                    bilevel[i] = (byte) (bilevel[i] == 0 ? 0 : 255);
+                for (int i = 0; i < indices.length; i++) {
+                    indices[i] = (byte) (indices[i] == 0 ? 0 : 255);
                 }
-                return PixelImage.of(Mode.ONE, image.getWidth(), image.getHeight(), bilevel);
+                return PixelImage.of(Mode.ONE, w, h, indices);
             }
-            if (isGrayRamp(rgb)) {
-                return PixelImage.of(Mode.L, image.getWidth(), image.getHeight(), indices(image.getRaster()));
-            }
+            return isGrayRamp(rgb) ? PixelImage.of(Mode.L, w, h, indices) : PixelImage.ofPalette(w, h, indices, rgb);
         }
         return generic(image);
     }
