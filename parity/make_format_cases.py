@@ -521,6 +521,10 @@ def tiff_cases():
     record("tiff_orientation6_lzw", pillow(images["l"], "TIFF", tiffinfo={274: 6}, compression="tiff_lzw"), "tif")
     whole = pillow(Image.fromarray(noise(64, 64, 3).astype(np.uint8), "RGB"), "TIFF", compression="tiff_lzw")
     record("tiff_truncated", whole[: len(whole) // 2], "tif")
+    raw = tiff(W, H, (8, 8, 8), 2, noise(H, W, 3).astype(np.uint8).tobytes())
+    record("tiff_truncated_strip", raw[: len(raw) - 100], "tif")
+    deflated = tiff(W, H, (8, 8, 8), 2, zlib.compress(noise(H, W, 3).astype(np.uint8).tobytes()), compression=8)
+    record("tiff_truncated_deflate_strip", deflated[: len(deflated) - 100], "tif")
 
 
 # ---------------------------------------------------------------- formats Pillow opens and jclip refuses
