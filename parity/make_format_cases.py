@@ -163,6 +163,9 @@ def png_cases():
     record("png_palette_trns", png(noise(H, W, 1), 3, 8, palette, trns), "png")
     record("png_palette_trns_big", png(smooth(33, 26, 1), 3, 8, palette, trns), "png", preprocess=True)
     record("png_gray_trns", png(noise(H, W, 1), 0, 8, trns=struct.pack(">H", 17)), "png")
+    record("png_gray16_trns", png(noise(H, W, 1, 65536), 0, 16, trns=struct.pack(">H", 17)), "png")
+    record("png_rgb16_trns", png(noise(H, W, 3, 65536), 2, 16, trns=struct.pack(">HHH", 1, 2, 3)), "png")
+    record("png_la8_interlaced", png(noise(H, W, 2), 4, 8, interlace=True), "png")
     record("png_rgb_trns", png(noise(H, W, 3), 2, 8, trns=struct.pack(">HHH", 1, 2, 3)), "png")
     for kind, ct, depth, ch in (("rgb8", 2, 8, 3), ("gray4", 0, 4, 1), ("palette2", 3, 2, 1), ("rgba16", 6, 16, 4)):
         px = noise(H, W, ch, 1 << depth)
@@ -263,6 +266,7 @@ def gif_cases():
     idx16 = noise(H, W, 1, 16).reshape(H, W)
     record("gif_global", gif(W, H, [gif_frame(idx, 8)], pal256), "gif")
     record("gif_global16", gif(W, H, [gif_frame(idx16, 4)], pal16), "gif")
+    record("gif_87a", b"GIF87a" + gif(W, H, [gif_frame(idx16, 4)], pal16)[6:], "gif")
     record("gif_transparent", gif(W, H, [gif_frame(idx16, 4, transparency=3)], pal16), "gif")
     big = (smooth(29, 36, 1, 16).reshape(29, 36))
     record("gif_transparent_big", gif(36, 29, [gif_frame(big, 4, transparency=3)], pal16), "gif", preprocess=True)
@@ -408,6 +412,17 @@ def bmp_cases():
     record("bmp_32_alpha_big", bmp(30, 23, 32, bmp_rows(smooth(23, 30, 4), bgrx), compression=3, masks=masks,
                                    header=124), "bmp", preprocess=True)
 
+    # Bit fields Pillow has no unpacker for: it refuses them.
+    record("bmp_16_4444_fields", bmp(W, H, 16, bmp_rows(px16, pack16), compression=3,
+                                     masks=(0xF00, 0xF0, 0xF, 0xF000), header=124), "bmp")
+    record("bmp_32_rgbx_fields", bmp(W, H, 32, bmp_rows(rgbx, bgrx), compression=3, masks=(0xFF, 0xFF00, 0xFF0000, 0),
+                                     header=124), "bmp")
+    record("bmp_32_10bit_fields", bmp(W, H, 32, bmp_rows(rgbx, bgrx), compression=3,
+                                      masks=(0x3FF00000, 0xFFC00, 0x3FF, 0), header=124), "bmp")
+    record("bmp_embedded_png", bmp(W, H, 0, [png(noise(H, W, 3), 2, 8)], compression=5), "bmp")
+    core = struct.pack("<IHHHH", 12, W, H, 1, 24)
+    pixels = b"".join(bmp_rows(rgb, bgr))
+    record("bmp_os2_core_24", b"BM" + struct.pack("<IHHI", 26 + len(pixels), 0, 0, 26) + core + pixels, "bmp")
     runs = np.repeat(noise(H, (W + 3) // 4, 1).reshape(H, -1), 4, axis=1)[:, :W]
     runs[:, 5:12] = noise(H, 7, 1).reshape(H, 7)
     rle_data = rle8(runs)

@@ -45,6 +45,7 @@ final class ImageIoPixels {
             case GIF -> GifFrame.layout(reader, encoded);
             case TIFF -> TiffLayout.of(reader, name);
             case BMP -> {
+                BmpHeader.check(encoded, name);
                 int width = reader.getWidth(0), height = reader.getHeight(0);
                 yield new Layout(width, height, image -> bmp(image,
                         BmpRle.isRle(encoded) ? BmpRle.indices(encoded, width, height, name) : null));
