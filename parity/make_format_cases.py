@@ -177,6 +177,11 @@ def png_cases():
     record("png_iccp", png(noise(H, W, 3), 2, 8, extra=iccp), "png")
     exif = b"MM\x00*\x00\x00\x00\x08\x00\x01" + struct.pack(">HHIHH", 274, 3, 1, 6, 0) + b"\x00" * 4
     record("png_exif_orientation", png(noise(H, W, 3), 2, 8, extra=chunk(b"eXIf", exif)), "png")
+    good = png(noise(H, W, 3), 2, 8, extra=chunk(b"tEXt", b"Comment\x00hello"))
+    for kind in (b"IHDR", b"tEXt", b"IDAT"):
+        end = good.index(kind) + 4 + struct.unpack(">I", good[good.index(kind) - 4 : good.index(kind)])[0]
+        bad = good[:end] + bytes([good[end] ^ 0xFF]) + good[end + 1 :]
+        record(f"png_bad_crc_{kind.decode().lower()}", bad, "png")
     whole = png(noise(64, 64, 3), 2, 8)
     record("png_truncated", whole[: len(whole) // 2], "png")
     record("png_no_iend", whole[:-12], "png")

@@ -41,7 +41,10 @@ final class ImageIoPixels {
      */
     static Layout layout(ImageFormat format, ImageReader reader, byte[] encoded, String name) throws IOException {
         return switch (format) {
-            case PNG -> png(reader);
+            case PNG -> {
+                PngChunks.checkHeaderCrcs(encoded, name);
+                yield png(reader);
+            }
             case GIF -> GifFrame.layout(reader, encoded);
             case TIFF -> TiffLayout.of(reader, name);
             case BMP -> {
