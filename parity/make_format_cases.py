@@ -297,6 +297,9 @@ def gif_cases():
     record("gif_pillow_p", pillow(p, "GIF"), "gif")
     rgb = Image.fromarray(smooth(26, 33, 3).astype(np.uint8), "RGB")
     record("gif_pillow_rgb", pillow(rgb, "GIF"), "gif", preprocess=True)
+    # A complete file whose frame data ends (end code) after half the pixels.
+    half = gif_frame(idx16[: H // 2], 4).replace(struct.pack("<HH", W, H // 2), struct.pack("<HH", W, H), 1)
+    record("gif_short_frame", gif(W, H, [half], pal16), "gif")
     whole = gif(64, 64, [gif_frame(noise(64, 64, 1).reshape(64, 64), 8)], pal256)
     record("gif_truncated", whole[: len(whole) // 2], "gif")
 

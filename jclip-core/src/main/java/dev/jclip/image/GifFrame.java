@@ -33,7 +33,7 @@ final class GifFrame {
     }
 
     /** {@code gif} is the file as it is, before {@link #withoutInterlace}. */
-    static ImageIoPixels.Layout layout(ImageReader reader, byte[] gif) throws IOException {
+    static ImageIoPixels.Layout layout(ImageReader reader, byte[] gif, String name) throws IOException {
         int flags = firstFrameFlags(gif);
         boolean interlaced = flags >= 0 && (gif[flags] & INTERLACED) != 0;
         IIOMetadataNode stream = (IIOMetadataNode) reader.getStreamMetadata().getAsTree("javax_imageio_gif_stream_1.0");
@@ -47,6 +47,13 @@ final class GifFrame {
         int fill = control != null && control.getAttribute("transparentColorFlag").equals("TRUE")
                 ? intAttribute(control, "transparentColorIndex") : 0;
         boolean hasPalette = child(stream, "GlobalColorTable") != null || child(image, "LocalColorTable") != null;
+        int framePixels = intAttribute(frame, "imageWidth") * intAttribute(frame, "imageHeight");
+        int decodable = flags < 0 ? framePixels : pixelsCoded(gif, flags, framePixels);
+        if (decodable < framePixels) {
+            // ImageIO fills the rest with index 0; Pillow refuses the file as truncated.
+            throw new BadImageException(name, "GIF frame data ends after " + decodable + " of its " + framePixels
+                    + " pixels (truncated or corrupt)");
+        }
         return new ImageIoPixels.Layout(width, height, decoded -> {
             byte[] indices = new byte[Math.multiplyExact(width, height)];
             Arrays.fill(indices, (byte) fill);
@@ -105,6 +112,65 @@ final class GifFrame {
             at++;
         }
         return -1;
+    }
+
+    /**
+     * How many pixels the first frame's LZW data codes, up to {@code needed}: its codes are
+     * followed through the sub-blocks, keeping only each table entry's length, until the end
+     * code, the end of the data, or a code the table does not have yet (corrupt data).
+     */
+    private static int pixelsCoded(byte[] gif, int flags, int needed) {
+        int at = flags + 1 + ((gif[flags] & 0x80) != 0 ? 3 << ((gif[flags] & 7) + 1) : 0);
+        if (at >= gif.length) {
+            return 0;
+        }
+        int minSize = gif[at++] & 0xFF;
+        if (minSize < 1 || minSize > 11) {
+            return 0;
+        }
+        int clear = 1 << minSize, end = clear + 1;
+        int[] lengths = new int[4096];
+        Arrays.fill(lengths, 0, clear, 1);
+        int size = minSize + 1, next = clear + 2, previous = -1, pixels = 0;
+        int bits = 0, buffered = 0, blockLeft = 0;
+        while (pixels < needed) {
+            while (buffered < size) { // refill from the sub-blocks
+                if (blockLeft == 0) {
+                    blockLeft = at < gif.length ? gif[at++] & 0xFF : 0;
+                    if (blockLeft == 0) {
+                        return pixels;
+                    }
+                }
+                if (at >= gif.length) {
+                    return pixels;
+                }
+                bits |= (gif[at++] & 0xFF) << buffered;
+                buffered += 8;
+                blockLeft--;
+            }
+            int code = bits & ((1 << size) - 1);
+            bits >>>= size;
+            buffered -= size;
+            if (code == clear) {
+                size = minSize + 1;
+                next = clear + 2;
+                previous = -1;
+                continue;
+            }
+            if (code == end || code > next || (previous < 0 && code >= clear)) {
+                return pixels;
+            }
+            int length = code == next ? lengths[previous] + 1 : lengths[code];
+            if (previous >= 0 && next < lengths.length) {
+                lengths[next++] = lengths[previous] + 1;
+                if (next == 1 << size && size < 12) {
+                    size++;
+                }
+            }
+            pixels += length;
+            previous = code;
+        }
+        return pixels;
     }
 
     private static IIOMetadataNode child(IIOMetadataNode parent, String name) {

@@ -45,7 +45,7 @@ final class ImageIoPixels {
                 PngChunks.checkHeaderCrcs(encoded, name);
                 yield png(reader);
             }
-            case GIF -> GifFrame.layout(reader, encoded);
+            case GIF -> GifFrame.layout(reader, encoded, name);
             case TIFF -> TiffLayout.of(reader, name);
             case BMP -> {
                 BmpHeader.check(encoded, name);
