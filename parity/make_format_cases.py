@@ -13,7 +13,8 @@ TIFF), and for each case what Pillow does with it:
 
 - cases.tsv: name, file, Pillow's mode after Image.open (or "error"), width,
   height, whether a preprocessed reference exists, and Pillow's error if any;
-- NAME.rgb: Image.open(f).convert("RGB") as raw interleaved bytes;
+- NAME.rgb: Image.open(f).convert("RGB") as raw interleaved bytes (not for the cases named
+  *_unsupported_* or *_refused_*, which jclip refuses although Pillow may open them);
 - NAME.224.rgb.gz (some cases): open_clip.image_transform(224, is_train=False) up to
   and including its convert("RGB"), as raw bytes, gzipped: the pixels that ToTensor
   divides by 255 and Normalize shifts (the script checks that it does).
@@ -69,7 +70,7 @@ def record(name, data, ext, preprocess=False):
     except Exception as e:  # noqa: BLE001 - every refusal is a case
         CASES.append((name, file, "error", 0, 0, 0, f"{type(e).__name__}: {e}"))
         return
-    if "_unsupported_" not in name:  # jclip refuses these by name; their pixels are not compared
+    if "_unsupported_" not in name and "_refused_" not in name:  # jclip refuses these
         (OUT / f"{name}.rgb").write_bytes(rgb.tobytes())
     if preprocess:
         transform = open_clip.image_transform(224, is_train=False)
@@ -182,6 +183,11 @@ def png_cases():
         end = good.index(kind) + 4 + struct.unpack(">I", good[good.index(kind) - 4 : good.index(kind)])[0]
         bad = good[:end] + bytes([good[end] ^ 0xFF]) + good[end + 1 :]
         record(f"png_bad_crc_{kind.decode().lower()}", bad, "png")
+    # A complete file whose image data holds only half the rows: Pillow stops where the zlib
+    # stream ends and leaves the other rows black; ImageIO (and so jclip) refuses it.
+    half = png(noise(H // 2, W, 3), 2, 8)
+    ihdr = [chunk(b"IHDR", struct.pack(">IIBBBBB", W, h, 8, 2, 0, 0, 0)) for h in (H // 2, H)]
+    record("png_refused_short_data", half.replace(ihdr[0], ihdr[1], 1), "png")
     whole = png(noise(64, 64, 3), 2, 8)
     record("png_truncated", whole[: len(whole) // 2], "png")
     record("png_no_iend", whole[:-12], "png")
