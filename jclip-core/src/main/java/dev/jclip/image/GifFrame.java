@@ -21,6 +21,9 @@ import javax.imageio.metadata.IIOMetadataNode;
 final class GifFrame {
     private GifFrame() {}
 
+    /** The interlace bit of an image descriptor's flags. */
+    private static final int INTERLACED = 0x40;
+
     /** The file with the first frame's interlace flag cleared, or the file itself if it has none. */
     static byte[] withoutInterlace(byte[] gif) {
         int flags = firstFrameFlags(gif);
@@ -47,14 +50,14 @@ final class GifFrame {
         int fill = control != null && control.getAttribute("transparentColorFlag").equals("TRUE")
                 ? intAttribute(control, "transparentColorIndex") : 0;
         boolean hasPalette = child(stream, "GlobalColorTable") != null || child(image, "LocalColorTable") != null;
-        int framePixels = intAttribute(frame, "imageWidth") * intAttribute(frame, "imageHeight");
-        int decodable = flags < 0 ? framePixels : pixelsCoded(gif, flags, framePixels);
-        if (decodable < framePixels) {
-            // ImageIO fills the rest with index 0; Pillow refuses the file as truncated.
-            throw new BadImageException(name, "GIF frame data ends after " + decodable + " of its " + framePixels
-                    + " pixels (truncated or corrupt)");
-        }
         return new ImageIoPixels.Layout(width, height, decoded -> {
+            int framePixels = Math.multiplyExact(decoded.getWidth(), decoded.getHeight());
+            int coded = flags < 0 ? framePixels : pixelsCoded(gif, flags, framePixels);
+            if (coded < framePixels) {
+                // ImageIO fills the rest with index 0; Pillow refuses the file as truncated.
+                throw new BadImageException(name, "GIF frame data ends after " + coded + " of its " + framePixels
+                        + " pixels (truncated or corrupt)");
+            }
             byte[] indices = new byte[Math.multiplyExact(width, height)];
             Arrays.fill(indices, (byte) fill);
             byte[] own = ImageIoPixels.indices(decoded.getRaster());
@@ -71,8 +74,6 @@ final class GifFrame {
             return PixelImage.ofPalette(width, height, indices, palette);
         });
     }
-
-    private static final int INTERLACED = 0x40;
 
     /** Where stored row k of an interlaced frame {@code height} rows high goes: passes 0/8, 4/8, 2/4, 1/2. */
     private static int[] interlacedRows(int height) {

@@ -41,16 +41,16 @@ final class TiffLayout {
         }
         int samples = tag(tags, BaselineTIFFTagSet.TAG_SAMPLES_PER_PIXEL, 1);
         int orientation = tag(tags, BaselineTIFFTagSet.TAG_ORIENTATION, 1);
-        int[] colorMap = photometric == BaselineTIFFTagSet.PHOTOMETRIC_INTERPRETATION_PALETTE_COLOR
-                ? tags.getTIFFField(BaselineTIFFTagSet.TAG_COLOR_MAP).getAsInts() : null;
+        int[] palette = photometric == BaselineTIFFTagSet.PHOTOMETRIC_INTERPRETATION_PALETTE_COLOR
+                ? palette(tags, name) : null;
         boolean gray = samples == 1 && photometric <= BaselineTIFFTagSet.PHOTOMETRIC_INTERPRETATION_BLACK_IS_ZERO;
         boolean associatedAlpha = samples == 4 && bits == 8
                 && photometric == BaselineTIFFTagSet.PHOTOMETRIC_INTERPRETATION_RGB
                 && tag(tags, BaselineTIFFTagSet.TAG_EXTRA_SAMPLES, 0) == BaselineTIFFTagSet.EXTRA_SAMPLES_ASSOCIATED_ALPHA;
         ImageIoPixels.Mapping mapping = image -> {
             PixelImage pixels;
-            if (colorMap != null) {
-                pixels = ImageIoPixels.palette(image.getRaster(), palette(colorMap));
+            if (palette != null) {
+                pixels = ImageIoPixels.palette(image.getRaster(), palette);
             } else if (gray && bits <= 8) {
                 pixels = gray(image, bits == 1 ? Mode.ONE : Mode.L);
             } else if (associatedAlpha) {
@@ -70,8 +70,13 @@ final class TiffLayout {
         return field == null ? absent : field.getAsInt(0);
     }
 
-    /** Pillow keeps each 16-bit color map entry's high byte ({@code b // 256}). */
-    private static int[] palette(int[] colorMap) {
+    /** The color map as 0xRRGGBB entries: Pillow keeps each 16-bit value's high byte ({@code b // 256}). */
+    private static int[] palette(TIFFDirectory tags, String name) throws BadImageException {
+        TIFFField field = tags.getTIFFField(BaselineTIFFTagSet.TAG_COLOR_MAP);
+        if (field == null) {
+            throw new BadImageException(name, "palette TIFF file without a color map");
+        }
+        int[] colorMap = field.getAsInts();
         int n = colorMap.length / 3;
         int[] rgb = new int[n];
         for (int i = 0; i < n; i++) {
