@@ -7,9 +7,16 @@ Run from the repository root:
 (Pillow 12.3 with libtiff and zlib, numpy, torch and open_clip 3.3.) It rewrites
 jclip-core/src/test/resources/parity/formats/: one small image file per case,
 written by Pillow where Pillow can write that variant and byte by byte here where
-it cannot (PNG bit depths, interlacing and ancillary chunks; BMP 4/16/32-bit,
-bit fields, top-down and RLE; GIF local palettes, offsets, interlacing; 16-bit RGB
-TIFF), and for each case what Pillow does with it:
+it cannot (PNG bit depths, interlacing, ancillary chunks and damage; BMP 4/16/32-bit,
+bit fields, top-down, OS/2 and RLE; GIF local palettes, offsets, interlacing, short
+frames; TIFF 16-bit RGB, WhiteIsZero, predictor, planar, premultiplied alpha), and for
+each case what Pillow does with it. Names tell FormatParityTest what to expect:
+other_* are formats jclip refuses by name, *_unsupported_* TIFF variants it refuses by
+name, *_refused_* damaged files Pillow opens (filling in black) and jclip refuses;
+every other case must decode exactly as Pillow does, or be refused where Pillow
+raises.
+
+Files:
 
 - cases.tsv: name, file, Pillow's mode after Image.open (or "error"), width,
   height, whether a preprocessed reference exists, and Pillow's error if any;
