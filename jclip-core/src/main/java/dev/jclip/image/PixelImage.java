@@ -78,7 +78,7 @@ public final class PixelImage {
     /** An 8-bit image in any mode but {@link Mode#P}, {@link Mode#I} and {@link Mode#I16}; {@code samples} is not copied. */
     public static PixelImage of(Mode mode, int width, int height, byte[] samples) {
         if (mode == Mode.P || mode == Mode.I || mode == Mode.I16) {
-            throw new IllegalArgumentException("use ofPalette or ofInts for mode " + mode);
+            throw new IllegalArgumentException("use ofPalette, ofInts or ofUint16 for mode " + mode);
         }
         return new PixelImage(mode, width, height, samples, null, null);
     }
