@@ -44,7 +44,7 @@ class PreprocessCommandTest {
         int code = run("preprocess", "--size", "16", "-o", output.toString(), red.toString(), bad.toString(), gray.toString());
 
         assertEquals(1, code);
-        assertTrue(err.toString().contains("skipped " + bad + ": not a PNG, JPEG, GIF, BMP or WebP image"), err.toString());
+        assertTrue(err.toString().contains("skipped " + bad + ": not a PNG, JPEG, GIF, BMP, TIFF or WebP image"), err.toString());
         assertTrue(out.toString().contains("wrote 2 tensors [3,16,16]"), out.toString());
         try (SafeTensors st = SafeTensors.open(output)) {
             assertEquals(List.of("gray", "red.photo"), st.names().stream().sorted().toList());

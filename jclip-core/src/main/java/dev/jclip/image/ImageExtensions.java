@@ -4,12 +4,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The image file extensions jclip looks for: those of the formats {@link ImageDecoder} reads
- * (WebP only with an ImageIO WebP plugin, as in the CLI; without one such a file is reported and skipped).
+ * The image file extensions jclip looks for: those of the formats {@link ImageDecoder} reads.
  */
 public final class ImageExtensions {
     /** Lower case, in order of preference where a sample has several images. */
-    public static final List<String> ALL = List.of("jpg", "jpeg", "png", "gif", "bmp", "webp");
+    public static final List<String> ALL = List.of("jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff");
 
     private ImageExtensions() {
     }

@@ -13,27 +13,40 @@ public final class PixelImage {
     /** Pillow's image modes that CLIP preprocessing meets. */
     public enum Mode {
         /** Bilevel, stored as 0 or 255; resized nearest-neighbour. */
-        ONE(1),
+        ONE("1", 1),
         /** 8-bit gray. */
-        L(1),
+        L("L", 1),
         /** 8-bit gray and alpha; resized premultiplied. */
-        LA(2),
+        LA("LA", 2),
         /** 8-bit palette indices; resized nearest-neighbour. */
-        P(1),
+        P("P", 1),
         /** 8-bit RGB. */
-        RGB(3),
+        RGB("RGB", 3),
         /** 8-bit RGB and alpha; resized premultiplied. */
-        RGBA(4),
-        /** 8-bit CMYK (as a CMYK JPEG decodes). */
-        CMYK(4),
-        /** 32-bit signed gray (Pillow's mode for 16-bit gray PNGs); converting it to RGB clamps to 0..255. */
-        I(1);
+        RGBA("RGBA", 4),
+        /** 8-bit CMYK (as a CMYK JPEG or TIFF decodes). */
+        CMYK("CMYK", 4),
+        /** 32-bit signed gray; converting it to RGB clamps to 0..255. */
+        I("I", 1),
+        /**
+         * 16-bit unsigned gray (Pillow 12's mode for 16-bit gray PNG and TIFF): each resize pass
+         * clamps to 0..65535, and converting it to RGB clamps to 0..255.
+         */
+        I16("I;16", 1);
+
+        private final String pillowName;
 
         /** Samples per pixel. */
         public final int bands;
 
-        Mode(int bands) {
+        Mode(String pillowName, int bands) {
+            this.pillowName = pillowName;
             this.bands = bands;
+        }
+
+        /** The mode's name in Pillow: "1", "L", ..., "I;16". */
+        public String pillowName() {
+            return pillowName;
         }
     }
 
@@ -62,10 +75,10 @@ public final class PixelImage {
         this.palette = palette;
     }
 
-    /** An 8-bit image in any mode but {@link Mode#P} and {@link Mode#I}; {@code samples} is not copied. */
+    /** An 8-bit image in any mode but {@link Mode#P}, {@link Mode#I} and {@link Mode#I16}; {@code samples} is not copied. */
     public static PixelImage of(Mode mode, int width, int height, byte[] samples) {
-        if (mode == Mode.P || mode == Mode.I) {
-            throw new IllegalArgumentException("use ofPalette or ofInts for mode " + mode);
+        if (mode == Mode.P || mode == Mode.I || mode == Mode.I16) {
+            throw new IllegalArgumentException("use ofPalette, ofInts or ofUint16 for mode " + mode);
         }
         return new PixelImage(mode, width, height, samples, null, null);
     }
@@ -78,6 +91,16 @@ public final class PixelImage {
     /** A mode-I image (32-bit gray); {@code values} is not copied. */
     public static PixelImage ofInts(int width, int height, int[] values) {
         return new PixelImage(Mode.I, width, height, null, values, null);
+    }
+
+    /** A mode-I;16 image (16-bit unsigned gray, values 0..65535); {@code values} is not copied. */
+    public static PixelImage ofUint16(int width, int height, int[] values) {
+        for (int v : values) {
+            if (v < 0 || v > 0xFFFF) {
+                throw new IllegalArgumentException("mode I;16 holds 0..65535, got " + v);
+            }
+        }
+        return new PixelImage(Mode.I16, width, height, null, values, null);
     }
 
     /** How the pixels are stored. */
@@ -95,12 +118,12 @@ public final class PixelImage {
         return height;
     }
 
-    /** The interleaved 8-bit samples (palette indices in mode P); null in mode I. Not a copy. */
+    /** The interleaved 8-bit samples (palette indices in mode P); null in modes I and I;16. Not a copy. */
     byte[] samples() {
         return samples;
     }
 
-    /** The values of a mode-I image; null otherwise. Not a copy. */
+    /** The values of a mode-I or I;16 image; null otherwise. Not a copy. */
     int[] ints() {
         return ints;
     }
@@ -122,16 +145,33 @@ public final class PixelImage {
                     + ") is not inside the " + width + "x" + height + " image");
         }
         int b = mode.bands;
-        if (mode == Mode.I) {
+        if (ints != null) {
             int[] out = new int[w * h];
             for (int r = 0; r < h; r++) {
                 System.arraycopy(ints, (y + r) * width + x, out, r * w, w);
             }
-            return ofInts(w, h, out);
+            return new PixelImage(mode, w, h, null, out, null);
         }
         byte[] out = new byte[w * h * b];
         for (int r = 0; r < h; r++) {
             System.arraycopy(samples, ((y + r) * width + x) * b, out, r * w * b, w * b);
+        }
+        return withSamples(w, h, out);
+    }
+
+    /** A {@code w x h} image of the same mode and palette whose pixel i is this image's pixel {@code from[i]}. */
+    PixelImage gather(int w, int h, int[] from) {
+        if (ints != null) {
+            int[] out = new int[w * h];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = ints[from[i]];
+            }
+            return new PixelImage(mode, w, h, null, out, null);
+        }
+        int b = mode.bands;
+        byte[] out = new byte[w * h * b];
+        for (int i = 0; i < w * h; i++) {
+            System.arraycopy(samples, from[i] * b, out, i * b, b);
         }
         return withSamples(w, h, out);
     }
@@ -153,13 +193,13 @@ public final class PixelImage {
             throw new IllegalArgumentException("fill must be 0..255, got " + fill);
         }
         int w = width + left + right, h = height + top + bottom, b = mode.bands;
-        if (mode == Mode.I) {
+        if (ints != null) {
             int[] out = new int[w * h];
             Arrays.fill(out, fill);
             for (int r = 0; r < height; r++) {
                 System.arraycopy(ints, r * width, out, (top + r) * w + left, width);
             }
-            return ofInts(w, h, out);
+            return new PixelImage(mode, w, h, null, out, null);
         }
         byte[] out = new byte[w * h * b];
         Arrays.fill(out, (byte) (mode == Mode.ONE && fill != 0 ? 255 : fill));
@@ -174,8 +214,8 @@ public final class PixelImage {
 
     /**
      * Pillow's {@code convert("RGB")}: interleaved R, G, B bytes. Gray is replicated,
-     * alpha is dropped (not composited), palette indices are looked up, mode I is
-     * clamped to 0..255, CMYK becomes (255 - K)(1 - C/255) and so on.
+     * alpha is dropped (not composited), palette indices are looked up, modes I and
+     * I;16 are clamped to 0..255, CMYK becomes (255 - K)(1 - C/255) and so on.
      */
     public byte[] toRgb() {
         int n = width * height;
@@ -218,7 +258,7 @@ public final class PixelImage {
                     rgb[3 * i + 2] = (byte) c;
                 }
             }
-            case I -> {
+            case I, I16 -> {
                 for (int i = 0; i < n; i++) {
                     byte v = (byte) Math.clamp(ints[i], 0, 255);
                     rgb[3 * i] = v;

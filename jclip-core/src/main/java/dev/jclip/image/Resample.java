@@ -17,7 +17,7 @@ import java.util.Arrays;
  * clamped to 0..255. Pillow uses 22 fraction bits; torch uses int16 weights with as
  * many fraction bits as the largest weight of the axis allows, so the two round
  * differently (up to one unit per pass). Pillow resizes modes with alpha
- * premultiplied, palette and bilevel images nearest-neighbour and mode I in double.
+ * premultiplied, palette and bilevel images nearest-neighbour and modes I and I;16 in double.
  */
 public final class Resample {
     private Resample() {}
@@ -59,7 +59,10 @@ public final class Resample {
                     keepX, keepY, keepWidth, keepHeight);
             case LA, RGBA -> unpremultiply(resample8(premultiply(src), filter, Arithmetic.PILLOW, outWidth, outHeight,
                     keepX, keepY, keepWidth, keepHeight));
-            case I -> resampleInt(src, filter, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
+            case I -> resampleInt(src, filter, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight,
+                    Integer.MIN_VALUE, Integer.MAX_VALUE);
+            // Pillow 12's 16-bit passes (Resample.c, _16bpc): the same double sums, clamped to 16 bits each pass.
+            case I16 -> resampleInt(src, filter, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight, 0, 0xFFFF);
         };
     }
 
@@ -304,8 +307,9 @@ public final class Resample {
         return (int) (v >= 0.0 ? v + 0.5f : v - 0.5f);
     }
 
+    /** Mode I or I;16 in double, each pass rounded and clamped to {@code lo .. hi}. */
     private static PixelImage resampleInt(PixelImage src, Interpolation filter, int outWidth, int outHeight,
-                                          int keepX, int keepY, int keepWidth, int keepHeight) {
+                                          int keepX, int keepY, int keepWidth, int keepHeight, int lo, int hi) {
         int w = src.width(), h = src.height();
         boolean horizontal = outWidth != w, vertical = outHeight != h;
         Weights wv = vertical ? weights(filter, Arithmetic.PILLOW, h, outHeight, keepY, keepHeight) : null;
@@ -325,7 +329,7 @@ public final class Resample {
                     for (int x = 0; x < wh.taps[xx]; x++) {
                         ss += in[base + x] * wh.weights[kOff + x];
                     }
-                    mid[(y - rowLo) * keepWidth + xx] = roundUp(ss);
+                    mid[(y - rowLo) * keepWidth + xx] = Math.clamp(roundUp(ss), lo, hi);
                 }
             }
             midStride = keepWidth;
@@ -338,7 +342,7 @@ public final class Resample {
             midRow = 0;
         }
         if (!vertical) {
-            return PixelImage.ofInts(keepWidth, keepHeight, mid);
+            return ints(src.mode(), keepWidth, keepHeight, mid);
         }
         int[] out = new int[keepHeight * keepWidth];
         for (int yy = 0; yy < keepHeight; yy++) {
@@ -348,10 +352,16 @@ public final class Resample {
                 for (int y = 0; y < wv.taps[yy]; y++) {
                     ss += mid[top + y * midStride + x] * wv.weights[kOff + y];
                 }
-                out[yy * keepWidth + x] = roundUp(ss);
+                out[yy * keepWidth + x] = Math.clamp(roundUp(ss), lo, hi);
             }
         }
-        return PixelImage.ofInts(keepWidth, keepHeight, out);
+        return ints(src.mode(), keepWidth, keepHeight, out);
+    }
+
+    private static PixelImage ints(PixelImage.Mode mode, int width, int height, int[] values) {
+        return mode == PixelImage.Mode.I16
+                ? PixelImage.ofUint16(width, height, values)
+                : PixelImage.ofInts(width, height, values);
     }
 
     // ---------------------------------------------------------------- nearest (P, 1)

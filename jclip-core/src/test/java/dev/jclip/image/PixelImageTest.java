@@ -30,6 +30,16 @@ class PixelImageTest {
                 PixelImage.ofInts(3, 1, new int[] {-5, 77, 300}).toRgb());
     }
 
+    /** Pillow 12's I;16 to RGB: values above 255 become 255 (I16_RGB). */
+    @Test
+    void modeI16ClampsToByteAndHoldsSixteenBits() {
+        assertArrayEquals(new byte[] {0, 0, 0, (byte) 255, (byte) 255, (byte) 255, (byte) 255, (byte) 255, (byte) 255},
+                PixelImage.ofUint16(3, 1, new int[] {0, 256, 65535}).toRgb());
+        assertThrows(IllegalArgumentException.class, () -> PixelImage.ofUint16(1, 1, new int[] {65536}));
+        assertThrows(IllegalArgumentException.class, () -> PixelImage.ofUint16(1, 1, new int[] {-1}));
+        assertThrows(IllegalArgumentException.class, () -> PixelImage.of(Mode.I16, 1, 1, new byte[1]));
+    }
+
     @Test
     void grayAndAlphaModesDropAlpha() {
         assertArrayEquals(new byte[] {9, 9, 9, (byte) 200, (byte) 200, (byte) 200},

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * A folder tree of images ({@link ImageExtensions}: {@code .jpg .jpeg .png .gif .bmp .webp}) each with a caption in a text file
+ * A folder tree of images ({@link ImageExtensions}: {@code .jpg .jpeg .png .gif .bmp .webp .tif .tiff}) each with a caption in a text file
  * of the same name ({@code cats/01.jpg} and {@code cats/01.txt}, UTF-8, surrounding white space
  * trimmed). The tree is walked depth-first with each folder's entries sorted by name, one folder
  * listing in memory at a time; symbolic links to folders are not followed (no cycles). The seed is not

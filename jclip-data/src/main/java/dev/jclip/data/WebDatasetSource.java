@@ -27,8 +27,9 @@ import java.util.zip.GZIPInputStream;
  * WebDataset tar shards ({@code .tar}, or gzip'd {@code .tar.gz}/{@code .tgz}): consecutive files
  * sharing a key (the path up to the first dot of the file name: {@code 00/abc.jpg} and
  * {@code 00/abc.txt} form sample {@code 00/abc}) make one example: the image from the first of
- * {@link ImageExtensions#ALL} ({@code jpg jpeg png gif bmp webp}) it has, the caption from {@code txt} or else from the
- * {@code caption} (or {@code text}) field of {@code json}, an optional class label from {@code cls}.
+ * {@link ImageExtensions#ALL} ({@code jpg jpeg png gif bmp webp tif tiff}) it has, the caption
+ * from {@code txt} or else from the {@code caption} (or {@code text}) field of {@code json}, an
+ * optional class label from {@code cls}.
  * A sample without an image or a caption is reported and skipped; a missing, truncated or corrupt shard
  * is reported and the rest of it skipped, keeping the complete samples read before the damage.
  *
