@@ -18,6 +18,7 @@ The Hugging Face cases build transformers' CLIPModel from a config.json (exact G
 are not 4x, other LayerNorm epsilons, new and legacy eos_token_id) and store its
 get_image_features / get_text_features outputs in the same way; the single-tower cases do the same
 for CLIPVisionModelWithProjection and CLIPTextModelWithProjection (image_embeds, text_embeds).
+For a few configs (GRAD_CASES) the contrastive loss's gradients are stored too (see grad_cases).
 """
 import copy
 import glob
@@ -124,8 +125,13 @@ def tokens_for(text_cfg, rng):
     return rows
 
 
+def f32(x):
+    """A float32 as the shortest decimal that reads back as the same float32 (at most 9 digits)."""
+    return float(f"{float(x):.9g}")
+
+
 def floats(t):
-    return [[float(x) for x in row] for row in t.detach().numpy().astype(np.float32)]
+    return [[f32(x) for x in row] for row in t.detach().numpy().astype(np.float32)]
 
 
 def open_clip_cases():
@@ -199,6 +205,39 @@ def hf_cases():
     return cases
 
 
+GRAD_CASES = ["ViT-B-32", "ViT-S-16-alt", "ViT-L-14-CLIPA", "ViT-H-14-worldwide", "ViT-bigG-14", "RN50"]
+
+
+def grad_cases(oc_cases):
+    """CLIP's symmetric contrastive loss over the two images and texts of a case, and its gradients:
+    in full for every 1-D parameter (norms, biases, embeddings, LayerScale), as an L2 norm for the
+    rest (the matrices would make the fixture large). Training mode (ResNet BatchNorm uses the
+    batch's statistics)."""
+    import torch.nn.functional as F
+    out = []
+    for c in oc_cases:
+        if c["name"] not in GRAD_CASES:
+            continue
+        model = open_clip.model.CLIP(**c["shrunk"]).train()
+        fill_model(model)
+        img = model.encode_image(images(c["image_size"]), normalize=True)
+        txt = model.encode_text(torch.tensor(c["tokens"], dtype=torch.long), normalize=True)
+        logits = model.logit_scale.exp() * img @ txt.T
+        labels = torch.arange(logits.shape[0])
+        loss = (F.cross_entropy(logits, labels) + F.cross_entropy(logits.T, labels)) / 2
+        loss.backward()
+        full, norms = {}, {}
+        for k, p in model.named_parameters():
+            g = p.grad if p.grad is not None else torch.zeros_like(p)
+            if p.dim() <= 1:
+                full[k] = [f32(x) for x in g.reshape(-1).numpy().astype(np.float32)]
+            else:
+                norms[k] = float(g.double().norm())
+        out.append({"name": c["name"], "loss": float(loss), "grads": full, "grad_norms": norms})
+        print("grad", c["name"], "ok", flush=True)
+    return out
+
+
 def hf_single_tower_cases():
     from transformers import (CLIPTextConfig, CLIPTextModelWithProjection, CLIPVisionConfig,
                               CLIPVisionModelWithProjection)
@@ -233,6 +272,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     out = {"generator": "parity/make_config_cases.py", "open_clip": open_clip.__version__, "torch": torch.__version__,
            "open_clip_cases": open_clip_cases(), "hf_cases": hf_cases(), "hf_single_tower_cases": hf_single_tower_cases()}
+    out["grad_cases"] = grad_cases(out["open_clip_cases"])
     import transformers
     out["transformers"] = transformers.__version__
     with open(os.path.join(OUT, "cases.json"), "w") as f:

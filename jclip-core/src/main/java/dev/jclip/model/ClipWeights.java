@@ -44,6 +44,9 @@ import java.util.Set;
  * <p>{@link #save} writes the original layout in float32, which OpenCLIP loads.
  */
 public final class ClipWeights {
+    /** The file beside open_clip weights on the Hugging Face hub: {@code {"model_cfg": {...}, "preprocess_cfg": {...}}}. */
+    public static final String OPEN_CLIP_CONFIG = "open_clip_config.json";
+
     private static final Set<String> IGNORED = Set.of("input_resolution", "context_length", "vocab_size");
     private static final int MAX_LISTED = 12;
 
@@ -94,16 +97,19 @@ public final class ClipWeights {
         } else {
             throw new IllegalArgumentException("no model file or directory at " + path);
         }
-        Path hubConfig = weights.toAbsolutePath().resolveSibling(OPEN_CLIP_CONFIG);
-        if (declared == null && Files.isRegularFile(hubConfig)) {
+        Path hubConfig = hubConfigBeside(weights);
+        if (declared == null && hubConfig != null) {
             declared = openClipHubConfig(hubConfig);
             declaredBy = hubConfig.toString();
         }
         return loadFile(weights, declared, declaredBy, act, map);
     }
 
-    /** The file beside open_clip weights on the Hugging Face hub: {@code {"model_cfg": {...}, "preprocess_cfg": {...}}}. */
-    public static final String OPEN_CLIP_CONFIG = "open_clip_config.json";
+    /** The {@value #OPEN_CLIP_CONFIG} beside the weight file {@code weights}, or null when there is none. */
+    private static Path hubConfigBeside(Path weights) {
+        Path hubConfig = weights.toAbsolutePath().resolveSibling(OPEN_CLIP_CONFIG);
+        return Files.isRegularFile(hubConfig) ? hubConfig : null;
+    }
 
     /**
      * The Hugging Face tokenizer ({@code hf_tokenizer_name}) that the {@value #OPEN_CLIP_CONFIG}
@@ -111,9 +117,8 @@ public final class ClipWeights {
      * such file).
      */
     public static String textTokenizer(Path path) throws IOException {
-        Path weights = Files.isDirectory(path) ? path.resolve("open_clip_model.safetensors") : path;
-        Path hubConfig = weights.toAbsolutePath().resolveSibling(OPEN_CLIP_CONFIG);
-        return Files.isRegularFile(hubConfig) ? openClipHubConfig(hubConfig).text().tokenizer() : null;
+        Path hubConfig = hubConfigBeside(Files.isDirectory(path) ? path.resolve("open_clip_model.safetensors") : path);
+        return hubConfig == null ? null : openClipHubConfig(hubConfig).text().tokenizer();
     }
 
     @SuppressWarnings("unchecked")

@@ -44,6 +44,10 @@ class ConfigParityTest {
         return ConfigCases.all("hf_single_tower_cases").stream().map(c -> (String) c.get("name"));
     }
 
+    static Stream<String> gradNames() {
+        return ConfigCases.all("grad_cases").stream().map(c -> (String) c.get("name"));
+    }
+
     static Stream<String> hfNames() {
         return ConfigCases.all("hf_cases").stream().map(c -> (String) c.get("name"));
     }
@@ -69,6 +73,64 @@ class ConfigParityTest {
         NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("open_clip_model.safetensors"));
         Clip clip = ClipWeights.map(dir);
         checkFeatures(name, clip, c);
+    }
+
+    /**
+     * Training: CLIP's contrastive loss over the case's two images and texts, and its gradient,
+     * against open_clip's (every 1-D parameter's gradient in full, within 1e-3 of its largest
+     * magnitude; the L2 norm of every other's within 1e-3 relative).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("gradNames")
+    @SuppressWarnings("unchecked")
+    void gradientsMatchOpenClip(String name) throws IOException {
+        Map<String, Object> c = ConfigCases.get("open_clip_cases", name), g = ConfigCases.get("grad_cases", name);
+        Files.writeString(dir.resolve(ClipWeights.OPEN_CLIP_CONFIG), "{\"model_cfg\":" + ConfigCases.json(c.get("shrunk")) + "}");
+        NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("open_clip_model.safetensors"));
+        Clip clip = ClipWeights.load(dir);
+        clip.train(true);
+        int size = Math.toIntExact((Long) c.get("image_size"));
+        Clip.Output o = clip.forward(images(size), tokens(c));
+        o.loss().backward();
+        double loss = ((Number) g.get("loss")).doubleValue();
+        assertEquals(loss, o.loss().item(), 1e-5 * loss, name + " loss");
+
+        Map<String, Tensor> params = clip.stateDict().parameters();
+        Map<String, Object> full = (Map<String, Object>) g.get("grads"), norms = (Map<String, Object>) g.get("grad_norms");
+        assertEquals(params.size(), full.size() + norms.size(), name + ": parameters with a reference gradient");
+        double scale = 0;
+        for (Object v : full.values()) {
+            for (Object x : (List<Object>) v) {
+                scale = Math.max(scale, Math.abs(((Number) x).doubleValue()));
+            }
+        }
+        double worst = 0;
+        for (var e : full.entrySet()) {
+            float[] grad = params.get(e.getKey()).grad();
+            List<Object> expected = (List<Object>) e.getValue();
+            double maxAbs = 0, maxDiff = 0;
+            for (int i = 0; i < expected.size(); i++) {
+                double x = ((Number) expected.get(i)).doubleValue();
+                maxAbs = Math.max(maxAbs, Math.abs(x));
+                maxDiff = Math.max(maxDiff, Math.abs(x - grad[i]));
+            }
+            // A gradient that is zero but for rounding (the attention pool's key bias, which softmax
+            // ignores) has no scale of its own: both sides must then be negligible for the model.
+            double error = maxDiff / Math.max(maxAbs, 1e-4 * scale);
+            assertTrue(error <= 1e-3, name + " grad " + e.getKey() + ": " + error);
+            worst = Math.max(worst, error);
+        }
+        for (var e : norms.entrySet()) {
+            double sum = 0;
+            for (float x : params.get(e.getKey()).grad()) {
+                sum += (double) x * x;
+            }
+            double expected = ((Number) e.getValue()).doubleValue(), error = Math.abs(Math.sqrt(sum) - expected) / expected;
+            assertTrue(error <= 1e-3, name + " grad norm " + e.getKey() + ": " + error);
+            worst = Math.max(worst, error);
+        }
+        System.out.printf("parity %s training: loss %.7f (open_clip %.7f), worst gradient error %.2e%n", name, o.loss().item(), loss,
+                worst);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -154,16 +216,21 @@ class ConfigParityTest {
                 + "\"width\":128,\"patch_size\":16},\"text_cfg\":{}}").text().tokenizer());
     }
 
-    /** The image features of the fixtures' two images: {@link NamedWeights} of {@code input.images}, times 4. */
-    private static Tensor features(Clip clip, int size) {
+    /** The fixtures' two images: {@link NamedWeights} of {@code input.images}, times 4. */
+    private static Tensor images(int size) {
         int[] imageShape = {2, 3, size, size};
         float[] pixels = NamedWeights.fill("input.images", imageShape);
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] *= 4;
         }
+        return Tensor.of(pixels, imageShape);
+    }
+
+    /** The image features of the fixtures' two images. */
+    private static Tensor features(Clip clip, int size) {
         clip.train(false);
         try (var _ = GradMode.noGrad()) {
-            return clip.encodeImage(Tensor.of(pixels, imageShape));
+            return clip.encodeImage(images(size));
         }
     }
 
