@@ -26,11 +26,6 @@ public final class ResidualAttentionBlock extends Module {
     private final Tensor fcWeight, fcBias, projWeight, projBias;
     private final Tensor ls1Gamma, ls2Gamma;
 
-    /** OpenAI's block: {@code width} channels, {@code heads} heads, a 4× MLP with QuickGELU. */
-    public ResidualAttentionBlock(int width, int heads) {
-        this(width, BlockConfig.openAi(width, heads));
-    }
-
     /** A block of {@code width} channels shaped by {@code config}. */
     public ResidualAttentionBlock(int width, BlockConfig config) {
         attn = child("attn", new MultiheadAttention(width, config.heads()));

@@ -40,11 +40,6 @@ public final class TextTransformer extends Module {
     private final Tensor tokenEmbedding, positionalEmbedding, lnFinalWeight, lnFinalBias, textProjection;
     private final Transformer transformer;
 
-    /** OpenAI's text tower: {@code layers} blocks of {@code width}, projected to {@code outputDim}. */
-    public TextTransformer(int contextLength, int vocabSize, int width, int heads, int layers, int outputDim) {
-        this(contextLength, vocabSize, width, layers, BlockConfig.openAi(width, heads), true, Pool.ARGMAX, 0, outputDim);
-    }
-
     /**
      * A text tower of {@code layers} blocks shaped by {@code blocks}, causal or not, pooling by
      * {@code pool} ({@code eosId} is the end-of-sequence id for {@link Pool#EOS}), projected to

@@ -8,11 +8,6 @@ public final class Transformer extends Module {
 
     private final BlockConfig config;
 
-    /** {@code layers} of OpenAI's blocks of {@code width} channels and {@code heads} heads. */
-    public Transformer(int width, int layers, int heads) {
-        this(width, layers, BlockConfig.openAi(width, heads));
-    }
-
     /** {@code layers} blocks of {@code width} channels shaped by {@code config}. */
     public Transformer(int width, int layers, BlockConfig config) {
         this.config = config;

@@ -34,14 +34,11 @@ public final class VisionTransformer extends ImageEncoder {
     private final Tensor lnPreWeight, lnPreBias, lnPostWeight, lnPostBias, proj;
     private final Transformer transformer;
 
-    /** OpenAI's ViT image tower: {@code imageSize}² inputs cut into {@code patchSize}² patches, projected to {@code outputDim}. */
-    public VisionTransformer(int imageSize, int patchSize, int width, int layers, int heads, int outputDim) {
-        this(imageSize, patchSize, width, layers, BlockConfig.openAi(width, heads), true, Pool.TOK, false, outputDim);
-    }
-
     /**
-     * A ViT image tower with {@code layers} blocks shaped by {@code blocks}, with or without
-     * {@code ln_pre}, pooling by {@code pool} with {@code ln_post} before or after it.
+     * A ViT image tower: {@code imageSize}² inputs cut into {@code patchSize}² patches, {@code layers}
+     * blocks shaped by {@code blocks}, with or without
+     * {@code ln_pre}, pooling by {@code pool} with {@code ln_post} before or after it, projected
+     * to {@code outputDim}.
      */
     public VisionTransformer(int imageSize, int patchSize, int width, int layers, BlockConfig blocks, boolean lnPre,
                              Pool pool, boolean finalLnAfterPool, int outputDim) {

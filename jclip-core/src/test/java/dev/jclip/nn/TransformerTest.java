@@ -25,7 +25,7 @@ class TransformerTest {
     private static final int[] AT = {5, 0, 2};
 
     private static Transformer randomTransformer(int layers, long seed) {
-        Transformer t = new Transformer(D, layers, HEADS);
+        Transformer t = new Transformer(D, layers, BlockConfig.openAi(D, HEADS));
         SplittableRandom rng = new SplittableRandom(seed);
         for (Tensor p : t.stateDict().parameters().values()) {
             float[] data = p.data();
@@ -92,7 +92,7 @@ class TransformerTest {
         assertThrows(IllegalArgumentException.class, () -> t.forwardAt(x, null, new int[] {0, 0}));
         assertThrows(IllegalArgumentException.class, () -> t.forwardAt(x, null, new int[] {0, L, 0}));
         // A position past its own sequence must not quietly pick a token of the next one.
-        ResidualAttentionBlock block = new ResidualAttentionBlock(D, HEADS);
+        ResidualAttentionBlock block = new ResidualAttentionBlock(D, BlockConfig.openAi(D, HEADS));
         MultiheadAttention attn = new MultiheadAttention(D, HEADS);
         try (var _ = GradMode.noGrad()) {
             assertThrows(IllegalArgumentException.class, () -> block.forwardAt(x, null, new int[] {L + 1, 0, 0}));
