@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The files of a model on disk: the weights (hashed into the model id) and the tokenizer
@@ -27,13 +28,20 @@ final class ModelFiles {
 
     private ModelFiles() {}
 
-    /** The files whose bytes define the model: what {@code ClipWeights.load(model)} reads. */
+    /** Hugging Face's image preprocessing settings beside a model's {@code config.json}. */
+    private static final String HF_PREPROCESSOR = "preprocessor_config.json";
+
+    /**
+     * The files whose bytes define the model's embeddings: what {@code ClipWeights.load(model)}
+     * reads, and the preprocessing settings.
+     */
     static List<Path> weights(Path model) {
         Path weights = model;
         if (Files.isDirectory(model)) {
             Path hfWeights = model.resolve("model.safetensors"), hfConfig = model.resolve("config.json");
             if (Files.isRegularFile(hfWeights) && Files.isRegularFile(hfConfig)) {
-                return List.of(hfWeights, hfConfig);
+                Path preprocessor = model.resolve(HF_PREPROCESSOR);
+                return Files.isRegularFile(preprocessor) ? List.of(hfWeights, hfConfig, preprocessor) : List.of(hfWeights, hfConfig);
             }
             weights = model.resolve("open_clip_model.safetensors");
         }
@@ -116,22 +124,26 @@ final class ModelFiles {
     @SuppressWarnings("unchecked")
     static PreprocessConfig preprocessing(Path model, int imageSize) throws IOException {
         Path folder = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
-        Path hf = folder.resolve("preprocessor_config.json");
-        Path openClip = folder.resolve(ClipWeights.OPEN_CLIP_CONFIG);
-        try {
-            if (Files.isDirectory(model) && Files.isRegularFile(hf)) {
-                return PreprocessConfig.fromHuggingFace(Json.parseObject(Files.readString(hf)));
+        Path hf = folder.resolve(HF_PREPROCESSOR), openClip = folder.resolve(ClipWeights.OPEN_CLIP_CONFIG);
+        if (Files.isDirectory(model) && Files.isRegularFile(hf)) {
+            return parse(hf, PreprocessConfig::fromHuggingFace);
+        }
+        if (Files.isRegularFile(openClip)) {
+            PreprocessConfig p = parse(openClip, root -> root.get("preprocess_cfg") instanceof Map<?, ?> cfg
+                    ? PreprocessConfig.fromOpenClip((Map<String, Object>) cfg, PreprocessConfig.Size.square(imageSize)) : null);
+            if (p != null) {
+                return p;
             }
-            if (Files.isRegularFile(openClip)) {
-                Object cfg = Json.parseObject(Files.readString(openClip)).get("preprocess_cfg");
-                if (cfg instanceof Map<?, ?> m) {
-                    return PreprocessConfig.fromOpenClip((Map<String, Object>) m, PreprocessConfig.Size.square(imageSize));
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException((Files.isDirectory(model) && Files.isRegularFile(hf) ? hf : openClip) + ": "
-                    + e.getMessage(), e);
         }
         return PreprocessConfig.openAi(imageSize);
+    }
+
+    /** {@code reader} applied to the JSON object in {@code file}; its errors name the file. */
+    private static PreprocessConfig parse(Path file, Function<Map<String, Object>, PreprocessConfig> reader) throws IOException {
+        try {
+            return reader.apply(Json.parseObject(Files.readString(file)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
     }
 }

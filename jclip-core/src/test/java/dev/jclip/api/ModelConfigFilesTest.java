@@ -79,6 +79,24 @@ class ModelConfigFilesTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void preprocessingComesFromTheHuggingFacePreprocessorConfig() throws IOException {
+        Map<String, Object> c = ConfigCases.get("hf_cases", "hf-gelu-mlp3");
+        Files.writeString(dir.resolve("config.json"), ConfigCases.json(c.get("hf_config")));
+        NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("model.safetensors"));
+        String before = ClipModel.load(dir).id();
+        Files.writeString(dir.resolve("preprocessor_config.json"), "{\"image_processor_type\": \"CLIPImageProcessor\","
+                + " \"do_resize\": true, \"size\": {\"shortest_edge\": 64}, \"resample\": 3, \"do_center_crop\": true,"
+                + " \"crop_size\": {\"height\": 64, \"width\": 64}, \"do_rescale\": true, \"rescale_factor\": 0.00392156862745098,"
+                + " \"do_normalize\": true, \"image_mean\": [0.5, 0.5, 0.5], \"image_std\": [0.5, 0.5, 0.5], \"do_convert_rgb\": true}");
+        ClipModel clip = ClipModel.load(dir);
+        PreprocessConfig p = clip.preprocessor().config();
+        assertEquals(PreprocessConfig.Pipeline.TRANSFORMERS, p.pipeline());
+        assertEquals(0.5, p.std().g());
+        assertNotEquals(before, clip.id(), "the preprocessing is part of the model id");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void aHuggingFaceImageTowerAloneEmbedsImages() throws IOException {
         Map<String, Object> c = ConfigCases.get("hf_single_tower_cases", "hf-vision-tower");
         Files.writeString(dir.resolve("config.json"), ConfigCases.json(c.get("hf_config")));
