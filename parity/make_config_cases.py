@@ -208,6 +208,32 @@ def hf_cases():
 GRAD_CASES = ["ViT-B-32", "ViT-S-16-alt", "ViT-L-14-CLIPA", "ViT-H-14-worldwide", "ViT-bigG-14", "RN50"]
 
 
+def custom_cases():
+    """Keys open_clip supports that none of its shipped configs uses: a non-square image size
+    (height x width), on ViT-B-32 shrunk, with class-token and average pooling."""
+    rng = np.random.default_rng(1)
+    cases = []
+    base = json.load(open(os.path.join(CONFIGS, "ViT-B-32.json")))
+    for name, size, extra in (("ViT-B-32 224x320", [224, 320], {}),
+                              ("ViT-B-32 160x96 avg", [160, 96], {"pool_type": "avg", "final_ln_after_pool": True})):
+        cfg = copy.deepcopy(base)
+        cfg["vision_cfg"]["image_size"] = size
+        cfg["vision_cfg"].update(extra)
+        small = shrink(cfg)
+        model = open_clip.model.CLIP(**small).eval()
+        fill_model(model)
+        pixels = fill("input.images", [2, 3, size[0], size[1]]) * 4
+        toks = tokens_for(small["text_cfg"], rng)
+        with torch.no_grad():
+            img = model.encode_image(pixels)
+            txt = model.encode_text(torch.tensor(toks, dtype=torch.long))
+        tensors = {k: list(t.shape) for k, t in model.state_dict().items()}
+        cases.append({"name": name, "config": cfg, "shrunk": small, "image_size": size[0], "image_width": size[1],
+                      "tokens": toks, "tensors": tensors, "image_features": floats(img), "text_features": floats(txt)})
+        print(name, "ok", flush=True)
+    return cases
+
+
 def grad_cases(oc_cases):
     """CLIP's symmetric contrastive loss over the two images and texts of a case, and its gradients:
     in full for every 1-D parameter (norms, biases, embeddings, LayerScale), as an L2 norm for the
@@ -273,6 +299,7 @@ def main():
     out = {"generator": "parity/make_config_cases.py", "open_clip": open_clip.__version__, "torch": torch.__version__,
            "open_clip_cases": open_clip_cases(), "hf_cases": hf_cases(), "hf_single_tower_cases": hf_single_tower_cases()}
     out["grad_cases"] = grad_cases(out["open_clip_cases"])
+    out["custom_cases"] = custom_cases()
     import transformers
     out["transformers"] = transformers.__version__
     with open(os.path.join(OUT, "cases.json"), "w") as f:

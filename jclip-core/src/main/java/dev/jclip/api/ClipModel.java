@@ -83,10 +83,12 @@ public final class ClipModel {
         this.clip = clip;
         this.config = config;
         this.tokenizer = tokenizer;
-        int side = config.vision() == null ? -1 : config.vision().imageSize();
-        if (side > 0 && !preprocessor.config().outputSize().equals(PreprocessConfig.Size.square(side))) {
-            throw new IllegalArgumentException("the preprocessing makes " + preprocessor.config().outputSize()
-                    + " images, the image tower takes " + side + "x" + side);
+        if (config.vision() != null) {
+            PreprocessConfig.Size size = new PreprocessConfig.Size(config.vision().imageSize(), config.vision().imageWidth());
+            if (!preprocessor.config().outputSize().equals(size)) {
+                throw new IllegalArgumentException("the preprocessing makes " + preprocessor.config().outputSize()
+                        + " images, the image tower takes " + size);
+            }
         }
         this.preprocessor = preprocessor;
         this.id = id;
@@ -140,7 +142,7 @@ public final class ClipModel {
         String id = presetName(config) + ":" + ModelFiles.sha256(ModelFiles.weights(model))
                 + (activation == null ? "" : ":" + activation.name().toLowerCase(Locale.ROOT));
         ImagePreprocessor preprocessor = ImagePreprocessor.of(config.vision() == null ? PreprocessConfig.openAi(224)
-                : ModelFiles.preprocessing(model, config.vision().imageSize()));
+                : ModelFiles.preprocessing(model, new PreprocessConfig.Size(config.vision().imageSize(), config.vision().imageWidth())));
         return new ClipModel(clip, config, tokenizer, preprocessor, id, model.toAbsolutePath(), DEFAULT_BATCH, foreign);
     }
 
@@ -331,8 +333,8 @@ public final class ClipModel {
         if (!(clip.visual() instanceof VisionTransformer vit)) {
             throw new IllegalArgumentException("patch tokens need a ViT image tower; this model's is a ResNet");
         }
-        int grid = config.vision().imageSize() / config.vision().patchSize();
-        int tokens = grid * grid + 1;
+        ClipConfig.Vision v = config.vision();
+        int tokens = (v.imageSize() / v.patchSize()) * (v.imageWidth() / v.patchSize()) + 1;
         return concatenated(images.size(), tokens, vit.width(), (start, end) -> {
             try (var _ = GradMode.noGrad()) {
                 return vit.tokens(stack(images, start, end), layer, lnPost);
@@ -510,19 +512,19 @@ public final class ClipModel {
         return Tensor.of(out, n, tokens, width);
     }
 
-    /** Images {@code [start, end)} as one [B, 3, S, S] tensor; each must be [3, S, S]. */
+    /** Images {@code [start, end)} as one [B, 3, H, W] tensor; each must be [3, H, W]. */
     private Tensor stack(List<Tensor> images, int start, int end) {
-        int s = config.vision().imageSize(), per = 3 * s * s;
+        int h = config.vision().imageSize(), w = config.vision().imageWidth(), per = 3 * h * w;
         float[] out = new float[(end - start) * per];
         for (int i = start; i < end; i++) {
             Tensor t = images.get(i);
-            if (!Arrays.equals(t.shape(), new int[] {3, s, s})) {
+            if (!Arrays.equals(t.shape(), new int[] {3, h, w})) {
                 throw new IllegalArgumentException("image " + i + " is " + Arrays.toString(t.shape()) + ", the model takes [3, "
-                        + s + ", " + s + "] (use preprocessor())");
+                        + h + ", " + w + "] (use preprocessor())");
             }
             System.arraycopy(t.data(), 0, out, (i - start) * per, per);
         }
-        return Tensor.of(out, end - start, 3, s, s);
+        return Tensor.of(out, end - start, 3, h, w);
     }
 
     /** Rows {@code [start, end)} as one row-major [B, contextLength] array; each row must have contextLength ids. */

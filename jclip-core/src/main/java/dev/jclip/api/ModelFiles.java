@@ -119,10 +119,11 @@ final class ModelFiles {
     /**
      * How images are prepared for {@code model}: its Hugging Face {@code preprocessor_config.json},
      * else the {@code preprocess_cfg} of the {@code open_clip_config.json} beside its weights, else
-     * OpenAI's preprocessing at the image tower's size.
+     * OpenAI's preprocessing at the image tower's size ({@code imageSize}, height × width; open_clip's
+     * default steps for a tower that is not square).
      */
     @SuppressWarnings("unchecked")
-    static PreprocessConfig preprocessing(Path model, int imageSize) throws IOException {
+    static PreprocessConfig preprocessing(Path model, PreprocessConfig.Size imageSize) throws IOException {
         Path folder = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
         Path hf = folder.resolve(HF_PREPROCESSOR), openClip = folder.resolve(ClipWeights.OPEN_CLIP_CONFIG);
         if (Files.isDirectory(model) && Files.isRegularFile(hf)) {
@@ -130,12 +131,13 @@ final class ModelFiles {
         }
         if (Files.isRegularFile(openClip)) {
             PreprocessConfig p = parse(openClip, root -> root.get("preprocess_cfg") instanceof Map<?, ?> cfg
-                    ? PreprocessConfig.fromOpenClip((Map<String, Object>) cfg, PreprocessConfig.Size.square(imageSize)) : null);
+                    ? PreprocessConfig.fromOpenClip((Map<String, Object>) cfg, imageSize) : null);
             if (p != null) {
                 return p;
             }
         }
-        return PreprocessConfig.openAi(imageSize);
+        return imageSize.height() == imageSize.width() ? PreprocessConfig.openAi(imageSize.height())
+                : PreprocessConfig.fromOpenClip(Map.of(), imageSize);
     }
 
     /** {@code reader} applied to the JSON object in {@code file}; its errors name the file. */

@@ -26,17 +26,20 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
     /**
      * The image tower: a ViT when {@code layers} has one entry (then {@code patchSize > 0}), a
      * ModifiedResNet when it has four blocks-per-stage counts (then {@code patchSize == 0}).
+     * Images are {@code imageSize} pixels high and {@code imageWidth} wide (square for a ResNet, and
+     * in OpenAI's and most OpenCLIP configs).
      * {@code heads} are the ViT blocks' or the ResNet attention pool's. The block options
      * ({@code mlpWidth}, {@code layerScale}, {@code act}, {@code lnEps}) and {@code lnPre},
      * {@code pool}, {@code finalLnAfterPool} are the ViT's (a ResNet has ReLUs and BatchNorm).
      */
-    public record Vision(int imageSize, int[] layers, int width, int patchSize, int heads, int mlpWidth, float layerScale,
-                         Gelu act, float lnEps, boolean lnPre, VisionTransformer.Pool pool, boolean finalLnAfterPool) {
+    public record Vision(int imageSize, int imageWidth, int[] layers, int width, int patchSize, int heads, int mlpWidth,
+                         float layerScale, Gelu act, float lnEps, boolean lnPre, VisionTransformer.Pool pool,
+                         boolean finalLnAfterPool) {
         public Vision {
             layers = layers.clone();
-            if (imageSize <= 0 || width <= 0 || heads <= 0) {
-                throw new IllegalArgumentException("vision image_size, width and heads must be positive: " + imageSize + ", "
-                        + width + ", " + heads);
+            if (imageSize <= 0 || imageWidth <= 0 || width <= 0 || heads <= 0) {
+                throw new IllegalArgumentException("vision image_size, width and heads must be positive: " + imageSize + "x"
+                        + imageWidth + ", " + width + ", " + heads);
             }
             for (int n : layers) {
                 if (n <= 0) {
@@ -44,8 +47,9 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
                 }
             }
             if (layers.length == 1) {
-                if (patchSize <= 0 || imageSize % patchSize != 0) {
-                    throw new IllegalArgumentException("ViT image_size " + imageSize + " is not a multiple of patch_size " + patchSize);
+                if (patchSize <= 0 || imageSize % patchSize != 0 || imageWidth % patchSize != 0) {
+                    throw new IllegalArgumentException("ViT image_size " + (imageSize == imageWidth ? imageSize : imageSize + "x"
+                            + imageWidth) + " is not a multiple of patch_size " + patchSize);
                 }
                 if (width % heads != 0) {
                     throw new IllegalArgumentException("ViT width " + width + " is not divisible into " + heads + " heads");
@@ -57,6 +61,9 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
             } else if (layers.length == 4) {
                 if (patchSize != 0) {
                     throw new IllegalArgumentException("a ResNet tower has no patch_size (got " + patchSize + ")");
+                }
+                if (imageWidth != imageSize) {
+                    throw new IllegalArgumentException("a ResNet tower takes square images, not " + imageSize + "x" + imageWidth);
                 }
                 if (imageSize % 32 != 0 || width % 2 != 0) {
                     throw new IllegalArgumentException("ResNet image_size " + imageSize + " must be a multiple of 32 and width "
@@ -73,14 +80,19 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
 
         /** OpenAI's ViT tower: heads of width 64, a 4× MLP with QuickGELU, {@code ln_pre}, class-token pooling. */
         public static Vision vit(int imageSize, int layers, int width, int patchSize) {
-            return new Vision(imageSize, new int[] {layers}, width, patchSize, Math.max(1, width / 64), 4 * width, 0,
+            return new Vision(imageSize, imageSize, new int[] {layers}, width, patchSize, Math.max(1, width / 64), 4 * width, 0,
                     Gelu.QUICK, LN_EPS, true, VisionTransformer.Pool.TOK, false);
         }
 
         /** OpenAI's ModifiedResNet tower with these blocks per stage (attention pool heads {@code 32·width / 64}). */
         public static Vision resnet(int imageSize, int[] layers, int width) {
-            return new Vision(imageSize, layers, width, 0, Math.max(1, width * 32 / 64), 4 * width, 0, Gelu.QUICK, LN_EPS,
+            return new Vision(imageSize, imageSize, layers, width, 0, Math.max(1, width * 32 / 64), 4 * width, 0, Gelu.QUICK, LN_EPS,
                     true, VisionTransformer.Pool.TOK, false);
+        }
+
+        /** Whether the tower takes square images. */
+        public boolean isSquare() {
+            return imageSize == imageWidth;
         }
 
         /** True for a ModifiedResNet tower (four stages of blocks), false for a ViT. */
@@ -101,13 +113,13 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
         /** This tower with another activation (a ResNet tower has none: it is returned as is). */
         public Vision withAct(Gelu act) {
             return isResNet() ? this
-                    : new Vision(imageSize, layers, width, patchSize, heads, mlpWidth, layerScale, act, lnEps, lnPre, pool,
-                            finalLnAfterPool);
+                    : new Vision(imageSize, imageWidth, layers, width, patchSize, heads, mlpWidth, layerScale, act, lnEps, lnPre,
+                            pool, finalLnAfterPool);
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Vision v && v.imageSize == imageSize && Arrays.equals(v.layers, layers)
+            return o instanceof Vision v && v.imageSize == imageSize && v.imageWidth == imageWidth && Arrays.equals(v.layers, layers)
                     && v.width == width && v.patchSize == patchSize && v.heads == heads
                     && (isResNet() || v.mlpWidth == mlpWidth && Float.compare(v.layerScale, layerScale) == 0 && v.act == act
                             && Float.compare(v.lnEps, lnEps) == 0 && v.lnPre == lnPre && v.pool == pool
@@ -116,7 +128,7 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
 
         @Override
         public int hashCode() {
-            return (((imageSize * 31 + Arrays.hashCode(layers)) * 31 + width) * 31 + patchSize) * 31 + heads;
+            return ((((imageSize * 31 + imageWidth) * 31 + Arrays.hashCode(layers)) * 31 + width) * 31 + patchSize) * 31 + heads;
         }
 
         @Override
@@ -124,7 +136,7 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
             return isResNet()
                     ? "Vision[imageSize=" + imageSize + ", layers=" + Arrays.toString(layers) + ", width=" + width
                             + ", heads=" + heads + "]"
-                    : "Vision[imageSize=" + imageSize + ", layers=" + layers[0] + ", width=" + width + ", patchSize=" + patchSize
+                    : "Vision[imageSize=" + (imageSize == imageWidth ? imageSize : imageSize + "x" + imageWidth) + ", layers=" + layers[0] + ", width=" + width + ", patchSize=" + patchSize
                             + ", heads=" + heads + ", mlpWidth=" + mlpWidth + ", layerScale=" + layerScale + ", act=" + act
                             + ", lnEps=" + lnEps + ", lnPre=" + lnPre + ", pool=" + pool + ", finalLnAfterPool="
                             + finalLnAfterPool + "]";
@@ -206,7 +218,7 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
     public Clip build() {
         ImageEncoder visual = vision == null ? null : vision.isResNet()
                 ? new ModifiedResNet(vision.layers, embedDim, vision.heads, vision.imageSize, vision.width)
-                : new VisionTransformer(vision.imageSize, vision.patchSize, vision.width, vision.layers[0], vision.blocks(),
+                : new VisionTransformer(vision.imageSize, vision.imageWidth, vision.patchSize, vision.width, vision.layers[0], vision.blocks(),
                         vision.lnPre, vision.pool, vision.finalLnAfterPool, embedDim);
         TextTransformer textTower = text == null ? null : new TextTransformer(text.contextLength, text.vocabSize, text.width,
                 text.layers, text.blocks(), text.causal, text.pool, text.eosId, embedDim);
@@ -227,11 +239,11 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
     private static Vision vision(ImageEncoder visual) {
         if (visual instanceof VisionTransformer v) {
             BlockConfig b = v.blockConfig();
-            return new Vision(v.imageSize(), new int[] {v.layers()}, v.width(), v.patchSize(), b.heads(), b.mlpWidth(),
+            return new Vision(v.imageSize(), v.imageWidth(), new int[] {v.layers()}, v.width(), v.patchSize(), b.heads(), b.mlpWidth(),
                     b.layerScale(), b.act(), b.lnEps(), v.hasLnPre(), v.pool(), v.finalLnAfterPool());
         }
         if (visual instanceof ModifiedResNet r) {
-            return new Vision(r.imageSize(), r.layers(), r.width(), 0, r.heads(), 4 * r.width(), 0, Gelu.QUICK, LN_EPS, true,
+            return new Vision(r.imageSize(), r.imageSize(), r.layers(), r.width(), 0, r.heads(), 4 * r.width(), 0, Gelu.QUICK, LN_EPS, true,
                     VisionTransformer.Pool.TOK, false);
         }
         throw new IllegalArgumentException("unknown image tower " + visual.getClass().getName());

@@ -50,7 +50,7 @@ public final class ConfigInference {
             }
             ClipConfig.Vision openAi = ClipConfig.Vision.vit(patch * grid, layers, width, patch);
             String block = "visual.transformer.resblocks.0.";
-            vision = new ClipConfig.Vision(openAi.imageSize(), openAi.layers(), width, patch, openAi.heads(),
+            vision = new ClipConfig.Vision(openAi.imageSize(), openAi.imageWidth(), openAi.layers(), width, patch, openAi.heads(),
                     mlpWidth(shapes, block), layerScale(shapes, block), openAi.act(), openAi.lnEps(),
                     shapes.containsKey("visual.ln_pre.weight"), openAi.pool(), openAi.finalLnAfterPool());
         } else if (shapes.containsKey("visual.layer1.0.conv1.weight")) {

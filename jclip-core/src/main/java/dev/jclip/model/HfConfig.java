@@ -60,7 +60,8 @@ final class HfConfig {
         if (integer(c, "num_channels", 3, w) != 3) {
             throw new IllegalArgumentException(w + "num_channels must be 3, got " + c.get("num_channels"));
         }
-        return new ClipConfig.Vision(square(c, "image_size", 224, w), new int[] {integer(c, "num_hidden_layers", 12, w)}, width,
+        int side = square(c, "image_size", 224, w);
+        return new ClipConfig.Vision(side, side, new int[] {integer(c, "num_hidden_layers", 12, w)}, width,
                 square(c, "patch_size", 32, w), heads, integer(c, "intermediate_size", 3072, w), 0, act(c, w),
                 eps(c, w), true, VisionTransformer.Pool.TOK, false);
     }

@@ -50,7 +50,7 @@ final class OpenClipJson {
         }
         v.requireAbsentOr("act_kwargs", null);
         VISION_IGNORED.forEach(v::take);
-        int imageSize = v.imageSize();
+        int[] imageSize = v.imageSize();
         int width = v.positive("width");
         int headWidth = v.has("head_width") ? v.positive("head_width") : 64;
         double mlpRatio = v.has("mlp_ratio") ? v.number("mlp_ratio") : 4.0;
@@ -80,7 +80,7 @@ final class OpenClipJson {
                 l[i] = (int) (long) n;
             }
             // OpenCLIP: vision_heads = width * 32 // head_width for the attention pool.
-            vision = new ClipConfig.Vision(imageSize, l, width, 0, width * 32 / headWidth, 4 * width, 0, act, lnEps, true,
+            vision = new ClipConfig.Vision(imageSize[0], imageSize[1], l, width, 0, width * 32 / headWidth, 4 * width, 0, act, lnEps, true,
                     VisionTransformer.Pool.TOK, false);
         } else {
             if (!(layers instanceof Long n) || n <= 0 || n > Integer.MAX_VALUE) {
@@ -94,7 +94,7 @@ final class OpenClipJson {
                 throw new IllegalArgumentException("OpenCLIP config vision_cfg.width " + width + " is not a multiple of head_width "
                         + headWidth);
             }
-            vision = new ClipConfig.Vision(imageSize, new int[] {(int) (long) n}, width, (int) (long) p, width / headWidth,
+            vision = new ClipConfig.Vision(imageSize[0], imageSize[1], new int[] {(int) (long) n}, width, (int) (long) p, width / headWidth,
                     mlpWidth(width, mlpRatio, "vision_cfg."), layerScale, act, lnEps, lnPre, pool, finalLnAfterPool);
         }
         v.finish();
@@ -158,7 +158,8 @@ final class OpenClipJson {
             throw new IllegalArgumentException("OpenCLIP's built-in towers have no tanh GELU");
         }
         s.append(",\"quick_gelu\":").append(t.act() == Gelu.QUICK);
-        s.append(",\"vision_cfg\":{\"image_size\":").append(v.imageSize());
+        s.append(",\"vision_cfg\":{\"image_size\":").append(v.isSquare() ? String.valueOf(v.imageSize())
+                : "[" + v.imageSize() + "," + v.imageWidth() + "]");
         if (v.isResNet()) {
             s.append(",\"layers\":").append(java.util.Arrays.toString(v.layers()).replace(" ", ""))
                     .append(",\"width\":").append(v.width()).append(",\"patch_size\":null");
@@ -305,20 +306,18 @@ final class OpenClipJson {
             return b;
         }
 
-        /** {@code image_size}: an integer, or [height, width] with equal sides. */
-        int imageSize() {
+        /** {@code image_size}: an integer, or [height, width]; {height, width}. */
+        int[] imageSize() {
             Object o = take("image_size");
-            if (o instanceof List<?> hw && hw.size() == 2 && hw.get(0) instanceof Long h && hw.get(1) instanceof Long w) {
-                if (!h.equals(w)) {
-                    throw new IllegalArgumentException("OpenCLIP config " + where + "image_size " + hw
-                            + " is not square; jclip's image towers take square images");
-                }
-                o = h;
+            if (o instanceof List<?> hw && hw.size() == 2 && hw.get(0) instanceof Long h && hw.get(1) instanceof Long w
+                    && h > 0 && w > 0 && h <= Integer.MAX_VALUE && w <= Integer.MAX_VALUE) {
+                return new int[] {(int) (long) h, (int) (long) w};
             }
             if (!(o instanceof Long n) || n <= 0 || n > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("OpenCLIP config needs a positive integer '" + where + "image_size', got " + o);
+                throw new IllegalArgumentException("OpenCLIP config needs a positive integer or [height, width] '" + where
+                        + "image_size', got " + o);
             }
-            return (int) (long) n;
+            return new int[] {(int) (long) n, (int) (long) n};
         }
 
         /** {@code ls_init_value}: 0 when absent or null (no LayerScale). */

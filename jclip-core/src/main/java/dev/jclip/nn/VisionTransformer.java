@@ -26,7 +26,7 @@ public final class VisionTransformer extends ImageEncoder {
         AVG
     }
 
-    private final int imageSize, patchSize, width;
+    private final int imageSize, imageWidth, patchSize, width;
     private final Pool pool;
     private final boolean finalLnAfterPool;
     private final float lnEps;
@@ -35,26 +35,29 @@ public final class VisionTransformer extends ImageEncoder {
     private final Transformer transformer;
 
     /**
-     * A ViT image tower: {@code imageSize}² inputs cut into {@code patchSize}² patches, {@code layers}
+     * A ViT image tower: inputs {@code imageSize} high and {@code imageWidth} wide cut into
+     * {@code patchSize}² patches, {@code layers}
      * blocks shaped by {@code blocks}, with or without
      * {@code ln_pre}, pooling by {@code pool} with {@code ln_post} before or after it, projected
      * to {@code outputDim}.
      */
-    public VisionTransformer(int imageSize, int patchSize, int width, int layers, BlockConfig blocks, boolean lnPre,
-                             Pool pool, boolean finalLnAfterPool, int outputDim) {
-        if (patchSize <= 0 || imageSize % patchSize != 0) {
-            throw new IllegalArgumentException("image size " + imageSize + " is not a multiple of patch size " + patchSize);
+    public VisionTransformer(int imageSize, int imageWidth, int patchSize, int width, int layers, BlockConfig blocks,
+                             boolean lnPre, Pool pool, boolean finalLnAfterPool, int outputDim) {
+        if (patchSize <= 0 || imageSize % patchSize != 0 || imageWidth % patchSize != 0) {
+            throw new IllegalArgumentException("image size " + imageSize + "x" + imageWidth + " is not a multiple of patch size "
+                    + patchSize);
         }
         this.imageSize = imageSize;
+        this.imageWidth = imageWidth;
         this.patchSize = patchSize;
         this.width = width;
         this.pool = pool;
         this.finalLnAfterPool = finalLnAfterPool;
         this.lnEps = blocks.lnEps();
-        int grid = imageSize / patchSize;
+        int patches = (imageSize / patchSize) * (imageWidth / patchSize);
         conv1Weight = parameter("conv1.weight", width, 3, patchSize, patchSize);
         classEmbedding = parameter("class_embedding", width);
-        positionalEmbedding = parameter("positional_embedding", grid * grid + 1, width);
+        positionalEmbedding = parameter("positional_embedding", patches + 1, width);
         lnPreWeight = lnPre ? parameter("ln_pre.weight", width) : null;
         lnPreBias = lnPre ? parameter("ln_pre.bias", width) : null;
         transformer = child("transformer", new Transformer(width, layers, blocks));
@@ -66,6 +69,11 @@ public final class VisionTransformer extends ImageEncoder {
     @Override
     public int imageSize() {
         return imageSize;
+    }
+
+    @Override
+    public int imageWidth() {
+        return imageWidth;
     }
 
     @Override
@@ -124,7 +132,7 @@ public final class VisionTransformer extends ImageEncoder {
     }
 
     /**
-     * Token states [B, 1 + g², width] of images [B, 3, S, S]: the class token, then the g×g patch
+     * Token states [B, 1 + patches, width] of images [B, 3, H, W]: the class token, then the patch
      * tokens row by row. {@code layer} counts as Hugging Face's {@code hidden_states} (0 the input of
      * the first block, after {@code ln_pre}; {@code k} the output of block {@code k}; -1 the last
      * block, -2 the penultimate); {@code lnPost} applies {@code ln_post} to every token.

@@ -26,9 +26,12 @@ class ModelConfigFilesTest {
     @TempDir
     Path dir;
 
-    @SuppressWarnings("unchecked")
     private Path openClipFolder(String name, String preprocessCfg) throws IOException {
-        Map<String, Object> c = ConfigCases.get("open_clip_cases", name);
+        return openClipFolder(ConfigCases.get("open_clip_cases", name), preprocessCfg);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Path openClipFolder(Map<String, Object> c, String preprocessCfg) throws IOException {
         Files.writeString(dir.resolve("open_clip_config.json"),
                 "{\"model_cfg\":" + ConfigCases.json(c.get("shrunk")) + ",\"preprocess_cfg\":" + preprocessCfg + "}");
         NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("open_clip_model.safetensors"));
@@ -43,6 +46,23 @@ class ModelConfigFilesTest {
         assertEquals(PreprocessConfig.ResizeMode.SQUASH, p.resizeMode());
         assertEquals(0.5, p.mean().r());
         assertEquals(PreprocessConfig.Size.square(224), p.outputSize());
+    }
+
+    @Test
+    void aNonSquareTowerGetsNonSquareImages() throws IOException {
+        Path model = openClipFolder(ConfigCases.get("custom_cases", "ViT-B-32 224x320"), "{}");
+        ClipModel clip = ClipModel.load(model);
+        assertEquals(new PreprocessConfig.Size(224, 320), clip.preprocessor().config().outputSize());
+        float[] e = clip.embedImages(picture())[0];
+        assertEquals(1.0, Math.sqrt(dot(e, e)), 1e-5);
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
     }
 
     @Test

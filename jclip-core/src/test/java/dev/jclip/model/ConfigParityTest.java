@@ -44,6 +44,10 @@ class ConfigParityTest {
         return ConfigCases.all("hf_single_tower_cases").stream().map(c -> (String) c.get("name"));
     }
 
+    static Stream<String> customNames() {
+        return ConfigCases.all("custom_cases").stream().map(c -> (String) c.get("name"));
+    }
+
     static Stream<String> gradNames() {
         return ConfigCases.all("grad_cases").stream().map(c -> (String) c.get("name"));
     }
@@ -59,9 +63,20 @@ class ConfigParityTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("openClipNames")
-    @SuppressWarnings("unchecked")
     void openClipConfigMatchesOpenClip(String name) throws IOException {
-        Map<String, Object> c = ConfigCases.get("open_clip_cases", name);
+        openClipCaseMatches(ConfigCases.get("open_clip_cases", name));
+    }
+
+    /** Keys open_clip takes that none of its configs uses (a non-square image size). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("customNames")
+    void customOpenClipConfigMatchesOpenClip(String name) throws IOException {
+        openClipCaseMatches(ConfigCases.get("custom_cases", name));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void openClipCaseMatches(Map<String, Object> c) throws IOException {
+        String name = (String) c.get("name");
         Map<String, Object> full = (Map<String, Object>) c.get("config");
         ClipConfig parsed = ClipConfig.fromOpenClipJson(full, Gelu.ERF);
         assertEquals(Boolean.TRUE.equals(full.get("quick_gelu")) ? Gelu.QUICK : Gelu.ERF, parsed.text().act(), "text activation");
@@ -216,9 +231,14 @@ class ConfigParityTest {
                 + "\"width\":128,\"patch_size\":16},\"text_cfg\":{}}").text().tokenizer());
     }
 
-    /** The fixtures' two images: {@link NamedWeights} of {@code input.images}, times 4. */
+    /** The fixtures' two square images: {@link NamedWeights} of {@code input.images}, times 4. */
     private static Tensor images(int size) {
-        int[] imageShape = {2, 3, size, size};
+        return images(size, size);
+    }
+
+    /** The fixtures' two images of {@code height} × {@code width} pixels. */
+    private static Tensor images(int height, int width) {
+        int[] imageShape = {2, 3, height, width};
         float[] pixels = NamedWeights.fill("input.images", imageShape);
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] *= 4;
@@ -226,18 +246,23 @@ class ConfigParityTest {
         return Tensor.of(pixels, imageShape);
     }
 
-    /** The image features of the fixtures' two images. */
+    /** The image features of the fixtures' two square images. */
     private static Tensor features(Clip clip, int size) {
+        return features(clip, size, size);
+    }
+
+    private static Tensor features(Clip clip, int height, int width) {
         clip.train(false);
         try (var _ = GradMode.noGrad()) {
-            return clip.encodeImage(images(size));
+            return clip.encodeImage(images(height, width));
         }
     }
 
     @SuppressWarnings("unchecked")
     private static void checkFeatures(String name, Clip clip, Map<String, Object> c) {
-        compare(name + " image", features(clip, Math.toIntExact((Long) c.get("image_size"))),
-                (List<List<Object>>) c.get("image_features"));
+        int height = Math.toIntExact((Long) c.get("image_size"));
+        int width = c.containsKey("image_width") ? Math.toIntExact((Long) c.get("image_width")) : height;
+        compare(name + " image", features(clip, height, width), (List<List<Object>>) c.get("image_features"));
         try (var _ = GradMode.noGrad()) {
             compare(name + " text", clip.encodeText(tokens(c)), (List<List<Object>>) c.get("text_features"));
         }
