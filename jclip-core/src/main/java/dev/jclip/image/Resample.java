@@ -55,14 +55,36 @@ public final class Resample {
         }
         return switch (src.mode()) {
             case ONE, P -> nearest(src, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
-            case L, RGB, CMYK -> resample8(src, filter, Arithmetic.PILLOW, outWidth, outHeight,
-                    keepX, keepY, keepWidth, keepHeight);
-            case LA, RGBA -> unpremultiply(resample8(premultiply(src), filter, Arithmetic.PILLOW, outWidth, outHeight,
+            case LA, RGBA -> unpremultiply(inPillowsOrder(premultiply(src), filter, outWidth, outHeight,
                     keepX, keepY, keepWidth, keepHeight));
+            case L, RGB, CMYK, I, I16 -> inPillowsOrder(src, filter, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
+        };
+    }
+
+    /**
+     * {@link #resample} in the passes Pillow's {@code Image.resize} runs: one call (width, then
+     * height) but for an image over 100 times taller than wide that gets shorter, which it
+     * shrinks in two calls, height first, rounding differently. Alpha stays premultiplied between
+     * the two, as in Pillow.
+     */
+    private static PixelImage inPillowsOrder(PixelImage src, Interpolation filter, int outWidth, int outHeight,
+                                            int keepX, int keepY, int keepWidth, int keepHeight) {
+        if (src.height() > src.width() * 100L && outHeight < src.height() && outWidth != src.width()) {
+            PixelImage rows = resample(src, filter, src.width(), outHeight, 0, keepY, src.width(), keepHeight);
+            return resample(rows, filter, outWidth, keepHeight, keepX, 0, keepWidth, keepHeight);
+        }
+        return resample(src, filter, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
+    }
+
+    /** One call of libImaging's resample in the image's own (8-bit, I or I;16) arithmetic. */
+    private static PixelImage resample(PixelImage src, Interpolation filter, int outWidth, int outHeight,
+                                       int keepX, int keepY, int keepWidth, int keepHeight) {
+        return switch (src.mode()) {
             case I -> resampleInt(src, filter, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight,
                     Integer.MIN_VALUE, Integer.MAX_VALUE);
             // Pillow 12's 16-bit passes (Resample.c, _16bpc): the same double sums, clamped to 16 bits each pass.
             case I16 -> resampleInt(src, filter, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight, 0, 0xFFFF);
+            default -> resample8(src, filter, Arithmetic.PILLOW, outWidth, outHeight, keepX, keepY, keepWidth, keepHeight);
         };
     }
 
