@@ -33,9 +33,4 @@ public record BlockConfig(int heads, int mlpWidth, float layerScale, Gelu act, f
     public boolean hasLayerScale() {
         return layerScale > 0;
     }
-
-    /** This config with another activation. */
-    public BlockConfig withAct(Gelu act) {
-        return new BlockConfig(heads, mlpWidth, layerScale, act, lnEps);
-    }
 }
