@@ -66,6 +66,19 @@ class ModelConfigFilesTest {
     }
 
     @Test
+    void aConfigThatDoesNotFitItsWeightsIsNamed() throws IOException {
+        Path model = openClipFolder("ViT-B-32", "{}");
+        Path config = model.resolve("open_clip_config.json");
+        Files.writeString(config, Files.readString(config).replace("\"patch_size\":32", "\"patch_size\":32,\"mlp_ratio\":2"));
+        String m = assertThrows(IllegalArgumentException.class, () -> ClipModel.load(model)).getMessage();
+        assertTrue(m.contains("does not fit the model that " + config.toAbsolutePath() + " describes"), m);
+        assertTrue(m.contains("visual.transformer.resblocks.0.mlp.c_fc.weight"), m);
+        Files.writeString(config, "{\"model_cfg\": {");
+        m = assertThrows(IllegalArgumentException.class, () -> ClipModel.load(model)).getMessage();
+        assertTrue(m.startsWith(config.toAbsolutePath().toString()), m);
+    }
+
+    @Test
     void withoutAPreprocessConfigImagesAreOpenAis() throws IOException {
         Path model = openClipFolder("ViT-B-32", "{}");
         assertEquals(PreprocessConfig.openAi(224), ClipModel.load(model).preprocessor().config());
