@@ -192,10 +192,12 @@ public final class VectorMath {
      * Tanh GELU, {@code ½·x·(1 + tanh(u))} with {@code u = √(2/π)·(x + 0.044715·x³)}, rounded step by
      * step in PyTorch's order: {@code x·x·x}, {@code κ·x³}, {@code + x}, {@code ·β}, and
      * {@code (½·x)·(1 + tanh)}. PyTorch takes tanh from SLEEF (within 1 ulp) and sets it to ±1 for
-     * {@code |u| > 8.664339742}, as here; below, tanh is within about 1 ulp too: Cephes' odd
-     * polynomial for {@code |u| < 0.625}, else {@code 1 − 2e/(1 + e)} with {@code e = e^(−2|u|)}.
-     * Where {@code 1 + tanh} cancels (u well below 0) a last-bit difference in tanh from SLEEF's
-     * shows as up to {@code 2^-25·|x|}.
+     * {@code |u| > 8.664339742}, as here; below, {@code tanh|u| = 1 − q} with
+     * {@code q = 2e/(1 + e)}, {@code e = e^(−2|u|)}. Where {@code 1 + tanh(u)} cancels (u well below
+     * 0) that one rounding puts tanh on the float grid near −1 as a correctly rounded tanh would
+     * be, so a last-bit difference from SLEEF's shows as at most {@code 2^-25·|x|}. Near 0 the
+     * cancellation in {@code 1 − q} costs an ulp or so of tanh, which {@code 1 + tanh} then
+     * rounds away.
      */
     private static void tanhGelu(float[] x, int off, float[] y, int yOff, int len) {
         VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
@@ -224,15 +226,7 @@ public final class VectorMath {
             FloatVector s1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector s2 = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector e = expR.mul(s1).mul(s2);
-            FloatVector large = one.sub(e.add(e).div(e.add(1f)));
-            FloatVector z = a.mul(a);
-            FloatVector c = FloatVector.broadcast(species, -5.70498872745e-3f);
-            c = c.fma(z, FloatVector.broadcast(species, 2.06390887954e-2f));
-            c = c.fma(z, FloatVector.broadcast(species, -5.37397155531e-2f));
-            c = c.fma(z, FloatVector.broadcast(species, 1.33314422036e-1f));
-            c = c.fma(z, FloatVector.broadcast(species, -3.33332819422e-1f));
-            FloatVector small = c.mul(z).fma(a, a);
-            FloatVector tanhAbs = large.blend(small, a.lt(0.625f)).blend(one, a.compare(VectorOperators.GT, TANH_ONE));
+            FloatVector tanhAbs = one.sub(e.add(e).div(e.add(1f))).blend(one, a.compare(VectorOperators.GT, TANH_ONE));
             FloatVector tanh = tanhAbs.reinterpretAsInts()
                     .lanewise(VectorOperators.XOR, u.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
             FloatVector g = v.mul(0.5f).mul(tanh.add(1f));

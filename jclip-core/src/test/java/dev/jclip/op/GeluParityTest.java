@@ -106,8 +106,11 @@ class GeluParityTest {
     /** The largest absolute and relative differences, for the report. */
     private static final class Worst {
         double abs, rel, absAt, relAt;
+        int count, same;
 
         void add(float x, float got, float want) {
+            count++;
+            same += Float.floatToRawIntBits(got) == Float.floatToRawIntBits(want) ? 1 : 0;
             double d = Math.abs((double) got - want);
             if (d > abs) {
                 abs = d;
@@ -122,7 +125,8 @@ class GeluParityTest {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "max abs %.3g at x=%s, max rel %.3g at x=%s", abs, (float) absAt, rel, (float) relAt);
+            return String.format(Locale.ROOT, "%d of %d the same bits, max abs %.3g at x=%s, max rel %.3g at x=%s",
+                    same, count, abs, (float) absAt, rel, (float) relAt);
         }
     }
 }
