@@ -6,6 +6,7 @@ import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.PackedB;
 import dev.jclip.kernel.Parallel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Option;
  * The same line comes from {@code jclip-bench/peers/gemm_numpy.py} for OpenBLAS. With
  * {@code --activation} a bias and that GELU are fused into the product (a transformer MLP's
  * first layer); several activations are timed in turn, round by round, so that a busy machine
- * slows them alike, and each gets its own last line, {@code ... activation=A gflops=X}.
+ * slows them alike: each gets its own last line, {@code ... activation=A gflops=X}, after the
+ * median per-round ratio of each to the first.
  */
 @Command(name = "gemm", description = "Single-precision matrix multiply throughput (GFLOP/s, best repetition).")
 public final class BenchGemmCommand implements Callable<Integer> {
@@ -114,17 +116,28 @@ public final class BenchGemmCommand implements Callable<Integer> {
         }
         double flops = 2.0 * batch * m * n * k;
         double[] best = new double[epilogues.size()];
+        double[][] gflops = new double[reps][epilogues.size()];
         for (int r = 0; r < reps; r++) {
             for (int e = 0; e < epilogues.size(); e++) {
                 long t = System.nanoTime();
                 product.accept(epilogues.get(e));
-                double gflops = flops / (System.nanoTime() - t);
-                best[e] = Math.max(best[e], gflops);
-                System.out.printf("rep %d%s: %.1f GFLOP/s%n", r + 1, activations == null ? "" : " " + activations.get(e), gflops);
+                gflops[r][e] = flops / (System.nanoTime() - t);
+                best[e] = Math.max(best[e], gflops[r][e]);
+                System.out.printf("rep %d%s: %.1f GFLOP/s%n", r + 1, activations == null ? "" : " " + activations.get(e), gflops[r][e]);
             }
         }
         System.out.printf("batch=%d transA=%b transB=%b packedB=%b vector=%d floats, %s%n", batch, transA, transB, packedB,
                 FloatVector.SPECIES_PREFERRED.length(), Runtime.version());
+        // Neighbouring products see nearly the same machine: their ratio is steadier than either speed.
+        for (int e = 1; e < epilogues.size(); e++) {
+            double[] ratio = new double[reps];
+            for (int r = 0; r < reps; r++) {
+                ratio[r] = gflops[r][e] / gflops[r][0];
+            }
+            Arrays.sort(ratio);
+            System.out.printf("%s/%s median per-round speed ratio %.3f%n", activations.get(e), activations.get(0),
+                    (ratio[(reps - 1) / 2] + ratio[reps / 2]) / 2);
+        }
         for (int e = 0; e < epilogues.size(); e++) {
             System.out.printf("gemm m=%d n=%d k=%d threads=%d%s gflops=%.1f%n", m, n, k, Parallel.threads(),
                     activations == null ? "" : " activation=" + activations.get(e), best[e]);
