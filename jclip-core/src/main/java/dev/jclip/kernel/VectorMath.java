@@ -137,8 +137,8 @@ public final class VectorMath {
      * Exact GELU, {@code x·½·(1 + erf(x/√2))}, with PyTorch's float32 CPU operations (oneDNN's
      * {@code eltwise_gelu_erf} below AVX-512, which {@code nn.GELU()} calls for float32 tensors):
      * erf by Abramowitz and Stegun 7.1.26, {@code erf(z) = 1 − t·a(t)·e^(−z²)} with
-     * {@code t = 1/(1 + p·|z|)}, and oneDNN's own e^x; each rounding in the same order, so the
-     * same bits.
+     * {@code t = 1/(1 + p·|z|)}, and oneDNN's own e^x; each rounding that can reach the result in
+     * the same order, so the same bits.
      */
     private static void erfGelu(float[] x, int off, float[] y, int yOff, int len) {
         VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
@@ -150,32 +150,33 @@ public final class VectorMath {
             FloatVector z = v.mul(SQRT1_2);
             FloatVector t = one.div(z.abs().fma(AS_P, 1f));
             // e^q for q = -z² <= 0: n = floor(q·log2(e) + 1/2), r = q − n·ln 2 (one rounding), e^r by a
-            // degree-5 polynomial, times 2^(n−1) and 2. Below ln(FLT_MIN) the result is 0 (no subnormals).
-            FloatVector q = z.mul(z).neg();
-            VectorMask<Float> underflow = q.lt(LN_FLT_MIN);
-            q = q.max(LN_FLT_MIN);
+            // degree-5 polynomial, times 2^n. Clamping at ln(FLT_MIN) keeps 2^n normal; below it oneDNN
+            // returns 0, here e^q is at most 2^-124, and either way 1 − t·e·a rounds to 1.
+            FloatVector q = z.mul(z).neg().max(LN_FLT_MIN);
             FloatVector fx = q.mul(LOG2E).add(0.5f);
             FloatVector nearest = fx.add(ROUND).sub(ROUND);
+            // floor(fx): the nearest integer, less 1 where that rounded up.
             FloatVector n = nearest.sub(zero.blend(one, nearest.compare(VectorOperators.GT, fx)));
-            FloatVector r = n.neg().fma(FloatVector.broadcast(species, LN2), q);
+            FloatVector r = n.fma(FloatVector.broadcast(species, -LN2), q);
             FloatVector p = FloatVector.broadcast(species, EXP_P5);
             p = p.fma(r, FloatVector.broadcast(species, EXP_P4));
             p = p.fma(r, FloatVector.broadcast(species, EXP_P3));
             p = p.fma(r, FloatVector.broadcast(species, EXP_P2));
             p = p.fma(r, FloatVector.broadcast(species, EXP_P1));
             p = p.fma(r, one);
-            // n + 126 in [0, 126] is the biased exponent of 2^(n−1): n + ROUND + 126 is exact, and its
-            // bits are ROUND's plus n + 126.
-            FloatVector scale = n.add(ROUND + 126f).reinterpretAsInts().sub(ROUND_BITS)
+            // oneDNN multiplies by 2^(n−1), then by 2: the same as by 2^n while 2^(n−1) is normal. n + 127
+            // is 2^n's biased exponent: n + ROUND + 127 is exact, and its bits are ROUND's plus n + 127.
+            FloatVector scale = n.add(ROUND + 127f).reinterpretAsInts().sub(ROUND_BITS)
                     .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector e = p.mul(scale.blend(zero, underflow)).mul(2f);
-            FloatVector a = FloatVector.broadcast(species, AS_A5);
-            a = a.fma(t, FloatVector.broadcast(species, AS_A4));
-            a = a.fma(t, FloatVector.broadcast(species, AS_A3));
-            a = a.fma(t, FloatVector.broadcast(species, AS_A2));
-            a = a.fma(t, FloatVector.broadcast(species, AS_A1));
-            // erf(|z|) = 1 − t·e·a, then given z's sign bit (so −0 keeps it, as PyTorch's xor does).
-            FloatVector erfAbs = e.neg().mul(t).fma(a, one);
+            FloatVector e = p.mul(scale);
+            // −a(t) by Horner on the negated coefficients: the same roundings, negated.
+            FloatVector negA = FloatVector.broadcast(species, -AS_A5);
+            negA = negA.fma(t, FloatVector.broadcast(species, -AS_A4));
+            negA = negA.fma(t, FloatVector.broadcast(species, -AS_A3));
+            negA = negA.fma(t, FloatVector.broadcast(species, -AS_A2));
+            negA = negA.fma(t, FloatVector.broadcast(species, -AS_A1));
+            // erf(|z|) = 1 − e·t·a, then given z's sign bit (so −0 keeps it, as PyTorch's xor does).
+            FloatVector erfAbs = e.mul(t).fma(negA, one);
             FloatVector erf = erfAbs.reinterpretAsInts()
                     .lanewise(VectorOperators.XOR, v.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
             FloatVector h = v.mul(0.5f);
