@@ -26,7 +26,7 @@ public final class VectorMath {
 
     // oneDNN's e^x (eltwise injector, x64): ln 2 in one float, and its polynomial for e^r − 1.
     private static final float LN2 = 0.6931472f;
-    private static final float LN_FLT_MIN = -87.33655f;
+    private static final float ERF_Q_MIN = -60f;
     private static final float EXP_P1 = 0.999999701f;
     private static final float EXP_P2 = 0.499991506f;
     private static final float EXP_P3 = 0.166676521f;
@@ -150,9 +150,10 @@ public final class VectorMath {
             FloatVector z = v.mul(SQRT1_2);
             FloatVector t = one.div(z.abs().fma(AS_P, 1f));
             // e^q for q = -z² <= 0: n = floor(q·log2(e) + 1/2), r = q − n·ln 2 (one rounding), e^r by a
-            // degree-5 polynomial, times 2^n. Clamping at ln(FLT_MIN) keeps 2^n normal; below it oneDNN
-            // returns 0, here e^q is at most 2^-124, and either way 1 − t·e·a rounds to 1.
-            FloatVector q = z.mul(z).neg().max(LN_FLT_MIN);
+            // degree-5 polynomial, times 2^n. Below q = -16 already, t·e·a < 2^-25 and 1 − t·e·a rounds
+            // to 1: clamping q at -60 changes no result (oneDNN clamps at ln(FLT_MIN) and returns 0 below)
+            // and keeps e^q far from subnormal numbers, on which x86 arithmetic is many times slower.
+            FloatVector q = z.mul(z).neg().max(ERF_Q_MIN);
             FloatVector fx = q.mul(LOG2E).add(0.5f);
             FloatVector nearest = fx.add(ROUND).sub(ROUND);
             // floor(fx): the nearest integer, less 1 where that rounded up.
@@ -164,7 +165,7 @@ public final class VectorMath {
             p = p.fma(r, FloatVector.broadcast(species, EXP_P2));
             p = p.fma(r, FloatVector.broadcast(species, EXP_P1));
             p = p.fma(r, one);
-            // oneDNN multiplies by 2^(n−1), then by 2: the same as by 2^n while 2^(n−1) is normal. n + 127
+            // oneDNN multiplies by 2^(n−1), then by 2: the same as by 2^n, 2^(n−1) being normal. n + 127
             // is 2^n's biased exponent: n + ROUND + 127 is exact, and its bits are ROUND's plus n + 127.
             FloatVector scale = n.add(ROUND + 127f).reinterpretAsInts().sub(ROUND_BITS)
                     .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
