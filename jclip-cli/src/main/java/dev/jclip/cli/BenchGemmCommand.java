@@ -5,6 +5,7 @@ import dev.jclip.kernel.Gelu;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.PackedB;
 import dev.jclip.kernel.Parallel;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +14,9 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import jdk.incubator.vector.FloatVector;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code jclip bench gemm}: times {@link Gemm#sgemm} (or {@link Gemm#sgemmBatched}) on random
@@ -26,6 +29,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gemm", description = "Single-precision matrix multiply throughput (GFLOP/s, best repetition).")
 public final class BenchGemmCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--m", required = true, description = "Rows of C.")
     int m;
 
@@ -83,19 +89,20 @@ public final class BenchGemmCommand implements Callable<Integer> {
         if (packedB && batch != 1) {
             throw new IllegalArgumentException("--packed-b works with --batch 1 only");
         }
-        if (threads != null) {
-            Parallel.setThreads(threads);
-        }
         if (activations != null && batch != 1) {
             throw new IllegalArgumentException("--activation works with --batch 1 only");
         }
+        if (threads != null) {
+            Parallel.setThreads(threads);
+        }
+        PrintWriter out = spec.commandLine().getOut();
         float[] a = random(batch * m * k, 1), b = random(batch * k * n, 2), c = new float[batch * m * n];
-        float[] bias = random(n, 3);
         PackedB packed = packedB ? Gemm.packB(transB, k, n, b, 0, transB ? k : n) : null;
         List<Epilogue> epilogues = new ArrayList<>();
         if (activations == null) {
             epilogues.add(null);
         } else {
+            float[] bias = random(n, 3);
             for (Activation activation : activations) {
                 epilogues.add(Epilogue.bias(bias).withGelu(activation.gelu));
             }
@@ -123,10 +130,10 @@ public final class BenchGemmCommand implements Callable<Integer> {
                 product.accept(epilogues.get(e));
                 gflops[r][e] = flops / (System.nanoTime() - t);
                 best[e] = Math.max(best[e], gflops[r][e]);
-                System.out.printf("rep %d%s: %.1f GFLOP/s%n", r + 1, activations == null ? "" : " " + activations.get(e), gflops[r][e]);
+                out.printf("rep %d%s: %.1f GFLOP/s%n", r + 1, activations == null ? "" : " " + activations.get(e), gflops[r][e]);
             }
         }
-        System.out.printf("batch=%d transA=%b transB=%b packedB=%b vector=%d floats, %s%n", batch, transA, transB, packedB,
+        out.printf("batch=%d transA=%b transB=%b packedB=%b vector=%d floats, %s%n", batch, transA, transB, packedB,
                 FloatVector.SPECIES_PREFERRED.length(), Runtime.version());
         // Neighbouring products see nearly the same machine: their ratio is steadier than either speed.
         for (int e = 1; e < epilogues.size(); e++) {
@@ -135,11 +142,11 @@ public final class BenchGemmCommand implements Callable<Integer> {
                 ratio[r] = gflops[r][e] / gflops[r][0];
             }
             Arrays.sort(ratio);
-            System.out.printf("%s/%s median per-round speed ratio %.3f%n", activations.get(e), activations.get(0),
+            out.printf("%s/%s median per-round speed ratio %.3f%n", activations.get(e), activations.get(0),
                     (ratio[(reps - 1) / 2] + ratio[reps / 2]) / 2);
         }
         for (int e = 0; e < epilogues.size(); e++) {
-            System.out.printf("gemm m=%d n=%d k=%d threads=%d%s gflops=%.1f%n", m, n, k, Parallel.threads(),
+            out.printf("gemm m=%d n=%d k=%d threads=%d%s gflops=%.1f%n", m, n, k, Parallel.threads(),
                     activations == null ? "" : " activation=" + activations.get(e), best[e]);
         }
         return 0;
