@@ -1,21 +1,37 @@
 package dev.jclip.cli;
 
+import dev.jclip.kernel.Epilogue;
+import dev.jclip.kernel.Gelu;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.PackedB;
 import dev.jclip.kernel.Parallel;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import jdk.incubator.vector.FloatVector;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code jclip bench gemm}: times {@link Gemm#sgemm} (or {@link Gemm#sgemmBatched}) on random
  * inputs and prints, last, {@code gemm m=M n=N k=K threads=T gflops=X} for the best repetition.
- * The same line comes from {@code jclip-bench/peers/gemm_numpy.py} for OpenBLAS.
+ * The same line comes from {@code jclip-bench/peers/gemm_numpy.py} for OpenBLAS. With
+ * {@code --activation} a bias and that GELU are fused into the product (a transformer MLP's
+ * first layer); several activations are timed in turn, round by round, so that a busy machine
+ * slows them alike: each gets its own last line, {@code ... activation=A gflops=X}, after the
+ * median per-round ratio of each to the first.
  */
 @Command(name = "gemm", description = "Single-precision matrix multiply throughput (GFLOP/s, best repetition).")
 public final class BenchGemmCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--m", required = true, description = "Rows of C.")
     int m;
 
@@ -40,6 +56,21 @@ public final class BenchGemmCommand implements Callable<Integer> {
     @Option(names = "--packed-b", description = "Pack B once before timing (Gemm.packB), as for inference weights.")
     boolean packedB;
 
+    /** The GELU kinds, as the option spells them. */
+    enum Activation {
+        quick(Gelu.QUICK), erf(Gelu.ERF), tanh(Gelu.TANH);
+
+        final Gelu gelu;
+
+        Activation(Gelu gelu) {
+            this.gelu = gelu;
+        }
+    }
+
+    @Option(names = "--activation", split = ",", paramLabel = "KIND",
+            description = "Fuse a bias and this GELU (${COMPLETION-CANDIDATES}; comma-separated: each in turn).")
+    List<Activation> activations;
+
     @Option(names = "--warmup-seconds", defaultValue = "3",
             description = "Untimed runs first, for the JIT; more on a busy machine (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
@@ -58,16 +89,29 @@ public final class BenchGemmCommand implements Callable<Integer> {
         if (packedB && batch != 1) {
             throw new IllegalArgumentException("--packed-b works with --batch 1 only");
         }
+        if (activations != null && batch != 1) {
+            throw new IllegalArgumentException("--activation works with --batch 1 only");
+        }
         if (threads != null) {
             Parallel.setThreads(threads);
         }
+        PrintWriter out = spec.commandLine().getOut();
         float[] a = random(batch * m * k, 1), b = random(batch * k * n, 2), c = new float[batch * m * n];
         PackedB packed = packedB ? Gemm.packB(transB, k, n, b, 0, transB ? k : n) : null;
-        Runnable product = () -> {
+        List<Epilogue> epilogues = new ArrayList<>();
+        if (activations == null) {
+            epilogues.add(null);
+        } else {
+            float[] bias = random(n, 3);
+            for (Activation activation : activations) {
+                epilogues.add(Epilogue.bias(bias).withGelu(activation.gelu));
+            }
+        }
+        Consumer<Epilogue> product = epilogue -> {
             if (packed != null) {
-                Gemm.sgemm(transA, m, a, 0, transA ? m : k, packed, c, 0, n, false, null);
+                Gemm.sgemm(transA, m, a, 0, transA ? m : k, packed, c, 0, n, false, epilogue);
             } else if (batch == 1) {
-                Gemm.sgemm(transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, c, 0, n, false);
+                Gemm.sgemm(transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, c, 0, n, false, epilogue);
             } else {
                 Gemm.sgemmBatched(transA, transB, batch, m, n, k, a, 0, transA ? m : k, m * k,
                         b, 0, transB ? k : n, k * n, c, 0, n, m * n, false);
@@ -75,19 +119,36 @@ public final class BenchGemmCommand implements Callable<Integer> {
         };
         long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
         for (int i = 0; i < 3 || System.nanoTime() < warmupEnd; i++) {
-            product.run();
+            epilogues.forEach(product);
         }
-        double flops = 2.0 * batch * m * n * k, best = 0;
+        double flops = 2.0 * batch * m * n * k;
+        double[] best = new double[epilogues.size()];
+        double[][] gflops = new double[reps][epilogues.size()];
         for (int r = 0; r < reps; r++) {
-            long t = System.nanoTime();
-            product.run();
-            double gflops = flops / (System.nanoTime() - t);
-            best = Math.max(best, gflops);
-            System.out.printf("rep %d: %.1f GFLOP/s%n", r + 1, gflops);
+            for (int e = 0; e < epilogues.size(); e++) {
+                long t = System.nanoTime();
+                product.accept(epilogues.get(e));
+                gflops[r][e] = flops / (System.nanoTime() - t);
+                best[e] = Math.max(best[e], gflops[r][e]);
+                out.printf("rep %d%s: %.1f GFLOP/s%n", r + 1, activations == null ? "" : " " + activations.get(e), gflops[r][e]);
+            }
         }
-        System.out.printf("batch=%d transA=%b transB=%b packedB=%b vector=%d floats, %s%n", batch, transA, transB, packedB,
+        out.printf("batch=%d transA=%b transB=%b packedB=%b vector=%d floats, %s%n", batch, transA, transB, packedB,
                 FloatVector.SPECIES_PREFERRED.length(), Runtime.version());
-        System.out.printf("gemm m=%d n=%d k=%d threads=%d gflops=%.1f%n", m, n, k, Parallel.threads(), best);
+        // Neighbouring products see nearly the same machine: their ratio is steadier than either speed.
+        for (int e = 1; e < epilogues.size(); e++) {
+            double[] ratio = new double[reps];
+            for (int r = 0; r < reps; r++) {
+                ratio[r] = gflops[r][e] / gflops[r][0];
+            }
+            Arrays.sort(ratio);
+            out.printf("%s/%s median per-round speed ratio %.3f%n", activations.get(e), activations.get(0),
+                    (ratio[(reps - 1) / 2] + ratio[reps / 2]) / 2);
+        }
+        for (int e = 0; e < epilogues.size(); e++) {
+            out.printf("gemm m=%d n=%d k=%d threads=%d%s gflops=%.1f%n", m, n, k, Parallel.threads(),
+                    activations == null ? "" : " activation=" + activations.get(e), best[e]);
+        }
         return 0;
     }
 

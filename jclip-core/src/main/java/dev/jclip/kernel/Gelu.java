@@ -16,7 +16,8 @@ public enum Gelu {
     /**
      * Exact GELU, {@code x·½·(1 + erf(x/√2))}: PyTorch's {@code nn.GELU()}, used by every other
      * open_clip config and by Hugging Face {@code hidden_act: "gelu"}. Computed as PyTorch's
-     * CPU kernel computes float32 (erf by Abramowitz and Stegun 7.1.26, |error| ≤ 1.5e-7).
+     * float32 CPU kernel computes it on AVX2 machines, bit for bit (erf by Abramowitz and Stegun
+     * 7.1.26, |error| ≤ 1.5e-7); on AVX-512 ones PyTorch uses another approximation, as close.
      */
     ERF,
     /**

@@ -26,7 +26,7 @@ public final class VectorMath {
 
     // oneDNN's e^x (eltwise injector, x64): ln 2 in one float, and its polynomial for e^r − 1.
     private static final float LN2 = 0.6931472f;
-    private static final float LN_FLT_MIN = -87.33655f;
+    private static final float ERF_Q_MIN = -60f;
     private static final float EXP_P1 = 0.999999701f;
     private static final float EXP_P2 = 0.499991506f;
     private static final float EXP_P3 = 0.166676521f;
@@ -137,8 +137,8 @@ public final class VectorMath {
      * Exact GELU, {@code x·½·(1 + erf(x/√2))}, with PyTorch's float32 CPU operations (oneDNN's
      * {@code eltwise_gelu_erf} below AVX-512, which {@code nn.GELU()} calls for float32 tensors):
      * erf by Abramowitz and Stegun 7.1.26, {@code erf(z) = 1 − t·a(t)·e^(−z²)} with
-     * {@code t = 1/(1 + p·|z|)}, and oneDNN's own e^x; each rounding in the same order, so the
-     * same bits.
+     * {@code t = 1/(1 + p·|z|)}, and oneDNN's own e^x; each rounding that can reach the result in
+     * the same order, so the same bits.
      */
     private static void erfGelu(float[] x, int off, float[] y, int yOff, int len) {
         VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
@@ -150,32 +150,34 @@ public final class VectorMath {
             FloatVector z = v.mul(SQRT1_2);
             FloatVector t = one.div(z.abs().fma(AS_P, 1f));
             // e^q for q = -z² <= 0: n = floor(q·log2(e) + 1/2), r = q − n·ln 2 (one rounding), e^r by a
-            // degree-5 polynomial, times 2^(n−1) and 2. Below ln(FLT_MIN) the result is 0 (no subnormals).
-            FloatVector q = z.mul(z).neg();
-            VectorMask<Float> underflow = q.lt(LN_FLT_MIN);
-            q = q.max(LN_FLT_MIN);
+            // degree-5 polynomial, times 2^n. Below q = -16 already, t·e·a < 2^-25 and 1 − t·e·a rounds
+            // to 1: clamping q at -60 changes no result (oneDNN clamps at ln(FLT_MIN) and returns 0 below)
+            // and keeps e^q far from subnormal numbers, on which x86 arithmetic is many times slower.
+            FloatVector q = z.mul(z).neg().max(ERF_Q_MIN);
             FloatVector fx = q.mul(LOG2E).add(0.5f);
             FloatVector nearest = fx.add(ROUND).sub(ROUND);
+            // floor(fx): the nearest integer, less 1 where that rounded up.
             FloatVector n = nearest.sub(zero.blend(one, nearest.compare(VectorOperators.GT, fx)));
-            FloatVector r = n.neg().fma(FloatVector.broadcast(species, LN2), q);
+            FloatVector r = n.fma(FloatVector.broadcast(species, -LN2), q);
             FloatVector p = FloatVector.broadcast(species, EXP_P5);
             p = p.fma(r, FloatVector.broadcast(species, EXP_P4));
             p = p.fma(r, FloatVector.broadcast(species, EXP_P3));
             p = p.fma(r, FloatVector.broadcast(species, EXP_P2));
             p = p.fma(r, FloatVector.broadcast(species, EXP_P1));
             p = p.fma(r, one);
-            // n + 126 in [0, 126] is the biased exponent of 2^(n−1): n + ROUND + 126 is exact, and its
-            // bits are ROUND's plus n + 126.
-            FloatVector scale = n.add(ROUND + 126f).reinterpretAsInts().sub(ROUND_BITS)
+            // oneDNN multiplies by 2^(n−1), then by 2: the same as by 2^n, 2^(n−1) being normal. n + 127
+            // is 2^n's biased exponent: n + ROUND + 127 is exact, and its bits are ROUND's plus n + 127.
+            FloatVector scale = n.add(ROUND + 127f).reinterpretAsInts().sub(ROUND_BITS)
                     .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector e = p.mul(scale.blend(zero, underflow)).mul(2f);
-            FloatVector a = FloatVector.broadcast(species, AS_A5);
-            a = a.fma(t, FloatVector.broadcast(species, AS_A4));
-            a = a.fma(t, FloatVector.broadcast(species, AS_A3));
-            a = a.fma(t, FloatVector.broadcast(species, AS_A2));
-            a = a.fma(t, FloatVector.broadcast(species, AS_A1));
-            // erf(|z|) = 1 − t·e·a, then given z's sign bit (so −0 keeps it, as PyTorch's xor does).
-            FloatVector erfAbs = e.neg().mul(t).fma(a, one);
+            FloatVector e = p.mul(scale);
+            // −a(t) by Horner on the negated coefficients: the same roundings, negated.
+            FloatVector negA = FloatVector.broadcast(species, -AS_A5);
+            negA = negA.fma(t, FloatVector.broadcast(species, -AS_A4));
+            negA = negA.fma(t, FloatVector.broadcast(species, -AS_A3));
+            negA = negA.fma(t, FloatVector.broadcast(species, -AS_A2));
+            negA = negA.fma(t, FloatVector.broadcast(species, -AS_A1));
+            // erf(|z|) = 1 − e·t·a, then given z's sign bit (so −0 keeps it, as PyTorch's xor does).
+            FloatVector erfAbs = e.mul(t).fma(negA, one);
             FloatVector erf = erfAbs.reinterpretAsInts()
                     .lanewise(VectorOperators.XOR, v.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
             FloatVector h = v.mul(0.5f);
@@ -192,10 +194,12 @@ public final class VectorMath {
      * Tanh GELU, {@code ½·x·(1 + tanh(u))} with {@code u = √(2/π)·(x + 0.044715·x³)}, rounded step by
      * step in PyTorch's order: {@code x·x·x}, {@code κ·x³}, {@code + x}, {@code ·β}, and
      * {@code (½·x)·(1 + tanh)}. PyTorch takes tanh from SLEEF (within 1 ulp) and sets it to ±1 for
-     * {@code |u| > 8.664339742}, as here; below, tanh is within about 1 ulp too: Cephes' odd
-     * polynomial for {@code |u| < 0.625}, else {@code 1 − 2e/(1 + e)} with {@code e = e^(−2|u|)}.
-     * Where {@code 1 + tanh} cancels (u well below 0) a last-bit difference in tanh from SLEEF's
-     * shows as up to {@code 2^-25·|x|}.
+     * {@code |u| > 8.664339742}, as here; below, {@code tanh|u| = 1 − q} with
+     * {@code q = 2e/(1 + e)}, {@code e = e^(−2|u|)}. Where {@code 1 + tanh(u)} cancels (u well below
+     * 0) that one rounding puts tanh on the float grid near −1 as a correctly rounded tanh would
+     * be, so a last-bit difference from SLEEF's shows as at most {@code 2^-25·|x|}. Near 0 the
+     * cancellation in {@code 1 − q} costs an ulp or so of tanh, which {@code 1 + tanh} then
+     * rounds away.
      */
     private static void tanhGelu(float[] x, int off, float[] y, int yOff, int len) {
         VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
@@ -206,8 +210,9 @@ public final class VectorMath {
                     : FloatVector.fromArray(species, x, off + i, inside);
             FloatVector u = v.mul(v).mul(v).mul(TANH_KAPPA).add(v).mul(TANH_BETA);
             FloatVector a = u.abs();
-            // e^t for t = -2|u| <= 0, as in quickGelu.
-            FloatVector t = a.mul(-2f).max(-104f);
+            // e^t for t = -2|u| <= 0, as in quickGelu but with 2^n in one factor: beyond |u| = 8.66 tanh is
+            // ±1 anyway, so clamping t at -20 loses nothing and keeps 2^n normal.
+            FloatVector t = a.mul(-2f).max(-20f);
             FloatVector shifted = t.mul(LOG2E).add(ROUND);
             FloatVector n = shifted.sub(ROUND);
             FloatVector r = n.fma(FloatVector.broadcast(species, -LN2_HI), t);
@@ -219,20 +224,10 @@ public final class VectorMath {
             p = p.fma(r, FloatVector.broadcast(species, 1.6666665459e-1f));
             p = p.fma(r, FloatVector.broadcast(species, 5.0000001201e-1f));
             FloatVector expR = p.fma(r.mul(r), r).add(1f);
-            IntVector ni = shifted.reinterpretAsInts().sub(ROUND_BITS);
-            IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
-            FloatVector s1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector s2 = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector e = expR.mul(s1).mul(s2);
-            FloatVector large = one.sub(e.add(e).div(e.add(1f)));
-            FloatVector z = a.mul(a);
-            FloatVector c = FloatVector.broadcast(species, -5.70498872745e-3f);
-            c = c.fma(z, FloatVector.broadcast(species, 2.06390887954e-2f));
-            c = c.fma(z, FloatVector.broadcast(species, -5.37397155531e-2f));
-            c = c.fma(z, FloatVector.broadcast(species, 1.33314422036e-1f));
-            c = c.fma(z, FloatVector.broadcast(species, -3.33332819422e-1f));
-            FloatVector small = c.mul(z).fma(a, a);
-            FloatVector tanhAbs = large.blend(small, a.lt(0.625f)).blend(one, a.compare(VectorOperators.GT, TANH_ONE));
+            FloatVector scale = shifted.reinterpretAsInts().sub(ROUND_BITS - 127)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = expR.mul(scale);
+            FloatVector tanhAbs = one.sub(e.add(e).div(e.add(1f))).blend(one, a.compare(VectorOperators.GT, TANH_ONE));
             FloatVector tanh = tanhAbs.reinterpretAsInts()
                     .lanewise(VectorOperators.XOR, u.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
             FloatVector g = v.mul(0.5f).mul(tanh.add(1f));
