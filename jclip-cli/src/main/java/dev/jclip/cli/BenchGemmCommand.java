@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -56,20 +57,9 @@ public final class BenchGemmCommand implements Callable<Integer> {
     @Option(names = "--packed-b", description = "Pack B once before timing (Gemm.packB), as for inference weights.")
     boolean packedB;
 
-    /** The GELU kinds, as the option spells them. */
-    enum Activation {
-        quick(Gelu.QUICK), erf(Gelu.ERF), tanh(Gelu.TANH);
-
-        final Gelu gelu;
-
-        Activation(Gelu gelu) {
-            this.gelu = gelu;
-        }
-    }
-
-    @Option(names = "--activation", split = ",", paramLabel = "KIND",
-            description = "Fuse a bias and this GELU (${COMPLETION-CANDIDATES}; comma-separated: each in turn).")
-    List<Activation> activations;
+    @Option(names = "--activation", split = ",", paramLabel = "KIND", converter = ActivationConverter.class,
+            description = "Fuse a bias and this GELU (quick, erf, tanh; comma-separated: each in turn).")
+    List<Gelu> activations;
 
     @Option(names = "--warmup-seconds", defaultValue = "3",
             description = "Untimed runs first, for the JIT; more on a busy machine (default: ${DEFAULT-VALUE}).")
@@ -103,8 +93,8 @@ public final class BenchGemmCommand implements Callable<Integer> {
             epilogues.add(null);
         } else {
             float[] bias = random(n, 3);
-            for (Activation activation : activations) {
-                epilogues.add(Epilogue.bias(bias).withGelu(activation.gelu));
+            for (Gelu activation : activations) {
+                epilogues.add(Epilogue.bias(bias).withGelu(activation));
             }
         }
         Consumer<Epilogue> product = epilogue -> {
@@ -130,7 +120,7 @@ public final class BenchGemmCommand implements Callable<Integer> {
                 product.accept(epilogues.get(e));
                 gflops[r][e] = flops / (System.nanoTime() - t);
                 best[e] = Math.max(best[e], gflops[r][e]);
-                out.printf("rep %d%s: %.1f GFLOP/s%n", r + 1, activations == null ? "" : " " + activations.get(e), gflops[r][e]);
+                out.printf("rep %d%s: %.1f GFLOP/s%n", r + 1, activations == null ? "" : " " + label(activations.get(e)), gflops[r][e]);
             }
         }
         out.printf("batch=%d transA=%b transB=%b packedB=%b vector=%d floats, %s%n", batch, transA, transB, packedB,
@@ -142,12 +132,12 @@ public final class BenchGemmCommand implements Callable<Integer> {
                 ratio[r] = gflops[r][e] / gflops[r][0];
             }
             Arrays.sort(ratio);
-            out.printf("%s/%s median per-round speed ratio %.3f%n", activations.get(e), activations.get(0),
+            out.printf("%s/%s median per-round speed ratio %.3f%n", label(activations.get(e)), label(activations.get(0)),
                     (ratio[(reps - 1) / 2] + ratio[reps / 2]) / 2);
         }
         for (int e = 0; e < epilogues.size(); e++) {
             out.printf("gemm m=%d n=%d k=%d threads=%d%s gflops=%.1f%n", m, n, k, Parallel.threads(),
-                    activations == null ? "" : " activation=" + activations.get(e), best[e]);
+                    activations == null ? "" : " activation=" + label(activations.get(e)), best[e]);
         }
         return 0;
     }
@@ -159,5 +149,10 @@ public final class BenchGemmCommand implements Callable<Integer> {
             x[i] = (float) (rng.nextDouble() * 2 - 1);
         }
         return x;
+    }
+
+    /** How the result lines name a GELU: quick, erf, tanh. */
+    private static String label(Gelu gelu) {
+        return gelu.name().toLowerCase(Locale.ROOT);
     }
 }
