@@ -493,6 +493,13 @@ public final class ClipModel {
             float[] data = t.data();
             for (int i = start; i < end; i++) {
                 out[i] = Arrays.copyOfRange(data, (i - start) * d, (i - start + 1) * d);
+                for (float x : out[i]) {
+                    if (!Float.isFinite(x)) {
+                        // Weights are checked at load; this is an overflow inside the model.
+                        throw new IllegalStateException("model " + (source != null ? source : id) + " gave input " + i
+                                + " a non-finite embedding (NaN or infinity)");
+                    }
+                }
             }
         }
         return out;

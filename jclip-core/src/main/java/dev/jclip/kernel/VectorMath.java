@@ -1,5 +1,8 @@
 package dev.jclip.kernel;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -13,6 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * same bits everywhere, which keeps kernels deterministic.
  */
 public final class VectorMath {
+    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
     private VectorMath() {}
 
     private static final float LOG2E = 1.44269504088896341f;
@@ -237,5 +242,28 @@ public final class VectorMath {
                 g.intoArray(y, yOff + i, inside);
             }
         }
+    }
+
+    /**
+     * The index of the first element of {@code segment} (little-endian float32, as tensors and
+     * safetensors store them, at any alignment) that is NaN or infinite, or -1 when every one is
+     * finite.
+     */
+    public static long firstNonFinite(MemorySegment segment) {
+        VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
+        long n = segment.byteSize() / Float.BYTES, i = 0;
+        for (long bound = n - n % species.length(); i < bound; i += species.length()) {
+            VectorMask<Float> bad = FloatVector.fromMemorySegment(species, segment, i * Float.BYTES, ByteOrder.LITTLE_ENDIAN)
+                    .test(VectorOperators.IS_FINITE).not();
+            if (bad.anyTrue()) {
+                return i + bad.firstTrue();
+            }
+        }
+        for (; i < n; i++) {
+            if (!Float.isFinite(segment.getAtIndex(FLOAT_LE, i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -4,6 +4,7 @@ import dev.jclip.io.Json;
 import dev.jclip.io.SafeTensors;
 import dev.jclip.io.SafeTensorsWriter;
 import dev.jclip.kernel.Gelu;
+import dev.jclip.kernel.VectorMath;
 import dev.jclip.nn.Clip;
 import dev.jclip.nn.StateDict;
 import dev.jclip.tensor.Tensor;
@@ -31,7 +32,8 @@ import java.util.Set;
  * writes it), or else the tensor shapes ({@link ConfigInference}: OpenAI's CLIP,
  * QuickGELU assumed and said once); an explicit activation overrides any of them.
  * Loading is strict: every model tensor must be present with its shape, in
- * F32, F16 or BF16, and no other tensor may be; the error names each offender.
+ * F32, F16 or BF16, and no other tensor may be, and every value must be finite;
+ * the error names each offender.
  * {@code num_batches_tracked} and OpenAI's extra {@code input_resolution},
  * {@code context_length}, {@code vocab_size} entries are ignored.
  *
@@ -212,6 +214,18 @@ public final class ClipWeights {
                 s.reader().read(t.data(), 0);
             }
         });
+        // A NaN or infinite weight would make every embedding NaN without an error.
+        targets.forEach((name, t) -> {
+            long at = VectorMath.firstNonFinite(t.storage());
+            if (at >= 0) {
+                errors.add(sources.get(name).origin() + " element " + at + " is " + t.storage().getAtIndex(Tensor.ELEMENT, at));
+            }
+        });
+        if (!errors.isEmpty()) {
+            String listed = String.join("; ", errors.subList(0, Math.min(MAX_LISTED, errors.size())));
+            throw new IllegalArgumentException(file + " holds non-finite weights (NaN or infinity): " + listed
+                    + (errors.size() > MAX_LISTED ? "; and " + (errors.size() - MAX_LISTED) + " more" : ""));
+        }
     }
 
     /**
