@@ -110,12 +110,18 @@ class ModelConfigFilesTest {
         assertArrayEquals(a, ClipModel.load(model, null, Gelu.ERF).embedImages(picture())[0]);
     }
 
-    @Test
+    /** A Hugging Face folder ({@code config.json}, {@code model.safetensors}) of a config case. */
     @SuppressWarnings("unchecked")
-    void preprocessingComesFromTheHuggingFacePreprocessorConfig() throws IOException {
-        Map<String, Object> c = ConfigCases.get("hf_cases", "hf-gelu-mlp3");
+    private Path huggingFaceFolder(String group, String name) throws IOException {
+        Map<String, Object> c = ConfigCases.get(group, name);
         Files.writeString(dir.resolve("config.json"), ConfigCases.json(c.get("hf_config")));
         NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("model.safetensors"));
+        return dir;
+    }
+
+    @Test
+    void preprocessingComesFromTheHuggingFacePreprocessorConfig() throws IOException {
+        huggingFaceFolder("hf_cases", "hf-gelu-mlp3");
         String before = ClipModel.load(dir).id();
         Files.writeString(dir.resolve("preprocessor_config.json"), "{\"image_processor_type\": \"CLIPImageProcessor\","
                 + " \"do_resize\": true, \"size\": {\"shortest_edge\": 64}, \"resample\": 3, \"do_center_crop\": true,"
@@ -129,12 +135,8 @@ class ModelConfigFilesTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void aHuggingFaceImageTowerAloneEmbedsImages() throws IOException {
-        Map<String, Object> c = ConfigCases.get("hf_single_tower_cases", "hf-vision-tower");
-        Files.writeString(dir.resolve("config.json"), ConfigCases.json(c.get("hf_config")));
-        NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("model.safetensors"));
-        ClipModel clip = ClipModel.load(dir);
+        ClipModel clip = ClipModel.load(huggingFaceFolder("hf_single_tower_cases", "hf-vision-tower"));
         assertEquals(24, clip.embedImages(picture())[0].length);
         assertFalse(clip.hasTokenizer());
         String m = assertThrows(IllegalStateException.class, () -> clip.embedTokens(new int[][] {new int[77]})).getMessage();
