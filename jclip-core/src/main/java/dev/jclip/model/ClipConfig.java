@@ -20,9 +20,6 @@ import java.util.Map;
  * give OpenAI's CLIP (QuickGELU, 4× MLPs, heads of width 64 in the image tower).
  */
 public record ClipConfig(int embedDim, Vision vision, Text text) {
-    /** PyTorch's LayerNorm epsilon, CLIP's everywhere. */
-    public static final float LN_EPS = 1e-5f;
-
     /**
      * The image tower: a ViT when {@code layers} has one entry (then {@code patchSize > 0}), a
      * ModifiedResNet when it has four blocks-per-stage counts (then {@code patchSize == 0}).
@@ -81,13 +78,13 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
         /** OpenAI's ViT tower: heads of width 64, a 4× MLP with QuickGELU, {@code ln_pre}, class-token pooling. */
         public static Vision vit(int imageSize, int layers, int width, int patchSize) {
             return new Vision(imageSize, imageSize, new int[] {layers}, width, patchSize, Math.max(1, width / 64), 4 * width, 0,
-                    Gelu.QUICK, LN_EPS, true, VisionTransformer.Pool.TOK, false);
+                    Gelu.QUICK, BlockConfig.LN_EPS, true, VisionTransformer.Pool.TOK, false);
         }
 
         /** OpenAI's ModifiedResNet tower with these blocks per stage (attention pool heads {@code 32·width / 64}). */
         public static Vision resnet(int imageSize, int[] layers, int width) {
-            return new Vision(imageSize, imageSize, layers, width, 0, Math.max(1, width * 32 / 64), 4 * width, 0, Gelu.QUICK, LN_EPS,
-                    true, VisionTransformer.Pool.TOK, false);
+            return new Vision(imageSize, imageSize, layers, width, 0, Math.max(1, width * 32 / 64), 4 * width, 0, Gelu.QUICK,
+                    BlockConfig.LN_EPS, true, VisionTransformer.Pool.TOK, false);
         }
 
         /** Whether the tower takes square images. */
@@ -173,7 +170,7 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
 
         /** OpenAI's text tower: causal, end-of-text pooling, a 4× MLP with QuickGELU, CLIP's BPE. */
         public Text(int contextLength, int vocabSize, int width, int heads, int layers) {
-            this(contextLength, vocabSize, width, heads, layers, 4 * width, 0, Gelu.QUICK, LN_EPS, true,
+            this(contextLength, vocabSize, width, heads, layers, 4 * width, 0, Gelu.QUICK, BlockConfig.LN_EPS, true,
                     TextTransformer.Pool.ARGMAX, 0, null);
         }
 
@@ -243,8 +240,8 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
                     b.layerScale(), b.act(), b.lnEps(), v.hasLnPre(), v.pool(), v.finalLnAfterPool());
         }
         if (visual instanceof ModifiedResNet r) {
-            return new Vision(r.imageSize(), r.imageSize(), r.layers(), r.width(), 0, r.heads(), 4 * r.width(), 0, Gelu.QUICK, LN_EPS, true,
-                    VisionTransformer.Pool.TOK, false);
+            return new Vision(r.imageSize(), r.imageSize(), r.layers(), r.width(), 0, r.heads(), 4 * r.width(), 0, Gelu.QUICK,
+                    BlockConfig.LN_EPS, true, VisionTransformer.Pool.TOK, false);
         }
         throw new IllegalArgumentException("unknown image tower " + visual.getClass().getName());
     }

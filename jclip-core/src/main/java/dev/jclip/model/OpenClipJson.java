@@ -1,6 +1,7 @@
 package dev.jclip.model;
 
 import dev.jclip.kernel.Gelu;
+import dev.jclip.nn.BlockConfig;
 import dev.jclip.nn.TextTransformer;
 import dev.jclip.nn.VisionTransformer;
 import java.util.ArrayList;
@@ -215,7 +216,7 @@ final class OpenClipJson {
         if (layerScale > 0) {
             s.append(",\"ls_init_value\":").append(layerScale);
         }
-        if (lnEps != ClipConfig.LN_EPS) {
+        if (lnEps != BlockConfig.LN_EPS) {
             s.append(",\"norm_kwargs\":{\"eps\":").append(lnEps).append('}');
         }
     }
@@ -333,7 +334,7 @@ final class OpenClipJson {
         float normEps() {
             Object o = take("norm_kwargs");
             if (o == null) {
-                return ClipConfig.LN_EPS;
+                return BlockConfig.LN_EPS;
             }
             if (!(o instanceof Map<?, ?> m) || !m.keySet().equals(Set.of("eps")) || !(m.get("eps") instanceof Number eps)
                     || !(eps.doubleValue() > 0)) {

@@ -9,6 +9,9 @@ import dev.jclip.kernel.Gelu;
  * activation and the LayerNorm epsilon.
  */
 public record BlockConfig(int heads, int mlpWidth, float layerScale, Gelu act, float lnEps) {
+    /** PyTorch's LayerNorm epsilon, CLIP's everywhere. */
+    public static final float LN_EPS = 1e-5f;
+
     public BlockConfig {
         if (heads <= 0 || mlpWidth <= 0) {
             throw new IllegalArgumentException("heads and MLP width must be positive: " + heads + ", " + mlpWidth);
@@ -26,7 +29,7 @@ public record BlockConfig(int heads, int mlpWidth, float layerScale, Gelu act, f
 
     /** OpenAI CLIP's block of {@code width} channels: a 4× MLP with QuickGELU, no LayerScale, epsilon 1e-5. */
     public static BlockConfig openAi(int width, int heads) {
-        return new BlockConfig(heads, 4 * width, 0, Gelu.QUICK, ResidualAttentionBlock.LN_EPS);
+        return new BlockConfig(heads, 4 * width, 0, Gelu.QUICK, LN_EPS);
     }
 
     /** Whether the block scales its two branches by learned {@code ls_1.gamma}, {@code ls_2.gamma}. */

@@ -15,9 +15,6 @@ import java.util.Arrays;
  * or absent, as in OpenAI's CLIP.
  */
 public final class ResidualAttentionBlock extends Module {
-    /** LayerNorm epsilon of CLIP (PyTorch's default). */
-    static final float LN_EPS = 1e-5f;
-
     private final MultiheadAttention attn;
     private final BlockConfig config;
     private final Gelu act;

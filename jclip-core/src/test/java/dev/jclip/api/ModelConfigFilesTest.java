@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jclip.image.PreprocessConfig;
 import dev.jclip.kernel.Gelu;
 import dev.jclip.testing.ConfigCases;
-import dev.jclip.testing.NamedWeights;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,12 +29,8 @@ class ModelConfigFilesTest {
         return openClipFolder(ConfigCases.get("open_clip_cases", name), preprocessCfg);
     }
 
-    @SuppressWarnings("unchecked")
     private Path openClipFolder(Map<String, Object> c, String preprocessCfg) throws IOException {
-        Files.writeString(dir.resolve("open_clip_config.json"),
-                "{\"model_cfg\":" + ConfigCases.json(c.get("shrunk")) + ",\"preprocess_cfg\":" + preprocessCfg + "}");
-        NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("open_clip_model.safetensors"));
-        return dir;
+        return ConfigCases.writeOpenClipFolder(c, preprocessCfg, dir);
     }
 
     @Test
@@ -110,13 +105,8 @@ class ModelConfigFilesTest {
         assertArrayEquals(a, ClipModel.load(model, null, Gelu.ERF).embedImages(picture())[0]);
     }
 
-    /** A Hugging Face folder ({@code config.json}, {@code model.safetensors}) of a config case. */
-    @SuppressWarnings("unchecked")
     private Path huggingFaceFolder(String group, String name) throws IOException {
-        Map<String, Object> c = ConfigCases.get(group, name);
-        Files.writeString(dir.resolve("config.json"), ConfigCases.json(c.get("hf_config")));
-        NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("model.safetensors"));
-        return dir;
+        return ConfigCases.writeHuggingFaceFolder(ConfigCases.get(group, name), dir);
     }
 
     @Test

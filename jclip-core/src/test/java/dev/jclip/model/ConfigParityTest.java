@@ -12,7 +12,6 @@ import dev.jclip.tensor.Tensor;
 import dev.jclip.testing.ConfigCases;
 import dev.jclip.testing.NamedWeights;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -83,11 +82,7 @@ class ConfigParityTest {
         Map<String, Object> textCfg = (Map<String, Object>) full.get("text_cfg");
         assertEquals(textCfg.get("hf_tokenizer_name"), parsed.text().tokenizer());
 
-        Files.writeString(dir.resolve(ClipWeights.OPEN_CLIP_CONFIG), "{\"model_cfg\":" + ConfigCases.json(c.get("shrunk"))
-                + ",\"preprocess_cfg\":{}}");
-        NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("open_clip_model.safetensors"));
-        Clip clip = ClipWeights.map(dir);
-        checkFeatures(name, clip, c);
+        checkFeatures(name, ClipWeights.map(ConfigCases.writeOpenClipFolder(c, "{}", dir)), c);
     }
 
     /**
@@ -100,9 +95,7 @@ class ConfigParityTest {
     @SuppressWarnings("unchecked")
     void gradientsMatchOpenClip(String name) throws IOException {
         Map<String, Object> c = ConfigCases.get("open_clip_cases", name), g = ConfigCases.get("grad_cases", name);
-        Files.writeString(dir.resolve(ClipWeights.OPEN_CLIP_CONFIG), "{\"model_cfg\":" + ConfigCases.json(c.get("shrunk")) + "}");
-        NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("open_clip_model.safetensors"));
-        Clip clip = ClipWeights.load(dir);
+        Clip clip = ClipWeights.load(ConfigCases.writeOpenClipFolder(c, "{}", dir));
         clip.train(true);
         int size = Math.toIntExact((Long) c.get("image_size"));
         Clip.Output o = clip.forward(images(size), tokens(c));
@@ -150,13 +143,9 @@ class ConfigParityTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("hfNames")
-    @SuppressWarnings("unchecked")
     void huggingFaceConfigMatchesTransformers(String name) throws IOException {
         Map<String, Object> c = ConfigCases.get("hf_cases", name);
-        Files.writeString(dir.resolve("config.json"), ConfigCases.json(c.get("hf_config")));
-        NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("model.safetensors"));
-        Clip clip = ClipWeights.map(dir);
-        checkFeatures(name, clip, c);
+        checkFeatures(name, ClipWeights.map(ConfigCases.writeHuggingFaceFolder(c, dir)), c);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -164,9 +153,7 @@ class ConfigParityTest {
     @SuppressWarnings("unchecked")
     void huggingFaceSingleTowerMatchesTransformers(String name) throws IOException {
         Map<String, Object> c = ConfigCases.get("hf_single_tower_cases", name);
-        Files.writeString(dir.resolve("config.json"), ConfigCases.json(c.get("hf_config")));
-        NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("model.safetensors"));
-        Clip clip = ClipWeights.map(dir);
+        Clip clip = ClipWeights.map(ConfigCases.writeHuggingFaceFolder(c, dir));
         clip.train(false);
         if (c.containsKey("image_features")) {
             assertNull(clip.text());

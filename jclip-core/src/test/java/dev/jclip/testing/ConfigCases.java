@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -36,6 +38,30 @@ public final class ConfigCases {
     public static Map<String, Object> get(String group, String name) {
         return all(group).stream().filter(c -> c.get("name").equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no " + group + " case " + name));
+    }
+
+    /**
+     * Writes case {@code c} of {@code open_clip_cases} or {@code custom_cases} into {@code dir} as
+     * an open_clip hub folder: {@code open_clip_config.json} with the shrunk config and
+     * {@code preprocessCfg}, and {@code open_clip_model.safetensors} ({@link NamedWeights}).
+     */
+    @SuppressWarnings("unchecked")
+    public static Path writeOpenClipFolder(Map<String, Object> c, String preprocessCfg, Path dir) throws IOException {
+        Files.writeString(dir.resolve("open_clip_config.json"),
+                "{\"model_cfg\":" + json(c.get("shrunk")) + ",\"preprocess_cfg\":" + preprocessCfg + "}");
+        NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("open_clip_model.safetensors"));
+        return dir;
+    }
+
+    /**
+     * Writes a case of {@code hf_cases} or {@code hf_single_tower_cases} into {@code dir} as a
+     * Hugging Face folder: {@code config.json} and {@code model.safetensors} ({@link NamedWeights}).
+     */
+    @SuppressWarnings("unchecked")
+    public static Path writeHuggingFaceFolder(Map<String, Object> c, Path dir) throws IOException {
+        Files.writeString(dir.resolve("config.json"), json(c.get("hf_config")));
+        NamedWeights.write((Map<String, Object>) c.get("tensors"), dir.resolve("model.safetensors"));
+        return dir;
     }
 
     /** {@code o} (a parsed JSON value) written as JSON again. */
