@@ -131,7 +131,8 @@ public final class ClipModel {
      * than CLIP's BPE ({@code hf_tokenizer_name}) gets no tokenizer: its image tower works.
      */
     public static ClipModel load(Path model, Path vocab, Gelu activation) throws IOException {
-        return assemble(ClipWeights.map(model, activation), model, vocab, activation, ModelFiles.weights(model), null);
+        return assemble(ClipWeights.map(model, activation), model, ClipWeights.textTokenizer(model), vocab, activation,
+                ModelFiles.weights(model), null);
     }
 
     /** {@link #load(String, Path, Gelu, HubClient)} with the files' vocabulary and activation, and the environment's hub settings. */
@@ -177,26 +178,30 @@ public final class ClipModel {
         return load(HubModel.pretrained(model, tag, hub), null, activation);
     }
 
-    /** A hub model: its weights read as its files say, or with the architecture its name fixes. */
-    private static ClipModel load(HubModel m, Path vocab, Gelu activation) throws IOException {
+    /**
+     * Loads the files of a hub model ({@link HubModel#resolve}, {@link HubModel#pretrained}): as
+     * they say, or with the architecture and preprocessing its name fixes; {@code vocab} and
+     * {@code activation}, when not null, override the model's.
+     */
+    public static ClipModel load(HubModel m, Path vocab, Gelu activation) throws IOException {
         Path v = vocab != null ? vocab : m.vocab();
         if (m.config() == null) {
             return load(m.weights(), v, activation);
         }
         ClipConfig config = activation == null ? m.config() : m.config().withAct(activation);
-        return assemble(ClipWeights.map(m.weights(), config, m.name()), m.weights(), v, activation, List.of(m.weights()),
-                m.preprocess());
+        return assemble(ClipWeights.map(m.weights(), config, m.name()), m.weights(), config.text() == null ? null
+                : config.text().tokenizer(), v, activation, List.of(m.weights()), m.preprocess());
     }
 
     /**
      * The model of the loaded {@code clip} from {@code model}: its tokenizer ({@code vocab}, else
-     * the one beside the model), its id (the preset name and the SHA-256 of {@code idFiles}), its
+     * the one beside the model; none when its text tower was trained with the Hugging Face
+     * tokenizer {@code foreign}), its id (the preset name and the SHA-256 of {@code idFiles}), its
      * preprocessing ({@code preprocessCfg} keys of open_clip when not null, else the model's files).
      */
-    private static ClipModel assemble(Clip clip, Path model, Path vocab, Gelu activation, List<Path> idFiles,
+    private static ClipModel assemble(Clip clip, Path model, String foreign, Path vocab, Gelu activation, List<Path> idFiles,
             Map<String, Object> preprocessCfg) throws IOException {
         ClipConfig config = ClipConfig.of(clip);
-        String foreign = ClipWeights.textTokenizer(model);
         if (foreign != null && vocab != null) {
             throw new IllegalArgumentException(model + ": the text tower was trained with the Hugging Face tokenizer '" + foreign
                     + "', which jclip does not implement yet; " + vocab + " would give it other token ids (its image tower works)");
