@@ -57,8 +57,8 @@ public final class IndexCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         LuceneLog.quiet();
         if (verify) {
-            if (images != null || options.model != null) {
-                throw new IllegalArgumentException("--verify checks the index and changes nothing: give it without --images and --model");
+            if (images != null || options.model != null || options.vocab != null) {
+                throw new IllegalArgumentException("--verify checks the index and changes nothing: give it without --images, --model and --vocab");
             }
             IndexSummary s = VectorIndex.verify(index);
             IndexInfo info = IndexInfo.read(index);

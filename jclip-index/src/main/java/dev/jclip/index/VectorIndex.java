@@ -40,6 +40,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.Lock;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.IOUtils;
@@ -58,6 +59,10 @@ import org.apache.lucene.util.VectorUtil;
  * and the queries alike; others are refused rather than normalized, since a vector that is not
  * unit length is a bug upstream (CLIP's pipeline L2-normalizes every embedding). So a score is the
  * cosine similarity, in [−1, 1].
+ *
+ * <p>An existing index is trusted only once every file of its last commit matches its checksum:
+ * {@link #open} and {@link #openForSearch} read the whole index once to check, and refuse a damaged,
+ * cut or missing file with a {@link DamagedIndexException}; {@link #verify} checks everything.
  *
  * <p>{@link #search} walks the HNSW graphs (approximate); {@link #searchExact} scores every stored
  * vector (exact, linear in the index size). Both order hits by score, best first, and equal scores
@@ -136,8 +141,9 @@ public final class VectorIndex implements Closeable {
         DirectoryReader reader = null;
         try {
             if (exists) {
-                // Checked before a writer exists, so nothing is ever written into a damaged index.
-                try (DirectoryReader existing = DirectoryReader.open(directory)) {
+                // Checked before a writer exists, so nothing is ever written into a damaged index; under
+                // the write lock, so another process's writer is reported before the index is read.
+                try (Lock lock = writeLock(folder, directory); DirectoryReader existing = DirectoryReader.open(directory)) {
                     Map<String, String> data = existing.getIndexCommit().getUserData();
                     checkBuiltBy(folder, data, modelId, "this run uses");
                     checkDimension(folder, data, dimension);
@@ -151,7 +157,7 @@ public final class VectorIndex implements Closeable {
             try {
                 writer = new IndexWriter(directory, config);
             } catch (LockObtainFailedException e) {
-                throw new IOException("index at " + folder + " is open for writing by another process", e);
+                throw lockedBy(folder, e);
             }
             writer.setLiveCommitData(Map.of(MODEL_KEY, modelId, DIMENSION_KEY, Integer.toString(dimension)).entrySet());
             if (!exists) {
@@ -222,7 +228,7 @@ public final class VectorIndex implements Closeable {
                             + status.numBadSegments + " bad segments", null);
                 }
             } catch (LockObtainFailedException e) {
-                throw new IOException("index at " + folder + " is open for writing by another process", e);
+                throw lockedBy(folder, e);
             }
             try (DirectoryReader reader = DirectoryReader.open(directory)) {
                 Map<String, String> data = reader.getIndexCommit().getUserData();
@@ -545,6 +551,18 @@ public final class VectorIndex implements Closeable {
             throw new IllegalArgumentException(folder + " holds a Lucene index that jclip did not write (no dimension)");
         }
         return Integer.parseInt(dimension);
+    }
+
+    private static Lock writeLock(Path folder, Directory directory) throws IOException {
+        try {
+            return directory.obtainLock(IndexWriter.WRITE_LOCK_NAME);
+        } catch (LockObtainFailedException e) {
+            throw lockedBy(folder, e);
+        }
+    }
+
+    private static IOException lockedBy(Path folder, LockObtainFailedException e) {
+        return new IOException("index at " + folder + " is open for writing by another process", e);
     }
 
     /** Reads every byte of every file {@code reader} uses against its checksum: Lucene checks only the small ones on open. */
