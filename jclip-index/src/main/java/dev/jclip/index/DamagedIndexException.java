@@ -1,7 +1,6 @@
 package dev.jclip.index;
 
 import java.io.EOFException;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -42,7 +41,8 @@ public final class DamagedIndexException extends IOException {
 
     /**
      * {@code e} as damage to the index in {@code folder}, or null if it is some other failure (a
-     * lock, a full disk, a permission). The innermost cause that names a file wins: Lucene wraps the
+     * lock, a full disk, a permission; java.io's FileNotFoundException says "missing" for those too,
+     * so only NIO's NoSuchFileException counts as a missing file). The innermost cause that names a file wins: Lucene wraps the
      * failure of a segment's file in one naming the segments file.
      */
     static DamagedIndexException of(Path folder, Throwable e) {
@@ -53,7 +53,6 @@ public final class DamagedIndexException extends IOException {
                 case CorruptIndexException c -> new DamagedIndexException(folder,
                         fileOf(folder, c.getResourceDescription()), c.getOriginalMessage(), e);
                 case NoSuchFileException n -> new DamagedIndexException(folder, relative(folder, n.getFile()), "the file is missing", e);
-                case FileNotFoundException n -> new DamagedIndexException(folder, fileOf(folder, n.getMessage()), "the file is missing", e);
                 case EOFException eof -> new DamagedIndexException(folder, fileOf(folder, eof.getMessage()), "the file is truncated", e);
                 default -> null;
             };
