@@ -46,7 +46,7 @@ public final class IndexCommand implements Callable<Integer> {
     Path index;
 
     @Option(names = "--verify", description = "Check every file and item of the index (Lucene's CheckIndex, then every "
-            + "vector) and " + IndexInfo.FILE + "; change nothing. Takes no --images or --model.")
+            + "vector) and " + IndexInfo.FILE + "; change nothing. Takes no --images, --model or --vocab.")
     boolean verify;
 
     @Spec
@@ -63,7 +63,7 @@ public final class IndexCommand implements Callable<Integer> {
             IndexSummary s = VectorIndex.verify(index);
             IndexInfo info = IndexInfo.read(index);
             out.println(index + " is intact: " + s.items() + " items of model " + s.modelId() + " (" + s.dimension()
-                    + " dimensions) in " + s.segments() + " segments, " + s.bytes() + " bytes checked"
+                    + " dimensions) in " + s.segments() + (s.segments() == 1 ? " segment, " : " segments, ") + s.bytes() + " bytes checked"
                     + (info == null ? "; " + IndexInfo.FILE + " is missing (search needs --model)" : ""));
             return 0;
         }

@@ -179,6 +179,7 @@ class IndexSearchCommandTest {
         Cli intact = Cli.run("index", "--verify", "--index", index.toString());
         assertEquals(0, intact.code, intact.err);
         assertTrue(intact.out.startsWith(index + " is intact: 5 items of model custom:"), intact.out);
+        assertTrue(intact.out.contains(" dimensions) in 1 segment, "), intact.out);
 
         // 16 bytes flipped inside the stored vector of the best hit for the query image: before
         // checksums were verified, search answered with another first hit and exit code 0.
