@@ -75,10 +75,11 @@ public final class IndexCommand implements Callable<Integer> {
         // What this run is not told, it keeps from what the last run recorded.
         IndexInfo recorded = options.model != null && options.vocab != null ? null : IndexInfo.read(index);
         Path vocab = options.vocab != null ? options.vocab : recorded != null ? recorded.vocab() : null;
-        ClipModel model = options.load(options.model != null ? options.model : recorded != null ? recorded.model() : null,
-                vocab, false);
+        String name = options.model != null ? options.model : recorded != null ? recorded.model() : null;
+        String tag = options.model != null ? options.pretrained : recorded != null ? recorded.pretrained() : null;
+        ClipModel model = options.load(name, tag, vocab, false);
         try (VectorIndex idx = VectorIndex.open(index, model.id(), model.dimension())) {
-            new IndexInfo(model.source(), vocab).write(index);
+            new IndexInfo(name, tag, vocab).write(index);
             int removed = idx.deleteIf(e -> {
                 Path p = Path.of(e.path());
                 return roots.stream().anyMatch(p::startsWith) && !Files.exists(p);

@@ -44,15 +44,15 @@ final class ModelOptions {
 
     /** Loads {@code --model} (required here); with {@code text}, a tokenizer must come with it. */
     ClipModel load(boolean text) throws IOException {
-        return load(model, vocab, text);
+        return load(model, pretrained, vocab, text);
     }
 
     /**
-     * Loads {@code model} (a path or hub name, with {@code --pretrained}) with {@code vocab} (null:
-     * the model's); with {@code text}, a tokenizer must come with it.
+     * Loads {@code model} (a path or hub name, with its pretrained {@code tag} when not null) with
+     * {@code vocab} (null: the model's); with {@code text}, a tokenizer must come with it.
      */
-    ClipModel load(String model, Path vocab, boolean text) throws IOException {
-        ClipModel m = load(model, pretrained, vocab, activation).withBatchSize(checkBatch("--batch", batch));
+    ClipModel load(String model, String tag, Path vocab, boolean text) throws IOException {
+        ClipModel m = load(model, tag, vocab, activation).withBatchSize(checkBatch("--batch", batch));
         if (text && !m.hasTokenizer()) {
             try {
                 m.tokenizer();

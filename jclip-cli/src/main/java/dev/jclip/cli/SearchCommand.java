@@ -68,7 +68,7 @@ public final class SearchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         LuceneLog.quiet();
-        String modelPath = options.model;
+        String modelPath = options.model, tag = options.pretrained;
         Path vocab = options.vocab;
         if (modelPath == null) {
             IndexInfo info = IndexInfo.read(index);
@@ -76,10 +76,11 @@ public final class SearchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("the index at " + index + " does not say which model built it ("
                         + IndexInfo.FILE + " is missing): give --model");
             }
-            modelPath = info.model().toString();
+            modelPath = info.model();
+            tag = info.pretrained();
             vocab = vocab != null ? vocab : info.vocab();
         }
-        ClipModel model = options.load(modelPath, vocab, query.text != null);
+        ClipModel model = options.load(modelPath, tag, vocab, query.text != null);
         try (VectorIndex idx = VectorIndex.openForSearch(index, model.id())) {
             float[] q = query.text != null ? model.embedText(query.text) : model.embedImage(query.image);
             List<Hit> hits = exact ? idx.searchExact(q, k) : idx.search(q, k);

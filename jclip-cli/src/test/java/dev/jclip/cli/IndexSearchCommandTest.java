@@ -226,7 +226,7 @@ class IndexSearchCommandTest {
         assertTrue(withNeither.out.startsWith("indexed 1 new or changed images (0 unchanged, 0 removed); " + index + " holds 3 images"),
                 withNeither.out);
         assertEquals(recorded, Files.readString(index.resolve(IndexInfo.FILE)));
-        assertEquals(new IndexInfo(Cli.VIT.toAbsolutePath(), Cli.VOCAB.toAbsolutePath()), IndexInfo.read(index));
+        assertEquals(new IndexInfo(Cli.VIT.toAbsolutePath().toString(), null, Cli.VOCAB.toAbsolutePath()), IndexInfo.read(index));
 
         Cli text = Cli.run("search", "--index", index.toString(), "--text", "a photo of a dog", "--exact", "--json");
         assertEquals(0, text.code, text.err);
@@ -257,6 +257,6 @@ class IndexSearchCommandTest {
         Cli fixed = Cli.run("index", "--model", Cli.VIT.toString(), "--vocab", Cli.VOCAB.toString(),
                 "--images", dir.resolve("photos").toString(), "--index", index.toString());
         assertEquals(0, fixed.code, fixed.err);
-        assertEquals(new IndexInfo(Cli.VIT.toAbsolutePath(), Cli.VOCAB.toAbsolutePath()), IndexInfo.read(index));
+        assertEquals(new IndexInfo(Cli.VIT.toAbsolutePath().toString(), null, Cli.VOCAB.toAbsolutePath()), IndexInfo.read(index));
     }
 }
