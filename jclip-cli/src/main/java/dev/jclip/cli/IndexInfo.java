@@ -23,7 +23,7 @@ record IndexInfo(Path model, Path vocab) {
         if (!Files.isRegularFile(file)) {
             return null;
         }
-        JsonNode root = CliJson.MAPPER.readTree(file.toFile());
+        JsonNode root = CliJson.read(file);
         JsonNode model = root.get("model"), vocab = root.get("vocab");
         if (model == null || !model.isTextual()) {
             throw new IllegalArgumentException(file + " names no model; give --model");
