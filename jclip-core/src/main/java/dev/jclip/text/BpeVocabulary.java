@@ -189,7 +189,7 @@ final class BpeVocabulary {
         String[] parts = line.trim().split("\\s+");
         if (parts.length != 2 || parts[0].isEmpty()) {
             throw new IllegalArgumentException(file + " line " + lineNo + ": expected two symbols separated by a space, found "
-                    + (parts[0].isEmpty() ? "an empty line" : parts.length + " fields"));
+                    + (parts[0].isEmpty() ? "an empty line" : parts.length == 1 ? "one field" : parts.length + " fields"));
         }
         return parts;
     }
