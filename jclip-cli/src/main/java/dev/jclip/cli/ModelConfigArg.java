@@ -18,7 +18,11 @@ final class ModelConfigArg {
             return ClipPresets.get(value);
         }
         if (value.strip().startsWith("{")) {
-            return ClipConfig.fromOpenClipJson(value);
+            try {
+                return ClipConfig.fromOpenClipJson(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--model-config (inline JSON): " + e.getMessage(), e);
+            }
         }
         Path p = Path.of(value);
         if (!Files.isRegularFile(p)) {

@@ -84,10 +84,10 @@ public final class Json {
     public static String kind(Object v) {
         return switch (v) {
             case null -> "null";
-            case Map<?, ?> m -> "an object";
-            case List<?> l -> "an array";
-            case String t -> "a string";
-            case Boolean b -> "a boolean";
+            case Map<?, ?> _ -> "an object";
+            case List<?> _ -> "an array";
+            case String _ -> "a string";
+            case Boolean _ -> "a boolean";
             default -> "a number";
         };
     }

@@ -1,11 +1,12 @@
 package dev.jclip.io;
 
 /**
- * The core's one JSON writer (the core has no dependencies; modules above it use Jackson): compact
- * JSON, strings escaped as Rust's {@code serde_json} escapes them, so safetensors headers match the
- * reference byte for byte. Control characters are always escaped and so are unpaired UTF-16
- * surrogates (as {@code \\uXXXX}, which JSON readers turn back into the same {@code char}), so the
- * output is one valid line of JSON whatever the strings hold. Numbers that JSON cannot hold (NaN,
+ * The core's one JSON writer, also used for the training log (the core has no dependencies; the CLI
+ * and the server use Jackson): compact JSON, strings escaped as Rust's {@code serde_json} escapes
+ * them, so safetensors headers match the reference byte for byte. Control characters are always
+ * escaped, and so are unpaired UTF-16 surrogates, which UTF-8 cannot hold (JSON's grammar allows
+ * such an escape; Python and this package's reader take it back, Jackson only in values), so the
+ * output is one line of JSON whatever the strings hold. Numbers that JSON cannot hold (NaN,
  * infinities) are refused, never written as text JSON readers reject.
  *
  * <pre>{@code
