@@ -1,5 +1,6 @@
 package dev.jclip.cli;
 
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -92,7 +93,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                 for (Prediction p : best) {
                     list.addObject().put("label", p.label()).put("prob", p.probability());
                 }
-                out.println(CliJson.MAPPER.writeValueAsString(line));
+                out.println(CliJson.line(line));
             } else {
                 StringBuilder line = new StringBuilder(file.toString());
                 for (Prediction p : best) {
@@ -120,13 +121,19 @@ public final class ClassifyCommand implements Callable<Integer> {
         List<String> out = new ArrayList<>();
         // CLIP's prompt JSON is an object with string keys; a plain line such as "{} on black" is a template.
         if (JSON_OBJECT.matcher(content).lookingAt()) {
-            JsonNode array = CliJson.MAPPER.readTree(content).get(key);
+            JsonNode array;
+            try {
+                array = CliJson.MAPPER.readTree(content).get(key);
+            } catch (StreamReadException e) {
+                throw new IllegalArgumentException(file + ": " + CliJson.problem(e), e);
+            }
             if (array == null || !array.isArray()) {
                 throw new IllegalArgumentException(file + " is a JSON object without a \"" + key + "\" array");
             }
             for (JsonNode n : array) {
                 if (!n.isTextual()) {
-                    throw new IllegalArgumentException(file + ": \"" + key + "\" must hold strings, found " + n);
+                    throw new IllegalArgumentException(file + ": \"" + key + "\" must hold strings, found "
+                            + n.getNodeType().name().toLowerCase(Locale.ROOT));
                 }
                 out.add(n.textValue());
             }

@@ -92,7 +92,7 @@ public final class SearchCommand implements Callable<Integer> {
                 for (Hit h : hits) {
                     results.addObject().put("path", h.path()).put("score", h.score());
                 }
-                out.println(CliJson.MAPPER.writeValueAsString(line));
+                out.println(CliJson.line(line));
             } else {
                 for (Hit h : hits) {
                     out.printf(Locale.ROOT, "%.4f  %s%n", h.score(), h.path());

@@ -1,6 +1,6 @@
 package dev.jclip.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -124,7 +124,7 @@ public final class TokenizeCommand implements Callable<Integer> {
                 }
                 row.put("truncated", batch.truncated()[0]);
                 truncated += batch.truncated()[0] ? 1 : 0;
-                out.write(CliJson.MAPPER.writeValueAsString(row));
+                out.write(CliJson.line(row));
                 out.write('\n');
             }
         } catch (IllegalArgumentException | IOException e) {
@@ -135,12 +135,12 @@ public final class TokenizeCommand implements Callable<Integer> {
         return new int[] {texts, truncated};
     }
 
-    private static String text(String line, String where) {
+    private static String text(String line, String where) throws IOException {
         JsonNode node;
         try {
             node = CliJson.MAPPER.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(where + "not JSON: " + e.getOriginalMessage());
+        } catch (StreamReadException e) {
+            throw new IllegalArgumentException(where + "malformed JSON at column " + e.getLocation().getColumnNr() + CliJson.detail(e), e);
         }
         if (node == null || !node.isTextual()) {
             throw new IllegalArgumentException(where + "expected a JSON string, got " + (node == null || node.isMissingNode() ? "nothing" : node.getNodeType()));

@@ -3,6 +3,7 @@ package dev.jclip.cli;
 import dev.jclip.kernel.Gelu;
 import dev.jclip.eval.EvalTask;
 import dev.jclip.eval.PeriodicEval;
+import dev.jclip.io.JsonWriter;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipInit;
 import dev.jclip.model.ClipWeights;
@@ -195,8 +196,7 @@ public final class TrainCommand implements Callable<Integer> {
         try (ExampleBatches batches = opened.batches(); JsonlLog log = new JsonlLog(output.resolve("log.jsonl"), startStep)) {
             PeriodicEval evals = evalTasks.isEmpty() ? null : new PeriodicEval(model, tokenizer, evalEvery, evalTasks, log::write);
             Trainer trainer = new Trainer(model, config.onStep(s -> {
-                String json = s.toJson();
-                log.write(json.substring(0, json.length() - 1) + ",\"bad_items\":" + skipped.count() + "}");
+                log.write(s.writeMembers(new JsonWriter().beginObject()).name("bad_items").value(skipped.count()).endObject().toString());
                 if (evals != null) {
                     evals.accept(s);
                 }

@@ -1,6 +1,7 @@
 package dev.jclip.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -117,5 +118,19 @@ class ClassifyCommandTest {
         Path json = dir.resolve("prompts.json");
         Files.writeString(json, " {\"templates\": [\"a {}\"]}");
         assertEquals(List.of("a {}"), ClassifyCommand.entries(json, "templates"));
+    }
+
+    @Test
+    void brokenJsonFilesAreNamedNotQuoted() throws IOException {
+        Path bad = Files.writeString(dir.resolve("prompts.json"), "{\"templates\": [\"a {}\", hunter2]}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClassifyCommand.entries(bad, "templates"));
+        assertEquals(bad + ": malformed JSON at line 1, column 24", e.getMessage());
+        Path dup = Files.writeString(dir.resolve("dup.json"), "{\"templates\": [\"a {}\"], \"templates\": [\"b {}\"]}");
+        e = assertThrows(IllegalArgumentException.class, () -> ClassifyCommand.entries(dup, "templates"));
+        assertTrue(e.getMessage().startsWith(dup + ": malformed JSON at line 1, column "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(": duplicate key \"templates\""), e.getMessage());
+        Path number = Files.writeString(dir.resolve("number.json"), "{\"templates\": [\"a {}\", 12345]}");
+        e = assertThrows(IllegalArgumentException.class, () -> ClassifyCommand.entries(number, "templates"));
+        assertEquals(number + ": \"templates\" must hold strings, found number", e.getMessage());
     }
 }

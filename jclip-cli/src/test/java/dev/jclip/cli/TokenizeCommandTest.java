@@ -101,4 +101,12 @@ class TokenizeCommandTest {
         assertEquals(1, run("tokenize", "--vocab", vocab.toString(), "--input", input.toString(), "--output", output.toString()));
         assertTrue(err.toString().contains("in.jsonl line 2: expected a JSON string, got OBJECT"), err.toString());
     }
+
+    @Test
+    void malformedLinesAreNamedNotQuoted() throws IOException {
+        Files.writeString(input, "\"ok\"\nroot:x:0:0:hunter2\n", StandardCharsets.UTF_8);
+        assertEquals(1, run("tokenize", "--vocab", vocab.toString(), "--input", input.toString(), "--output", output.toString()));
+        assertTrue(err.toString().contains("in.jsonl line 2: malformed JSON at column 1"), err.toString());
+        assertFalse(err.toString().contains("root") || err.toString().contains("hunter2"), err.toString());
+    }
 }

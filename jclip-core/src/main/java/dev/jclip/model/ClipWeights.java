@@ -136,8 +136,8 @@ public final class ClipWeights {
 
     @SuppressWarnings("unchecked")
     private static ClipConfig openClipHubConfig(Path file) throws IOException {
+        Map<String, Object> root = Json.readObject(file);
         try {
-            Map<String, Object> root = Json.parseObject(Files.readString(file));
             if (!(root.get("model_cfg") instanceof Map<?, ?> cfg)) {
                 throw new IllegalArgumentException("no \"model_cfg\" object");
             }
