@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jclip.data.Utf8Reader;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.text.TokenBatch;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -105,7 +105,7 @@ public final class TokenizeCommand implements Callable<Integer> {
         Path partial = Files.createTempFile(parent, output.getFileName().toString(), ".partial");
         int texts = 0;
         int truncated = 0;
-        try (BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8);
+        try (Utf8Reader in = Utf8Reader.open(input);
                 BufferedWriter out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 texts++;
