@@ -88,12 +88,10 @@ final class CsvRowInput extends Reader {
         }
         int end = Math.min(kept.length(), served + len);
         // Up to the next line break: the parser then holds no more than the row it is reading.
-        for (int i = served; i < end; i++) {
-            char c = kept.charAt(i);
-            if (c == '\n' || c == '\r' && (i + 1 == kept.length() || kept.charAt(i + 1) != '\n')) {
-                end = i + 1;
-                break;
-            }
+        int found = Arrays.binarySearch(starts, first, first + startCount, served);
+        int next = found >= 0 ? found + 1 : -found - 1;
+        if (next < first + startCount) {
+            end = Math.min(end, starts[next]);
         }
         kept.getChars(served, end, buf, off);
         int n = end - served;
@@ -122,19 +120,20 @@ final class CsvRowInput extends Reader {
         }
         for (int i = from; i < n; i++) {
             char c = chunk[i];
-            kept.append(c);
+            int after = kept.length() + i - from + 1;
             if (c == '\r' || c == '\n' && !lastCr) {
-                addStart(kept.length());
+                addStart(after);
             } else if (c == '\n') { // the LF of a CRLF: the line starts after it
                 if (startCount > 0) {
-                    starts[first + startCount - 1] = kept.length();
+                    starts[first + startCount - 1] = after;
                 } else {
-                    head = kept.length();
+                    head = after;
                     served = Math.max(served, head);
                 }
             }
             lastCr = c == '\r';
         }
+        kept.append(chunk, from, n - from);
         return true;
     }
 
