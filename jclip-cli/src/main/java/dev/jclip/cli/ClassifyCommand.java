@@ -116,7 +116,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + " does not exist");
         }
-        String content = String.join("\n", Utf8Reader.readLines(file));
+        String content = Utf8Reader.readString(file);
         List<String> out = new ArrayList<>();
         // CLIP's prompt JSON is an object with string keys; a plain line such as "{} on black" is a template.
         if (JSON_OBJECT.matcher(content).lookingAt()) {

@@ -79,7 +79,7 @@ public final class FolderSource implements ImageTextSource {
             return null;
         }
         try {
-            String caption = String.join("\n", Utf8Reader.readLines(captionFile)).strip();
+            String caption = Utf8Reader.readString(captionFile).strip();
             return new Example(key, new ExampleImage.FromFile(file), caption, Example.NO_LABEL);
         } catch (Utf8Reader.InvalidUtf8Exception e) {
             errors.accept(new DataError(captionFile + " line " + e.line() + " (byte " + e.byteOffset() + ")",

@@ -3,6 +3,7 @@ package dev.jclip.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -84,6 +85,15 @@ public final class Utf8Reader extends Reader {
             }
         }
         return lines;
+    }
+
+    /** The whole text of {@code file}. */
+    public static String readString(Path file) throws IOException {
+        StringWriter text = new StringWriter();
+        try (Utf8Reader r = open(file)) {
+            r.transferTo(text);
+        }
+        return text.toString();
     }
 
     /** The next line without its line break, or null at the end of the file. */

@@ -115,4 +115,11 @@ class TarReaderTest {
         IOException e = assertThrows(IOException.class, () -> new TarReader(new ByteArrayInputStream(tar), "bad.tar").next());
         assertTrue(e.getMessage().contains("bad.tar at byte 0: header checksum"), e.getMessage());
     }
+
+    @Test
+    void aLongNameOverOneMebibyteIsRefusedBeforeItIsRead() {
+        byte[] tar = new TarBuilder().file("n".repeat(1 << 21) + ".txt", "x").finish();
+        IOException e = assertThrows(IOException.class, () -> new TarReader(new ByteArrayInputStream(tar), "long.tar").next());
+        assertEquals("long.tar at byte 0: long name or pax header of " + ((1 << 21) + 5) + " bytes", e.getMessage());
+    }
 }

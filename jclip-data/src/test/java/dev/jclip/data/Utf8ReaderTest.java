@@ -29,6 +29,7 @@ class Utf8ReaderTest {
         Path file = Files.write(dir.resolve("t.txt"), utf8("\uFEFFcafé\r\nnaïve\rsecond\n\nlast 🦊"));
         assertEquals(List.of("café", "naïve", "second", "", "last 🦊"), Utf8Reader.readLines(file));
         assertEquals(List.of(), Utf8Reader.readLines(Files.write(dir.resolve("empty.txt"), new byte[0])));
+        assertEquals("café\r\nnaïve\rsecond\n\nlast 🦊", Utf8Reader.readString(file));
     }
 
     @Test
