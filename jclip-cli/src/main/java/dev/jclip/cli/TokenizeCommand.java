@@ -63,7 +63,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             int[] counts = tokenizeFile(tokenizer);
             spec.commandLine().getOut().printf("tokenized %d texts (%d truncated) into %s%n", counts[0], counts[1], output);
             return 0;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | Utf8Reader.InvalidUtf8Exception e) {
             spec.commandLine().getErr().println("jclip tokenize: " + e.getMessage());
             return 1;
         } catch (IOException | UncheckedIOException e) {

@@ -107,7 +107,7 @@ class TokenizeCommandTest {
         byte[] latin1 = "\"ok\"\r\n\"caf\u00e9\"\n".getBytes(StandardCharsets.ISO_8859_1);
         Files.write(input, latin1);
         assertEquals(1, run("tokenize", "--vocab", vocab.toString(), "--input", input.toString(), "--output", output.toString()));
-        assertTrue(err.toString().contains(input + " line 2 (byte 10): invalid UTF-8; text files must be UTF-8"), err.toString());
+        assertEquals("jclip tokenize: " + input + " line 2 (byte 10): invalid UTF-8; text files must be UTF-8\n", err.toString());
         assertFalse(Files.exists(output));
     }
 }
