@@ -151,7 +151,7 @@ public final class TarReader implements Closeable {
                 return record;
             }
             headerAt = at;
-            if (!TarUtils.verifyCheckSum(record)) {
+            if (!checksumMatches(record)) {
                 throw new Damage(name, at, "header checksum does not match the header: corrupt archive", null);
             }
             byte type = record[TarConstants.LF_OFFSET];
@@ -168,6 +168,14 @@ public final class TarReader implements Closeable {
                 }
             }
             return record;
+        }
+
+        private static boolean checksumMatches(byte[] header) {
+            try {
+                return TarUtils.verifyCheckSum(header);
+            } catch (IllegalArgumentException e) {
+                return false; // the checksum field itself is not octal
+            }
         }
     }
 

@@ -114,6 +114,13 @@ class TarReaderTest {
         tar[3] ^= 0x20; // flip one bit of the name
         IOException e = assertThrows(IOException.class, () -> new TarReader(new ByteArrayInputStream(tar), "bad.tar").next());
         assertTrue(e.getMessage().contains("bad.tar at byte 0: header checksum"), e.getMessage());
+
+        // A checksum field that is not octal (found by mutating archives): commons-compress throws IllegalArgumentException.
+        byte[] notOctal = new TarBuilder().file("a.txt", "hello").finish();
+        notOctal[150] = 'x';
+        assertEquals("bad.tar at byte 0: header checksum does not match the header: corrupt archive",
+                assertThrows(TarReader.Damage.class, () -> new TarReader(new ByteArrayInputStream(notOctal), "bad.tar").next())
+                        .getMessage());
     }
 
     @Test
