@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.api.ClipModel;
 import dev.jclip.api.Prediction;
 import dev.jclip.api.ZeroShotClassifier;
+import dev.jclip.data.Utf8Reader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,7 +117,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + " does not exist");
         }
-        String content = Files.readString(file, StandardCharsets.UTF_8);
+        String content = Utf8Reader.readString(file);
         List<String> out = new ArrayList<>();
         // CLIP's prompt JSON is an object with string keys; a plain line such as "{} on black" is a template.
         if (JSON_OBJECT.matcher(content).lookingAt()) {

@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.api.ClipModel;
 import dev.jclip.api.Prediction;
 import dev.jclip.api.ZeroShotClassifier;
+import dev.jclip.data.Utf8Reader;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,5 +134,13 @@ class ClassifyCommandTest {
         Path number = Files.writeString(dir.resolve("number.json"), "{\"templates\": [\"a {}\", 12345]}");
         e = assertThrows(IllegalArgumentException.class, () -> ClassifyCommand.entries(number, "templates"));
         assertEquals(number + ": \"templates\" must hold strings, found number", e.getMessage());
+    }
+
+    @Test
+    void labelFilesMustBeUtf8() throws IOException {
+        Path labels = Files.write(dir.resolve("labels.txt"), "cat\n\ncaf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        Utf8Reader.InvalidUtf8Exception e = assertThrows(Utf8Reader.InvalidUtf8Exception.class,
+                () -> ClassifyCommand.entries(labels, "classes"));
+        assertEquals(labels + " line 3 (byte 8): invalid UTF-8; text files must be UTF-8", e.getMessage());
     }
 }

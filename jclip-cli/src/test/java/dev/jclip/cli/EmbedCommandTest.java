@@ -10,6 +10,7 @@ import dev.jclip.kernel.Gelu;
 import dev.jclip.io.Npy;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -93,6 +94,13 @@ class EmbedCommandTest {
         Cli notNpy = Cli.run("embed", "--model", Cli.VIT.toString(), "--images", dir.toString(), "--output", dir.resolve("x.bin").toString());
         assertEquals(1, notNpy.code);
         assertTrue(notNpy.err.contains("--output must be a file name ending in .npy"), notNpy.err);
+
+        Path latin1 = Files.write(dir.resolve("latin1.txt"), "a cat\nun caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        Cli notUtf8 = Cli.run("embed", "--model", Cli.VIT.toString(), "--vocab", Cli.VOCAB.toString(), "--texts", latin1.toString(),
+                "--output", dir.resolve("t.npy").toString());
+        assertEquals(1, notUtf8.code);
+        assertEquals("jclip: " + latin1 + " line 2 (byte 12): invalid UTF-8; text files must be UTF-8\n", notUtf8.err);
+        assertFalse(Files.exists(dir.resolve("t.npy")));
 
         Path bad = Cli.bad(dir.resolve("only.jpg"));
         Cli allBad = Cli.run("embed", "--model", Cli.VIT.toString(), "--images", bad.toString(), "--output", dir.resolve("y.npy").toString());

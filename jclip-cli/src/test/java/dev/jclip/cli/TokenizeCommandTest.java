@@ -109,4 +109,13 @@ class TokenizeCommandTest {
         assertTrue(err.toString().contains("in.jsonl line 2: malformed JSON at column 1"), err.toString());
         assertFalse(err.toString().contains("root") || err.toString().contains("hunter2"), err.toString());
     }
+
+    @Test
+    void invalidUtf8NamesTheFileLineAndByte() throws IOException {
+        byte[] latin1 = "\"ok\"\r\n\"caf\u00e9\"\n".getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(input, latin1);
+        assertEquals(1, run("tokenize", "--vocab", vocab.toString(), "--input", input.toString(), "--output", output.toString()));
+        assertEquals("jclip tokenize: " + input + " line 2 (byte 10): invalid UTF-8; text files must be UTF-8\n", err.toString());
+        assertFalse(Files.exists(output));
+    }
 }

@@ -2,6 +2,7 @@ package dev.jclip.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.data.TarBuilder;
@@ -71,10 +72,14 @@ class TrainCommandTest {
 
     /** {@code jclip train} with the common options, after {@code args}; returns the exit code. */
     private static int execute(Path out, List<String> args) {
+        return new CommandLine(new Main()).execute(withCommonOptions(out, args));
+    }
+
+    private static String[] withCommonOptions(Path out, List<String> args) {
         List<String> all = new ArrayList<>(args);
         all.addAll(List.of("--vocab", Shared.path("clip/bpe_simple_vocab_16e6.txt.gz").toString(), "--output", out.toString(),
                 "--batch-size", "4", "--micro-batch", "3", "--epochs", "2", "--warmup", "1", "--seed", "3"));
-        return new CommandLine(new Main()).execute(all.toArray(String[]::new));
+        return all.toArray(String[]::new);
     }
 
     /** The step-4 weights of a straight run and of one stopped after step 3 and resumed; the resumed run's log. */
@@ -143,6 +148,40 @@ class TrainCommandTest {
         List<String> log = Files.readAllLines(run.resolve("log.jsonl"));
         assertEquals(4, log.size());
         assertTrue(log.get(3).endsWith(",\"bad_items\":3}"), log.get(3));
+    }
+
+    @Test
+    void anUnterminatedQuoteStopsTheRunNamingTheLineUnlessBadRowsAreSkipped() throws IOException {
+        // Row 4 of 10 (line 5) loses its closing quote: the field runs on into row 5, whose own quote closes it.
+        List<String> rows = new ArrayList<>(Files.readAllLines(csv()));
+        rows.set(4, rows.get(4).substring(0, rows.get(4).length() - 1));
+        Path broken = Files.write(dir.resolve("broken.csv"), rows);
+        List<String> args = List.of("train", "--model-config", TINY, "--data", broken.toString());
+
+        Cli stopped = Cli.run(withCommonOptions(dir.resolve("stopped"), args));
+        assertEquals(1, stopped.code);
+        assertEquals("jclip: " + broken + " line 5: text after a closing quote (quotes inside a field must be doubled); nothing was "
+                + "trained. Fix the row, or pass --skip-bad-rows to skip malformed rows (each is counted and reading resumes on "
+                + "the next line)\n", stopped.err);
+        assertFalse(Files.exists(dir.resolve("stopped/log.jsonl")));
+
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(err, true));
+        List<String> skipping = new ArrayList<>(args);
+        skipping.add("--skip-bad-rows");
+        try {
+            assertEquals(0, execute(dir.resolve("skipped"), skipping));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        String errors = err.toString();
+        assertTrue(errors.contains("jclip train: skipped " + broken + " line 5: text after a closing quote"), errors);
+        assertEquals(1, errors.split("jclip train: skipped ", -1).length - 1, errors);
+        assertTrue(errors.contains(" on 9 pairs: 4 steps of 4"), "rows 1-3 and 5-10 are used: " + errors);
+        assertTrue(out.toString().startsWith("done: 4 steps (0 non-finite skipped), 1 bad data items skipped"), out.toString());
     }
 
     @Test
