@@ -26,7 +26,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  *
  * <p>A body over the limit is answered 413 (before anything is read when its length is declared); a
  * request whose body is not complete within the request timeout from its first byte, or that goes
- * silent for the idle timeout, is answered 408. A client that disconnects mid-body is logged in one line.
+ * silent for the idle timeout, is answered 408. A body that breaks off (the client hung up) is logged in one line.
  */
 final class BodyLoader implements EagerContentHandler.ContentLoaderFactory {
     private static final Logger LOG = Logger.getLogger(ClipServer.class.getName());
@@ -153,9 +153,10 @@ final class BodyLoader implements EagerContentHandler.ContentLoaderFactory {
             if (finished.compareAndSet(false, true)) {
                 deadline.cancel();
                 Request r = getRequest();
-                LOG.info("client " + r.getConnectionMetaData().getRemoteSocketAddress() + " disconnected after " + size + " of "
-                        + (r.getLength() >= 0 ? r.getLength() + " " : "") + "body bytes of " + r.getMethod() + " "
-                        + Request.getPathInContext(r) + " (" + failure.getMessage() + ")");
+                // A client that hangs up and one whose chunked body is malformed look the same to Jetty ("Early EOF").
+                LOG.info("the body of " + r.getMethod() + " " + Request.getPathInContext(r) + " from client "
+                        + r.getConnectionMetaData().getRemoteSocketAddress() + " broke off after " + size
+                        + (r.getLength() >= 0 ? " of " + r.getLength() : "") + " bytes (" + failure.getMessage() + ")");
                 getCallback().failed(failure);
             }
         }

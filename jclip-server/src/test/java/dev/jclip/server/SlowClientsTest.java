@@ -126,7 +126,7 @@ class SlowClientsTest {
                 Slow s = slow.get(i);
                 Outcome o = s.outcome().get(30, TimeUnit.SECONDS);
                 if (s.body()) {
-                    MalformedRequestsTest.assertJsonError(408, "the request did not arrive within this server's limit of 5 s from its first byte",
+                    HttpLayerTest.assertJsonError(408, "the request did not arrive within this server's limit of 5 s from its first byte",
                             o.reply());
                     bodyCut[i] = o.nanos() - s.startNanos();
                 } else {
@@ -161,7 +161,7 @@ class SlowClientsTest {
         try (ClipServer quick = ClipServer.start(model, null, ServerConfig.defaults().withPort(0).withTraffic(limits));
                 Socket socket = RawHttp.connect(quick.port())) {
             send(socket, SLOW_BODY_HEAD + "{");
-            MalformedRequestsTest.assertJsonError(408, "no data arrived for 0.5 s (this server's idle timeout) while reading the request body",
+            HttpLayerTest.assertJsonError(408, "no data arrived for 0.5 s (this server's idle timeout) while reading the request body",
                     RawHttp.read(socket.getInputStream()));
         }
     }

@@ -1,5 +1,6 @@
 package dev.jclip.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,16 +22,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Requests the HTTP layer refuses before any endpoint sees them, over bare sockets: each answers the
- * endpoints' JSON error with its status, and a client that leaves mid-body is one line in the log.
+ * The HTTP layer over bare sockets: requests it refuses before any endpoint sees them answer the
+ * endpoints' JSON error with their status; a body that breaks off is one line in the log; bodies
+ * read ahead of the endpoints still serve kept-alive connections and {@code Expect: 100-continue}.
  */
-class MalformedRequestsTest {
+class HttpLayerTest {
+    static ClipModel model;
     static ClipServer server;
     static Http http;
 
     @BeforeAll
     static void start() throws IOException {
-        server = ClipServer.start(ClipModel.load(ClipServerTest.VIT, ClipServerTest.VOCAB), null, ServerConfig.defaults().withPort(0));
+        model = ClipModel.load(ClipServerTest.VIT, ClipServerTest.VOCAB);
+        server = ClipServer.start(model, null, ServerConfig.defaults().withPort(0));
         http = new Http(server.uri());
     }
 
@@ -71,6 +75,44 @@ class MalformedRequestsTest {
         assertJsonError(400, "malformed request: No URI", RawHttp.exchange(server.port(), "GET\r\n\r\n"));
         assertJsonError(400, "malformed request: Illegal character CNTL=0x1", RawHttp.exchange(server.port(), "G\u0001T / HTTP/1.1\r\n\r\n"));
         assertJsonError(505, "malformed request: Unknown Version", RawHttp.exchange(server.port(), "GET /health HTTP/9.9\r\n\r\n"));
+    }
+
+    @Test
+    void aMalformedChunkedBodyIs400() throws IOException {
+        assertJsonError(400, "malformed request: Early EOF", RawHttp.exchange(server.port(), "POST /embed/texts HTTP/1.1\r\nHost: test\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nZZ\r\nab\r\n0\r\n\r\n"));
+        assertJsonError(400, "malformed request: Transfer-Encoding and Content-Length", RawHttp.exchange(server.port(),
+                "POST /embed/texts HTTP/1.1\r\nHost: test\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
+    }
+
+    @Test
+    void aKeptAliveConnectionCarriesRequestAfterRequest() throws IOException {
+        String one = "{\"texts\": [\"cat\"]}", two = "{\"texts\": [\"dog\"]}";
+        String head = "POST /embed/texts HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 18\r\n";
+        try (Socket socket = RawHttp.connect(server.port())) {
+            // The second waits for 100 Continue before it sends its body.
+            socket.getOutputStream().write((head + "\r\n" + one + head + "Expect: 100-continue\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            StringBuilder replies = new StringBuilder();
+            while (replies.indexOf("HTTP/1.1 100 Continue\r\n\r\n") < 0) {
+                int b = socket.getInputStream().read();
+                assertTrue(b >= 0, "no 100 Continue in: " + replies);
+                replies.append((char) b);
+            }
+            socket.getOutputStream().write(two.getBytes(StandardCharsets.ISO_8859_1));
+            replies.append(new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1));
+            float[][] expected = model.embedTexts(List.of("cat", "dog"));
+            List<String> bodies = new ArrayList<>();
+            for (String part : replies.toString().split("HTTP/1.1 ")) {
+                if (part.startsWith("200 OK")) {
+                    bodies.add(part.substring(part.indexOf("\r\n\r\n") + 4));
+                }
+            }
+            assertEquals(2, bodies.size(), replies.toString());
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(expected[i], Http.JSON.readValue(bodies.get(i), ClipServerTest.Embeddings.class).embeddings()[0]);
+            }
+        }
     }
 
     @Test
@@ -126,7 +168,7 @@ class MalformedRequestsTest {
             LogRecord line = records.get(0);
             assertEquals(Level.INFO, line.getLevel());
             assertEquals(null, line.getThrown());
-            assertEquals("client /127.0.0.1:" + clientPort + " disconnected after 10 of 1000 body bytes of POST /embed/texts (Early EOF)",
+            assertEquals("the body of POST /embed/texts from client /127.0.0.1:" + clientPort + " broke off after 10 of 1000 bytes (Early EOF)",
                     line.getMessage());
         }
         assertTrue(http.get("/health").status() == 200);
