@@ -62,6 +62,8 @@ final class BodyLoader implements EagerContentHandler.ContentLoaderFactory {
     /** One body: read by whichever thread Jetty calls back on demand; finished once, by the reader or the deadline. */
     private final class Loader extends EagerContentHandler.ContentLoader implements Invocable.Task {
         private final AtomicBoolean finished = new AtomicBoolean();
+        /** The declared length, or -1 for a chunked body. */
+        private long declared;
         private byte[] body;
         private int size;
         private Scheduler.Task deadline;
@@ -72,12 +74,13 @@ final class BodyLoader implements EagerContentHandler.ContentLoaderFactory {
 
         @Override
         protected void load() {
-            long declared = getRequest().getLength();
+            declared = getRequest().getLength();
             if (declared > limit) {
                 fail(HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(limit));
                 return;
             }
-            body = new byte[(int) Math.min(declared >= 0 ? declared : FIRST_CAPACITY, FIRST_CAPACITY)];
+            // Never the declared length at once: a client that declares much and sends little gets little memory.
+            body = new byte[(int) (declared >= 0 ? Math.min(declared, FIRST_CAPACITY) : FIRST_CAPACITY)];
             long left = requestTimeout.toNanos() - NanoTime.since(getRequest().getBeginNanoTime());
             deadline = getRequest().getComponents().getScheduler().schedule(() -> fail(HttpStatus.REQUEST_TIMEOUT_408,
                     "the request did not arrive within this server's limit of " + TrafficLimits.seconds(requestTimeout)
@@ -137,7 +140,7 @@ final class BodyLoader implements EagerContentHandler.ContentLoaderFactory {
                 return false;
             }
             if (size + n > body.length) {
-                body = Arrays.copyOf(body, (int) Math.min(limit, Math.max(size + n, 2L * body.length)));
+                body = Arrays.copyOf(body, (int) Math.min(declared >= 0 ? declared : limit, Math.max(size + n, 2L * body.length)));
             }
             bytes.get(body, size, n);
             size += n;
@@ -156,7 +159,7 @@ final class BodyLoader implements EagerContentHandler.ContentLoaderFactory {
                 // A client that hangs up and one whose chunked body is malformed look the same to Jetty ("Early EOF").
                 LOG.info("the body of " + r.getMethod() + " " + Request.getPathInContext(r) + " from client "
                         + r.getConnectionMetaData().getRemoteSocketAddress() + " broke off after " + size
-                        + (r.getLength() >= 0 ? " of " + r.getLength() : "") + " bytes (" + failure.getMessage() + ")");
+                        + (declared >= 0 ? " of " + declared : "") + " bytes (" + failure.getMessage() + ")");
                 getCallback().failed(failure);
             }
         }
