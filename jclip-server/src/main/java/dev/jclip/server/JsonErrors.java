@@ -45,13 +45,11 @@ final class JsonErrors extends ErrorHandler {
             case HttpStatus.URI_TOO_LONG_414 ->
                     "the request URI is longer than this server's limit of " + maxHeaderBytes + " bytes";
             default -> {
-                if (cause instanceof HttpException && message != null) {
+                if (cause instanceof HttpException) {
                     yield "malformed request: " + message;
                 }
-                if (message == null || (cause != null && message.equals(cause.toString()))) {
-                    yield HttpStatus.getMessage(code);
-                }
-                yield message;
+                // Jetty's stand-in for a missing message is the cause's toString(), which names its class.
+                yield cause != null && message.equals(cause.toString()) ? HttpStatus.getMessage(code) : message;
             }
         };
     }

@@ -1,18 +1,24 @@
 package dev.jclip.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jclip.api.ClipModel;
 import dev.jclip.index.Hit;
 import dev.jclip.index.VectorIndex;
 import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,10 +26,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * More work than the server takes at once: one request at work, one waiting, the next refused at
+ * More than the server takes at once. Work: one request at work, one waiting, the next refused at
  * once and the waiting one refused when its wait is over, each with 503 and a JSON message. Holding
  * the index's lock keeps the first search at work (and would hold {@code /health} too, which reads
- * the index's size: {@link SlowClientsTest} shows that it needs no slot).
+ * the index's size: {@link SlowClientsTest} shows that it needs no slot). Connections: one more than
+ * the limit waits, unanswered, until another closes.
  */
 class SaturationTest {
     static final Duration QUEUE_TIMEOUT = Duration.ofSeconds(2);
@@ -93,5 +100,35 @@ class SaturationTest {
         }
         assertEquals(2, busy.getTotalExceededRequestCount());
         assertEquals(1, busy.getTotalExpiredRequestCount());
+    }
+
+    @Test
+    void connectionsBeyondTheLimitWaitToBeAccepted() throws Exception {
+        TrafficLimits limits = TrafficLimits.defaults().withMaxConnections(3);
+        try (ClipServer small = ClipServer.start(model, null, ServerConfig.defaults().withPort(0).withTraffic(limits))) {
+            List<Socket> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    open.add(RawHttp.connect(small.port()));
+                }
+                Waits.until(() -> small.openConnections() == 3, "three connections accepted");
+                Socket fourth = RawHttp.connect(small.port());
+                open.add(fourth);
+                fourth.getOutputStream().write("GET /health HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                fourth.setSoTimeout(500);
+                assertThrows(SocketTimeoutException.class, () -> fourth.getInputStream().read(), "no answer while three are open");
+                assertEquals(3, small.openConnections());
+                open.get(0).close();
+                fourth.setSoTimeout(10_000);
+                RawHttp.Reply health = RawHttp.read(fourth.getInputStream());
+                assertEquals(200, health.status(), health.body());
+                assertEquals(model.id(), Http.JSON.readTree(health.body()).get("model").textValue());
+            } finally {
+                for (Socket s : open) {
+                    s.close();
+                }
+            }
+        }
     }
 }
