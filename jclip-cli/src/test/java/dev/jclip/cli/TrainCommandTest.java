@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jclip.data.TarBuilder;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
+import dev.jclip.testing.TarBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -92,6 +93,7 @@ class TrainCommandTest {
     }
 
     @Test
+    @RequiresShared
     void interruptedRunResumedFromLatestEqualsTheUninterruptedOne() throws IOException {
         Path split = dir.resolve("split");
         List<String> log = assertResumeIsExact(dir.resolve("straight"), split,
@@ -105,6 +107,7 @@ class TrainCommandTest {
     }
 
     @Test
+    @RequiresShared
     void tarShardsThroughAShuffleBufferResumeExactly() throws IOException {
         // Resuming at step 3 replays epoch 1's stream and skips its first batch undecoded.
         List<String> log = assertResumeIsExact(dir.resolve("straight"), dir.resolve("split"),
@@ -114,6 +117,7 @@ class TrainCommandTest {
     }
 
     @Test
+    @RequiresShared
     void badItemsAreSkippedCountedAndReported() throws IOException {
         Files.copy(csv(), dir.resolve("bad.csv"));
         Files.writeString(dir.resolve("corrupt.png"), "not a png");
@@ -146,6 +150,7 @@ class TrainCommandTest {
     }
 
     @Test
+    @RequiresShared
     void fineTuningWithAFrozenImageTowerMovesOnlyTheRest() throws IOException {
         Path scratch = dir.resolve("scratch"), tuned = dir.resolve("tuned");
         assertEquals(0, train(scratch, "--max-steps", "1"));
