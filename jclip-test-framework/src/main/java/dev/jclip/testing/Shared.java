@@ -28,11 +28,6 @@ public final class Shared {
         return projectRoot().resolveSibling("shared");
     }
 
-    /** Whether {@code ../shared} is there. */
-    public static boolean present() {
-        return Files.isDirectory(directory());
-    }
-
     /**
      * {@code ../shared/<relative>}. This only names the file; a test that reads it is marked
      * {@link RequiresShared}, and a file missing from a present {@code ../shared} fails it.

@@ -1,5 +1,7 @@
 package dev.jclip.testing;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -11,13 +13,18 @@ final class SharedCondition implements ExecutionCondition {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        if (Shared.present()) {
-            return ConditionEvaluationResult.enabled("../shared is present");
+        return evaluate(Shared.directory(), "true".equals(System.getenv("CI")));
+    }
+
+    /** Enabled when {@code shared} exists; else disabled, or under CI an error. */
+    static ConditionEvaluationResult evaluate(Path shared, boolean ci) {
+        if (Files.isDirectory(shared)) {
+            return ConditionEvaluationResult.enabled(shared + " is present");
         }
-        if ("true".equals(System.getenv("CI"))) {
-            throw new IllegalStateException("CI=true, but the reference fixtures are missing: " + Shared.directory()
+        if (ci) {
+            throw new IllegalStateException("CI=true, but the reference fixtures are missing: " + shared
                     + " does not exist (CI runs every test; put ../shared beside the project root)");
         }
-        return ConditionEvaluationResult.disabled(REASON + ": " + Shared.directory());
+        return ConditionEvaluationResult.disabled(REASON + ": " + shared);
     }
 }

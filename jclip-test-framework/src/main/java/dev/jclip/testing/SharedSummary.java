@@ -43,9 +43,14 @@ public final class SharedSummary implements TestExecutionListener {
     @Override
     public void testPlanExecutionFinished(TestPlan testPlan) {
         if (!methods.isEmpty()) {
-            System.out.printf("%s: skipped %d test methods in %d classes that need the reference fixtures, because %s "
-                            + "is absent; put them there to run every test (with CI=true their absence fails the build)%n",
-                    Path.of("").toAbsolutePath().getFileName(), methods.size(), classes.size(), Shared.directory());
+            System.out.println(summary());
         }
+    }
+
+    /** The line that ends a run in which tests were skipped for want of {@code ../shared}. */
+    String summary() {
+        return String.format("%s: skipped %d test methods in %d classes that need the reference fixtures, because %s is absent; "
+                        + "put them there to run every test (with CI=true their absence fails the build)",
+                Path.of("").toAbsolutePath().getFileName(), methods.size(), classes.size(), Shared.directory());
     }
 }
