@@ -1,5 +1,7 @@
 package dev.jclip.cli;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.io.AtomicWriter;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 record IndexInfo(Path model, Path vocab) {
     /** The file in the index folder; Lucene leaves names that do not start with "_" or "segments" alone. */
     static final String FILE = "jclip-index.json";
+    private static final String REWRITE = "give --model (and --vocab) or delete it; jclip index then writes it anew";
 
     /** The record in {@code index}, or null if there is none. */
     static IndexInfo read(Path index) throws IOException {
@@ -23,12 +26,23 @@ record IndexInfo(Path model, Path vocab) {
         if (!Files.isRegularFile(file)) {
             return null;
         }
-        JsonNode root = CliJson.MAPPER.readTree(file.toFile());
-        JsonNode model = root.get("model"), vocab = root.get("vocab");
-        if (model == null || !model.isTextual()) {
-            throw new IllegalArgumentException(file + " names no model; give --model");
+        JsonNode root;
+        try {
+            root = CliJson.MAPPER.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            // Jackson's own message quotes the file's bytes: say where it broke, not what is there.
+            JsonLocation at = e.getLocation();
+            throw new IllegalArgumentException(file + " is not valid JSON" + (at == null ? "" : " (line " + at.getLineNr()
+                    + ", column " + at.getColumnNr() + ")") + "; " + REWRITE, e);
         }
-        return new IndexInfo(Path.of(model.textValue()), vocab != null && vocab.isTextual() ? Path.of(vocab.textValue()) : null);
+        JsonNode model = root == null ? null : root.get("model"), vocab = root == null ? null : root.get("vocab");
+        if (model == null || !model.isTextual()) {
+            throw new IllegalArgumentException(file + " names no model; " + REWRITE);
+        }
+        if (vocab != null && !vocab.isTextual()) {
+            throw new IllegalArgumentException(file + ": \"vocab\" is not a path; " + REWRITE);
+        }
+        return new IndexInfo(Path.of(model.textValue()), vocab != null ? Path.of(vocab.textValue()) : null);
     }
 
     /** Writes the record into {@code index}, replacing the previous one only once complete. */

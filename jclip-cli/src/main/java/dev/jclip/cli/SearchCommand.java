@@ -68,14 +68,15 @@ public final class SearchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         LuceneLog.quiet();
-        Path modelPath = options.model, vocab = options.vocab;
+        String modelPath = options.model;
+        Path vocab = options.vocab;
         if (modelPath == null) {
             IndexInfo info = IndexInfo.read(index);
             if (info == null) {
                 throw new IllegalArgumentException("the index at " + index + " does not say which model built it ("
                         + IndexInfo.FILE + " is missing): give --model");
             }
-            modelPath = info.model();
+            modelPath = info.model().toString();
             vocab = vocab != null ? vocab : info.vocab();
         }
         ClipModel model = options.load(modelPath, vocab, query.text != null);

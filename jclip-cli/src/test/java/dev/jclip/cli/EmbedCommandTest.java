@@ -104,6 +104,17 @@ class EmbedCommandTest {
         assertEquals(1, allBad.code);
         assertTrue(allBad.err.contains("nothing could be embedded (1 failed)"), allBad.err);
         assertFalse(Files.exists(dir.resolve("y.npy")));
+
+        Cli noSuchTag = Cli.run("embed", "--model", "ViT-B-32", "--pretrained", "laion5b", "--images", dir.toString(),
+                "--output", dir.resolve("z.npy").toString());
+        assertEquals(1, noSuchTag.code);
+        assertTrue(noSuchTag.err.contains("'laion5b' is not a pretrained tag of ViT-B-32; its tags: openai, "), noSuchTag.err);
+
+        Cli neither = Cli.run("embed", "--model", dir.resolve("missing").toString(), "--images", dir.toString(),
+                "--output", dir.resolve("z.npy").toString());
+        assertEquals(1, neither.code);
+        assertTrue(neither.err.contains("no model file or folder at " + dir.resolve("missing") + ", and it is not a hub name"),
+                neither.err);
     }
 
     @Test

@@ -179,4 +179,77 @@ class TrainCommandTest {
         assertEquals(4, lines.length, buf.toString());
         assertTrue(lines[3].matches("train batch=3 samples_per_s=\\d+\\.\\d\\d peak_rss_mb=\\d+"), lines[3]);
     }
+
+    /** Runs {@code jclip train} with stderr captured; returns the exit code and stderr. */
+    private static Map.Entry<Integer, String> executeCapturingErr(Path out, List<String> args) {
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        try {
+            return Map.entry(execute(out, args), err.toString());
+        } finally {
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    @RequiresShared
+    void resumeLatestSkipsADamagedCheckpointAndContinuesExactlyFromThePreviousOne() throws IOException {
+        List<String> args = List.of("train", "--model-config", TINY, "--data", csv().toString());
+        Path straight = dir.resolve("straight"), split = dir.resolve("split");
+        assertEquals(0, execute(straight, args));
+        List<String> first = new ArrayList<>(args);
+        first.addAll(List.of("--max-steps", "3", "--checkpoint-every", "1"));
+        assertEquals(0, execute(split, first));
+        byte[] expected = Files.readAllBytes(straight.resolve("step-00000004/model.safetensors"));
+
+        String[][] damages = {
+            {"cut", "model.safetensors is "}, {"flip", "trainer.safetensors has CRC32C "}, {"delete", "model.safetensors is missing"},
+        };
+        for (String[] d : damages) {
+            Path run = dir.resolve("run-" + d[0]);
+            try (var files = Files.walk(split)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, run.resolve(split.relativize(f).toString()));
+                }
+            }
+            Path latest = run.resolve("step-00000003");
+            switch (d[0]) {
+                case "cut" -> {
+                    byte[] b = Files.readAllBytes(latest.resolve("model.safetensors"));
+                    Files.write(latest.resolve("model.safetensors"), Arrays.copyOf(b, b.length / 2));
+                }
+                case "flip" -> {
+                    byte[] b = Files.readAllBytes(latest.resolve("trainer.safetensors"));
+                    for (int i = b.length - 100; i < b.length - 84; i++) {
+                        b[i] ^= (byte) 0xA5;
+                    }
+                    Files.write(latest.resolve("trainer.safetensors"), b);
+                }
+                default -> Files.delete(latest.resolve("model.safetensors"));
+            }
+            List<String> resume = new ArrayList<>(args);
+            resume.addAll(List.of("--resume", "latest"));
+            Map.Entry<Integer, String> r = executeCapturingErr(run, resume);
+            assertEquals(0, r.getKey(), r.getValue());
+            String skipped = "jclip train: skipped checkpoint " + latest + ": " + d[1];
+            assertTrue(r.getValue().startsWith(skipped), r.getValue());
+            assertTrue(r.getValue().contains("; moved it to " + run.resolve("damaged-step-00000003") + ", resuming from the one before\n"),
+                    r.getValue());
+            assertTrue(r.getValue().contains(", resuming from " + run.resolve("step-00000002") + "\n"), r.getValue());
+            assertArrayEquals(expected, Files.readAllBytes(run.resolve("step-00000004/model.safetensors")), d[0]);
+            List<String> log = Files.readAllLines(run.resolve("log.jsonl"));
+            assertEquals(4, log.size(), "steps 1-4, each once");
+            assertTrue(log.get(2).startsWith("{\"step\":3,"), log.get(2));
+        }
+
+        // Named explicitly, a damaged checkpoint is refused rather than replaced by another.
+        Path broken = Files.move(dir.resolve("run-cut/damaged-step-00000003"),
+                Files.createDirectories(dir.resolve("elsewhere")).resolve("step-00000003"));
+        List<String> explicit = new ArrayList<>(args);
+        explicit.addAll(List.of("--resume", broken.toString()));
+        Map.Entry<Integer, String> r = executeCapturingErr(dir.resolve("explicit"), explicit);
+        assertEquals(1, r.getKey());
+        assertTrue(r.getValue().contains("checkpoint " + broken + " is damaged: model.safetensors is "), r.getValue());
+    }
 }
