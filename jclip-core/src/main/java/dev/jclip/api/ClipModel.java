@@ -11,6 +11,7 @@ import dev.jclip.model.ClipWeights;
 import dev.jclip.nn.Clip;
 import dev.jclip.nn.VisionTransformer;
 import dev.jclip.op.Normalize;
+import dev.jclip.plan.InferencePlan;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.text.ClipTokenizer;
@@ -59,6 +60,7 @@ public final class ClipModel {
             "a photo of the small {}.");
 
     private final Clip clip;
+    private final InferencePlan plan;
     private final ClipConfig config;
     private final ClipTokenizer tokenizer;
     private final ImagePreprocessor preprocessor;
@@ -68,7 +70,7 @@ public final class ClipModel {
     private final float logitScale;
     private final String foreignTokenizer;
 
-    private ClipModel(Clip clip, ClipConfig config, ClipTokenizer tokenizer, ImagePreprocessor preprocessor, String id,
+    private ClipModel(Clip clip, InferencePlan plan, ClipConfig config, ClipTokenizer tokenizer, ImagePreprocessor preprocessor, String id,
                       Path source, int batchSize, String foreignTokenizer) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
@@ -81,6 +83,7 @@ public final class ClipModel {
                     + config.text().vocabSize());
         }
         this.clip = clip;
+        this.plan = plan;
         this.config = config;
         this.tokenizer = tokenizer;
         if (config.vision() != null) {
@@ -143,7 +146,8 @@ public final class ClipModel {
                 + (activation == null ? "" : ":" + activation.name().toLowerCase(Locale.ROOT));
         ImagePreprocessor preprocessor = ImagePreprocessor.of(config.vision() == null ? PreprocessConfig.openAi(224)
                 : ModelFiles.preprocessing(model, new PreprocessConfig.Size(config.vision().imageSize(), config.vision().imageWidth())));
-        return new ClipModel(clip, config, tokenizer, preprocessor, id, model.toAbsolutePath(), DEFAULT_BATCH, foreign);
+        return new ClipModel(clip, InferencePlan.of(clip), config, tokenizer, preprocessor, id, model.toAbsolutePath(), DEFAULT_BATCH,
+                foreign);
     }
 
     /**
@@ -158,18 +162,19 @@ public final class ClipModel {
             throw new IllegalArgumentException("the model is in training mode: call train(false) before inference");
         }
         ClipConfig config = ClipConfig.of(clip);
-        return new ClipModel(clip, config, tokenizer, ImagePreprocessor.clip(config.vision() == null ? 224 : config.vision().imageSize()),
+        return new ClipModel(clip, InferencePlan.of(clip), config, tokenizer,
+                ImagePreprocessor.clip(config.vision() == null ? 224 : config.vision().imageSize()),
                 id, null, DEFAULT_BATCH, null);
     }
 
     /** This model with another tokenizer (its ids must fit the text tower's vocabulary). */
     public ClipModel withTokenizer(ClipTokenizer tokenizer) {
-        return new ClipModel(clip, config, tokenizer, preprocessor, id, source, batchSize, null);
+        return new ClipModel(clip, plan, config, tokenizer, preprocessor, id, source, batchSize, null);
     }
 
     /** This model encoding {@code batchSize} inputs per forward pass. */
     public ClipModel withBatchSize(int batchSize) {
-        return new ClipModel(clip, config, tokenizer, preprocessor, id, source, batchSize, foreignTokenizer);
+        return new ClipModel(clip, plan, config, tokenizer, preprocessor, id, source, batchSize, foreignTokenizer);
     }
 
     private static String presetName(ClipConfig config) {
@@ -317,7 +322,7 @@ public final class ClipModel {
         requireTower(true);
         return batched(images.size(), (start, end) -> {
             try (var _ = GradMode.noGrad()) {
-                return Normalize.l2(clip.encodeImage(stack(images, start, end)));
+                return Normalize.l2(plan.encodeImage(stack(images, start, end)));
             }
         });
     }
@@ -362,7 +367,7 @@ public final class ClipModel {
         requireTower(false);
         return batched(ids.length, (start, end) -> {
             try (var _ = GradMode.noGrad()) {
-                return Normalize.l2(clip.encodeText(flatten(ids, start, end)));
+                return Normalize.l2(plan.encodeText(flatten(ids, start, end)));
             }
         });
     }
