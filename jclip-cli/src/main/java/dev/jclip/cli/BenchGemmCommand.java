@@ -82,9 +82,14 @@ public final class BenchGemmCommand implements Callable<Integer> {
         if (activations != null && batch != 1) {
             throw new IllegalArgumentException("--activation works with --batch 1 only");
         }
-        if (threads != null) {
-            Parallel.setThreads(threads);
+        try (Parallel pool = threads != null ? Parallel.of(threads) : Parallel.shared()) {
+            pool.run(() -> measure(pool.threads()));
         }
+        return 0;
+    }
+
+    /** Times the products on the bound pool of {@code threads} threads and prints the speeds. */
+    private void measure(int threads) {
         PrintWriter out = spec.commandLine().getOut();
         float[] a = random(batch * m * k, 1), b = random(batch * k * n, 2), c = new float[batch * m * n];
         PackedB packed = packedB ? Gemm.packB(transB, k, n, b, 0, transB ? k : n) : null;
@@ -136,10 +141,9 @@ public final class BenchGemmCommand implements Callable<Integer> {
                     (ratio[(reps - 1) / 2] + ratio[reps / 2]) / 2);
         }
         for (int e = 0; e < epilogues.size(); e++) {
-            out.printf("gemm m=%d n=%d k=%d threads=%d%s gflops=%.1f%n", m, n, k, Parallel.threads(),
+            out.printf("gemm m=%d n=%d k=%d threads=%d%s gflops=%.1f%n", m, n, k, threads,
                     activations == null ? "" : " activation=" + label(activations.get(e)), best[e]);
         }
-        return 0;
     }
 
     private static float[] random(int size, long seed) {

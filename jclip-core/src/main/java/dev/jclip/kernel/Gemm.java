@@ -292,7 +292,7 @@ public final class Gemm {
                 int firstPacked = mPanels - packedPanels;
                 // Smaller tasks when there are too few to keep every thread busy (e.g. one image,
                 // 50 rows); who computes a tile never changes how it is computed.
-                int tm = TASK_M_PANELS, tn = TASK_N_PANELS, wanted = parallel ? 4 * Parallel.threads() : 1;
+                int tm = TASK_M_PANELS, tn = TASK_N_PANELS, wanted = parallel ? 4 * Parallel.current().threads() : 1;
                 while (Math.ceilDiv(mPanels, tm) * Math.ceilDiv(nPanels, tn) < wanted && (tn > 2 || tm > 2)) {
                     if (tn > 2) {
                         tn /= 2;

@@ -183,7 +183,7 @@ public final class Conv2d {
         Epilogue base = epilogue != null ? epilogue : Epilogue.NONE;
         // Chunks of about CHUNK_FLOATS of rows and residual, as many for every thread.
         int target = Math.clamp(CHUNK_FLOATS / (k + (residual != null ? o : 0)), MIN_CHUNK, MAX_CHUNK);
-        int threads = Parallel.threads();
+        int threads = Parallel.current().threads();
         int chunks = Math.ceilDiv(Math.ceilDiv(pixels, target), threads) * threads;
         int rows = Math.ceilDiv(Math.ceilDiv(pixels, chunks), CHUNK_ALIGN) * CHUNK_ALIGN;
         Parallel.forEach(Math.ceilDiv(pixels, rows), t -> {

@@ -332,31 +332,30 @@ class GemmTest {
         Stored a = Stored.random(rng, m, k, 0, 0), w = Stored.random(rng, n, k, 0, 0), res = Stored.random(rng, m, n, 0, 0);
         float[] bias = Stored.random(rng, 1, n, 0, 0).data();
         Stored q = Stored.random(rng, 24 * 50, 64, 0, 0), kk = Stored.random(rng, 24 * 50, 64, 0, 0);
-        int saved = Parallel.threads();
         int[][] first = null;
-        try {
-            for (int threads = 1; threads <= 3; threads++) {
-                Parallel.setThreads(threads);
-                float[] c = new float[m * n], cFused = new float[m * n], scores = new float[24 * 50 * 50];
-                Gemm.sgemm(false, true, m, n, k, a.data(), 0, k, w.data(), 0, k, c, 0, n, false);
-                Gemm.sgemm(false, true, m, n, k, a.data(), 0, k, w.data(), 0, k, cFused, 0, n, false,
-                        Epilogue.bias(bias).withGelu(Gelu.QUICK).withResidual(res.data(), 0, n));
-                Gemm.sgemmBatched(false, true, 24, 50, 50, 64, q.data(), 0, 64, 50 * 64, kk.data(), 0, 64, 50 * 64,
-                        scores, 0, 50, 50 * 50, false);
-                float[] cConv = new float[m * n];
-                Gemm.sgemm(false, m, a.data(), 0, k, Gemm.packB(true, k, n, w.data(), 0, k), cConv, 0, n, false,
-                        Epilogue.affine(bias, res.data()).withResidual(res.data(), 0, n).withRelu());
-                int[][] now = {bits(c), bits(cFused), bits(scores), bits(cConv)};
-                if (first == null) {
-                    first = now;
-                } else {
-                    for (int i = 0; i < now.length; i++) {
-                        assertArrayEquals(first[i], now[i], "result " + i + " differs between 1 and " + threads + " threads");
-                    }
+        for (int threads = 1; threads <= 3; threads++) {
+            int[][] now;
+            try (Parallel pool = Parallel.of(threads)) {
+                now = pool.call(() -> {
+                    float[] c = new float[m * n], cFused = new float[m * n], scores = new float[24 * 50 * 50];
+                    Gemm.sgemm(false, true, m, n, k, a.data(), 0, k, w.data(), 0, k, c, 0, n, false);
+                    Gemm.sgemm(false, true, m, n, k, a.data(), 0, k, w.data(), 0, k, cFused, 0, n, false,
+                            Epilogue.bias(bias).withGelu(Gelu.QUICK).withResidual(res.data(), 0, n));
+                    Gemm.sgemmBatched(false, true, 24, 50, 50, 64, q.data(), 0, 64, 50 * 64, kk.data(), 0, 64, 50 * 64,
+                            scores, 0, 50, 50 * 50, false);
+                    float[] cConv = new float[m * n];
+                    Gemm.sgemm(false, m, a.data(), 0, k, Gemm.packB(true, k, n, w.data(), 0, k), cConv, 0, n, false,
+                            Epilogue.affine(bias, res.data()).withResidual(res.data(), 0, n).withRelu());
+                    return new int[][] {bits(c), bits(cFused), bits(scores), bits(cConv)};
+                });
+            }
+            if (first == null) {
+                first = now;
+            } else {
+                for (int i = 0; i < now.length; i++) {
+                    assertArrayEquals(first[i], now[i], "result " + i + " differs between 1 and " + threads + " threads");
                 }
             }
-        } finally {
-            Parallel.setThreads(saved);
         }
     }
 

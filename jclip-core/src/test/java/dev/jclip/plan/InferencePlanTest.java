@@ -192,24 +192,22 @@ class InferencePlanTest {
             InferencePlan plan = InferencePlan.of(clip);
             int size = clip.visual().imageSize();
             Tensor x = Tensor.randn(new SplittableRandom(6), 1f, 3, 3, size, size);
-            int saved = Parallel.threads();
-            try {
-                Parallel.setThreads(1);
-                float[] batch = plan.encodeImage(x).data();
-                for (int threads = 2; threads <= 3; threads++) {
-                    Parallel.setThreads(threads);
-                    assertArrayEquals(batch, plan.encodeImage(x).data(), threads + " threads");
+            float[] batch;
+            try (Parallel one = Parallel.of(1)) {
+                batch = one.call(() -> plan.encodeImage(x).data());
+            }
+            for (int threads = 2; threads <= 3; threads++) {
+                try (Parallel pool = Parallel.of(threads)) {
+                    assertArrayEquals(batch, pool.call(() -> plan.encodeImage(x).data()), threads + " threads");
                 }
-                int features = batch.length / 3;
-                for (int img = 0; img < 3; img++) {
-                    float[] alone = plan.encodeImage(Views.slice(x, 0, img, img + 1)).data();
-                    for (int i = 0; i < features; i++) {
-                        assertEquals(Float.floatToIntBits(batch[img * features + i]), Float.floatToIntBits(alone[i]),
-                                "image " + img + " feature " + i);
-                    }
+            }
+            int features = batch.length / 3;
+            for (int img = 0; img < 3; img++) {
+                float[] alone = plan.encodeImage(Views.slice(x, 0, img, img + 1)).data();
+                for (int i = 0; i < features; i++) {
+                    assertEquals(Float.floatToIntBits(batch[img * features + i]), Float.floatToIntBits(alone[i]),
+                            "image " + img + " feature " + i);
                 }
-            } finally {
-                Parallel.setThreads(saved);
             }
         }
     }
