@@ -3,6 +3,7 @@ package dev.jclip.cli;
 import dev.jclip.kernel.Epilogue;
 import dev.jclip.kernel.Gelu;
 import dev.jclip.kernel.Gemm;
+import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.PackedB;
 import dev.jclip.kernel.Parallel;
 import java.io.PrintWriter;
@@ -104,9 +105,12 @@ public final class BenchGemmCommand implements Callable<Integer> {
         }
         Consumer<Epilogue> product = epilogue -> {
             if (packed != null) {
-                Gemm.sgemm(transA, m, a, 0, transA ? m : k, packed, c, 0, n, false, epilogue);
+                Gemm.sgemm(m, packed.n(), packed.k(), Operand.of(a, 0, transA ? m : k).transposed(transA), Operand.of(packed),
+                        c, 0, n, false, epilogue);
             } else if (batch == 1) {
-                Gemm.sgemm(transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, c, 0, n, false, epilogue);
+                Gemm.sgemm(m, n, k, Operand.of(a, 0, transA ? m : k).transposed(transA),
+                        Operand.of(b, 0, transB ? k : n).transposed(transB),
+                        c, 0, n, false, epilogue);
             } else {
                 Gemm.sgemmBatched(transA, transB, batch, m, n, k, a, 0, transA ? m : k, m * k,
                         b, 0, transB ? k : n, k * n, c, 0, n, m * n, false);

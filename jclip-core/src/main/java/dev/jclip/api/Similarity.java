@@ -1,6 +1,7 @@
 package dev.jclip.api;
 
 import dev.jclip.kernel.Gemm;
+import dev.jclip.kernel.Operand;
 import java.util.Arrays;
 
 /**
@@ -53,7 +54,8 @@ public final class Similarity {
             System.arraycopy(queries[i], 0, q, i * dimension, dimension);
         }
         // out [m × count] = queries [m × d] · itemsᵀ
-        Gemm.sgemm(false, true, m, count, dimension, q, 0, dimension, items, 0, dimension, out, 0, count, false);
+        Gemm.sgemm(m, count, dimension, Operand.of(q, 0, dimension), Operand.of(items, 0, dimension).t(),
+                out, 0, count, false, null);
         float[][] rows = new float[m][];
         for (int i = 0; i < m; i++) {
             rows[i] = Arrays.copyOfRange(out, i * count, (i + 1) * count);

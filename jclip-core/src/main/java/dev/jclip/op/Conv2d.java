@@ -2,6 +2,7 @@ package dev.jclip.op;
 
 import dev.jclip.kernel.Epilogue;
 import dev.jclip.kernel.Gemm;
+import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.PackedB;
 import dev.jclip.kernel.Parallel;
 import dev.jclip.tensor.Tensor;
@@ -45,10 +46,12 @@ public final class Conv2d {
         for (int img = 0; img < geo.n; img++) {
             if (geo.direct) {
                 // y[img] [O × P] = W [O × C] · x[img] [C × P]
-                Gemm.sgemm(false, false, o, p, k, weight.storage(), 0, k, xd, img * geo.imageSize, p, y, img * o * p, p, false, null);
+                Gemm.sgemm(o, p, k, Operand.of(weight.storage(), 0, k), Operand.of(xd, img * geo.imageSize, p),
+                        y, img * o * p, p, false, null);
             } else {
                 // y[img] [O × P] = W [O × K] · col [K × P]
-                Gemm.sgemm(false, false, o, p, k, wTaps, 0, k, geo.im2col(xd, img, col), 0, p, y, img * o * p, p, false);
+                Gemm.sgemm(o, p, k, Operand.of(wTaps, 0, k), Operand.of(geo.im2col(xd, img, col), 0, p),
+                        y, img * o * p, p, false, null);
             }
         }
         if (bias != null) {
@@ -76,16 +79,17 @@ public final class Conv2d {
                     float[] cols = geo.direct ? xd : geo.im2col(xd, img, colBuf);
                     int colOff = geo.direct ? img * geo.imageSize : 0;
                     // dW [O × K] += g[img] [O × P] · colᵀ
-                    Gemm.sgemm(false, true, o, k, p, g, gOff, p, cols, colOff, p, dw, 0, k, true);
+                    Gemm.sgemm(o, k, p, Operand.of(g, gOff, p), Operand.of(cols, colOff, p).t(), dw, 0, k, true, null);
                 }
                 if (needX) {
                     float[] gx = x.gradForAccumulation();
                     if (geo.direct) {
                         // dx[img] [C × H·W] += Wᵀ · g[img]
-                        Gemm.sgemm(true, false, k, p, o, wd, 0, k, g, gOff, p, gx, img * geo.imageSize, p, true);
+                        Gemm.sgemm(k, p, o, Operand.of(wd, 0, k).t(), Operand.of(g, gOff, p),
+                                gx, img * geo.imageSize, p, true, null);
                     } else {
                         // dcol [K × P] = Wᵀ · g[img], then fold the columns back onto the image
-                        Gemm.sgemm(true, false, k, p, o, wd, 0, k, g, gOff, p, dcol, 0, p, false);
+                        Gemm.sgemm(k, p, o, Operand.of(wd, 0, k).t(), Operand.of(g, gOff, p), dcol, 0, p, false, null);
                         geo.col2im(dcol, gx, img);
                     }
                 }
@@ -196,11 +200,11 @@ public final class Conv2d {
                 e = base.withResidual(saved, 0, o);
             }
             if (geo.direct) {
-                Gemm.sgemm(false, r1 - r0, xd, r0 * k, k, w, y, r0 * o, o, false, e);
+                Gemm.sgemm(r1 - r0, w.n(), w.k(), Operand.of(xd, r0 * k, k), Operand.of(w), y, r0 * o, o, false, e);
             } else {
                 float[] gathered = grow(buffers, 0, rows * k);
                 geo.im2row(xd, r0, r1, gathered);
-                Gemm.sgemm(false, r1 - r0, gathered, 0, k, w, y, r0 * o, o, false, e);
+                Gemm.sgemm(r1 - r0, w.n(), w.k(), Operand.of(gathered, 0, k), Operand.of(w), y, r0 * o, o, false, e);
             }
         });
         return Tensor.of(y, shape);

@@ -3,6 +3,7 @@ package dev.jclip.plan;
 import static dev.jclip.plan.InferencePlan.need;
 
 import dev.jclip.kernel.Gemm;
+import dev.jclip.kernel.Operand;
 import dev.jclip.nn.AttentionPool2d;
 import dev.jclip.nn.StateDict;
 import dev.jclip.op.Elementwise;
@@ -51,7 +52,7 @@ final class AttentionPoolPlan {
         float[] u = new float[b * heads * c], z = new float[b * heads * c], out = new float[b * c];
         for (int h = 0; h < heads; h++) {
             // u[·, h, :] [B × C] = q[·, h] [B × hd] · W_k rows of head h [hd × C]
-            Gemm.sgemm(false, false, b, c, hd, q, h * hd, c, wk, h * hd * c, c, u, h * c, heads * c, false, null);
+            Gemm.sgemm(b, c, hd, Operand.of(q, h * hd, c), Operand.of(wk, h * hd * c, c), u, h * c, heads * c, false, null);
         }
         float[] scores = new float[b * heads * l];
         // Per image: scores [H × L] = u [H × C] · xᵀ, then weights p; z [H × C] = p · x [L × C].
@@ -60,7 +61,7 @@ final class AttentionPoolPlan {
         Gemm.sgemmBatched(false, false, b, heads, c, l, p, 0, l, heads * l, x, 0, c, l * c, z, 0, c, heads * c, false);
         for (int h = 0; h < heads; h++) {
             // out[·, head h] [B × hd] = z[·, h, :] [B × C] · (W_v rows of head h)ᵀ
-            Gemm.sgemm(false, true, b, hd, c, z, h * c, heads * c, wv, h * hd * c, c, out, h * hd, c, false, null);
+            Gemm.sgemm(b, hd, c, Operand.of(z, h * c, heads * c), Operand.of(wv, h * hd * c, c).t(), out, h * hd, c, false, null);
         }
         Tensor attended = Elementwise.add(Tensor.of(out, b, c), vBias);
         return Linear.forward(attended, cWeight, cBias);

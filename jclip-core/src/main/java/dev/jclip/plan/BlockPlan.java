@@ -5,6 +5,7 @@ import static dev.jclip.plan.InferencePlan.need;
 import dev.jclip.kernel.Epilogue;
 import dev.jclip.kernel.Gelu;
 import dev.jclip.kernel.Gemm;
+import dev.jclip.kernel.Operand;
 import dev.jclip.nn.BlockConfig;
 import dev.jclip.nn.ResidualAttentionBlock;
 import dev.jclip.nn.StateDict;
@@ -86,11 +87,11 @@ final class BlockPlan {
         int b = x.dim(0), l = x.dim(1), d = x.dim(2);
         float[] xs = x.data(), bias = inProjBias.data(), qkv = new float[Tensor.checkedNumel(b, l, 3 * d)];
         // k and v: rows D..3D of the packed weight, written to columns D..3D of every token.
-        Gemm.sgemm(false, true, b * l, 2 * d, d, xs, 0, d, inProjWeight.storage(), d * d, d, qkv, d, 3 * d, false,
-                Epilogue.bias(Arrays.copyOfRange(bias, d, 3 * d)));
+        Gemm.sgemm(b * l, 2 * d, d, Operand.of(xs, 0, d), Operand.of(inProjWeight.storage(), d * d, d).t(),
+                qkv, d, 3 * d, false, Epilogue.bias(Arrays.copyOfRange(bias, d, 3 * d)));
         float[] q = new float[b * d];
-        Gemm.sgemm(false, true, b, d, d, tokensAt(x, at).data(), 0, d, inProjWeight.storage(), 0, d, q, 0, d, false,
-                Epilogue.bias(bias));
+        Gemm.sgemm(b, d, d, Operand.of(tokensAt(x, at).data(), 0, d), Operand.of(inProjWeight.storage(), 0, d).t(),
+                q, 0, d, false, Epilogue.bias(bias));
         for (int i = 0; i < b; i++) {
             System.arraycopy(q, i * d, qkv, (i * l + at[i]) * 3 * d, d);
         }
