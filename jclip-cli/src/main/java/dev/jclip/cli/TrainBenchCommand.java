@@ -2,9 +2,9 @@ package dev.jclip.cli;
 
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipInit;
+import dev.jclip.tensor.DerivedRandom;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.train.Batch;
-import dev.jclip.train.DerivedRandom;
 import dev.jclip.train.StepLog;
 import dev.jclip.train.TrainConfig;
 import dev.jclip.train.Trainer;

@@ -7,61 +7,85 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
- * The one thread pool shared by all kernels (daemon threads, so it never keeps
- * the JVM alive). The thread count comes from the system property
- * {@code jclip.threads} (default: the number of available processors) and can be
- * changed with {@link #setThreads}.
+ * A pool of threads for the kernels (daemon threads, so it never keeps the JVM alive). Kernels
+ * run on the pool that {@link #run} or {@link #call} binds on the calling thread (a
+ * {@link ScopedValue}), else on the {@link #shared()} one of all available processors; a model or
+ * a trainer is given its pool and binds it around its work.
  *
  * <p>Kernels split work into independent tasks that each own a disjoint part of
  * the output and never split a reduction, so results are bit-identical for any
  * thread count; the pool only decides who computes a task, not how.
  */
-public final class Parallel {
-    private Parallel() {}
+public final class Parallel implements AutoCloseable {
+    private static final ScopedValue<Parallel> CURRENT = ScopedValue.newInstance();
 
-    private static int threads = initialThreads();
-    private static ExecutorService pool = newPool(threads);
+    private final int threads;
+    private final ExecutorService pool;
+    private final boolean shared;
+
+    private Parallel(int threads, boolean shared) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("thread count must be at least 1, got " + threads);
+        }
+        this.threads = threads;
+        this.pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, Worker::new) : null;
+        this.shared = shared;
+    }
+
+    /** A pool of {@code threads} threads, the caller included (so {@code threads - 1} workers). */
+    public static Parallel of(int threads) {
+        return new Parallel(threads, false);
+    }
+
+    /**
+     * The pool used where none is bound: as many threads as available processors, or as the
+     * system property {@code jclip.threads} says. Created on first use; {@link #close} leaves it open.
+     */
+    public static Parallel shared() {
+        return Shared.POOL;
+    }
+
+    /** The pool bound on this thread by {@link #run} or {@link #call}, else {@link #shared()}. */
+    public static Parallel current() {
+        return CURRENT.orElse(Shared.POOL);
+    }
 
     /** The number of threads (the caller included) that {@link #forEach} uses. */
-    public static synchronized int threads() {
+    public int threads() {
         return threads;
     }
 
-    /** Sets the number of threads (at least 1) for later {@link #forEach} calls. */
-    public static void setThreads(int count) {
-        if (count < 1) {
-            throw new IllegalArgumentException("thread count must be at least 1, got " + count);
-        }
-        ExecutorService old;
-        synchronized (Parallel.class) {
-            if (count == threads) {
-                return;
-            }
-            old = pool;
-            threads = count;
-            pool = newPool(count);
-        }
-        if (old != null) {
-            old.shutdown();
+    /** Runs {@code body} with this pool serving every kernel it calls on this thread. */
+    public void run(Runnable body) {
+        ScopedValue.where(CURRENT, this).run(body);
+    }
+
+    /** {@link #run} for a body with a result. */
+    public <T> T call(Supplier<T> body) {
+        return ScopedValue.where(CURRENT, this).call(body::get);
+    }
+
+    /** Stops the workers once their tasks are done (the shared pool stays open). */
+    @Override
+    public void close() {
+        if (pool != null && !shared) {
+            pool.shutdown();
         }
     }
 
     /**
-     * Runs {@code body.accept(i)} for every {@code i} in {@code [0, tasks)} and
-     * returns when all are done. The calling thread works too; tasks are claimed
+     * Runs {@code body.accept(i)} for every {@code i} in {@code [0, tasks)} on the {@link #current()}
+     * pool and returns when all are done. The calling thread works too; tasks are claimed
      * in increasing order, one at a time, by whichever thread is free. Called
      * from inside a task, it runs the tasks on the calling thread. The first
      * exception a task throws is rethrown here once all tasks have finished.
      */
     public static void forEach(int tasks, IntConsumer body) {
-        ExecutorService executor;
-        int helpers;
-        synchronized (Parallel.class) {
-            executor = pool;
-            helpers = Math.min(threads, tasks) - 1;
-        }
+        Parallel current = current();
+        int helpers = Math.min(current.threads, tasks) - 1;
         if (helpers <= 0 || Thread.currentThread() instanceof Worker || IN_TASK.get()[0]) {
             for (int i = 0; i < tasks; i++) {
                 body.accept(i);
@@ -71,9 +95,9 @@ public final class Parallel {
         Job job = new Job(tasks, body, Thread.currentThread());
         for (int h = 0; h < helpers; h++) {
             try {
-                executor.execute(job::work);
+                current.pool.execute(job::work);
             } catch (RejectedExecutionException e) {
-                break; // setThreads shut this pool down meanwhile: the caller runs what is left
+                break; // the pool was closed meanwhile: the caller runs what is left
             }
         }
         boolean[] inTask = IN_TASK.get();
@@ -98,7 +122,7 @@ public final class Parallel {
      */
     public static void forRows(int rows, int rowLength, RowRange body) {
         int minRows = Math.max(1, TASK_ELEMENTS / Math.max(1, rowLength));
-        int chunks = Math.max(1, Math.min(rows / minRows, 4 * threads()));
+        int chunks = Math.max(1, Math.min(rows / minRows, 4 * current().threads));
         int per = Math.max(1, Math.ceilDiv(rows, chunks));
         forEach(Math.ceilDiv(rows, per), c -> body.accept(c * per, Math.min(rows, (c + 1) * per)));
     }
@@ -179,8 +203,9 @@ public final class Parallel {
         }
     }
 
-    private static ExecutorService newPool(int count) {
-        return count > 1 ? Executors.newFixedThreadPool(count - 1, Worker::new) : null;
+    /** The shared pool, made when first used. */
+    private static final class Shared {
+        static final Parallel POOL = new Parallel(initialThreads(), true);
     }
 
     private static int initialThreads() {

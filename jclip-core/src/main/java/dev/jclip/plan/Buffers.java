@@ -1,4 +1,4 @@
-package dev.jclip.nn;
+package dev.jclip.plan;
 
 import dev.jclip.kernel.PackedB;
 import dev.jclip.op.Conv2d;
