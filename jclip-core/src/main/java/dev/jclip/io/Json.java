@@ -1,6 +1,7 @@
 package dev.jclip.io;
 
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,11 +165,13 @@ public final class Json {
                         if (pos + 4 > s.length()) {
                             throw error("short \\u escape");
                         }
-                        try {
-                            sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                        } catch (NumberFormatException ex) {
-                            throw error("bad \\u escape");
+                        // Four ASCII hex digits exactly: Integer.parseInt would also take a sign or other scripts' digits.
+                        for (int k = pos; k < pos + 4; k++) {
+                            if (!HexFormat.isHexDigit(s.charAt(k))) {
+                                throw error("bad \\u escape");
+                            }
                         }
+                        sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
                         pos += 4;
                     }
                     default -> throw error("bad escape \\" + e);
@@ -181,35 +184,42 @@ public final class Json {
         }
     }
 
+    /** A number as JSON spells it: an optional minus, no leading zeros, a digit on each side of the point, an exponent with digits. */
     private Object number() {
         int start = pos;
-        if (pos < s.length() && s.charAt(pos) == '-') {
-            pos++;
+        peek('-');
+        if (!peek('0') && digits() == 0) {
+            throw error("unexpected character");
         }
         boolean integral = true;
-        while (pos < s.length()) {
-            char c = s.charAt(pos);
-            if (c >= '0' && c <= '9') {
-                pos++;
-            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                integral = false;
-                pos++;
-            } else {
-                break;
+        if (peek('.')) {
+            integral = false;
+            if (digits() == 0) {
+                throw error("expected a digit after the decimal point");
+            }
+        }
+        if (peek('e') || peek('E')) {
+            integral = false;
+            if (!peek('+')) {
+                peek('-');
+            }
+            if (digits() == 0) {
+                throw error("expected a digit in the exponent");
             }
         }
         String t = s.substring(start, pos);
-        if (t.isEmpty() || t.equals("-")) {
-            throw error("unexpected character");
+        if (integral && t.length() < 19) {
+            return Long.parseLong(t);
         }
-        try {
-            if (integral && t.length() < 19) {
-                return Long.parseLong(t);
-            }
-            return Double.parseDouble(t);
-        } catch (NumberFormatException e) {
-            throw error("bad number '" + t + "'");
+        return Double.parseDouble(t);
+    }
+
+    private int digits() {
+        int start = pos;
+        while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
+            pos++;
         }
+        return pos - start;
     }
 
     private void literal(String word) {
