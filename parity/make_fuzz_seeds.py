@@ -216,8 +216,10 @@ def http_seeds():
                                              ("classes", None, None, b"dog")])))
     write(d, "search-text.http", req("GET", "/search?q=a%20cat&k=3"))
     write(d, "search-image.http", req("POST", "/search?k=2", ["Content-Type: image/png"], png))
-    write(d, "chunked.http", ("POST /embed/texts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                              "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"tex\r\n10\r\nts\": [\"a cat\"]}\r\n0\r\n\r\n").encode())
+    chunks = [b'{"tex', b'ts": ["a cat"]}']
+    write(d, "chunked.http", b"POST /embed/texts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                             b"Transfer-Encoding: chunked\r\n\r\n"
+                             + b"".join(b"%x\r\n%s\r\n" % (len(c), c) for c in chunks) + b"0\r\n\r\n")
     write(d, "pipelined.http", req("GET", "/health") + req("POST", "/embed/texts", ["Content-Type: application/json"],
                                                           b'{"texts": ["x"]}'))
 
