@@ -6,28 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * Fuzzes {@link ClipTokenizer} on any text, through cleaning (ftfy's mojibake repair, HTML
  * unescaping), pre-tokenization and BPE: every id lies in the vocabulary, the ids decode, and a
  * batch row is start, the text's ids (cut to the context when truncating), end, then zeros.
- * The text is the input read as UTF-8, then again with U+FFFD as an unpaired surrogate, which
- * UTF-8 cannot carry but a Java string can.
+ * The text is the input read as UTF-8, then, if that replaced ill-formed bytes, again with U+FFFD
+ * as an unpaired surrogate, which UTF-8 cannot carry but a Java string can.
  */
 class ClipTokenizerFuzzTest {
     private static final int CONTEXT = 16;
     private static final ClipTokenizer TOKENIZER = ClipTokenizer.fromMerges(List.of(
             "t h", "i n", "th e</w>", "a n", "r e", "e r", "o n</w>", "a t", "in g</w>", "o f</w>",
-            "c a", "ca t</w>", "d o", "do g</w>", "ph o", "pho to</w>", "Ã ©", "â Ģ"))
-            .withCache(0);
+            "c a", "ca t</w>", "d o", "do g</w>", "ph o", "pho to</w>", "Ã ©", "â Ģ"));
 
     @FuzzTest
     void encode(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         check(text);
-        check(text.replace('\uFFFD', '\uD800'));
+        if (text.indexOf('\uFFFD') >= 0) {
+            check(text.replace('\uFFFD', '\uD800'));
+        }
     }
 
     private static void check(String text) {
@@ -44,6 +44,5 @@ class ClipTokenizerFuzzTest {
         row[kept + 1] = TOKENIZER.endId();
         assertArrayEquals(row, batch.ids()[0]);
         assertEquals(kept < ids.length, batch.truncated()[0]);
-        assertArrayEquals(ids, TOKENIZER.encode(text), "encoding is deterministic: " + Arrays.toString(ids));
     }
 }

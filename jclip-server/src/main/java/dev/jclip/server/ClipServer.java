@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.jetty.io.EofException;
 
 /**
  * A small HTTP server (Javalin on Jetty) for a {@link ClipModel} and optionally a {@link VectorIndex}:
@@ -93,6 +94,11 @@ public final class ClipServer implements AutoCloseable {
             c.routes.exception(BadImageException.class, (e, ctx) -> answer(ctx, HttpStatus.BAD_REQUEST.getCode(), e.getMessage()));
             // The core's checks of its arguments (a blank class name, a template without {}, ...).
             c.routes.exception(IllegalArgumentException.class, (e, ctx) -> answer(ctx, HttpStatus.BAD_REQUEST.getCode(), e.getMessage()));
+            // A body cut short (the client went away or lied about its length) is the client's error: one line, 400.
+            c.routes.exception(EofException.class, (e, ctx) -> {
+                LOG.info("client " + ctx.ip() + " ended " + ctx.method() + " " + ctx.path() + " early (" + e.getMessage() + ")");
+                answer(ctx, HttpStatus.BAD_REQUEST.getCode(), "the request body ended before its declared length");
+            });
             c.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.log(Level.WARNING, ctx.method() + " " + ctx.path() + " failed", e);
                 answer(ctx, HttpStatus.INTERNAL_SERVER_ERROR.getCode(), "internal server error; the server's log has the details");
