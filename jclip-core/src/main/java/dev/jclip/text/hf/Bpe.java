@@ -1,0 +1,135 @@
+package dev.jclip.text.hf;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * Byte-pair encoding as the {@code tokenizers} library's BPE model does it: each code point of
+ * the word (with {@code continuingPrefix} on all but the first and {@code endSuffix} on the
+ * last) is looked up; a missing one becomes its UTF-8 bytes as {@code <0xXX>} tokens when
+ * {@code byteFallback}, else the unknown token (runs of them fused when {@code fuseUnk}); then the
+ * lowest-ranked adjacent pair is merged, leftmost first, until no pair has a merge. Dropout is
+ * a training device and is ignored.
+ */
+final class Bpe implements TokenModel {
+    /** A merge: its rank (lower merges first) and the id of the merged token. */
+    record Merge(int rank, int id) {
+    }
+
+    private final Map<String, Integer> vocab;
+    private final Map<Long, Merge> merges;
+    private final int unkId;
+    private final String continuingPrefix;
+    private final String endSuffix;
+    private final boolean fuseUnk;
+    private final boolean byteFallback;
+    private final boolean ignoreMerges;
+
+    Bpe(Map<String, Integer> vocab, Map<Long, Merge> merges, int unkId, String continuingPrefix, String endSuffix,
+            boolean fuseUnk, boolean byteFallback, boolean ignoreMerges) {
+        this.vocab = vocab;
+        this.merges = merges;
+        this.unkId = unkId;
+        this.continuingPrefix = continuingPrefix;
+        this.endSuffix = endSuffix;
+        this.fuseUnk = fuseUnk;
+        this.byteFallback = byteFallback;
+        this.ignoreMerges = ignoreMerges;
+    }
+
+    static long pair(int a, int b) {
+        return ((long) a << 32) | (b & 0xFFFFFFFFL);
+    }
+
+    @Override
+    public void encode(String word, IntConsumer out) {
+        if (ignoreMerges) {
+            Integer whole = vocab.get(word);
+            if (whole != null) {
+                out.accept(whole);
+                return;
+            }
+        }
+        List<Integer> symbols = new ArrayList<>();
+        boolean pendingUnk = false;
+        for (int i = 0; i < word.length(); ) {
+            int next = i + Character.charCount(word.codePointAt(i));
+            String s = word.substring(i, next);
+            if (i > 0 && continuingPrefix != null) {
+                s = continuingPrefix + s;
+            }
+            if (next == word.length() && endSuffix != null) {
+                s = s + endSuffix;
+            }
+            i = next;
+            Integer id = vocab.get(s);
+            if (id != null) {
+                if (pendingUnk) {
+                    symbols.add(unkId);
+                    pendingUnk = false;
+                }
+                symbols.add(id);
+                continue;
+            }
+            if (byteFallback && addBytes(s, symbols)) {
+                continue;
+            }
+            if (unkId >= 0) {
+                if (pendingUnk && !fuseUnk) {
+                    symbols.add(unkId);
+                }
+                pendingUnk = true;
+            }
+        }
+        if (pendingUnk) {
+            symbols.add(unkId);
+        }
+        mergeAll(symbols);
+        for (int id : symbols) {
+            out.accept(id);
+        }
+    }
+
+    private boolean addBytes(String s, List<Integer> symbols) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        int[] ids = new int[bytes.length];
+        for (int k = 0; k < bytes.length; k++) {
+            Integer id = vocab.get(String.format("<0x%02X>", bytes[k] & 0xFF));
+            if (id == null) {
+                return false;
+            }
+            ids[k] = id;
+        }
+        for (int id : ids) {
+            symbols.add(id);
+        }
+        return true;
+    }
+
+    private void mergeAll(List<Integer> symbols) {
+        while (symbols.size() > 1) {
+            int best = -1;
+            Merge bestMerge = null;
+            for (int i = 0; i + 1 < symbols.size(); i++) {
+                Merge m = merges.get(pair(symbols.get(i), symbols.get(i + 1)));
+                if (m != null && (bestMerge == null || m.rank() < bestMerge.rank())) {
+                    best = i;
+                    bestMerge = m;
+                }
+            }
+            if (bestMerge == null) {
+                return;
+            }
+            symbols.set(best, bestMerge.id());
+            symbols.remove(best + 1);
+        }
+    }
+
+    @Override
+    public int id(String token) {
+        return vocab.getOrDefault(token, -1);
+    }
+}
