@@ -61,6 +61,55 @@ def random_texts(rng, n):
     return out
 
 
+def charsmap():
+    """A SentencePiece precompiled charsmap (a darts-clone double array over UTF-8 keys, then the
+    NUL-terminated replacements) in the style of nmt_nfkc: every character of the test texts, and of
+    a few compatibility blocks, whose NFKC differs maps to it; a few multi-character keys and deletions."""
+    import unicodedata
+    chars = set("".join(TEXTS)) | {chr(c) for r in ((0xFB00, 0xFB07), (0xFF01, 0xFF5F), (0x2460, 0x2474), (0x3300, 0x3358))
+                                    for c in range(*r)}
+    mapping = {c: unicodedata.normalize("NFKC", c) for c in chars if unicodedata.normalize("NFKC", c) != c}
+    mapping.update({"e\u0301": "\u00e9", "a\u0300\u0301": "[aa]", "\u200b": "", "\x7f": "", "\u3000": " ", "\ufb01x": "FIX"})
+    values = bytearray()
+    offsets = {}
+    for key in sorted(mapping):
+        offsets[key] = len(values)
+        values += mapping[key].encode() + b"\0"
+    # Trie over the UTF-8 keys; node = dict label -> child, with "leaf" holding the value offset.
+    root = {}
+    for key, off in offsets.items():
+        node = root
+        for b in key.encode():
+            node = node.setdefault(b, {})
+        node["leaf"] = off
+    units = {0: 0}
+    used_bases = set()
+
+    def place(node, pos):
+        labels = sorted(k for k in node if k != "leaf")
+        slots = labels + ([0] if "leaf" in node else [])
+        if not slots:
+            return
+        base = 1
+        while base in used_bases or any((base ^ c) in units or (base ^ c) == 0 for c in slots):
+            base += 1
+        used_bases.add(base)
+        offset = pos ^ base
+        assert offset < (1 << 21)
+        units[pos] |= (offset << 10) | ((1 << 8) if "leaf" in node else 0)
+        if "leaf" in node:
+            units[base] = node["leaf"] | (1 << 31)
+        for c in labels:
+            units[base ^ c] = c
+        for c in labels:
+            place(node[c], base ^ c)
+
+    place(root, 0)
+    size = max(units) + 1
+    array = b"".join(units.get(i, 0).to_bytes(4, "little") for i in range(size))
+    return (len(array)).to_bytes(4, "little") + array + bytes(values)
+
+
 def byte_tokens():
     return [f"<0x{b:02X}>" for b in range(256)]
 
@@ -167,6 +216,12 @@ def build():
     t.enable_padding(pad_id=t.token_to_id("<pad>"), pad_token="<pad>", pad_to_multiple_of=8)
     out["bpe-byte-level"] = t
 
+    # SentencePiece's own normalization as a Precompiled charsmap (T5 / XLM-R / SigLIP style), then Unigram.
+    t = unigram(N.Sequence([N.Precompiled(charsmap()), N.Replace(Regex(" {2,}"), " ")]),
+                P.Metaspace(replacement="\u2581", prepend_scheme="always", split=True))
+    t.post_processor = processors.TemplateProcessing(single="$A </s>", special_tokens=[("</s>", t.token_to_id("</s>"))])
+    out["unigram-precompiled"] = t
+
     # BPE with continuing-subword prefix and end-of-word suffix, Whitespace + Digits + Split.
     t = bpe(N.Sequence([N.NFKC(), N.Lowercase(), N.Replace(Regex("[0-9]+\\.[0-9]+"), "<num>")]),
             P.Sequence([P.Whitespace(), P.Digits(individual_digits=True), P.Split(Regex("[aeiou]"), "merged_with_previous")]),
@@ -197,6 +252,7 @@ def main():
         "unigram-first": ["<sep> a photo", "a photo<sep>of a cat", "<sep>"],
         "bert-uncased": ["[CLS] a [SEP]", "a [MASK] photo"],
         "wordpiece-splits": ["a   [MASK] photo", "[MASK]"],
+        "unigram-precompiled": ["a\u0300\u0301 b", "\ufb01\u0301 grapheme", "\ufb01x", "e\u0301e\u0301", "\u3000\u3000x"],
     }
     for name, tok in build().items():
         d = dest / name
@@ -207,6 +263,15 @@ def main():
             for text in texts + extra.get(name, []):
                 enc = reloaded.encode(text)
                 f.write(json.dumps({"text": text, "ids": enc.ids}, ensure_ascii=True) + "\n")
+    # Truncation and padding overridden as an API caller would: truncate to 12, pad to 16 with the pad id.
+    for name, pad in (("siglip-unigram", "<pad>"), ("bert-uncased", "[PAD]")):
+        tok = Tokenizer.from_file(str(dest / name / "tokenizer.json"))
+        tok.enable_truncation(12)
+        tok.enable_padding(length=16, pad_id=tok.token_to_id(pad), pad_token=pad)
+        with open(dest / name / "overrides.jsonl", "w", encoding="utf-8") as f:
+            for text in texts[:30]:
+                f.write(json.dumps({"max_length": 12, "pad_length": 16, "pad_id": tok.token_to_id(pad), "text": text,
+                                    "ids": tok.encode(text).ids}, ensure_ascii=True) + "\n")
     print("tokenizers", tokenizers.__version__)
 
 

@@ -175,6 +175,14 @@ final class TokenizerJson {
             case "Strip" -> Normalizers.strip(bool(n, "strip_left", true), bool(n, "strip_right", true));
             case "StripAccents" -> Normalizers.stripAccents();
             case "Nmt" -> Normalizers.nmt();
+            case "Precompiled" -> {
+                String charsmap = string(n, "precompiled_charsmap", where);
+                try {
+                    yield new Precompiled(java.util.Base64.getDecoder().decode(charsmap));
+                } catch (IllegalArgumentException e) {
+                    throw error(where + ".precompiled_charsmap", e.getMessage());
+                }
+            }
             case "Replace" -> Normalizers.replace(pattern(n, where), string(n, "content", where));
             case "Prepend" -> Normalizers.prepend(string(n, "prepend", where));
             case "BertNormalizer" -> {

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HfTokenizerParityTest {
     /** The tokenizer folders the generator writes; a missing one fails rather than shrinking the test. */
     private static final List<String> TOKENIZERS = List.of("bert-uncased", "bert-cased-padded", "siglip-unigram",
-            "unigram-byte-fallback", "unigram-first", "bpe-byte-fallback", "bpe-byte-level", "bpe-suffix",
+            "unigram-byte-fallback", "unigram-first", "unigram-precompiled", "bpe-byte-fallback", "bpe-byte-level", "bpe-suffix",
             "wordpiece-splits");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,6 +60,32 @@ class HfTokenizerParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void idsMatchTokenizers(HfTokenizer tokenizer, String text, int[] ids) {
+        assertArrayEquals(ids, tokenizer.encode(text), () -> "text " + JSON.valueToTree(text));
+    }
+
+    static Stream<Arguments> overrides() throws IOException {
+        List<Arguments> cases = new ArrayList<>();
+        for (String name : List.of("siglip-unigram", "bert-uncased")) {
+            HfTokenizer file = HfTokenizer.load(dir(name).resolve("tokenizer.json"));
+            List<String> lines = Files.readAllLines(dir(name).resolve("overrides.jsonl"), StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                JsonNode c = JSON.readTree(lines.get(i));
+                HfTokenizer tokenizer = file.withMaxLength(c.get("max_length").asInt())
+                        .withPadding(c.get("pad_length").asInt(), c.get("pad_id").asInt());
+                int[] ids = new int[c.get("ids").size()];
+                for (int k = 0; k < ids.length; k++) {
+                    ids[k] = c.get("ids").get(k).asInt();
+                }
+                cases.add(Arguments.of(Named.of(name + " override #" + (i + 1), tokenizer), c.get("text").asText(), ids));
+            }
+        }
+        return cases.stream();
+    }
+
+    /** Truncation and padding set through the API, against enable_truncation / enable_padding. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("overrides")
+    void overridesMatchTokenizers(HfTokenizer tokenizer, String text, int[] ids) {
         assertArrayEquals(ids, tokenizer.encode(text), () -> "text " + JSON.valueToTree(text));
     }
 
