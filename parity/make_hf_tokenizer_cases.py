@@ -222,6 +222,21 @@ def build():
     t.post_processor = processors.TemplateProcessing(single="$A </s>", special_tokens=[("</s>", t.token_to_id("</s>"))])
     out["unigram-precompiled"] = t
 
+    # A hand-made Unigram vocabulary where the unknown token's score decides ("bc": the piece at -17 beats an
+    # unknown "b" scored 10 below the minimum, -20, plus "c"), runs of unknowns fuse, and equal scores keep the
+    # first segmentation found ("de" against "d" + "e").
+    t = Tokenizer(models.Unigram([("<unk>", 0.0), ("q", -10.0), ("c", -1.0), ("bc", -17.0), ("d", -2.0), ("de", -3.0),
+                                  ("e", -1.0), ("a", -1.5), ("ab", -12.0), ("\u00e9", -4.0), ("xyz", -8.0)], 0, False))
+    t.pre_tokenizer = P.WhitespaceSplit()
+    out["unigram-hand-made"] = t
+
+    # BPE without byte fallback over a small alphabet, so unknown characters occur and fuse.
+    t = Tokenizer(models.BPE(unk_token="<unk>", fuse_unk=True))
+    t.pre_tokenizer = P.Whitespace()
+    t.train_from_iterator(CORPUS, trainers.BpeTrainer(vocab_size=200, special_tokens=["<unk>"], limit_alphabet=30,
+                                                      show_progress=False))
+    out["bpe-fuse-unk"] = t
+
     # BPE with continuing-subword prefix and end-of-word suffix, Whitespace + Digits + Split.
     t = bpe(N.Sequence([N.NFKC(), N.Lowercase(), N.Replace(Regex("[0-9]+\\.[0-9]+"), "<num>")]),
             P.Sequence([P.Whitespace(), P.Digits(individual_digits=True), P.Split(Regex("[aeiou]"), "merged_with_previous")]),
@@ -251,8 +266,9 @@ def main():
         "unigram-byte-fallback": ["a <mask> b", "<mask><mask>", "x [X] y", "  [X]  z", "photo photos aphoto photo!"],
         "unigram-first": ["<sep> a photo", "a photo<sep>of a cat", "<sep>"],
         "bert-uncased": ["[CLS] a [SEP]", "a [MASK] photo"],
+        "unigram-hand-made": ["bc", "abc", "bcbc", "de", "dede", "xyz", "xxyz", "bbb cbb", "é e\u0301", "qbq", "ab abc"],
         "wordpiece-splits": ["a   [MASK] photo", "[MASK]"],
-        "unigram-precompiled": ["a\u0300\u0301 b", "\ufb01\u0301 grapheme", "\ufb01x", "e\u0301e\u0301", "\u3000\u3000x"],
+        "unigram-precompiled": ["a\u0300\u0301 b", "\ufb01\u0301 grapheme", "\ufb01\u20d0 six bytes", "\u00e9\u0301\u0301 six", "\ufb01x", "e\u0301e\u0301", "\u3000\u3000x"],
     }
     for name, tok in build().items():
         d = dest / name

@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HfTokenizerParityTest {
     /** The tokenizer folders the generator writes; a missing one fails rather than shrinking the test. */
     private static final List<String> TOKENIZERS = List.of("bert-uncased", "bert-cased-padded", "siglip-unigram",
-            "unigram-byte-fallback", "unigram-first", "unigram-precompiled", "bpe-byte-fallback", "bpe-byte-level", "bpe-suffix",
+            "unigram-byte-fallback", "unigram-first", "unigram-precompiled", "unigram-hand-made",
+            "bpe-byte-fallback", "bpe-fuse-unk", "bpe-byte-level", "bpe-suffix",
             "wordpiece-splits");
     private static final ObjectMapper JSON = new ObjectMapper();
 
