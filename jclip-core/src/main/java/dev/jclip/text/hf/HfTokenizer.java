@@ -50,6 +50,11 @@ public final class HfTokenizer {
 
     /** The ids of {@code text} with the special tokens, truncation and padding the file configures (or the overrides set). */
     public int[] encode(String text) {
+        return encodeChecked(text).ids();
+    }
+
+    /** As {@link #encode}, also saying whether truncation dropped ids of {@code text}. */
+    public HfEncoding encodeChecked(String text) {
         List<Piece> pieces = new ArrayList<>();
         rawTokens.split(Piece.text(text, true), pieces);
         List<Piece> words = new ArrayList<>();
@@ -80,11 +85,13 @@ public final class HfTokenizer {
             }
         }
         int[] result = java.util.Arrays.copyOf(ids, n[0]);
+        int untruncated = result.length;
         if (truncation != null) {
             result = truncation.apply(result, postProcessor.added());
         }
+        boolean truncated = result.length < untruncated;
         result = postProcessor.process(result);
-        return padding == null ? result : padding.apply(result);
+        return new HfEncoding(padding == null ? result : padding.apply(result), truncated);
     }
 
     private static int[] add(int[] ids, int[] n, int id) {
