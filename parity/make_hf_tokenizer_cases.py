@@ -237,6 +237,24 @@ def build():
                                                       show_progress=False))
     out["bpe-fuse-unk"] = t
 
+    # CLIP's own tokenizer.json layout (transformers' CLIPConverter): NFC, whitespace runs to one space,
+    # lower-case, CLIP's regex kept (inverted Split), byte-level without a prefix space, "</w>" word ends.
+    t = bpe(N.Sequence([N.NFC(), N.Replace(Regex(r"\s+"), " "), N.Lowercase()]), P.Sequence([
+        P.Split(Regex(r"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+"),
+                "removed", invert=True),
+        P.ByteLevel(add_prefix_space=False)]), alphabet=P.ByteLevel.alphabet(), continuing_subword_prefix="",
+        end_of_word_suffix="</w>")
+    t.post_processor = processors.RobertaProcessing(("</s>", t.token_to_id("</s>")), ("<s>", t.token_to_id("<s>")),
+                                                    add_prefix_space=False, trim_offsets=False)
+    out["bpe-clip-style"] = t
+
+    # Llama 3 style: a Split regex, then byte-level without its own regex, and merges ignored for whole-word tokens.
+    t = bpe(None, P.Sequence([
+        P.Split(Regex(r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"),
+                "isolated"),
+        P.ByteLevel(add_prefix_space=False, use_regex=False)]), alphabet=P.ByteLevel.alphabet(), ignore_merges=True)
+    out["bpe-ignore-merges"] = t
+
     # BPE with continuing-subword prefix and end-of-word suffix, Whitespace + Digits + Split.
     t = bpe(N.Sequence([N.NFKC(), N.Lowercase(), N.Replace(Regex("[0-9]+\\.[0-9]+"), "<num>")]),
             P.Sequence([P.Whitespace(), P.Digits(individual_digits=True), P.Split(Regex("[aeiou]"), "merged_with_previous")]),
@@ -261,7 +279,7 @@ def build():
 
 def main():
     dest = Path(sys.argv[1])
-    texts = TEXTS + random_texts(random.Random(17), 20)
+    texts = TEXTS + random_texts(random.Random(17), 40)
     extra = {
         "unigram-byte-fallback": ["a <mask> b", "<mask><mask>", "x [X] y", "  [X]  z", "photo photos aphoto photo!"],
         "unigram-first": ["<sep> a photo", "a photo<sep>of a cat", "<sep>"],

@@ -28,7 +28,7 @@ class HfTokenizerParityTest {
     /** The tokenizer folders the generator writes; a missing one fails rather than shrinking the test. */
     private static final List<String> TOKENIZERS = List.of("bert-uncased", "bert-cased-padded", "siglip-unigram",
             "unigram-byte-fallback", "unigram-first", "unigram-precompiled", "unigram-hand-made",
-            "bpe-byte-fallback", "bpe-fuse-unk", "bpe-byte-level", "bpe-suffix",
+            "bpe-byte-fallback", "bpe-fuse-unk", "bpe-clip-style", "bpe-ignore-merges", "bpe-byte-level", "bpe-suffix",
             "wordpiece-splits");
     private static final ObjectMapper JSON = new ObjectMapper();
 
