@@ -45,7 +45,7 @@ TEXTS = [
     "\u2581already\u2581has\u2581metaspace", "email@example.com https://example.org/path?q=1#frag",
     "$100 €50 £30 ¥20", "<unk> is literal", "tabs\t\t\tonly", "\n\n", "mixed 中文 and English words",
     "Ünïcödé ÀÉÎÕÜ", "«guillemets» „quotes“ ‘single’", "math ∑∫√∞ ≠ ≤ ≥", "Ⅻ roman ⅻ", "a\u0300\u0301\u0302 stacked marks",
-    "\U0001d400\U0001d401 math bold", "private \ue000 use", "tilde ~ caret ^ backtick `",
+    "\U0001d400\U0001d401 math bold", "a photograph of a cat " * 90, "private \ue000 use", "tilde ~ caret ^ backtick `",
 ]
 
 

@@ -25,10 +25,6 @@ final class AddedTokenSplitter {
         }
     }
 
-    boolean isEmpty() {
-        return byFirst.isEmpty();
-    }
-
     /** Splits a text piece into added tokens and the text between them, appending the non-empty parts to {@code out}. */
     void split(Piece piece, List<Piece> out) {
         String s = piece.text();

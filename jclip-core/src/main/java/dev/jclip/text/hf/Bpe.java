@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.function.IntConsumer;
 
 /**
@@ -109,22 +110,60 @@ final class Bpe implements TokenModel {
         return true;
     }
 
+    /**
+     * Applies merges lowest rank first, leftmost among equal ranks, in O(n log n): a queue of
+     * candidate pairs keyed by (rank, left position) over a linked list of symbols, stale
+     * candidates skipped when popped.
+     */
     private void mergeAll(List<Integer> symbols) {
-        while (symbols.size() > 1) {
-            int best = -1;
-            Merge bestMerge = null;
-            for (int i = 0; i + 1 < symbols.size(); i++) {
-                Merge m = merges.get(pair(symbols.get(i), symbols.get(i + 1)));
-                if (m != null && (bestMerge == null || m.rank() < bestMerge.rank())) {
-                    best = i;
-                    bestMerge = m;
-                }
+        int n = symbols.size();
+        if (n < 2) {
+            return;
+        }
+        int[] ids = new int[n];
+        int[] next = new int[n];
+        int[] prev = new int[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = symbols.get(i);
+            next[i] = i + 1 < n ? i + 1 : -1;
+            prev[i] = i - 1;
+        }
+        PriorityQueue<long[]> queue = new PriorityQueue<>((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        for (int i = 0; i + 1 < n; i++) {
+            offer(queue, ids, i, i + 1);
+        }
+        while (!queue.isEmpty()) {
+            long[] top = queue.poll();
+            int pos = (int) top[1];
+            int right = next[pos];
+            if (ids[pos] < 0 || right < 0) {
+                continue;
             }
-            if (bestMerge == null) {
-                return;
+            Merge m = merges.get(pair(ids[pos], ids[right]));
+            if (m == null || m.id() != top[2]) {
+                continue;
             }
-            symbols.set(best, bestMerge.id());
-            symbols.remove(best + 1);
+            ids[pos] = m.id();
+            ids[right] = -1;
+            next[pos] = next[right];
+            if (next[right] >= 0) {
+                prev[next[right]] = pos;
+                offer(queue, ids, pos, next[pos]);
+            }
+            if (prev[pos] >= 0) {
+                offer(queue, ids, prev[pos], pos);
+            }
+        }
+        symbols.clear();
+        for (int i = 0; i >= 0; i = next[i]) {
+            symbols.add(ids[i]);
+        }
+    }
+
+    private void offer(PriorityQueue<long[]> queue, int[] ids, int left, int right) {
+        Merge m = merges.get(pair(ids[left], ids[right]));
+        if (m != null) {
+            queue.add(new long[] {m.rank(), left, m.id()});
         }
     }
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.stream.IntStream;
 
 /**
  * A tokenizer read from a Hugging Face {@code tokenizer.json}, encoding exactly as the
@@ -73,18 +74,15 @@ public final class HfTokenizer {
                 }
             }
         }
-        int[] ids = new int[16];
-        int[] n = {0};
+        IntStream.Builder ids = IntStream.builder();
         for (Piece w : words) {
             if (w.isToken()) {
-                ids = add(ids, n, w.tokenId());
+                ids.accept(w.tokenId());
             } else if (!w.text().isEmpty()) {
-                int[][] buf = {ids};
-                model.encode(w.text(), id -> buf[0] = add(buf[0], n, id));
-                ids = buf[0];
+                model.encode(w.text(), ids);
             }
         }
-        int[] result = java.util.Arrays.copyOf(ids, n[0]);
+        int[] result = ids.build().toArray();
         int untruncated = result.length;
         if (truncation != null) {
             result = truncation.apply(result, postProcessor.added());
@@ -92,14 +90,6 @@ public final class HfTokenizer {
         boolean truncated = result.length < untruncated;
         result = postProcessor.process(result);
         return new HfEncoding(padding == null ? result : padding.apply(result), truncated);
-    }
-
-    private static int[] add(int[] ids, int[] n, int id) {
-        if (n[0] == ids.length) {
-            ids = java.util.Arrays.copyOf(ids, ids.length * 2);
-        }
-        ids[n[0]++] = id;
-        return ids;
     }
 
     /** The truncation length, if the file or {@link #withMaxLength} sets one. */
