@@ -28,6 +28,8 @@ final class Bpe implements TokenModel {
     private final boolean fuseUnk;
     private final boolean byteFallback;
     private final boolean ignoreMerges;
+    /** The ids of the byte tokens {@code <0x00>}..{@code <0xFF>}, -1 where the vocabulary lacks one. */
+    private final int[] byteIds;
 
     Bpe(Map<String, Integer> vocab, Map<Long, Merge> merges, int unkId, String continuingPrefix, String endSuffix,
             boolean fuseUnk, boolean byteFallback, boolean ignoreMerges) {
@@ -39,6 +41,16 @@ final class Bpe implements TokenModel {
         this.fuseUnk = fuseUnk;
         this.byteFallback = byteFallback;
         this.ignoreMerges = ignoreMerges;
+        this.byteIds = byteIds(vocab);
+    }
+
+    /** The ids of {@code <0x00>}..{@code <0xFF>} in {@code vocab}, -1 where missing. */
+    static int[] byteIds(Map<String, Integer> vocab) {
+        int[] ids = new int[256];
+        for (int b = 0; b < 256; b++) {
+            ids[b] = vocab.getOrDefault(String.format("<0x%02X>", b), -1);
+        }
+        return ids;
     }
 
     static long pair(int a, int b) {
@@ -98,11 +110,10 @@ final class Bpe implements TokenModel {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         int[] ids = new int[bytes.length];
         for (int k = 0; k < bytes.length; k++) {
-            Integer id = vocab.get(String.format("<0x%02X>", bytes[k] & 0xFF));
-            if (id == null) {
+            ids[k] = byteIds[bytes[k] & 0xFF];
+            if (ids[k] < 0) {
                 return false;
             }
-            ids[k] = id;
         }
         for (int id : ids) {
             symbols.add(id);

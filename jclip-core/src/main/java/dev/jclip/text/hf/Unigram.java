@@ -21,6 +21,7 @@ final class Unigram implements TokenModel {
     private final boolean byteFallback;
     private final double unkScore;
     private final int maxPieceChars;
+    private final int[] byteIds;
 
     Unigram(List<String> pieces, double[] scores, int unkId, boolean byteFallback) {
         this.scores = scores;
@@ -35,6 +36,7 @@ final class Unigram implements TokenModel {
         }
         this.unkScore = min - UNK_PENALTY;
         this.maxPieceChars = longest;
+        this.byteIds = Bpe.byteIds(ids);
     }
 
     @Override
@@ -106,15 +108,14 @@ final class Unigram implements TokenModel {
         }
         if (byteFallback) {
             byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-            int[] byteIds = new int[bytes.length];
+            int[] fallback = new int[bytes.length];
             boolean all = true;
             for (int k = 0; k < bytes.length && all; k++) {
-                Integer id = ids.get(String.format("<0x%02X>", bytes[k] & 0xFF));
-                all = id != null;
-                byteIds[k] = all ? id : 0;
+                fallback[k] = byteIds[bytes[k] & 0xFF];
+                all = fallback[k] >= 0;
             }
             if (all) {
-                for (int id : byteIds) {
+                for (int id : fallback) {
                     out.accept(id);
                 }
                 return;
