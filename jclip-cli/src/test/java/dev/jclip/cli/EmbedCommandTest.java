@@ -9,7 +9,9 @@ import dev.jclip.api.ClipModel;
 import dev.jclip.kernel.Gelu;
 import dev.jclip.io.Npy;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.testing.RequiresShared;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -23,6 +25,7 @@ class EmbedCommandTest {
     Path dir;
 
     @Test
+    @RequiresShared
     void imagesOfFoldersInSortedOrderWithBadOnesSkipped() throws IOException {
         Path photos = dir.resolve("photos");
         Path b = Cli.png(photos.resolve("b.png"), 1);
@@ -51,6 +54,7 @@ class EmbedCommandTest {
     }
 
     @Test
+    @RequiresShared
     void textsLineByLine() throws IOException {
         Path texts = Files.writeString(dir.resolve("texts.txt"), "a photo of a cat\n\n  \na dog, running\n");
         Path out = dir.resolve("t.npy");
@@ -66,6 +70,7 @@ class EmbedCommandTest {
     }
 
     @Test
+    @RequiresShared
     void activationOverridesTheAssumedOne() throws IOException {
         Path image = Cli.png(dir.resolve("p.png"), 4);
         Path quick = dir.resolve("quick.npy"), gelu = dir.resolve("gelu.npy");
@@ -83,6 +88,7 @@ class EmbedCommandTest {
     }
 
     @Test
+    @RequiresShared
     void userErrors() throws IOException {
         Path texts = Files.writeString(dir.resolve("texts.txt"), "a cat\n");
         Cli noVocab = Cli.run("embed", "--model", Cli.VIT.toString(), "--texts", texts.toString(), "--output", dir.resolve("x.npy").toString());
@@ -94,11 +100,29 @@ class EmbedCommandTest {
         assertEquals(1, notNpy.code);
         assertTrue(notNpy.err.contains("--output must be a file name ending in .npy"), notNpy.err);
 
+        Path latin1 = Files.write(dir.resolve("latin1.txt"), "a cat\nun caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        Cli notUtf8 = Cli.run("embed", "--model", Cli.VIT.toString(), "--vocab", Cli.VOCAB.toString(), "--texts", latin1.toString(),
+                "--output", dir.resolve("t.npy").toString());
+        assertEquals(1, notUtf8.code);
+        assertEquals("jclip: " + latin1 + " line 2 (byte 12): invalid UTF-8; text files must be UTF-8\n", notUtf8.err);
+        assertFalse(Files.exists(dir.resolve("t.npy")));
+
         Path bad = Cli.bad(dir.resolve("only.jpg"));
         Cli allBad = Cli.run("embed", "--model", Cli.VIT.toString(), "--images", bad.toString(), "--output", dir.resolve("y.npy").toString());
         assertEquals(1, allBad.code);
         assertTrue(allBad.err.contains("nothing could be embedded (1 failed)"), allBad.err);
         assertFalse(Files.exists(dir.resolve("y.npy")));
+
+        Cli noSuchTag = Cli.run("embed", "--model", "ViT-B-32", "--pretrained", "laion5b", "--images", dir.toString(),
+                "--output", dir.resolve("z.npy").toString());
+        assertEquals(1, noSuchTag.code);
+        assertTrue(noSuchTag.err.contains("'laion5b' is not a pretrained tag of ViT-B-32; its tags: openai, "), noSuchTag.err);
+
+        Cli neither = Cli.run("embed", "--model", dir.resolve("missing").toString(), "--images", dir.toString(),
+                "--output", dir.resolve("z.npy").toString());
+        assertEquals(1, neither.code);
+        assertTrue(neither.err.contains("no model file or folder at " + dir.resolve("missing") + ", and it is not a hub name"),
+                neither.err);
     }
 
     @Test
