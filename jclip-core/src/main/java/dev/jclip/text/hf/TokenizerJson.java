@@ -22,7 +22,7 @@ final class TokenizerJson {
         try {
             root = Json.parseObject(json);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": not a JSON object: " + e.getMessage(), e);
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
         }
         return new TokenizerJson(source).tokenizer(root);
     }

@@ -52,7 +52,8 @@ class HfTokenizerTest {
                         + WORDPIECE + "}").getMessage());
         assertEquals("t.json: padding.strategy: expected \"BatchLongest\" or {\"Fixed\": n}", refused(
                 "{\"padding\": {\"strategy\": \"Sometimes\", \"pad_id\": 0}," + WORDPIECE + "}").getMessage());
-        assertEquals("t.json: not a JSON object: expected a JSON object", refused("[]").getMessage());
+        assertEquals("t.json: expected a JSON object, found an array", refused("[]").getMessage());
+        assertEquals("t.json: malformed JSON at line 1, column 3: unterminated string", refused("{\"").getMessage());
     }
 
     @Test
