@@ -2,7 +2,6 @@ package dev.jclip.cli;
 
 import dev.jclip.api.ClipModel;
 import dev.jclip.image.ImageExtensions;
-import dev.jclip.io.Npy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -12,7 +12,6 @@ import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipInit;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.nn.Clip;
-import dev.jclip.text.BpeTrainer;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.train.AdamW;
 import dev.jclip.train.Batch;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.api.ClipModel;
 import dev.jclip.kernel.Gelu;
-import dev.jclip.io.Npy;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.jclip.data;
+package dev.jclip.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

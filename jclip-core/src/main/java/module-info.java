@@ -1,0 +1,25 @@
+/**
+ * CLIP in pure Java with no dependencies: tensors with autograd, Vector API kernels, the CLIP
+ * modules, weight loading, the tokenizer and image preprocessing. {@link dev.jclip.api.ClipModel}
+ * is the entry point for inference; training uses {@link dev.jclip.nn.Clip} and
+ * {@link dev.jclip.tensor.Tensor} directly.
+ *
+ * <p>The operations ({@code dev.jclip.op}) are internal. The kernels ({@code dev.jclip.kernel}) are
+ * exported only to the modules that call them directly: the trainer, the command line (its
+ * {@code bench gemm}, thread count and activation option) and the benchmarks.
+ */
+@SuppressWarnings("module") // the modules named in qualified exports are built after this one
+module dev.jclip.core {
+    requires jdk.incubator.vector;
+    // ClipModel and ImagePreprocessor take BufferedImage; javax.imageio decodes what the built-in decoders do not.
+    requires transitive java.desktop;
+
+    exports dev.jclip.api;
+    exports dev.jclip.image;
+    exports dev.jclip.io;
+    exports dev.jclip.model;
+    exports dev.jclip.nn;
+    exports dev.jclip.tensor;
+    exports dev.jclip.text;
+    exports dev.jclip.kernel to dev.jclip.train, dev.jclip.cli, dev.jclip.bench;
+}

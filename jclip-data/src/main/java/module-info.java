@@ -1,0 +1,7 @@
+/** Streaming image-caption sources for training and evaluation; see {@link dev.jclip.data.ImageTextSource}. */
+module dev.jclip.data {
+    requires dev.jclip.core;
+    requires transitive java.desktop; // ExampleImage holds a BufferedImage
+
+    exports dev.jclip.data;
+}
