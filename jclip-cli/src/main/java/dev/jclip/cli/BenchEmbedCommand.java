@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Images per second of the embed pipeline vs the encoder alone.")
-public final class BenchEmbedCommand implements Callable<Integer> {
+final class BenchEmbedCommand implements Callable<Integer> {
     @Mixin
     PresetOption preset;
 

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = "Images or texts per second through one tower, on random inputs.")
-public final class BenchEncodeCommand implements Callable<Integer> {
+final class BenchEncodeCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "PATH", description = "Weights: safetensors file or model directory.")
     Path model;
 

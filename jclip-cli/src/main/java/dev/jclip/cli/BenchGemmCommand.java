@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  * median per-round ratio of each to the first.
  */
 @Command(name = "gemm", description = "Single-precision matrix multiply throughput (GFLOP/s, best repetition).")
-public final class BenchGemmCommand implements Callable<Integer> {
+final class BenchGemmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve embedding, zero-shot classification and index search over HTTP (JSON) until Ctrl-C.")
-public final class ServeCommand implements Callable<Integer> {
+final class ServeCommand implements Callable<Integer> {
     /**
      * Jetty's start and stop notes stay off the console, and Javalin's log (the server answers and
      * logs every failure itself); held here, since java.util.logging keeps loggers weakly.

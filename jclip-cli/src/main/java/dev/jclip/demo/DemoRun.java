@@ -44,7 +44,7 @@ import java.util.concurrent.Future;
  * {@code jclip eval zeroshot --model OUT/model} load it), {@code log.jsonl} (one line per step, one
  * per evaluation) and {@code report.html}.
  */
-public final class DemoRun {
+final class DemoRun {
     /** Seconds kept for saving the model and writing the report at the end of a time budget. */
     private static final double FINISH_SECONDS = 5;
 
