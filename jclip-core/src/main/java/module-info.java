@@ -1,6 +1,6 @@
 /**
  * CLIP in pure Java with no dependencies: tensors with autograd, Vector API kernels, the CLIP
- * modules, weight loading, the tokenizer and image preprocessing. {@link dev.jclip.api.ClipModel}
+ * modules, weight loading (from files or the Hugging Face hub), the tokenizer and image preprocessing. {@link dev.jclip.api.ClipModel}
  * is the entry point for inference; training uses {@link dev.jclip.nn.Clip} and
  * {@link dev.jclip.tensor.Tensor} directly.
  *
@@ -13,8 +13,13 @@ module dev.jclip.core {
     requires jdk.incubator.vector;
     // ClipModel and ImagePreprocessor take BufferedImage; javax.imageio decodes what the built-in decoders do not.
     requires transitive java.desktop;
+    // Downloads from the Hugging Face hub.
+    requires java.net.http;
+    // Only the tests' local hub server; they run patched into this module, so it must read jdk.httpserver.
+    requires static jdk.httpserver;
 
     exports dev.jclip.api;
+    exports dev.jclip.hub;
     exports dev.jclip.image;
     exports dev.jclip.io;
     exports dev.jclip.model;

@@ -1,14 +1,15 @@
 package dev.jclip.cli;
 
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.api.ClipModel;
 import dev.jclip.api.Prediction;
 import dev.jclip.api.ZeroShotClassifier;
+import dev.jclip.data.Utf8Reader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ final class ClassifyCommand implements Callable<Integer> {
                 for (Prediction p : best) {
                     list.addObject().put("label", p.label()).put("prob", p.probability());
                 }
-                out.println(CliJson.MAPPER.writeValueAsString(line));
+                out.println(CliJson.line(line));
             } else {
                 StringBuilder line = new StringBuilder(file.toString());
                 for (Prediction p : best) {
@@ -116,17 +117,23 @@ final class ClassifyCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + " does not exist");
         }
-        String content = Files.readString(file, StandardCharsets.UTF_8);
+        String content = Utf8Reader.readString(file);
         List<String> out = new ArrayList<>();
         // CLIP's prompt JSON is an object with string keys; a plain line such as "{} on black" is a template.
         if (JSON_OBJECT.matcher(content).lookingAt()) {
-            JsonNode array = CliJson.MAPPER.readTree(content).get(key);
+            JsonNode array;
+            try {
+                array = CliJson.MAPPER.readTree(content).get(key);
+            } catch (StreamReadException e) {
+                throw new IllegalArgumentException(file + ": " + CliJson.problem(e), e);
+            }
             if (array == null || !array.isArray()) {
                 throw new IllegalArgumentException(file + " is a JSON object without a \"" + key + "\" array");
             }
             for (JsonNode n : array) {
                 if (!n.isTextual()) {
-                    throw new IllegalArgumentException(file + ": \"" + key + "\" must hold strings, found " + n);
+                    throw new IllegalArgumentException(file + ": \"" + key + "\" must hold strings, found "
+                            + n.getNodeType().name().toLowerCase(Locale.ROOT));
                 }
                 out.add(n.textValue());
             }

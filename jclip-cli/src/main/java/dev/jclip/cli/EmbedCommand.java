@@ -1,6 +1,7 @@
 package dev.jclip.cli;
 
 import dev.jclip.api.ClipModel;
+import dev.jclip.data.Utf8Reader;
 import dev.jclip.image.ImageExtensions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -101,7 +102,7 @@ final class EmbedCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("texts file " + file + " does not exist");
         }
-        List<String> texts = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        List<String> texts = Utf8Reader.readLines(file).stream().filter(l -> !l.isBlank()).toList();
         if (texts.isEmpty()) {
             throw new IllegalArgumentException("texts file " + file + " has no text (one per line)");
         }

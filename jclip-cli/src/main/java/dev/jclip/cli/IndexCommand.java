@@ -1,6 +1,7 @@
 package dev.jclip.cli;
 
 import dev.jclip.api.ClipModel;
+import dev.jclip.index.IndexSummary;
 import dev.jclip.index.VectorIndex;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,11 +23,14 @@ import picocli.CommandLine.Spec;
  * {@code jclip index --model PATH --images DIR... --index DIR}: embeds images into a persistent
  * vector index, stored under their absolute paths with size and modification time. Re-running
  * embeds only new or changed files, and forgets indexed files under the given folders that are
- * gone. The index records the model id and refuses another model; the model's path is kept beside
- * it ({@value IndexInfo#FILE}) for {@code jclip search}.
+ * gone. The index records the model id and refuses another model; the model's and vocabulary's
+ * paths are kept beside it ({@value IndexInfo#FILE}) for {@code jclip search}, and a re-run without
+ * {@code --model} or {@code --vocab} keeps them. An existing index is checked against its checksums
+ * before anything is added; {@code jclip index --verify --index DIR} checks everything and changes
+ * nothing.
  */
 @Command(name = "index", mixinStandardHelpOptions = true,
-        description = "Embed images into a persistent vector index (re-runs add only new or changed files).")
+        description = "Embed images into a persistent vector index (re-runs add only new or changed files), or check one (--verify).")
 final class IndexCommand implements Callable<Integer> {
     /** Commit to disk every so many new vectors, so an interrupted run keeps most of its work. */
     private static final int COMMIT_EVERY = 1024;
@@ -34,12 +38,16 @@ final class IndexCommand implements Callable<Integer> {
     @Mixin
     ModelOptions options;
 
-    @Option(names = "--images", arity = "1..*", required = true, paramLabel = "DIR|FILE",
+    @Option(names = "--images", arity = "1..*", paramLabel = "DIR|FILE",
             description = "Image files or folders (walked recursively).")
     List<Path> images;
 
     @Option(names = "--index", required = true, paramLabel = "DIR", description = "The index folder (created if missing).")
     Path index;
+
+    @Option(names = "--verify", description = "Check every file and item of the index (Lucene's CheckIndex, then every "
+            + "vector) and " + IndexInfo.FILE + "; change nothing. Takes no --images, --model or --vocab.")
+    boolean verify;
 
     @Spec
     CommandSpec spec;
@@ -48,11 +56,30 @@ final class IndexCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         LuceneLog.quiet();
+        if (verify) {
+            if (images != null || options.model != null || options.vocab != null) {
+                throw new IllegalArgumentException("--verify checks the index and changes nothing: give it without --images, --model and --vocab");
+            }
+            IndexSummary s = VectorIndex.verify(index);
+            IndexInfo info = IndexInfo.read(index);
+            out.println(index + " is intact: " + s.items() + " items of model " + s.modelId() + " (" + s.dimension()
+                    + " dimensions) in " + s.segments() + (s.segments() == 1 ? " segment, " : " segments, ") + s.bytes() + " bytes checked"
+                    + (info == null ? "; " + IndexInfo.FILE + " is missing (search needs --model)" : ""));
+            return 0;
+        }
+        if (images == null) {
+            throw new IllegalArgumentException("give the images to index with --images (or --verify to check the index)");
+        }
         List<Path> roots = images.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         List<Path> files = ImageFiles.list(roots);
-        ClipModel model = options.load(false);
+        // What this run is not told, it keeps from what the last run recorded.
+        IndexInfo recorded = options.model != null && options.vocab != null ? null : IndexInfo.read(index);
+        Path vocab = options.vocab != null ? options.vocab : recorded != null ? recorded.vocab() : null;
+        String name = options.model != null ? options.model : recorded != null ? recorded.model() : null;
+        String tag = options.model != null ? options.pretrained : recorded != null ? recorded.pretrained() : null;
+        ClipModel model = options.load(name, tag, vocab, false);
         try (VectorIndex idx = VectorIndex.open(index, model.id(), model.dimension())) {
-            new IndexInfo(model.source(), options.vocab).write(index);
+            new IndexInfo(name, tag, vocab).write(index);
             int removed = idx.deleteIf(e -> {
                 Path p = Path.of(e.path());
                 return roots.stream().anyMatch(p::startsWith) && !Files.exists(p);

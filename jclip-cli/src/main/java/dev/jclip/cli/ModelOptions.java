@@ -1,6 +1,8 @@
 package dev.jclip.cli;
 
 import dev.jclip.api.ClipModel;
+import dev.jclip.hub.HubClient;
+import dev.jclip.hub.HubModel;
 import dev.jclip.kernel.Gelu;
 import dev.jclip.text.ClipTokenizer;
 import java.io.IOException;
@@ -9,9 +11,19 @@ import picocli.CommandLine.Option;
 
 /** Options of every command that runs a model: the model, its vocabulary and activation, batching and decoding threads. */
 final class ModelOptions {
-    @Option(names = "--model", paramLabel = "PATH",
-            description = "Model: a safetensors file, an OpenCLIP folder or a Hugging Face folder.")
-    Path model;
+    /** The help of every {@code --model} that loads a model for inference. */
+    static final String MODEL_HELP = "Model: a safetensors file, an OpenCLIP or Hugging Face folder, or a hub name: "
+            + "hf-hub:org/name (open_clip), org/name (transformers), optionally @revision, found in the Hugging Face cache "
+            + "or downloaded into it; or a preset name with --pretrained.";
+    /** The help of {@code --pretrained}. */
+    static final String PRETRAINED_HELP = "An open_clip pretrained tag of the preset --model, as open_clip names them "
+            + "(e.g. --model ViT-B-32 --pretrained laion2b_s34b_b79k), or a safetensors file of that preset.";
+
+    @Option(names = "--model", paramLabel = "MODEL", description = MODEL_HELP)
+    String model;
+
+    @Option(names = "--pretrained", paramLabel = "TAG", description = PRETRAINED_HELP)
+    String pretrained;
 
     @Option(names = "--vocab", paramLabel = "PATH",
             description = "Tokenizer vocabulary (" + ClipTokenizer.ORIGINAL_FILE + ", or Hugging Face vocab.json/merges.txt "
@@ -32,15 +44,15 @@ final class ModelOptions {
 
     /** Loads {@code --model} (required here); with {@code text}, a tokenizer must come with it. */
     ClipModel load(boolean text) throws IOException {
-        return load(model, vocab, text);
+        return load(model, pretrained, vocab, text);
     }
 
-    /** Loads {@code path} with {@code vocab} (null: beside the model); with {@code text}, a tokenizer must come with it. */
-    ClipModel load(Path path, Path vocab, boolean text) throws IOException {
-        if (path == null) {
-            throw new IllegalArgumentException("give the model with --model PATH");
-        }
-        ClipModel m = ClipModel.load(path, vocab, activation).withBatchSize(checkBatch("--batch", batch));
+    /**
+     * Loads {@code model} (a path or hub name, with its pretrained {@code tag} when not null) with
+     * {@code vocab} (null: the model's); with {@code text}, a tokenizer must come with it.
+     */
+    ClipModel load(String model, String tag, Path vocab, boolean text) throws IOException {
+        ClipModel m = load(model, tag, vocab, activation).withBatchSize(checkBatch("--batch", batch));
         if (text && !m.hasTokenizer()) {
             try {
                 m.tokenizer();
@@ -49,6 +61,16 @@ final class ModelOptions {
             }
         }
         return m;
+    }
+
+    /** Loads {@code model} by path or hub name, or as the preset {@code model} with its pretrained {@code tag} (when not null). */
+    static ClipModel load(String model, String tag, Path vocab, Gelu activation) throws IOException {
+        if (model == null) {
+            throw new IllegalArgumentException("give the model with --model");
+        }
+        HubClient hub = HubClient.fromEnvironment();
+        return tag != null ? ClipModel.load(HubModel.pretrained(model, tag, hub), vocab, activation)
+                : ClipModel.load(model, vocab, activation, hub);
     }
 
     /** The one check of every batch-size option ({@code --batch}, {@code --batch-size}): at least 1; returns {@code value}. */

@@ -68,7 +68,8 @@ final class SearchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         LuceneLog.quiet();
-        Path modelPath = options.model, vocab = options.vocab;
+        String modelPath = options.model, tag = options.pretrained;
+        Path vocab = options.vocab;
         if (modelPath == null) {
             IndexInfo info = IndexInfo.read(index);
             if (info == null) {
@@ -76,9 +77,10 @@ final class SearchCommand implements Callable<Integer> {
                         + IndexInfo.FILE + " is missing): give --model");
             }
             modelPath = info.model();
+            tag = info.pretrained();
             vocab = vocab != null ? vocab : info.vocab();
         }
-        ClipModel model = options.load(modelPath, vocab, query.text != null);
+        ClipModel model = options.load(modelPath, tag, vocab, query.text != null);
         try (VectorIndex idx = VectorIndex.openForSearch(index, model.id())) {
             float[] q = query.text != null ? model.embedText(query.text) : model.embedImage(query.image);
             List<Hit> hits = exact ? idx.searchExact(q, k) : idx.search(q, k);
@@ -90,7 +92,7 @@ final class SearchCommand implements Callable<Integer> {
                 for (Hit h : hits) {
                     results.addObject().put("path", h.path()).put("score", h.score());
                 }
-                out.println(CliJson.MAPPER.writeValueAsString(line));
+                out.println(CliJson.line(line));
             } else {
                 for (Hit h : hits) {
                     out.printf(Locale.ROOT, "%.4f  %s%n", h.score(), h.path());

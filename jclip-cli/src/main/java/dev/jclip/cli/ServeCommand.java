@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code jclip serve --model PATH [--vocab PATH] [--index DIR] [--host 127.0.0.1] [--port 8080]
+ * {@code jclip serve --model MODEL [--pretrained TAG] [--vocab PATH] [--index DIR] [--host 127.0.0.1] [--port 8080]
  * [--max-body-mb 20] [--api-key-file PATH]}: the {@link ClipServer} (embedding, zero-shot classification, and search when
  * an index is given) until Ctrl-C, which stops it after the requests under way.
  */
@@ -33,9 +33,11 @@ final class ServeCommand implements Callable<Integer> {
      */
     private static final Logger JETTY = Logger.getLogger("org.eclipse.jetty"), JAVALIN = Logger.getLogger("io.javalin");
 
-    @Option(names = "--model", required = true, paramLabel = "PATH",
-            description = "Model: a safetensors file, an OpenCLIP folder or a Hugging Face folder.")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = ModelOptions.MODEL_HELP)
+    String model;
+
+    @Option(names = "--pretrained", paramLabel = "TAG", description = ModelOptions.PRETRAINED_HELP)
+    String pretrained;
 
     @Option(names = "--vocab", paramLabel = "PATH",
             description = "Tokenizer vocabulary (" + ClipTokenizer.ORIGINAL_FILE + ", or Hugging Face vocab.json/merges.txt "
@@ -106,7 +108,7 @@ final class ServeCommand implements Callable<Integer> {
         LuceneLog.quiet();
         JETTY.setLevel(Level.WARNING);
         JAVALIN.setLevel(Level.OFF);
-        ClipModel clip = ClipModel.load(model, vocab, activation).withBatchSize(ModelOptions.checkBatch("--batch", batch));
+        ClipModel clip = ModelOptions.load(model, pretrained, vocab, activation).withBatchSize(ModelOptions.checkBatch("--batch", batch));
         VectorIndex idx = index == null ? null : VectorIndex.openForSearch(index, clip.id());
         ClipServer server;
         String served;

@@ -1,12 +1,12 @@
 package dev.jclip.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jclip.data.Utf8Reader;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.text.TokenBatch;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,7 +63,7 @@ final class TokenizeCommand implements Callable<Integer> {
             int[] counts = tokenizeFile(tokenizer);
             spec.commandLine().getOut().printf("tokenized %d texts (%d truncated) into %s%n", counts[0], counts[1], output);
             return 0;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | Utf8Reader.InvalidUtf8Exception e) {
             spec.commandLine().getErr().println("jclip tokenize: " + e.getMessage());
             return 1;
         } catch (IOException | UncheckedIOException e) {
@@ -105,7 +105,7 @@ final class TokenizeCommand implements Callable<Integer> {
         Path partial = Files.createTempFile(parent, output.getFileName().toString(), ".partial");
         int texts = 0;
         int truncated = 0;
-        try (BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8);
+        try (Utf8Reader in = Utf8Reader.open(input);
                 BufferedWriter out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 texts++;
@@ -124,7 +124,7 @@ final class TokenizeCommand implements Callable<Integer> {
                 }
                 row.put("truncated", batch.truncated()[0]);
                 truncated += batch.truncated()[0] ? 1 : 0;
-                out.write(CliJson.MAPPER.writeValueAsString(row));
+                out.write(CliJson.line(row));
                 out.write('\n');
             }
         } catch (IllegalArgumentException | IOException e) {
@@ -135,12 +135,12 @@ final class TokenizeCommand implements Callable<Integer> {
         return new int[] {texts, truncated};
     }
 
-    private static String text(String line, String where) {
+    private static String text(String line, String where) throws IOException {
         JsonNode node;
         try {
             node = CliJson.MAPPER.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(where + "not JSON: " + e.getOriginalMessage());
+        } catch (StreamReadException e) {
+            throw new IllegalArgumentException(where + "malformed JSON at column " + e.getLocation().getColumnNr() + CliJson.detail(e), e);
         }
         if (node == null || !node.isTextual()) {
             throw new IllegalArgumentException(where + "expected a JSON string, got " + (node == null || node.isMissingNode() ? "nothing" : node.getNodeType()));

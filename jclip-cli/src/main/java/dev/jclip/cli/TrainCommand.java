@@ -3,6 +3,7 @@ package dev.jclip.cli;
 import dev.jclip.kernel.Gelu;
 import dev.jclip.eval.EvalTask;
 import dev.jclip.eval.PeriodicEval;
+import dev.jclip.io.JsonWriter;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipInit;
 import dev.jclip.model.ClipWeights;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -35,7 +37,8 @@ import picocli.CommandLine.Option;
  * jclip-data source ({@link TrainData}); bad items are counted and skipped.
  * Writes checkpoints ({@code step-NNNNNNNN/model.safetensors}, loadable by
  * OpenCLIP, and {@code trainer.safetensors}) and {@code log.jsonl} (one line per
- * step) into {@code --output}; {@code --resume latest} continues exactly.
+ * step) into {@code --output}; {@code --resume latest} continues exactly from
+ * the newest checkpoint that matches its checksums, skipping damaged ones.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train or fine-tune CLIP on image-caption pairs (CSV, caption folder, tar shards, demo sets), with exact resume.")
@@ -116,7 +119,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the initialization, data order and crops (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--resume", description = "Continue from a checkpoint: 'latest' (in --output) or a checkpoint folder.")
+    @Option(names = "--resume", description = "Continue from a checkpoint: 'latest' (the newest intact one in --output; newer damaged ones are "
+            + "named and moved aside) or a checkpoint folder.")
     String resume;
 
     @Option(names = "--checkpoint-every", defaultValue = "0", description = "Also checkpoint every N steps (0: per epoch and at the end).")
@@ -184,10 +188,7 @@ final class TrainCommand implements Callable<Integer> {
                 .checkpointEvery(checkpointEvery).keepCheckpoints(keep).skipNonFinite(skipNonFinite)
                 .freeze(new Freeze(freeze.contains(Tower.image), freeze.contains(Tower.text), unlockLast));
 
-        Path checkpoint = resume == null ? null : resume.equals("latest")
-                ? new Checkpoints(output, keep).latest().orElseThrow(() ->
-                        new IllegalArgumentException("--resume latest: no checkpoint in " + output))
-                : Path.of(resume);
+        Path checkpoint = resume == null ? null : resume.equals("latest") ? latestIntact() : Path.of(resume);
         long startStep = checkpoint == null ? 0 : Checkpoints.stepOf(checkpoint);
         long stop = maxSteps > 0 ? Math.min(total, maxSteps) : total;
         Progress bar = Progress.onTerminal(new PrintWriter(System.err), stop, startStep, "steps");
@@ -195,8 +196,7 @@ final class TrainCommand implements Callable<Integer> {
         try (ExampleBatches batches = opened.batches(); JsonlLog log = new JsonlLog(output.resolve("log.jsonl"), startStep)) {
             PeriodicEval evals = evalTasks.isEmpty() ? null : new PeriodicEval(model, tokenizer, evalEvery, evalTasks, log::write);
             Trainer trainer = new Trainer(model, config.onStep(s -> {
-                String json = s.toJson();
-                log.write(json.substring(0, json.length() - 1) + ",\"bad_items\":" + skipped.count() + "}");
+                log.write(s.writeMembers(new JsonWriter().beginObject()).name("bad_items").value(skipped.count()).endObject().toString());
                 if (evals != null) {
                     evals.accept(s);
                 }
@@ -230,6 +230,21 @@ final class TrainCommand implements Callable<Integer> {
                 return 3;
             }
         }
+    }
+
+    /**
+     * The newest checkpoint in {@code --output} whose files match their checksums; each newer, damaged
+     * one is moved aside and named on stderr with the reason, so the run falls back to the one before.
+     */
+    private Path latestIntact() throws IOException {
+        List<Path> damaged = new ArrayList<>();
+        Optional<Path> intact = new Checkpoints(output, keep).latestIntact((e, movedTo) -> {
+            damaged.add(movedTo);
+            System.err.println("jclip train: skipped checkpoint " + e.checkpoint() + ": " + e.reason() + "; moved it to "
+                    + movedTo + ", resuming from the one before");
+        });
+        return intact.orElseThrow(() -> new IllegalArgumentException("--resume latest: no " + (damaged.isEmpty() ? "" : "intact ")
+                + "checkpoint in " + output + (damaged.isEmpty() ? "" : " (" + damaged.size() + " damaged, moved aside)")));
     }
 
     /** The evaluations asked for, on images for a model of {@code imageSize} pixels. */

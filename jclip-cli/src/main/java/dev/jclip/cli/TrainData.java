@@ -10,7 +10,6 @@ import dev.jclip.data.Shapes;
 import dev.jclip.data.WebDatasetSource;
 import dev.jclip.train.ExampleBatches;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,6 +42,10 @@ final class TrainData {
     @Option(names = "--csv-separator", description = "CSV field separator, one character or '\\t' (default: tab for .tsv files, else comma).")
     String csvSeparator;
 
+    @Option(names = "--skip-bad-rows", description = "CSV: skip (and count) malformed rows, reading on from the next line, "
+            + "instead of stopping at the first.")
+    boolean skipBadRows;
+
     @Option(names = "--shuffle-buffer", description = "Tar shards: samples in the shuffle buffer, 0 to read the shards in order (default 1000).")
     Integer shuffleBuffer;
 
@@ -63,15 +66,15 @@ final class TrainData {
         Kind kind = specs.size() > 1 ? Kind.SHARDS : kind(first);
         refuse(kind != Kind.SHARDS && (shuffleBuffer != null || trainNumSamples != null),
                 "--shuffle-buffer and --train-num-samples are for tar shards");
-        refuse(kind != Kind.CSV && (csvImageKey != null || csvCaptionKey != null || csvSeparator != null),
-                "the --csv-* options are for CSV data");
+        refuse(kind != Kind.CSV && (csvImageKey != null || csvCaptionKey != null || csvSeparator != null || skipBadRows),
+                "the --csv-* options and --skip-bad-rows are for CSV data");
         return switch (kind) {
             case SHARDS -> shards(s);
             case SHAPES -> shapes(first.equals(SHAPES) ? DEFAULT_SHAPES : count(first.substring(SHAPES.length() + 1), first), s);
             case FASHION_MNIST -> listed(FashionMnist.open(first.equals(FASHION_MNIST) ? FashionMnist.DEBIAN_DIR
                     : Path.of(first.substring(FASHION_MNIST.length() + 1)), FashionMnist.Split.TRAIN), s);
             case FOLDER -> listed(new FolderSource(Path.of(first)), s);
-            case CSV -> listed(csv(Path.of(first)), s);
+            case CSV -> csvListed(Path.of(first), s);
         };
     }
 
@@ -130,6 +133,17 @@ final class TrainData {
         return new Opened(ExampleBatches.streamed(source, pairs / s.batchSize(), s), pairs);
     }
 
+    /** The rows of a CSV file; a malformed row stops them (naming it) unless --skip-bad-rows. */
+    private Opened csvListed(Path file, ExampleBatches.Settings s) throws IOException {
+        try {
+            CsvSource csv = csv(file);
+            return listed(skipBadRows ? csv.skippingBadRows() : csv, s);
+        } catch (CsvReader.MalformedRowException e) {
+            throw new IllegalArgumentException(e.getMessage() + "; nothing was trained. Fix the row, or pass --skip-bad-rows "
+                    + "to skip malformed rows (each is counted and reading resumes on the next line)", e);
+        }
+    }
+
     /** A CSV or TSV file with the columns the options name, or else the header it has (or none). */
     private CsvSource csv(Path file) throws IOException {
         char sep = separator(file);
@@ -143,7 +157,7 @@ final class TrainData {
     /** A CSV with OpenCLIP's header ({@code filepath}, {@code title}), or {@code image_path,caption}, or none. */
     static CsvSource detectCsv(Path file, char sep) throws IOException {
         List<String> header;
-        try (CsvReader r = new CsvReader(Files.newBufferedReader(file, StandardCharsets.UTF_8), file.toString(), sep)) {
+        try (CsvReader r = CsvReader.open(file, sep)) {
             header = r.next();
         }
         if (header != null && header.contains(CsvSource.OPENCLIP_IMAGE_COLUMN) && header.contains(CsvSource.OPENCLIP_CAPTION_COLUMN)) {

@@ -1,6 +1,7 @@
 package dev.jclip.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,8 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.api.ClipModel;
 import dev.jclip.api.Prediction;
 import dev.jclip.api.ZeroShotClassifier;
+import dev.jclip.data.Utf8Reader;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,5 +120,27 @@ class ClassifyCommandTest {
         Path json = dir.resolve("prompts.json");
         Files.writeString(json, " {\"templates\": [\"a {}\"]}");
         assertEquals(List.of("a {}"), ClassifyCommand.entries(json, "templates"));
+    }
+
+    @Test
+    void brokenJsonFilesAreNamedNotQuoted() throws IOException {
+        Path bad = Files.writeString(dir.resolve("prompts.json"), "{\"templates\": [\"a {}\", hunter2]}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClassifyCommand.entries(bad, "templates"));
+        assertEquals(bad + ": malformed JSON at line 1, column 24", e.getMessage());
+        Path dup = Files.writeString(dir.resolve("dup.json"), "{\"templates\": [\"a {}\"], \"templates\": [\"b {}\"]}");
+        e = assertThrows(IllegalArgumentException.class, () -> ClassifyCommand.entries(dup, "templates"));
+        assertTrue(e.getMessage().startsWith(dup + ": malformed JSON at line 1, column "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(": duplicate key \"templates\""), e.getMessage());
+        Path number = Files.writeString(dir.resolve("number.json"), "{\"templates\": [\"a {}\", 12345]}");
+        e = assertThrows(IllegalArgumentException.class, () -> ClassifyCommand.entries(number, "templates"));
+        assertEquals(number + ": \"templates\" must hold strings, found number", e.getMessage());
+    }
+
+    @Test
+    void labelFilesMustBeUtf8() throws IOException {
+        Path labels = Files.write(dir.resolve("labels.txt"), "cat\n\ncaf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        Utf8Reader.InvalidUtf8Exception e = assertThrows(Utf8Reader.InvalidUtf8Exception.class,
+                () -> ClassifyCommand.entries(labels, "classes"));
+        assertEquals(labels + " line 3 (byte 8): invalid UTF-8; text files must be UTF-8", e.getMessage());
     }
 }

@@ -9,6 +9,7 @@ import dev.jclip.api.ClipModel;
 import dev.jclip.kernel.Gelu;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -93,11 +94,29 @@ class EmbedCommandTest {
         assertEquals(1, notNpy.code);
         assertTrue(notNpy.err.contains("--output must be a file name ending in .npy"), notNpy.err);
 
+        Path latin1 = Files.write(dir.resolve("latin1.txt"), "a cat\nun caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        Cli notUtf8 = Cli.run("embed", "--model", Cli.VIT.toString(), "--vocab", Cli.VOCAB.toString(), "--texts", latin1.toString(),
+                "--output", dir.resolve("t.npy").toString());
+        assertEquals(1, notUtf8.code);
+        assertEquals("jclip: " + latin1 + " line 2 (byte 12): invalid UTF-8; text files must be UTF-8\n", notUtf8.err);
+        assertFalse(Files.exists(dir.resolve("t.npy")));
+
         Path bad = Cli.bad(dir.resolve("only.jpg"));
         Cli allBad = Cli.run("embed", "--model", Cli.VIT.toString(), "--images", bad.toString(), "--output", dir.resolve("y.npy").toString());
         assertEquals(1, allBad.code);
         assertTrue(allBad.err.contains("nothing could be embedded (1 failed)"), allBad.err);
         assertFalse(Files.exists(dir.resolve("y.npy")));
+
+        Cli noSuchTag = Cli.run("embed", "--model", "ViT-B-32", "--pretrained", "laion5b", "--images", dir.toString(),
+                "--output", dir.resolve("z.npy").toString());
+        assertEquals(1, noSuchTag.code);
+        assertTrue(noSuchTag.err.contains("'laion5b' is not a pretrained tag of ViT-B-32; its tags: openai, "), noSuchTag.err);
+
+        Cli neither = Cli.run("embed", "--model", dir.resolve("missing").toString(), "--images", dir.toString(),
+                "--output", dir.resolve("z.npy").toString());
+        assertEquals(1, neither.code);
+        assertTrue(neither.err.contains("no model file or folder at " + dir.resolve("missing") + ", and it is not a hub name"),
+                neither.err);
     }
 
     @Test

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.api.ClipModel;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -150,5 +152,111 @@ class IndexSearchCommandTest {
         Cli noVocab = Cli.run("search", "--index", index.toString(), "--text", "x");
         assertEquals(1, noVocab.code);
         assertTrue(noVocab.err.contains("no tokenizer for model"), noVocab.err);
+    }
+
+    /** The offset in {@code file} of the little-endian floats that start {@code vector} (to 1e-5), or -1. */
+    static int offsetOf(byte[] file, float[] vector) {
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        for (int at = 0; at + 32 <= file.length; at++) {
+            int i = 0;
+            while (i < 8 && Math.abs(b.getFloat(at + 4 * i) - vector[i]) <= 1e-5) {
+                i++;
+            }
+            if (i == 8) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void aDamagedIndexIsRefusedByEveryCommandNamingTheFile() throws IOException {
+        List<Path> images = images();
+        Path index = dir.resolve("index");
+        String[] build = {"index", "--model", Cli.VIT.toString(), "--vocab", Cli.VOCAB.toString(),
+                "--images", dir.resolve("photos").toString(), "--index", index.toString()};
+        assertEquals(0, Cli.run(build).code);
+        Cli intact = Cli.run("index", "--verify", "--index", index.toString());
+        assertEquals(0, intact.code, intact.err);
+        assertTrue(intact.out.startsWith(index + " is intact: 5 items of model custom:"), intact.out);
+        assertTrue(intact.out.contains(" dimensions) in 1 segment, "), intact.out);
+
+        // 16 bytes flipped inside the stored vector of the best hit for the query image: before
+        // checksums were verified, search answered with another first hit and exit code 0.
+        ClipModel model = ClipModel.load(Cli.VIT);
+        Path query = images.get(2);
+        Path segment = index.resolve("_0.cfs");
+        byte[] bytes = Files.readAllBytes(segment);
+        int at = offsetOf(bytes, model.embedImage(query));
+        assertTrue(at > 0, "the vector is stored in " + segment);
+        for (int i = at; i < at + 16; i++) {
+            bytes[i] ^= (byte) 0xA5;
+        }
+        Files.write(segment, bytes);
+
+        String damaged = "jclip: index at " + index + " is damaged: _0.cfs (part _0_Lucene99HnswVectorsFormat_0.vec): checksum failed";
+        String rebuild = "Rebuild it: delete " + index + " and run jclip index again with the same --model and --images";
+        List<Cli> runs = List.of(
+                Cli.run("search", "--index", index.toString(), "--image", query.toString()),
+                Cli.run("search", "--index", index.toString(), "--image", query.toString(), "--exact"),
+                Cli.run("search", "--index", index.toString(), "--text", "a photo of a dog", "--exact"),
+                Cli.run(build),
+                Cli.run("index", "--verify", "--index", index.toString()),
+                Cli.run("serve", "--model", Cli.VIT.toString(), "--index", index.toString(), "--port", "0"));
+        for (Cli r : runs) {
+            assertEquals(1, r.code, r.out + r.err);
+            assertEquals("", r.out);
+            assertTrue(r.err.startsWith(damaged), r.err);
+            assertTrue(r.err.strip().endsWith(rebuild), r.err);
+        }
+    }
+
+    @Test
+    void rerunsKeepTheRecordedModelAndVocabulary() throws IOException {
+        List<Path> images = images();
+        Path index = dir.resolve("index");
+        assertEquals(0, Cli.run("index", "--model", Cli.VIT.toString(), "--vocab", Cli.VOCAB.toString(),
+                "--images", images.get(0).toString(), "--index", index.toString()).code);
+        String recorded = Files.readString(index.resolve(IndexInfo.FILE));
+        // Without --vocab, and without --model: both as recorded.
+        Cli withModel = Cli.run("index", "--model", Cli.VIT.toString(), "--images", images.get(1).toString(), "--index", index.toString());
+        assertEquals(0, withModel.code, withModel.err);
+        Cli withNeither = Cli.run("index", "--images", images.get(2).toString(), "--index", index.toString());
+        assertEquals(0, withNeither.code, withNeither.err);
+        assertTrue(withNeither.out.startsWith("indexed 1 new or changed images (0 unchanged, 0 removed); " + index + " holds 3 images"),
+                withNeither.out);
+        assertEquals(recorded, Files.readString(index.resolve(IndexInfo.FILE)));
+        assertEquals(new IndexInfo(Cli.VIT.toAbsolutePath().toString(), null, Cli.VOCAB.toAbsolutePath()), IndexInfo.read(index));
+
+        Cli text = Cli.run("search", "--index", index.toString(), "--text", "a photo of a dog", "--exact", "--json");
+        assertEquals(0, text.code, text.err);
+        ClipModel model = ClipModel.load(Cli.VIT, Cli.VOCAB);
+        assertResults(bruteForce(model, images.subList(0, 3), model.embedText("a photo of a dog")),
+                JSON.readTree(text.out).get("results"), 10);
+    }
+
+    @Test
+    void aBrokenRecordNamesTheFileAndPlaceWithoutQuotingIt() throws IOException {
+        images();
+        Path index = dir.resolve("index");
+        assertEquals(0, Cli.run("index", "--model", Cli.VIT.toString(), "--images", dir.resolve("photos").toString(),
+                "--index", index.toString()).code);
+        Path record = index.resolve(IndexInfo.FILE);
+        Files.writeString(record, "{\"model\":\n  secret-token}");
+        for (Cli r : List.of(Cli.run("search", "--index", index.toString(), "--image", dir.resolve("photos/p2.png").toString()),
+                Cli.run("index", "--images", dir.resolve("photos").toString(), "--index", index.toString()))) {
+            assertEquals(1, r.code);
+            assertEquals("jclip: " + record + " is not valid JSON (line 2, column 3); give --model (and --vocab) or delete it; "
+                    + "jclip index then writes it anew" + System.lineSeparator(), r.err);
+        }
+        Files.writeString(record, "{\"vocab\": \"/v.txt\"}");
+        Cli noModel = Cli.run("search", "--index", index.toString(), "--image", dir.resolve("photos/p2.png").toString());
+        assertEquals(1, noModel.code);
+        assertTrue(noModel.err.startsWith("jclip: " + record + " names no model; give --model"), noModel.err);
+        // Told the model and the vocabulary, a re-run needs no record and writes it anew.
+        Cli fixed = Cli.run("index", "--model", Cli.VIT.toString(), "--vocab", Cli.VOCAB.toString(),
+                "--images", dir.resolve("photos").toString(), "--index", index.toString());
+        assertEquals(0, fixed.code, fixed.err);
+        assertEquals(new IndexInfo(Cli.VIT.toAbsolutePath().toString(), null, Cli.VOCAB.toAbsolutePath()), IndexInfo.read(index));
     }
 }

@@ -101,4 +101,21 @@ class TokenizeCommandTest {
         assertEquals(1, run("tokenize", "--vocab", vocab.toString(), "--input", input.toString(), "--output", output.toString()));
         assertTrue(err.toString().contains("in.jsonl line 2: expected a JSON string, got OBJECT"), err.toString());
     }
+
+    @Test
+    void malformedLinesAreNamedNotQuoted() throws IOException {
+        Files.writeString(input, "\"ok\"\nroot:x:0:0:hunter2\n", StandardCharsets.UTF_8);
+        assertEquals(1, run("tokenize", "--vocab", vocab.toString(), "--input", input.toString(), "--output", output.toString()));
+        assertTrue(err.toString().contains("in.jsonl line 2: malformed JSON at column 1"), err.toString());
+        assertFalse(err.toString().contains("root") || err.toString().contains("hunter2"), err.toString());
+    }
+
+    @Test
+    void invalidUtf8NamesTheFileLineAndByte() throws IOException {
+        byte[] latin1 = "\"ok\"\r\n\"caf\u00e9\"\n".getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(input, latin1);
+        assertEquals(1, run("tokenize", "--vocab", vocab.toString(), "--input", input.toString(), "--output", output.toString()));
+        assertEquals("jclip tokenize: " + input + " line 2 (byte 10): invalid UTF-8; text files must be UTF-8\n", err.toString());
+        assertFalse(Files.exists(output));
+    }
 }

@@ -2,6 +2,7 @@ package dev.jclip.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.model.ClipConfig;
@@ -71,10 +72,14 @@ class TrainCommandTest {
 
     /** {@code jclip train} with the common options, after {@code args}; returns the exit code. */
     private static int execute(Path out, List<String> args) {
+        return new CommandLine(new Main()).execute(withCommonOptions(out, args));
+    }
+
+    private static String[] withCommonOptions(Path out, List<String> args) {
         List<String> all = new ArrayList<>(args);
         all.addAll(List.of("--vocab", Shared.path("clip/bpe_simple_vocab_16e6.txt.gz").toString(), "--output", out.toString(),
                 "--batch-size", "4", "--micro-batch", "3", "--epochs", "2", "--warmup", "1", "--seed", "3"));
-        return new CommandLine(new Main()).execute(all.toArray(String[]::new));
+        return all.toArray(String[]::new);
     }
 
     /** The step-4 weights of a straight run and of one stopped after step 3 and resumed; the resumed run's log. */
@@ -146,6 +151,40 @@ class TrainCommandTest {
     }
 
     @Test
+    void anUnterminatedQuoteStopsTheRunNamingTheLineUnlessBadRowsAreSkipped() throws IOException {
+        // Row 4 of 10 (line 5) loses its closing quote: the field runs on into row 5, whose own quote closes it.
+        List<String> rows = new ArrayList<>(Files.readAllLines(csv()));
+        rows.set(4, rows.get(4).substring(0, rows.get(4).length() - 1));
+        Path broken = Files.write(dir.resolve("broken.csv"), rows);
+        List<String> args = List.of("train", "--model-config", TINY, "--data", broken.toString());
+
+        Cli stopped = Cli.run(withCommonOptions(dir.resolve("stopped"), args));
+        assertEquals(1, stopped.code);
+        assertEquals("jclip: " + broken + " line 5: text after a closing quote (quotes inside a field must be doubled); nothing was "
+                + "trained. Fix the row, or pass --skip-bad-rows to skip malformed rows (each is counted and reading resumes on "
+                + "the next line)\n", stopped.err);
+        assertFalse(Files.exists(dir.resolve("stopped/log.jsonl")));
+
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(err, true));
+        List<String> skipping = new ArrayList<>(args);
+        skipping.add("--skip-bad-rows");
+        try {
+            assertEquals(0, execute(dir.resolve("skipped"), skipping));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        String errors = err.toString();
+        assertTrue(errors.contains("jclip train: skipped " + broken + " line 5: text after a closing quote"), errors);
+        assertEquals(1, errors.split("jclip train: skipped ", -1).length - 1, errors);
+        assertTrue(errors.contains(" on 9 pairs: 4 steps of 4"), "rows 1-3 and 5-10 are used: " + errors);
+        assertTrue(out.toString().startsWith("done: 4 steps (0 non-finite skipped), 1 bad data items skipped"), out.toString());
+    }
+
+    @Test
     void fineTuningWithAFrozenImageTowerMovesOnlyTheRest() throws IOException {
         Path scratch = dir.resolve("scratch"), tuned = dir.resolve("tuned");
         assertEquals(0, train(scratch, "--max-steps", "1"));
@@ -173,5 +212,77 @@ class TrainCommandTest {
         String[] lines = buf.toString().strip().split("\n");
         assertEquals(4, lines.length, buf.toString());
         assertTrue(lines[3].matches("train batch=3 samples_per_s=\\d+\\.\\d\\d peak_rss_mb=\\d+"), lines[3]);
+    }
+
+    /** Runs {@code jclip train} with stderr captured; returns the exit code and stderr. */
+    private static Map.Entry<Integer, String> executeCapturingErr(Path out, List<String> args) {
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        try {
+            return Map.entry(execute(out, args), err.toString());
+        } finally {
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void resumeLatestSkipsADamagedCheckpointAndContinuesExactlyFromThePreviousOne() throws IOException {
+        List<String> args = List.of("train", "--model-config", TINY, "--data", csv().toString());
+        Path straight = dir.resolve("straight"), split = dir.resolve("split");
+        assertEquals(0, execute(straight, args));
+        List<String> first = new ArrayList<>(args);
+        first.addAll(List.of("--max-steps", "3", "--checkpoint-every", "1"));
+        assertEquals(0, execute(split, first));
+        byte[] expected = Files.readAllBytes(straight.resolve("step-00000004/model.safetensors"));
+
+        String[][] damages = {
+            {"cut", "model.safetensors is "}, {"flip", "trainer.safetensors has CRC32C "}, {"delete", "model.safetensors is missing"},
+        };
+        for (String[] d : damages) {
+            Path run = dir.resolve("run-" + d[0]);
+            try (var files = Files.walk(split)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, run.resolve(split.relativize(f).toString()));
+                }
+            }
+            Path latest = run.resolve("step-00000003");
+            switch (d[0]) {
+                case "cut" -> {
+                    byte[] b = Files.readAllBytes(latest.resolve("model.safetensors"));
+                    Files.write(latest.resolve("model.safetensors"), Arrays.copyOf(b, b.length / 2));
+                }
+                case "flip" -> {
+                    byte[] b = Files.readAllBytes(latest.resolve("trainer.safetensors"));
+                    for (int i = b.length - 100; i < b.length - 84; i++) {
+                        b[i] ^= (byte) 0xA5;
+                    }
+                    Files.write(latest.resolve("trainer.safetensors"), b);
+                }
+                default -> Files.delete(latest.resolve("model.safetensors"));
+            }
+            List<String> resume = new ArrayList<>(args);
+            resume.addAll(List.of("--resume", "latest"));
+            Map.Entry<Integer, String> r = executeCapturingErr(run, resume);
+            assertEquals(0, r.getKey(), r.getValue());
+            String skipped = "jclip train: skipped checkpoint " + latest + ": " + d[1];
+            assertTrue(r.getValue().startsWith(skipped), r.getValue());
+            assertTrue(r.getValue().contains("; moved it to " + run.resolve("damaged-step-00000003") + ", resuming from the one before\n"),
+                    r.getValue());
+            assertTrue(r.getValue().contains(", resuming from " + run.resolve("step-00000002") + "\n"), r.getValue());
+            assertArrayEquals(expected, Files.readAllBytes(run.resolve("step-00000004/model.safetensors")), d[0]);
+            List<String> log = Files.readAllLines(run.resolve("log.jsonl"));
+            assertEquals(4, log.size(), "steps 1-4, each once");
+            assertTrue(log.get(2).startsWith("{\"step\":3,"), log.get(2));
+        }
+
+        // Named explicitly, a damaged checkpoint is refused rather than replaced by another.
+        Path broken = Files.move(dir.resolve("run-cut/damaged-step-00000003"),
+                Files.createDirectories(dir.resolve("elsewhere")).resolve("step-00000003"));
+        List<String> explicit = new ArrayList<>(args);
+        explicit.addAll(List.of("--resume", broken.toString()));
+        Map.Entry<Integer, String> r = executeCapturingErr(dir.resolve("explicit"), explicit);
+        assertEquals(1, r.getKey());
+        assertTrue(r.getValue().contains("checkpoint " + broken + " is damaged: model.safetensors is "), r.getValue());
     }
 }

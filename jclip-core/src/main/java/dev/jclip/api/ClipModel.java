@@ -1,5 +1,7 @@
 package dev.jclip.api;
 
+import dev.jclip.hub.HubClient;
+import dev.jclip.hub.HubModel;
 import dev.jclip.image.BadImageException;
 import dev.jclip.image.ImagePreprocessor;
 import dev.jclip.image.PreprocessConfig;
@@ -16,12 +18,15 @@ import dev.jclip.tensor.Tensor;
 import dev.jclip.text.ClipTokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -126,9 +131,77 @@ public final class ClipModel {
      * than CLIP's BPE ({@code hf_tokenizer_name}) gets no tokenizer: its image tower works.
      */
     public static ClipModel load(Path model, Path vocab, Gelu activation) throws IOException {
-        Clip clip = ClipWeights.map(model, activation);
+        return assemble(ClipWeights.map(model, activation), model, ClipWeights.textTokenizer(model), vocab, activation,
+                ModelFiles.weights(model), null);
+    }
+
+    /** {@link #load(String, Path, Gelu, HubClient)} with the files' vocabulary and activation, and the environment's hub settings. */
+    public static ClipModel load(String model) throws IOException {
+        return load(model, null, null, HubClient.fromEnvironment());
+    }
+
+    /**
+     * Loads a model by path or by hub name, as Python users name it: a file or folder that exists
+     * ({@link #load(Path, Path, Gelu)}), else {@code hf-hub:org/name} (an open_clip repository) or
+     * {@code org/name} (a transformers repository), optionally {@code @revision}, whose files are
+     * taken from the Hugging Face cache or downloaded into it by {@code hub} ({@link HubModel}).
+     */
+    public static ClipModel load(String model, Path vocab, Gelu activation, HubClient hub) throws IOException {
+        Path local;
+        try {
+            local = Path.of(model);
+        } catch (InvalidPathException e) {
+            local = null;
+        }
+        if (local != null && Files.exists(local) || !HubModel.isHubName(model)) {
+            if (local == null || !Files.exists(local)) {
+                throw new IllegalArgumentException("no model file or folder at " + model + ", and it is not a hub name "
+                        + "(hf-hub:org/name, org/name, or a preset name with a pretrained tag)");
+            }
+            return load(local, vocab, activation);
+        }
+        return load(HubModel.resolve(model, hub), vocab, activation);
+    }
+
+    /** {@link #pretrained(String, String, Gelu, HubClient)} with the environment's hub settings. */
+    public static ClipModel pretrained(String model, String tag) throws IOException {
+        return pretrained(model, tag, null, HubClient.fromEnvironment());
+    }
+
+    /**
+     * open_clip's {@code create_model_and_transforms(model, pretrained=tag)}: the preset
+     * {@code model} ({@code ViT-B-32}, ...) with the weights and preprocessing of its pretrained
+     * {@code tag} ({@code laion2b_s34b_b79k}, ..., or a safetensors file), through the hub cache
+     * ({@link HubModel#pretrained}). {@code activation}, when not null, overrides the preset's.
+     */
+    public static ClipModel pretrained(String model, String tag, Gelu activation, HubClient hub) throws IOException {
+        return load(HubModel.pretrained(model, tag, hub), null, activation);
+    }
+
+    /**
+     * Loads the files of a hub model ({@link HubModel#resolve}, {@link HubModel#pretrained}): as
+     * they say, or with the architecture and preprocessing its name fixes; {@code vocab} and
+     * {@code activation}, when not null, override the model's.
+     */
+    public static ClipModel load(HubModel m, Path vocab, Gelu activation) throws IOException {
+        Path v = vocab != null ? vocab : m.vocab();
+        if (m.config() == null) {
+            return load(m.weights(), v, activation);
+        }
+        ClipConfig config = activation == null ? m.config() : m.config().withAct(activation);
+        return assemble(ClipWeights.map(m.weights(), config, m.name()), m.weights(), config.text() == null ? null
+                : config.text().tokenizer(), v, activation, List.of(m.weights()), m.preprocess());
+    }
+
+    /**
+     * The model of the loaded {@code clip} from {@code model}: its tokenizer ({@code vocab}, else
+     * the one beside the model; none when its text tower was trained with the Hugging Face
+     * tokenizer {@code foreign}), its id (the preset name and the SHA-256 of {@code idFiles}), its
+     * preprocessing ({@code preprocessCfg} keys of open_clip when not null, else the model's files).
+     */
+    private static ClipModel assemble(Clip clip, Path model, String foreign, Path vocab, Gelu activation, List<Path> idFiles,
+            Map<String, Object> preprocessCfg) throws IOException {
         ClipConfig config = ClipConfig.of(clip);
-        String foreign = ClipWeights.textTokenizer(model);
         if (foreign != null && vocab != null) {
             throw new IllegalArgumentException(model + ": the text tower was trained with the Hugging Face tokenizer '" + foreign
                     + "', which jclip does not implement yet; " + vocab + " would give it other token ids (its image tower works)");
@@ -139,10 +212,12 @@ public final class ClipModel {
         Path vocabPath = vocab != null ? vocab : foreign != null || config.text() == null ? null : ModelFiles.findVocabulary(model);
         ClipTokenizer tokenizer = vocabPath == null ? null : ModelFiles.tokenizer(vocabPath, config.text().vocabSize());
         // The activation changes every embedding: one chosen over the files' is part of the id.
-        String id = presetName(config) + ":" + ModelFiles.sha256(ModelFiles.weights(model))
+        String id = presetName(config) + ":" + ModelFiles.sha256(idFiles)
                 + (activation == null ? "" : ":" + activation.name().toLowerCase(Locale.ROOT));
-        ImagePreprocessor preprocessor = ImagePreprocessor.of(config.vision() == null ? PreprocessConfig.openAi(224)
-                : ModelFiles.preprocessing(model, new PreprocessConfig.Size(config.vision().imageSize(), config.vision().imageWidth())));
+        PreprocessConfig.Size size = config.vision() == null ? null
+                : new PreprocessConfig.Size(config.vision().imageSize(), config.vision().imageWidth());
+        ImagePreprocessor preprocessor = ImagePreprocessor.of(size == null ? PreprocessConfig.openAi(224)
+                : preprocessCfg != null ? PreprocessConfig.fromOpenClip(preprocessCfg, size) : ModelFiles.preprocessing(model, size));
         return new ClipModel(clip, config, tokenizer, preprocessor, id, model.toAbsolutePath(), DEFAULT_BATCH, foreign);
     }
 

@@ -142,8 +142,9 @@ final class ModelFiles {
 
     /** {@code reader} applied to the JSON object in {@code file}; its errors name the file. */
     private static PreprocessConfig parse(Path file, Function<Map<String, Object>, PreprocessConfig> reader) throws IOException {
+        Map<String, Object> json = Json.readObject(file);
         try {
-            return reader.apply(Json.parseObject(Files.readString(file)));
+            return reader.apply(json);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }

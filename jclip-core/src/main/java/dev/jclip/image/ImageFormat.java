@@ -1,7 +1,5 @@
 package dev.jclip.image;
 
-import java.util.HexFormat;
-
 /**
  * The image formats jclip decodes, told apart by their first bytes (as Pillow does, whatever
  * the file's extension). Formats that Pillow opens but jclip does not are refused by name.
@@ -53,8 +51,8 @@ enum ImageFormat {
             throw new BadImageException(name, "is " + other + " file, which jclip cannot decode (it reads "
                     + "PNG, JPEG, GIF, BMP, TIFF and WebP)");
         }
-        throw new BadImageException(name, "not a PNG, JPEG, GIF, BMP, TIFF or WebP image (starts with "
-                + HexFormat.ofDelimiter(" ").formatHex(b, 0, Math.min(b.length, 8)) + ")");
+        // The bytes themselves are not shown: the file may be anything, a system file included.
+        throw new BadImageException(name, "not a PNG, JPEG, GIF, BMP, TIFF or WebP image (its first bytes are none of their signatures)");
     }
 
     /** "an ICO" and so on for the signatures of other formats Pillow opens; null for none of them. */

@@ -1,5 +1,14 @@
 package dev.jclip.io;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,10 +19,15 @@ import java.util.Map;
  * dependency: safetensors headers, Hugging Face {@code config.json} and
  * {@code vocab.json}, OpenCLIP model configs. Objects become
  * {@link LinkedHashMap}s (key order kept), arrays {@link ArrayList}s, numbers
- * {@link Long} when integral and {@link Double} otherwise. Modules above the
- * core use Jackson.
+ * {@link Long} when integral and {@link Double} otherwise. A key given twice in
+ * one object is an error, as is anything RFC 8259 does not allow. Errors say
+ * where (line and column) and what was expected, never quoting the input's
+ * text, except a duplicate key's name. Modules above the core use Jackson.
  */
 public final class Json {
+    /** Longest key quoted in an error. */
+    private static final int KEY_SHOWN = 80;
+
     private final String s;
     private int pos;
 
@@ -21,14 +35,17 @@ public final class Json {
         this.s = s;
     }
 
-    /** Parses one JSON value; throws {@link IllegalArgumentException} naming the offset on malformed input. */
+    /**
+     * Parses one JSON value; throws {@link IllegalArgumentException} saying where (line and column)
+     * the input is malformed.
+     */
     public static Object parse(String text) {
         Json p = new Json(text);
         p.skipSpace();
         Object v = p.value(0);
         p.skipSpace();
         if (p.pos != text.length()) {
-            throw p.error("trailing characters");
+            throw p.error("trailing characters after the value");
         }
         return v;
     }
@@ -38,36 +55,41 @@ public final class Json {
     public static Map<String, Object> parseObject(String text) {
         Object v = parse(text);
         if (!(v instanceof Map)) {
-            throw new IllegalArgumentException("expected a JSON object");
+            throw new IllegalArgumentException("expected a JSON object, found " + kind(v));
         }
         return (Map<String, Object>) v;
     }
 
     /**
-     * {@code s} as a JSON string literal, quotes included. Control characters and
-     * UTF-16 surrogates are written as backslash-u escapes, so the result is
-     * valid JSON even for text with unpaired surrogates; other characters are kept.
+     * Reads the JSON object in {@code file} (UTF-8); errors, including bytes that are not UTF-8,
+     * name the file and the place.
      */
-    public static String quote(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || Character.isSurrogate(c)) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
+    public static Map<String, Object> readObject(Path file) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharBuffer text = CharBuffer.allocate(bytes.remaining());
+        CoderResult r = utf8.decode(bytes, text, true);
+        if (r.isError()) {
+            throw new IllegalArgumentException(file + ": not UTF-8 text (byte " + bytes.position() + " is not valid UTF-8)");
         }
-        return sb.append('"').toString();
+        try {
+            return parseObject(text.flip().toString());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What a parsed value is, in words, for errors that must not quote it. */
+    public static String kind(Object v) {
+        return switch (v) {
+            case null -> "null";
+            case Map<?, ?> _ -> "an object";
+            case List<?> _ -> "an array";
+            case String _ -> "a string";
+            case Boolean _ -> "a boolean";
+            default -> "a number";
+        };
     }
 
     private Object value(int depth) {
@@ -91,14 +113,18 @@ public final class Json {
                     if (pos >= s.length() || s.charAt(pos) != '"') {
                         throw error("expected a string key");
                     }
+                    int keyAt = pos;
                     String k = string();
+                    if (m.containsKey(k)) {
+                        throw error(keyAt, "duplicate key " + JsonWriter.quote(k.length() > KEY_SHOWN ? k.substring(0, KEY_SHOWN) + "..." : k));
+                    }
                     skipSpace();
                     expect(':');
                     skipSpace();
                     m.put(k, value(depth + 1));
                     skipSpace();
                 } while (peek(','));
-                expect('}');
+                expect('}', "expected ',' or '}'");
                 return m;
             }
             case '[' -> {
@@ -113,7 +139,7 @@ public final class Json {
                     l.add(value(depth + 1));
                     skipSpace();
                 } while (peek(','));
-                expect(']');
+                expect(']', "expected ',' or ']'");
                 return l;
             }
             case '"' -> {
@@ -161,60 +187,72 @@ public final class Json {
                     case 'r' -> sb.append('\r');
                     case 't' -> sb.append('\t');
                     case 'u' -> {
-                        if (pos + 4 > s.length()) {
-                            throw error("short \\u escape");
+                        int code = 0;
+                        for (int end = pos + 4; pos < end; pos++) {
+                            int digit = pos < s.length() ? Character.digit(s.charAt(pos), 16) : -1;
+                            if (digit < 0 || s.charAt(pos) > 'f') {
+                                throw error("expected four hexadecimal digits after \\u");
+                            }
+                            code = code << 4 | digit;
                         }
-                        try {
-                            sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                        } catch (NumberFormatException ex) {
-                            throw error("bad \\u escape");
-                        }
-                        pos += 4;
+                        sb.append((char) code);
                     }
-                    default -> throw error("bad escape \\" + e);
+                    default -> {
+                        pos--;
+                        throw error("unknown escape (expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u)");
+                    }
                 }
             } else if (c < 0x20) {
-                throw error("control character in string");
+                pos--;
+                throw error("unescaped control character in a string");
             } else {
                 sb.append(c);
             }
         }
     }
 
+    /** A number as RFC 8259 writes it: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}. */
     private Object number() {
         int start = pos;
-        if (pos < s.length() && s.charAt(pos) == '-') {
-            pos++;
+        peek('-');
+        if (!peek('0') && digits() == 0) {
+            throw error("expected a value (object, array, string, number, true, false or null)");
         }
         boolean integral = true;
-        while (pos < s.length()) {
-            char c = s.charAt(pos);
-            if (c >= '0' && c <= '9') {
-                pos++;
-            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                integral = false;
-                pos++;
-            } else {
-                break;
+        if (peek('.')) {
+            integral = false;
+            if (digits() == 0) {
+                throw error("expected a digit after the decimal point");
+            }
+        }
+        if (peek('e') || peek('E')) {
+            integral = false;
+            if (!peek('+')) {
+                peek('-');
+            }
+            if (digits() == 0) {
+                throw error("expected a digit in the exponent");
             }
         }
         String t = s.substring(start, pos);
-        if (t.isEmpty() || t.equals("-")) {
-            throw error("unexpected character");
+        if (integral && t.length() < 19) {
+            return Long.parseLong(t);
         }
-        try {
-            if (integral && t.length() < 19) {
-                return Long.parseLong(t);
-            }
-            return Double.parseDouble(t);
-        } catch (NumberFormatException e) {
-            throw error("bad number '" + t + "'");
+        return Double.parseDouble(t);
+    }
+
+    /** Skips decimal digits; how many. */
+    private int digits() {
+        int start = pos;
+        while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
+            pos++;
         }
+        return pos - start;
     }
 
     private void literal(String word) {
         if (!s.startsWith(word, pos)) {
-            throw error("unexpected token");
+            throw error("expected a value (object, array, string, number, true, false or null)");
         }
         pos += word.length();
     }
@@ -228,8 +266,12 @@ public final class Json {
     }
 
     private void expect(char c) {
+        expect(c, "expected '" + c + "'");
+    }
+
+    private void expect(char c, String what) {
         if (!peek(c)) {
-            throw error("expected '" + c + "'");
+            throw error(what);
         }
     }
 
@@ -244,6 +286,19 @@ public final class Json {
     }
 
     private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException("malformed JSON at offset " + pos + ": " + what);
+        return error(pos, what);
+    }
+
+    /** A malformed-input error at character {@code at}, placed by line and column (both from 1). */
+    private IllegalArgumentException error(int at, String what) {
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < at && i < s.length(); i++) {
+            if (s.charAt(i) == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return new IllegalArgumentException("malformed JSON at line " + line + ", column " + (at - lineStart + 1) + ": " + what);
     }
 }

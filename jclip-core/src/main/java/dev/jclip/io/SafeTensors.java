@@ -118,11 +118,15 @@ public final class SafeTensors implements AutoCloseable {
                 throw bad(path, "file has " + size + " bytes, fewer than the 8-byte header length; not a safetensors file");
             }
             long headerLen = readFully(ch, 0, 8).getLong(0);
-            // Compared as unsigned, and before the header buffer is allocated.
-            if (Long.compareUnsigned(headerLen, size - 8) > 0 || headerLen > MAX_HEADER_BYTES) {
-                throw bad(path, "header length " + Long.toUnsignedString(headerLen) + " is impossible: the file has "
-                        + (size - 8) + " bytes after the length field and headers are at most " + MAX_HEADER_BYTES
-                        + " bytes; the file is corrupt or not safetensors");
+            // Compared as unsigned, and before the header buffer is allocated. A length past the limit is
+            // not shown: from a file that is not safetensors, those 8 bytes would be its first 8 bytes of text.
+            if (Long.compareUnsigned(headerLen, MAX_HEADER_BYTES) > 0) {
+                throw bad(path, "the header length in the first 8 bytes exceeds the " + MAX_HEADER_BYTES
+                        + "-byte limit for headers; the file is corrupt or not safetensors");
+            }
+            if (headerLen > size - 8) {
+                throw bad(path, "header length " + headerLen + " is impossible: the file has " + (size - 8)
+                        + " bytes after the length field; the file is corrupt or not safetensors");
             }
             ByteBuffer headerBytes = readFully(ch, 8, (int) headerLen);
             long dataSize = size - 8 - headerLen;

@@ -100,27 +100,22 @@ public final class SafeTensorsWriter {
 
     /** The JSON header in layout order, metadata first, padded with spaces to a multiple of 8 bytes. */
     private byte[] header(List<Entry> layout) {
-        StringBuilder sb = new StringBuilder("{");
+        JsonWriter w = new JsonWriter().beginObject();
         if (!metadata.isEmpty()) {
-            sb.append("\"__metadata__\":{");
-            String sep = "";
-            for (Map.Entry<String, String> m : metadata.entrySet()) {
-                sb.append(sep).append(Json.quote(m.getKey())).append(':').append(Json.quote(m.getValue()));
-                sep = ",";
-            }
-            sb.append('}');
+            w.name("__metadata__").beginObject();
+            metadata.forEach((k, v) -> w.name(k).value(v));
+            w.endObject();
         }
         long offset = 0;
         for (Entry e : layout) {
-            sb.append(sb.length() == 1 ? "" : ",").append(Json.quote(e.name)).append(":{\"dtype\":\"").append(e.dtype)
-                    .append("\",\"shape\":[");
-            for (int i = 0; i < e.shape.length; i++) {
-                sb.append(i == 0 ? "" : ",").append(e.shape[i]);
+            w.name(e.name).beginObject().name("dtype").value(e.dtype.name()).name("shape").beginArray();
+            for (int d : e.shape) {
+                w.value(d);
             }
-            sb.append("],\"data_offsets\":[").append(offset).append(',').append(offset + e.bytes).append("]}");
+            w.endArray().name("data_offsets").beginArray().value(offset).value(offset + e.bytes).endArray().endObject();
             offset += e.bytes;
         }
-        byte[] json = sb.append('}').toString().getBytes(StandardCharsets.UTF_8);
+        byte[] json = w.endObject().toString().getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
         if (padded > SafeTensors.MAX_HEADER_BYTES) {
             throw new IllegalArgumentException("safetensors header of " + padded + " bytes exceeds the "

@@ -77,6 +77,17 @@ public final class ClipWeights {
         return load(path, act, true);
     }
 
+    /**
+     * As {@link #map(Path)} for the safetensors {@code file} of a model whose architecture is
+     * {@code config} (named {@code name} in errors), whatever the files beside it say.
+     */
+    public static Clip map(Path file, ClipConfig config, String name) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no model file at " + file);
+        }
+        return loadFile(file, config, name, null, true);
+    }
+
     private static Clip load(Path path, Gelu act, boolean map) throws IOException {
         Path weights;
         ClipConfig declared = null;
@@ -125,8 +136,8 @@ public final class ClipWeights {
 
     @SuppressWarnings("unchecked")
     private static ClipConfig openClipHubConfig(Path file) throws IOException {
+        Map<String, Object> root = Json.readObject(file);
         try {
-            Map<String, Object> root = Json.parseObject(Files.readString(file));
             if (!(root.get("model_cfg") instanceof Map<?, ?> cfg)) {
                 throw new IllegalArgumentException("no \"model_cfg\" object");
             }

@@ -5,7 +5,6 @@ import dev.jclip.kernel.Gelu;
 import dev.jclip.nn.TextTransformer;
 import dev.jclip.nn.VisionTransformer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,12 +26,7 @@ final class HfConfig {
 
     /** The config of a {@code CLIPModel} or of one of its towers; {@code file} names it in errors. */
     static ClipConfig read(Path file) throws IOException {
-        Map<String, Object> root;
-        try {
-            root = Json.parseObject(Files.readString(file));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
+        Map<String, Object> root = Json.readObject(file);
         try {
             Object type = root.get("model_type");
             if ("clip_vision_model".equals(type)) {

@@ -1,5 +1,6 @@
 package dev.jclip.model;
 
+import dev.jclip.io.JsonWriter;
 import dev.jclip.kernel.Gelu;
 import dev.jclip.nn.BlockConfig;
 import dev.jclip.nn.TextTransformer;
@@ -150,7 +151,6 @@ final class OpenClipJson {
     static String write(ClipConfig c) {
         ClipConfig.Vision v = c.vision();
         ClipConfig.Text t = c.text();
-        StringBuilder s = new StringBuilder("{\"embed_dim\":").append(c.embedDim());
         if (!v.isResNet() && v.act() != t.act()) {
             throw new IllegalArgumentException("OpenCLIP configs have one activation for both towers; this model has "
                     + v.act() + " (image) and " + t.act() + " (text)");
@@ -158,42 +158,49 @@ final class OpenClipJson {
         if (t.act() == Gelu.TANH) {
             throw new IllegalArgumentException("OpenCLIP's built-in towers have no tanh GELU");
         }
-        s.append(",\"quick_gelu\":").append(t.act() == Gelu.QUICK);
-        s.append(",\"vision_cfg\":{\"image_size\":").append(v.isSquare() ? String.valueOf(v.imageSize())
-                : "[" + v.imageSize() + "," + v.imageWidth() + "]");
-        if (v.isResNet()) {
-            s.append(",\"layers\":").append(java.util.Arrays.toString(v.layers()).replace(" ", ""))
-                    .append(",\"width\":").append(v.width()).append(",\"patch_size\":null");
-            s.append(",\"head_width\":").append(headWidth(v.width() * 32, v.heads()));
+        JsonWriter w = new JsonWriter().beginObject().name("embed_dim").value(c.embedDim());
+        w.name("quick_gelu").value(t.act() == Gelu.QUICK);
+        w.name("vision_cfg").beginObject().name("image_size");
+        if (v.isSquare()) {
+            w.value(v.imageSize());
         } else {
-            s.append(",\"layers\":").append(v.layers()[0]).append(",\"width\":").append(v.width())
-                    .append(",\"patch_size\":").append(v.patchSize())
-                    .append(",\"head_width\":").append(headWidth(v.width(), v.heads()))
-                    .append(",\"mlp_ratio\":").append(mlpRatio(v.width(), v.mlpWidth()));
-            blockExtras(s, v.layerScale(), v.lnEps());
+            w.beginArray().value(v.imageSize()).value(v.imageWidth()).endArray();
+        }
+        if (v.isResNet()) {
+            w.name("layers").beginArray();
+            for (int n : v.layers()) {
+                w.value(n);
+            }
+            w.endArray().name("width").value(v.width()).name("patch_size").nullValue();
+            w.name("head_width").value(headWidth(v.width() * 32, v.heads()));
+        } else {
+            w.name("layers").value(v.layers()[0]).name("width").value(v.width()).name("patch_size").value(v.patchSize())
+                    .name("head_width").value(headWidth(v.width(), v.heads()))
+                    .name("mlp_ratio").value(mlpRatio(v.width(), v.mlpWidth()));
+            blockExtras(w, v.layerScale(), v.lnEps());
             if (!v.lnPre()) {
-                s.append(",\"no_ln_pre\":true");
+                w.name("no_ln_pre").value(true);
             }
-            s.append(",\"pool_type\":\"").append(v.pool().name().toLowerCase(Locale.ROOT)).append('"');
+            w.name("pool_type").value(v.pool().name().toLowerCase(Locale.ROOT));
             if (v.finalLnAfterPool()) {
-                s.append(",\"final_ln_after_pool\":true");
+                w.name("final_ln_after_pool").value(true);
             }
         }
-        s.append("},\"text_cfg\":{\"context_length\":").append(t.contextLength()).append(",\"vocab_size\":").append(t.vocabSize())
-                .append(",\"width\":").append(t.width()).append(",\"heads\":").append(t.heads()).append(",\"layers\":").append(t.layers())
-                .append(",\"mlp_ratio\":").append(mlpRatio(t.width(), t.mlpWidth()));
-        blockExtras(s, t.layerScale(), t.lnEps());
+        w.endObject().name("text_cfg").beginObject().name("context_length").value(t.contextLength())
+                .name("vocab_size").value(t.vocabSize()).name("width").value(t.width()).name("heads").value(t.heads())
+                .name("layers").value(t.layers()).name("mlp_ratio").value(mlpRatio(t.width(), t.mlpWidth()));
+        blockExtras(w, t.layerScale(), t.lnEps());
         if (!t.causal()) {
-            s.append(",\"no_causal_mask\":true");
+            w.name("no_causal_mask").value(true);
         }
-        s.append(",\"pool_type\":\"").append(t.pool().name().toLowerCase(Locale.ROOT)).append('"');
+        w.name("pool_type").value(t.pool().name().toLowerCase(Locale.ROOT));
         if (t.pool() == TextTransformer.Pool.EOS) {
-            s.append(",\"eos_id\":").append(t.eosId());
+            w.name("eos_id").value(t.eosId());
         }
         if (t.tokenizer() != null) {
-            s.append(",\"hf_tokenizer_name\":").append(quote(t.tokenizer()));
+            w.name("hf_tokenizer_name").value(t.tokenizer());
         }
-        return s.append("}}").toString();
+        return w.endObject().endObject().toString();
     }
 
     private static int headWidth(int width, int heads) {
@@ -212,27 +219,13 @@ final class OpenClipJson {
         return r;
     }
 
-    private static void blockExtras(StringBuilder s, float layerScale, float lnEps) {
+    private static void blockExtras(JsonWriter w, float layerScale, float lnEps) {
         if (layerScale > 0) {
-            s.append(",\"ls_init_value\":").append(layerScale);
+            w.name("ls_init_value").value(layerScale);
         }
         if (lnEps != BlockConfig.LN_EPS) {
-            s.append(",\"norm_kwargs\":{\"eps\":").append(lnEps).append('}');
+            w.name("norm_kwargs").beginObject().name("eps").value(lnEps).endObject();
         }
-    }
-
-    private static String quote(String text) {
-        StringBuilder q = new StringBuilder("\"");
-        for (char ch : text.toCharArray()) {
-            if (ch == '"' || ch == '\\') {
-                q.append('\\').append(ch);
-            } else if (ch < 0x20) {
-                q.append(String.format("\\u%04x", (int) ch));
-            } else {
-                q.append(ch);
-            }
-        }
-        return q.append('"').toString();
     }
 
     /** Reads keys of one JSON object, remembering which were read so that the rest can be refused by name. */

@@ -1,6 +1,7 @@
 package dev.jclip.text;
 
 import dev.jclip.io.Json;
+import dev.jclip.io.JsonWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -145,19 +146,24 @@ final class BpeVocabulary {
         Map<String, Object> json;
         List<String> lines;
         try {
-            json = Json.parseObject(Files.readString(vocabJson, StandardCharsets.UTF_8));
-            lines = Files.readAllLines(mergesTxt, StandardCharsets.UTF_8);
+            json = Json.readObject(vocabJson);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + vocabJson + " and " + mergesTxt + ": " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(vocabJson + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot read " + vocabJson + ": " + e.getMessage(), e);
+        }
+        try {
+            lines = Files.readAllLines(mergesTxt, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(mergesTxt + ": not UTF-8 text", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + mergesTxt + ": " + e.getMessage(), e);
         }
         Map<String, Integer> ids = new HashMap<>(json.size() * 2);
         int size = 0;
         for (Map.Entry<String, Object> e : json.entrySet()) {
             if (!(e.getValue() instanceof Long id) || id < 0 || id >= 1 << 24) {
-                throw new IllegalArgumentException(vocabJson + ": token '" + e.getKey() + "' has id " + e.getValue()
-                        + ", expected an integer from 0 to 2^24 - 1");
+                throw new IllegalArgumentException(vocabJson + ": token " + JsonWriter.quote(e.getKey()) + " has "
+                        + (e.getValue() instanceof Long id ? "id " + id : Json.kind(e.getValue()))
+                        + ", expected an integer id from 0 to 2^24 - 1");
             }
             ids.put(e.getKey(), id.intValue());
             size = Math.max(size, id.intValue() + 1);
@@ -182,7 +188,8 @@ final class BpeVocabulary {
     private static String[] parseMerge(Path file, int lineNo, String line) {
         String[] parts = line.trim().split("\\s+");
         if (parts.length != 2 || parts[0].isEmpty()) {
-            throw new IllegalArgumentException(file + " line " + lineNo + ": expected two symbols separated by a space, got '" + line + "'");
+            throw new IllegalArgumentException(file + " line " + lineNo + ": expected two symbols separated by a space, found "
+                    + (parts[0].isEmpty() ? "an empty line" : parts.length == 1 ? "one field" : parts.length + " fields"));
         }
         return parts;
     }
@@ -292,26 +299,18 @@ final class BpeVocabulary {
      * {@code merges.txt} (a "#version" line, then one merge per line in rank order).
      */
     void writeHuggingFace(Path vocabJson, Path mergesTxt) throws IOException {
-        StringBuilder json = new StringBuilder(tokens.length * 12).append('{');
-        boolean first = true;
+        JsonWriter json = new JsonWriter().beginObject();
         for (int id = 0; id < tokens.length; id++) {
-            if (tokens[id] == null) {
-                continue;
+            if (tokens[id] != null) {
+                json.name(tokens[id]).value(id);
             }
-            json.append(first ? "" : ",").append('"');
-            first = false;
-            for (char c : tokens[id].toCharArray()) {
-                // Byte symbols are printable, so only the quote and the backslash need escaping.
-                json.append(c == '"' || c == '\\' ? "\\" + c : String.valueOf(c));
-            }
-            json.append("\":").append(id);
         }
-        json.append('}');
+        json.endObject();
         StringBuilder m = new StringBuilder("#version: 0.2\n");
         for (String[] pair : merges) {
             m.append(pair[0]).append(' ').append(pair[1]).append('\n');
         }
-        Files.writeString(vocabJson, json, StandardCharsets.UTF_8);
+        Files.writeString(vocabJson, json.toString(), StandardCharsets.UTF_8);
         Files.writeString(mergesTxt, m, StandardCharsets.UTF_8);
     }
 }

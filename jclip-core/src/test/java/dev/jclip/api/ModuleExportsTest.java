@@ -28,6 +28,7 @@ class ModuleExportsTest {
         Set<String> everyone = Set.of();
         assertEquals(Map.of(
                 "dev.jclip.api", everyone,
+                "dev.jclip.hub", everyone,
                 "dev.jclip.image", everyone,
                 "dev.jclip.io", everyone,
                 "dev.jclip.model", everyone,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jclip.testing.HfVocab;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +48,7 @@ class ClipTokenizerReferenceTest {
             lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().skip(1).toList();
         }
         Map<String, Integer> vocab = new LinkedHashMap<>();
-        List<String> symbols = ClipTokenizerTest.byteSymbols();
+        List<String> symbols = HfVocab.byteSymbols();
         symbols.forEach(s -> vocab.put(s, vocab.size()));
         symbols.forEach(s -> vocab.put(s + "</w>", vocab.size()));
         lines.subList(0, 48894).forEach(m -> vocab.put(m.replace(" ", ""), vocab.size()));

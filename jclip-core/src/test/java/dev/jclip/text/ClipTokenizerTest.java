@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.testing.HfVocab;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -138,22 +138,6 @@ class ClipTokenizerTest {
         assertTrue(e.getMessage().contains("token id 514"), e.getMessage());
     }
 
-    /** The byte symbols as bytes_to_unicode makes them, restated: printable Latin-1 as itself, the rest U+0100 on. */
-    static List<String> byteSymbols() {
-        List<String> printable = new ArrayList<>();
-        List<String> others = new ArrayList<>();
-        int next = 0x100;
-        for (int b = 0; b < 256; b++) {
-            if ((b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE)) {
-                printable.add(String.valueOf((char) b));
-            } else {
-                others.add(String.valueOf((char) next++));
-            }
-        }
-        printable.addAll(others);
-        return printable;
-    }
-
     /** A Hugging Face vocab.json for HELLO_MERGES with ids in a different order than the original layout. */
     private Path writeHuggingFace(List<String> mergeLines, boolean withEnd) throws IOException {
         StringBuilder json = new StringBuilder("{\"<|startoftext|>\": 0");
@@ -164,7 +148,7 @@ class ClipTokenizerTest {
         for (String m : List.of("he", "ll", "hell", "hello</w>")) {
             json.append(", \"").append(m).append("\": ").append(id++);
         }
-        for (String s : byteSymbols()) {
+        for (String s : HfVocab.byteSymbols()) {
             json.append(", \"").append(s.equals("\"") || s.equals("\\") ? "\\" + s : s).append("\": ").append(id++);
             json.append(", \"").append(s.equals("\"") || s.equals("\\") ? "\\" + s : s).append("</w>\": ").append(id++);
         }

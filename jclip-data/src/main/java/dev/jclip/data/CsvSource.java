@@ -2,7 +2,6 @@ package dev.jclip.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -19,7 +18,12 @@ import java.util.stream.StreamSupport;
  * reads them: a header naming an image column ({@code filepath}) and a caption column ({@code title}),
  * or a headerless file of {@code image_path,caption} (exactly two fields a row). Relative image paths are resolved against the
  * file's folder. Rows are streamed in file order (the seed is not used; see {@link #shuffled(int)});
- * a missing image or a short row is reported and skipped. Images are read when decoded.
+ * a missing image or an empty image path is reported and skipped. Images are read when decoded.
+ *
+ * <p>A malformed row (bad quoting, too long, or too few fields; more than two in a headerless file)
+ * throws a {@link CsvReader.MalformedRowException} naming the file and line, unless the source
+ * {@link #skippingBadRows() skips bad rows}: then it is reported like a missing image and reading
+ * resumes on the next line.
  */
 public final class CsvSource implements ImageTextSource {
     /** OpenCLIP's default column names. */
@@ -30,8 +34,9 @@ public final class CsvSource implements ImageTextSource {
     private final char separator;
     private final String imageColumn;
     private final String captionColumn;
+    private final boolean skipBadRows;
 
-    private CsvSource(Path file, char separator, String imageColumn, String captionColumn) {
+    private CsvSource(Path file, char separator, String imageColumn, String captionColumn, boolean skipBadRows) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("no such CSV file: " + file);
         }
@@ -39,11 +44,12 @@ public final class CsvSource implements ImageTextSource {
         this.separator = separator;
         this.imageColumn = imageColumn;
         this.captionColumn = captionColumn;
+        this.skipBadRows = skipBadRows;
     }
 
     /** A file whose header row names the image and caption columns. */
     public static CsvSource withHeader(Path file, char separator, String imageColumn, String captionColumn) {
-        return new CsvSource(file, separator, imageColumn, captionColumn);
+        return new CsvSource(file, separator, imageColumn, captionColumn, false);
     }
 
     /** A file with OpenCLIP's header names {@code filepath} and {@code title}. */
@@ -53,14 +59,19 @@ public final class CsvSource implements ImageTextSource {
 
     /** A file without a header: the image path in the first column, the caption in the second. */
     public static CsvSource headerless(Path file, char separator) {
-        return new CsvSource(file, separator, null, null);
+        return new CsvSource(file, separator, null, null, false);
+    }
+
+    /** This source, reporting malformed rows to the error handler (and reading on) instead of throwing. */
+    public CsvSource skippingBadRows() {
+        return new CsvSource(file, separator, imageColumn, captionColumn, true);
     }
 
     @Override
     public Stream<Example> examples(long seed, Consumer<DataError> errors) {
         CsvReader csv;
         try {
-            csv = new CsvReader(Files.newBufferedReader(file, StandardCharsets.UTF_8), file.toString(), separator);
+            csv = CsvReader.open(file, separator);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + file, e);
         }
@@ -82,24 +93,24 @@ public final class CsvSource implements ImageTextSource {
                     List<String> row;
                     try {
                         row = read(csv);
-                    } catch (IllegalArgumentException e) {
-                        // The position in the file is lost after malformed quoting: report and stop here.
-                        errors.accept(new DataError(file.toString(), e.getMessage() + "; the rest of the file is skipped"));
-                        row = null;
-                    }
-                    if (row == null) {
-                        return null;
+                        if (row == null) {
+                            return null;
+                        }
+                        if (imageColumn == null && row.size() != 2) {
+                            throw malformed(csv, "expected 2 fields (image path, caption), got " + row.size()
+                                    + (row.size() > 2 ? " (quote a caption that holds the separator)" : ""));
+                        }
+                        if (row.size() < needed) {
+                            throw malformed(csv, "expected at least " + needed + " fields, got " + row.size());
+                        }
+                    } catch (CsvReader.MalformedRowException e) {
+                        if (!skipBadRows) {
+                            throw e;
+                        }
+                        errors.accept(new DataError(file + " line " + e.line(), e.problem()));
+                        continue;
                     }
                     String where = file + " line " + csv.recordLine();
-                    if (imageColumn == null && row.size() != 2) {
-                        errors.accept(new DataError(where, "expected 2 fields (image path, caption), got " + row.size()
-                                + (row.size() > 2 ? " (quote a caption that holds the separator)" : "")));
-                        continue;
-                    }
-                    if (row.size() < needed) {
-                        errors.accept(new DataError(where, "expected at least " + needed + " fields, got " + row.size()));
-                        continue;
-                    }
                     String imagePath = row.get(img);
                     if (imagePath.isEmpty()) {
                         errors.accept(new DataError(where, "empty image path"));
@@ -150,6 +161,10 @@ public final class CsvSource implements ImageTextSource {
         return new int[] {image, caption};
     }
 
+    private CsvReader.MalformedRowException malformed(CsvReader csv, String problem) {
+        return new CsvReader.MalformedRowException(file.toString(), csv.recordLine(), problem);
+    }
+
     private static void closeQuietly(CsvReader csv, RuntimeException failure) {
         try {
             csv.close();
@@ -161,8 +176,10 @@ public final class CsvSource implements ImageTextSource {
     private List<String> read(CsvReader csv) {
         try {
             return csv.next();
+        } catch (Utf8Reader.InvalidUtf8Exception e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 }

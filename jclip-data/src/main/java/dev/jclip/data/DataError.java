@@ -21,8 +21,8 @@ public record DataError(String where, String message) {
         return where + ": " + message;
     }
 
-    /** Thrown by {@link #THROW}. */
-    public static final class DataException extends RuntimeException {
+    /** Thrown by {@link #THROW}: bad input, so the command line reports it as a user error. */
+    public static final class DataException extends IllegalArgumentException {
         private final transient DataError error;
 
         DataException(DataError error) {

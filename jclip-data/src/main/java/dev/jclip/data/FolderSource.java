@@ -3,7 +3,6 @@ package dev.jclip.data;
 import dev.jclip.image.ImageExtensions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -80,8 +79,12 @@ public final class FolderSource implements ImageTextSource {
             return null;
         }
         try {
-            String caption = Files.readString(captionFile, StandardCharsets.UTF_8).strip();
+            String caption = Utf8Reader.readString(captionFile).strip();
             return new Example(key, new ExampleImage.FromFile(file), caption, Example.NO_LABEL);
+        } catch (Utf8Reader.InvalidUtf8Exception e) {
+            errors.accept(new DataError(captionFile + " line " + e.line() + " (byte " + e.byteOffset() + ")",
+                    "caption is not valid UTF-8"));
+            return null;
         } catch (IOException e) {
             errors.accept(new DataError(captionFile.toString(), "cannot read caption: " + e.getMessage()));
             return null;

@@ -58,10 +58,10 @@ final class IdxFile {
         byte[] magic = in.readNBytes(4);
         if (magic.length < 4 || magic[0] != 0 || magic[1] != 0) {
             throw new IllegalArgumentException(file + " is not an IDX file: it must start with the magic number 0x0000TTNN"
-                    + (magic.length < 4 ? " (the file is shorter than 4 bytes)" : ", got 0x" + hex(magic)));
+                    + (magic.length < 4 ? " (the file is shorter than 4 bytes)" : ""));
         }
         if (magic[2] != 0x08) {
-            throw new IllegalArgumentException(file + ": IDX element type 0x" + hex(new byte[] {magic[2]})
+            throw new IllegalArgumentException(file + ": IDX element type 0x" + String.format("%02x", magic[2] & 0xFF)
                     + " is not supported (only 0x08, unsigned bytes)");
         }
         int n = magic[3] & 0xFF;
@@ -154,13 +154,5 @@ final class IdxFile {
     private static InputStream open(Path file, boolean gzip) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         return gzip ? new GZIPInputStream(in, 1 << 16) : in;
-    }
-
-    private static String hex(byte[] b) {
-        StringBuilder sb = new StringBuilder();
-        for (byte x : b) {
-            sb.append(String.format("%02x", x & 0xFF));
-        }
-        return sb.toString();
     }
 }

@@ -2,7 +2,6 @@ package dev.jclip.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,7 +41,7 @@ class CsvSourceTest {
                 + "5,absolute," + abs + "\n"
                 + "6,empty path,\n");
         List<DataError> errors = new ArrayList<>();
-        List<Example> xs = all(CsvSource.openClip(csv, ','), errors);
+        List<Example> xs = all(CsvSource.openClip(csv, ',').skippingBadRows(), errors);
 
         assertEquals(List.of("img/a, b.jpg", "img/c.jpg", abs.toString()), xs.stream().map(Example::key).toList());
         assertEquals(List.of("a caption, with a comma", "multi\nline \"quoted\"", "absolute"), xs.stream().map(Example::caption).toList());
@@ -54,6 +53,11 @@ class CsvSourceTest {
                 csv + " line 5: missing image file " + dir.resolve("data/img/missing.jpg").toAbsolutePath(),
                 csv + " line 6: expected at least 3 fields, got 2",
                 csv + " line 8: empty image path"), errors.stream().map(DataError::toString).toList());
+
+        // By default the short row stops the data, naming it.
+        CsvReader.MalformedRowException e = assertThrows(CsvReader.MalformedRowException.class,
+                () -> all(CsvSource.openClip(csv, ','), new ArrayList<>()));
+        assertEquals(csv + " line 6: expected at least 3 fields, got 2", e.getMessage());
     }
 
     @Test
@@ -61,7 +65,8 @@ class CsvSourceTest {
         touch("x.jpg");
         Path tsv = Files.writeString(dir.resolve("pairs.tsv"), "x.jpg\ta photo, of x\nx.jpg\ta photo\tof x\nx.jpg\n");
         List<DataError> errors = new ArrayList<>();
-        assertEquals(List.of("a photo, of x"), all(CsvSource.headerless(tsv, '\t'), errors).stream().map(Example::caption).toList());
+        assertEquals(List.of("a photo, of x"),
+                all(CsvSource.headerless(tsv, '\t').skippingBadRows(), errors).stream().map(Example::caption).toList());
         assertEquals(List.of(tsv + " line 2: expected 2 fields (image path, caption), got 3 (quote a caption that holds the separator)",
                 tsv + " line 3: expected 2 fields (image path, caption), got 1"), errors.stream().map(DataError::toString).toList());
 
@@ -77,16 +82,19 @@ class CsvSourceTest {
         assertEquals(csv + ": the header [path\ttitle] lacks column 'filepath' (separator ',')", e.getMessage());
 
         touch("ok.jpg");
-        Path broken = Files.writeString(dir.resolve("broken.csv"), "ok.jpg,fine\nok.jpg,\"bad\"quote\nok.jpg,never read\n");
+        Path broken = Files.writeString(dir.resolve("broken.csv"),
+                "ok.jpg,fine\nok.jpg,\"bad\"quote\nok.jpg,read on\nok.jpg,\"never closed\nok.jpg,last\n");
         List<DataError> errors = new ArrayList<>();
-        assertEquals(1, all(CsvSource.headerless(broken, ','), errors).size());
-        assertEquals(1, errors.size());
-        assertTrue(errors.get(0).message().contains("line 2: unexpected 'q' after a closing quote"), errors.get(0)::toString);
+        assertEquals(List.of("fine", "read on", "last"),
+                all(CsvSource.headerless(broken, ',').skippingBadRows(), errors).stream().map(Example::caption).toList());
+        assertEquals(List.of(broken + " line 2: text after a closing quote (quotes inside a field must be doubled)",
+                broken + " line 4: quoted field never closed"), errors.stream().map(DataError::toString).toList());
 
-        assertThrows(DataError.DataException.class, () -> {
+        CsvReader.MalformedRowException stopped = assertThrows(CsvReader.MalformedRowException.class, () -> {
             try (Stream<Example> s = CsvSource.headerless(broken, ',').examples(0)) {
                 s.forEach(x -> { });
             }
         });
+        assertEquals(2, stopped.line());
     }
 }

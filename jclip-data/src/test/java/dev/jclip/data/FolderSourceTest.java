@@ -37,6 +37,8 @@ class FolderSourceTest {
         pair("b/c/deep.PNG", "  deep  ");
         pair("b/nocaption.png", null);
         pair("z.v2.png", "dots in name");
+        pair("latin1.png", null);
+        Files.write(dir.resolve("latin1.txt"), new byte[] {'o', 'k', '\n', 'c', 'a', 'f', (byte) 0xE9});
         Files.writeString(dir.resolve("b/notes.md"), "ignored");
         List<DataError> errors = new ArrayList<>();
         List<Example> xs;
@@ -45,7 +47,8 @@ class FolderSourceTest {
         }
         assertEquals(List.of("a.png", "b/10.png", "b/2.png", "b/c/deep.PNG", "z.v2.png"), xs.stream().map(Example::key).toList());
         assertEquals(List.of("top level", "b ten", "b two", "deep", "dots in name"), xs.stream().map(Example::caption).toList());
-        assertEquals(List.of(dir.resolve("b/nocaption.png") + ": no caption file nocaption.txt"),
+        assertEquals(List.of(dir.resolve("b/nocaption.png") + ": no caption file nocaption.txt",
+                dir.resolve("latin1.txt") + " line 2 (byte 6): caption is not valid UTF-8"),
                 errors.stream().map(DataError::toString).toList());
 
         BufferedImage decoded = xs.get(3).image().decode();

@@ -115,5 +115,19 @@ class TarReaderTest {
         tar[3] ^= 0x20; // flip one bit of the name
         IOException e = assertThrows(IOException.class, () -> new TarReader(new ByteArrayInputStream(tar), "bad.tar").next());
         assertTrue(e.getMessage().contains("bad.tar at byte 0: header checksum"), e.getMessage());
+
+        // A checksum field that is not octal (found by mutating archives): commons-compress throws IllegalArgumentException.
+        byte[] notOctal = new TarBuilder().file("a.txt", "hello").finish();
+        notOctal[150] = 'x';
+        assertEquals("bad.tar at byte 0: header checksum does not match the header: corrupt archive",
+                assertThrows(TarReader.Damage.class, () -> new TarReader(new ByteArrayInputStream(notOctal), "bad.tar").next())
+                        .getMessage());
+    }
+
+    @Test
+    void aLongNameOverOneMebibyteIsRefusedBeforeItIsRead() {
+        byte[] tar = new TarBuilder().file("n".repeat(1 << 21) + ".txt", "x").finish();
+        IOException e = assertThrows(IOException.class, () -> new TarReader(new ByteArrayInputStream(tar), "long.tar").next());
+        assertEquals("long.tar at byte 0: long name or pax header of " + ((1 << 21) + 5) + " bytes", e.getMessage());
     }
 }

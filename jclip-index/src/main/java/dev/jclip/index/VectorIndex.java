@@ -19,13 +19,16 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.CheckIndex;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexFileNames;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.SegmentReader;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -37,6 +40,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.Lock;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.IOUtils;
@@ -55,6 +59,10 @@ import org.apache.lucene.util.VectorUtil;
  * and the queries alike; others are refused rather than normalized, since a vector that is not
  * unit length is a bug upstream (CLIP's pipeline L2-normalizes every embedding). So a score is the
  * cosine similarity, in [−1, 1].
+ *
+ * <p>An existing index is trusted only once every file of its last commit matches its checksum:
+ * {@link #open} and {@link #openForSearch} read the whole index once to check, and refuse a damaged,
+ * cut or missing file with a {@link DamagedIndexException}; {@link #verify} checks everything.
  *
  * <p>{@link #search} walks the HNSW graphs (approximate); {@link #searchExact} scores every stored
  * vector (exact, linear in the index size). Both order hits by score, best first, and equal scores
@@ -108,10 +116,12 @@ public final class VectorIndex implements Closeable {
     /**
      * Opens the index in {@code folder} for reading and writing, creating it if the folder is
      * missing or empty. An existing index must have been built by {@code modelId} with vectors of
-     * {@code dimension}. Takes Lucene's write lock: one writer per folder at a time.
+     * {@code dimension}, and every file of its last commit must match its checksum (this reads the
+     * whole index once). Takes Lucene's write lock: one writer per folder at a time.
      *
      * @throws IllegalArgumentException if the folder holds something else, or an index of another
      *     model or dimension
+     * @throws DamagedIndexException if a file of the index is damaged or missing
      */
     public static VectorIndex open(Path folder, String modelId, int dimension, HnswParams params) throws IOException {
         checkModelId(modelId);
@@ -123,6 +133,7 @@ public final class VectorIndex implements Closeable {
         }
         boolean exists = Files.isDirectory(folder) && indexExists(folder);
         if (!exists && Files.isDirectory(folder) && !isEmpty(folder)) {
+            requireNoLuceneFiles(folder);
             throw new IllegalArgumentException(folder + " is not empty and holds no jclip index: give a new or empty folder");
         }
         Directory directory = FSDirectory.open(folder);
@@ -130,9 +141,14 @@ public final class VectorIndex implements Closeable {
         DirectoryReader reader = null;
         try {
             if (exists) {
-                Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
-                checkBuiltBy(folder, data, modelId, "this run uses");
-                checkDimension(folder, data, dimension);
+                // Checked before a writer exists, so nothing is ever written into a damaged index; under
+                // the write lock, so another process's writer is reported before the index is read.
+                try (Lock lock = writeLock(folder, directory); DirectoryReader existing = DirectoryReader.open(directory)) {
+                    Map<String, String> data = existing.getIndexCommit().getUserData();
+                    checkBuiltBy(folder, data, modelId, "this run uses");
+                    checkDimension(folder, data, dimension);
+                    checkIntegrity(existing);
+                }
             }
             IndexWriterConfig config = new IndexWriterConfig()
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
@@ -141,7 +157,7 @@ public final class VectorIndex implements Closeable {
             try {
                 writer = new IndexWriter(directory, config);
             } catch (LockObtainFailedException e) {
-                throw new IOException("index at " + folder + " is open for writing by another process", e);
+                throw lockedBy(folder, e);
             }
             writer.setLiveCommitData(Map.of(MODEL_KEY, modelId, DIMENSION_KEY, Integer.toString(dimension)).entrySet());
             if (!exists) {
@@ -150,42 +166,97 @@ public final class VectorIndex implements Closeable {
             reader = DirectoryReader.open(writer);
             return new VectorIndex(folder, directory, writer, reader, modelId, dimension);
         } catch (Throwable t) {
-            IOUtils.closeWhileHandlingException(reader, writer, directory);
+            IOUtils.closeWhileHandlingException(reader);
+            if (writer != null) {
+                IOUtils.closeWhileHandlingException(writer::rollback); // closing would commit
+            }
+            IOUtils.closeWhileHandlingException(directory);
+            DamagedIndexException d = DamagedIndexException.of(folder, t);
+            if (d != null) {
+                throw d;
+            }
             throw t;
         }
     }
 
     /**
      * Opens the index in {@code folder} read-only, for queries embedded by {@code modelId}. Takes no
-     * lock; sees the last commit.
+     * lock; sees the last commit. Every file of the commit is checked against its checksum first,
+     * which reads the whole index once.
      *
      * @throws IllegalArgumentException if there is no index, or it was built by another model
+     * @throws DamagedIndexException if a file of the index is damaged or missing
      */
     public static VectorIndex openForSearch(Path folder, String modelId) throws IOException {
         checkModelId(modelId);
-        if (!Files.isDirectory(folder) || !indexExists(folder)) {
-            throw new IllegalArgumentException("no index at " + folder + ": build one first (jclip index)");
-        }
+        requireIndex(folder);
         Directory directory = FSDirectory.open(folder);
         DirectoryReader reader = null;
         try {
             reader = DirectoryReader.open(directory);
             Map<String, String> data = reader.getIndexCommit().getUserData();
             checkBuiltBy(folder, data, modelId, "the query uses");
+            checkIntegrity(reader);
             return new VectorIndex(folder, directory, null, reader, modelId, storedDimension(folder, data));
         } catch (Throwable t) {
             IOUtils.closeWhileHandlingException(reader, directory);
+            DamagedIndexException d = DamagedIndexException.of(folder, t);
+            if (d != null) {
+                throw d;
+            }
+            throw t;
+        }
+    }
+
+    /**
+     * Checks everything in {@code folder}: Lucene's {@link CheckIndex} reads and decodes every file
+     * of the last commit (checksums, postings, stored fields, vectors, HNSW graphs), then every item
+     * must have its path, size and modification time and a unit-length vector of the recorded
+     * dimension. Takes the write lock while it runs. Returns what was checked.
+     *
+     * @throws DamagedIndexException naming the first damaged file found
+     */
+    public static IndexSummary verify(Path folder) throws IOException {
+        requireIndex(folder);
+        try (Directory directory = FSDirectory.open(folder)) {
+            try (CheckIndex check = new CheckIndex(directory)) {
+                check.setFailFast(true);
+                check.setLevel(CheckIndex.Level.MIN_LEVEL_FOR_SLOW_CHECKS);
+                CheckIndex.Status status = check.checkIndex();
+                if (!status.clean) {
+                    throw new DamagedIndexException(folder, status.segmentsFileName, "Lucene's CheckIndex found "
+                            + status.numBadSegments + " bad segments", null);
+                }
+            } catch (LockObtainFailedException e) {
+                throw lockedBy(folder, e);
+            }
+            try (DirectoryReader reader = DirectoryReader.open(directory)) {
+                Map<String, String> data = reader.getIndexCommit().getUserData();
+                String model = storedModel(folder, data);
+                int dimension = storedDimension(folder, data);
+                long bytes = 0;
+                for (String file : reader.getIndexCommit().getFileNames()) {
+                    bytes += directory.fileLength(file);
+                }
+                return new IndexSummary(model, dimension, checkItems(folder, reader, dimension), reader.leaves().size(), bytes);
+            }
+        } catch (Throwable t) {
+            DamagedIndexException d = DamagedIndexException.of(folder, t);
+            if (d != null) {
+                throw d;
+            }
             throw t;
         }
     }
 
     /** The model id that built the index in {@code folder} (to pick the model for a query). */
     public static String builtBy(Path folder) throws IOException {
-        if (!Files.isDirectory(folder) || !indexExists(folder)) {
-            throw new IllegalArgumentException("no index at " + folder + ": build one first (jclip index)");
-        }
+        requireIndex(folder);
         try (Directory directory = FSDirectory.open(folder)) {
             return storedModel(folder, SegmentInfos.readLatestCommit(directory).getUserData());
+        } catch (IOException e) {
+            DamagedIndexException d = DamagedIndexException.of(folder, e);
+            throw d != null ? d : e;
         }
     }
 
@@ -480,6 +551,79 @@ public final class VectorIndex implements Closeable {
             throw new IllegalArgumentException(folder + " holds a Lucene index that jclip did not write (no dimension)");
         }
         return Integer.parseInt(dimension);
+    }
+
+    private static Lock writeLock(Path folder, Directory directory) throws IOException {
+        try {
+            return directory.obtainLock(IndexWriter.WRITE_LOCK_NAME);
+        } catch (LockObtainFailedException e) {
+            throw lockedBy(folder, e);
+        }
+    }
+
+    private static IOException lockedBy(Path folder, LockObtainFailedException e) {
+        return new IOException("index at " + folder + " is open for writing by another process", e);
+    }
+
+    /** Reads every byte of every file {@code reader} uses against its checksum: Lucene checks only the small ones on open. */
+    private static void checkIntegrity(DirectoryReader reader) throws IOException {
+        for (LeafReaderContext leaf : reader.leaves()) {
+            leaf.reader().checkIntegrity();
+        }
+    }
+
+    /** Checks every live item's fields and vector; returns how many there are. */
+    private static int checkItems(Path folder, DirectoryReader reader, int dimension) throws IOException {
+        int items = 0;
+        for (LeafReaderContext leaf : reader.leaves()) {
+            String segment = "segment " + ((SegmentReader) leaf.reader()).getSegmentName();
+            Bits live = leaf.reader().getLiveDocs();
+            StoredFields stored = leaf.reader().storedFields();
+            FloatVectorValues values = leaf.reader().getFloatVectorValues(VECTOR);
+            KnnVectorValues.DocIndexIterator vectors = values == null ? null : values.iterator();
+            for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
+                if (live != null && !live.get(doc)) {
+                    continue;
+                }
+                Document d = stored.document(doc, ENTRY_FIELDS);
+                if (d.get(PATH) == null || d.getField(SIZE) == null || d.getField(MTIME) == null) {
+                    throw new DamagedIndexException(folder, segment, "document " + doc + " lacks its path, size or mtime", null);
+                }
+                if (vectors == null || vectors.advance(doc) != doc) {
+                    throw new DamagedIndexException(folder, segment, "item " + d.get(PATH) + " has no vector", null);
+                }
+                float[] v = values.vectorValue(vectors.index());
+                double squared = 0;
+                for (float x : v) {
+                    squared += (double) x * x;
+                }
+                if (v.length != dimension || !(Math.abs(squared - 1) <= UNIT_TOLERANCE)) {
+                    throw new DamagedIndexException(folder, segment, "the vector of item " + d.get(PATH) + " has "
+                            + v.length + " dimensions and squared norm " + squared + ", not " + dimension + " and 1", null);
+                }
+                items++;
+            }
+        }
+        return items;
+    }
+
+    private static void requireIndex(Path folder) throws IOException {
+        if (!Files.isDirectory(folder) || !indexExists(folder)) {
+            if (Files.isDirectory(folder)) {
+                requireNoLuceneFiles(folder);
+            }
+            throw new IllegalArgumentException("no index at " + folder + ": build one first (jclip index)");
+        }
+    }
+
+    /** Segment files without a commit (segments_N) that names them: an index whose commit was lost. */
+    private static void requireNoLuceneFiles(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            if (files.anyMatch(f -> IndexFileNames.CODEC_FILE_PATTERN.matcher(f.getFileName().toString()).matches())) {
+                throw new DamagedIndexException(folder, IndexFileNames.SEGMENTS + "_N",
+                        "the commit file is missing beside the segment files", null);
+            }
+        }
     }
 
     private static boolean indexExists(Path folder) throws IOException {

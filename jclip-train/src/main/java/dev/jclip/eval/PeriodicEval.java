@@ -1,6 +1,7 @@
 package dev.jclip.eval;
 
 import dev.jclip.api.ClipModel;
+import dev.jclip.io.JsonWriter;
 import dev.jclip.nn.Clip;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.train.StepLog;
@@ -20,12 +21,15 @@ import java.util.function.Consumer;
 public final class PeriodicEval implements Consumer<StepLog> {
     /** One evaluation of one task at one step. */
     public record Point(long step, String kind, String name, Map<String, Double> metrics, double seconds) {
-        /** One JSON object on one line. */
+        /** One JSON object on one line; numbers rounded to 6 decimals, non-finite ones (NaN: no images) as {@code null}. */
         public String toJson() {
-            StringBuilder s = new StringBuilder("{\"step\":").append(step).append(",\"eval\":\"").append(kind)
-                    .append("\",\"name\":\"").append(name.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-            metrics.forEach((k, v) -> s.append(",\"").append(k).append("\":").append(Json.number(v)));
-            return s.append(",\"seconds\":").append(Json.number(seconds)).append('}').toString();
+            JsonWriter json = new JsonWriter().beginObject().name("step").value(step).name("eval").value(kind).name("name").value(name);
+            metrics.forEach((k, v) -> number(json.name(k), v));
+            return number(json.name("seconds"), seconds).endObject().toString();
+        }
+
+        private static JsonWriter number(JsonWriter json, double x) {
+            return Double.isFinite(x) ? json.value(Math.rint(x * 1e6) / 1e6) : json.nullValue();
         }
     }
 

@@ -22,18 +22,6 @@ public record RetrievalResult(double[] imageToText, double[] textToImage, int im
         return textToImage[0];
     }
 
-    /** The results as JSON members (no braces): {@code "i2t_r1":..,...,"t2i_r10":..}. */
-    public String jsonMembers() {
-        StringBuilder s = new StringBuilder();
-        for (int k = 0; k < Retrieval.KS.length; k++) {
-            s.append(k == 0 ? "" : ",").append("\"i2t_r").append(Retrieval.KS[k]).append("\":").append(Json.number(imageToText[k]));
-        }
-        for (int k = 0; k < Retrieval.KS.length; k++) {
-            s.append(",\"t2i_r").append(Retrieval.KS[k]).append("\":").append(Json.number(textToImage[k]));
-        }
-        return s.append(",\"images\":").append(images).append(",\"texts\":").append(texts).toString();
-    }
-
     /** Two lines of text: image-to-text and text-to-image recall. */
     public String format() {
         return String.format(Locale.ROOT, "image->text recall@1=%.4f @5=%.4f @10=%.4f (%d images)%n"

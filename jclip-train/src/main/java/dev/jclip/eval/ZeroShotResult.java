@@ -69,12 +69,6 @@ public record ZeroShotResult(int[][] confusion, double top5) {
         return n == 0 ? Double.NaN : (double) correct / n;
     }
 
-    /** The summary as JSON members (no braces): {@code "top1":..,"top5":..,"mean_per_class":..,"count":..}. */
-    public String jsonMembers() {
-        return "\"top1\":" + Json.number(top1()) + ",\"top5\":" + Json.number(top5) + ",\"mean_per_class\":"
-                + Json.number(meanPerClass()) + ",\"count\":" + count();
-    }
-
     /** A text report: the summary, per-class accuracy and the confusion matrix, with class names. */
     public String format(List<String> classNames) {
         StringBuilder s = new StringBuilder();

@@ -2,19 +2,26 @@ package dev.jclip.train;
 
 import dev.jclip.io.AtomicWriter;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 /**
  * A folder of checkpoints, one sub-folder {@code step-00000012} per checkpoint.
@@ -22,10 +29,18 @@ import java.util.stream.Stream;
  * into place only once every file in it is complete, so a crash or an error
  * midway never leaves a partial checkpoint under a checkpoint's name, and the
  * previous ones stay as they were. Only the newest {@code keep} are kept.
+ *
+ * <p>Each checkpoint holds {@value #CHECKSUMS}: the CRC32C and size of each of
+ * its files, so damage done after it was written (a changed, cut or deleted
+ * file) is found by {@link #verify} before the checkpoint is trusted.
  */
 public final class Checkpoints {
     private static final Pattern NAME = Pattern.compile("step-(\\d+)");
     private static final String TMP_PREFIX = ".tmp-";
+    private static final String DAMAGED_PREFIX = "damaged-";
+    /** The checksum file of a checkpoint: a line {@code CRC32C-HEX SIZE RELATIVE-PATH} per other file. */
+    public static final String CHECKSUMS = "checksums.crc32c";
+    private static final Pattern CHECKSUM_LINE = Pattern.compile("([0-9a-f]{8}) (\\d+) (.+)");
 
     /** Writes the files of one checkpoint into an empty folder. */
     @FunctionalInterface
@@ -56,6 +71,7 @@ public final class Checkpoints {
         boolean done = false;
         try {
             contents.writeTo(tmp);
+            writeChecksums(tmp);
             forceTree(tmp); // the files' bytes reach the disk before the rename makes them a checkpoint
             if (Files.exists(target)) {
                 deleteTree(target); // same step saved again (e.g. a rerun); its content is being rewritten
@@ -80,6 +96,70 @@ public final class Checkpoints {
     public Optional<Path> latest() throws IOException {
         List<Path> all = list();
         return all.isEmpty() ? Optional.empty() : Optional.of(all.getLast());
+    }
+
+    /**
+     * The newest checkpoint that {@link #verify passes verification}. Each newer, damaged one is
+     * renamed {@code damaged-step-...} (kept for inspection, out of the rotation, so it is neither
+     * resumed nor counted among the kept ones) and reported to {@code onDamaged} with its new path.
+     */
+    public Optional<Path> latestIntact(BiConsumer<DamagedCheckpointException, Path> onDamaged) throws IOException {
+        List<Path> all = list();
+        for (Path checkpoint : all.reversed()) {
+            try {
+                verify(checkpoint);
+                return Optional.of(checkpoint);
+            } catch (DamagedCheckpointException e) {
+                onDamaged.accept(e, moveAside(checkpoint));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Checks every file of {@code checkpoint} against {@value #CHECKSUMS}: present, of the recorded
+     * size and CRC32C. Reads every byte once.
+     *
+     * @throws DamagedCheckpointException naming the first file that differs, or a missing checksum file
+     */
+    public static void verify(Path checkpoint) throws IOException {
+        if (!Files.isDirectory(checkpoint)) {
+            throw new IllegalArgumentException("no checkpoint at " + checkpoint);
+        }
+        Path sums = checkpoint.resolve(CHECKSUMS);
+        if (!Files.isRegularFile(sums)) {
+            throw new DamagedCheckpointException(checkpoint, CHECKSUMS + " is missing");
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(sums, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new DamagedCheckpointException(checkpoint, CHECKSUMS + " is not UTF-8 text");
+        }
+        if (lines.isEmpty()) {
+            throw new DamagedCheckpointException(checkpoint, CHECKSUMS + " is empty");
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher m = CHECKSUM_LINE.matcher(lines.get(i));
+            Path file = m.matches() ? checkpoint.resolve(m.group(3)).normalize() : null;
+            if (file == null || !file.startsWith(checkpoint.normalize()) || file.equals(checkpoint.normalize())) {
+                throw new DamagedCheckpointException(checkpoint, CHECKSUMS + " line " + (i + 1) + " is malformed");
+            }
+            String name = m.group(3);
+            if (!Files.isRegularFile(file)) {
+                throw new DamagedCheckpointException(checkpoint, name + " is missing");
+            }
+            long size = Files.size(file), expected = Long.parseLong(m.group(2));
+            if (size != expected) {
+                throw new DamagedCheckpointException(checkpoint, name + " is " + size + " bytes, " + CHECKSUMS
+                        + " says " + expected + " (cut short or overwritten)");
+            }
+            String crc = crc32c(file);
+            if (!crc.equals(m.group(1))) {
+                throw new DamagedCheckpointException(checkpoint, name + " has CRC32C " + crc + ", " + CHECKSUMS
+                        + " says " + m.group(1) + " (its bytes changed after it was written)");
+            }
+        }
     }
 
     /** Complete checkpoints, oldest first. */
@@ -107,6 +187,41 @@ public final class Checkpoints {
     /** The folder name of the checkpoint of {@code step}. */
     public static String name(long step) {
         return String.format("step-%08d", step);
+    }
+
+    /** Renames a damaged checkpoint out of the rotation; returns its new path. */
+    private Path moveAside(Path checkpoint) throws IOException {
+        Path aside = dir.resolve(DAMAGED_PREFIX + checkpoint.getFileName());
+        for (int n = 2; Files.exists(aside); n++) {
+            aside = dir.resolve(DAMAGED_PREFIX + checkpoint.getFileName() + "." + n);
+        }
+        Files.move(checkpoint, aside);
+        return aside;
+    }
+
+    /** Writes {@value #CHECKSUMS} for every file under {@code folder}, in path order. */
+    private static void writeChecksums(Path folder) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(folder)) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        StringBuilder out = new StringBuilder();
+        for (Path f : files) {
+            String name = folder.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
+            out.append(crc32c(f)).append(' ').append(Files.size(f)).append(' ').append(name).append('\n');
+        }
+        Files.writeString(folder.resolve(CHECKSUMS), out);
+    }
+
+    private static String crc32c(Path file) throws IOException {
+        CRC32C crc = new CRC32C();
+        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (ch.read(buf.clear()) >= 0) {
+                crc.update(buf.flip());
+            }
+        }
+        return String.format("%08x", crc.getValue());
     }
 
     /** Deletes the oldest checkpoints beyond {@code keep}, and temporary folders left by a crashed write. */

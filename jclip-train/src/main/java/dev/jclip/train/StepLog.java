@@ -1,5 +1,7 @@
 package dev.jclip.train;
 
+import dev.jclip.io.JsonWriter;
+
 /**
  * What one optimizer step reports.
  *
@@ -17,16 +19,27 @@ public record StepLog(long step, int epoch, float loss, double lr, float logitSc
 
     /** One JSON object on one line (non-finite numbers as {@code null}), for a JSONL log. */
     public String toJson() {
-        return "{\"step\":" + step + ",\"epoch\":" + epoch + ",\"loss\":" + number(loss) + ",\"lr\":" + number(lr)
-                + ",\"logit_scale\":" + number(logitScale) + ",\"grad_norm\":" + number(gradNorm)
-                + ",\"samples_per_s\":" + number(samplesPerSecond) + ",\"skipped\":" + skipped + "}";
+        return writeMembers(new JsonWriter().beginObject()).endObject().toString();
     }
 
-    private static String number(float x) {
-        return Float.isFinite(x) ? Float.toString(x) : "null";
+    /**
+     * Writes this step's members, as {@link #toJson} has them, into an object the caller has opened
+     * and closes (adding members of its own, if it likes).
+     */
+    public JsonWriter writeMembers(JsonWriter json) {
+        json.name("step").value(step).name("epoch").value(epoch);
+        number(json.name("loss"), loss).name("lr");
+        number(json, lr).name("logit_scale");
+        number(json, logitScale).name("grad_norm");
+        number(json, gradNorm).name("samples_per_s");
+        return number(json, samplesPerSecond).name("skipped").value(skipped);
     }
 
-    private static String number(double x) {
-        return Double.isFinite(x) ? Double.toString(x) : "null";
+    private static JsonWriter number(JsonWriter json, float x) {
+        return Float.isFinite(x) ? json.value(x) : json.nullValue();
+    }
+
+    private static JsonWriter number(JsonWriter json, double x) {
+        return Double.isFinite(x) ? json.value(x) : json.nullValue();
     }
 }

@@ -196,9 +196,11 @@ public final class Trainer {
      * Restores weights, optimizer moments and progress from a checkpoint folder
      * written by {@link #saveCheckpoint()}; training then continues exactly as
      * the saved run would have. The checkpoint must come from the same model
-     * shape, the same frozen set and the same seed.
+     * shape, the same frozen set and the same seed, and pass
+     * {@link Checkpoints#verify} (else {@link DamagedCheckpointException}).
      */
     public void resume(Path checkpoint) throws IOException {
+        Checkpoints.verify(checkpoint);
         Path modelFile = checkpoint.resolve(MODEL_FILE), stateFile = checkpoint.resolve(STATE_FILE);
         for (Path p : List.of(modelFile, stateFile)) {
             if (!Files.isRegularFile(p)) {

@@ -153,7 +153,7 @@ class EvalTasksTest {
         every2.evaluate(5);
         assertEquals(List.of(2L, 4L, 5L), every2.history().stream().map(PeriodicEval.Point::step).toList());
         assertEquals(3, lines.size());
-        assertTrue(lines.get(0).matches("\\{\"step\":2,\"eval\":\"zeroshot\",\"name\":\"two\",\"top1\":[0-9.]+,\"top5\":1\\.000000,"
+        assertTrue(lines.get(0).matches("\\{\"step\":2,\"eval\":\"zeroshot\",\"name\":\"two\",\"top1\":[0-9.]+,\"top5\":1\\.0,"
                 + "\"mean_per_class\":[0-9.]+,\"seconds\":[0-9.]+}"), lines.get(0));
         // The last line is the model as it is now.
         double top1 = zs.evaluate(PeriodicEval.inference(model, BYTES)).top1();

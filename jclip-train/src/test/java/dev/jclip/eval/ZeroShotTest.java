@@ -81,7 +81,6 @@ class ZeroShotTest {
         // dog has no images: its accuracy is NaN and it leaves the mean.
         assertEquals(List.of("cat      0.5000       2", "dog         NaN       0", "cat   1 1", "dog   0 0"),
                 text.lines().filter(l -> l.startsWith("cat") || l.startsWith("dog")).toList());
-        assertEquals("\"top1\":0.500000,\"top5\":1.000000,\"mean_per_class\":0.500000,\"count\":2", r.jsonMembers());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.io.JsonWriter;
 import dev.jclip.io.SafeTensors;
 import dev.jclip.nn.Clip;
 import dev.jclip.tensor.Tensor;
@@ -202,5 +203,9 @@ class TrainerTest {
                 + "\"samples_per_s\":128.0,\"skipped\":false}", log.toJson());
         assertEquals("{\"step\":1,\"epoch\":0,\"loss\":null,\"lr\":0.0,\"logit_scale\":0.0,\"grad_norm\":null,"
                 + "\"samples_per_s\":1.0,\"skipped\":true}", new StepLog(1, 0, Float.NaN, 0, 0, Double.NaN, 1, true).toJson());
+        // A caller adds members of its own.
+        assertEquals("{\"step\":3,\"epoch\":1,\"loss\":2.5,\"lr\":1.0E-4,\"logit_scale\":4.6051702,\"grad_norm\":0.75,"
+                + "\"samples_per_s\":128.0,\"skipped\":false,\"bad_items\":7}",
+                log.writeMembers(new JsonWriter().beginObject()).name("bad_items").value(7).endObject().toString());
     }
 }
