@@ -5,12 +5,14 @@ import dev.jclip.api.ClipModel;
 import dev.jclip.index.VectorIndex;
 import dev.jclip.server.ClipServer;
 import dev.jclip.server.ServerConfig;
+import dev.jclip.server.TrafficLimits;
 import dev.jclip.text.ClipTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -21,8 +23,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code jclip serve --model MODEL [--pretrained TAG] [--vocab PATH] [--index DIR] [--host 127.0.0.1] [--port 8080]
- * [--max-body-mb 20] [--api-key-file PATH]}: the {@link ClipServer} (embedding, zero-shot classification, and search when
- * an index is given) until Ctrl-C, which stops it after the requests under way.
+ * [--max-body-mb 20] [--api-key-file PATH] [--max-connections 512] [--max-in-flight 16] [--max-queued 64]
+ * [--queue-timeout 10] [--idle-timeout 30] [--header-timeout 10] [--request-timeout 60]}: the {@link ClipServer}
+ * (embedding, zero-shot classification, and search when an index is given) until Ctrl-C, which stops it after the
+ * requests under way.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve embedding, zero-shot classification and index search over HTTP (JSON) until Ctrl-C.")
@@ -32,6 +36,9 @@ final class ServeCommand implements Callable<Integer> {
      * logs every failure itself); held here, since java.util.logging keeps loggers weakly.
      */
     private static final Logger JETTY = Logger.getLogger("org.eclipse.jetty"), JAVALIN = Logger.getLogger("io.javalin");
+    private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
+    /** Longest timeout an option takes: a day. */
+    private static final int MAX_TIMEOUT_SECONDS = 86_400;
 
     @Option(names = "--model", required = true, paramLabel = "MODEL", description = ModelOptions.MODEL_HELP)
     String model;
@@ -78,6 +85,37 @@ final class ServeCommand implements Callable<Integer> {
                     + "A file, not an option value, so that the key stays out of the process list and shell history.")
     Path apiKeyFile;
 
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + TrafficLimits.DEFAULT_MAX_CONNECTIONS,
+            description = "Most open connections; further ones wait to be accepted (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-in-flight", paramLabel = "N", defaultValue = "" + TrafficLimits.DEFAULT_MAX_IN_FLIGHT,
+            description = "Most requests at work at once, each with its body read in full; /health needs no slot "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(names = "--max-queued", paramLabel = "N", defaultValue = "" + TrafficLimits.DEFAULT_MAX_QUEUED,
+            description = "Most requests waiting for a slot; one more is answered 503 at once (default: ${DEFAULT-VALUE}).")
+    int maxQueued;
+
+    @Option(names = "--queue-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Longest wait for a slot, then 503 (default: ${DEFAULT-VALUE}).")
+    double queueTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Longest silence of a connection, then it is closed (408 while a body is read; default: ${DEFAULT-VALUE}).")
+    double idleTimeout;
+
+    @Option(names = "--header-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Longest from a request's first byte to the end of its headers, then the connection is closed "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double headerTimeout;
+
+    @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Longest from a request's first byte to the end of its body, then 408; a large upload over a slow "
+                    + "link needs more (default: ${DEFAULT-VALUE}).")
+    double requestTimeout;
+
     @Option(names = "--batch", paramLabel = "N", defaultValue = "" + ClipModel.DEFAULT_BATCH,
             description = "Inputs per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -99,11 +137,18 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--api-key-file: cannot read " + apiKeyFile + ": " + e.getMessage(), e);
             }
         }
-        ServerConfig config = new ServerConfig(host, port, maxBodyMb * ServerConfig.MB, maxTexts, maxImages, apiKey);
+        TrafficLimits traffic = new TrafficLimits(maxConnections, maxInFlight, maxQueued, seconds("--queue-timeout", queueTimeout),
+                seconds("--idle-timeout", idleTimeout), seconds("--header-timeout", headerTimeout),
+                seconds("--request-timeout", requestTimeout));
+        ServerConfig config = new ServerConfig(host, port, maxBodyMb * ServerConfig.MB, maxTexts, maxImages, apiKey, traffic);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (apiKey == null && !InetAddress.getByName(host).isLoopbackAddress()) {
             err.println("jclip serve: warning: listening on " + host + " without --api-key-file: anyone who can reach "
                     + "this port can use the server");
+        }
+        // One line per record (time, level, message), unless the user chose a format; read when the first record is printed.
+        if (System.getProperty(LOG_FORMAT) == null) {
+            System.setProperty(LOG_FORMAT, "%1$tF %1$tT %4$s %5$s%6$s%n");
         }
         LuceneLog.quiet();
         JETTY.setLevel(Level.WARNING);
@@ -138,5 +183,13 @@ final class ServeCommand implements Callable<Integer> {
         out.flush();
         server.join();
         return 0;
+    }
+
+    /** An option's seconds as a duration, to the millisecond. */
+    private static Duration seconds(String option, double seconds) {
+        if (!(seconds >= 0.001 && seconds <= MAX_TIMEOUT_SECONDS)) {
+            throw new IllegalArgumentException(option + " must be in [0.001, " + MAX_TIMEOUT_SECONDS + "] seconds, got " + seconds);
+        }
+        return Duration.ofMillis(Math.round(seconds * 1000));
     }
 }

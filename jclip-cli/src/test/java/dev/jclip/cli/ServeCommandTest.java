@@ -3,6 +3,7 @@ package dev.jclip.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.testing.RequiresShared;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code jclip serve}'s refusals, each before it would start serving (the server itself is tested in
  * jclip-server; a started one runs until Ctrl-C).
  */
+@RequiresShared
 class ServeCommandTest {
     @TempDir
     Path dir;
@@ -30,6 +32,16 @@ class ServeCommandTest {
         Cli batch = Cli.run("serve", "--model", Cli.VIT.toString(), "--batch", "0");
         assertEquals(1, batch.code);
         assertEquals("jclip: --batch must be at least 1, got 0\n", batch.err);
+        Cli idle = Cli.run("serve", "--model", Cli.VIT.toString(), "--idle-timeout", "0");
+        assertEquals(1, idle.code);
+        assertEquals("jclip: --idle-timeout must be in [0.001, 86400] seconds, got 0.0\n", idle.err);
+        Cli headers = Cli.run("serve", "--model", Cli.VIT.toString(), "--header-timeout", "20", "--request-timeout", "10");
+        assertEquals(1, headers.code);
+        assertEquals("jclip: the header timeout (20 s) must not exceed the request timeout (10 s): the headers are part of the request\n",
+                headers.err);
+        Cli slots = Cli.run("serve", "--model", Cli.VIT.toString(), "--max-in-flight", "0");
+        assertEquals(1, slots.code);
+        assertEquals("jclip: the limit of requests at work must be at least 1, got 0\n", slots.err);
     }
 
     @Test

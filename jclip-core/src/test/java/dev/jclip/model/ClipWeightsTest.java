@@ -13,6 +13,7 @@ import dev.jclip.nn.Clip;
 import dev.jclip.nn.StateDict;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@RequiresShared
 class ClipWeightsTest {
     @TempDir
     Path tmp;

@@ -9,8 +9,6 @@ import dev.jclip.kernel.Gelu;
 import dev.jclip.nn.Clip;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
-import dev.jclip.testing.ConfigCases;
-import dev.jclip.testing.NamedWeights;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -11,15 +11,16 @@ import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
-import io.javalin.http.UnauthorizedResponse;
 import io.javalin.json.JavalinJackson;
 import io.javalin.util.JavalinException;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.EagerContentHandler;
 
 /**
  * A small HTTP server (Javalin on Jetty) for a {@link ClipModel} and optionally a {@link VectorIndex}:
@@ -37,12 +38,20 @@ import java.util.logging.Logger;
  * With an API key in the {@link ServerConfig}, every endpoint but {@code /health} wants
  * {@code Authorization: Bearer <key>} (401 without it).
  * Errors answer {@code {"error": "..."}} with a 4xx status and a message that names what was wrong
- * (a 500 says only that the server log has the details). Embeddings are unit length and equal to
- * {@link ClipModel}'s for the same input. Requests run concurrently: the model is thread-safe, the
- * index answers one query at a time.
+ * (a 500 says only that the server log has the details), also those of the HTTP layer (a malformed
+ * request, headers over the limit, a timeout) and 503 when the server is busy. Embeddings are unit
+ * length and equal to {@link ClipModel}'s for the same input. Requests run concurrently: the model
+ * is thread-safe, the index answers one query at a time.
+ *
+ * <p>Slow or many clients cannot starve the server ({@link TrafficLimits}): a request's body is read
+ * in full, without holding a thread, before the request is handled; then it waits (without a thread)
+ * for one of a bounded number of slots to work in; every phase of a request has a deadline; and
+ * {@code /health} needs no slot.
  */
 public final class ClipServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ClipServer.class.getName());
+    /** Largest request line and headers, together (Jetty's default); larger ones are answered 431 (414 for the URI). */
+    public static final int MAX_HEADER_BYTES = 8192;
 
     private final Javalin app;
     private final ServerConfig config;
@@ -64,24 +73,38 @@ public final class ClipServer implements AutoCloseable {
                     + model.id());
         }
         ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        RequestBodies bodies = new RequestBodies(config.maxBodyBytes(), json);
+        RequestBodies bodies = new RequestBodies(json);
         Endpoints endpoints = new Endpoints(model, index, config, bodies);
+        TrafficLimits traffic = config.traffic();
         Javalin app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
             c.startup.startupWatcherEnabled = false;
-            c.jetty.host = config.host();
-            c.jetty.port = config.port();
             c.http.prefer405over404 = true;
-            // Parts are held in memory (never spooled to a temporary folder) and bounded by the body limit.
+            // Parts are held in memory (never spooled to a temporary folder); the body loader bounds the whole body.
             c.jetty.multipartConfig.maxTotalRequestSize(config.maxBodyBytes(), SizeUnit.BYTES);
             c.jetty.multipartConfig.maxFileSize(config.maxBodyBytes(), SizeUnit.BYTES);
             c.jetty.multipartConfig.maxInMemoryFileSize((int) config.maxBodyBytes(), SizeUnit.BYTES);
             c.jsonMapper(new JavalinJackson(json, false));
 
-            // Both before any body is read: a stranger's request is refused without reading it.
-            c.routes.before(ctx -> checkApiKey(ctx, config.apiKey()));
-            c.routes.before(ctx -> bodies.checkDeclaredLength(ctx));
+            c.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
+            c.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HeaderDeadline(http, traffic.headerTimeout()));
+                connector.setHost(config.host());
+                connector.setPort(config.port());
+                connector.setIdleTimeout(traffic.idleTimeout().toMillis());
+                return connector;
+            });
+            c.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrors(json, MAX_HEADER_BYTES));
+                server.addBean(new NetworkConnectionLimit(traffic.maxConnections(), server));
+                // In this order before Javalin: a stranger is refused before the body is read, the body is read
+                // without a thread, and only then does the request wait for a slot to work in.
+                Handler.Singleton chain = new EagerContentHandler(new BusyLimit(traffic.maxInFlight(), traffic.maxQueued(),
+                        traffic.queueTimeout()), new BodyLoader(config.maxBodyBytes(), traffic.requestTimeout(), traffic.idleTimeout()));
+                server.insertHandler(config.apiKey() == null ? chain : new ApiKeyCheck(config.apiKey(), chain));
+            });
+
             c.routes.get("/health", endpoints::health);
             c.routes.post("/embed/texts", endpoints::embedTexts);
             c.routes.post("/embed/image", endpoints::embedImage);
@@ -119,6 +142,16 @@ public final class ClipServer implements AutoCloseable {
         return URI.create("http://" + host + ":" + port() + "/");
     }
 
+    /** Connections open now (for tests: the timeouts free them). */
+    int openConnections() {
+        return app.jettyServer().server().getBean(NetworkConnectionLimit.class).getNetworkConnectionCount();
+    }
+
+    /** The limit of requests at work (for tests: how many took a slot, how many wait). */
+    BusyLimit busy() {
+        return app.jettyServer().server().getDescendant(BusyLimit.class);
+    }
+
     /** Waits until the server has stopped (by {@link #close}, e.g. from a shutdown hook). */
     public void join() throws InterruptedException {
         app.jettyServer().server().join();
@@ -134,24 +167,6 @@ public final class ClipServer implements AutoCloseable {
     private static String message(HttpResponseException e, Context ctx) {
         String allowed = e.getDetails().get("availableMethods");
         return allowed == null ? e.getMessage() : ctx.method() + " " + ctx.path() + " is not an endpoint; " + ctx.path() + " takes " + allowed;
-    }
-
-    /**
-     * With an API key configured, refuses (401) a request to anything but {@code GET /health} that
-     * does not carry it as {@code Authorization: Bearer <key>}. The comparison takes the same time
-     * wherever the first difference is.
-     */
-    private static void checkApiKey(Context ctx, String apiKey) {
-        if (apiKey == null || ctx.path().equals("/health")) {
-            return;
-        }
-        String given = ctx.header("Authorization");
-        byte[] want = ("Bearer " + apiKey).getBytes(StandardCharsets.US_ASCII);
-        if (given == null || !MessageDigest.isEqual(want, given.getBytes(StandardCharsets.US_ASCII))) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            throw new UnauthorizedResponse(given == null ? "this server needs an API key: send 'Authorization: Bearer <key>'"
-                    : "wrong API key");
-        }
     }
 
     private static void answer(Context ctx, int status, String message) {

@@ -62,7 +62,7 @@ final class Endpoints {
 
     /** {@code POST /embed/texts} with {@code {"texts": [...]}}; texts longer than the context are cut, as {@link ClipModel#embedTexts} does. */
     void embedTexts(Context ctx) throws IOException {
-        JsonNode texts = bodies.jsonObject(ctx, TEXTS_BODY).get("texts");
+        JsonNode texts = bodies.jsonObject(ctx, "POST /embed/texts", TEXTS_BODY).get("texts");
         if (texts == null) {
             throw new BadRequestResponse("the JSON body has no \"texts\" field; expected " + TEXTS_BODY);
         }

@@ -17,53 +17,37 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * Reads request bodies within the size limit: JSON, a raw image, or the files and fields of a
- * multipart form. Malformed input becomes a 4xx answer whose message names what was wrong.
+ * Reads request bodies (already read in full and within the size limit by {@link BodyLoader}): JSON,
+ * a raw image, or the files and fields of a multipart form. Malformed input becomes a 4xx answer
+ * whose message names what was wrong.
  */
 final class RequestBodies {
     /** An encoded image from a request, and how its errors name it. */
     record EncodedImage(String name, byte[] bytes) {}
 
-    /** Jetty's messages for a multipart body over its limits ("max length exceeded: N", "max file size exceeded: N"). */
-    private static final Pattern OVER_LIMIT = Pattern.compile("max (length|file size) exceeded");
-
     /** The part of Jackson's messages that points into its (unrecorded) source: only noise here. */
     private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[Source:.*?]\\)");
 
-    private final long limit;
     private final ObjectMapper json;
 
-    RequestBodies(long limit, ObjectMapper json) {
-        this.limit = limit;
+    RequestBodies(ObjectMapper json) {
         this.json = json;
     }
 
-    /** 413 for a body over the limit. */
-    HttpResponseException tooLarge() {
-        return new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(),
-                "the request body is larger than this server's limit of " + limit + " bytes");
-    }
-
-    /** Refuses a body whose declared length is over the limit, before anything is read. */
-    void checkDeclaredLength(Context ctx) {
-        if (ctx.req().getContentLengthLong() > limit) {
-            throw tooLarge();
-        }
-    }
-
-    /** The whole body; a body without a declared length is read no further than the limit. */
+    /** The whole body, in memory already. */
     byte[] bytes(Context ctx) throws IOException {
         try (InputStream in = ctx.bodyInputStream()) {
-            byte[] body = in.readNBytes((int) limit + 1);
-            if (body.length > limit) {
-                throw tooLarge();
-            }
-            return body;
+            return in.readAllBytes();
         }
     }
 
-    /** The body as a JSON object. */
-    JsonNode jsonObject(Context ctx, String expected) throws IOException {
+    /** The body as a JSON object; {@code usage} says what the endpoint takes, {@code expected} the object. */
+    JsonNode jsonObject(Context ctx, String usage, String expected) throws IOException {
+        String type = ctx.contentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).matches("application/json\\s*(;.*)?")) {
+            throw new HttpResponseException(HttpStatus.UNSUPPORTED_MEDIA_TYPE.getCode(), usage + " takes Content-Type application/json "
+                    + expected + ", got " + (type == null ? "no Content-Type" : "Content-Type " + type));
+        }
         byte[] body = bytes(ctx);
         if (body.length == 0) {
             throw new BadRequestResponse("the request body is empty; expected JSON " + expected);
@@ -130,21 +114,18 @@ final class RequestBodies {
 
     /**
      * Parses the multipart form (once: Jetty keeps the parts) through {@code parts}. Jetty's parser
-     * fails with a ServletException (not declared by Javalin's Kotlin signatures) caused by an
-     * IllegalStateException that names the limit a body over it exceeded.
+     * fails with a ServletException (not declared by Javalin's Kotlin signatures) whose root cause
+     * says what was wrong.
      */
-    private <T> T multipart(Supplier<T> parts) {
+    private static <T> T multipart(Supplier<T> parts) {
         try {
             return parts.get();
         } catch (HttpResponseException e) {
             throw e;
         } catch (Exception e) {
             Throwable root = e;
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof IllegalStateException && t.getMessage() != null && OVER_LIMIT.matcher(t.getMessage()).lookingAt()) {
-                    throw tooLarge();
-                }
-                root = t;
+            while (root.getCause() != null) {
+                root = root.getCause();
             }
             throw new BadRequestResponse("the multipart form cannot be read: " + root.getMessage());
         }

@@ -1,7 +1,7 @@
 package dev.jclip.server;
 
 /**
- * Where the server listens and how much one request may ask of it.
+ * Where the server listens, how much one request may ask of it and how much traffic it takes at once.
  *
  * @param host the address to bind ({@value #DEFAULT_HOST} by default: only this machine can connect)
  * @param port the TCP port; 0 picks a free one ({@link ClipServer#port()} tells which)
@@ -12,8 +12,9 @@ package dev.jclip.server;
  *     resized before any is embedded, so this bounds a request's memory)
  * @param apiKey when not null, every endpoint but {@code GET /health} answers only requests that carry
  *     {@code Authorization: Bearer <apiKey>} (401 otherwise); at least {@value #MIN_API_KEY_LENGTH} characters
+ * @param traffic connections, requests at work and timeouts
  */
-public record ServerConfig(String host, int port, long maxBodyBytes, int maxTexts, int maxImages, String apiKey) {
+public record ServerConfig(String host, int port, long maxBodyBytes, int maxTexts, int maxImages, String apiKey, TrafficLimits traffic) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final long MB = 1L << 20;
@@ -45,16 +46,19 @@ public record ServerConfig(String host, int port, long maxBodyBytes, int maxText
             throw new IllegalArgumentException("the API key must be at least " + MIN_API_KEY_LENGTH
                     + " printable ASCII characters without spaces, got " + apiKey.length() + " characters");
         }
+        if (traffic == null) {
+            throw new IllegalArgumentException("the traffic limits must be given (TrafficLimits.defaults())");
+        }
     }
 
-    /** Without an API key: every client that can connect may use the server. */
+    /** Without an API key, with the {@linkplain TrafficLimits#defaults() default traffic limits}: every client that can connect may use the server. */
     public ServerConfig(String host, int port, long maxBodyBytes, int maxTexts, int maxImages) {
-        this(host, port, maxBodyBytes, maxTexts, maxImages, null);
+        this(host, port, maxBodyBytes, maxTexts, maxImages, null, TrafficLimits.defaults());
     }
 
     /**
      * Localhost, port {@value #DEFAULT_PORT}, 20 MB bodies, {@value #DEFAULT_MAX_TEXTS} texts and
-     * {@value #DEFAULT_MAX_IMAGES} images per request.
+     * {@value #DEFAULT_MAX_IMAGES} images per request, {@linkplain TrafficLimits#defaults() default traffic limits}.
      */
     public static ServerConfig defaults() {
         return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_TEXTS, DEFAULT_MAX_IMAGES);
@@ -62,18 +66,23 @@ public record ServerConfig(String host, int port, long maxBodyBytes, int maxText
 
     /** This configuration on {@code port}. */
     public ServerConfig withPort(int port) {
-        return new ServerConfig(host, port, maxBodyBytes, maxTexts, maxImages, apiKey);
+        return new ServerConfig(host, port, maxBodyBytes, maxTexts, maxImages, apiKey, traffic);
     }
 
     /** This configuration requiring {@code apiKey} (null: none). */
     public ServerConfig withApiKey(String apiKey) {
-        return new ServerConfig(host, port, maxBodyBytes, maxTexts, maxImages, apiKey);
+        return new ServerConfig(host, port, maxBodyBytes, maxTexts, maxImages, apiKey, traffic);
+    }
+
+    /** This configuration with other traffic limits. */
+    public ServerConfig withTraffic(TrafficLimits traffic) {
+        return new ServerConfig(host, port, maxBodyBytes, maxTexts, maxImages, apiKey, traffic);
     }
 
     /** The key stays out of logs and error messages. */
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", maxTexts=" + maxTexts
-                + ", maxImages=" + maxImages + ", apiKey=" + (apiKey == null ? "none" : "set") + "]";
+                + ", maxImages=" + maxImages + ", apiKey=" + (apiKey == null ? "none" : "set") + ", traffic=" + traffic + "]";
     }
 }

@@ -12,6 +12,7 @@ import dev.jclip.index.Hit;
 import dev.jclip.index.VectorIndex;
 import dev.jclip.server.Http.Answer;
 import dev.jclip.server.Http.Part;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -21,6 +22,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link dev.jclip.api.ZeroShotClassifier} and {@link VectorIndex} give for the same input, and
  * every bad request gets its 4xx status and a JSON message naming the problem.
  */
+@RequiresShared
 class ClipServerTest {
     static final Path VIT = Shared.path("fixtures/models/vit-tiny/open_clip_model.safetensors");
     /** The original vocabulary; the loader cuts it to the fixture's 1000 ids. */
@@ -375,7 +378,12 @@ class ClipServerTest {
                 () -> new ServerConfig("127.0.0.1", 80, 1, 0, 1),
                 () -> new ServerConfig("127.0.0.1", 80, 1, 1, 0),
                 () -> ServerConfig.defaults().withApiKey("short"),
-                () -> ServerConfig.defaults().withApiKey("sixteen chars ok")).iterator();
+                () -> ServerConfig.defaults().withApiKey("sixteen chars ok"),
+                () -> TrafficLimits.defaults().withMaxConnections(0),
+                () -> TrafficLimits.defaults().withWork(0, 1, Duration.ofSeconds(1)),
+                () -> TrafficLimits.defaults().withWork(1, -1, Duration.ofSeconds(1)),
+                () -> TrafficLimits.defaults().withWork(1, 1, Duration.ZERO),
+                () -> TrafficLimits.defaults().withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(1500), Duration.ofSeconds(1))).iterator();
         List<String> messages = new ArrayList<>();
         while (bad.hasNext()) {
             messages.add(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, bad.next()::run).getMessage());
@@ -384,7 +392,10 @@ class ClipServerTest {
                 "the body limit must be in [1, 2147483639] bytes, got 0", "the limit of texts per request must be at least 1, got 0",
                 "the limit of images per request must be at least 1, got 0",
                 "the API key must be at least 16 printable ASCII characters without spaces, got 5 characters",
-                "the API key must be at least 16 printable ASCII characters without spaces, got 16 characters"),
+                "the API key must be at least 16 printable ASCII characters without spaces, got 16 characters",
+                "the connection limit must be at least 1, got 0", "the limit of requests at work must be at least 1, got 0",
+                "the limit of waiting requests must not be negative, got -1", "the queue timeout must be at least 1 ms, got PT0S",
+                "the header timeout (1.5 s) must not exceed the request timeout (1 s): the headers are part of the request"),
                 messages);
         String shown = ServerConfig.defaults().withApiKey("secret-0123456789").toString();
         assertTrue(shown.contains("apiKey=set") && !shown.contains("secret"), shown);

@@ -1,4 +1,4 @@
-package dev.jclip.testing;
+package dev.jclip.model;
 
 import dev.jclip.io.SafeTensorsWriter;
 import dev.jclip.tensor.Tensor;

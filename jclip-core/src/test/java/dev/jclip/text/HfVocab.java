@@ -1,4 +1,4 @@
-package dev.jclip.testing;
+package dev.jclip.text;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

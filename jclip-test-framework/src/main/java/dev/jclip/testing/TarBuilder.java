@@ -4,14 +4,16 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Writes tar archives for tests (also other modules'), byte by byte from the ustar layout (GNU {@code L} entries for long names). */
+/** Writes tar archives for tests, byte by byte from the ustar layout (GNU {@code L} entries for long names). */
 public final class TarBuilder {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
+    /** Adds a regular file holding {@code text} in UTF-8. */
     public TarBuilder file(String name, String text) {
         return file(name, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Adds a regular file holding {@code data}, preceded by a GNU long-name entry when the name needs one. */
     public TarBuilder file(String name, byte[] data) {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         if (n.length > 100) {
@@ -24,6 +26,7 @@ public final class TarBuilder {
         return this;
     }
 
+    /** Adds a directory entry. */
     public TarBuilder directory(String name) {
         header(name, 0, '5');
         return this;
