@@ -3,7 +3,7 @@ package dev.jclip.bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import dev.jclip.kernel.Parallel;
+import dev.jclip.compute.Parallel;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.nn.Clip;
 import dev.jclip.plan.InferencePlan;

@@ -1,8 +1,8 @@
 package dev.jclip.cli;
 
 import dev.jclip.api.ClipModel;
+import dev.jclip.compute.Parallel;
 import dev.jclip.image.BadImageException;
-import dev.jclip.kernel.Parallel;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Images per second of the embed pipeline vs the encoder alone.")
-public final class BenchEmbedCommand implements Callable<Integer> {
+final class BenchEmbedCommand implements Callable<Integer> {
     @Mixin
     PresetOption preset;
 

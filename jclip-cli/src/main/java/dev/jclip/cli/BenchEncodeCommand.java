@@ -1,7 +1,7 @@
 package dev.jclip.cli;
 
-import dev.jclip.kernel.Gelu;
-import dev.jclip.kernel.Parallel;
+import dev.jclip.compute.Gelu;
+import dev.jclip.compute.Parallel;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.nn.Clip;
@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = "Images or texts per second through one tower, on random inputs.")
-public final class BenchEncodeCommand implements Callable<Integer> {
+final class BenchEncodeCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "PATH", description = "Weights: safetensors file or model directory.")
     Path model;
 

@@ -1,11 +1,11 @@
 package dev.jclip.cli;
 
+import dev.jclip.compute.Gelu;
+import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Epilogue;
-import dev.jclip.kernel.Gelu;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.PackedB;
-import dev.jclip.kernel.Parallel;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  * median per-round ratio of each to the first.
  */
 @Command(name = "gemm", description = "Single-precision matrix multiply throughput (GFLOP/s, best repetition).")
-public final class BenchGemmCommand implements Callable<Integer> {
+final class BenchGemmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tokenize",
         description = "Tokenize texts (a JSON string per line) into CLIP token ids (a JSON object per line).")
-public final class TokenizeCommand implements Callable<Integer> {
+final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--vocab", paramLabel = "PATH",
             description = "Vocabulary: " + ClipTokenizer.ORIGINAL_FILE + ", or a Hugging Face vocab.json or merges.txt "
                     + "(the other beside it), or a folder holding them.")

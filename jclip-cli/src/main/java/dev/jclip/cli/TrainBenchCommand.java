@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Training throughput on random data. Last line: train batch=B samples_per_s=X peak_rss_mb=Y")
-public final class TrainBenchCommand implements Callable<Integer> {
+final class TrainBenchCommand implements Callable<Integer> {
     @Option(names = "--model-config", required = true, description = "Preset name, OpenCLIP JSON file, or inline JSON.")
     String modelConfig;
 

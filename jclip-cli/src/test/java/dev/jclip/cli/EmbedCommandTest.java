@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.api.ClipModel;
-import dev.jclip.kernel.Gelu;
-import dev.jclip.io.Npy;
+import dev.jclip.compute.Gelu;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.testing.RequiresShared;
 import java.io.IOException;

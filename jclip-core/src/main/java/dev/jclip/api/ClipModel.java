@@ -1,12 +1,12 @@
 package dev.jclip.api;
 
+import dev.jclip.compute.Gelu;
+import dev.jclip.compute.Parallel;
 import dev.jclip.hub.HubClient;
 import dev.jclip.hub.HubModel;
 import dev.jclip.image.BadImageException;
 import dev.jclip.image.ImagePreprocessor;
 import dev.jclip.image.PreprocessConfig;
-import dev.jclip.kernel.Gelu;
-import dev.jclip.kernel.Parallel;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipPresets;
 import dev.jclip.model.ClipWeights;

@@ -1,5 +1,7 @@
 package dev.jclip.kernel;
 
+import dev.jclip.compute.Gelu;
+import dev.jclip.compute.Parallel;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;

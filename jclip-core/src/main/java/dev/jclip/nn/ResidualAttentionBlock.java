@@ -1,6 +1,6 @@
 package dev.jclip.nn;
 
-import dev.jclip.kernel.Gelu;
+import dev.jclip.compute.Gelu;
 import dev.jclip.op.Activation;
 import dev.jclip.op.Elementwise;
 import dev.jclip.op.LayerNorm;

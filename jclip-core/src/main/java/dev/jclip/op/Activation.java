@@ -1,7 +1,7 @@
 package dev.jclip.op;
 
-import dev.jclip.kernel.Gelu;
-import dev.jclip.kernel.Parallel;
+import dev.jclip.compute.Gelu;
+import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.VectorMath;
 import dev.jclip.tensor.Tensor;
 

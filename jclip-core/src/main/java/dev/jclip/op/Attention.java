@@ -1,8 +1,8 @@
 package dev.jclip.op;
 
+import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
-import dev.jclip.kernel.Parallel;
 import dev.jclip.kernel.Rows;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;

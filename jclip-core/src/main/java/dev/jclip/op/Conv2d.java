@@ -1,10 +1,10 @@
 package dev.jclip.op;
 
+import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Epilogue;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.PackedB;
-import dev.jclip.kernel.Parallel;
 import dev.jclip.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;

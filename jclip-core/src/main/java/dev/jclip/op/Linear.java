@@ -1,7 +1,7 @@
 package dev.jclip.op;
 
+import dev.jclip.compute.Gelu;
 import dev.jclip.kernel.Epilogue;
-import dev.jclip.kernel.Gelu;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
 import dev.jclip.tensor.Tensor;

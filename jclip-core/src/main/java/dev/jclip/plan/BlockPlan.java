@@ -2,8 +2,8 @@ package dev.jclip.plan;
 
 import static dev.jclip.plan.InferencePlan.need;
 
+import dev.jclip.compute.Gelu;
 import dev.jclip.kernel.Epilogue;
-import dev.jclip.kernel.Gelu;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
 import dev.jclip.nn.BlockConfig;

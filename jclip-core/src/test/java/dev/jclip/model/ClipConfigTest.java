@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.compute.Gelu;
 import dev.jclip.io.SafeTensors;
-import dev.jclip.kernel.Gelu;
 import dev.jclip.nn.Clip;
 import dev.jclip.nn.StateDict;
 import dev.jclip.testing.RequiresShared;

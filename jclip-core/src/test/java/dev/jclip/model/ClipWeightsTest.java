@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.compute.Gelu;
 import dev.jclip.io.SafeTensors;
 import dev.jclip.io.SafeTensorsWriter;
-import dev.jclip.kernel.Gelu;
 import dev.jclip.nn.Clip;
 import dev.jclip.nn.StateDict;
 import dev.jclip.tensor.GradMode;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.jclip.kernel.Parallel;
+import dev.jclip.compute.Parallel;
 import dev.jclip.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Epilogue;
-import dev.jclip.kernel.Parallel;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;

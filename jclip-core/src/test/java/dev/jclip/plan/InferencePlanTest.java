@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jclip.kernel.Gelu;
-import dev.jclip.kernel.Parallel;
+import dev.jclip.compute.Gelu;
+import dev.jclip.compute.Parallel;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.nn.BlockConfig;
 import dev.jclip.nn.Clip;

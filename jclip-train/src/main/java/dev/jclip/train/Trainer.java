@@ -1,8 +1,8 @@
 package dev.jclip.train;
 
+import dev.jclip.compute.Parallel;
 import dev.jclip.io.SafeTensors;
 import dev.jclip.io.SafeTensorsWriter;
-import dev.jclip.kernel.Parallel;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.nn.Clip;
 import dev.jclip.tensor.Tensor;

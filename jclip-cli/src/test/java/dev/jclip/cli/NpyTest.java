@@ -1,4 +1,4 @@
-package dev.jclip.io;
+package dev.jclip.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

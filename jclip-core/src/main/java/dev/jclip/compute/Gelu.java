@@ -1,11 +1,11 @@
-package dev.jclip.kernel;
+package dev.jclip.compute;
 
 import java.util.Locale;
 
 /**
  * The GELU variants of transformer MLPs, {@code x·Φ(x)} with Φ the standard normal CDF or an
- * approximation of it. Each has one forward, a vector kernel ({@link VectorMath#gelu}) that the GEMM
- * epilogue can fuse ({@link Epilogue#withGelu}), and one backward, {@link #derivative}.
+ * approximation of it. Each has one forward, a vector kernel (kernel {@code VectorMath.gelu}) that the GEMM
+ * epilogue can fuse ({@code Epilogue.withGelu}), and one backward, {@link #derivative}.
  */
 public enum Gelu {
     /**

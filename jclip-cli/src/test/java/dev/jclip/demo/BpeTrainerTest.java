@@ -1,9 +1,10 @@
-package dev.jclip.text;
+package dev.jclip.demo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.jclip.text.ClipTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Merges worked out by hand; ids as in {@link ClipTokenizerTest} (merges from 512, then start and end). */
+/** Merges worked out by hand; ids as in jclip-core's {@code ClipTokenizerTest} (merges from 512, then start and end). */
 class BpeTrainerTest {
     @TempDir
     Path dir;

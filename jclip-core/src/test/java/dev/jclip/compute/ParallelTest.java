@@ -1,4 +1,4 @@
-package dev.jclip.kernel;
+package dev.jclip.compute;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,4 +1,4 @@
-package dev.jclip.kernel;
+package dev.jclip.compute;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

@@ -1,5 +1,6 @@
-package dev.jclip.io;
+package dev.jclip.cli;
 
+import dev.jclip.io.AtomicWriter;
 import dev.jclip.tensor.Tensor;
 import java.io.EOFException;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import java.util.stream.Collectors;
  * starts at a multiple of 64 bytes. The reader accepts versions 1.0 to 3.0 of
  * such files.
  */
-public final class Npy {
+final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** NumPy aligns the data start to 64 bytes. */
     private static final int ALIGN = 64;
@@ -35,7 +36,7 @@ public final class Npy {
     private Npy() {}
 
     /** Writes {@code data} with {@code shape} (e.g. {@code [N, D]}) as little-endian float32, atomically. */
-    public static void write(Path path, float[] data, int... shape) throws IOException {
+    static void write(Path path, float[] data, int... shape) throws IOException {
         if (Tensor.numel(shape) != data.length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + Tensor.numel(shape)
                     + " elements, the array has " + data.length);
@@ -50,12 +51,12 @@ public final class Npy {
     }
 
     /** Writes a tensor's values in its shape. */
-    public static void write(Path path, Tensor t) throws IOException {
+    static void write(Path path, Tensor t) throws IOException {
         write(path, t.data(), t.shape());
     }
 
     /** Reads a little-endian float32 C-order {@code .npy} file; other files get an error naming the problem. */
-    public static Tensor read(Path path) throws IOException {
+    static Tensor read(Path path) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 12) {

@@ -1,7 +1,8 @@
-package dev.jclip.text;
+package dev.jclip.demo;
 
-import java.nio.charset.StandardCharsets;
+import dev.jclip.text.ClipTokenizer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,12 +10,12 @@ import java.util.TreeMap;
 /**
  * Learns a small byte-level BPE vocabulary from a corpus (Sennrich et al. 2016), in the layout of
  * CLIP's: words are cleaned and split as {@link ClipTokenizer} does, each is a sequence of byte
- * symbols with {@code </w>} on the last, and the most frequent adjacent pair is merged, again and again.
+ * symbols with {@code </w>} on the last ({@link ClipTokenizer#byteSymbolWords}), and the most frequent adjacent pair is merged, again and again.
  * A model trained from scratch on a narrow caption set (generated shapes, a few class names) needs
  * only a few hundred ids instead of CLIP's 49,408, which keeps its embedding table tiny and its
  * captions short (one token per frequent word, so a short context holds them).
  */
-public final class BpeTrainer {
+final class BpeTrainer {
     private BpeTrainer() {}
 
     /**
@@ -23,22 +24,23 @@ public final class BpeTrainer {
      * {@code minCount} times. Ties between equally frequent pairs go to the smaller
      * pair in string order, so the result depends only on the corpus.
      */
-    public static List<String> learn(Iterable<String> texts, int maxMerges, int minCount) {
+    static List<String> learn(Iterable<String> texts, int maxMerges, int minCount) {
         if (maxMerges < 0 || minCount < 1) {
             throw new IllegalArgumentException("need maxMerges >= 0 and minCount >= 1, got " + maxMerges + ", " + minCount);
         }
-        // Distinct words with their counts; a sorted map keeps the work order fixed.
-        Map<String, Integer> counts = new TreeMap<>();
+        // Distinct words with their counts. Their order does not matter: pair counts are sums, and
+        // each word is merged on its own.
+        Map<List<String>, Integer> counts = new LinkedHashMap<>();
         for (String text : texts) {
-            for (String word : PreTokenizer.split(TextCleaner.clean(text))) {
+            for (List<String> word : ClipTokenizer.byteSymbolWords(text)) {
                 counts.merge(word, 1, Integer::sum);
             }
         }
         List<List<String>> words = new ArrayList<>(counts.size());
         int[] freq = new int[counts.size()];
         int w = 0;
-        for (Map.Entry<String, Integer> e : counts.entrySet()) {
-            words.add(symbols(e.getKey()));
+        for (Map.Entry<List<String>, Integer> e : counts.entrySet()) {
+            words.add(new ArrayList<>(e.getKey()));
             freq[w++] = e.getValue();
         }
         List<String> merges = new ArrayList<>();
@@ -74,15 +76,5 @@ public final class BpeTrainer {
             }
         }
         return merges;
-    }
-
-    private static List<String> symbols(String word) {
-        byte[] bytes = word.getBytes(StandardCharsets.UTF_8);
-        List<String> s = new ArrayList<>(bytes.length);
-        for (byte b : bytes) {
-            s.add(String.valueOf(ByteSymbols.CHAR[b & 0xFF]));
-        }
-        s.set(s.size() - 1, s.getLast() + BpeVocabulary.WORD_END);
-        return s;
     }
 }
