@@ -206,7 +206,9 @@ public final class WebDatasetSource implements ImageTextSource {
                 if (cls != null) {
                     String text = new String(cls, StandardCharsets.UTF_8).strip();
                     if (!text.matches("\\d{1,9}")) {
-                        errors.accept(new DataError(where, "class label '" + text + "' is not a non-negative integer"));
+                        // Named by place and size, never quoted: the entry could hold anything.
+                        errors.accept(new DataError(where, "its class label (.cls, " + cls.length
+                                + " bytes) is not a non-negative integer of at most 9 digits"));
                         return;
                     }
                     label = Integer.parseInt(text);

@@ -1,6 +1,7 @@
 package dev.jclip.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,7 +82,9 @@ class WebDatasetSourceTest {
         assertEquals(3, errors.size(), errors::toString);
         assertTrue(errors.get(0).toString().contains("sample v1.0/c: json has no string 'caption'"), errors.get(0)::toString);
         assertTrue(errors.get(1).toString().contains("sample v1.0/d: no image"), errors.get(1)::toString);
-        assertTrue(errors.get(2).toString().contains("sample v1.0/e: class label 'cat'"), errors.get(2)::toString);
+        assertTrue(errors.get(2).toString().contains("sample v1.0/e: its class label (.cls, 3 bytes) is not a non-negative"),
+                errors.get(2)::toString);
+        assertFalse(errors.get(2).toString().contains("cat"), "a file's contents are never quoted: " + errors.get(2));
     }
 
     @Test

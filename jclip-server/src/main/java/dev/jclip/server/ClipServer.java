@@ -1,7 +1,9 @@
 package dev.jclip.server;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.jclip.api.ClipModel;
 import dev.jclip.image.BadImageException;
 import dev.jclip.index.VectorIndex;
@@ -72,7 +74,9 @@ public final class ClipServer implements AutoCloseable {
             throw new IllegalArgumentException("index at " + index.folder() + " was built by " + index.modelId() + ", the server's model is "
                     + model.id());
         }
-        ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // A request body with a key twice is refused, not read as its last value.
+        ObjectMapper json = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
         RequestBodies bodies = new RequestBodies(json);
         Endpoints endpoints = new Endpoints(model, index, config, bodies);
         TrafficLimits traffic = config.traffic();

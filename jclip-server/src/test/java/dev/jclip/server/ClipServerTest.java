@@ -233,6 +233,8 @@ class ClipServerTest {
         assertError(http.postJson("/embed/texts", ""), 400, "the request body is empty");
         assertError(http.postJson("/embed/texts", "{\"texts\": [\"a\"]} {}"), 400, "the request body is not valid JSON at line 1, column 18 (Trailing token");
         assertError(http.postJson("/embed/texts", "[\"a\"]"), 400, "must be a JSON object");
+        assertError(http.postJson("/embed/texts", "{\"texts\": [\"a\"], \"texts\": [\"b\"]}"), 400,
+                "the request body is not valid JSON at line 1, column 25 (Duplicate field 'texts')");
         assertError(http.postJson("/embed/texts", "{\"text\": [\"a\"]}"), 400, "no \"texts\" field");
         assertError(http.postJson("/embed/texts", "{\"texts\": \"a\"}"), 400, "\"texts\" must be an array of strings");
         assertError(http.postJson("/embed/texts", "{\"texts\": []}"), 400, "\"texts\" is empty");
