@@ -17,7 +17,7 @@ import java.util.Map;
  */
 final class ItemIds {
     private final VectorIndex index;
-    /** Id to path, read from the index on the first lookup (a served index does not change). */
+    /** Id to path, read from the index on the first lookup and again when its size changed. */
     private Map<String, String> paths;
 
     ItemIds(VectorIndex index) {
@@ -37,7 +37,7 @@ final class ItemIds {
     /** The indexed path whose id is {@code id}, or null when the index holds none. */
     String path(String id) throws IOException {
         synchronized (index) {
-            if (paths == null) {
+            if (paths == null || paths.size() != index.size()) {
                 Map<String, String> all = new HashMap<>();
                 for (IndexEntry e : index.entries()) {
                     all.put(of(e.path()), e.path());
