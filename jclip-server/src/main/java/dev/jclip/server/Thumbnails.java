@@ -3,10 +3,11 @@ package dev.jclip.server;
 import dev.jclip.image.ExifOrientation;
 import dev.jclip.image.ImageDecoder;
 import dev.jclip.image.PixelImage;
-import dev.jclip.image.Resample;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -105,23 +106,43 @@ final class Thumbnails {
         ctx.header("Cache-Control", "no-store").contentType("image/svg+xml").result(placeholder);
     }
 
-    /** The image scaled to fit {@code longest} (never enlarged) and turned upright, as a JPEG. */
+    /** The image turned upright and scaled to fit {@code longest} (never enlarged), as a JPEG. */
     private byte[] make(Path source, int longest) throws IOException {
         byte[] encoded = Files.readAllBytes(source);
         PixelImage decoded = decoder.decode(encoded, source.toString());
         PixelImage rgb = PixelImage.of(PixelImage.Mode.RGB, decoded.width(), decoded.height(), decoded.toRgb());
-        double scale = Math.min(1.0, (double) longest / Math.max(rgb.width(), rgb.height()));
-        int w = Math.max(1, (int) Math.round(rgb.width() * scale)), h = Math.max(1, (int) Math.round(rgb.height() * scale));
-        PixelImage small = scale < 1 ? Resample.resize(rgb, w, h) : rgb;
-        PixelImage upright = ExifOrientation.apply(small, ImageOrientation.of(encoded));
+        PixelImage upright = ExifOrientation.apply(rgb, ImageOrientation.of(encoded));
+        int w = upright.width(), h = upright.height();
         byte[] px = upright.toRgb();
-        BufferedImage out = new BufferedImage(upright.width(), upright.height(), BufferedImage.TYPE_INT_RGB);
-        for (int i = 0, n = upright.width() * upright.height(); i < n; i++) {
-            out.setRGB(i % upright.width(), i / upright.width(), (px[3 * i] & 0xFF) << 16 | (px[3 * i + 1] & 0xFF) << 8 | px[3 * i + 2] & 0xFF);
+        int[] argb = new int[w * h];
+        for (int i = 0; i < argb.length; i++) {
+            argb[i] = (px[3 * i] & 0xFF) << 16 | (px[3 * i + 1] & 0xFF) << 8 | px[3 * i + 2] & 0xFF;
         }
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        image.setRGB(0, 0, w, h, argb, 0, w);
+        double scale = Math.min(1.0, (double) longest / Math.max(w, h));
+        BufferedImage out = scaled(image, Math.max(1, (int) Math.round(w * scale)), Math.max(1, (int) Math.round(h * scale)));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ImageIO.write(out, "jpg", bytes);
         return bytes.toByteArray();
+    }
+
+    /** {@code image} at {@code w × h}: halved (bilinear) while more than twice too large, then bicubic, so no detail aliases. */
+    private static BufferedImage scaled(BufferedImage image, int w, int h) {
+        BufferedImage current = image;
+        while (current.getWidth() != w || current.getHeight() != h) {
+            int nextW = current.getWidth() / 2 >= w ? current.getWidth() / 2 : w;
+            int nextH = current.getHeight() / 2 >= h ? current.getHeight() / 2 : h;
+            boolean last = nextW == w && nextH == h;
+            BufferedImage next = new BufferedImage(nextW, nextH, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = next.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION,
+                    last ? RenderingHints.VALUE_INTERPOLATION_BICUBIC : RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(current, 0, 0, nextW, nextH, null);
+            g.dispose();
+            current = next;
+        }
+        return current;
     }
 
     /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jclip.api.ClipModel;
 import dev.jclip.index.VectorIndex;
+import dev.jclip.testing.RequiresShared;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code GET /thumbnails/{id}} and {@code GET /}: upright, cached, validated by ETag, a placeholder for a lost file. */
+@RequiresShared
 class ThumbnailsTest {
     static final String KEY = "thumb-key-0123456789";
     static final HttpClient CLIENT = HttpClient.newHttpClient();

@@ -9,6 +9,7 @@ import dev.jclip.api.ClipModel;
 import dev.jclip.api.Prediction;
 import dev.jclip.index.Hit;
 import dev.jclip.index.VectorIndex;
+import dev.jclip.testing.RequiresShared;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * here: what it shows equals what the library answers for the same query, and the browser asks
  * nothing of any host but the server. Screenshots of each view go to {@code target/screenshots/}.
  */
+@RequiresShared
 class WebPageTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
