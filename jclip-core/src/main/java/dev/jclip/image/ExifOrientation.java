@@ -4,7 +4,7 @@ package dev.jclip.image;
  * Pillow's {@code ImageOps.exif_transpose}, which Pillow 12 applies to a TIFF file's pixels as
  * it loads them (and to no other format on open, so open_clip sees JPEG and PNG as stored).
  */
-final class ExifOrientation {
+public final class ExifOrientation {
     private ExifOrientation() {}
 
     /**
@@ -12,7 +12,7 @@ final class ExifOrientation {
      * as it is, 2 mirrored, 3 turned half round, 4 flipped, 5 transposed, 6 turned a quarter
      * clockwise, 7 transversed, 8 turned a quarter counterclockwise.
      */
-    static PixelImage apply(PixelImage image, int orientation) {
+    public static PixelImage apply(PixelImage image, int orientation) {
         if (orientation < 2 || orientation > 8) {
             return image;
         }

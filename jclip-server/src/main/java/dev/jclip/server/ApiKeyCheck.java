@@ -10,7 +10,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Refuses (401) a request to anything but {@code /health} that does not carry the API key as
+ * Refuses (401) a request to anything but {@code /health} and the {@link WebPage} that does not carry the API key as
  * {@code Authorization: Bearer <key>}, before its body is read: a stranger's upload costs nothing.
  * The comparison takes the same time wherever the first difference is.
  */
@@ -24,7 +24,8 @@ final class ApiKeyCheck extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        if (Request.getPathInContext(request).equals("/health")) {
+        String path = Request.getPathInContext(request);
+        if (path.equals("/health") || path.equals(WebPage.PATH) && request.getMethod().equals("GET")) {
             return super.handle(request, response, callback);
         }
         String given = request.getHeaders().get(HttpHeader.AUTHORIZATION);

@@ -34,10 +34,12 @@ import org.eclipse.jetty.server.handler.EagerContentHandler;
  *   <li>{@code POST /classify}, a multipart form ({@code image}, {@code labels}, optional {@code templates}, {@code top}):
  *       {@code {"model": id, "labels": [{"label": L, "prob": P}, ...]}}
  *   <li>{@code GET /search?q=TEXT&k=10} and {@code POST /search} with an image:
- *       {@code {"query": Q, "results": [{"path": P, "score": S}, ...]}}
+ *       {@code {"query": Q, "results": [{"path": P, "score": S, "id": I}, ...]}}
+ *   <li>{@code GET /thumbnails/{id}}: a JPEG of an indexed image ({@link Thumbnails})
+ *   <li>{@code GET /}: a web page for search and zero-shot classification ({@link WebPage})
  * </ul>
  *
- * With an API key in the {@link ServerConfig}, every endpoint but {@code /health} wants
+ * With an API key in the {@link ServerConfig}, every endpoint but {@code /health} and the page wants
  * {@code Authorization: Bearer <key>} (401 without it).
  * Errors answer {@code {"error": "..."}} with a 4xx status and a message that names what was wrong
  * (a 500 says only that the server log has the details), also those of the HTTP layer (a malformed
@@ -115,6 +117,10 @@ public final class ClipServer implements AutoCloseable {
             c.routes.post("/classify", endpoints::classify);
             c.routes.get("/search", endpoints::searchText);
             c.routes.post("/search", endpoints::searchImage);
+            c.routes.get(WebPage.PATH, new WebPage()::get);
+            if (index != null) {
+                c.routes.get("/thumbnails/{id}", new Thumbnails(new ItemIds(index), index.folder())::get);
+            }
 
             c.routes.exception(HttpResponseException.class, (e, ctx) -> answer(ctx, e.getStatus(), message(e, ctx)));
             c.routes.exception(BadImageException.class, (e, ctx) -> answer(ctx, HttpStatus.BAD_REQUEST.getCode(), e.getMessage()));

@@ -13,6 +13,7 @@ import dev.jclip.server.Responses.Embeddings;
 import dev.jclip.server.Responses.Health;
 import dev.jclip.server.Responses.IndexStatus;
 import dev.jclip.server.Responses.Label;
+import dev.jclip.server.Responses.Result;
 import dev.jclip.server.Responses.SearchResults;
 import dev.jclip.tensor.Tensor;
 import io.javalin.http.BadRequestResponse;
@@ -57,7 +58,13 @@ final class Endpoints {
                 status = new IndexStatus(index.folder().toAbsolutePath().toString(), index.size());
             }
         }
-        ctx.json(new Health(model.id(), model.dimension(), status));
+        boolean texts = true;
+        try {
+            model.tokenizer();
+        } catch (IllegalStateException e) {
+            texts = false;
+        }
+        ctx.json(new Health(model.id(), model.dimension(), status, texts));
     }
 
     /** {@code POST /embed/texts} with {@code {"texts": [...]}}; texts longer than the context are cut, as {@link ClipModel#embedTexts} does. */
@@ -177,10 +184,12 @@ final class Endpoints {
         ctx.json(new SearchResults(image.name(), search(idx, query, k, exact)));
     }
 
-    private List<Hit> search(VectorIndex idx, float[] query, int k, boolean exact) throws IOException {
+    private List<Result> search(VectorIndex idx, float[] query, int k, boolean exact) throws IOException {
+        List<Hit> hits;
         synchronized (idx) {
-            return exact ? idx.searchExact(query, k) : idx.search(query, k);
+            hits = exact ? idx.searchExact(query, k) : idx.search(query, k);
         }
+        return hits.stream().map(Result::of).toList();
     }
 
     private Tensor preprocess(EncodedImage image) throws BadImageException {

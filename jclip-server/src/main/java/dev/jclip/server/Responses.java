@@ -7,8 +7,8 @@ import java.util.List;
 final class Responses {
     private Responses() {}
 
-    /** {@code GET /health}: the model, its embedding dimension, and the index if one was given. */
-    record Health(String model, int dim, IndexStatus index) {}
+    /** {@code GET /health}: the model, its embedding dimension, the index if one was given, and whether texts can be embedded (a tokenizer). */
+    record Health(String model, int dim, IndexStatus index, boolean texts) {}
 
     /** The index folder and how many items it holds. */
     record IndexStatus(String path, int count) {}
@@ -23,7 +23,14 @@ final class Responses {
     record Label(String label, float prob) {}
 
     /** Search hits, best first (the keys of {@code jclip search --json}). */
-    record SearchResults(String query, List<Hit> results) {}
+    record SearchResults(String query, List<Result> results) {}
+
+    /** One hit and the id of its item, for {@code /thumbnails/{id}}. */
+    record Result(String path, float score, String id) {
+        static Result of(Hit hit) {
+            return new Result(hit.path(), hit.score(), ItemIds.of(hit.path()));
+        }
+    }
 
     /** Every error: the status says what kind, the message what was wrong. */
     record Error(String error) {}

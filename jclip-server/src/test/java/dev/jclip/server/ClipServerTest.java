@@ -121,7 +121,7 @@ class ClipServerTest {
         Answer a = http.get("/health");
         assertEquals(200, a.status(), a.body());
         JsonNode h = a.json();
-        assertEquals(List.of("model", "dim", "index"), fieldNames(h));
+        assertEquals(List.of("model", "dim", "index", "texts"), fieldNames(h));
         assertEquals(model.id(), h.get("model").textValue());
         assertEquals(model.dimension(), h.get("dim").intValue());
         assertEquals(dir.resolve("index").toAbsolutePath().toString(), h.get("index").get("path").textValue());
@@ -217,7 +217,7 @@ class ClipServerTest {
         JsonNode results = body.get("results");
         assertEquals(expected.size(), results.size());
         for (int i = 0; i < expected.size(); i++) {
-            assertEquals(List.of("path", "score"), fieldNames(results.get(i)));
+            assertEquals(List.of("path", "score", "id"), fieldNames(results.get(i)));
             assertEquals(expected.get(i).path(), results.get(i).get("path").textValue(), "rank " + i);
             assertEquals(expected.get(i).score(), results.get(i).get("score").floatValue(), "score " + i);
         }
