@@ -15,7 +15,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
@@ -69,8 +68,8 @@ final class ImageEmbedder implements MapPartitionsFunction<Row, Row> {
         float[][] emb = good.isEmpty() ? new float[0][] : model.embedPreprocessed(good);
         List<Row> out = new ArrayList<>(n);
         for (int i = 0, g = 0; i < n; i++) {
-            out.add(pre[i] != null ? RowFactory.create(keys[i], emb[g++], model.id(), null)
-                    : RowFactory.create(keys[i], null, model.id(), errors[i]));
+            out.add(pre[i] != null ? EmbeddingSchema.row(keys[i], emb[g++], model.id(), null)
+                    : EmbeddingSchema.row(keys[i], null, model.id(), errors[i]));
         }
         return out;
     }

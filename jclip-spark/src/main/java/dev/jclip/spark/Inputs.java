@@ -15,8 +15,17 @@ import org.apache.spark.sql.SparkSession;
 public final class Inputs {
     private Inputs() {}
 
-    /** Every image file (by {@link ImageExtensions}) under {@code dir}, recursively, as qualified URIs sorted by path. */
+    /** Every image file (by {@link ImageExtensions}) under {@code dir}, recursively, as qualified URIs sorted by path; none is an error. */
     public static List<String> imageFiles(SparkSession spark, String dir) throws IOException {
+        List<String> out = imageFilesOrNone(spark, dir);
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no images (" + String.join(", ", ImageExtensions.ALL) + ") in " + dir);
+        }
+        return out;
+    }
+
+    /** {@link #imageFiles}, possibly none. */
+    static List<String> imageFilesOrNone(SparkSession spark, String dir) throws IOException {
         Path root = new Path(dir);
         FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
         if (!fs.getFileStatus(root).isDirectory()) {
@@ -31,9 +40,6 @@ public final class Inputs {
             }
         }
         out.sort(null);
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("no images (" + String.join(", ", ImageExtensions.ALL) + ") in " + dir);
-        }
         return out;
     }
 

@@ -63,13 +63,8 @@ final class SparkEmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        SparkSession.Builder b = SparkSession.builder().appName("jclip spark embed");
-        if (master != null) {
-            b.master(master);
-        } else if (System.getProperty("spark.master") == null) {
-            b.master("local[*]");
-        }
-        SparkSession spark = b.getOrCreate();
+        boolean existing = Sessions.existing();
+        SparkSession spark = Sessions.open("jclip spark embed", master);
         try {
             List<String> items = input.images != null ? Inputs.imageFiles(spark, input.images)
                     : input.paths != null ? Inputs.lines(spark, input.paths)
@@ -88,7 +83,9 @@ final class SparkEmbedCommand implements Callable<Integer> {
             }
             return s.failed() > 0 ? 1 : 0;
         } finally {
-            spark.stop();
+            if (!existing) {
+                spark.stop();
+            }
         }
     }
 }

@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /** Embeds each row's text (its key) in batches of the model's batch size; a null text gives a row with the reason. */
 final class TextEmbedder implements MapPartitionsFunction<Row, Row> {
@@ -38,7 +37,7 @@ final class TextEmbedder implements MapPartitionsFunction<Row, Row> {
         int g = 0;
         for (Row r : batch) {
             String t = r.getString(textField);
-            out.add(t != null ? RowFactory.create(t, emb[g++], model.id(), null) : RowFactory.create("", null, model.id(), "null text"));
+            out.add(t != null ? EmbeddingSchema.row(t, emb[g++], model.id(), null) : EmbeddingSchema.row("", null, model.id(), "null text"));
         }
         return out;
     }
