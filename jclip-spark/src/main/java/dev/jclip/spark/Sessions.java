@@ -18,6 +18,9 @@ final class Sessions {
         } else if (System.getProperty("spark.master") == null) {
             b.master("local[*]");
         }
-        return b.getOrCreate();
+        SparkSession spark = b.getOrCreate();
+        // Spark's INFO lines would bury the command's own report.
+        spark.sparkContext().setLogLevel("WARN");
+        return spark;
     }
 }
