@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -45,8 +46,7 @@ public final class Inputs {
 
     /** The non-blank lines of a text file (paths, or texts to embed), in order. */
     public static List<String> lines(SparkSession spark, String file) {
-        List<String> out = spark.read().textFile(file).filter((org.apache.spark.api.java.function.FilterFunction<String>) l -> !l.isBlank())
-                .collectAsList();
+        List<String> out = spark.read().textFile(file).filter((FilterFunction<String>) l -> !l.isBlank()).collectAsList();
         if (out.isEmpty()) {
             throw new IllegalArgumentException(file + " has no lines");
         }

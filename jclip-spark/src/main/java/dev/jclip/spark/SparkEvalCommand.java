@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,7 +54,7 @@ final class SparkEvalCommand implements Callable<Integer> {
                     templates != null ? templates : ClipModel.DEFAULT_TEMPLATES, parts);
             ZeroShotResult r = o.result();
             out.print(r.format(o.classNames()));
-            String name = new org.apache.hadoop.fs.Path(dataset).getName();
+            String name = new Path(dataset).getName();
             out.printf(Locale.ROOT, "zeroshot dataset=%s top1=%.4f top5=%.4f images=%d%n", name, r.top1(), r.top5(), r.count());
             if (o.failed() > 0) {
                 err.println("jclip spark eval: " + o.failed() + " images could not be read and were left out");
