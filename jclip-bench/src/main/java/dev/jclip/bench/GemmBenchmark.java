@@ -1,6 +1,7 @@
 package dev.jclip.bench;
 
 import dev.jclip.kernel.Gemm;
+import dev.jclip.kernel.Operand;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -63,7 +64,9 @@ public class GemmBenchmark {
     @Benchmark
     public float[] sgemm() {
         if (batch == 1) {
-            Gemm.sgemm(transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, c, 0, n, false);
+            Gemm.sgemm(m, n, k, Operand.of(a, 0, transA ? m : k).transposed(transA),
+                    Operand.of(b, 0, transB ? k : n).transposed(transB),
+                    c, 0, n, false, null);
         } else {
             Gemm.sgemmBatched(transA, transB, batch, m, n, k, a, 0, transA ? m : k, m * k,
                     b, 0, transB ? k : n, k * n, c, 0, n, m * n, false);

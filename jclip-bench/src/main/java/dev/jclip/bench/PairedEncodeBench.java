@@ -3,9 +3,10 @@ package dev.jclip.bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import dev.jclip.kernel.Parallel;
+import dev.jclip.compute.Parallel;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.nn.Clip;
+import dev.jclip.plan.InferencePlan;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import java.nio.FloatBuffer;
@@ -84,17 +85,19 @@ public final class PairedEncodeBench {
             System.exit(2);
             return;
         }
-        Parallel.setThreads(o.threads());
         Clip clip = ClipWeights.map(o.model());
         clip.train(false);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions opts = OrtEncodeBench.sessionOptions(o.threads());
              OrtSession session = env.createSession(o.onnx().toString(), opts)) {
-            run(clip, env, session, o);
+            try (Parallel pool = Parallel.of(o.threads())) {
+                run(InferencePlan.of(clip), pool, env, session, o);
+            }
         }
     }
 
-    private static void run(Clip clip, OrtEnvironment env, OrtSession session, Options o) throws Exception {
+    private static void run(InferencePlan clip, Parallel pool, OrtEnvironment env, OrtSession session, Options o)
+            throws Exception {
         OrtEncodeBench.Input in = OrtEncodeBench.Input.of(session, o.onnx(), o.what(), o.batch(), o.tokens());
         long[] shape = in.shape();
         int tokens = in.tokens();
@@ -112,7 +115,7 @@ public final class PairedEncodeBench {
             double[] jclipSeconds = new double[o.rounds()], ortSeconds = new double[o.rounds()];
             for (int r = -WARMUP_ROUNDS; r < o.rounds(); r++) {
                 long t0 = System.nanoTime();
-                Tensor features = image ? clip.encodeImage(images) : clip.encodeText(texts);
+                Tensor features = pool.call(() -> image ? clip.encodeImage(images) : clip.encodeText(texts));
                 long t1 = System.nanoTime();
                 Thread.sleep(PAUSE_MS);
                 long t2 = System.nanoTime();

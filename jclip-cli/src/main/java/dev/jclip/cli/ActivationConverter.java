@@ -1,6 +1,6 @@
 package dev.jclip.cli;
 
-import dev.jclip.kernel.Gelu;
+import dev.jclip.compute.Gelu;
 import picocli.CommandLine.ITypeConverter;
 
 /**

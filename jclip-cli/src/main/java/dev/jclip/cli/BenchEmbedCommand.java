@@ -1,8 +1,8 @@
 package dev.jclip.cli;
 
 import dev.jclip.api.ClipModel;
+import dev.jclip.compute.Parallel;
 import dev.jclip.image.BadImageException;
-import dev.jclip.kernel.Parallel;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Images per second of the embed pipeline vs the encoder alone.")
-public final class BenchEmbedCommand implements Callable<Integer> {
+final class BenchEmbedCommand implements Callable<Integer> {
     @Mixin
     PresetOption preset;
 
@@ -51,9 +51,6 @@ public final class BenchEmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (threads != null) {
-            Parallel.setThreads(threads);
-        }
         List<Path> files = ImageFiles.list(List.of(images));
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no images in " + images);
@@ -62,10 +59,13 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         ClipModel model = preset.preset != null
                 ? ClipModel.of(preset.random(seed), null, preset.preset + " random seed " + seed).withBatchSize(options.batch)
                 : options.load(false);
+        if (threads != null) {
+            model = model.withParallel(Parallel.of(threads));
+        }
         ClipConfig config = model.config();
         int batch = model.batchSize(), n = files.size();
         out.printf(Locale.ROOT, "model %s, %d images, batch %d, encoder threads %d, decode threads %d, image size %d%n",
-                model.id(), n, batch, Parallel.threads(), options.decodeThreads(), config.vision().imageSize());
+                model.id(), n, batch, model.parallel().threads(), options.decodeThreads(), config.vision().imageSize());
         out.flush();
 
         List<Tensor> pre = new ArrayList<>();

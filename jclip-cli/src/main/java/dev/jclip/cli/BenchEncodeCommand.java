@@ -1,10 +1,11 @@
 package dev.jclip.cli;
 
-import dev.jclip.kernel.Gelu;
-import dev.jclip.kernel.Parallel;
+import dev.jclip.compute.Gelu;
+import dev.jclip.compute.Parallel;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.nn.Clip;
+import dev.jclip.plan.InferencePlan;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = "Images or texts per second through one tower, on random inputs.")
-public final class BenchEncodeCommand implements Callable<Integer> {
+final class BenchEncodeCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "PATH", description = "Weights: safetensors file or model directory.")
     Path model;
 
@@ -68,14 +69,13 @@ public final class BenchEncodeCommand implements Callable<Integer> {
         if (!(seconds > 0) || !(warmup >= 0)) {
             throw new IllegalArgumentException("--seconds must be positive and --warmup non-negative");
         }
-        if (threads != null) {
-            Parallel.setThreads(threads);
-        }
         preset.requireOneOf(model);
         String name = preset.preset != null ? preset.preset : model.getFileName().toString();
         Clip clip = preset.preset != null ? preset.random(seed) : ClipWeights.map(model, activation);
         clip.train(false);
         ClipConfig config = ClipConfig.of(clip);
+        InferencePlan plan = InferencePlan.of(clip);
+        Parallel pool = threads != null ? Parallel.of(threads) : Parallel.shared();
         SplittableRandom rng = new SplittableRandom(seed + 1);
         int length = 0;
         Runnable step;
@@ -85,15 +85,15 @@ public final class BenchEncodeCommand implements Callable<Integer> {
             }
             int s = config.vision().imageSize();
             Tensor images = Tensor.randn(rng, 1f, batch, 3, s, s);
-            step = () -> clip.encodeImage(images);
+            step = () -> pool.run(() -> plan.encodeImage(images));
         } else {
             int context = config.text().contextLength();
             length = tokens != null ? tokens : context;
             int[] ids = randomPrompts(rng, batch, length, context, config.text().vocabSize());
-            step = () -> clip.encodeText(ids);
+            step = () -> pool.run(() -> plan.encodeText(ids));
         }
         System.out.printf(Locale.ROOT, "model %s (%s), %s, batch %d, threads %d; peak rss after loading %d MiB%n", name,
-                preset.preset != null ? "random weights" : "loaded", what, batch, Parallel.threads(),
+                preset.preset != null ? "random weights" : "loaded", what, batch, pool.threads(),
                 ProcessStats.peakRssMb());
 
         int reps = 0;

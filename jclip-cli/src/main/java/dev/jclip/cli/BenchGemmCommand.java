@@ -1,10 +1,11 @@
 package dev.jclip.cli;
 
+import dev.jclip.compute.Gelu;
+import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Epilogue;
-import dev.jclip.kernel.Gelu;
 import dev.jclip.kernel.Gemm;
+import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.PackedB;
-import dev.jclip.kernel.Parallel;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Spec;
  * median per-round ratio of each to the first.
  */
 @Command(name = "gemm", description = "Single-precision matrix multiply throughput (GFLOP/s, best repetition).")
-public final class BenchGemmCommand implements Callable<Integer> {
+final class BenchGemmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -82,9 +83,14 @@ public final class BenchGemmCommand implements Callable<Integer> {
         if (activations != null && batch != 1) {
             throw new IllegalArgumentException("--activation works with --batch 1 only");
         }
-        if (threads != null) {
-            Parallel.setThreads(threads);
+        try (Parallel pool = threads != null ? Parallel.of(threads) : Parallel.shared()) {
+            pool.run(() -> measure(pool.threads()));
         }
+        return 0;
+    }
+
+    /** Times the products on the bound pool of {@code threads} threads and prints the speeds. */
+    private void measure(int threads) {
         PrintWriter out = spec.commandLine().getOut();
         float[] a = random(batch * m * k, 1), b = random(batch * k * n, 2), c = new float[batch * m * n];
         PackedB packed = packedB ? Gemm.packB(transB, k, n, b, 0, transB ? k : n) : null;
@@ -99,9 +105,12 @@ public final class BenchGemmCommand implements Callable<Integer> {
         }
         Consumer<Epilogue> product = epilogue -> {
             if (packed != null) {
-                Gemm.sgemm(transA, m, a, 0, transA ? m : k, packed, c, 0, n, false, epilogue);
+                Gemm.sgemm(m, packed.n(), packed.k(), Operand.of(a, 0, transA ? m : k).transposed(transA), Operand.of(packed),
+                        c, 0, n, false, epilogue);
             } else if (batch == 1) {
-                Gemm.sgemm(transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, c, 0, n, false, epilogue);
+                Gemm.sgemm(m, n, k, Operand.of(a, 0, transA ? m : k).transposed(transA),
+                        Operand.of(b, 0, transB ? k : n).transposed(transB),
+                        c, 0, n, false, epilogue);
             } else {
                 Gemm.sgemmBatched(transA, transB, batch, m, n, k, a, 0, transA ? m : k, m * k,
                         b, 0, transB ? k : n, k * n, c, 0, n, m * n, false);
@@ -136,10 +145,9 @@ public final class BenchGemmCommand implements Callable<Integer> {
                     (ratio[(reps - 1) / 2] + ratio[reps / 2]) / 2);
         }
         for (int e = 0; e < epilogues.size(); e++) {
-            out.printf("gemm m=%d n=%d k=%d threads=%d%s gflops=%.1f%n", m, n, k, Parallel.threads(),
+            out.printf("gemm m=%d n=%d k=%d threads=%d%s gflops=%.1f%n", m, n, k, threads,
                     activations == null ? "" : " activation=" + label(activations.get(e)), best[e]);
         }
-        return 0;
     }
 
     private static float[] random(int size, long seed) {

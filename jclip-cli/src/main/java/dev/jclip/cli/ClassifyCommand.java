@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "classify", mixinStandardHelpOptions = true,
         description = "Zero-shot classification of images against class names (prompt ensembling).")
-public final class ClassifyCommand implements Callable<Integer> {
+final class ClassifyCommand implements Callable<Integer> {
     /** Where the class names come from. */
     static final class Labels {
         @Option(names = "--labels", split = ",", paramLabel = "A,B,...", description = "Class names, comma-separated.")

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a small CLIP from scratch, evaluate it zero-shot and write a self-contained report.html.",
             "Last line: demo=NAME zeroshot_top1=X retrieval_r1=Y minutes=Z (shapes adds heldout_top1=H)."})
-public final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "NAME", defaultValue = "shapes",
             description = "shapes (default: a few minutes) or fashion-mnist (20 minutes).")
     String name;

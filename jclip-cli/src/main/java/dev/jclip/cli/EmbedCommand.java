@@ -3,7 +3,6 @@ package dev.jclip.cli;
 import dev.jclip.api.ClipModel;
 import dev.jclip.data.Utf8Reader;
 import dev.jclip.image.ImageExtensions;
-import dev.jclip.io.Npy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Embed images or texts into a .npy file of unit-length rows (and a .txt of the items).")
-public final class EmbedCommand implements Callable<Integer> {
+final class EmbedCommand implements Callable<Integer> {
     /** What to embed: images or texts. */
     static final class Input {
         @Option(names = "--images", arity = "1..*", paramLabel = "DIR|FILE", description = "Image files or folders (walked recursively).")

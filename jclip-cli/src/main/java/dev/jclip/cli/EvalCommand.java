@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code jclip eval zeroshot|retrieval}: evaluation of a model on a data set. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a model: zero-shot classification or retrieval.",
         subcommands = {EvalCommand.ZeroShotCommand.class, EvalCommand.RetrievalCommand.class})
-public final class EvalCommand implements Runnable {
+final class EvalCommand implements Runnable {
     @Spec
     CommandSpec spec;
 

@@ -1,6 +1,6 @@
 package dev.jclip.cli;
 
-import dev.jclip.kernel.Gelu;
+import dev.jclip.compute.Gelu;
 import dev.jclip.io.SafeTensors;
 import dev.jclip.io.SafeTensorsWriter;
 import dev.jclip.model.ClipWeights;
@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "forward", mixinStandardHelpOptions = true,
         description = "Run one batch through a model; write features, logits, loss (and gradients) as safetensors.")
-public final class ForwardCommand implements Callable<Integer> {
+final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Weights: safetensors file or model directory.")
     Path model;
 

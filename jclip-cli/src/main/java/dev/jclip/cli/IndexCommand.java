@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "index", mixinStandardHelpOptions = true,
         description = "Embed images into a persistent vector index (re-runs add only new or changed files), or check one (--verify).")
-public final class IndexCommand implements Callable<Integer> {
+final class IndexCommand implements Callable<Integer> {
     /** Commit to disk every so many new vectors, so an interrupted run keeps most of its work. */
     private static final int COMMIT_EVERY = 1024;
 

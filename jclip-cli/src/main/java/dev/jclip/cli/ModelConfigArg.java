@@ -1,7 +1,7 @@
 package dev.jclip.cli;
 
+import dev.jclip.compute.Gelu;
 import dev.jclip.io.Json;
-import dev.jclip.kernel.Gelu;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipPresets;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package dev.jclip.cli;
 
 import dev.jclip.api.ClipModel;
+import dev.jclip.compute.Gelu;
 import dev.jclip.hub.HubClient;
 import dev.jclip.hub.HubModel;
-import dev.jclip.kernel.Gelu;
 import dev.jclip.text.ClipTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "preprocess", mixinStandardHelpOptions = true,
         description = "Preprocess images as CLIP does (resize, center crop, normalize) into a safetensors file.")
-public final class PreprocessCommand implements Callable<Integer> {
+final class PreprocessCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

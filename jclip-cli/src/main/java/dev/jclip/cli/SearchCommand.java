@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = "Search an index built by 'jclip index' with a text or an image.")
-public final class SearchCommand implements Callable<Integer> {
+final class SearchCommand implements Callable<Integer> {
     /** The query: a text or an image. */
     static final class Query {
         @Option(names = "--text", paramLabel = "TEXT", description = "A text query.")

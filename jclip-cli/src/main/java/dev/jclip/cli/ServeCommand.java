@@ -1,7 +1,7 @@
 package dev.jclip.cli;
 
-import dev.jclip.kernel.Gelu;
 import dev.jclip.api.ClipModel;
+import dev.jclip.compute.Gelu;
 import dev.jclip.index.VectorIndex;
 import dev.jclip.server.ClipServer;
 import dev.jclip.server.ServerConfig;
@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve embedding, zero-shot classification and index search over HTTP (JSON) until Ctrl-C.")
-public final class ServeCommand implements Callable<Integer> {
+final class ServeCommand implements Callable<Integer> {
     /**
      * Jetty's start and stop notes stay off the console, and Javalin's log (the server answers and
      * logs every failure itself); held here, since java.util.logging keeps loggers weakly.

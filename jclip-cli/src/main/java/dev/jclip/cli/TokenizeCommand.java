@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.data.Utf8Reader;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.text.TokenBatch;
+import dev.jclip.text.hf.HfEncoding;
+import dev.jclip.text.hf.HfTokenizer;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,15 +26,22 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code jclip tokenize}: CLIP token ids for texts, one JSON string per input line, one
- * {@code {"ids":[...],"truncated":false}} per output line (ids padded to the context length).
+ * {@code {"ids":[...],"truncated":false}} per output line (ids padded to the context length). With
+ * {@code --tokenizer}, a Hugging Face tokenizer.json encodes instead, with the truncation and
+ * padding that file configures.
  */
 @Command(name = "tokenize",
         description = "Tokenize texts (a JSON string per line) into CLIP token ids (a JSON object per line).")
-public final class TokenizeCommand implements Callable<Integer> {
+final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--vocab", paramLabel = "PATH",
             description = "Vocabulary: " + ClipTokenizer.ORIGINAL_FILE + ", or a Hugging Face vocab.json or merges.txt "
                     + "(the other beside it), or a folder holding them.")
     Path vocab;
+
+    @Option(names = "--tokenizer", paramLabel = "tokenizer.json",
+            description = "A Hugging Face tokenizer.json instead of CLIP's BPE; its own truncation and padding apply "
+                    + "(no --context, --truncate, --vocab or --model).")
+    Path tokenizerJson;
 
     @Option(names = "--model", paramLabel = "PATH",
             description = "A model file or folder: without --vocab, the vocabulary is looked for beside it.")
@@ -59,8 +69,7 @@ public final class TokenizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            ClipTokenizer tokenizer = tokenizer(vocab, model);
-            int[] counts = tokenizeFile(tokenizer);
+            int[] counts = tokenizeFile(encoder());
             spec.commandLine().getOut().printf("tokenized %d texts (%d truncated) into %s%n", counts[0], counts[1], output);
             return 0;
         } catch (IllegalArgumentException | Utf8Reader.InvalidUtf8Exception e) {
@@ -70,6 +79,29 @@ public final class TokenizeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("jclip tokenize: " + e);
             return 1;
         }
+    }
+
+    /** Encodes one text into its output ids and whether they were truncated. */
+    private Function<String, HfEncoding> encoder() throws IOException {
+        if (tokenizerJson == null) {
+            ClipTokenizer tokenizer = tokenizer(vocab, model);
+            if (context < 2) {
+                throw new IllegalArgumentException("--context must be at least 2 (start and end tokens), got " + context);
+            }
+            return text -> {
+                TokenBatch batch = tokenizer.tokenize(List.of(text), context, truncate);
+                return new HfEncoding(batch.ids()[0], batch.truncated()[0]);
+            };
+        }
+        for (String option : List.of("--context", "--truncate", "--vocab", "--model")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + " does not apply with --tokenizer (the file configures truncation and padding)");
+            }
+        }
+        if (!Files.isRegularFile(tokenizerJson)) {
+            throw new IllegalArgumentException("tokenizer " + tokenizerJson + " does not exist");
+        }
+        return HfTokenizer.load(tokenizerJson)::encodeChecked;
     }
 
     /** The tokenizer from {@code --vocab}, or else from beside {@code --model}; a clear error when neither gives one. */
@@ -93,10 +125,7 @@ public final class TokenizeCommand implements Callable<Integer> {
     }
 
     /** Tokenizes line by line into a temporary file that replaces the output at the end; returns texts and truncated texts. */
-    private int[] tokenizeFile(ClipTokenizer tokenizer) throws IOException {
-        if (context < 2) {
-            throw new IllegalArgumentException("--context must be at least 2 (start and end tokens), got " + context);
-        }
+    private int[] tokenizeFile(Function<String, HfEncoding> tokenizer) throws IOException {
         if (!Files.isRegularFile(input)) {
             throw new IllegalArgumentException("input " + input + " does not exist");
         }
@@ -111,19 +140,19 @@ public final class TokenizeCommand implements Callable<Integer> {
                 texts++;
                 String where = input + " line " + texts + ": ";
                 String text = text(line, where);
-                TokenBatch batch;
+                HfEncoding encoded;
                 try {
-                    batch = tokenizer.tokenize(List.of(text), context, truncate);
+                    encoded = tokenizer.apply(text);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(where + e.getMessage(), e);
                 }
                 ObjectNode row = CliJson.MAPPER.createObjectNode();
                 ArrayNode ids = row.putArray("ids");
-                for (int id : batch.ids()[0]) {
+                for (int id : encoded.ids()) {
                     ids.add(id);
                 }
-                row.put("truncated", batch.truncated()[0]);
-                truncated += batch.truncated()[0] ? 1 : 0;
+                row.put("truncated", encoded.truncated());
+                truncated += encoded.truncated() ? 1 : 0;
                 out.write(CliJson.line(row));
                 out.write('\n');
             }

@@ -2,9 +2,9 @@ package dev.jclip.cli;
 
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipInit;
+import dev.jclip.tensor.DerivedRandom;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.train.Batch;
-import dev.jclip.train.DerivedRandom;
 import dev.jclip.train.StepLog;
 import dev.jclip.train.TrainConfig;
 import dev.jclip.train.Trainer;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Training throughput on random data. Last line: train batch=B samples_per_s=X peak_rss_mb=Y")
-public final class TrainBenchCommand implements Callable<Integer> {
+final class TrainBenchCommand implements Callable<Integer> {
     @Option(names = "--model-config", required = true, description = "Preset name, OpenCLIP JSON file, or inline JSON.")
     String modelConfig;
 

@@ -1,6 +1,6 @@
 package dev.jclip.cli;
 
-import dev.jclip.kernel.Gelu;
+import dev.jclip.compute.Gelu;
 import dev.jclip.eval.EvalTask;
 import dev.jclip.eval.PeriodicEval;
 import dev.jclip.io.JsonWriter;
@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train or fine-tune CLIP on image-caption pairs (CSV, caption folder, tar shards, demo sets), with exact resume.")
-public final class TrainCommand implements Callable<Integer> {
+final class TrainCommand implements Callable<Integer> {
 
     static final class Source {
         @Option(names = "--model-config", required = true,

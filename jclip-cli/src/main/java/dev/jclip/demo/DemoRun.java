@@ -12,7 +12,6 @@ import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipInit;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.nn.Clip;
-import dev.jclip.text.BpeTrainer;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.train.AdamW;
 import dev.jclip.train.Batch;
@@ -45,7 +44,7 @@ import java.util.concurrent.Future;
  * {@code jclip eval zeroshot --model OUT/model} load it), {@code log.jsonl} (one line per step, one
  * per evaluation) and {@code report.html}.
  */
-public final class DemoRun {
+final class DemoRun {
     /** Seconds kept for saving the model and writing the report at the end of a time budget. */
     private static final double FINISH_SECONDS = 5;
 

@@ -1,5 +1,6 @@
 package dev.jclip.demo;
 
+import dev.jclip.api.Similarity;
 import dev.jclip.eval.PeriodicEval;
 import dev.jclip.eval.RetrievalResult;
 import dev.jclip.eval.ZeroShotResult;
@@ -155,10 +156,11 @@ final class Report {
         float[][] img = r.zeroShotEmbeddings();
         float[][] q = r.model().embedTexts(classNames);
         int[] labels = r.zeroShotSet().labels();
+        float[][] scores = Similarity.matrix(q, img);
         for (int c = 0; c < classNames.size(); c++) {
-            float[] qc = q[c];
+            float[] sc = scores[c];
             List<Integer> order = IntStream.range(0, img.length).boxed()
-                    .sorted(Comparator.comparingDouble((Integer i) -> -dot(img[i], qc)).thenComparingInt(i -> i)).limit(SEARCH_TOP).toList();
+                    .sorted(Comparator.comparingDouble((Integer i) -> -sc[i]).thenComparingInt(i -> i)).limit(SEARCH_TOP).toList();
             h.append("<div class=\"q\"><b>").append(esc(classNames.get(c))).append("</b>")
                     .append(held[c] ? " (held out: never seen in training)" : "").append("<br>");
             for (int i : order) {
@@ -187,14 +189,6 @@ final class Report {
             out.add(t.replace("{}", name));
         }
         return out;
-    }
-
-    private static float dot(float[] a, float[] b) {
-        float s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 
     /** The image as PNG, enlarged to {@link #THUMB} pixels with nearest-neighbour sampling, in base64. */

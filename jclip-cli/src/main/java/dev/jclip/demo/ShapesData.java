@@ -3,7 +3,7 @@ package dev.jclip.demo;
 import dev.jclip.data.Example;
 import dev.jclip.data.Shapes;
 import dev.jclip.eval.RetrievalTask;
-import dev.jclip.train.DerivedRandom;
+import dev.jclip.tensor.DerivedRandom;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;

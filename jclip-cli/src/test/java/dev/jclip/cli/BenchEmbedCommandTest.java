@@ -3,12 +3,14 @@ package dev.jclip.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.testing.RequiresShared;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code jclip bench embed}: the result line. */
+@RequiresShared
 class BenchEmbedCommandTest {
     @TempDir
     Path dir;

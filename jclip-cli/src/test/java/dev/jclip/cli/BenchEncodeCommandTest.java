@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -32,6 +33,7 @@ class BenchEncodeCommandTest {
     }
 
     @Test
+    @RequiresShared
     void lastLineReportsThroughputAndPeakMemory() {
         String model = Shared.path("fixtures/models/vit-tiny/open_clip_model.safetensors").toString();
         for (String what : new String[] {"image", "text"}) {

@@ -10,6 +10,7 @@ import dev.jclip.api.ClipModel;
 import dev.jclip.api.Prediction;
 import dev.jclip.api.ZeroShotClassifier;
 import dev.jclip.data.Utf8Reader;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,7 @@ class ClassifyCommandTest {
     }
 
     @Test
+    @RequiresShared
     void jsonLinesWithImageNetTemplates() throws IOException {
         Path a = Cli.png(dir.resolve("a.png"), 1), b = Cli.png(dir.resolve("b.png"), 2), bad = Cli.bad(dir.resolve("c.png"));
         List<String> labels = List.of("tench", "goldfish", "great white shark", "tiger shark");
@@ -76,6 +78,7 @@ class ClassifyCommandTest {
     }
 
     @Test
+    @RequiresShared
     void textOutputWithLabelAndTemplateFiles() throws IOException {
         Path a = Cli.png(dir.resolve("imgs/a.png"), 3);
         Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\n\n dog \nred car\n");
@@ -94,6 +97,7 @@ class ClassifyCommandTest {
     }
 
     @Test
+    @RequiresShared
     void defaultTemplatesAndBadTemplates() throws IOException {
         Path a = Cli.png(dir.resolve("a.png"), 4);
         Cli r = Cli.run("classify", "--model", Cli.VIT.toString(), "--vocab", Cli.VOCAB.toString(), "--labels", "cat,dog", "--json",

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.api.ClipModel;
-import dev.jclip.kernel.Gelu;
-import dev.jclip.io.Npy;
+import dev.jclip.compute.Gelu;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.testing.RequiresShared;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +24,7 @@ class EmbedCommandTest {
     Path dir;
 
     @Test
+    @RequiresShared
     void imagesOfFoldersInSortedOrderWithBadOnesSkipped() throws IOException {
         Path photos = dir.resolve("photos");
         Path b = Cli.png(photos.resolve("b.png"), 1);
@@ -52,6 +53,7 @@ class EmbedCommandTest {
     }
 
     @Test
+    @RequiresShared
     void textsLineByLine() throws IOException {
         Path texts = Files.writeString(dir.resolve("texts.txt"), "a photo of a cat\n\n  \na dog, running\n");
         Path out = dir.resolve("t.npy");
@@ -67,6 +69,7 @@ class EmbedCommandTest {
     }
 
     @Test
+    @RequiresShared
     void activationOverridesTheAssumedOne() throws IOException {
         Path image = Cli.png(dir.resolve("p.png"), 4);
         Path quick = dir.resolve("quick.npy"), gelu = dir.resolve("gelu.npy");
@@ -84,6 +87,7 @@ class EmbedCommandTest {
     }
 
     @Test
+    @RequiresShared
     void userErrors() throws IOException {
         Path texts = Files.writeString(dir.resolve("texts.txt"), "a cat\n");
         Cli noVocab = Cli.run("embed", "--model", Cli.VIT.toString(), "--texts", texts.toString(), "--output", dir.resolve("x.npy").toString());

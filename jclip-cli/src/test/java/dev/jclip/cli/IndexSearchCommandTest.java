@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.api.ClipModel;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code jclip index} and {@code jclip search}: results equal a brute-force ranking of the library's
  * embeddings; re-runs embed only new or changed files; the index survives reopening; another model is refused.
  */
+@RequiresShared
 class IndexSearchCommandTest {
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -3,6 +3,7 @@ package dev.jclip.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.testing.RequiresShared;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code jclip serve}'s refusals, each before it would start serving (the server itself is tested in
  * jclip-server; a started one runs until Ctrl-C).
  */
+@RequiresShared
 class ServeCommandTest {
     @TempDir
     Path dir;

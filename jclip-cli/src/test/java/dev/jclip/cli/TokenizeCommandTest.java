@@ -64,6 +64,45 @@ class TokenizeCommandTest {
                 "{\"ids\":[516,517,0,0],\"truncated\":false}"), Files.readAllLines(output));
     }
 
+    /** A WordPiece tokenizer.json truncating to 4 ids (2 of them [CLS] and [SEP]) and padding to 5 with [PAD]. */
+    private Path tokenizerJson() throws IOException {
+        return Files.writeString(dir.resolve("tokenizer.json"), """
+                {"truncation": {"direction": "Right", "max_length": 4, "strategy": "LongestFirst", "stride": 0},
+                 "padding": {"strategy": {"Fixed": 5}, "direction": "Right", "pad_to_multiple_of": null, "pad_id": 0,
+                             "pad_type_id": 0, "pad_token": "[PAD]"},
+                 "pre_tokenizer": {"type": "WhitespaceSplit"},
+                 "post_processor": {"type": "BertProcessing", "sep": ["[SEP]", 3], "cls": ["[CLS]", 2]},
+                 "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                           "max_input_chars_per_word": 100,
+                           "vocab": {"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "hello": 4}}}
+                """);
+    }
+
+    @Test
+    void tokenizerJsonAppliesItsOwnTruncationAndPadding() throws IOException {
+        assertEquals(0, run("tokenize", "--tokenizer", tokenizerJson().toString(), "--input", input.toString(),
+                "--output", output.toString()), err.toString());
+        assertEquals(List.of(
+                "{\"ids\":[2,1,3,0,0],\"truncated\":false}",
+                "{\"ids\":[2,4,4,3,0],\"truncated\":true}",
+                "{\"ids\":[2,3,0,0,0],\"truncated\":false}"), Files.readAllLines(output));
+    }
+
+    @Test
+    void tokenizerJsonRefusesContext() throws IOException {
+        assertEquals(1, run("tokenize", "--tokenizer", tokenizerJson().toString(), "--context", "8",
+                "--input", input.toString(), "--output", output.toString()));
+        assertEquals("jclip tokenize: --context does not apply with --tokenizer (the file configures truncation and padding)",
+                err.toString().strip());
+    }
+
+    @Test
+    void tokenizerJsonWithAnUnsupportedPartNamesIt() throws IOException {
+        Path file = Files.writeString(dir.resolve("bad.json"), "{\"model\": {\"type\": \"WordLevel\", \"vocab\": {}}}");
+        assertEquals(1, run("tokenize", "--tokenizer", file.toString(), "--input", input.toString(), "--output", output.toString()));
+        assertEquals("jclip tokenize: " + file + ": model: unsupported model type 'WordLevel'", err.toString().strip());
+    }
+
     @Test
     void findsTheVocabularyBesideTheModel() throws IOException {
         Path model = vocab.resolveSibling("model.safetensors");

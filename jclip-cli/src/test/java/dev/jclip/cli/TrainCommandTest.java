@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jclip.data.TarBuilder;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
+import dev.jclip.testing.TarBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -97,6 +98,7 @@ class TrainCommandTest {
     }
 
     @Test
+    @RequiresShared
     void interruptedRunResumedFromLatestEqualsTheUninterruptedOne() throws IOException {
         Path split = dir.resolve("split");
         List<String> log = assertResumeIsExact(dir.resolve("straight"), split,
@@ -110,6 +112,7 @@ class TrainCommandTest {
     }
 
     @Test
+    @RequiresShared
     void tarShardsThroughAShuffleBufferResumeExactly() throws IOException {
         // Resuming at step 3 replays epoch 1's stream and skips its first batch undecoded.
         List<String> log = assertResumeIsExact(dir.resolve("straight"), dir.resolve("split"),
@@ -119,6 +122,7 @@ class TrainCommandTest {
     }
 
     @Test
+    @RequiresShared
     void badItemsAreSkippedCountedAndReported() throws IOException {
         Files.copy(csv(), dir.resolve("bad.csv"));
         Files.writeString(dir.resolve("corrupt.png"), "not a png");
@@ -151,6 +155,7 @@ class TrainCommandTest {
     }
 
     @Test
+    @RequiresShared
     void anUnterminatedQuoteStopsTheRunNamingTheLineUnlessBadRowsAreSkipped() throws IOException {
         // Row 4 of 10 (line 5) loses its closing quote: the field runs on into row 5, whose own quote closes it.
         List<String> rows = new ArrayList<>(Files.readAllLines(csv()));
@@ -185,6 +190,7 @@ class TrainCommandTest {
     }
 
     @Test
+    @RequiresShared
     void fineTuningWithAFrozenImageTowerMovesOnlyTheRest() throws IOException {
         Path scratch = dir.resolve("scratch"), tuned = dir.resolve("tuned");
         assertEquals(0, train(scratch, "--max-steps", "1"));
@@ -227,6 +233,7 @@ class TrainCommandTest {
     }
 
     @Test
+    @RequiresShared
     void resumeLatestSkipsADamagedCheckpointAndContinuesExactlyFromThePreviousOne() throws IOException {
         List<String> args = List.of("train", "--model-config", TINY, "--data", csv().toString());
         Path straight = dir.resolve("straight"), split = dir.resolve("split");

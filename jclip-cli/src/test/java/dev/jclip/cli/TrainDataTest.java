@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.data.DataError;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import dev.jclip.text.ClipTokenizer;
 import dev.jclip.train.Batch;
@@ -58,6 +59,7 @@ class TrainDataTest {
     }
 
     @Test
+    @RequiresShared
     void csvHeadersAreDetectedOrNamed() throws IOException {
         Path plain = write("plain.csv", "image_path,caption\n" + IMAGE + ",one\n" + IMAGE + ",\"two quoted\"\n");
         assertEquals(Set.of("one", "two quoted"), captions(open(2, "--data", plain.toString())), "the header row is no pair");
@@ -75,6 +77,7 @@ class TrainDataTest {
     }
 
     @Test
+    @RequiresShared
     void missingImagesAreReportedAndLeftOut() throws IOException {
         Path csv = write("pairs.csv", IMAGE + ",kept\nmissing.png,gone\n" + IMAGE + ",also kept\n");
         TrainData.Opened data = open(2, "--data", csv.toString());
@@ -85,6 +88,7 @@ class TrainDataTest {
     }
 
     @Test
+    @RequiresShared
     void foldersFashionMnistAndShapes() throws IOException {
         Path folder = Files.createDirectories(dir.resolve("pics/sub"));
         Files.copy(IMAGE, folder.resolve("a.png"));

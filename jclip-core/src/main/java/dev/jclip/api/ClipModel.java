@@ -1,18 +1,19 @@
 package dev.jclip.api;
 
+import dev.jclip.compute.Gelu;
+import dev.jclip.compute.Parallel;
 import dev.jclip.hub.HubClient;
 import dev.jclip.hub.HubModel;
 import dev.jclip.image.BadImageException;
 import dev.jclip.image.ImagePreprocessor;
 import dev.jclip.image.PreprocessConfig;
-import dev.jclip.kernel.Gelu;
-import dev.jclip.kernel.Parallel;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipPresets;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.nn.Clip;
 import dev.jclip.nn.VisionTransformer;
 import dev.jclip.op.Normalize;
+import dev.jclip.plan.InferencePlan;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.text.ClipTokenizer;
@@ -27,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -64,17 +66,19 @@ public final class ClipModel {
             "a photo of the small {}.");
 
     private final Clip clip;
+    private final InferencePlan plan;
     private final ClipConfig config;
     private final ClipTokenizer tokenizer;
     private final ImagePreprocessor preprocessor;
     private final String id;
     private final Path source;
     private final int batchSize;
+    private final Parallel parallel;
     private final float logitScale;
     private final String foreignTokenizer;
 
-    private ClipModel(Clip clip, ClipConfig config, ClipTokenizer tokenizer, ImagePreprocessor preprocessor, String id,
-                      Path source, int batchSize, String foreignTokenizer) {
+    private ClipModel(Clip clip, InferencePlan plan, ClipConfig config, ClipTokenizer tokenizer, ImagePreprocessor preprocessor, String id,
+                      Path source, int batchSize, Parallel parallel, String foreignTokenizer) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
@@ -86,6 +90,7 @@ public final class ClipModel {
                     + config.text().vocabSize());
         }
         this.clip = clip;
+        this.plan = plan;
         this.config = config;
         this.tokenizer = tokenizer;
         if (config.vision() != null) {
@@ -99,6 +104,7 @@ public final class ClipModel {
         this.id = id;
         this.source = source;
         this.batchSize = batchSize;
+        this.parallel = parallel;
         this.foreignTokenizer = foreignTokenizer;
         this.logitScale = clip.logitScale() == null ? Float.NaN : (float) Math.exp(clip.logitScale().item());
     }
@@ -218,7 +224,8 @@ public final class ClipModel {
                 : new PreprocessConfig.Size(config.vision().imageSize(), config.vision().imageWidth());
         ImagePreprocessor preprocessor = ImagePreprocessor.of(size == null ? PreprocessConfig.openAi(224)
                 : preprocessCfg != null ? PreprocessConfig.fromOpenClip(preprocessCfg, size) : ModelFiles.preprocessing(model, size));
-        return new ClipModel(clip, config, tokenizer, preprocessor, id, model.toAbsolutePath(), DEFAULT_BATCH, foreign);
+        return new ClipModel(clip, InferencePlan.of(clip), config, tokenizer, preprocessor, id, model.toAbsolutePath(), DEFAULT_BATCH,
+                Parallel.shared(), foreign);
     }
 
     /**
@@ -233,18 +240,33 @@ public final class ClipModel {
             throw new IllegalArgumentException("the model is in training mode: call train(false) before inference");
         }
         ClipConfig config = ClipConfig.of(clip);
-        return new ClipModel(clip, config, tokenizer, ImagePreprocessor.clip(config.vision() == null ? 224 : config.vision().imageSize()),
-                id, null, DEFAULT_BATCH, null);
+        return new ClipModel(clip, InferencePlan.of(clip), config, tokenizer,
+                ImagePreprocessor.clip(config.vision() == null ? 224 : config.vision().imageSize()),
+                id, null, DEFAULT_BATCH, Parallel.shared(), null);
     }
 
     /** This model with another tokenizer (its ids must fit the text tower's vocabulary). */
     public ClipModel withTokenizer(ClipTokenizer tokenizer) {
-        return new ClipModel(clip, config, tokenizer, preprocessor, id, source, batchSize, null);
+        return new ClipModel(clip, plan, config, tokenizer, preprocessor, id, source, batchSize, parallel, null);
     }
 
     /** This model encoding {@code batchSize} inputs per forward pass. */
     public ClipModel withBatchSize(int batchSize) {
-        return new ClipModel(clip, config, tokenizer, preprocessor, id, source, batchSize, foreignTokenizer);
+        return new ClipModel(clip, plan, config, tokenizer, preprocessor, id, source, batchSize, parallel, foreignTokenizer);
+    }
+
+    /**
+     * This model computing on {@code parallel}'s threads (decoding images included); by default on
+     * {@link Parallel#shared()}, all available processors. The embeddings are the same bits on any pool.
+     */
+    public ClipModel withParallel(Parallel parallel) {
+        return new ClipModel(clip, plan, config, tokenizer, preprocessor, id, source, batchSize, Objects.requireNonNull(parallel),
+                foreignTokenizer);
+    }
+
+    /** The pool this model computes on. */
+    public Parallel parallel() {
+        return parallel;
     }
 
     private static String presetName(ClipConfig config) {
@@ -357,13 +379,13 @@ public final class ClipModel {
             int end = Math.min(files.size(), start + batchSize), first = start;
             Tensor[] pre = new Tensor[end - start];
             BadImageException[] bad = new BadImageException[end - start];
-            Parallel.forEach(pre.length, i -> {
+            parallel.run(() -> Parallel.forEach(pre.length, i -> {
                 try {
                     pre[i] = preprocessor.preprocess(files.get(first + i));
                 } catch (BadImageException e) {
                     bad[i] = e;
                 }
-            });
+            }));
             for (BadImageException e : bad) {
                 if (e != null) {
                     throw e;
@@ -381,7 +403,7 @@ public final class ClipModel {
         for (int start = 0; start < images.size(); start += batchSize) {
             int end = Math.min(images.size(), start + batchSize), first = start;
             Tensor[] pre = new Tensor[end - start];
-            Parallel.forEach(pre.length, i -> pre[i] = preprocessor.preprocess(images.get(first + i)));
+            parallel.run(() -> Parallel.forEach(pre.length, i -> pre[i] = preprocessor.preprocess(images.get(first + i))));
             System.arraycopy(embedPreprocessed(Arrays.asList(pre)), 0, out, start, pre.length);
         }
         return out;
@@ -392,7 +414,7 @@ public final class ClipModel {
         requireTower(true);
         return batched(images.size(), (start, end) -> {
             try (var _ = GradMode.noGrad()) {
-                return Normalize.l2(clip.encodeImage(stack(images, start, end)));
+                return Normalize.l2(plan.encodeImage(stack(images, start, end)));
             }
         });
     }
@@ -437,7 +459,7 @@ public final class ClipModel {
         requireTower(false);
         return batched(ids.length, (start, end) -> {
             try (var _ = GradMode.noGrad()) {
-                return Normalize.l2(clip.encodeText(flatten(ids, start, end)));
+                return Normalize.l2(plan.encodeText(flatten(ids, start, end)));
             }
         });
     }
@@ -470,15 +492,9 @@ public final class ClipModel {
 
     // ---------------------------------------------------------------- similarity and zero-shot
 
-    /** Cosine similarities [a, b] of two sets of unit-length embeddings (their dot products). */
+    /** Cosine similarities [a, b] of two sets of unit-length embeddings (their dot products, {@link Similarity}). */
     public static float[][] similarity(float[][] a, float[][] b) {
-        float[][] out = new float[a.length][b.length];
-        for (int i = 0; i < a.length; i++) {
-            for (int j = 0; j < b.length; j++) {
-                out[i][j] = dot(a[i], b[j]);
-            }
-        }
-        return out;
+        return Similarity.matrix(a, b);
     }
 
     /** CLIP's logits [images, texts]: {@code exp(logit_scale)} times the cosine similarities. */
@@ -500,7 +516,7 @@ public final class ClipModel {
         }
         float[] out = new float[images.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = dot(images[i], texts[i]);
+            out[i] = Similarity.cosine(images[i], texts[i]);
         }
         return out;
     }
@@ -562,8 +578,8 @@ public final class ClipModel {
     private float[][] batched(int n, Batch fn) {
         float[][] out = new float[n][];
         for (int start = 0; start < n; start += batchSize) {
-            int end = Math.min(n, start + batchSize);
-            Tensor t = fn.run(start, end);
+            int end = Math.min(n, start + batchSize), first = start;
+            Tensor t = parallel.call(() -> fn.run(first, end));
             int d = t.dim(1);
             float[] data = t.data();
             for (int i = start; i < end; i++) {
@@ -588,8 +604,8 @@ public final class ClipModel {
         int per = tokens * width;
         float[] out = new float[Math.multiplyExact(n, per)];
         for (int start = 0; start < n; start += batchSize) {
-            int end = Math.min(n, start + batchSize);
-            System.arraycopy(fn.run(start, end).data(), 0, out, start * per, (end - start) * per);
+            int end = Math.min(n, start + batchSize), first = start;
+            System.arraycopy(parallel.call(() -> fn.run(first, end)).data(), 0, out, start * per, (end - start) * per);
         }
         return Tensor.of(out, n, tokens, width);
     }
@@ -621,17 +637,6 @@ public final class ClipModel {
             System.arraycopy(ids[i], 0, out, (i - start) * context, context);
         }
         return out;
-    }
-
-    static float dot(float[] a, float[] b) {
-        if (a.length != b.length) {
-            throw new IllegalArgumentException("embeddings of " + a.length + " and " + b.length + " dimensions");
-        }
-        double s = 0;
-        for (int k = 0; k < a.length; k++) {
-            s += (double) a[k] * b[k];
-        }
-        return (float) s;
     }
 
     private static void normalize(float[] v) {

@@ -12,11 +12,13 @@ import java.util.List;
 public final class ZeroShotClassifier {
     private final List<String> labels;
     private final float[][] weights;
+    private final Similarity classes;
     private final float logitScale;
 
     ZeroShotClassifier(List<String> labels, float[][] weights, float logitScale) {
         this.labels = List.copyOf(labels);
         this.weights = weights;
+        this.classes = Similarity.against(weights);
         this.logitScale = logitScale;
     }
 
@@ -32,9 +34,9 @@ public final class ZeroShotClassifier {
 
     /** {@code exp(logit_scale) · cos(image, class)} for every class. */
     public float[] logits(float[] imageEmbedding) {
-        float[] out = new float[weights.length];
+        float[] out = classes.scores(imageEmbedding);
         for (int c = 0; c < out.length; c++) {
-            out[c] = logitScale * ClipModel.dot(imageEmbedding, weights[c]);
+            out[c] *= logitScale;
         }
         return out;
     }

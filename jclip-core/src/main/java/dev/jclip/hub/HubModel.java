@@ -1,9 +1,9 @@
 package dev.jclip.hub;
 
+import dev.jclip.compute.Gelu;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipPresets;
 import dev.jclip.model.ClipWeights;
-import dev.jclip.kernel.Gelu;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

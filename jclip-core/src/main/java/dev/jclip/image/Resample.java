@@ -19,7 +19,7 @@ import java.util.Arrays;
  * differently (up to one unit per pass). Pillow resizes modes with alpha
  * premultiplied, palette and bilevel images nearest-neighbour and modes I and I;16 in double.
  */
-public final class Resample {
+final class Resample {
     private Resample() {}
 
     /** Pillow's fraction bits: 32 bits less 8 for the result and 2 for overshoot and sign. */

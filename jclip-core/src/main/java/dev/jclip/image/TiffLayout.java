@@ -34,6 +34,16 @@ final class TiffLayout {
         }
         int sampleFormat = tag(tags, BaselineTIFFTagSet.TAG_SAMPLE_FORMAT, 1);
         int bits = tag(tags, BaselineTIFFTagSet.TAG_BITS_PER_SAMPLE, 1);
+        TIFFField bitsPerSample = tags.getTIFFField(BaselineTIFFTagSet.TAG_BITS_PER_SAMPLE);
+        for (int i = 1; bitsPerSample != null && i < bitsPerSample.getCount(); i++) {
+            if (bitsPerSample.getAsInt(i) != bits) {
+                throw new BadImageException(name, "is a TIFF file with samples of different sizes ("
+                        + bits + " and " + bitsPerSample.getAsInt(i) + " bits), which jclip cannot decode");
+            }
+        }
+        if (bits < 1) {
+            throw new BadImageException(name, "is a TIFF file with " + bits + "-bit samples, which is invalid");
+        }
         if (sampleFormat != 1 || bits > 16) {
             throw new BadImageException(name, "is a TIFF file with " + bits + "-bit "
                     + (sampleFormat == 3 ? "floating-point" : sampleFormat == 2 ? "signed" : "unsigned")

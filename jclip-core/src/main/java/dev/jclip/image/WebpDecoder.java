@@ -16,7 +16,7 @@ import dev.jclip.image.PixelImage.Mode;
  * chunks, a corrupt bitstream) is a {@link BadImageException} naming the file and the
  * problem; a damaged bitstream that libwebp still decodes gives the same pixels here.
  */
-public final class WebpDecoder {
+final class WebpDecoder {
     private static final int ALPHA_FLAG = 0x10, ANIMATION_FLAG = 0x02;
     /** Alpha, animation, ICC profile, EXIF and XMP: libwebp refuses a header with any other flag. */
     private static final int VALID_FLAGS = 0x3E;

@@ -35,6 +35,9 @@ public final class SafeTensorsWriter {
     private final Set<String> names = new HashSet<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();
 
+    /** An empty file: no tensors, no metadata. */
+    public SafeTensorsWriter() {}
+
     /** Sets one {@code __metadata__} string. */
     public SafeTensorsWriter metadata(String key, String value) {
         metadata.put(key, value);

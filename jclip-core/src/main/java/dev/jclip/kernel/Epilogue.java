@@ -1,5 +1,7 @@
 package dev.jclip.kernel;
 
+import dev.jclip.compute.Gelu;
+
 /**
  * Work fused into a GEMM while it writes each output tile, saving passes over C:
  * {@code C[i][j] = post(act(sum · scale[j] + bias[j]) + residual[residualOff + i * ldr + j])},

@@ -1,5 +1,7 @@
 package dev.jclip.kernel;
 
+import dev.jclip.compute.Gelu;
+import dev.jclip.compute.Parallel;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -62,20 +64,46 @@ public final class Gemm {
     /** Per-thread copy of the rows of a mapped, transposed B that one panel packs. */
     private static final ThreadLocal<float[]> PANEL_SOURCE = ThreadLocal.withInitial(() -> new float[NR * KC]);
 
-    /** {@code C = op(A)·op(B) (+ C)}; see the class comment for the layout. */
-    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
-                             float[] a, int aOff, int lda,
-                             float[] b, int bOff, int ldb,
-                             float[] c, int cOff, int ldc, boolean accumulate) {
-        sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, null);
+    /**
+     * {@code C[m×n] = epilogue(op(A)·op(B) (+ C if accumulate))}, {@code op(A)} {@code m×k} and
+     * {@code op(B)} {@code k×n} as the operands say (see the class comment for the layout), C
+     * row-major from {@code cOff} with row stride {@code ldc}; {@code epilogue} (may be null) is
+     * applied to each element as it is written. A is an array or a segment; B an array, a
+     * segment (not both A and B segments) or packed.
+     */
+    public static void sgemm(int m, int n, int k, Operand a, Operand b, float[] c, int cOff, int ldc, boolean accumulate,
+                             Epilogue epilogue) {
+        if (a.packed() != null) {
+            throw new IllegalArgumentException("sgemm: only B can be packed");
+        }
+        if (b.packed() != null) {
+            if (b.packed().k() != k || b.packed().n() != n) {
+                throw new IllegalArgumentException("sgemm: packed B is " + b.packed().k() + "×" + b.packed().n()
+                        + ", the product needs " + k + "×" + n);
+            }
+            requireArray(a, "A with a packed B");
+            packed(a.transposed(), m, a.array(), a.offset(), a.ld(), b.packed(), c, cOff, ldc, accumulate, epilogue);
+        } else if (a.array() != null && b.array() != null) {
+            arrays(a.transposed(), b.transposed(), m, n, k, a.array(), a.offset(), a.ld(), b.array(), b.offset(), b.ld(),
+                    c, cOff, ldc, accumulate, epilogue);
+        } else if (a.array() != null) {
+            segmentB(a.transposed(), b.transposed(), m, n, k, a.array(), a.offset(), a.ld(), b.segment(), b.offset(), b.ld(),
+                    c, cOff, ldc, accumulate, epilogue);
+        } else {
+            requireArray(b, "B with a segment A");
+            segmentA(a.transposed(), b.transposed(), m, n, k, a.segment(), a.offset(), a.ld(), b.array(), b.offset(), b.ld(),
+                    c, cOff, ldc, accumulate, epilogue);
+        }
     }
 
-    /**
-     * {@code C = epilogue(op(A)·op(B) (+ C))}: as {@link #sgemm(boolean, boolean, int, int, int,
-     * float[], int, int, float[], int, int, float[], int, int, boolean)}, applying {@code epilogue}
-     * (may be null) to each element as it is written.
-     */
-    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+    private static void requireArray(Operand x, String what) {
+        if (x.array() == null) {
+            throw new IllegalArgumentException("sgemm: " + what + " must be an array");
+        }
+    }
+
+    /** Both operands arrays. */
+    private static void arrays(boolean transA, boolean transB, int m, int n, int k,
                              float[] a, int aOff, int lda,
                              float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
@@ -84,12 +112,8 @@ public final class Gemm {
         multiply(p, true);
     }
 
-    /**
-     * As {@link #sgemm(boolean, boolean, int, int, int, float[], int, int, float[], int, int, float[],
-     * int, int, boolean, Epilogue)} with B the floats of {@code b} ({@code bOff} and {@code ldb}
-     * count elements): a layer's weight, mapped from its file or over a heap array.
-     */
-    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+    /** B the floats of a segment ({@code bOff} and {@code ldb} count elements): a layer's weight, mapped or over a heap array. */
+    private static void segmentB(boolean transA, boolean transB, int m, int n, int k,
                              float[] a, int aOff, int lda,
                              MemorySegment b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
@@ -106,8 +130,8 @@ public final class Gemm {
         multiply(p, true);
     }
 
-    /** As the array form, with A the floats of {@code a} (a convolution's weight, say). */
-    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+    /** A the floats of a segment (a convolution's weight, say). */
+    private static void segmentA(boolean transA, boolean transB, int m, int n, int k,
                              MemorySegment a, int aOff, int lda,
                              float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
@@ -136,8 +160,8 @@ public final class Gemm {
     /**
      * Copies {@code op(B)} ({@code k×n}; stored {@code n×k} when {@code transB}) into the
      * micro-kernel's panel layout once, for products that reuse it (a layer's weight at
-     * inference): {@link #sgemm(boolean, int, float[], int, int, PackedB, float[], int, int,
-     * boolean, Epilogue)} then skips packing B, and gives the same bits as the unpacked call.
+     * inference): {@link #sgemm} with {@link Operand#of(PackedB)} then skips packing B, and gives
+     * the same bits as the unpacked call.
      */
     public static PackedB packB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
         Objects.requireNonNull(b, "packB: B is null");
@@ -155,12 +179,8 @@ public final class Gemm {
         return new PackedB(k, n, data);
     }
 
-    /**
-     * {@code C = epilogue(op(A)·B (+ C))} with B packed by {@link #packB}; {@code m×k} op(A) and
-     * {@code m×n} C as in {@link #sgemm(boolean, boolean, int, int, int, float[], int, int, float[],
-     * int, int, float[], int, int, boolean, Epilogue)}.
-     */
-    public static void sgemm(boolean transA, int m, float[] a, int aOff, int lda, PackedB b,
+    /** B packed by {@link #packB}. */
+    private static void packed(boolean transA, int m, float[] a, int aOff, int lda, PackedB b,
                              float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
         Objects.requireNonNull(b, "sgemm: packed B is null");
         Problem p = new Problem(transA, false, m, b.n(), b.k(), a, null, aOff, lda, b.data, null, 0, Math.max(1, b.n()),
@@ -292,7 +312,7 @@ public final class Gemm {
                 int firstPacked = mPanels - packedPanels;
                 // Smaller tasks when there are too few to keep every thread busy (e.g. one image,
                 // 50 rows); who computes a tile never changes how it is computed.
-                int tm = TASK_M_PANELS, tn = TASK_N_PANELS, wanted = parallel ? 4 * Parallel.threads() : 1;
+                int tm = TASK_M_PANELS, tn = TASK_N_PANELS, wanted = parallel ? 4 * Parallel.current().threads() : 1;
                 while (Math.ceilDiv(mPanels, tm) * Math.ceilDiv(nPanels, tn) < wanted && (tn > 2 || tm > 2)) {
                     if (tn > 2) {
                         tn /= 2;

@@ -1,5 +1,6 @@
 package dev.jclip.kernel;
 
+import dev.jclip.compute.Gelu;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;

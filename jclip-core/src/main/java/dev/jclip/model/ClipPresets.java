@@ -1,7 +1,7 @@
 package dev.jclip.model;
 
+import dev.jclip.compute.Gelu;
 import dev.jclip.io.Json;
-import dev.jclip.kernel.Gelu;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

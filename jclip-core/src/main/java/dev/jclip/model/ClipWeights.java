@@ -1,9 +1,9 @@
 package dev.jclip.model;
 
+import dev.jclip.compute.Gelu;
 import dev.jclip.io.Json;
 import dev.jclip.io.SafeTensors;
 import dev.jclip.io.SafeTensorsWriter;
-import dev.jclip.kernel.Gelu;
 import dev.jclip.kernel.VectorMath;
 import dev.jclip.nn.Clip;
 import dev.jclip.nn.StateDict;

@@ -16,7 +16,7 @@ import java.util.Map;
  * matters for training from scratch). Only the tensors read here are checked;
  * loading checks every other one against the built model.
  */
-public final class ConfigInference {
+final class ConfigInference {
     private ConfigInference() {}
 
     /** The config of a state dict whose tensor shapes are {@code shapes}. */

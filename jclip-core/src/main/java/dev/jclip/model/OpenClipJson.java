@@ -1,7 +1,7 @@
 package dev.jclip.model;
 
+import dev.jclip.compute.Gelu;
 import dev.jclip.io.JsonWriter;
-import dev.jclip.kernel.Gelu;
 import dev.jclip.nn.BlockConfig;
 import dev.jclip.nn.TextTransformer;
 import dev.jclip.nn.VisionTransformer;

@@ -1,6 +1,5 @@
 package dev.jclip.nn;
 
-import dev.jclip.kernel.Epilogue;
 import dev.jclip.op.BatchNorm2d;
 import dev.jclip.tensor.Tensor;
 
@@ -11,8 +10,10 @@ import dev.jclip.tensor.Tensor;
  * {@link #MOMENTUM}; evaluation mode uses the running ones.
  */
 public final class BatchNorm extends Module {
-    /** PyTorch's defaults. */
-    static final float MOMENTUM = 0.1f, EPS = 1e-5f;
+    /** PyTorch's default momentum. */
+    static final float MOMENTUM = 0.1f;
+    /** PyTorch's default epsilon, added to the variance. */
+    public static final float EPS = 1e-5f;
 
     private final Tensor weight, bias, runningMean, runningVar;
 
@@ -27,15 +28,6 @@ public final class BatchNorm extends Module {
     /** {@code x} [N, C, H, W]. */
     public Tensor forward(Tensor x) {
         return BatchNorm2d.forward(x, weight, bias, runningMean.data(), runningVar.data(), isTraining(), MOMENTUM, EPS);
-    }
-
-    /**
-     * The evaluation-mode map as a GEMM epilogue (per-column scale and shift, columns being channels)
-     * for the convolution in front of it: {@link #forward} in evaluation, fused. Inference only.
-     */
-    public Epilogue folded() {
-        float[][] st = BatchNorm2d.evalAffine(weight, bias, runningMean.data(), runningVar.data(), EPS);
-        return Epilogue.affine(st[0], st[1]);
     }
 
     /** {@code max(0, forward(x))}, in one pass when inferring. */

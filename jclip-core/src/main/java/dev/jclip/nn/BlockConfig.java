@@ -1,6 +1,6 @@
 package dev.jclip.nn;
 
-import dev.jclip.kernel.Gelu;
+import dev.jclip.compute.Gelu;
 
 /**
  * The shape of a {@link ResidualAttentionBlock} beyond its width: attention heads, the MLP's hidden

@@ -53,39 +53,4 @@ public final class Bottleneck extends Module {
         }
         return Relu.forward(Elementwise.add(out, identity));
     }
-
-    /** Whether this block changes the activation's size (it projects the shortcut): the first of a stage. */
-    boolean projects() {
-        return downsampleConv != null;
-    }
-
-    /**
-     * {@link #forward} for inference (evaluation mode, no gradients) on channels-last activations
-     * {@code [B, H, W, C]}: each batch norm, the residual and the ReLUs are fused into the
-     * convolutions ({@link Conv2d#infer}), so only the convolutions and pools write activations,
-     * into arrays from {@code buffers}. Consumes {@code x}: its array is given back to
-     * {@code buffers}, or overwritten by the output when it is the shortcut.
-     */
-    Tensor infer(Tensor x, Buffers buffers) {
-        Tensor out = Conv2d.infer(x, false, conv1, buffers.packed(conv1), 1, 0, bn1.folded().withRelu(), null, buffers::take);
-        Tensor mid = Conv2d.infer(out, false, conv2, buffers.packed(conv2), 1, 1, bn2.folded().withRelu(), null, buffers::take);
-        buffers.give(out);
-        if (stride > 1) {
-            Tensor pooled = Pool.avgPool2dChannelsLast(mid, stride, stride, buffers::take);
-            buffers.give(mid);
-            mid = pooled;
-        }
-        Tensor identity = x;
-        if (downsampleConv != null) {
-            Tensor pooled = stride > 1 ? Pool.avgPool2dChannelsLast(x, stride, stride, buffers::take) : x;
-            identity = Conv2d.infer(pooled, false, downsampleConv, buffers.packed(downsampleConv), 1, 0, downsampleBn.folded(), null, buffers::take);
-            if (pooled != x) {
-                buffers.give(pooled);
-            }
-            buffers.give(x);
-        }
-        Tensor y = Conv2d.infer(mid, false, conv3, buffers.packed(conv3), 1, 0, bn3.folded().withRelu(), identity, null);
-        buffers.give(mid);
-        return y;
-    }
 }

@@ -20,7 +20,7 @@ public abstract class ImageEncoder extends Module {
     public abstract Tensor forward(Tensor images);
 
     /** Checks that {@code images} is [B, 3, height, width] with at least one image, before any work. */
-    protected final void checkImages(Tensor images) {
+    public final void checkImages(Tensor images) {
         int[] s = images.shape();
         if (s.length != 4 || s[0] < 1 || s[1] != 3 || s[2] != imageSize() || s[3] != imageWidth()) {
             throw new IllegalArgumentException("images must be [B, 3, " + imageSize() + ", " + imageWidth()

@@ -1,12 +1,11 @@
 package dev.jclip.nn;
 
-import dev.jclip.kernel.Gelu;
+import dev.jclip.compute.Gelu;
+import dev.jclip.op.Activation;
 import dev.jclip.op.Elementwise;
-import dev.jclip.op.Gather;
 import dev.jclip.op.LayerNorm;
 import dev.jclip.op.Linear;
 import dev.jclip.tensor.Tensor;
-import java.util.Arrays;
 
 /**
  * A pre-norm transformer block: {@code x + ls_1(attn(ln_1(x)))}, then
@@ -47,60 +46,19 @@ public final class ResidualAttentionBlock extends Module {
         return config;
     }
 
-    /**
-     * {@code x} [B, L, D]; {@code mask} [L, L] or null. Without LayerScale the residual adds happen
-     * inside the projections.
-     */
+    /** {@code x} [B, L, D]; {@code mask} [L, L] or null. */
     public Tensor forward(Tensor x, Tensor mask) {
-        x = residual(x, ls1Gamma, attn.forward(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), mask, ls1Gamma == null ? x : null));
-        return mlp(x);
+        x = Elementwise.add(x, layerScale(ls1Gamma, attn.forward(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), mask)));
+        return Elementwise.add(x, layerScale(ls2Gamma, mlp(LayerNorm.forward(x, ln2Weight, ln2Bias, lnEps))));
     }
 
-    /**
-     * The block's output at one token per sequence, {@code at[b]} of sequence b of {@code x}
-     * [B, L, D]: [B, D], the same bits as those rows of {@link #forward}. Keys and values come
-     * from every token; attention, output projection and MLP run on the wanted rows alone (and,
-     * without gradients, the query projection too), which is all a pooled feature needs from the
-     * last block: three quarters of its work saved, five sixths in inference.
-     */
-    public Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
-        checkPositions(x, at);
-        Tensor rows = tokensAt(x, at);
-        Tensor a = attn.forwardAt(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), mask, at, ls1Gamma == null ? rows : null);
-        return mlp(residual(rows, ls1Gamma, a));
-    }
-
-    /** {@code x + ls_2(c_proj(act(c_fc(ln_2(x)))))}. */
+    /** {@code c_proj(act(c_fc(x)))}. */
     private Tensor mlp(Tensor x) {
-        Tensor h = Linear.forwardGelu(LayerNorm.forward(x, ln2Weight, ln2Bias, lnEps), fcWeight, fcBias, act);
-        return residual(x, ls2Gamma, Linear.forward(h, projWeight, projBias, ls2Gamma == null ? x : null));
+        return Linear.forward(Activation.gelu(Linear.forward(x, fcWeight, fcBias), act), projWeight, projBias);
     }
 
-    /** {@code x + y · gamma} with LayerScale; without it {@code y}, which already holds the residual. */
-    private static Tensor residual(Tensor x, Tensor gamma, Tensor y) {
-        return gamma == null ? y : Elementwise.add(x, Elementwise.mul(y, gamma));
-    }
-
-    /** Checks that {@code at} holds one position in [0, L) for each sequence of {@code x} [B, L, D]. */
-    static void checkPositions(Tensor x, int[] at) {
-        if (x.rank() != 3 || at.length != x.dim(0)) {
-            throw new IllegalArgumentException(at.length + " positions for tokens " + Arrays.toString(x.shape())
-                    + ": need [B, L, D] and one position per sequence");
-        }
-        for (int p : at) {
-            if (p < 0 || p >= x.dim(1)) {
-                throw new IllegalArgumentException("position " + p + " outside [0, " + x.dim(1) + ")");
-            }
-        }
-    }
-
-    /** Token {@code at[b]} of each sequence b of {@code x} [B, L, D], with its gradient path: [B, D]. */
-    static Tensor tokensAt(Tensor x, int[] at) {
-        int b = x.dim(0), l = x.dim(1);
-        int[] rows = new int[b];
-        for (int i = 0; i < b; i++) {
-            rows[i] = i * l + at[i];
-        }
-        return Gather.rows(x.reshape(b * l, x.dim(2)), rows);
+    /** {@code y · gamma} with LayerScale, else {@code y}. */
+    private static Tensor layerScale(Tensor gamma, Tensor y) {
+        return gamma == null ? y : Elementwise.mul(y, gamma);
     }
 }

@@ -2,6 +2,7 @@ package dev.jclip.nn;
 
 import dev.jclip.op.Elementwise;
 import dev.jclip.op.Embedding;
+import dev.jclip.op.Gather;
 import dev.jclip.op.LayerNorm;
 import dev.jclip.op.MatMul;
 import dev.jclip.op.Softmax;
@@ -14,8 +15,7 @@ import dev.jclip.tensor.Tensor;
  * features of one token per sequence projected by {@code text_projection}: the end-of-text token
  * (the largest id, {@link Pool#ARGMAX}, OpenAI's), the first {@code eos_id} ({@link Pool#EOS}), the
  * last position ({@link Pool#LAST}) or the first ({@link Pool#FIRST}).
- * With the causal mask only the positions up to the batch's last pooled token are computed, and
- * the last block only at the pooled tokens.
+ * With the causal mask only the positions up to the batch's last pooled token are computed.
  * Its names sit at the top of CLIP's state dict ({@code token_embedding.weight},
  * {@code transformer.resblocks.0...}, {@code ln_final.weight}, {@code text_projection}).
  */
@@ -115,10 +115,13 @@ public final class TextTransformer extends Module {
         return transformer.layers();
     }
 
-    /** Text features [B, embed] (not normalized) of token ids [B, contextLength], row-major. */
+    /**
+     * Text features [B, embed] (not normalized) of token ids [B, contextLength], row-major: the
+     * state of each row's pooled token ({@link #pooledPositions}) after {@code ln_final}, projected.
+     */
     public Tensor forward(int[] tokens) {
         int b = batchOf(tokens);
-        int[] at = pooledPositions(tokens, b);
+        int[] at = pooledPositions(tokens);
         int n = contextLength;
         if (causal) {
             // A position sees only those before it, so nothing after the last pooled token of
@@ -129,16 +132,16 @@ public final class TextTransformer extends Module {
                 n = Math.max(n, p + 1);
             }
         }
-        int[] ids = new int[b * n];
+        int[] ids = new int[b * n], rows = new int[b];
         for (int i = 0; i < b; i++) {
             System.arraycopy(tokens, i * contextLength, ids, i * n, n);
+            rows[i] = i * n + at[i];
         }
         Tensor x = Embedding.forward(tokenEmbedding, ids, b, n);
         x = Elementwise.add(x, Views.slice(positionalEmbedding, 0, 0, n));
-        // Only the pooled tokens' outputs are used, so the last block computes those alone, and
-        // LayerNorm (per token) normalizes only them.
-        x = transformer.forwardAt(x, causal ? Softmax.causalMask(n) : null, at);
-        x = LayerNorm.forward(x, lnFinalWeight, lnFinalBias, lnEps);
+        x = transformer.forward(x, causal ? Softmax.causalMask(n) : null);
+        x = Gather.rows(x.reshape(b * n, width), rows);
+        x = LayerNorm.forward(x, lnFinalWeight, lnFinalBias, lnEps);   // per token: before or after pooling is the same
         return MatMul.matmul(x, false, textProjection, false);
     }
 
@@ -153,22 +156,24 @@ public final class TextTransformer extends Module {
     public Tensor hiddenStates(int[] tokens, int layer, boolean lnFinal) {
         int blocks = transformer.blocksFor(layer);
         int b = batchOf(tokens);
-        pooledPositions(tokens, b);   // checks every id
+        pooledPositions(tokens);   // checks every id
         Tensor x = Embedding.forward(tokenEmbedding, tokens, b, contextLength);
         x = Elementwise.add(x, positionalEmbedding);
         x = transformer.forward(x, causal ? Softmax.causalMask(contextLength) : null, blocks);
         return lnFinal ? LayerNorm.forward(x, lnFinalWeight, lnFinalBias, lnEps) : x;
     }
 
-    private int batchOf(int[] tokens) {
+    /** Sequences in token ids [B, contextLength]; an error unless the length is a positive multiple of the context. */
+    public int batchOf(int[] tokens) {
         if (tokens.length == 0 || tokens.length % contextLength != 0) {
             throw new IllegalArgumentException("token ids must be [B, " + contextLength + "]; got " + tokens.length + " ids");
         }
         return tokens.length / contextLength;
     }
 
-    /** Each row's pooled position (see {@link Pool}); checks every id against the vocabulary. */
-    private int[] pooledPositions(int[] tokens, int b) {
+    /** Each row's pooled position in token ids [B, contextLength] (see {@link Pool}); checks every id against the vocabulary. */
+    public int[] pooledPositions(int[] tokens) {
+        int b = batchOf(tokens);
         int[] at = new int[b];
         for (int i = 0; i < b; i++) {
             int row = i * contextLength, eos = -1;

@@ -119,13 +119,10 @@ public final class VisionTransformer extends ImageEncoder {
     @Override
     public Tensor forward(Tensor images) {
         checkImages(images);
-        Tensor x;
+        Tensor x = transformer.forward(embed(images), null);
         if (pool == Pool.TOK) {
-            // Only the class token's output is used: the last block computes that token alone
-            // (LayerNorm is per token, so before or after pooling is the same).
-            x = lnPost(transformer.forwardAt(embed(images), null, new int[images.dim(0)]));
+            x = lnPost(Views.select(x, 1, 0));   // LayerNorm is per token: before or after pooling is the same
         } else {
-            x = transformer.forward(embed(images), null);
             x = finalLnAfterPool ? lnPost(meanOfPatches(x)) : meanOfPatches(lnPost(x));
         }
         return MatMul.matmul(x, false, proj, false);
@@ -156,15 +153,8 @@ public final class VisionTransformer extends ImageEncoder {
     /** Patch embeddings with the class token in front, positions added, {@code ln_pre} (if any): [B, 1 + g², W]. */
     private Tensor embed(Tensor images) {
         int b = images.dim(0);
-        Tensor x;
-        if (Tensor.needsGrad(images, conv1Weight)) {
-            x = Conv2d.forward(images, conv1Weight, null, patchSize, 0);     // [B, W, g, g]
-            x = Views.transpose(x.reshape(b, width, -1), 1, 2);              // [B, g*g, W]
-        } else {
-            // Inference: patches as rows times the weight, packed once for the batch; the
-            // channels-last output already is [B, g, g, W].
-            x = Conv2d.infer(images, true, conv1Weight, patchSize, 0, null, null, float[]::new).reshape(b, -1, width);
-        }
+        Tensor x = Conv2d.forward(images, conv1Weight, null, patchSize, 0);   // [B, W, g, g]
+        x = Views.transpose(x.reshape(b, width, -1), 1, 2);                    // [B, g*g, W]
         // Broadcasting the class embedding onto zeros gives [B, 1, W] and routes its gradient back.
         Tensor cls = Elementwise.add(Tensor.zeros(b, 1, width), classEmbedding);
         x = Elementwise.add(Views.concat(1, cls, x), positionalEmbedding);

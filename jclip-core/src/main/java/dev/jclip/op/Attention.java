@@ -1,7 +1,8 @@
 package dev.jclip.op;
 
+import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Gemm;
-import dev.jclip.kernel.Parallel;
+import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.Rows;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
@@ -41,22 +42,23 @@ public final class Attention {
             float[] p = keep ? probs : new float[l * l];
             int pOff = keep ? t * l * l : 0;
             // scores [L×L] = q · kᵀ, scaled inside the softmax
-            Gemm.sgemm(false, true, l, l, hd, x, q, d3, x, q + d, d3, p, pOff, l, false);
+            Gemm.sgemm(l, l, hd, Operand.of(x, q, d3), Operand.of(x, q + d, d3).t(), p, pOff, l, false, null);
             for (int i = 0; i < l; i++) {
                 Rows.softmax(p, pOff + i * l, l, scale, m, i * l);
             }
             // out[batch, :, head columns] = P · v
-            Gemm.sgemm(false, false, l, hd, l, p, pOff, l, x, q + 2 * d, d3, out, t / heads * l * d + t % heads * hd, d, false);
+            Gemm.sgemm(l, hd, l, Operand.of(p, pOff, l), Operand.of(x, q + 2 * d, d3),
+                    out, t / heads * l * d + t % heads * hd, d, false, null);
         });
         return Tensor.result(out, new int[] {b, l, d}, o -> {
             float[] g = o.grad(), gx = qkv.gradForAccumulation();
             Parallel.forEach(b * heads, t -> {
                 int q = t / heads * l * d3 + t % heads * hd, go = t / heads * l * d + t % heads * hd, pOff = t * l * l;
                 // dv [L×hd] += Pᵀ · dout
-                Gemm.sgemm(true, false, l, hd, l, probs, pOff, l, g, go, d, gx, q + 2 * d, d3, true);
+                Gemm.sgemm(l, hd, l, Operand.of(probs, pOff, l).t(), Operand.of(g, go, d), gx, q + 2 * d, d3, true, null);
                 // dP [L×L] = dout · vᵀ
                 float[] ds = new float[l * l];
-                Gemm.sgemm(false, true, l, l, hd, g, go, d, x, q + 2 * d, d3, ds, 0, l, false);
+                Gemm.sgemm(l, l, hd, Operand.of(g, go, d), Operand.of(x, q + 2 * d, d3).t(), ds, 0, l, false, null);
                 // Through softmax and the scale: dS = scale · P ⊙ (dP − Σ_j dP·P).
                 for (int i = 0; i < l; i++) {
                     double dot = 0;
@@ -68,8 +70,8 @@ public final class Attention {
                     }
                 }
                 // dq += dS · k, dk += dSᵀ · q
-                Gemm.sgemm(false, false, l, hd, l, ds, 0, l, x, q + d, d3, gx, q, d3, true);
-                Gemm.sgemm(true, false, l, hd, l, ds, 0, l, x, q, d3, gx, q + d, d3, true);
+                Gemm.sgemm(l, hd, l, Operand.of(ds, 0, l), Operand.of(x, q + d, d3), gx, q, d3, true, null);
+                Gemm.sgemm(l, hd, l, Operand.of(ds, 0, l).t(), Operand.of(x, q, d3), gx, q + d, d3, true, null);
             });
         }, qkv);
     }
@@ -106,9 +108,9 @@ public final class Attention {
             float[] p = keep ? probs : new float[l];
             int pOff = keep ? t * l : 0;
             // scores [1×L] = q · kᵀ, scaled inside the softmax; out[s, head columns] = p · v
-            Gemm.sgemm(false, true, 1, l, hd, x, q, d3, x, k, d3, p, pOff, l, false);
+            Gemm.sgemm(1, l, hd, Operand.of(x, q, d3), Operand.of(x, k, d3).t(), p, pOff, l, false, null);
             Rows.softmax(p, pOff, l, scale, m, pos[s] * l);
-            Gemm.sgemm(false, false, 1, hd, l, p, pOff, l, x, k + d, d3, out, s * d + t % heads * hd, d, false);
+            Gemm.sgemm(1, hd, l, Operand.of(p, pOff, l), Operand.of(x, k + d, d3), out, s * d + t % heads * hd, d, false, null);
         });
         return Tensor.result(out, new int[] {b, d}, o -> {
             float[] g = o.grad(), gx = qkv.gradForAccumulation();
@@ -116,10 +118,10 @@ public final class Attention {
                 int s = t / heads, q = (s * l + pos[s]) * d3 + t % heads * hd, k = s * l * d3 + d + t % heads * hd;
                 int go = s * d + t % heads * hd, pOff = t * l;
                 // dv [L×hd] += pᵀ · dout
-                Gemm.sgemm(true, false, l, hd, 1, probs, pOff, l, g, go, d, gx, k + d, d3, true);
+                Gemm.sgemm(l, hd, 1, Operand.of(probs, pOff, l).t(), Operand.of(g, go, d), gx, k + d, d3, true, null);
                 // dp [1×L] = dout · vᵀ, then through softmax and the scale: ds = scale · p ⊙ (dp − dp·p)
                 float[] ds = new float[l];
-                Gemm.sgemm(false, true, 1, l, hd, g, go, d, x, k + d, d3, ds, 0, l, false);
+                Gemm.sgemm(1, l, hd, Operand.of(g, go, d), Operand.of(x, k + d, d3).t(), ds, 0, l, false, null);
                 double dot = 0;
                 for (int j = 0; j < l; j++) {
                     dot += (double) ds[j] * probs[pOff + j];
@@ -128,8 +130,8 @@ public final class Attention {
                     ds[j] = (float) (probs[pOff + j] * (ds[j] - dot)) * scale;
                 }
                 // dq += ds · k, dk += dsᵀ · q
-                Gemm.sgemm(false, false, 1, hd, l, ds, 0, l, x, k, d3, gx, q, d3, true);
-                Gemm.sgemm(true, false, l, hd, 1, ds, 0, l, x, q, d3, gx, k, d3, true);
+                Gemm.sgemm(1, hd, l, Operand.of(ds, 0, l), Operand.of(x, k, d3), gx, q, d3, true, null);
+                Gemm.sgemm(l, hd, 1, Operand.of(ds, 0, l).t(), Operand.of(x, q, d3), gx, k, d3, true, null);
             });
         }, qkv);
     }

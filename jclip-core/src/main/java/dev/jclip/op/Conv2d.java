@@ -1,9 +1,10 @@
 package dev.jclip.op;
 
+import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Epilogue;
 import dev.jclip.kernel.Gemm;
+import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.PackedB;
-import dev.jclip.kernel.Parallel;
 import dev.jclip.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -38,14 +39,20 @@ public final class Conv2d {
         int[] shape = {geo.n, geo.o, geo.ho, geo.wo};
         float[] y = new float[Tensor.checkedNumel(shape)];
         float[] xd = x.data();
-        MemorySegment w = weight.storage();   // a mapped weight is read in place
         int o = geo.o, p = geo.p, k = geo.k;
+        // A 1×1 weight is read in place (mapped or not); a larger one in the column matrix's tap-major order.
+        float[] wTaps = geo.direct ? null : tapsMajor(weight);
         float[] col = geo.direct ? null : new float[Tensor.checkedNumel(k, p)];
         for (int img = 0; img < geo.n; img++) {
-            float[] cols = geo.direct ? xd : geo.im2col(xd, img, col);
-            int colOff = geo.direct ? img * geo.imageSize : 0;
-            // y[img] [O × P] = W [O × K] · col [K × P]
-            Gemm.sgemm(false, false, o, p, k, w, 0, k, cols, colOff, p, y, img * o * p, p, false, null);
+            if (geo.direct) {
+                // y[img] [O × P] = W [O × C] · x[img] [C × P]
+                Gemm.sgemm(o, p, k, Operand.of(weight.storage(), 0, k), Operand.of(xd, img * geo.imageSize, p),
+                        y, img * o * p, p, false, null);
+            } else {
+                // y[img] [O × P] = W [O × K] · col [K × P]
+                Gemm.sgemm(o, p, k, Operand.of(wTaps, 0, k), Operand.of(geo.im2col(xd, img, col), 0, p),
+                        y, img * o * p, p, false, null);
+            }
         }
         if (bias != null) {
             float[] bd = bias.data();
@@ -59,29 +66,36 @@ public final class Conv2d {
             }
         }
         return Tensor.result(y, shape, out -> {
-            float[] g = out.grad(), wd = weight.data();
+            float[] g = out.grad();
             boolean needX = x.requiresGrad(), needW = weight.requiresGrad();
+            float[] wd = geo.direct ? weight.data() : wTaps;
             float[] colBuf = needW && !geo.direct ? new float[k * p] : null;
             float[] dcol = needX && !geo.direct ? new float[k * p] : null;
+            // The weight's gradient in the order of wd: its own for a 1×1 kernel, else tap-major, added back at the end.
+            float[] dw = !needW ? null : geo.direct ? weight.gradForAccumulation() : new float[o * k];
             for (int img = 0; img < geo.n; img++) {
                 int gOff = img * o * p;
                 if (needW) {
                     float[] cols = geo.direct ? xd : geo.im2col(xd, img, colBuf);
                     int colOff = geo.direct ? img * geo.imageSize : 0;
                     // dW [O × K] += g[img] [O × P] · colᵀ
-                    Gemm.sgemm(false, true, o, k, p, g, gOff, p, cols, colOff, p, weight.gradForAccumulation(), 0, k, true);
+                    Gemm.sgemm(o, k, p, Operand.of(g, gOff, p), Operand.of(cols, colOff, p).t(), dw, 0, k, true, null);
                 }
                 if (needX) {
                     float[] gx = x.gradForAccumulation();
                     if (geo.direct) {
                         // dx[img] [C × H·W] += Wᵀ · g[img]
-                        Gemm.sgemm(true, false, k, p, o, wd, 0, k, g, gOff, p, gx, img * geo.imageSize, p, true);
+                        Gemm.sgemm(k, p, o, Operand.of(wd, 0, k).t(), Operand.of(g, gOff, p),
+                                gx, img * geo.imageSize, p, true, null);
                     } else {
                         // dcol [K × P] = Wᵀ · g[img], then fold the columns back onto the image
-                        Gemm.sgemm(true, false, k, p, o, wd, 0, k, g, gOff, p, dcol, 0, p, false);
+                        Gemm.sgemm(k, p, o, Operand.of(wd, 0, k).t(), Operand.of(g, gOff, p), dcol, 0, p, false, null);
                         geo.col2im(dcol, gx, img);
                     }
                 }
+            }
+            if (needW && !geo.direct) {
+                addChannelsMajor(dw, weight.gradForAccumulation(), o, geo.c, geo.kh * geo.kw);
             }
             if (bias != null && bias.requiresGrad()) {
                 float[] gb = bias.gradForAccumulation();
@@ -173,7 +187,7 @@ public final class Conv2d {
         Epilogue base = epilogue != null ? epilogue : Epilogue.NONE;
         // Chunks of about CHUNK_FLOATS of rows and residual, as many for every thread.
         int target = Math.clamp(CHUNK_FLOATS / (k + (residual != null ? o : 0)), MIN_CHUNK, MAX_CHUNK);
-        int threads = Parallel.threads();
+        int threads = Parallel.current().threads();
         int chunks = Math.ceilDiv(Math.ceilDiv(pixels, target), threads) * threads;
         int rows = Math.ceilDiv(Math.ceilDiv(pixels, chunks), CHUNK_ALIGN) * CHUNK_ALIGN;
         Parallel.forEach(Math.ceilDiv(pixels, rows), t -> {
@@ -186,11 +200,11 @@ public final class Conv2d {
                 e = base.withResidual(saved, 0, o);
             }
             if (geo.direct) {
-                Gemm.sgemm(false, r1 - r0, xd, r0 * k, k, w, y, r0 * o, o, false, e);
+                Gemm.sgemm(r1 - r0, w.n(), w.k(), Operand.of(xd, r0 * k, k), Operand.of(w), y, r0 * o, o, false, e);
             } else {
                 float[] gathered = grow(buffers, 0, rows * k);
                 geo.im2row(xd, r0, r1, gathered);
-                Gemm.sgemm(false, r1 - r0, gathered, 0, k, w, y, r0 * o, o, false, e);
+                Gemm.sgemm(r1 - r0, w.n(), w.k(), Operand.of(gathered, 0, k), Operand.of(w), y, r0 * o, o, false, e);
             }
         });
         return Tensor.of(y, shape);
@@ -232,6 +246,16 @@ public final class Conv2d {
         if (weight.rank() != 4) {
             throw new IllegalArgumentException("conv2d: weight must be [O, C, kh, kw], got " + Arrays.toString(weight.shape()));
         }
+        int o = weight.dim(0), k = Math.multiplyExact(weight.dim(1), weight.dim(2) * weight.dim(3));
+        return Gemm.packB(true, k, o, tapsMajor(weight), 0, k);
+    }
+
+    /**
+     * A weight {@code [O, C, kh, kw]} as {@code [O, kh·kw·C]}: each output channel's taps in the
+     * order (i, j, c) of the row and column matrices. A 1×1 weight as stored; a mapped weight is
+     * copied out of its file in bulk first (quicker to reorder than the mapping read float by float).
+     */
+    private static float[] tapsMajor(Tensor weight) {
         int o = weight.dim(0), c = weight.dim(1), taps = weight.dim(2) * weight.dim(3);
         int k = Math.multiplyExact(c, taps), size = Tensor.checkedNumel(o, k);
         float[] wd;
@@ -242,7 +266,7 @@ public final class Conv2d {
             wd = weight.data();
         }
         if (taps == 1) {
-            return Gemm.packB(true, k, o, wd, 0, k);
+            return wd;
         }
         float[] src = wd, reordered = new float[size];
         Parallel.forRows(o, k, (from, to) -> {
@@ -254,7 +278,19 @@ public final class Conv2d {
                 }
             }
         });
-        return Gemm.packB(true, k, o, reordered, 0, k);
+        return reordered;
+    }
+
+    /** Adds a tap-major gradient {@code [O, taps·C]} ({@link #tapsMajor}'s order) into a weight's {@code [O, C, kh, kw]} one. */
+    private static void addChannelsMajor(float[] tapMajor, float[] into, int o, int c, int taps) {
+        int k = c * taps;
+        for (int row = 0; row < o * k; row += k) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int tap = 0; tap < taps; tap++) {
+                    into[row + ch * taps + tap] += tapMajor[row + tap * c + ch];
+                }
+            }
+        }
     }
 
     /** Checks the arguments of a convolution; {@code channelsLast} says x is {@code [N, H, W, C]}. */
@@ -353,14 +389,15 @@ public final class Conv2d {
         }
 
         /**
-         * Fills {@code col[(ch·kh + i)·kw + j][oy·Wo + ox] = x[img, ch, oy·s − pad + i, ox·s − pad + j]}
-         * (zero outside), rows of the column matrix in parallel.
+         * Fills {@code col[(i·kw + j)·C + ch][oy·Wo + ox] = x[img, ch, oy·s − pad + i, ox·s − pad + j]}
+         * (zero outside), rows of the column matrix in parallel: K in the order (i, j, c) of
+         * {@link #im2row}, so that both sum every output in the same order.
          */
         float[] im2col(float[] x, int img, float[] col) {
             int base = img * imageSize;
             Parallel.forRows(k, p, (from, to) -> {
                 for (int row = from; row < to; row++) {
-                    int ch = row / (kh * kw), i = row / kw % kh, j = row % kw;
+                    int tap = row / c, ch = row % c, i = tap / kw, j = tap % kw;
                     // Output columns [lo, hi) read inside the image row; the rest is padding.
                     int lo = Math.min(wo, Math.max(0, Math.ceilDiv(padding - j, stride)));
                     int hi = Math.max(lo, Math.min(wo, Math.floorDiv(w - 1 + padding - j, stride) + 1));
@@ -390,9 +427,9 @@ public final class Conv2d {
         void col2im(float[] col, float[] gx, int img) {
             int base = img * imageSize;
             int row = 0;
-            for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < kh; i++) {
-                    for (int j = 0; j < kw; j++, row++) {
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                    for (int ch = 0; ch < c; ch++, row++) {
                         int src = row * p;
                         for (int oy = 0; oy < ho; oy++) {
                             int iy = oy * stride - padding + i;

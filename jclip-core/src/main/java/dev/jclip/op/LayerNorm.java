@@ -1,6 +1,6 @@
 package dev.jclip.op;
 
-import dev.jclip.kernel.Parallel;
+import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Rows;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;

@@ -1,8 +1,9 @@
 package dev.jclip.op;
 
+import dev.jclip.compute.Gelu;
 import dev.jclip.kernel.Epilogue;
-import dev.jclip.kernel.Gelu;
 import dev.jclip.kernel.Gemm;
+import dev.jclip.kernel.Operand;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
@@ -44,7 +45,8 @@ public final class Linear {
             epilogue = epilogue.withResidual(residual.data(), 0, out);
         }
         // y[rows×out] = x[rows×in] · Wᵀ (+ b, + residual), reading W in its stored [out, in] layout.
-        Gemm.sgemm(false, true, rows, out, in, x.data(), 0, in, weight.storage(), 0, in, y, 0, out, false, epilogue);
+        Gemm.sgemm(rows, out, in, Operand.of(x.data(), 0, in), Operand.of(weight.storage(), 0, in).t(),
+                y, 0, out, false, epilogue);
         return Tensor.result(y, shape, o -> {
             backward(o.grad(), x, weight, bias, rows);
             if (residual != null && residual.requiresGrad()) {
@@ -70,7 +72,8 @@ public final class Linear {
         int out = weight.dim(0), in = weight.dim(1);
         float[] y = new float[Tensor.checkedNumel(shape)];
         Epilogue epilogue = (bias == null ? Epilogue.NONE : Epilogue.bias(bias.data())).withGelu(kind);
-        Gemm.sgemm(false, true, rows(shape), out, in, x.data(), 0, in, weight.storage(), 0, in, y, 0, out, false, epilogue);
+        Gemm.sgemm(rows(shape), out, in, Operand.of(x.data(), 0, in), Operand.of(weight.storage(), 0, in).t(),
+                y, 0, out, false, epilogue);
         return Tensor.of(y, shape);
     }
 
@@ -102,11 +105,13 @@ public final class Linear {
         int out = weight.dim(0), in = weight.dim(1);
         if (x.requiresGrad()) {
             // dx[rows×in] += g[rows×out] · W[out×in]
-            Gemm.sgemm(false, false, rows, in, out, g, 0, out, weight.data(), 0, in, x.gradForAccumulation(), 0, in, true);
+            Gemm.sgemm(rows, in, out, Operand.of(g, 0, out), Operand.of(weight.data(), 0, in),
+                    x.gradForAccumulation(), 0, in, true, null);
         }
         if (weight.requiresGrad()) {
             // dW[out×in] += gᵀ · x
-            Gemm.sgemm(true, false, out, in, rows, g, 0, out, x.data(), 0, in, weight.gradForAccumulation(), 0, in, true);
+            Gemm.sgemm(out, in, rows, Operand.of(g, 0, out).t(), Operand.of(x.data(), 0, in),
+                    weight.gradForAccumulation(), 0, in, true, null);
         }
         if (bias != null && bias.requiresGrad()) {
             float[] gb = bias.gradForAccumulation();

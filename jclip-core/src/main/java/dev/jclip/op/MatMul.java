@@ -1,6 +1,7 @@
 package dev.jclip.op;
 
 import dev.jclip.kernel.Gemm;
+import dev.jclip.kernel.Operand;
 import dev.jclip.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -44,7 +45,9 @@ public final class MatMul {
         MemorySegment bs = b.storage();
         int aSize = m * k, bSize = k * n, cSize = m * n;
         for (int i = 0; i < batch; i++) {
-            Gemm.sgemm(transA, transB, m, n, k, ad, i * aSize, aCols, bs, i * bSize, bCols, c, i * cSize, n, false, null);
+            Gemm.sgemm(m, n, k, Operand.of(ad, i * aSize, aCols).transposed(transA),
+                    Operand.of(bs, i * bSize, bCols).transposed(transB),
+                    c, i * cSize, n, false, null);
         }
         final int batches = batch;
         return Tensor.result(c, shape, o -> {
@@ -55,20 +58,24 @@ public final class MatMul {
                     float[] ga = a.gradForAccumulation();
                     if (transA) {
                         // a holds op(a)ᵀ [k×m]: da += op(b) · gᵀ
-                        Gemm.sgemm(transB, true, k, m, n, bd, bOff, bCols, g, gOff, n, ga, aOff, aCols, true);
+                        Gemm.sgemm(k, m, n, Operand.of(bd, bOff, bCols).transposed(transB), Operand.of(g, gOff, n).t(),
+                                ga, aOff, aCols, true, null);
                     } else {
                         // da [m×k] += g · op(b)ᵀ
-                        Gemm.sgemm(false, !transB, m, k, n, g, gOff, n, bd, bOff, bCols, ga, aOff, aCols, true);
+                        Gemm.sgemm(m, k, n, Operand.of(g, gOff, n), Operand.of(bd, bOff, bCols).transposed(!transB),
+                                ga, aOff, aCols, true, null);
                     }
                 }
                 if (b.requiresGrad()) {
                     float[] gb = b.gradForAccumulation();
                     if (transB) {
                         // b holds op(b)ᵀ [n×k]: db += gᵀ · op(a)
-                        Gemm.sgemm(true, transA, n, k, m, g, gOff, n, ad, aOff, aCols, gb, bOff, bCols, true);
+                        Gemm.sgemm(n, k, m, Operand.of(g, gOff, n).t(), Operand.of(ad, aOff, aCols).transposed(transA),
+                                gb, bOff, bCols, true, null);
                     } else {
                         // db [k×n] += op(a)ᵀ · g
-                        Gemm.sgemm(!transA, false, k, n, m, ad, aOff, aCols, g, gOff, n, gb, bOff, bCols, true);
+                        Gemm.sgemm(k, n, m, Operand.of(ad, aOff, aCols).transposed(!transA), Operand.of(g, gOff, n),
+                                gb, bOff, bCols, true, null);
                     }
                 }
             }

@@ -1,6 +1,6 @@
 package dev.jclip.op;
 
-import dev.jclip.kernel.Parallel;
+import dev.jclip.compute.Parallel;
 import dev.jclip.tensor.Tensor;
 
 /** Rectified linear unit {@code max(0, x)}. */

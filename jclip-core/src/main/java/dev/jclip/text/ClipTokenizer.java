@@ -104,6 +104,25 @@ public final class ClipTokenizer {
         return new ClipTokenizer(BpeVocabulary.fromMerges("merges given in code", pairs), DEFAULT_CACHE_WORDS);
     }
 
+    /**
+     * The words of {@code text} as BPE starts from them: cleaned and split as {@link #encode} does,
+     * each word its UTF-8 bytes as byte symbols with {@code </w>} appended to the last. The units a
+     * BPE trainer counts adjacent pairs in; {@link #fromMerges} takes the merges it learns.
+     */
+    public static List<List<String>> byteSymbolWords(String text) {
+        List<List<String>> words = new ArrayList<>();
+        for (String word : PreTokenizer.split(TextCleaner.clean(text))) {
+            byte[] bytes = word.getBytes(StandardCharsets.UTF_8);
+            List<String> symbols = new ArrayList<>(bytes.length);
+            for (byte b : bytes) {
+                symbols.add(String.valueOf(ByteSymbols.CHAR[b & 0xFF]));
+            }
+            symbols.set(symbols.size() - 1, symbols.getLast() + BpeVocabulary.WORD_END);
+            words.add(symbols);
+        }
+        return words;
+    }
+
     /** This vocabulary with a cache of up to {@code words} distinct words (0: no cache). */
     public ClipTokenizer withCache(int words) {
         if (words < 0) {

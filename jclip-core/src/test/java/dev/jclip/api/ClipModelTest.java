@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jclip.image.BadImageException;
 import dev.jclip.io.SafeTensors;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import dev.jclip.text.ClipTokenizer;
 import java.awt.image.BufferedImage;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reference outputs and weights of {@code io.safetensors} / {@code open_clip_model.safetensors};
  * similarities, prompt ensembling and probabilities by hand from the embeddings.
  */
+@RequiresShared
 class ClipModelTest {
     static final Path VIT = Shared.path("fixtures/models/vit-tiny/open_clip_model.safetensors");
     static final Path VIT_IO = Shared.path("fixtures/models/vit-tiny/io.safetensors");

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.io.Json;
-import dev.jclip.testing.ConfigCases;
-import dev.jclip.testing.NamedWeights;
+import dev.jclip.model.ConfigCases;
+import dev.jclip.model.NamedWeights;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +34,7 @@ class EndToEndParityTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    @RequiresShared
     void filesAndCaptionsEmbedAsInOpenClip() throws IOException, URISyntaxException {
         Map<String, Object> c;
         try (InputStream in = getClass().getResourceAsStream("/parity/end-to-end/cases.json")) {

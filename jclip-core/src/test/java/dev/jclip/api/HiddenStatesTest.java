@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.io.SafeTensors;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * the embeddings (layer 0) are checked by hand from the stored weights; the layer numbering
  * (negative from the end) is checked against positive layers.
  */
+@RequiresShared
 class HiddenStatesTest {
     static ClipModel model;
     static SafeTensors weights, io;

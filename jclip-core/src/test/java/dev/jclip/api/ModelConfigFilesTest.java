@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.compute.Gelu;
 import dev.jclip.image.PreprocessConfig;
-import dev.jclip.kernel.Gelu;
-import dev.jclip.testing.ConfigCases;
+import dev.jclip.model.ConfigCases;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.io.SafeTensors;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -49,6 +50,7 @@ class ImagePreprocessorTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
+    @RequiresShared
     void matchesPillowAndTorchvision(Case c) throws IOException {
         PixelImage decoded = new ImageDecoder().decode(Shared.path("fixtures/preprocess/" + c.file()));
         assertEquals(c.mode(), decoded.mode().name(), "Pillow's mode for " + c.file());
@@ -77,6 +79,7 @@ class ImagePreprocessorTest {
 
     /** The same image given as a BufferedImage (RGB in memory) gives the same tensor as its PNG file. */
     @Test
+    @RequiresShared
     void bufferedImageMatchesFile() throws IOException {
         var path = Shared.path("fixtures/preprocess/odd_225x301.png");
         BufferedImage image = javax.imageio.ImageIO.read(path.toFile());

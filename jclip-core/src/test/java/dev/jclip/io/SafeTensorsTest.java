@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -39,6 +40,7 @@ class SafeTensorsTest {
     /** Every tensor of each fixture, checked against the header parsed by Jackson and the bytes decoded by ByteBuffer. */
     @ParameterizedTest
     @ValueSource(strings = {"open_clip_model.safetensors", "io.safetensors", "hf/model.safetensors"})
+    @RequiresShared
     void fixturesMatchAnIndependentDecoding(String file) throws IOException {
         Path p = Shared.path("fixtures/models/vit-tiny/" + file);
         byte[] raw = Files.readAllBytes(p);
@@ -91,6 +93,7 @@ class SafeTensorsTest {
     }
 
     @Test
+    @RequiresShared
     void fixtureValuesKnownFromTheReference() throws IOException {
         try (SafeTensors st = SafeTensors.open(Shared.path("fixtures/models/vit-tiny/open_clip_model.safetensors"))) {
             // clipref.py initializes logit_scale to log(1/0.07), as CLIP does.
@@ -115,6 +118,7 @@ class SafeTensorsTest {
     }
 
     @Test
+    @RequiresShared
     void missingTensorListsSomeNames() throws IOException {
         try (SafeTensors st = SafeTensors.open(Shared.path("fixtures/models/vit-tiny/open_clip_model.safetensors"))) {
             assertFalse(st.contains("visual.nope"));
@@ -125,6 +129,7 @@ class SafeTensorsTest {
     }
 
     @Test
+    @RequiresShared
     void accessAfterCloseFails() throws IOException {
         SafeTensors st = SafeTensors.open(Shared.path("fixtures/models/vit-tiny/open_clip_model.safetensors"));
         MemorySegment seg = st.f32Segment("logit_scale");

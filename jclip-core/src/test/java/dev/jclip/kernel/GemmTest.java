@@ -1,10 +1,7 @@
 package dev.jclip.kernel;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.jclip.compute.Gelu;
+import dev.jclip.compute.Parallel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -12,6 +9,10 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GemmTest {
 
@@ -58,7 +59,8 @@ class GemmTest {
         Epilogue epilogue = fused.equals(Fused.NOTHING) ? null
                 : new Epilogue(fused.bias() ? bias : null, fused.gelu() ? Gelu.QUICK : null, fused.residual() ? res.data() : null, res.off(), res.ld(),
                         fused.scale() ? scale : null, fused.relu());
-        Gemm.sgemm(transA, transB, m, n, k, a.data(), a.off(), a.ld(), b.data(), b.off(), b.ld(),
+        Gemm.sgemm(m, n, k, Operand.of(a.data(), a.off(), a.ld()).transposed(transA),
+                Operand.of(b.data(), b.off(), b.ld()).transposed(transB),
                 c.data(), c.off(), c.ld(), accumulate, epilogue);
 
         String what = "m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " transB=" + transB
@@ -151,12 +153,12 @@ class GemmTest {
     @Test
     void zeroDepthClearsOrKeepsC() {
         float[] c = {5, 6, 7, 8};
-        Gemm.sgemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, c, 0, 2, true);
+        Gemm.sgemm(2, 2, 0, Operand.of(new float[0], 0, 1), Operand.of(new float[0], 0, 2), c, 0, 2, true, null);
         assertArrayEquals(new float[] {5, 6, 7, 8}, c);
-        Gemm.sgemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, c, 0, 2, false);
+        Gemm.sgemm(2, 2, 0, Operand.of(new float[0], 0, 1), Operand.of(new float[0], 0, 2), c, 0, 2, false, null);
         assertArrayEquals(new float[] {0, 0, 0, 0}, c);
-        Gemm.sgemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, c, 0, 2, false,
-                Epilogue.bias(new float[] {1, -2}));
+        Gemm.sgemm(2, 2, 0, Operand.of(new float[0], 0, 1), Operand.of(new float[0], 0, 2),
+                c, 0, 2, false, Epilogue.bias(new float[] {1, -2}));
         assertArrayEquals(new float[] {1, -2, 1, -2}, c);
     }
 
@@ -164,16 +166,17 @@ class GemmTest {
     void smallProductByHand() {
         // [1 2; 3 4] · [5 6; 7 8] = [19 22; 43 50]; with bias (1, -1) and residual 100.
         float[] a = {1, 2, 3, 4}, b = {5, 6, 7, 8}, c = new float[4];
-        Gemm.sgemm(false, false, 2, 2, 2, a, 0, 2, b, 0, 2, c, 0, 2, false);
+        Gemm.sgemm(2, 2, 2, Operand.of(a, 0, 2), Operand.of(b, 0, 2), c, 0, 2, false, null);
         assertArrayEquals(new float[] {19, 22, 43, 50}, c);
-        Gemm.sgemm(true, true, 2, 2, 2, a, 0, 2, b, 0, 2, c, 0, 2, false); // Aᵀ·Bᵀ = (B·A)ᵀ
+        Gemm.sgemm(2, 2, 2, Operand.of(a, 0, 2).t(), Operand.of(b, 0, 2).t(), c, 0, 2, false, null); // Aᵀ·Bᵀ = (B·A)ᵀ
         assertArrayEquals(new float[] {23, 31, 34, 46}, c);
-        Gemm.sgemm(false, false, 2, 2, 2, a, 0, 2, b, 0, 2, c, 0, 2, false,
-                Epilogue.bias(new float[] {1, -1}).withResidual(new float[] {100, 100, 100, 100}, 0, 2));
+        Gemm.sgemm(2, 2, 2, Operand.of(a, 0, 2), Operand.of(b, 0, 2),
+                c, 0, 2, false, Epilogue.bias(new float[] {1, -1}).withResidual(new float[] {100, 100, 100, 100}, 0, 2));
         assertArrayEquals(new float[] {120, 121, 144, 149}, c);
         // A folded batch norm per column: [19 22; 43 50] · (0.5, −1) + (1, 30) = [10.5 8; 22.5 −20];
         // plus the residual [−20 0; 0 −30]: [−9.5 8; 22.5 −50]; ReLU: [0 8; 22.5 0].
-        Gemm.sgemm(false, false, 2, 2, 2, a, 0, 2, b, 0, 2, c, 0, 2, false,
+        Gemm.sgemm(2, 2, 2, Operand.of(a, 0, 2), Operand.of(b, 0, 2),
+                c, 0, 2, false,
                 Epilogue.affine(new float[] {0.5f, -1}, new float[] {1, 30}).withResidual(new float[] {-20, 0, 0, -30}, 0, 2).withRelu());
         assertArrayEquals(new float[] {0, 8, 22.5f, 0}, c);
     }
@@ -182,8 +185,8 @@ class GemmTest {
     void reluZeroesNegativesNaNAndNegativeZeroLikeRelu() {
         // [1]·[2 0 NaN −3] scaled by −1 is [−2 −0 NaN 3]: ReLU keeps only 3, every other element is +0.
         float[] a = {1}, b = {2, 0, Float.NaN, -3}, c = new float[4];
-        Gemm.sgemm(false, false, 1, 4, 1, a, 0, 1, b, 0, 4, c, 0, 4, false,
-                new Epilogue(null, null, null, 0, 0, new float[] {-1, -1, -1, -1}, true));
+        Gemm.sgemm(1, 4, 1, Operand.of(a, 0, 1), Operand.of(b, 0, 4),
+                c, 0, 4, false, new Epilogue(null, null, null, 0, 0, new float[] {-1, -1, -1, -1}, true));
         assertArrayEquals(new int[] {0, 0, 0, Float.floatToIntBits(3)}, bits(c));
     }
 
@@ -201,8 +204,8 @@ class GemmTest {
             Gemm.sgemmBatched(false, true, batch, m, n, k, a.data(), 1, k, strideA, b.data(), 2, k, 0,
                     c, 0, n, strideC, false);
             for (int i = 0; i < batch; i++) {
-                Gemm.sgemm(false, true, m, n, k, a.data(), 1 + i * strideA, k, b.data(), 2, k,
-                        expected, i * strideC, n, false);
+                Gemm.sgemm(m, n, k, Operand.of(a.data(), 1 + i * strideA, k), Operand.of(b.data(), 2, k).t(),
+                        expected, i * strideC, n, false, null);
             }
             assertArrayEquals(bits(expected), bits(c), "batch " + batch + " of " + m + "×" + n + "×" + k);
             // And one element of the last matrix against a double-precision dot product.
@@ -227,12 +230,15 @@ class GemmTest {
                 float[] bias = Stored.random(rng, 1, n, 0, 0).data();
                 Epilogue epilogue = t == 0 ? null : Epilogue.bias(bias).withGelu(Gelu.values()[t - 1]);
                 float[] expected = new float[m * n], got = new float[m * n];
-                Gemm.sgemm(transA, transB, m, n, k, a.data(), a.off(), a.ld(), b.data(), b.off(), b.ld(),
+                Gemm.sgemm(m, n, k, Operand.of(a.data(), a.off(), a.ld()).transposed(transA),
+                        Operand.of(b.data(), b.off(), b.ld()).transposed(transB),
                         expected, 0, n, false, epilogue);
                 PackedB packed = Gemm.packB(transB, k, n, b.data(), b.off(), b.ld());
                 assertEquals(k, packed.k());
                 assertEquals(n, packed.n());
-                Gemm.sgemm(transA, m, a.data(), a.off(), a.ld(), packed, got, 0, n, false, epilogue);
+                Gemm.sgemm(m, packed.n(), packed.k(), Operand.of(a.data(), a.off(), a.ld()).transposed(transA),
+                        Operand.of(packed),
+                        got, 0, n, false, epilogue);
                 assertArrayEquals(bits(expected), bits(got), "m=" + m + " n=" + n + " k=" + k + " transA=" + transA
                         + " transB=" + transB);
             }
@@ -257,10 +263,10 @@ class GemmTest {
                     float[] res = Arrays.copyOf(Stored.random(rng, m, n, 0, 0).data(), m * n);
                     float[] start = Arrays.copyOf(Stored.random(rng, m, n, 0, 0).data(), m * n);
                     float[] fused = start.clone(), separate = start.clone();
-                    Gemm.sgemm(false, true, m, n, k, a.data(), 0, k, b.data(), 0, k, fused, 0, n, accumulate,
-                            Epilogue.bias(bias).withGelu(kind).withResidual(res, 0, n));
-                    Gemm.sgemm(false, true, m, n, k, a.data(), 0, k, b.data(), 0, k, separate, 0, n, accumulate,
-                            Epilogue.bias(bias));
+                    Gemm.sgemm(m, n, k, Operand.of(a.data(), 0, k), Operand.of(b.data(), 0, k).t(),
+                            fused, 0, n, accumulate, Epilogue.bias(bias).withGelu(kind).withResidual(res, 0, n));
+                    Gemm.sgemm(m, n, k, Operand.of(a.data(), 0, k), Operand.of(b.data(), 0, k).t(),
+                            separate, 0, n, accumulate, Epilogue.bias(bias));
                     VectorMath.gelu(kind, separate, 0, separate, 0, m * n);
                     for (int i = 0; i < separate.length; i++) {
                         separate[i] += res[i];
@@ -287,29 +293,36 @@ class GemmTest {
                     Epilogue epilogue = t == 0 ? null : Epilogue.bias(Stored.random(rng, 1, n, 0, 0).data()).withGelu(Gelu.values()[t - 1]);
                     String what = "m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " transB=" + transB;
                     float[] expected = new float[m * n], got = new float[m * n];
-                    Gemm.sgemm(transA, transB, m, n, k, a.data(), a.off(), a.ld(), b.data(), b.off(), b.ld(),
+                    Gemm.sgemm(m, n, k, Operand.of(a.data(), a.off(), a.ld()).transposed(transA),
+                            Operand.of(b.data(), b.off(), b.ld()).transposed(transB),
                             expected, 0, n, false, epilogue);
                     // Off-heap, at an odd byte address (a file mapping need not align its floats).
-                    Gemm.sgemm(transA, transB, m, n, k, a.data(), a.off(), a.ld(), offHeap(arena, b.data()), b.off(), b.ld(),
+                    Gemm.sgemm(m, n, k, Operand.of(a.data(), a.off(), a.ld()).transposed(transA),
+                            Operand.of(offHeap(arena, b.data()), b.off(), b.ld()).transposed(transB),
                             got, 0, n, false, epilogue);
                     assertArrayEquals(bits(expected), bits(got), "mapped B, " + what);
-                    Gemm.sgemm(transA, transB, m, n, k, offHeap(arena, a.data()), a.off(), a.ld(), b.data(), b.off(), b.ld(),
+                    Gemm.sgemm(m, n, k, Operand.of(offHeap(arena, a.data()), a.off(), a.ld()).transposed(transA),
+                            Operand.of(b.data(), b.off(), b.ld()).transposed(transB),
                             got, 0, n, false, epilogue);
                     assertArrayEquals(bits(expected), bits(got), "mapped A, " + what);
                     // A heap segment over part of an array: offsets count from the slice.
                     MemorySegment heap = MemorySegment.ofArray(b.data()).asSlice(4L * b.off());
-                    Gemm.sgemm(transA, transB, m, n, k, a.data(), a.off(), a.ld(), heap, 0, b.ld(), got, 0, n, false, epilogue);
+                    Gemm.sgemm(m, n, k, Operand.of(a.data(), a.off(), a.ld()).transposed(transA),
+                            Operand.of(heap, 0, b.ld()).transposed(transB),
+                            got, 0, n, false, epilogue);
                     assertArrayEquals(bits(expected), bits(got), "heap-segment B, " + what);
                 }
             }
             MemorySegment small = offHeap(arena, new float[3]);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Gemm.sgemm(false, false, 2, 2, 2, new float[4], 0, 2, small, 0, 2, new float[4], 0, 2, false, null));
+                    () -> Gemm.sgemm(2, 2, 2, Operand.of(new float[4], 0, 2), Operand.of(small, 0, 2),
+                            new float[4], 0, 2, false, null));
             assertTrue(e.getMessage().contains("B is 2×2") && e.getMessage().contains("has 3"), e.getMessage());
             // A heap slice too short for B is refused too, though the array under it is long enough.
             MemorySegment slice = MemorySegment.ofArray(new float[16]).asSlice(0, 12);
             e = assertThrows(IllegalArgumentException.class,
-                    () -> Gemm.sgemm(false, false, 2, 2, 2, new float[4], 0, 2, slice, 0, 2, new float[4], 0, 2, false, null));
+                    () -> Gemm.sgemm(2, 2, 2, Operand.of(new float[4], 0, 2), Operand.of(slice, 0, 2),
+                            new float[4], 0, 2, false, null));
             assertTrue(e.getMessage().contains("B is 2×2") && e.getMessage().contains("has 3"), e.getMessage());
         }
     }
@@ -332,31 +345,31 @@ class GemmTest {
         Stored a = Stored.random(rng, m, k, 0, 0), w = Stored.random(rng, n, k, 0, 0), res = Stored.random(rng, m, n, 0, 0);
         float[] bias = Stored.random(rng, 1, n, 0, 0).data();
         Stored q = Stored.random(rng, 24 * 50, 64, 0, 0), kk = Stored.random(rng, 24 * 50, 64, 0, 0);
-        int saved = Parallel.threads();
         int[][] first = null;
-        try {
-            for (int threads = 1; threads <= 3; threads++) {
-                Parallel.setThreads(threads);
-                float[] c = new float[m * n], cFused = new float[m * n], scores = new float[24 * 50 * 50];
-                Gemm.sgemm(false, true, m, n, k, a.data(), 0, k, w.data(), 0, k, c, 0, n, false);
-                Gemm.sgemm(false, true, m, n, k, a.data(), 0, k, w.data(), 0, k, cFused, 0, n, false,
-                        Epilogue.bias(bias).withGelu(Gelu.QUICK).withResidual(res.data(), 0, n));
-                Gemm.sgemmBatched(false, true, 24, 50, 50, 64, q.data(), 0, 64, 50 * 64, kk.data(), 0, 64, 50 * 64,
-                        scores, 0, 50, 50 * 50, false);
-                float[] cConv = new float[m * n];
-                Gemm.sgemm(false, m, a.data(), 0, k, Gemm.packB(true, k, n, w.data(), 0, k), cConv, 0, n, false,
-                        Epilogue.affine(bias, res.data()).withResidual(res.data(), 0, n).withRelu());
-                int[][] now = {bits(c), bits(cFused), bits(scores), bits(cConv)};
-                if (first == null) {
-                    first = now;
-                } else {
-                    for (int i = 0; i < now.length; i++) {
-                        assertArrayEquals(first[i], now[i], "result " + i + " differs between 1 and " + threads + " threads");
-                    }
+        for (int threads = 1; threads <= 3; threads++) {
+            int[][] now;
+            try (Parallel pool = Parallel.of(threads)) {
+                now = pool.call(() -> {
+                    float[] c = new float[m * n], cFused = new float[m * n], scores = new float[24 * 50 * 50];
+                    Gemm.sgemm(m, n, k, Operand.of(a.data(), 0, k), Operand.of(w.data(), 0, k).t(), c, 0, n, false, null);
+                    Gemm.sgemm(m, n, k, Operand.of(a.data(), 0, k), Operand.of(w.data(), 0, k).t(),
+                            cFused, 0, n, false, Epilogue.bias(bias).withGelu(Gelu.QUICK).withResidual(res.data(), 0, n));
+                    Gemm.sgemmBatched(false, true, 24, 50, 50, 64, q.data(), 0, 64, 50 * 64, kk.data(), 0, 64, 50 * 64,
+                            scores, 0, 50, 50 * 50, false);
+                    float[] cConv = new float[m * n];
+                    Gemm.sgemm(m, n, k, Operand.of(a.data(), 0, k), Operand.of(Gemm.packB(true, k, n, w.data(), 0, k)),
+                            cConv, 0, n, false,
+                            Epilogue.affine(bias, res.data()).withResidual(res.data(), 0, n).withRelu());
+                    return new int[][] {bits(c), bits(cFused), bits(scores), bits(cConv)};
+                });
+            }
+            if (first == null) {
+                first = now;
+            } else {
+                for (int i = 0; i < now.length; i++) {
+                    assertArrayEquals(first[i], now[i], "result " + i + " differs between 1 and " + threads + " threads");
                 }
             }
-        } finally {
-            Parallel.setThreads(saved);
         }
     }
 
@@ -364,17 +377,18 @@ class GemmTest {
     void badArgumentsAreRejectedWithTheirName() {
         float[] small = new float[5], ok = new float[100];
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Gemm.sgemm(false, false, 3, 3, 3, small, 0, 3, ok, 0, 3, ok, 0, 3, false));
+                () -> Gemm.sgemm(3, 3, 3, Operand.of(small, 0, 3), Operand.of(ok, 0, 3), ok, 0, 3, false, null));
         assertTrue(e.getMessage().contains("A is 3×3"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> Gemm.sgemm(false, true, 3, 4, 3, ok, 0, 3, ok, 0, 2, ok, 0, 4, false));
+                () -> Gemm.sgemm(3, 4, 3, Operand.of(ok, 0, 3), Operand.of(ok, 0, 2).t(), ok, 0, 4, false, null));
         assertTrue(e.getMessage().contains("B row stride 2"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> Gemm.sgemm(false, false, 3, 4, 3, ok, 0, 3, ok, 0, 4, ok, 0, 4, false, Epilogue.bias(new float[3])));
+                () -> Gemm.sgemm(3, 4, 3, Operand.of(ok, 0, 3), Operand.of(ok, 0, 4),
+                        ok, 0, 4, false, Epilogue.bias(new float[3])));
         assertTrue(e.getMessage().contains("bias"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> Gemm.sgemm(false, false, 3, 4, 3, ok, 0, 3, ok, 0, 4, ok, 0, 4, false,
-                        Epilogue.affine(new float[2], new float[4])));
+                () -> Gemm.sgemm(3, 4, 3, Operand.of(ok, 0, 3), Operand.of(ok, 0, 4),
+                        ok, 0, 4, false, Epilogue.affine(new float[2], new float[4])));
         assertTrue(e.getMessage().contains("scale has 2"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> Gemm.sgemmBatched(false, false, 2, 3, 3, 1, ok, 0, 1, 3, ok, 0, 3, 0, ok, 0, 3, 6, false));

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.compute.Gelu;
 import dev.jclip.io.SafeTensors;
-import dev.jclip.kernel.Gelu;
 import dev.jclip.nn.Clip;
 import dev.jclip.nn.StateDict;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -31,6 +32,7 @@ class ClipConfigTest {
     }
 
     @Test
+    @RequiresShared
     void infersTinyViTFromShapes() throws IOException {
         // fixtures/README.md: 32x32 images, patch 8, width 128, 2 layers per tower, vocab 1000, embed 64.
         ClipConfig c = ConfigInference.infer(shapesOf("fixtures/models/vit-tiny/open_clip_model.safetensors"));
@@ -38,6 +40,7 @@ class ClipConfigTest {
     }
 
     @Test
+    @RequiresShared
     void infersTinyResNetFromShapes() throws IOException {
         // fixtures/README.md: 64x64 images, layers [1,2,1,1], width 16; attention pool 512 channels, 8 heads.
         ClipConfig c = ConfigInference.infer(shapesOf("fixtures/models/rn-tiny/open_clip_model.safetensors"));
@@ -47,6 +50,7 @@ class ClipConfigTest {
     }
 
     @Test
+    @RequiresShared
     void stateDictNamesAreTheOriginalOnes() throws IOException {
         for (String m : new String[] {"vit-tiny", "rn-tiny"}) {
             Map<String, int[]> file = shapesOf("fixtures/models/" + m + "/open_clip_model.safetensors");

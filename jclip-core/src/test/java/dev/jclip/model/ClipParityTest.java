@@ -1,6 +1,5 @@
 package dev.jclip.model;
 
-import static dev.jclip.testing.Fixtures.assertClose;
 import static dev.jclip.testing.Fixtures.maxAbs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,6 +9,8 @@ import dev.jclip.io.SafeTensors;
 import dev.jclip.nn.Clip;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.testing.Fixtures;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -24,26 +25,32 @@ import org.junit.jupiter.params.provider.CsvSource;
  * evaluation features, logits and loss within 1e-4 of the largest magnitude;
  * training loss, logits and every parameter's gradient within 1e-3 per tensor
  * (max abs difference / max abs value). The models come from
- * {@code ../shared/fixtures/models/NAME} ({@code shared}) or from this module's
- * test resources {@code parity/NAME} ({@code resources}: smaller cases with other
- * shapes, made by {@code make_fixtures.py} as their README says).
+ * {@code ../shared/fixtures/models/NAME} or from this module's test resources
+ * {@code parity/NAME} (smaller cases with other shapes, made by
+ * {@code make_fixtures.py} as their README says).
  */
 class ClipParityTest {
 
-    @ParameterizedTest(name = "{0} {1} from {2}")
+    @ParameterizedTest(name = "{0} from {1}")
     @CsvSource({
-        "shared, vit-tiny, open_clip_model.safetensors",
-        "shared, vit-tiny, hf",
-        "shared, rn-tiny, open_clip_model.safetensors",
-        "resources, vit-narrow, open_clip_model.safetensors",
-        "resources, vit-narrow, hf",
-        "resources, rn-deep, open_clip_model.safetensors"})
-    void matchesReference(String where, String model, String weights) throws Exception {
-        Path dir = switch (where) {
-            case "shared" -> Shared.path("fixtures/models/" + model);
-            case "resources" -> resource("parity/" + model);
-            default -> throw new IllegalArgumentException("unknown fixture location " + where);
-        };
+        "vit-tiny, open_clip_model.safetensors",
+        "vit-tiny, hf",
+        "rn-tiny, open_clip_model.safetensors"})
+    @RequiresShared
+    void matchesSharedReference(String model, String weights) throws Exception {
+        matchesReference(Shared.path("fixtures/models/" + model), model, weights);
+    }
+
+    @ParameterizedTest(name = "{0} from {1}")
+    @CsvSource({
+        "vit-narrow, open_clip_model.safetensors",
+        "vit-narrow, hf",
+        "rn-deep, open_clip_model.safetensors"})
+    void matchesResourceReference(String model, String weights) throws Exception {
+        matchesReference(resource("parity/" + model), model, weights);
+    }
+
+    private static void matchesReference(Path dir, String model, String weights) throws Exception {
         Clip clip = ClipWeights.load(dir.resolve(weights));
         try (SafeTensors io = SafeTensors.open(dir.resolve("io.safetensors"))) {
             Tensor images = io.tensor("input.images");
@@ -85,6 +92,11 @@ class ClipParityTest {
             System.out.printf("%s/%s: worst evaluation error %.2e, worst training error %.2e over %d gradients%n",
                     model, weights, evalWorst, worst, params.size());
         }
+    }
+
+    /** {@link Fixtures#assertClose} of {@code actual} with the reference's tensor {@code name}. */
+    private static double assertClose(SafeTensors reference, String name, Tensor actual, double tol) {
+        return Fixtures.assertClose(name, reference.info(name).shape(), reference.floats(name), actual.shape(), actual.data(), tol);
     }
 
     /** A folder of this module's test resources, as a file system path. */

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jclip.api.ClipModel;
 import dev.jclip.kernel.VectorMath;
 import dev.jclip.nn.Clip;
-import dev.jclip.testing.ConfigCases;
-import dev.jclip.testing.NamedWeights;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.lang.foreign.Arena;

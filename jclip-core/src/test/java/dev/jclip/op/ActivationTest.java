@@ -2,7 +2,7 @@ package dev.jclip.op;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.jclip.kernel.Gelu;
+import dev.jclip.compute.Gelu;
 import dev.jclip.tensor.Tensor;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.jclip.kernel.Parallel;
+import dev.jclip.compute.Parallel;
 import dev.jclip.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -74,24 +74,23 @@ class AttentionTest {
 
     @Test
     void sameBitsForAnyThreadCount() {
-        int saved = Parallel.threads();
-        try {
-            float[][] outs = new float[2][], grads = new float[2][];
-            int[] threads = {1, 3};
-            for (int r = 0; r < 2; r++) {
-                Parallel.setThreads(threads[r]);
-                Tensor qkv = GradCheck.randomParam(13, 4, 9, 3 * 16);
-                Tensor out = Attention.forward(qkv, 4, Softmax.causalMask(9));
-                float[] up = GradCheck.randomParam(14, 4, 9, 16).data();
-                out.backward(up);
-                outs[r] = out.data();
-                grads[r] = qkv.grad();
+        float[][] outs = new float[2][], grads = new float[2][];
+        int[] threads = {1, 3};
+        for (int r = 0; r < 2; r++) {
+            int run = r;
+            try (Parallel pool = Parallel.of(threads[r])) {
+                pool.run(() -> {
+                    Tensor qkv = GradCheck.randomParam(13, 4, 9, 3 * 16);
+                    Tensor out = Attention.forward(qkv, 4, Softmax.causalMask(9));
+                    float[] up = GradCheck.randomParam(14, 4, 9, 16).data();
+                    out.backward(up);
+                    outs[run] = out.data();
+                    grads[run] = qkv.grad();
+                });
             }
-            assertArrayEquals(outs[0], outs[1]);
-            assertArrayEquals(grads[0], grads[1]);
-        } finally {
-            Parallel.setThreads(saved);
         }
+        assertArrayEquals(outs[0], outs[1]);
+        assertArrayEquals(grads[0], grads[1]);
     }
 
     @Test

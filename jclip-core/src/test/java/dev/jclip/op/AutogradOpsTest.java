@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jclip.kernel.Gelu;
+import dev.jclip.compute.Gelu;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import java.util.List;

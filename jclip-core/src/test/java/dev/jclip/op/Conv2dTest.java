@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Epilogue;
-import dev.jclip.kernel.Parallel;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
@@ -168,12 +168,13 @@ class Conv2dTest {
         Tensor x = Tensor.randn(rng, 1f, 3, 9, 7, 40), w = Tensor.randn(rng, 0.1f, 24, 40, 3, 3);
         Tensor r = Tensor.randn(rng, 1f, 3, 9, 7, 24);
         float[] s = Tensor.randn(rng, 1f, 24).data(), t = Tensor.randn(rng, 1f, 24).data();
-        int saved = Parallel.threads();
         float[] first = null;
         try (var _ = GradMode.noGrad()) {
             for (int threads = 1; threads <= 3; threads++) {
-                Parallel.setThreads(threads);
-                float[] y = Conv2d.infer(x, false, w, 1, 1, Epilogue.affine(s, t).withRelu(), r.copy(), float[]::new).data();
+                float[] y;
+                try (Parallel pool = Parallel.of(threads)) {
+                    y = pool.call(() -> Conv2d.infer(x, false, w, 1, 1, Epilogue.affine(s, t).withRelu(), r.copy(), float[]::new).data());
+                }
                 if (first == null) {
                     first = y;
                 } else {
@@ -193,8 +194,6 @@ class Conv2dTest {
                 float want = Math.max(0, plain[i] * s[i % 24] + t[i % 24] + r.data()[i]);
                 assertEquals(want, first[i], 1e-5f * (1 + Math.abs(want)), "element " + i);
             }
-        } finally {
-            Parallel.setThreads(saved);
         }
     }
 

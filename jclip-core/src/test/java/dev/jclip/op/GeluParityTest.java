@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.compute.Gelu;
 import dev.jclip.io.SafeTensors;
-import dev.jclip.kernel.Gelu;
 import dev.jclip.tensor.Tensor;
 import java.net.URL;
 import java.nio.file.Path;

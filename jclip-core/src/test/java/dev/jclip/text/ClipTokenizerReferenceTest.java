@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jclip.testing.HfVocab;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,18 +31,20 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every case of ../shared/fixtures/tokenizer.json, made by OpenAI's simple_tokenizer.py. */
+@RequiresShared
 class ClipTokenizerReferenceTest {
-    private static final ClipTokenizer CACHED = ClipTokenizer.original(Shared.path("clip/bpe_simple_vocab_16e6.txt.gz"));
-    private static final ClipTokenizer UNCACHED = CACHED.withCache(0);
-    private static ClipTokenizer huggingFace;
+    private static ClipTokenizer cached, uncached, huggingFace;
 
     /**
-     * The same vocabulary in the Hugging Face layout, as its CLIP repositories ship it: vocab.json
-     * (the original's token-to-id table) and merges.txt (a "#version" line, then the merges; all of
-     * the file's 262k merges are written here, of which the loader must use the first 48,894).
+     * The original vocabulary, with and without its cache, and the same vocabulary in the Hugging
+     * Face layout, as its CLIP repositories ship it: vocab.json (the original's token-to-id table)
+     * and merges.txt (a "#version" line, then the merges; all of the file's 262k merges are written
+     * here, of which the loader must use the first 48,894).
      */
     @BeforeAll
-    static void writeHuggingFaceFiles(@TempDir Path dir) throws IOException {
+    static void loadTheVocabularies(@TempDir Path dir) throws IOException {
+        cached = ClipTokenizer.original(Shared.path("clip/bpe_simple_vocab_16e6.txt.gz"));
+        uncached = cached.withCache(0);
         List<String> lines;
         try (InputStream in = new GZIPInputStream(Files.newInputStream(Shared.path("clip/bpe_simple_vocab_16e6.txt.gz")))) {
             lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().skip(1).toList();
@@ -83,7 +85,7 @@ class ClipTokenizerReferenceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void matchesTheOriginal(String text, int[] bpeIds, int[] context77, boolean truncated, String decoded) {
-        for (ClipTokenizer t : List.of(CACHED, UNCACHED, huggingFace)) {
+        for (ClipTokenizer t : List.of(cached, uncached, huggingFace)) {
             assertArrayEquals(bpeIds, t.encode(text));
             // Twice: the second call reads the cache.
             assertArrayEquals(bpeIds, t.encode(text));
@@ -96,7 +98,7 @@ class ClipTokenizerReferenceTest {
 
     @Test
     void threadsCanShareOneTokenizer() throws Exception {
-        ClipTokenizer shared = CACHED.withCache(ClipTokenizer.DEFAULT_CACHE_WORDS);
+        ClipTokenizer shared = cached.withCache(ClipTokenizer.DEFAULT_CACHE_WORDS);
         List<Object[]> all = cases().map(Arguments::get).toList();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {

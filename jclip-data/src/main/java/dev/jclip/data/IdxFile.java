@@ -18,7 +18,7 @@ import java.util.zip.GZIPInputStream;
  * the header and that the file length (for gzip, the uncompressed length in its trailer) is exactly
  * what the header implies, so a truncated or mislabelled file fails before anything is read.
  */
-public final class IdxFile {
+final class IdxFile {
     private final Path file;
     private final boolean gzip;
     private final int[] dims;

@@ -11,6 +11,9 @@ public abstract class LookaheadIterator<T> implements Iterator<T> {
     private T next;
     private boolean done;
 
+    /** For subclasses. */
+    protected LookaheadIterator() {}
+
     /** The next element, or null at the end (after which it is not called again). */
     protected abstract T computeNext();
 

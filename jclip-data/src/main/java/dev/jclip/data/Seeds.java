@@ -1,5 +1,7 @@
 package dev.jclip.data;
 
+import dev.jclip.tensor.DerivedRandom;
+
 /** Derives independent seeds from (seed, purpose, index), so each item's randomness is fixed whatever the order or thread. */
 final class Seeds {
     static final long SHUFFLE = 0x5348_5546_464c_4531L;
@@ -12,13 +14,6 @@ final class Seeds {
 
     /** A well-mixed 64-bit seed for item {@code index} of stream {@code purpose} under {@code seed}. */
     static long mix(long seed, long purpose, long index) {
-        return fmix(fmix(seed ^ purpose) + index * 0x9E37_79B9_7F4A_7C15L);
-    }
-
-    /** The SplitMix64 finalizer (Steele, Lea, Flood 2014): a bijection that spreads every input bit. */
-    private static long fmix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
-        return z ^ (z >>> 31);
+        return DerivedRandom.mix(DerivedRandom.mix(seed ^ purpose) + index * 0x9E37_79B9_7F4A_7C15L);
     }
 }

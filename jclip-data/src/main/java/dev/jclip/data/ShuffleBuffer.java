@@ -15,7 +15,7 @@ import java.util.stream.StreamSupport;
  * one, which is emitted; at the end the rest leaves in random order. An item at input position i is
  * emitted at an output position of at least i - size + 1. Deterministic for a seed.
  */
-public final class ShuffleBuffer {
+final class ShuffleBuffer {
     private ShuffleBuffer() {}
 
     /** {@code input} shuffled through a buffer of {@code size} items (1 keeps the order). */

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.UploadedFile;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -59,6 +60,9 @@ final class RequestBodies {
             String where = e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() : "";
             throw new BadRequestResponse("the request body is not valid JSON" + where + " ("
                     + START_MARKER.matcher(e.getOriginalMessage()).replaceAll("") + "); expected " + expected);
+        } catch (CharConversionException e) {
+            // Jackson takes a body starting with zero bytes for UTF-16 or UTF-32; one that is neither is the client's error.
+            throw new BadRequestResponse("the request body is not valid JSON (" + e.getMessage() + "); expected " + expected);
         }
         if (root == null || !root.isObject()) {
             throw new BadRequestResponse("the request body must be a JSON object " + expected + ", got "

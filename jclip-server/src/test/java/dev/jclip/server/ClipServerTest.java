@@ -12,6 +12,7 @@ import dev.jclip.index.Hit;
 import dev.jclip.index.VectorIndex;
 import dev.jclip.server.Http.Answer;
 import dev.jclip.server.Http.Part;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link dev.jclip.api.ZeroShotClassifier} and {@link VectorIndex} give for the same input, and
  * every bad request gets its 4xx status and a JSON message naming the problem.
  */
+@RequiresShared
 class ClipServerTest {
     static final Path VIT = Shared.path("fixtures/models/vit-tiny/open_clip_model.safetensors");
     /** The original vocabulary; the loader cuts it to the fixture's 1000 ids. */

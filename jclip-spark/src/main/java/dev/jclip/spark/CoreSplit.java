@@ -2,8 +2,8 @@ package dev.jclip.spark;
 
 /**
  * How an executor's cores are divided between Spark's task slots and jclip's thread pool. An
- * executor runs {@code slots = cores / taskCpus} tasks at once, and all of them share jclip's one
- * pool ({@link dev.jclip.kernel.Parallel}). Each task's thread computes too, so the pool gets
+ * executor runs {@code slots = cores / taskCpus} tasks at once, and all of them share the executor's one
+ * pool ({@link dev.jclip.compute.Parallel}). Each task's thread computes too, so the pool gets
  * {@code cores - slots} workers ({@link #threads} = {@code cores - slots + 1}, the caller
  * included): at most {@code cores} threads ever compute. {@code local[2]} with one cpu per task
  * gives 2 slots and no pool workers; {@code spark.task.cpus} equal to the executor's cores gives
@@ -21,7 +21,7 @@ public record CoreSplit(int cores, int taskCpus) {
         return Math.max(1, cores / taskCpus);
     }
 
-    /** The thread count to give {@link dev.jclip.kernel.Parallel#setThreads}. */
+    /** The thread count of the executor's pool ({@link dev.jclip.compute.Parallel#of}). */
     public int threads() {
         return Math.max(1, cores - slots() + 1);
     }

@@ -2,7 +2,7 @@ package dev.jclip.spark;
 
 import dev.jclip.api.ClipModel;
 import dev.jclip.image.BadImageException;
-import dev.jclip.kernel.Parallel;
+import dev.jclip.compute.Parallel;
 import dev.jclip.tensor.Tensor;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Embeds the image at each row's key (a path or URI of any Hadoop file system) in batches of the
- * model's batch size: the batch is read and decoded on jclip's pool, then encoded at once. A file
+ * model's batch size: the batch is read and decoded on the model's pool, then encoded at once. A file
  * that is missing or holds no decodable image gives a row with a null embedding and the reason.
  */
 final class ImageEmbedder implements MapPartitionsFunction<Row, Row> {
@@ -48,7 +48,7 @@ final class ImageEmbedder implements MapPartitionsFunction<Row, Row> {
         for (int i = 0; i < n; i++) {
             keys[i] = batch.get(i).getString(keyField);
         }
-        Parallel.forEach(n, i -> {
+        model.parallel().run(() -> Parallel.forEach(n, i -> {
             try {
                 pre[i] = model.preprocessor().preprocess(read(keys[i], conf), keys[i]);
             } catch (BadImageException e) {
@@ -58,7 +58,7 @@ final class ImageEmbedder implements MapPartitionsFunction<Row, Row> {
             } catch (IOException | RuntimeException e) {
                 errors[i] = "cannot read " + keys[i] + ": " + e;
             }
-        });
+        }));
         List<Tensor> good = new ArrayList<>(n);
         for (Tensor t : pre) {
             if (t != null) {

@@ -1,10 +1,11 @@
 package dev.jclip.eval;
 
-import dev.jclip.kernel.Gemm;
+import dev.jclip.api.Similarity;
+import java.util.Arrays;
 
 /**
- * Image-text retrieval recall from embeddings. Items are ranked by cosine similarity, equal scores
- * in index order. An image and a text are a match when they share a group: the pair index for
+ * Image-text retrieval recall from embeddings. Items are ranked by cosine similarity
+ * ({@link Similarity}), equal scores in index order. An image and a text are a match when they share a group: the pair index for
  * one-to-one pairs, or a class label, or equal captions, so that texts that say the same thing all
  * count. A query's recall@k is 1 when a match is among its k best-ranked items.
  */
@@ -31,19 +32,14 @@ public final class Retrieval {
 
     /** Recall@{@link #KS} of each query over the items. */
     private static double[] recall(float[][] queries, int[] queryGroups, float[][] items, int[] itemGroups) {
-        int q = queries.length, n = items.length, d = queries[0].length;
-        float[] itemMatrix = flatten(items, d);
+        int q = queries.length;
+        Similarity similarity = Similarity.against(items);
         int[] hits = new int[KS.length];
-        float[] qBlock = new float[BLOCK * d], scores = new float[BLOCK * n];
+        // Queries a block at a time: one product each, its scores [block × items] bounded.
         for (int s = 0; s < q; s += BLOCK) {
-            int b = Math.min(BLOCK, q - s);
-            for (int i = 0; i < b; i++) {
-                System.arraycopy(queries[s + i], 0, qBlock, i * d, d);
-            }
-            // scores [b, n] = queries [b, d] · itemsᵀ
-            Gemm.sgemm(false, true, b, n, d, qBlock, 0, d, itemMatrix, 0, d, scores, 0, n, false);
-            for (int i = 0; i < b; i++) {
-                int rank = rankOfFirstMatch(scores, i * n, n, queryGroups[s + i], itemGroups);
+            float[][] scores = similarity.scores(Arrays.copyOfRange(queries, s, Math.min(q, s + BLOCK)));
+            for (int i = 0; i < scores.length; i++) {
+                int rank = rankOfFirstMatch(scores[i], queryGroups[s + i], itemGroups);
                 for (int k = 0; k < KS.length; k++) {
                     if (rank < KS[k]) {
                         hits[k]++;
@@ -63,34 +59,24 @@ public final class Retrieval {
      * match, so its rank is the number of items scoring higher, or equal with a smaller index.
      * {@link Integer#MAX_VALUE} when nothing matches.
      */
-    private static int rankOfFirstMatch(float[] scores, int off, int n, int group, int[] itemGroups) {
+    private static int rankOfFirstMatch(float[] scores, int group, int[] itemGroups) {
+        int n = scores.length;
         int best = -1;
         for (int j = 0; j < n; j++) {
-            if (itemGroups[j] == group && (best < 0 || scores[off + j] > scores[off + best])) {
+            if (itemGroups[j] == group && (best < 0 || scores[j] > scores[best])) {
                 best = j;
             }
         }
         if (best < 0) {
             return Integer.MAX_VALUE;
         }
-        float top = scores[off + best];
+        float top = scores[best];
         int rank = 0;
         for (int j = 0; j < n; j++) {
-            if (scores[off + j] > top || (scores[off + j] == top && j < best)) {
+            if (scores[j] > top || (scores[j] == top && j < best)) {
                 rank++;
             }
         }
         return rank;
-    }
-
-    private static float[] flatten(float[][] rows, int d) {
-        float[] m = new float[rows.length * d];
-        for (int i = 0; i < rows.length; i++) {
-            if (rows[i].length != d) {
-                throw new IllegalArgumentException("embedding " + i + " has " + rows[i].length + " values, expected " + d);
-            }
-            System.arraycopy(rows[i], 0, m, i * d, d);
-        }
-        return m;
     }
 }

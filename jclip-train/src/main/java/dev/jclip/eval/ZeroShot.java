@@ -1,9 +1,11 @@
 package dev.jclip.eval;
 
+import dev.jclip.api.Similarity;
+
 /**
  * Zero-shot classification metrics from embeddings: each image's class scores are its cosine
- * similarities with the class weights (the logit scale does not change the ranking); classes are
- * ranked by score, equal scores in class order.
+ * similarities with the class weights ({@link Similarity}, as the classifier scores; the logit scale
+ * does not change the ranking); classes are ranked by score, equal scores in class order.
  */
 public final class ZeroShot {
     private ZeroShot() {}
@@ -21,15 +23,15 @@ public final class ZeroShot {
         }
         int[][] confusion = new int[classes][classes];
         int top5 = 0;
-        float[] score = new float[classes];
+        Similarity similarity = Similarity.against(classWeights);
         for (int i = 0; i < n; i++) {
             int y = labels[i];
             if (y < 0 || y >= classes) {
                 throw new IllegalArgumentException("label " + y + " of image " + i + " is not one of the " + classes + " classes");
             }
+            float[] score = similarity.scores(images[i]);
             int best = 0;
             for (int c = 0; c < classes; c++) {
-                score[c] = dot(images[i], classWeights[c]);
                 if (score[c] > score[best]) {
                     best = c;
                 }
@@ -47,13 +49,5 @@ public final class ZeroShot {
             }
         }
         return new ZeroShotResult(confusion, (double) top5 / n);
-    }
-
-    private static float dot(float[] a, float[] b) {
-        float s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 }

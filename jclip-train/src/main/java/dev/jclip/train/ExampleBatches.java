@@ -11,6 +11,7 @@ import dev.jclip.image.ImageDecoder;
 import dev.jclip.image.ImagePreprocessor;
 import dev.jclip.image.PixelImage;
 import dev.jclip.image.RandomResizedCrop;
+import dev.jclip.tensor.DerivedRandom;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.text.ClipTokenizer;
 import java.util.ArrayList;

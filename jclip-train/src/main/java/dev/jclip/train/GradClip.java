@@ -4,7 +4,7 @@ import dev.jclip.tensor.Tensor;
 import java.util.Collection;
 
 /** Global-norm gradient clipping, as {@code torch.nn.utils.clip_grad_norm_}. */
-public final class GradClip {
+final class GradClip {
     private GradClip() {}
 
     /** The L2 norm of all gradients together (accumulated in double). */

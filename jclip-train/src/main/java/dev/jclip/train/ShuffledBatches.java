@@ -1,5 +1,6 @@
 package dev.jclip.train;
 
+import dev.jclip.tensor.DerivedRandom;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;

@@ -1,5 +1,6 @@
 package dev.jclip.train;
 
+import dev.jclip.compute.Parallel;
 import dev.jclip.io.SafeTensors;
 import dev.jclip.io.SafeTensorsWriter;
 import dev.jclip.model.ClipWeights;
@@ -13,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Contrastive training of a CLIP model: symmetric InfoNCE loss, AdamW with
@@ -44,6 +46,7 @@ public final class Trainer {
 
     private final Clip model;
     private final TrainConfig config;
+    private final Parallel parallel;
     private final Map<String, Tensor> parameters, stateDict, trainable;
     private final AdamW optimizer;
     private final Tensor logitScale;
@@ -52,9 +55,16 @@ public final class Trainer {
     private Progress progress = Progress.start();
     private long savedStep = -1;
 
+    /** A trainer of {@code model} computing on {@link Parallel#shared()}, all available processors. */
     public Trainer(Clip model, TrainConfig config) {
+        this(model, config, Parallel.shared());
+    }
+
+    /** A trainer of {@code model} computing on {@code parallel}'s threads (the same bits on any pool). */
+    public Trainer(Clip model, TrainConfig config, Parallel parallel) {
         this.model = model;
         this.config = config;
+        this.parallel = Objects.requireNonNull(parallel);
         this.parameters = model.stateDict().parameters();
         this.stateDict = model.stateDict().all();
         this.logitScale = parameters.get("logit_scale");
@@ -115,6 +125,10 @@ public final class Trainer {
      * clipping, AdamW at the schedule's rate, then the clamp of {@code logit_scale}.
      */
     public StepLog step(Batch batch) {
+        return parallel.call(() -> stepOnPool(batch));
+    }
+
+    private StepLog stepOnPool(Batch batch) {
         long t0 = System.nanoTime();
         model.train(true);
         parameters.values().forEach(Tensor::zeroGrad);

@@ -11,6 +11,7 @@ import dev.jclip.data.Example;
 import dev.jclip.data.ExampleImage;
 import dev.jclip.data.ImageTextSource;
 import dev.jclip.io.SafeTensors;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import dev.jclip.text.ClipTokenizer;
 import java.awt.image.BufferedImage;
@@ -76,6 +77,7 @@ class ExampleBatchesTest {
     }
 
     @Test
+    @RequiresShared
     void centerCropsMatchThePillowReferenceInTheShuffledOrder() throws IOException {
         String[] names = {"landscape_640x480", "portrait_480x640", "gray_320x240"};
         List<Example> examples = new ArrayList<>();

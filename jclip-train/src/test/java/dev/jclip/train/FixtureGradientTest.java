@@ -10,6 +10,7 @@ import dev.jclip.model.ClipWeights;
 import dev.jclip.nn.Clip;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * checked in one batch by jclip-core's parity test (micro-batches change their
  * batch statistics, so they are not expected to match one big batch).
  */
+@RequiresShared
 class FixtureGradientTest {
 
     @ParameterizedTest(name = "micro-batch {0}")

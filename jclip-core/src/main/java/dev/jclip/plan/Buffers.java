@@ -1,0 +1,42 @@
+package dev.jclip.plan;
+
+import dev.jclip.kernel.PackedB;
+import dev.jclip.op.Conv2d;
+import dev.jclip.tensor.Tensor;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Arrays for the activations of an inference pass: an activation that will not be read again
+ * is given back, and its array is handed out for a later activation of the same size. The
+ * blocks of a ResNet stage, and the groups of images run through the same layers, repeat the
+ * same sizes, so they allocate (and the collector copies) almost nothing after the first. Only
+ * sizes this instance handed out are kept: an array of any other size is left to the collector.
+ * Convolution weights are packed once per instance, however many groups of images use them.
+ * One instance serves one thread.
+ */
+final class Buffers {
+    private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    private final Map<Tensor, PackedB> packed = new IdentityHashMap<>();
+
+    /** {@code weight} packed for {@link Conv2d#infer}, the first time it is asked for. */
+    PackedB packed(Tensor weight) {
+        return packed.computeIfAbsent(weight, Conv2d::packWeight);
+    }
+
+    /** An array of {@code size} floats with undefined contents: the caller overwrites all of it. */
+    float[] take(int size) {
+        ArrayDeque<float[]> same = free.computeIfAbsent(size, s -> new ArrayDeque<>());
+        return same.isEmpty() ? new float[size] : same.pop();
+    }
+
+    /** Hands the array of {@code t} out again if it has a size handed out before; {@code t} must not be read afterwards. */
+    void give(Tensor t) {
+        ArrayDeque<float[]> same = free.get(t.numel());
+        if (same != null) {
+            same.push(t.data());
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.jclip.plan;
+
+import dev.jclip.nn.Clip;
+import dev.jclip.nn.ModifiedResNet;
+import dev.jclip.nn.StateDict;
+import dev.jclip.nn.VisionTransformer;
+import dev.jclip.tensor.GradMode;
+import dev.jclip.tensor.Tensor;
+
+/**
+ * The inference path of a loaded {@link Clip}: the same features as its {@code forward}, computed
+ * the fast way. Weights are read from the model's state dict by their published names (the plan
+ * holds the model's own tensors: it must not change afterwards); batch norms are folded into the
+ * convolutions before them, epilogues (bias, GELU, residual, ReLU) are fused into the products,
+ * the ResNet runs on channels-last activations in small groups of images with recycled arrays,
+ * and the last transformer block of each tower computes only the pooled token. Records no
+ * autograd graph. Immutable and thread-safe.
+ *
+ * <p>Every tower gives {@code forward}'s bits, except the ResNet's attention pool, which is
+ * rearranged so that no token's key or value is projected ({@link AttentionPoolPlan}): equal up
+ * to rounding.
+ */
+public final class InferencePlan {
+    private final ImagePlan image;
+    private final TextPlan text;
+
+    private InferencePlan(ImagePlan image, TextPlan text) {
+        this.image = image;
+        this.text = text;
+    }
+
+    /** The plan of {@code clip}, which must be in evaluation mode. */
+    public static InferencePlan of(Clip clip) {
+        if (clip.isTraining()) {
+            throw new IllegalArgumentException("the model is in training mode: call train(false) before planning inference");
+        }
+        ImagePlan image = switch (clip.visual()) {
+            case null -> null;
+            case VisionTransformer vit -> new VisionPlan(vit);
+            case ModifiedResNet resnet -> new ResNetPlan(resnet);
+            default -> throw new IllegalArgumentException("no inference plan for image tower " + clip.visual().getClass().getName());
+        };
+        return new InferencePlan(image, clip.text() == null ? null : new TextPlan(clip.text()));
+    }
+
+    /** Image features [B, embed] (not normalized) of preprocessed images [B, 3, H, W], as {@link Clip#encodeImage}. */
+    public Tensor encodeImage(Tensor images) {
+        if (image == null) {
+            throw new IllegalStateException("this model has no image tower");
+        }
+        try (var _ = GradMode.noGrad()) {
+            return image.encode(images);
+        }
+    }
+
+    /** Text features [B, embed] (not normalized) of token ids [B, contextLength], as {@link Clip#encodeText}. */
+    public Tensor encodeText(int[] tokens) {
+        if (text == null) {
+            throw new IllegalStateException("this model has no text tower");
+        }
+        try (var _ = GradMode.noGrad()) {
+            return text.encode(tokens);
+        }
+    }
+
+    /** The tensor of that state-dict name; an error naming it when the model lacks it. */
+    static Tensor need(StateDict sd, String name) {
+        Tensor t = sd.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("the model has no tensor " + name);
+        }
+        return t;
+    }
+}

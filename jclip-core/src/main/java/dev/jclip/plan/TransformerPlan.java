@@ -1,0 +1,40 @@
+package dev.jclip.plan;
+
+import dev.jclip.nn.BlockConfig;
+import dev.jclip.nn.StateDict;
+import dev.jclip.nn.Transformer;
+import dev.jclip.tensor.Tensor;
+
+/** A {@link Transformer}'s blocks for inference, the last of them at the pooled tokens only. */
+final class TransformerPlan {
+    private final BlockPlan[] blocks;
+
+    /** The {@code layers} blocks named {@code prefix + "resblocks.i."} in {@code sd}. */
+    TransformerPlan(StateDict sd, String prefix, int layers, BlockConfig config) {
+        blocks = new BlockPlan[layers];
+        for (int i = 0; i < layers; i++) {
+            blocks[i] = new BlockPlan(sd, prefix + "resblocks." + i + ".", config);
+        }
+    }
+
+    /** {@code x} [B, L, D] through every block; {@code mask} [L, L] or null. */
+    Tensor forward(Tensor x, Tensor mask) {
+        for (BlockPlan block : blocks) {
+            x = block.forward(x, mask);
+        }
+        return x;
+    }
+
+    /**
+     * The output of every block at one token per sequence, {@code at[b]} of sequence b of
+     * {@code x} [B, L, D]: [B, D], the same bits as those rows of {@link #forward}. All blocks but
+     * the last run on every token (later tokens feed the wanted one through attention).
+     */
+    Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
+        int last = blocks.length - 1;
+        for (int i = 0; i < last; i++) {
+            x = blocks[i].forward(x, mask);
+        }
+        return last < 0 ? BlockPlan.tokensAt(x, at) : blocks[last].forwardAt(x, mask, at);
+    }
+}

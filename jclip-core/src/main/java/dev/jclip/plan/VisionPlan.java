@@ -1,0 +1,75 @@
+package dev.jclip.plan;
+
+import static dev.jclip.plan.InferencePlan.need;
+
+import dev.jclip.kernel.PackedB;
+import dev.jclip.nn.StateDict;
+import dev.jclip.nn.VisionTransformer;
+import dev.jclip.op.Conv2d;
+import dev.jclip.op.Elementwise;
+import dev.jclip.op.LayerNorm;
+import dev.jclip.op.MatMul;
+import dev.jclip.op.Reduce;
+import dev.jclip.op.Views;
+import dev.jclip.tensor.Tensor;
+
+/**
+ * A {@link VisionTransformer} for inference: the patches as one product of rows and the
+ * weight packed once, channels-last, and with class-token pooling the last block at the
+ * class token only.
+ */
+final class VisionPlan implements ImagePlan {
+    private final VisionTransformer vit;
+    private final int patchSize, width;
+    private final float lnEps;
+    private final Tensor conv1Weight, classEmbedding, positionalEmbedding, lnPreWeight, lnPreBias, lnPostWeight, lnPostBias, proj;
+    private final PackedB conv1Packed;
+    private final TransformerPlan transformer;
+
+    VisionPlan(VisionTransformer vit) {
+        this.vit = vit;
+        StateDict sd = vit.stateDict();
+        patchSize = vit.patchSize();
+        width = vit.width();
+        lnEps = vit.blockConfig().lnEps();
+        conv1Weight = need(sd, "conv1.weight");
+        conv1Packed = Conv2d.packWeight(conv1Weight);
+        classEmbedding = need(sd, "class_embedding");
+        positionalEmbedding = need(sd, "positional_embedding");
+        lnPreWeight = vit.hasLnPre() ? need(sd, "ln_pre.weight") : null;
+        lnPreBias = vit.hasLnPre() ? need(sd, "ln_pre.bias") : null;
+        transformer = new TransformerPlan(sd, "transformer.", vit.layers(), vit.blockConfig());
+        lnPostWeight = need(sd, "ln_post.weight");
+        lnPostBias = need(sd, "ln_post.bias");
+        proj = need(sd, "proj");
+    }
+
+    @Override
+    public Tensor encode(Tensor images) {
+        vit.checkImages(images);
+        int b = images.dim(0);
+        // The patches as rows times the weight: the channels-last output already is [B, g, g, W].
+        Tensor x = Conv2d.infer(images, true, conv1Weight, conv1Packed, patchSize, 0, null, null, float[]::new).reshape(b, -1, width);
+        Tensor cls = Elementwise.add(Tensor.zeros(b, 1, width), classEmbedding);   // as the model, -0 included
+        x = Elementwise.add(Views.concat(1, cls, x), positionalEmbedding);
+        if (lnPreWeight != null) {
+            x = LayerNorm.forward(x, lnPreWeight, lnPreBias, lnEps);
+        }
+        if (vit.pool() == VisionTransformer.Pool.TOK) {
+            x = lnPost(transformer.forwardAt(x, null, new int[b]));
+        } else {
+            x = transformer.forward(x, null);
+            x = vit.finalLnAfterPool() ? lnPost(meanOfPatches(x)) : meanOfPatches(lnPost(x));
+        }
+        return MatMul.matmul(x, false, proj, false);
+    }
+
+    private Tensor lnPost(Tensor x) {
+        return LayerNorm.forward(x, lnPostWeight, lnPostBias, lnEps);
+    }
+
+    /** The mean of the patch tokens of {@code x} [B, 1 + g², W], the class token left out: [B, W]. */
+    private static Tensor meanOfPatches(Tensor x) {
+        return Reduce.mean(Views.slice(x, 1, 1, x.dim(1)), 1);
+    }
+}

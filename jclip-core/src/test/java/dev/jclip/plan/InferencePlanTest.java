@@ -1,0 +1,243 @@
+package dev.jclip.plan;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jclip.compute.Gelu;
+import dev.jclip.compute.Parallel;
+import dev.jclip.model.ClipConfig;
+import dev.jclip.nn.BlockConfig;
+import dev.jclip.nn.Clip;
+import dev.jclip.nn.ModifiedResNet;
+import dev.jclip.nn.StateDict;
+import dev.jclip.nn.TextTransformer;
+import dev.jclip.nn.Transformer;
+import dev.jclip.nn.VisionTransformer;
+import dev.jclip.op.Softmax;
+import dev.jclip.op.Views;
+import dev.jclip.tensor.GradMode;
+import dev.jclip.tensor.Tensor;
+import dev.jclip.testing.Fixtures;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The inference plan against the model's own forward pass ({@code nn}, which records gradients
+ * and trains): the same float bits for every ViT and text tower shape, and for the ResNet's trunk;
+ * the ResNet's rearranged attention pool agrees up to rounding.
+ */
+class InferencePlanTest {
+    private static final int EMBED = 12, BATCH = 3;
+
+    /** {@code config} built with every tensor random: variances positive, batch-norm scales near 1, the rest of either sign. */
+    private static Clip model(ClipConfig config, long seed) {
+        Clip clip = config.build();
+        SplittableRandom rng = new SplittableRandom(seed);
+        clip.stateDict().all().forEach((name, t) -> {
+            float[] d = t.data();
+            for (int i = 0; i < d.length; i++) {
+                d[i] = name.endsWith("running_var") || name.matches(".*(bn\\d|downsample\\.1)\\.weight")
+                        ? (float) (0.5 + rng.nextDouble())
+                        : (float) (rng.nextGaussian() * (name.startsWith("visual.layer") ? 0.1 : 0.3));
+            }
+        });
+        clip.train(false);
+        return clip;
+    }
+
+    private static ClipConfig.Vision vit(int height, int width, Gelu act, float layerScale, boolean lnPre,
+                                         VisionTransformer.Pool pool, boolean finalLnAfterPool) {
+        return new ClipConfig.Vision(height, width, new int[] {2}, 16, 8, 2, 40, layerScale, act, BlockConfig.LN_EPS, lnPre, pool,
+                finalLnAfterPool);
+    }
+
+    static Stream<ClipConfig.Vision> vits() {
+        return Stream.of(
+                vit(32, 32, Gelu.QUICK, 0, true, VisionTransformer.Pool.TOK, false),     // OpenAI's
+                vit(32, 32, Gelu.ERF, 0.1f, true, VisionTransformer.Pool.TOK, false),    // LayerScale
+                vit(32, 48, Gelu.TANH, 0, false, VisionTransformer.Pool.AVG, false),     // no ln_pre, mean of patches
+                vit(24, 32, Gelu.ERF, 0.5f, true, VisionTransformer.Pool.AVG, true),     // ln_post after pooling
+                new ClipConfig.Vision(32, 32, new int[] {1}, 16, 16, 4, 16, 0, Gelu.QUICK, 1e-6f, true, VisionTransformer.Pool.TOK,
+                        false));
+    }
+
+    @ParameterizedTest
+    @MethodSource("vits")
+    void visionTransformerGivesTheModelsBits(ClipConfig.Vision v) {
+        Clip clip = model(new ClipConfig(EMBED, v, null), 1);
+        Tensor images = Tensor.randn(new SplittableRandom(2), 1f, BATCH, 3, v.imageSize(), v.imageWidth());
+        float[] want = clip.encodeImage(images).data();   // records a graph: the training path
+        float[] got = InferencePlan.of(clip).encodeImage(images).data();
+        assertTrue(Fixtures.maxAbs(want) > 0.1, "features are not trivially small");
+        assertArrayEquals(want, got, v.toString());
+    }
+
+    private static ClipConfig.Text text(int layers, Gelu act, float layerScale, boolean causal, TextTransformer.Pool pool) {
+        return new ClipConfig.Text(10, 50, 16, 2, layers, 24, layerScale, act, BlockConfig.LN_EPS, causal, pool, 7, null);
+    }
+
+    static Stream<ClipConfig.Text> texts() {
+        return Stream.of(
+                text(2, Gelu.QUICK, 0, true, TextTransformer.Pool.ARGMAX),     // OpenAI's
+                text(2, Gelu.ERF, 0.1f, false, TextTransformer.Pool.EOS),      // bidirectional, LayerScale
+                text(1, Gelu.TANH, 0, false, TextTransformer.Pool.LAST),
+                text(3, Gelu.ERF, 0, true, TextTransformer.Pool.FIRST),
+                text(2, Gelu.QUICK, 0.2f, true, TextTransformer.Pool.EOS));
+    }
+
+    /** Rows of 2 to 9 random ids below 49 with the end id 49 (the largest) after them, then zero padding; one row holds eos id 7. */
+    private static int[] tokens() {
+        SplittableRandom rng = new SplittableRandom(3);
+        int[] ids = new int[BATCH * 10];
+        int[] lengths = {4, 9, 2};
+        for (int i = 0; i < BATCH; i++) {
+            for (int j = 0; j < lengths[i]; j++) {
+                ids[i * 10 + j] = 8 + rng.nextInt(41);
+            }
+            ids[i * 10 + lengths[i]] = 49;
+        }
+        ids[10 + 5] = 7;
+        return ids;
+    }
+
+    @ParameterizedTest
+    @MethodSource("texts")
+    void textTransformerGivesTheModelsBits(ClipConfig.Text t) {
+        Clip clip = model(new ClipConfig(EMBED, null, t), 4);
+        int[] ids = tokens();
+        float[] want = clip.encodeText(ids).data();
+        float[] got = InferencePlan.of(clip).encodeText(ids).data();
+        assertTrue(Fixtures.maxAbs(want) > 0.1, "features are not trivially small");
+        assertArrayEquals(want, got, t.toString());
+    }
+
+    @Test
+    void pooledRowsOfTheTransformerAreItsFullRowsBitForBit() {
+        int b = 3, l = 6, d = 16;
+        int[] at = {5, 0, 2};
+        for (int layers : new int[] {0, 1, 3}) {
+            Transformer t = new Transformer(d, layers, BlockConfig.openAi(d, 2));
+            SplittableRandom rng = new SplittableRandom(layers);
+            for (Tensor p : t.stateDict().all().values()) {
+                float[] data = p.data();
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = (float) (rng.nextGaussian() * 0.3);
+                }
+            }
+            TransformerPlan plan = new TransformerPlan(t.stateDict(), "", layers, t.config());
+            Tensor x = Tensor.randn(rng, 1f, b, l, d);
+            for (Tensor mask : new Tensor[] {Softmax.causalMask(l), null}) {
+                try (var _ = GradMode.noGrad()) {
+                    Tensor full = t.forward(x, mask);
+                    assertArrayEquals(full.data(), plan.forward(x, mask).data(), "full, layers " + layers);
+                    Tensor got = plan.forwardAt(x, mask, at);
+                    assertArrayEquals(new int[] {b, d}, got.shape());
+                    assertArrayEquals(BlockPlan.tokensAt(full, at).data(), got.data(), "layers " + layers + ", mask " + (mask != null));
+                }
+            }
+        }
+    }
+
+    @Test
+    void pooledRowsOutsideTheirSequenceAreRefused() {
+        Tensor x = Tensor.zeros(3, 6, 16);
+        assertThrows(IllegalArgumentException.class, () -> BlockPlan.tokensAt(x, new int[] {0, 0}));
+        // A position past its own sequence must not quietly pick a token of the next one.
+        assertThrows(IllegalArgumentException.class, () -> BlockPlan.tokensAt(x, new int[] {6, 0, 0}));
+        assertThrows(IllegalArgumentException.class, () -> BlockPlan.tokensAt(x, new int[] {0, -1, 0}));
+    }
+
+    /** A small ResNet (64 px, width 16, stages 1, 2, 1, 1). */
+    private static Clip resnet(long seed) {
+        return model(new ClipConfig(24, new ClipConfig.Vision(64, 64, new int[] {1, 2, 1, 1}, 16, 0, 8, 64, 0, Gelu.QUICK,
+                BlockConfig.LN_EPS, true, VisionTransformer.Pool.TOK, false), null), seed);
+    }
+
+    private static Tensor images(int batch) {
+        return Tensor.randn(new SplittableRandom(batch), 1f, batch, 3, 64, 64);
+    }
+
+    @Test
+    void resNetTrunkGivesTheModelsBitsAndThePoolItsValues() {
+        Clip clip = resnet(1);
+        ModifiedResNet m = (ModifiedResNet) clip.visual();
+        Tensor x = images(ResNetPlan.GROUP + 1);   // a full group and a partial one
+        ResNetPlan plan = new ResNetPlan(m);
+        Tensor want = m.trunk(x);                  // [B, C, g, g]
+        Tensor got;
+        try (var _ = GradMode.noGrad()) {
+            got = plan.trunk(x);                   // [B, g, g, C]
+        }
+        assertArrayEquals(Views.permute(want, 0, 2, 3, 1).data(), got.data());
+        float[] general = m.forward(x).data(), fast = InferencePlan.of(clip).encodeImage(x).data();
+        double scale = Fixtures.maxAbs(general);
+        assertTrue(scale > 0.1, "features of magnitude " + scale);
+        for (int i = 0; i < fast.length; i++) {
+            assertEquals(general[i], fast[i], 1e-5 * scale, "feature " + i);
+        }
+    }
+
+    @Test
+    void featuresOfAnImageDoNotDependOnItsBatchOrTheThreadCount() {
+        for (Clip clip : List.of(resnet(2), model(new ClipConfig(EMBED, vit(32, 32, Gelu.ERF, 0, true,
+                VisionTransformer.Pool.TOK, false), null), 5))) {
+            InferencePlan plan = InferencePlan.of(clip);
+            int size = clip.visual().imageSize();
+            Tensor x = Tensor.randn(new SplittableRandom(6), 1f, 3, 3, size, size);
+            float[] batch;
+            try (Parallel one = Parallel.of(1)) {
+                batch = one.call(() -> plan.encodeImage(x).data());
+            }
+            for (int threads = 2; threads <= 3; threads++) {
+                try (Parallel pool = Parallel.of(threads)) {
+                    assertArrayEquals(batch, pool.call(() -> plan.encodeImage(x).data()), threads + " threads");
+                }
+            }
+            int features = batch.length / 3;
+            for (int img = 0; img < 3; img++) {
+                float[] alone = plan.encodeImage(Views.slice(x, 0, img, img + 1)).data();
+                for (int i = 0; i < features; i++) {
+                    assertEquals(Float.floatToIntBits(batch[img * features + i]), Float.floatToIntBits(alone[i]),
+                            "image " + img + " feature " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aModelInTrainingModeOrWithoutATowerIsRefused() {
+        Clip clip = model(new ClipConfig(EMBED, null, text(1, Gelu.QUICK, 0, true, TextTransformer.Pool.ARGMAX)), 7);
+        InferencePlan plan = InferencePlan.of(clip);
+        assertThrows(IllegalStateException.class, () -> plan.encodeImage(Tensor.zeros(1, 3, 32, 32)));
+        clip.train(true);
+        assertThrows(IllegalArgumentException.class, () -> InferencePlan.of(clip));
+    }
+
+    @Test
+    void buffersRecycleOnlyTheSizesTheyHandedOut() {
+        Buffers buffers = new Buffers();
+        float[] a = buffers.take(6);
+        buffers.give(Tensor.of(a, 2, 3));
+        assertSame(a, buffers.take(6));
+        assertNotSame(a, buffers.take(6));             // given back once, handed out once
+        float[] other = new float[4];
+        buffers.give(Tensor.of(other, 4));             // a size never handed out: left to the collector
+        assertNotSame(other, buffers.take(4));
+    }
+
+    @Test
+    void aMissingTensorIsNamed() {
+        StateDict empty = new Transformer(16, 0, BlockConfig.openAi(16, 2)).stateDict();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new BlockPlan(empty, "resblocks.0.", BlockConfig.openAi(16, 2)));
+        assertTrue(e.getMessage().contains("resblocks.0.ln_1.weight"), e.getMessage());
+    }
+}
