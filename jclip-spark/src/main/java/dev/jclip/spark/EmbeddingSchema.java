@@ -1,0 +1,35 @@
+package dev.jclip.spark;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import scala.collection.immutable.ArraySeq;
+import org.apache.spark.sql.types.StructType;
+
+/** The columns of every embedding output: {@code key}, {@code embedding} (unit length; null for a bad item), {@code model}, {@code error}. */
+public final class EmbeddingSchema {
+    private EmbeddingSchema() {}
+
+    public static final StructType SCHEMA = new StructType()
+            .add("key", DataTypes.StringType, false)
+            .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), true)
+            .add("model", DataTypes.StringType, false)
+            .add("error", DataTypes.StringType, true);
+
+    /**
+     * A row of {@link #SCHEMA}. The embedding is held as a Scala {@code Seq}, the external type
+     * {@link Row#getList} reads: Spark may hand these rows on unconverted (a {@code javaRDD()}
+     * straight after the embedding), and a {@code float[]} there would fail it.
+     */
+    static Row row(String key, float[] embedding, String model, String error) {
+        Object seq = null;
+        if (embedding != null) {
+            Float[] boxed = new Float[embedding.length];
+            for (int i = 0; i < boxed.length; i++) {
+                boxed[i] = embedding[i];
+            }
+            seq = ArraySeq.unsafeWrapArray(boxed);
+        }
+        return RowFactory.create(key, seq, model, error);
+    }
+}
