@@ -50,6 +50,10 @@ final class TiffLayout {
                     + " samples, which jclip cannot decode");
         }
         int samples = tag(tags, BaselineTIFFTagSet.TAG_SAMPLES_PER_PIXEL, 1);
+        if (samples < 1 || samples > 4) {
+            // Pillow maps at most four samples (CMYK, RGBA) to a mode; more is not an image it opens.
+            throw new BadImageException(name, "is a TIFF file with " + samples + " samples per pixel, which jclip cannot decode");
+        }
         int orientation = tag(tags, BaselineTIFFTagSet.TAG_ORIENTATION, 1);
         int[] palette = photometric == BaselineTIFFTagSet.PHOTOMETRIC_INTERPRETATION_PALETTE_COLOR
                 ? palette(tags, name) : null;
