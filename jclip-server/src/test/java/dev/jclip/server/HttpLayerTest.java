@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jclip.api.ClipModel;
 import dev.jclip.server.Http.Answer;
 import dev.jclip.server.RawHttp.Reply;
+import dev.jclip.testing.RequiresShared;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * endpoints' JSON error with their status; a body that breaks off is one line in the log; bodies
  * read ahead of the endpoints still serve kept-alive connections and {@code Expect: 100-continue}.
  */
+@RequiresShared
 class HttpLayerTest {
     static ClipModel model;
     static ClipServer server;

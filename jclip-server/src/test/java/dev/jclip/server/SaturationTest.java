@@ -7,13 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jclip.api.ClipModel;
 import dev.jclip.index.Hit;
 import dev.jclip.index.VectorIndex;
+import dev.jclip.testing.RequiresShared;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the index's size: {@link SlowClientsTest} shows that it needs no slot). Connections: one more than
  * the limit waits, unanswered, until another closes.
  */
+@RequiresShared
 class SaturationTest {
     static final Duration QUEUE_TIMEOUT = Duration.ofSeconds(2);
 

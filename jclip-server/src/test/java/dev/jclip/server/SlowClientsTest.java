@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jclip.api.ClipModel;
 import dev.jclip.server.ClipServerTest.Embeddings;
 import dev.jclip.server.RawHttp.Reply;
+import dev.jclip.testing.RequiresShared;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,8 +15,8 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * thread and no slot for work: while they are connected {@code /health} answers within a second and
  * a normal request is served; the timeouts then cut them off and free their connections.
  */
+@RequiresShared
 class SlowClientsTest {
     static final int SLOW_BODIES = 150, SLOW_HEADERS = 150;
     static final Duration HEADER_TIMEOUT = Duration.ofSeconds(4), REQUEST_TIMEOUT = Duration.ofSeconds(5);

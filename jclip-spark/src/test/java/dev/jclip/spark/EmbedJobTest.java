@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.api.ClipModel;
+import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Embedding jobs in local[2] Spark against the same model called directly. */
+@RequiresShared
 class EmbedJobTest {
     static final Path VIT = Shared.path("fixtures/models/vit-tiny/open_clip_model.safetensors");
     static final Path VOCAB = Shared.path("clip/bpe_simple_vocab_16e6.txt.gz");

@@ -8,6 +8,7 @@ import dev.jclip.api.ClipModel;
 import dev.jclip.api.ZeroShotClassifier;
 import dev.jclip.eval.ZeroShot;
 import dev.jclip.eval.ZeroShotResult;
+import dev.jclip.testing.RequiresShared;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code jclip spark embed} and {@code jclip spark eval} in-process, on the tests' local[2] session. */
+@RequiresShared
 class SparkCommandsTest {
     @TempDir
     Path tmp;
