@@ -3,9 +3,9 @@ package dev.jclip.spark;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,14 +35,8 @@ final class SparkEmbedCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master, e.g. local[4] (default: spark-submit's, else local[*]).")
-    String master;
-
-    @Option(names = "--model", required = true, paramLabel = "PATH", description = "The model (safetensors file or folder), on every executor.")
-    String model;
-
-    @Option(names = "--vocab", paramLabel = "PATH", description = "Tokenizer vocabulary (default: the one beside the model).")
-    String vocab;
+    @Mixin
+    SparkOptions options;
 
     @Option(names = "--column", defaultValue = "path", paramLabel = "NAME", description = "The --input column of paths (default: ${DEFAULT-VALUE}).")
     String column;
@@ -63,9 +57,7 @@ final class SparkEmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        boolean existing = Sessions.existing();
-        SparkSession spark = Sessions.open("jclip spark embed", master);
-        try {
+        return options.run("jclip spark embed", spark -> {
             List<String> items = input.images != null ? Inputs.imageFiles(spark, input.images)
                     : input.paths != null ? Inputs.lines(spark, input.paths)
                     : input.texts != null ? Inputs.lines(spark, input.texts)
@@ -73,7 +65,7 @@ final class SparkEmbedCommand implements Callable<Integer> {
             int parts = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
             EmbedJob.Kind kind = input.texts != null ? EmbedJob.Kind.TEXTS : EmbedJob.Kind.IMAGES;
             long t0 = System.nanoTime();
-            EmbedJob.Summary s = new EmbedJob(spark, new ModelRef(model, vocab), chunk, parts).run(kind, items, output);
+            EmbedJob.Summary s = new EmbedJob(spark, options.model(), chunk, parts).run(kind, items, output);
             double seconds = (System.nanoTime() - t0) / 1e9;
             out.printf("embedded %d of %d items into %s (%d chunks written, %d already there) in %.1f s%s%n", s.rows() - s.failed(),
                     items.size(), output, s.chunksWritten(), s.chunksSkipped(), seconds,
@@ -82,10 +74,6 @@ final class SparkEmbedCommand implements Callable<Integer> {
                 err.println("jclip spark embed: " + s.failed() + " items failed");
             }
             return s.failed() > 0 ? 1 : 0;
-        } finally {
-            if (!existing) {
-                spark.stop();
-            }
-        }
+        });
     }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,14 +28,8 @@ final class SparkEvalCommand implements Callable<Integer> {
     @Option(names = "--templates", split = "\\|", paramLabel = "T", description = "Prompt templates with {}, |-separated (default: the library's short set).")
     List<String> templates;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master, e.g. local[4] (default: spark-submit's, else local[*]).")
-    String master;
-
-    @Option(names = "--model", required = true, paramLabel = "PATH", description = "The model (safetensors file or folder), on every executor.")
-    String model;
-
-    @Option(names = "--vocab", paramLabel = "PATH", description = "Tokenizer vocabulary (default: the one beside the model).")
-    String vocab;
+    @Mixin
+    SparkOptions options;
 
     @Option(names = "--partitions", paramLabel = "N", description = "Spark tasks (default: the default parallelism).")
     Integer partitions;
@@ -46,11 +40,9 @@ final class SparkEvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        boolean existing = Sessions.existing();
-        SparkSession spark = Sessions.open("jclip spark eval", master);
-        try {
+        return options.run("jclip spark eval", spark -> {
             int parts = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
-            ZeroShotJob.Outcome o = ZeroShotJob.run(spark, new ModelRef(model, vocab), dataset,
+            ZeroShotJob.Outcome o = ZeroShotJob.run(spark, options.model(), dataset,
                     templates != null ? templates : ClipModel.DEFAULT_TEMPLATES, parts);
             ZeroShotResult r = o.result();
             out.print(r.format(o.classNames()));
@@ -60,10 +52,6 @@ final class SparkEvalCommand implements Callable<Integer> {
                 err.println("jclip spark eval: " + o.failed() + " images could not be read and were left out");
             }
             return o.failed() > 0 ? 1 : 0;
-        } finally {
-            if (!existing) {
-                spark.stop();
-            }
-        }
+        });
     }
 }
