@@ -156,17 +156,7 @@ final class TrainData {
 
     /** A CSV with OpenCLIP's header ({@code filepath}, {@code title}), or {@code image_path,caption}, or none. */
     static CsvSource detectCsv(Path file, char sep) throws IOException {
-        List<String> header;
-        try (CsvReader r = CsvReader.open(file, sep)) {
-            header = r.next();
-        }
-        if (header != null && header.contains(CsvSource.OPENCLIP_IMAGE_COLUMN) && header.contains(CsvSource.OPENCLIP_CAPTION_COLUMN)) {
-            return CsvSource.openClip(file, sep);
-        }
-        if (List.of("image_path", "caption").equals(header)) {
-            return CsvSource.withHeader(file, sep, "image_path", "caption");
-        }
-        return CsvSource.headerless(file, sep);
+        return CsvSource.detect(file, sep);
     }
 
     private char separator(Path file) {

@@ -9,7 +9,7 @@ import java.util.List;
  * a leading zero, ascending or descending) and {@code {train,val}.tar} (alternatives); several groups
  * expand to every combination, left group outermost. Groups do not nest.
  */
-final class Braces {
+public final class Braces {
     /** Refuses patterns that would expand to absurdly many names. */
     private static final int MAX_NAMES = 1_000_000;
 

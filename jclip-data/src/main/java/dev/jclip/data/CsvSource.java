@@ -62,6 +62,24 @@ public final class CsvSource implements ImageTextSource {
         return new CsvSource(file, separator, null, null, false);
     }
 
+    /**
+     * A file read by its header: OpenCLIP's ({@code filepath}, {@code title} among its columns), or
+     * exactly {@code image_path,caption}; any other first row is data of a headerless file.
+     */
+    public static CsvSource detect(Path file, char separator) throws IOException {
+        List<String> header;
+        try (CsvReader r = CsvReader.open(file, separator)) {
+            header = r.next();
+        }
+        if (header != null && header.contains(OPENCLIP_IMAGE_COLUMN) && header.contains(OPENCLIP_CAPTION_COLUMN)) {
+            return openClip(file, separator);
+        }
+        if (List.of("image_path", "caption").equals(header)) {
+            return withHeader(file, separator, "image_path", "caption");
+        }
+        return headerless(file, separator);
+    }
+
     /** This source, reporting malformed rows to the error handler (and reading on) instead of throwing. */
     public CsvSource skippingBadRows() {
         return new CsvSource(file, separator, imageColumn, captionColumn, true);

@@ -1,7 +1,6 @@
 package dev.jclip.data;
 
 import dev.jclip.image.ImageExtensions;
-import dev.jclip.io.Json;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,11 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -85,15 +80,12 @@ public final class WebDatasetSource implements ImageTextSource {
         return shuffleBuffer > 1 ? ShuffleBuffer.shuffle(s, shuffleBuffer, Seeds.mix(seed, Seeds.SHUFFLE, 1)) : s;
     }
 
-    /** Groups the entries of the shards, one open at a time, into examples. */
+    /** The samples of the shards, one open at a time ({@link WebDatasetShard}), as examples. */
     private static final class Samples extends LookaheadIterator<Example> {
         private final List<Path> order;
         private final Consumer<DataError> errors;
         private int shard = -1;
-        private TarReader reader;
-        private String key;
-        private final Map<String, byte[]> parts = new HashMap<>();
-        private Example ready;
+        private WebDatasetShard current;
 
         Samples(List<Path> order, Consumer<DataError> errors) {
             this.order = order;
@@ -102,57 +94,19 @@ public final class WebDatasetSource implements ImageTextSource {
 
         @Override
         protected Example computeNext() {
-            while (ready == null) {
-                if (reader == null && !openNextShard()) {
+            while (true) {
+                if (current == null && !openNextShard()) {
                     return null;
                 }
-                TarReader.Entry entry;
-                try {
-                    entry = reader.next();
-                } catch (TarReader.Damage d) {
-                    // Keep the sample being collected only if the damage is in another sample's file:
-                    // otherwise it may lack parts.
-                    if (d.entryName() != null && !Objects.equals(keyOf(d.entryName()), key)) {
-                        flush();
-                    }
-                    skipRestOfShard(d.detail());
-                    continue;
-                } catch (IOException e) {
-                    skipRestOfShard(e.toString());
-                    continue;
-                }
-                if (entry == null) {
-                    flush();
+                if (!current.hasNext()) {
                     close();
                     continue;
                 }
-                String k = keyOf(entry.name());
-                if (k == null) {
-                    continue;
+                Example e = example(current.next());
+                if (e != null) {
+                    return e;
                 }
-                if (!k.equals(key)) {
-                    flush();
-                    key = k;
-                }
-                String name = entry.name();
-                parts.put(name.substring(name.indexOf('.', name.lastIndexOf('/') + 1) + 1).toLowerCase(Locale.ROOT), entry.data());
             }
-            Example e = ready;
-            ready = null;
-            return e;
-        }
-
-        private void skipRestOfShard(String why) {
-            key = null;
-            parts.clear();
-            errors.accept(new DataError(shardName(), why + "; the rest of this shard is skipped"));
-            close();
-        }
-
-        /** The sample key of a file: its path (less a leading "./") up to the first dot of the file name; null without a dot. */
-        private static String keyOf(String name) {
-            int dot = name.indexOf('.', name.lastIndexOf('/') + 1);
-            return dot < 0 ? null : name.substring(name.startsWith("./") ? 2 : 0, dot);
         }
 
         private boolean openNextShard() {
@@ -168,7 +122,7 @@ public final class WebDatasetSource implements ImageTextSource {
                     if (n.endsWith(".gz") || n.endsWith(".tgz")) {
                         in = new GZIPInputStream(in, 1 << 16);
                     }
-                    reader = new TarReader(in, p.toString());
+                    current = new WebDatasetShard(in, p.toString(), errors);
                     return true;
                 } catch (IOException e) {
                     errors.accept(new DataError(p.toString(), "cannot open shard: " + e.getMessage()));
@@ -177,83 +131,48 @@ public final class WebDatasetSource implements ImageTextSource {
             return false;
         }
 
-        /** Turns the collected parts of the current key into {@link #ready}, or reports what is missing. */
-        private void flush() {
-            if (key == null) {
-                return;
-            }
-            String where = shardName() + " sample " + key;
-            String k = key;
-            key = null;
-            String imageExt = null;
-            for (String ext : ImageExtensions.ALL) {
-                if (parts.containsKey(ext)) {
-                    imageExt = ext;
-                    break;
-                }
-            }
-            try {
-                if (imageExt == null) {
-                    errors.accept(new DataError(where, "no image (" + String.join("/", ImageExtensions.ALL) + "), has " + parts.keySet()));
-                    return;
-                }
-                String caption = caption(where);
-                if (caption == null) {
-                    return;
-                }
-                int label = Example.NO_LABEL;
-                byte[] cls = parts.get("cls");
-                if (cls != null) {
-                    String text = new String(cls, StandardCharsets.UTF_8).strip();
-                    if (!text.matches("\\d{1,9}")) {
-                        // Named by place and size, never quoted: the entry could hold anything.
-                        errors.accept(new DataError(where, "its class label (.cls, " + cls.length
-                                + " bytes) is not a non-negative integer of at most 9 digits"));
-                        return;
-                    }
-                    label = Integer.parseInt(text);
-                }
-                ready = new Example(k, new ExampleImage.Encoded(parts.get(imageExt), where + "." + imageExt), caption, label);
-            } finally {
-                parts.clear();
-            }
-        }
-
-        private String caption(String where) {
-            byte[] txt = parts.get("txt");
-            if (txt != null) {
-                return new String(txt, StandardCharsets.UTF_8).strip();
-            }
-            byte[] json = parts.get("json");
-            if (json == null) {
-                errors.accept(new DataError(where, "no caption (txt or json), has " + parts.keySet()));
+        /** The sample as an example, or null after reporting what is missing. */
+        private Example example(WebDatasetShard.Sample s) {
+            String where = current.name() + " sample " + s.key();
+            String imageExt = s.imageExtension();
+            if (imageExt == null) {
+                errors.accept(new DataError(where, "no image (" + String.join("/", ImageExtensions.ALL) + "), has " + s.parts().keySet()));
                 return null;
             }
+            String caption;
             try {
-                Map<String, Object> obj = Json.parseObject(new String(json, StandardCharsets.UTF_8));
-                Object c = obj.containsKey("caption") ? obj.get("caption") : obj.get("text");
-                if (c instanceof String s) {
-                    return s.strip();
-                }
-                errors.accept(new DataError(where, "json has no string 'caption' or 'text' field"));
+                caption = s.caption();
             } catch (IllegalArgumentException e) {
-                errors.accept(new DataError(where, "bad json: " + e.getMessage()));
+                errors.accept(new DataError(where, e.getMessage()));
+                return null;
             }
-            return null;
-        }
-
-        private String shardName() {
-            return order.get(shard).toString();
+            if (caption == null) {
+                errors.accept(new DataError(where, "no caption (txt or json), has " + s.parts().keySet()));
+                return null;
+            }
+            int label = Example.NO_LABEL;
+            byte[] cls = s.parts().get("cls");
+            if (cls != null) {
+                String text = new String(cls, StandardCharsets.UTF_8).strip();
+                if (!text.matches("\\d{1,9}")) {
+                    // Named by place and size, never quoted: the entry could hold anything.
+                    errors.accept(new DataError(where, "its class label (.cls, " + cls.length
+                            + " bytes) is not a non-negative integer of at most 9 digits"));
+                    return null;
+                }
+                label = Integer.parseInt(text);
+            }
+            return new Example(s.key(), new ExampleImage.Encoded(s.parts().get(imageExt), where + "." + imageExt), caption, label);
         }
 
         void close() {
-            if (reader != null) {
+            if (current != null) {
                 try {
-                    reader.close();
+                    current.close();
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot close " + shardName(), e);
+                    throw new UncheckedIOException("cannot close " + current.name(), e);
                 } finally {
-                    reader = null;
+                    current = null;
                 }
             }
         }
