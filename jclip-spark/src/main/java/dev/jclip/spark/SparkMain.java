@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * ({@code --master local[N]}) or under {@code spark-submit} (which sets the master). A main class
  * of its own rather than a subcommand of {@code jclip}, so that the CLI's jar does not carry Spark.
  */
-@Command(name = "jclip spark", mixinStandardHelpOptions = true, subcommands = {SparkEmbedCommand.class, SparkEvalCommand.class},
+@Command(name = "jclip spark", mixinStandardHelpOptions = true, subcommands = {SparkEmbedCommand.class, SparkEvalCommand.class, SparkIndexCommand.class},
         description = "Run jclip on Apache Spark.")
 public final class SparkMain {
     private SparkMain() {}

@@ -37,7 +37,7 @@ final class TextEmbedder implements MapPartitionsFunction<Row, Row> {
         int g = 0;
         for (Row r : batch) {
             String t = r.getString(textField);
-            out.add(t != null ? EmbeddingSchema.row(t, emb[g++], model.id(), null) : EmbeddingSchema.row("", null, model.id(), "null text"));
+            out.add(t != null ? EmbeddingSchema.row(t, emb[g++], model.id(), null, null) : EmbeddingSchema.row("", null, model.id(), "null text", null));
         }
         return out;
     }

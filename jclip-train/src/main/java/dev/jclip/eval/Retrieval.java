@@ -32,6 +32,20 @@ public final class Retrieval {
 
     /** Recall@{@link #KS} of each query over the items. */
     private static double[] recall(float[][] queries, int[] queryGroups, float[][] items, int[] itemGroups) {
+        int[] hits = hits(queries, queryGroups, items, itemGroups);
+        double[] r = new double[KS.length];
+        for (int k = 0; k < KS.length; k++) {
+            r[k] = (double) hits[k] / queries.length;
+        }
+        return r;
+    }
+
+    /**
+     * For each of {@link #KS}, how many of the queries have a match among their k best-ranked items:
+     * recall's numerators. A query's rank depends on it and the items only, so hits over parts of the
+     * queries (e.g. on a cluster) add up to those over all of them.
+     */
+    public static int[] hits(float[][] queries, int[] queryGroups, float[][] items, int[] itemGroups) {
         int q = queries.length;
         Similarity similarity = Similarity.against(items);
         int[] hits = new int[KS.length];
@@ -47,11 +61,7 @@ public final class Retrieval {
                 }
             }
         }
-        double[] r = new double[KS.length];
-        for (int k = 0; k < KS.length; k++) {
-            r[k] = (double) hits[k] / q;
-        }
-        return r;
+        return hits;
     }
 
     /**
