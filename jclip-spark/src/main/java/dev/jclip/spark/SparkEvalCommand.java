@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,8 +74,7 @@ final class SparkEvalCommand implements Callable<Integer> {
                 ZeroShotJob.Outcome o = ZeroShotJob.run(spark, options.model(), data.dataset, t, parts);
                 ZeroShotResult r = o.result();
                 out.print(r.format(o.classNames()));
-                String name = new Path(data.dataset).getName();
-                out.printf(Locale.ROOT, "zeroshot dataset=%s top1=%.4f top5=%.4f images=%d%n", name, r.top1(), r.top5(), r.count());
+                out.printf(Locale.ROOT, "zeroshot dataset=%s top1=%.4f top5=%.4f images=%d%n", data.dataset, r.top1(), r.top5(), r.count());
                 failed = o.failed();
             } else {
                 String d = data.retrieval;

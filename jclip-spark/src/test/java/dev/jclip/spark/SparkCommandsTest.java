@@ -53,33 +53,53 @@ class SparkCommandsTest {
 
     @Test
     void evalPrintsWhatTheSingleMachineEvaluationGives() throws IOException {
-        String[] classes = {"red_thing", "green", "blue"};
-        List<Path> files = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        for (int c = 0; c < classes.length; c++) {
-            for (int i = 0; i < 3 + c; i++) {
-                files.add(EmbedJobTest.png(tmp.resolve("set/" + classes[c] + "/" + i + ".png"), 10 * c + i));
-                labels.add(c);
-            }
-        }
+        String expected = expectedZeroShot(tmp, ClipModel.DEFAULT_TEMPLATES);
         Run r = run("eval", "--model", EmbedJobTest.VIT.toString(), "--vocab", EmbedJobTest.VOCAB.toString(),
                 "--dataset", tmp.resolve("set").toString(), "--partitions", "3");
         assertEquals(0, r.code, r.err);
+        assertEquals(expected, r.out);
+    }
 
-        // What jclip eval zeroshot computes for this folder: classes in sorted folder order.
+    @Test
+    void evalTakesTemplatesFromAFileAsJclipEvalDoes() throws IOException {
+        Path lines = Files.writeString(tmp.resolve("t.txt"), "\uFEFFa {} here\n\n  art of a {}  \n");
+        Path json = Files.writeString(tmp.resolve("t.json"), "{\"templates\": [\"a {} here\", \"art of a {}\"], \"other\": 1}");
+        String expected = expectedZeroShot(tmp, List.of("a {} here", "art of a {}"));
+        for (Path t : List.of(lines, json)) {
+            Run r = run("eval", "--model", EmbedJobTest.VIT.toString(), "--vocab", EmbedJobTest.VOCAB.toString(),
+                    "--dataset", tmp.resolve("set").toString(), "--templates", t.toString());
+            assertEquals(0, r.code, r.err);
+            assertEquals(expected, r.out, t.toString());
+        }
+        assertEquals(expected, RetrievalJobTest.jclipEval("zeroshot", "--model", EmbedJobTest.VIT.toString(), "--vocab",
+                EmbedJobTest.VOCAB.toString(), "--dataset", tmp.resolve("set").toString(), "--templates", json.toString()));
+    }
+
+    /**
+     * Writes the data set {@code dir/set} (3 classes) and returns what {@code jclip eval zeroshot}
+     * prints for it with {@code templates}: classes in sorted folder order.
+     */
+    static String expectedZeroShot(Path dir, List<String> templates) throws IOException {
+        String[] classes = {"red_thing", "green", "blue"};
+        List<Path> files = new ArrayList<>();
+        for (int c = 0; c < classes.length; c++) {
+            for (int i = 0; i < 3 + c; i++) {
+                files.add(EmbedJobTest.png(dir.resolve("set/" + classes[c] + "/" + i + ".png"), 10 * c + i));
+            }
+        }
         ClipModel model = ClipModel.load(EmbedJobTest.VIT, EmbedJobTest.VOCAB);
         List<Path> sorted = new ArrayList<>(files);
         sorted.sort(null);
         List<String> names = List.of("blue", "green", "red thing");
         int[] y = sorted.stream().mapToInt(p -> names.indexOf(p.getParent().getFileName().toString().replace('_', ' '))).toArray();
-        ZeroShotClassifier zs = model.classifier(names, ClipModel.DEFAULT_TEMPLATES);
+        ZeroShotClassifier zs = model.classifier(names, templates);
         float[][] w = new float[3][];
         for (int c = 0; c < 3; c++) {
             w[c] = zs.classWeights(c);
         }
         ZeroShotResult expected = ZeroShot.evaluate(model.embedImageFiles(sorted), y, w);
-        assertEquals(expected.format(names) + String.format(Locale.ROOT, "zeroshot dataset=set top1=%.4f top5=%.4f images=12%n",
-                expected.top1(), expected.top5()), r.out);
+        return expected.format(names) + String.format(Locale.ROOT, "zeroshot dataset=%s top1=%.4f top5=%.4f images=12%n",
+                dir.resolve("set"), expected.top1(), expected.top5());
     }
 
     record Run(int code, String out, String err) {}
