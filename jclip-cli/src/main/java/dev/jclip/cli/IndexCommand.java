@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
  * nothing.
  */
 @Command(name = "index", mixinStandardHelpOptions = true,
-        description = "Embed images into a persistent vector index (re-runs add only new or changed files), or check one (--verify).")
+        description = {"Embed images into a persistent vector index (re-runs add only new or changed files), or check one (--verify).",
+            "From the Parquet output of 'jclip spark embed': ./jclip index --from-parquet DIR --index DIR --model PATH (run by jclip spark index)."})
 final class IndexCommand implements Callable<Integer> {
     /** Commit to disk every so many new vectors, so an interrupted run keeps most of its work. */
     private static final int COMMIT_EVERY = 1024;
