@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
  * row has the reason in {@code error}).
  */
 @Command(name = "embed", mixinStandardHelpOptions = true,
-        description = "Embed images or texts into Parquet (key, embedding, model, error), resumably.")
+        description = "Embed images, WebDataset shards or texts into Parquet (key, embedding, model, error, caption), resumably.")
 final class SparkEmbedCommand implements Callable<Integer> {
     static final class Input {
         @Option(names = "--images", paramLabel = "DIR", description = "A folder (any Hadoop file system), walked recursively.")
