@@ -224,7 +224,7 @@ public final class ClipModel {
                 : new PreprocessConfig.Size(config.vision().imageSize(), config.vision().imageWidth());
         ImagePreprocessor preprocessor = ImagePreprocessor.of(size == null ? PreprocessConfig.openAi(224)
                 : preprocessCfg != null ? PreprocessConfig.fromOpenClip(preprocessCfg, size) : ModelFiles.preprocessing(model, size));
-        return new ClipModel(clip, InferencePlan.of(clip), config, tokenizer, preprocessor, id, model.toAbsolutePath(), DEFAULT_BATCH,
+        return new ClipModel(clip, plan(clip), config, tokenizer, preprocessor, id, model.toAbsolutePath(), DEFAULT_BATCH,
                 Parallel.shared(), foreign);
     }
 
@@ -240,9 +240,14 @@ public final class ClipModel {
             throw new IllegalArgumentException("the model is in training mode: call train(false) before inference");
         }
         ClipConfig config = ClipConfig.of(clip);
-        return new ClipModel(clip, InferencePlan.of(clip), config, tokenizer,
+        return new ClipModel(clip, plan(clip), config, tokenizer,
                 ImagePreprocessor.clip(config.vision() == null ? 224 : config.vision().imageSize()),
                 id, null, DEFAULT_BATCH, Parallel.shared(), null);
+    }
+
+    /** The fast inference path of {@code clip}, or null where the modules themselves run (SigLIP's towers). */
+    private static InferencePlan plan(Clip clip) {
+        return InferencePlan.covers(clip) ? InferencePlan.of(clip) : null;
     }
 
     /** This model with another tokenizer (its ids must fit the text tower's vocabulary). */
@@ -414,7 +419,8 @@ public final class ClipModel {
         requireTower(true);
         return batched(images.size(), (start, end) -> {
             try (var _ = GradMode.noGrad()) {
-                return Normalize.l2(plan.encodeImage(stack(images, start, end)));
+                Tensor batch = stack(images, start, end);
+                return Normalize.l2(plan != null ? plan.encodeImage(batch) : clip.encodeImage(batch));
             }
         });
     }
@@ -459,7 +465,8 @@ public final class ClipModel {
         requireTower(false);
         return batched(ids.length, (start, end) -> {
             try (var _ = GradMode.noGrad()) {
-                return Normalize.l2(plan.encodeText(flatten(ids, start, end)));
+                int[] batch = flatten(ids, start, end);
+                return Normalize.l2(plan != null ? plan.encodeText(batch) : clip.encodeText(batch));
             }
         });
     }
