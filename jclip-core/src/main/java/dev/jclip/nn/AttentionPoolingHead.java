@@ -39,7 +39,7 @@ public final class AttentionPoolingHead extends Module {
     /** The pooled features [B, width] of token states {@code x} [B, L, width]. */
     public Tensor forward(Tensor x) {
         // Broadcasting the probe onto zeros gives [B, 1, W] and routes its gradient back.
-        Tensor q = Elementwise.add(Tensor.zeros(x.dim(0), 1, width), probe);
+        Tensor q = Elementwise.add(Tensor.zeros(x.dim(0), 1, width), probe.reshape(1, width));
         Tensor y = attention.attend(q, x);
         Tensor h = Activation.gelu(Linear.forward(LayerNorm.forward(y, lnWeight, lnBias, lnEps), fc1Weight, fc1Bias), act);
         y = Linear.forward(h, fc2Weight, fc2Bias, y);
