@@ -2,8 +2,12 @@ package dev.jclip.api;
 
 import dev.jclip.image.PreprocessConfig;
 import dev.jclip.io.Json;
+import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.text.ClipTokenizer;
+import dev.jclip.text.HfTextTokenizer;
+import dev.jclip.text.TextTokenizer;
+import dev.jclip.text.hf.HfTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -79,6 +83,81 @@ final class ModelFiles {
         }
         Path original = folder.resolve(ClipTokenizer.ORIGINAL_FILE);
         return Files.isRegularFile(original) ? original : null;
+    }
+
+    /** Hugging Face's tokenizer file. */
+    static final String HF_TOKENIZER = "tokenizer.json";
+
+    /**
+     * The text tokenizer of a model: {@code vocab} when given (a {@code tokenizer.json}, or a folder
+     * with one and no {@code vocab.json}, is a Hugging Face tokenizer; anything else CLIP's BPE,
+     * {@link #tokenizer}), else the {@code tokenizer.json} beside the model when its
+     * {@code declared} text settings name a Hugging Face tokenizer or it has no BPE vocabulary, else
+     * its BPE vocabulary; null when there is none. A Hugging Face tokenizer is cleaned up as
+     * OpenCLIP's {@code tokenizer_kwargs.clean} says for an OpenCLIP model, else as transformers
+     * does (lowercase for {@code Siglip2Tokenizer}).
+     */
+    static TextTokenizer textTokenizer(Path model, Path vocab, ClipConfig.Text declared, int modelVocab) throws IOException {
+        String foreign = declared == null ? null : declared.tokenizer();
+        Path folder = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+        Path hf = vocab != null ? hfTokenizerFile(vocab, true)
+                : foreign != null || findVocabulary(model) == null ? hfTokenizerFile(folder, false) : null;
+        if (hf != null) {
+            HfTextTokenizer.Clean clean = foreign != null
+                    ? HfTextTokenizer.Clean.of(declared.clean() == null ? "whitespace" : declared.clean())
+                    : "Siglip2Tokenizer".equals(tokenizerConfig(hf).get("tokenizer_class")) ? HfTextTokenizer.Clean.LOWERCASE
+                    : HfTextTokenizer.Clean.NONE;
+            HfTokenizer t = HfTokenizer.load(hf);
+            return new HfTextTokenizer(t, clean, padId(hf, t));
+        }
+        if (vocab == null && foreign != null) {
+            return null;
+        }
+        Path bpe = vocab != null ? vocab : findVocabulary(model);
+        return bpe == null ? null : tokenizer(bpe, modelVocab);
+    }
+
+    /**
+     * The {@code tokenizer.json} that {@code path} is or holds; in a folder also holding CLIP's
+     * {@code vocab.json} and {@code merges.txt} only when not {@code explicit} (an explicit folder with both is CLIP's).
+     */
+    private static Path hfTokenizerFile(Path path, boolean explicit) {
+        if (Files.isRegularFile(path) && path.getFileName().toString().equals(HF_TOKENIZER)) {
+            return path;
+        }
+        Path file = path.resolve(HF_TOKENIZER);
+        boolean clipVocab = Files.isRegularFile(path.resolve("vocab.json")) && Files.isRegularFile(path.resolve("merges.txt"));
+        return Files.isDirectory(path) && Files.isRegularFile(file) && !(explicit && clipVocab) ? file : null;
+    }
+
+    /** The {@code tokenizer_config.json} beside a {@code tokenizer.json}, or an empty map. */
+    private static Map<String, Object> tokenizerConfig(Path tokenizerJson) throws IOException {
+        Path f = tokenizerJson.resolveSibling("tokenizer_config.json");
+        return Files.isRegularFile(f) ? Json.readObject(f) : Map.of();
+    }
+
+    /**
+     * The id of the pad token that {@code tokenizer_config.json} (else {@code special_tokens_map.json})
+     * beside {@code tokenizerJson} names: transformers pads to the context with it.
+     */
+    private static int padId(Path tokenizerJson, HfTokenizer t) throws IOException {
+        Object pad = tokenizerConfig(tokenizerJson).get("pad_token");
+        Path map = tokenizerJson.resolveSibling("special_tokens_map.json");
+        if (pad == null && Files.isRegularFile(map)) {
+            pad = Json.readObject(map).get("pad_token");
+        }
+        if (pad instanceof Map<?, ?> m) {
+            pad = m.get("content");
+        }
+        if (!(pad instanceof String token)) {
+            throw new IllegalArgumentException(tokenizerJson + ": no pad_token in the tokenizer_config.json or "
+                    + "special_tokens_map.json beside it; SigLIP pads every text to the context with it");
+        }
+        int id = t.tokenId(token);
+        if (id < 0) {
+            throw new IllegalArgumentException(tokenizerJson + ": the pad_token '" + token + "' is not in its vocabulary");
+        }
+        return id;
     }
 
     /**

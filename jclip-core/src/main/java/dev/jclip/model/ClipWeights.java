@@ -136,6 +136,15 @@ public final class ClipWeights {
         return hubConfig == null ? null : openClipHubConfig(hubConfig).text().tokenizer();
     }
 
+    /**
+     * The text tower's settings in the {@value #OPEN_CLIP_CONFIG} beside the weights at
+     * {@code path} (its tokenizer name and clean-up included), or null when there is none.
+     */
+    public static ClipConfig.Text declaredText(Path path) throws IOException {
+        Path hubConfig = hubConfigBeside(Files.isDirectory(path) ? path.resolve("open_clip_model.safetensors") : path);
+        return hubConfig == null ? null : openClipHubConfig(hubConfig).text();
+    }
+
     @SuppressWarnings("unchecked")
     private static ClipConfig openClipHubConfig(Path file) throws IOException {
         Map<String, Object> root = Json.readObject(file);

@@ -31,7 +31,7 @@ import java.util.Set;
 final class OpenClipJson {
     /** Keys that only matter in training or for outputs jclip does not produce; any value is accepted. */
     private static final Set<String> VISION_IGNORED = Set.of("patch_dropout", "output_tokens");
-    private static final Set<String> TEXT_IGNORED = Set.of("pad_id", "output_tokens", "tokenizer_kwargs", "tokenizer_mode",
+    private static final Set<String> TEXT_IGNORED = Set.of("pad_id", "output_tokens", "tokenizer_mode",
             // OpenCLIP's TextTransformer does not take it: the text tower always pools after ln_final.
             "final_ln_after_pool");
 
@@ -205,9 +205,15 @@ final class OpenClipJson {
         }
         int eosId = t.has("eos_id") ? t.nonNegative("eos_id") : 2;
         String tokenizer = t.has("hf_tokenizer_name") ? t.string("hf_tokenizer_name") : null;
+        Object kwargs = t.take("tokenizer_kwargs");
+        String clean = kwargs instanceof Map<?, ?> m && m.get("clean") instanceof String c ? c : null;
+        if (clean != null && !List.of("whitespace", "lower", "canonicalize").contains(clean)) {
+            throw new IllegalArgumentException("OpenCLIP config text_cfg.tokenizer_kwargs.clean '" + clean
+                    + "' is not supported (whitespace, lower, canonicalize)");
+        }
         t.finish();
         return new ClipConfig.Text(context, vocab, width, heads, layers, mlpWidth(width, mlpRatio, "text_cfg."), layerScale, act,
-                lnEps, causal, pool, eosId, tokenizer, projBias);
+                lnEps, causal, pool, eosId, tokenizer, projBias, clean);
     }
 
     /** OpenCLIP's {@code int(width * mlp_ratio)}: the product in double, truncated. */
@@ -283,6 +289,9 @@ final class OpenClipJson {
         }
         if (t.tokenizer() != null) {
             w.name("hf_tokenizer_name").value(t.tokenizer());
+        }
+        if (t.clean() != null) {
+            w.name("tokenizer_kwargs").beginObject().name("clean").value(t.clean()).endObject();
         }
         return w.endObject().endObject().toString();
     }
