@@ -59,9 +59,11 @@ public record ClipConfig(int embedDim, Vision vision, Text text, boolean logitBi
                 }
             }
             if (layers.length == 1) {
-                if (patchSize <= 0 || imageSize % patchSize != 0 || imageWidth % patchSize != 0) {
+                // A size that is not a multiple of the patch drops the last pixels, as the strided
+                // convolution does (so400m's 384 pixels in patches of 14: a 27x27 grid).
+                if (patchSize <= 0 || imageSize < patchSize || imageWidth < patchSize) {
                     throw new IllegalArgumentException("ViT image_size " + (imageSize == imageWidth ? imageSize : imageSize + "x"
-                            + imageWidth) + " is not a multiple of patch_size " + patchSize);
+                            + imageWidth) + " is smaller than patch_size " + patchSize);
                 }
                 if (width % heads != 0) {
                     throw new IllegalArgumentException("ViT width " + width + " is not divisible into " + heads + " heads");

@@ -66,6 +66,14 @@ final class OpenClipJson {
         for (String k : List.of("timm_drop", "timm_drop_path", "patch_dropout", "output_tokens", "timm_proj_bias")) {
             v.take(k);   // training only, or unused without a projection
         }
+        TimmTowers.Tower known = TimmTowers.get(name);
+        int[] imageSize = v.has("image_size") ? v.imageSize() : null;
+        if (known == null && !(name.startsWith("vit_") && v.has("width") && v.has("layers") && v.has("patch_size")
+                && imageSize != null)) {
+            throw new IllegalArgumentException("OpenCLIP config vision_cfg.timm_model_name '" + name + "' is not a timm "
+                    + "SigLIP tower jclip knows (" + String.join(", ", TimmTowers.names()) + "); for a custom vit_* trunk give "
+                    + "its shape as vision_cfg image_size, width, layers, head_width, patch_size, mlp_ratio");
+        }
         String pool = v.has("timm_pool") ? v.string("timm_pool") : "avg";
         String proj = v.has("timm_proj") ? v.string("timm_proj") : "linear";
         if (!proj.equals("none")) {
@@ -78,8 +86,6 @@ final class OpenClipJson {
             default -> throw new IllegalArgumentException("OpenCLIP config vision_cfg.timm_pool '" + pool
                     + "' is not supported (map, avg)");
         };
-        TimmTowers.Tower known = TimmTowers.get(name);
-        int[] imageSize = v.has("image_size") ? v.imageSize() : null;
         ClipConfig.Vision vision;
         if (known != null) {
             for (String k : List.of("width", "layers", "head_width", "patch_size", "mlp_ratio", "act_kwargs", "norm_kwargs")) {
@@ -89,11 +95,6 @@ final class OpenClipJson {
                     known.patchSize(), known.heads(), known.mlpWidth(), 0, known.act(), TimmTowers.LN_EPS, false, p, false, false,
                     true, false);
         } else {
-            if (!name.startsWith("vit_") || !v.has("width") || !v.has("layers") || !v.has("patch_size") || imageSize == null) {
-                throw new IllegalArgumentException("OpenCLIP config vision_cfg.timm_model_name '" + name + "' is not a timm "
-                        + "SigLIP tower jclip knows (" + String.join(", ", TimmTowers.names()) + "); for a custom vit_* trunk give "
-                        + "its shape as vision_cfg image_size, width, layers, head_width, patch_size, mlp_ratio");
-            }
             int width = v.positive("width");
             int headWidth = v.has("head_width") ? v.positive("head_width") : 64;
             double mlpRatio = v.has("mlp_ratio") ? v.number("mlp_ratio") : 4.0;

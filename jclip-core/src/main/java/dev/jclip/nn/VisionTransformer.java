@@ -43,7 +43,7 @@ public final class VisionTransformer extends ImageEncoder {
 
     /**
      * A ViT image tower: inputs {@code imageSize} high and {@code imageWidth} wide cut into
-     * {@code patchSize}² patches, {@code layers}
+     * {@code patchSize}² patches (the last pixels of a side that is no multiple dropped), {@code layers}
      * blocks shaped by {@code blocks}, with or without
      * {@code ln_pre}, pooling by {@code pool} with {@code ln_post} before or after it, projected
      * to {@code outputDim}.
@@ -61,8 +61,8 @@ public final class VisionTransformer extends ImageEncoder {
     public VisionTransformer(int imageSize, int imageWidth, int patchSize, int width, int layers, BlockConfig blocks,
                              boolean classToken, boolean patchBias, boolean lnPre, Pool pool, boolean finalLnAfterPool,
                              int outputDim) {
-        if (patchSize <= 0 || imageSize % patchSize != 0 || imageWidth % patchSize != 0) {
-            throw new IllegalArgumentException("image size " + imageSize + "x" + imageWidth + " is not a multiple of patch size "
+        if (patchSize <= 0 || imageSize < patchSize || imageWidth < patchSize) {
+            throw new IllegalArgumentException("image size " + imageSize + "x" + imageWidth + " is smaller than patch size "
                     + patchSize);
         }
         if (pool == Pool.TOK && !classToken) {
