@@ -57,7 +57,8 @@ class ClassifyCommandTest {
         Path[] images = {a, b};
         for (int i = 0; i < 2; i++) {
             JsonNode line = JSON.readTree(lines[i]);
-            assertEquals(List.of("image", "labels"), fieldNames(line));
+            assertEquals(List.of("image", "probabilities", "labels"), fieldNames(line));
+            assertEquals("softmax", line.get("probabilities").textValue());
             assertEquals(images[i].toString(), line.get("image").textValue());
             List<Prediction> expected = zs.top(model.embedImage(images[i]), 3);
             JsonNode got = line.get("labels");
