@@ -103,14 +103,26 @@ final class ModelFiles {
         Path hf = vocab != null ? hfTokenizerFile(vocab, true)
                 : foreign != null || findVocabulary(model) == null ? hfTokenizerFile(folder, false) : null;
         if (hf != null) {
+            Map<String, Object> kwargs = foreign != null ? declared.tokenizerKwargs() : Map.of();
+            for (String k : kwargs.keySet()) {
+                if (!k.equals("clean") && !k.equals("strip_sep_token")) {
+                    throw new IllegalArgumentException(model + ": the text tokenizer's tokenizer_kwargs." + k + " = " + kwargs.get(k)
+                            + " is not supported (clean, strip_sep_token)");
+                }
+            }
             HfTextTokenizer.Clean clean = foreign != null
-                    ? HfTextTokenizer.Clean.of(declared.clean() == null ? "whitespace" : declared.clean())
+                    ? HfTextTokenizer.Clean.of(String.valueOf(kwargs.getOrDefault("clean", "whitespace")))
                     : "Siglip2Tokenizer".equals(tokenizerConfig(hf).get("tokenizer_class")) ? HfTextTokenizer.Clean.LOWERCASE
                     : HfTextTokenizer.Clean.NONE;
             HfTokenizer t = HfTokenizer.load(hf);
-            return new HfTextTokenizer(t, clean, padId(hf, t));
+            int strip = Boolean.TRUE.equals(kwargs.get("strip_sep_token")) ? tokenId(hf, t, "sep_token") : -1;
+            return new HfTextTokenizer(t, clean, tokenId(hf, t, "pad_token"), strip);
         }
-        if (vocab == null && foreign != null) {
+        if (foreign != null) {
+            if (vocab != null) {
+                throw new IllegalArgumentException(model + ": the text tower was trained with the Hugging Face tokenizer '" + foreign
+                        + "'; " + vocab + " is not its tokenizer.json (nor a folder holding one)");
+            }
             return null;
         }
         Path bpe = vocab != null ? vocab : findVocabulary(model);
@@ -137,25 +149,26 @@ final class ModelFiles {
     }
 
     /**
-     * The id of the pad token that {@code tokenizer_config.json} (else {@code special_tokens_map.json})
-     * beside {@code tokenizerJson} names: transformers pads to the context with it.
+     * The id of the special token {@code role} ({@code pad_token}: transformers pads to the context
+     * with it) that {@code tokenizer_config.json} (else {@code special_tokens_map.json}) beside
+     * {@code tokenizerJson} names.
      */
-    private static int padId(Path tokenizerJson, HfTokenizer t) throws IOException {
-        Object pad = tokenizerConfig(tokenizerJson).get("pad_token");
+    private static int tokenId(Path tokenizerJson, HfTokenizer t, String role) throws IOException {
+        Object token = tokenizerConfig(tokenizerJson).get(role);
         Path map = tokenizerJson.resolveSibling("special_tokens_map.json");
-        if (pad == null && Files.isRegularFile(map)) {
-            pad = Json.readObject(map).get("pad_token");
+        if (token == null && Files.isRegularFile(map)) {
+            token = Json.readObject(map).get(role);
         }
-        if (pad instanceof Map<?, ?> m) {
-            pad = m.get("content");
+        if (token instanceof Map<?, ?> m) {
+            token = m.get("content");
         }
-        if (!(pad instanceof String token)) {
-            throw new IllegalArgumentException(tokenizerJson + ": no pad_token in the tokenizer_config.json or "
-                    + "special_tokens_map.json beside it; SigLIP pads every text to the context with it");
+        if (!(token instanceof String name)) {
+            throw new IllegalArgumentException(tokenizerJson + ": no " + role + " in the tokenizer_config.json or "
+                    + "special_tokens_map.json beside it" + (role.equals("pad_token") ? "; every text is padded to the context with it" : ""));
         }
-        int id = t.tokenId(token);
+        int id = t.tokenId(name);
         if (id < 0) {
-            throw new IllegalArgumentException(tokenizerJson + ": the pad_token '" + token + "' is not in its vocabulary");
+            throw new IllegalArgumentException(tokenizerJson + ": the " + role + " '" + name + "' is not in its vocabulary");
         }
         return id;
     }

@@ -133,15 +133,23 @@ public record HubModel(String name, Path weights, Path vocab, ClipConfig config,
         return clipBpe(hub);
     }
 
-    /** The folder holding the {@code tokenizer.json} (and its config) of the Hugging Face tokenizer repository {@code repo}. */
+    /**
+     * The folder holding the {@code tokenizer.json} (and its config) of the Hugging Face tokenizer
+     * repository {@code repo}, or null when it has none or is not named {@code org/name} (the model
+     * then embeds images only, and says why when asked for texts).
+     */
     private static Path hfTokenizer(HubClient hub, String repo) throws IOException {
         if (!NAME.matcher(repo).matches()) {
-            throw new IllegalArgumentException("hf_tokenizer_name '" + repo + "' is not a hub repository (org/name)");
+            return null;
+        }
+        Optional<Path> file = hub.fileIfPresent(repo, MAIN, "tokenizer.json");
+        if (file.isEmpty()) {
+            return null;
         }
         for (String optional : new String[] {"tokenizer_config.json", "special_tokens_map.json"}) {
             hub.fileIfPresent(repo, MAIN, optional);
         }
-        return hub.file(repo, MAIN, "tokenizer.json").getParent();
+        return file.get().getParent();
     }
 
     /** The folder holding CLIP's BPE vocabulary ({@code vocab.json}, {@code merges.txt}) from {@value #CLIP_BPE_REPO}. */

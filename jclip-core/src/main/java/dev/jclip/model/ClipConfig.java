@@ -172,29 +172,30 @@ public record ClipConfig(int embedDim, Vision vision, Text text, boolean logitBi
      * The text tower. {@code causal} is false for OpenCLIP's {@code no_causal_mask};
      * {@code eosId} is the id {@link TextTransformer.Pool#EOS} pools at. {@code tokenizer} names a
      * Hugging Face tokenizer the tower was trained with ({@code hf_tokenizer_name}), or is null
-     * for CLIP's BPE; {@code clean} is OpenCLIP's text clean-up before it
-     * ({@code tokenizer_kwargs.clean}: {@code whitespace}, {@code lower}, {@code canonicalize}; null
-     * for its default). {@code projBias}: the projection is an {@code nn.Linear} with bias (SigLIP's).
+     * for CLIP's BPE; {@code tokenizerKwargs} are OpenCLIP's {@code tokenizer_kwargs} for it
+     * ({@code clean}: {@code whitespace}, {@code lower}, {@code canonicalize}; {@code strip_sep_token};
+     * empty for the defaults). {@code projBias}: the projection is an {@code nn.Linear} with bias (SigLIP's).
      */
     public record Text(int contextLength, int vocabSize, int width, int heads, int layers, int mlpWidth, float layerScale,
                        Gelu act, float lnEps, boolean causal, TextTransformer.Pool pool, int eosId, String tokenizer,
-                       boolean projBias, String clean) {
-        /** A text tower with OpenCLIP's default clean-up before its tokenizer. */
+                       boolean projBias, Map<String, Object> tokenizerKwargs) {
+        /** A text tower with OpenCLIP's default tokenizer settings. */
         public Text(int contextLength, int vocabSize, int width, int heads, int layers, int mlpWidth, float layerScale,
                     Gelu act, float lnEps, boolean causal, TextTransformer.Pool pool, int eosId, String tokenizer,
                     boolean projBias) {
             this(contextLength, vocabSize, width, heads, layers, mlpWidth, layerScale, act, lnEps, causal, pool, eosId, tokenizer,
-                    projBias, null);
+                    projBias, Map.of());
         }
 
         /** A text tower whose projection has no bias (CLIP's). */
         public Text(int contextLength, int vocabSize, int width, int heads, int layers, int mlpWidth, float layerScale,
                     Gelu act, float lnEps, boolean causal, TextTransformer.Pool pool, int eosId, String tokenizer) {
             this(contextLength, vocabSize, width, heads, layers, mlpWidth, layerScale, act, lnEps, causal, pool, eosId, tokenizer,
-                    false, null);
+                    false, Map.of());
         }
 
         public Text {
+            tokenizerKwargs = tokenizerKwargs == null ? Map.of() : Map.copyOf(tokenizerKwargs);
             if (contextLength <= 0 || vocabSize <= 0 || width <= 0 || heads <= 0 || layers <= 0) {
                 throw new IllegalArgumentException("text context_length, vocab_size, width, heads and layers must be positive: "
                         + contextLength + ", " + vocabSize + ", " + width + ", " + heads + ", " + layers);
@@ -228,19 +229,19 @@ public record ClipConfig(int embedDim, Vision vision, Text text, boolean logitBi
         /** This tower with a token embedding of {@code vocabSize} ids (for a vocabulary learned from the data). */
         public Text withVocabSize(int vocabSize) {
             return new Text(contextLength, vocabSize, width, heads, layers, mlpWidth, layerScale, act, lnEps, causal, pool, eosId,
-                    tokenizer, projBias, clean);
+                    tokenizer, projBias, tokenizerKwargs);
         }
 
         /** This tower with another activation. */
         public Text withAct(Gelu act) {
             return new Text(contextLength, vocabSize, width, heads, layers, mlpWidth, layerScale, act, lnEps, causal, pool,
-                    eosId, tokenizer, projBias, clean);
+                    eosId, tokenizer, projBias, tokenizerKwargs);
         }
 
         /** This tower without its tokenizer settings (as {@link ClipConfig#of} gives a model's). */
         public Text withoutTokenizer() {
             return new Text(contextLength, vocabSize, width, heads, layers, mlpWidth, layerScale, act, lnEps, causal, pool,
-                    eosId, null, projBias, null);
+                    eosId, null, projBias, Map.of());
         }
     }
 

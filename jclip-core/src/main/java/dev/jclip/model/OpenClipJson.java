@@ -206,15 +206,17 @@ final class OpenClipJson {
         }
         int eosId = t.has("eos_id") ? t.nonNegative("eos_id") : 2;
         String tokenizer = t.has("hf_tokenizer_name") ? t.string("hf_tokenizer_name") : null;
-        Object kwargs = t.take("tokenizer_kwargs");
-        String clean = kwargs instanceof Map<?, ?> m && m.get("clean") instanceof String c ? c : null;
-        if (clean != null && !List.of("whitespace", "lower", "canonicalize").contains(clean)) {
-            throw new IllegalArgumentException("OpenCLIP config text_cfg.tokenizer_kwargs.clean '" + clean
-                    + "' is not supported (whitespace, lower, canonicalize)");
+        Map<String, Object> kwargs = new java.util.LinkedHashMap<>();
+        if (t.take("tokenizer_kwargs") instanceof Map<?, ?> m) {
+            m.forEach((k, val) -> {
+                if (val instanceof String || val instanceof Boolean) {
+                    kwargs.put((String) k, val);
+                }
+            });
         }
         t.finish();
         return new ClipConfig.Text(context, vocab, width, heads, layers, mlpWidth(width, mlpRatio, "text_cfg."), layerScale, act,
-                lnEps, causal, pool, eosId, tokenizer, projBias, clean);
+                lnEps, causal, pool, eosId, tokenizer, projBias, kwargs);
     }
 
     /** OpenCLIP's {@code int(width * mlp_ratio)}: the product in double, truncated. */
@@ -291,8 +293,17 @@ final class OpenClipJson {
         if (t.tokenizer() != null) {
             w.name("hf_tokenizer_name").value(t.tokenizer());
         }
-        if (t.clean() != null) {
-            w.name("tokenizer_kwargs").beginObject().name("clean").value(t.clean()).endObject();
+        if (!t.tokenizerKwargs().isEmpty()) {
+            w.name("tokenizer_kwargs").beginObject();
+            new java.util.TreeMap<>(t.tokenizerKwargs()).forEach((k, val) -> {
+                w.name(k);
+                if (val instanceof Boolean b) {
+                    w.value(b);
+                } else {
+                    w.value((String) val);
+                }
+            });
+            w.endObject();
         }
         return w.endObject().endObject().toString();
     }

@@ -3,14 +3,14 @@ package dev.jclip.text;
 import dev.jclip.text.hf.HfEncoding;
 import dev.jclip.text.hf.HfTokenizer;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
  * A Hugging Face {@code tokenizer.json} as OpenCLIP's {@code HFTokenizer} and transformers'
  * SigLIP processors call it: each text cleaned ({@link Clean}), encoded with its special tokens,
  * cut to the context length and padded to it with the pad id ({@code padding="max_length"}; no
- * attention mask, SigLIP uses none). Immutable and thread-safe.
+ * attention mask, SigLIP uses none), and with OpenCLIP's {@code strip_sep_token} the separator's
+ * id replaced by 0. Immutable and thread-safe.
  */
 public final class HfTextTokenizer implements TextTokenizer {
     /** OpenCLIP's text clean-up before tokenizing ({@code tokenizer_kwargs.clean}). */
@@ -52,15 +52,22 @@ public final class HfTextTokenizer implements TextTokenizer {
     private final HfTokenizer tokenizer;
     private final Clean clean;
     private final int padId;
+    private final int sepId;
 
     /** {@code tokenizer} with {@code clean} before it, padding with {@code padId}. */
     public HfTextTokenizer(HfTokenizer tokenizer, Clean clean, int padId) {
+        this(tokenizer, clean, padId, -1);
+    }
+
+    /** As {@link #HfTextTokenizer(HfTokenizer, Clean, int)}, replacing the separator {@code sepId} by 0 (none when negative). */
+    public HfTextTokenizer(HfTokenizer tokenizer, Clean clean, int padId, int sepId) {
         if (padId < 0) {
             throw new IllegalArgumentException("pad id must not be negative, got " + padId);
         }
         this.tokenizer = tokenizer;
         this.clean = clean;
         this.padId = padId;
+        this.sepId = sepId;
     }
 
     /** The clean-up applied before tokenizing. */
@@ -85,13 +92,14 @@ public final class HfTextTokenizer implements TextTokenizer {
                         + " (truncate to cut it)");
             }
             rows[i] = e.ids();
+            if (sepId >= 0) {
+                for (int j = 0; j < rows[i].length; j++) {
+                    rows[i][j] = rows[i][j] == sepId ? 0 : rows[i][j];
+                }
+            }
             truncated[i] = e.truncated();
         }
         return new TokenBatch(rows, truncated);
     }
 
-    @Override
-    public String toString() {
-        return "HfTextTokenizer[clean=" + clean.name().toLowerCase(Locale.ROOT) + ", pad=" + padId + "]";
-    }
 }

@@ -121,7 +121,7 @@ class HubModelTest {
                 .put(webli.repo(), "tokenizer.json", "{}".getBytes(StandardCharsets.UTF_8), false);
         HubModel m = HubModel.pretrained("ViT-B-16-SigLIP", "webli", client);
         assertTrue(m.config().logitBias());
-        assertEquals("canonicalize", m.config().text().clean());
+        assertEquals(Map.of("clean", "canonicalize"), m.config().text().tokenizerKwargs());
         assertEquals(tmp.resolve("cache/models--timm--ViT-B-16-SigLIP/snapshots/" + hub.commit(webli.repo())), m.vocab());
     }
 
