@@ -13,6 +13,8 @@ inputs and outputs, for SiglipParityTest. Run with the peers' venv from the proj
   the library tokenizes them), output.image_features / text_features (not normalized) and
   output.logits_per_image.
 - preprocess.safetensors: one 40x30 RGB image (image.png) as each case's image processor gives it.
+- siglip-openclip/grads/: the gradients of sum(image_features * probe.image) + sum(text_features *
+  probe.text) (probes in io.safetensors) for every parameter, as a model in open_clip's layout.
 """
 import json
 import pathlib
@@ -22,7 +24,7 @@ import open_clip
 import timm
 import torch
 from PIL import Image
-from safetensors.torch import save_file
+from safetensors.torch import load_file, save_file
 from timm.models import register_model
 from timm.models.vision_transformer import _create_vision_transformer
 from tokenizers import Tokenizer, models, pre_tokenizers, processors, trainers, normalizers
@@ -36,18 +38,29 @@ CORPUS = ["a photo of a cat", "a photo of a dog", "the quick brown fox jumps ove
           "cafe naive plural here emoji", "running far beyond the context length keeps", "photo photos photograph"] * 20
 
 
+TRAINED = []
+
+
 def tokenizer(folder):
+    """Writes the tokenizer into folder: trained once (training runs threads: its vocabulary varies by run)."""
+    if not TRAINED:
+        TRAINED.append(train())
+    tok = TRAINED[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    tok.save(str(folder / "tokenizer.json"))
+    (folder / "tokenizer_config.json").write_text(json.dumps(
+        {"tokenizer_class": "PreTrainedTokenizerFast", "pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>",
+         "model_max_length": CONTEXT}, indent=1))
+    return tok
+
+
+def train():
     tok = Tokenizer(models.Unigram())
     tok.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Replace("  ", " ")])
     tok.pre_tokenizer = pre_tokenizers.Metaspace()
     trainer = trainers.UnigramTrainer(vocab_size=120, special_tokens=["<pad>", "</s>", "<unk>"], unk_token="<unk>")
     tok.train_from_iterator(CORPUS, trainer)
     tok.post_processor = processors.TemplateProcessing(single="$A </s>", special_tokens=[("</s>", 1)])
-    folder.mkdir(parents=True, exist_ok=True)
-    tok.save(str(folder / "tokenizer.json"))
-    (folder / "tokenizer_config.json").write_text(json.dumps(
-        {"tokenizer_class": "PreTrainedTokenizerFast", "pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>",
-         "model_max_length": CONTEXT}, indent=1))
     return tok
 
 
@@ -153,6 +166,16 @@ def main():
         logits = model.logit_scale.exp() * torch.nn.functional.normalize(img, dim=-1) @ torch.nn.functional.normalize(
             txt, dim=-1).T + model.logit_bias
     write_io(folder, images, ids, img, txt, logits)
+    probes = {"probe.image": torch.randn(img.shape), "probe.text": torch.randn(txt.shape)}
+    model.zero_grad()
+    ((model.encode_image(images) * probes["probe.image"]).sum() + (model.encode_text(ids) * probes["probe.text"]).sum()).backward()
+    grads = {k: (p.grad if p.grad is not None else torch.zeros_like(p)).contiguous() for k, p in model.named_parameters()}
+    (folder / "grads").mkdir(exist_ok=True)
+    save_file(grads, str(folder / "grads/open_clip_model.safetensors"))
+    (folder / "grads/open_clip_config.json").write_text((folder / "open_clip_config.json").read_text())
+    extra = {k: v for k, v in load_file(str(folder / "io.safetensors")).items()}
+    extra.update(probes)
+    save_file(extra, str(folder / "io.safetensors"))
     pp = open_clip.transform.image_transform(32, is_train=False, mean=oc_pre["mean"], std=oc_pre["std"],
                                               interpolation="bicubic", resize_mode="squash")
     pre["siglip-openclip"] = pp(photo)

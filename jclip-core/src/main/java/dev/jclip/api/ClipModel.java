@@ -434,7 +434,7 @@ public final class ClipModel {
 
     /**
      * Token states [B, 1 + g², width] of a ViT image tower for preprocessed images: the class
-     * token, then the patch tokens row by row, from hidden-state {@code layer} (Hugging Face's
+     * token (none in SigLIP's: [B, g², width]), then the patch tokens row by row, from hidden-state {@code layer} (Hugging Face's
      * numbering: 0 the input of the first block, -1 the last block, -2 the penultimate), with
      * {@code ln_post} applied to every token if {@code lnPost}.
      */
@@ -444,7 +444,7 @@ public final class ClipModel {
             throw new IllegalArgumentException("patch tokens need a ViT image tower; this model's is a ResNet");
         }
         ClipConfig.Vision v = config.vision();
-        int tokens = (v.imageSize() / v.patchSize()) * (v.imageWidth() / v.patchSize()) + 1;
+        int tokens = (v.imageSize() / v.patchSize()) * (v.imageWidth() / v.patchSize()) + (v.classToken() ? 1 : 0);
         return concatenated(images.size(), tokens, vit.width(), (start, end) -> {
             try (var _ = GradMode.noGrad()) {
                 return vit.tokens(stack(images, start, end), layer, lnPost);
