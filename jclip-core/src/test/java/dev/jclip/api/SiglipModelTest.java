@@ -10,8 +10,10 @@ import dev.jclip.io.SafeTensors;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.testing.Fixtures;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,7 +33,7 @@ class SiglipModelTest {
         Path dir = resource("parity/siglip/" + name);
         ClipModel m = ClipModel.load(dir);
         List<String> texts = new ArrayList<>();
-        for (Object t : (List<?>) Json.parse(java.nio.file.Files.readString(dir.resolve("texts.json")))) {
+        for (Object t : (List<?>) Json.parse(Files.readString(dir.resolve("texts.json")))) {
             texts.add((String) t);
         }
         try (SafeTensors io = SafeTensors.open(dir.resolve("io.safetensors"))) {
@@ -39,14 +41,14 @@ class SiglipModelTest {
             int[][] ids = m.tokenize(texts);
             int context = ids[0].length;
             for (int i = 0; i < ids.length; i++) {
-                int[] row = java.util.Arrays.copyOfRange(expected, i * context, (i + 1) * context);
+                int[] row = Arrays.copyOfRange(expected, i * context, (i + 1) * context);
                 assertArrayEquals(row, ids[i], "ids of text " + i + " '" + texts.get(i) + "'");
             }
             float[][] emb = m.embedTexts(texts);
             float[] ref = io.floats("output.text_features");
             int d = emb[0].length;
             for (int i = 0; i < emb.length; i++) {
-                float[] r = java.util.Arrays.copyOfRange(ref, i * d, (i + 1) * d);
+                float[] r = Arrays.copyOfRange(ref, i * d, (i + 1) * d);
                 Fixtures.assertClose("text " + i, new int[] {d}, unit(r), new int[] {d}, emb[i], 1e-4);
             }
         }
@@ -70,7 +72,7 @@ class SiglipModelTest {
         ClipModel m = ClipModel.load(dir);
         assertTrue(m.config().sigmoid());
         List<String> names = new ArrayList<>();
-        for (Object t : ((List<?>) Json.parse(java.nio.file.Files.readString(dir.resolve("texts.json")))).subList(0, 3)) {
+        for (Object t : ((List<?>) Json.parse(Files.readString(dir.resolve("texts.json")))).subList(0, 3)) {
             names.add((String) t);
         }
         // Template "{}": the class vectors are the first three texts' embeddings, so the logits are
@@ -79,8 +81,8 @@ class SiglipModelTest {
         assertEquals(ZeroShotClassifier.Probabilities.SIGMOID, zs.kind());
         try (SafeTensors io = SafeTensors.open(dir.resolve("io.safetensors"))) {
             int d = io.info("output.image_features").shape()[1], texts = io.info("output.logits_per_image").shape()[1];
-            float[] image = unit(java.util.Arrays.copyOfRange(io.floats("output.image_features"), 0, d));
-            float[] expected = java.util.Arrays.copyOfRange(io.floats("output.logits_per_image"), 0, 3);
+            float[] image = unit(Arrays.copyOfRange(io.floats("output.image_features"), 0, d));
+            float[] expected = Arrays.copyOfRange(io.floats("output.logits_per_image"), 0, 3);
             assertEquals(8, texts);
             float[] logits = zs.logits(image), p = zs.probabilities(image);
             Fixtures.assertClose("logits", new int[] {3}, expected, new int[] {3}, logits, 1e-4);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.compute.Gelu;
 import dev.jclip.io.SafeTensors;
 import dev.jclip.io.SafeTensorsWriter;
 import dev.jclip.nn.Clip;
@@ -142,8 +143,8 @@ class SiglipParityTest {
         assertEquals(16, c.vision().patchSize());
         assertEquals(12, c.vision().heads());
         assertEquals(3072, c.vision().mlpWidth());
-        assertEquals(dev.jclip.compute.Gelu.ERF, c.vision().act());
-        assertEquals(dev.jclip.compute.Gelu.TANH, c.text().act());
+        assertEquals(Gelu.ERF, c.vision().act());
+        assertEquals(Gelu.TANH, c.text().act());
         assertTrue(c.text().projBias());
         assertEquals(c, ClipConfig.fromOpenClipJson(c.toOpenClipJson()));
     }
