@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.compute.Parallel;
 import dev.jclip.io.Json;
 import dev.jclip.io.SafeTensors;
 import dev.jclip.tensor.Tensor;
@@ -90,6 +91,26 @@ class SiglipModelTest {
                 assertEquals(1 / (1 + Math.exp(-expected[c])), p[c], 1e-5, "sigmoid of class " + c);
             }
             assertEquals(zs.top(image, 3).get(0).probability(), Math.max(p[0], Math.max(p[1], p[2])));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"siglip-hf", "siglip-openclip"})
+    void sameBitsOnOneThreadOrMany(String name) throws Exception {
+        Path dir = resource("parity/siglip/" + name);
+        List<Tensor> images = new ArrayList<>();
+        try (SafeTensors io = SafeTensors.open(dir.resolve("io.safetensors"))) {
+            float[] all = io.floats("input.images");
+            int per = all.length / 3;
+            for (int i = 0; i < 3; i++) {
+                images.add(Tensor.of(Arrays.copyOfRange(all, i * per, (i + 1) * per), 3, 32, 32));
+            }
+        }
+        List<String> texts = List.of("a photo of a cat", "two dogs");
+        try (Parallel four = Parallel.of(4); Parallel single = Parallel.of(1)) {
+            ClipModel many = ClipModel.load(dir).withParallel(four), one = many.withParallel(single);
+            assertArrayEquals(many.embedPreprocessed(images), one.embedPreprocessed(images));
+            assertArrayEquals(many.embedTexts(texts), one.embedTexts(texts));
         }
     }
 
