@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
  * {@code jclip classify --model PATH (--labels a,b,c | --labels-file F) [--templates F] [--top K]
  * [--json] IMAGE...}: zero-shot classification with prompt ensembling. Prints the top-K labels with
  * their probabilities per image, best first; with {@code --json} one line per image,
- * {@code {"image":PATH,"labels":[{"label":L,"prob":P},...]}}. Label and template files hold one
+ * {@code {"image":PATH,"probabilities":"softmax","labels":[{"label":L,"prob":P},...]}}. The
+ * probabilities are a softmax over the labels (CLIP) or, for a SigLIP model, independent sigmoids
+ * ({@code "probabilities":"sigmoid"}; said once on standard error without {@code --json}). Label and template files hold one
  * entry per line, or are CLIP's prompt JSON ({@code {"classes":[...],"templates":[...]}}).
  */
 @Command(name = "classify", mixinStandardHelpOptions = true,
@@ -83,12 +85,17 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         ClipModel model = options.load(true);
         ZeroShotClassifier classifier = model.classifier(classes, prompts);
+        String kind = classifier.kind().name().toLowerCase(Locale.ROOT);
+        if (!json && classifier.kind() == ZeroShotClassifier.Probabilities.SIGMOID) {
+            err.println("jclip classify: sigmoid probabilities (SigLIP): each label's is independent, they need not sum to 1");
+        }
         ImagePipeline pipeline = new ImagePipeline(model, options.decodeThreads(), err, "jclip classify");
         ImagePipeline.Result r = pipeline.run(files, (file, emb) -> {
             List<Prediction> best = classifier.top(emb, top);
             if (json) {
                 ObjectNode line = CliJson.MAPPER.createObjectNode();
                 line.put("image", file.toString());
+                line.put("probabilities", kind);
                 ArrayNode list = line.putArray("labels");
                 for (Prediction p : best) {
                     list.addObject().put("label", p.label()).put("prob", p.probability());

@@ -37,6 +37,27 @@ class ClassifyCommandTest {
         return out;
     }
 
+    /** A SigLIP model (jclip-core's parity case, an open_clip folder with its tokenizer.json) gives sigmoid probabilities. */
+    @Test
+    void siglipGivesIndependentSigmoids() throws IOException {
+        Path model = Path.of("../jclip-core/src/test/resources/parity/siglip/siglip-openclip").toAbsolutePath().normalize();
+        Path a = Cli.png(dir.resolve("a.png"), 1);
+        List<String> labels = List.of("cat", "dog", "fox");
+        Cli r = Cli.run("classify", "--model", model.toString(), "--labels", String.join(",", labels), "--top", "3", "--json",
+                a.toString());
+        assertEquals(0, r.code, r.err);
+        JsonNode line = JSON.readTree(r.out.strip());
+        assertEquals("sigmoid", line.get("probabilities").textValue());
+        ClipModel m = ClipModel.load(model);
+        List<Prediction> expected = m.classifier(labels, ClipModel.DEFAULT_TEMPLATES).top(m.embedImage(a), 3);
+        for (int k = 0; k < 3; k++) {
+            assertEquals(expected.get(k).label(), line.get("labels").get(k).get("label").textValue());
+            assertEquals(expected.get(k).probability(), line.get("labels").get(k).get("prob").floatValue(), 1e-6f);
+        }
+        Cli text = Cli.run("classify", "--model", model.toString(), "--labels", "cat,dog", a.toString());
+        assertTrue(text.err.contains("sigmoid probabilities (SigLIP)"), text.err);
+    }
+
     @Test
     @RequiresShared
     void jsonLinesWithImageNetTemplates() throws IOException {
@@ -57,7 +78,8 @@ class ClassifyCommandTest {
         Path[] images = {a, b};
         for (int i = 0; i < 2; i++) {
             JsonNode line = JSON.readTree(lines[i]);
-            assertEquals(List.of("image", "labels"), fieldNames(line));
+            assertEquals(List.of("image", "probabilities", "labels"), fieldNames(line));
+            assertEquals("softmax", line.get("probabilities").textValue());
             assertEquals(images[i].toString(), line.get("image").textValue());
             List<Prediction> expected = zs.top(model.embedImage(images[i]), 3);
             JsonNode got = line.get("labels");

@@ -17,6 +17,7 @@ import dev.jclip.plan.InferencePlan;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.text.ClipTokenizer;
+import dev.jclip.text.TextTokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,16 +69,17 @@ public final class ClipModel {
     private final Clip clip;
     private final InferencePlan plan;
     private final ClipConfig config;
-    private final ClipTokenizer tokenizer;
+    private final TextTokenizer tokenizer;
     private final ImagePreprocessor preprocessor;
     private final String id;
     private final Path source;
     private final int batchSize;
     private final Parallel parallel;
     private final float logitScale;
+    private final float logitBias;
     private final String foreignTokenizer;
 
-    private ClipModel(Clip clip, InferencePlan plan, ClipConfig config, ClipTokenizer tokenizer, ImagePreprocessor preprocessor, String id,
+    private ClipModel(Clip clip, InferencePlan plan, ClipConfig config, TextTokenizer tokenizer, ImagePreprocessor preprocessor, String id,
                       Path source, int batchSize, Parallel parallel, String foreignTokenizer) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
@@ -85,8 +87,8 @@ public final class ClipModel {
         if (tokenizer != null && config.text() == null) {
             throw new IllegalArgumentException("a tokenizer for a model without a text tower");
         }
-        if (tokenizer != null && tokenizer.vocabSize() > config.text().vocabSize()) {
-            throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " token ids, the model's text tower only "
+        if (tokenizer instanceof ClipTokenizer bpe && bpe.vocabSize() > config.text().vocabSize()) {
+            throw new IllegalArgumentException("the tokenizer has " + bpe.vocabSize() + " token ids, the model's text tower only "
                     + config.text().vocabSize());
         }
         this.clip = clip;
@@ -107,6 +109,7 @@ public final class ClipModel {
         this.parallel = parallel;
         this.foreignTokenizer = foreignTokenizer;
         this.logitScale = clip.logitScale() == null ? Float.NaN : (float) Math.exp(clip.logitScale().item());
+        this.logitBias = clip.logitBias() == null ? 0 : clip.logitBias().item();
     }
 
     /** {@link #load(Path, Path)} with the vocabulary found beside the model (if any). */
@@ -137,7 +140,7 @@ public final class ClipModel {
      * than CLIP's BPE ({@code hf_tokenizer_name}) gets no tokenizer: its image tower works.
      */
     public static ClipModel load(Path model, Path vocab, Gelu activation) throws IOException {
-        return assemble(ClipWeights.map(model, activation), model, ClipWeights.textTokenizer(model), vocab, activation,
+        return assemble(ClipWeights.map(model, activation), model, ClipWeights.declaredText(model), vocab, activation,
                 ModelFiles.weights(model), null);
     }
 
@@ -195,28 +198,26 @@ public final class ClipModel {
             return load(m.weights(), v, activation);
         }
         ClipConfig config = activation == null ? m.config() : m.config().withAct(activation);
-        return assemble(ClipWeights.map(m.weights(), config, m.name()), m.weights(), config.text() == null ? null
-                : config.text().tokenizer(), v, activation, List.of(m.weights()), m.preprocess());
+        return assemble(ClipWeights.map(m.weights(), config, m.name()), m.weights(), config.text(), v, activation,
+                List.of(m.weights()), m.preprocess());
     }
 
     /**
      * The model of the loaded {@code clip} from {@code model}: its tokenizer ({@code vocab}, else
-     * the one beside the model; none when its text tower was trained with the Hugging Face
-     * tokenizer {@code foreign}), its id (the preset name and the SHA-256 of {@code idFiles}), its
-     * preprocessing ({@code preprocessCfg} keys of open_clip when not null, else the model's files).
+     * the one beside the model: CLIP's BPE, or a {@code tokenizer.json} when the text tower's
+     * {@code declared} settings name a Hugging Face tokenizer or there is no BPE vocabulary), its
+     * id (the preset name and the SHA-256 of {@code idFiles}), its preprocessing
+     * ({@code preprocessCfg} keys of open_clip when not null, else the model's files).
      */
-    private static ClipModel assemble(Clip clip, Path model, String foreign, Path vocab, Gelu activation, List<Path> idFiles,
-            Map<String, Object> preprocessCfg) throws IOException {
+    private static ClipModel assemble(Clip clip, Path model, ClipConfig.Text declared, Path vocab, Gelu activation,
+            List<Path> idFiles, Map<String, Object> preprocessCfg) throws IOException {
         ClipConfig config = ClipConfig.of(clip);
-        if (foreign != null && vocab != null) {
-            throw new IllegalArgumentException(model + ": the text tower was trained with the Hugging Face tokenizer '" + foreign
-                    + "', which jclip does not implement yet; " + vocab + " would give it other token ids (its image tower works)");
-        }
         if (config.text() == null && vocab != null) {
             throw new IllegalArgumentException(model + " is an image tower alone: it takes no vocabulary (" + vocab + ")");
         }
-        Path vocabPath = vocab != null ? vocab : foreign != null || config.text() == null ? null : ModelFiles.findVocabulary(model);
-        ClipTokenizer tokenizer = vocabPath == null ? null : ModelFiles.tokenizer(vocabPath, config.text().vocabSize());
+        String foreign = declared == null ? null : declared.tokenizer();
+        TextTokenizer tokenizer = config.text() == null ? null : ModelFiles.textTokenizer(model, vocab, declared,
+                config.text().vocabSize());
         // The activation changes every embedding: one chosen over the files' is part of the id.
         String id = presetName(config) + ":" + ModelFiles.sha256(idFiles)
                 + (activation == null ? "" : ":" + activation.name().toLowerCase(Locale.ROOT));
@@ -224,7 +225,7 @@ public final class ClipModel {
                 : new PreprocessConfig.Size(config.vision().imageSize(), config.vision().imageWidth());
         ImagePreprocessor preprocessor = ImagePreprocessor.of(size == null ? PreprocessConfig.openAi(224)
                 : preprocessCfg != null ? PreprocessConfig.fromOpenClip(preprocessCfg, size) : ModelFiles.preprocessing(model, size));
-        return new ClipModel(clip, InferencePlan.of(clip), config, tokenizer, preprocessor, id, model.toAbsolutePath(), DEFAULT_BATCH,
+        return new ClipModel(clip, plan(clip), config, tokenizer, preprocessor, id, model.toAbsolutePath(), DEFAULT_BATCH,
                 Parallel.shared(), foreign);
     }
 
@@ -232,7 +233,7 @@ public final class ClipModel {
      * A model in memory (e.g. just trained, or random for tests) under {@code id}. The caller must
      * not change {@code clip} afterwards. {@code tokenizer} may be null (images only).
      */
-    public static ClipModel of(Clip clip, ClipTokenizer tokenizer, String id) {
+    public static ClipModel of(Clip clip, TextTokenizer tokenizer, String id) {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("a model id must not be empty");
         }
@@ -240,13 +241,18 @@ public final class ClipModel {
             throw new IllegalArgumentException("the model is in training mode: call train(false) before inference");
         }
         ClipConfig config = ClipConfig.of(clip);
-        return new ClipModel(clip, InferencePlan.of(clip), config, tokenizer,
+        return new ClipModel(clip, plan(clip), config, tokenizer,
                 ImagePreprocessor.clip(config.vision() == null ? 224 : config.vision().imageSize()),
                 id, null, DEFAULT_BATCH, Parallel.shared(), null);
     }
 
+    /** The fast inference path of {@code clip}, or null where the modules themselves run (SigLIP's towers). */
+    private static InferencePlan plan(Clip clip) {
+        return InferencePlan.covers(clip) ? InferencePlan.of(clip) : null;
+    }
+
     /** This model with another tokenizer (its ids must fit the text tower's vocabulary). */
-    public ClipModel withTokenizer(ClipTokenizer tokenizer) {
+    public ClipModel withTokenizer(TextTokenizer tokenizer) {
         return new ClipModel(clip, plan, config, tokenizer, preprocessor, id, source, batchSize, parallel, null);
     }
 
@@ -271,7 +277,12 @@ public final class ClipModel {
 
     private static String presetName(ClipConfig config) {
         for (String name : ClipPresets.names()) {
-            if (ClipPresets.get(name).equals(config)) {
+            ClipConfig p = ClipPresets.get(name);
+            // A model's config has no tokenizer settings: they play no part in the architecture.
+            if (p.text() != null) {
+                p = new ClipConfig(p.embedDim(), p.vision(), p.text().withoutTokenizer(), p.logitBias());
+            }
+            if (p.equals(config)) {
                 return name;
             }
         }
@@ -333,19 +344,20 @@ public final class ClipModel {
         return tokenizer != null;
     }
 
-    /** The tokenizer; an error naming the fix when the model has none. */
-    public ClipTokenizer tokenizer() {
+    /** The tokenizer (CLIP's BPE, or a Hugging Face one for SigLIP); an error naming the fix when the model has none. */
+    public TextTokenizer tokenizer() {
         if (config.text() == null) {
             throw new IllegalStateException("model " + (source != null ? source : id) + " is an image tower alone: it has no tokenizer");
         }
         if (tokenizer == null && foreignTokenizer != null) {
             throw new IllegalStateException("model " + (source != null ? source : id) + " has a text tower trained with the "
-                    + "Hugging Face tokenizer '" + foreignTokenizer + "', which jclip does not implement yet: it embeds images only");
+                    + "Hugging Face tokenizer '" + foreignTokenizer + "': put its tokenizer.json (and tokenizer_config.json) beside "
+                    + "the model or give it as the vocabulary (--vocab); without it the model embeds images only");
         }
         if (tokenizer == null) {
             throw new IllegalStateException("no tokenizer for model " + (source != null ? source : id) + ": put "
-                    + ClipTokenizer.ORIGINAL_FILE + " (OpenAI) or vocab.json and merges.txt (Hugging Face) beside it, "
-                    + "or give a vocabulary path (--vocab)");
+                    + ClipTokenizer.ORIGINAL_FILE + " (OpenAI), vocab.json and merges.txt (Hugging Face) or tokenizer.json "
+                    + "(SigLIP) beside it, or give a vocabulary path (--vocab)");
         }
         return tokenizer;
     }
@@ -414,14 +426,15 @@ public final class ClipModel {
         requireTower(true);
         return batched(images.size(), (start, end) -> {
             try (var _ = GradMode.noGrad()) {
-                return Normalize.l2(plan.encodeImage(stack(images, start, end)));
+                Tensor batch = stack(images, start, end);
+                return Normalize.l2(plan != null ? plan.encodeImage(batch) : clip.encodeImage(batch));
             }
         });
     }
 
     /**
      * Token states [B, 1 + g², width] of a ViT image tower for preprocessed images: the class
-     * token, then the patch tokens row by row, from hidden-state {@code layer} (Hugging Face's
+     * token (none in SigLIP's: [B, g², width]), then the patch tokens row by row, from hidden-state {@code layer} (Hugging Face's
      * numbering: 0 the input of the first block, -1 the last block, -2 the penultimate), with
      * {@code ln_post} applied to every token if {@code lnPost}.
      */
@@ -431,7 +444,7 @@ public final class ClipModel {
             throw new IllegalArgumentException("patch tokens need a ViT image tower; this model's is a ResNet");
         }
         ClipConfig.Vision v = config.vision();
-        int tokens = (v.imageSize() / v.patchSize()) * (v.imageWidth() / v.patchSize()) + 1;
+        int tokens = (v.imageSize() / v.patchSize()) * (v.imageWidth() / v.patchSize()) + (v.classToken() ? 1 : 0);
         return concatenated(images.size(), tokens, vit.width(), (start, end) -> {
             try (var _ = GradMode.noGrad()) {
                 return vit.tokens(stack(images, start, end), layer, lnPost);
@@ -459,7 +472,8 @@ public final class ClipModel {
         requireTower(false);
         return batched(ids.length, (start, end) -> {
             try (var _ = GradMode.noGrad()) {
-                return Normalize.l2(plan.encodeText(flatten(ids, start, end)));
+                int[] batch = flatten(ids, start, end);
+                return Normalize.l2(plan != null ? plan.encodeText(batch) : clip.encodeText(batch));
             }
         });
     }
@@ -497,13 +511,13 @@ public final class ClipModel {
         return Similarity.matrix(a, b);
     }
 
-    /** CLIP's logits [images, texts]: {@code exp(logit_scale)} times the cosine similarities. */
+    /** CLIP's logits [images, texts]: {@code exp(logit_scale)} times the cosine similarities (plus SigLIP's {@code logit_bias}). */
     public float[][] logits(float[][] images, float[][] texts) {
         requireBothTowers("logits");
         float[][] sim = similarity(images, texts);
         for (float[] row : sim) {
             for (int j = 0; j < row.length; j++) {
-                row[j] *= logitScale;
+                row[j] = row[j] * logitScale + logitBias;
             }
         }
         return sim;
@@ -564,7 +578,8 @@ public final class ClipModel {
             }
             normalize(w);
         }
-        return new ZeroShotClassifier(classNames, weights, logitScale);
+        return new ZeroShotClassifier(classNames, weights, logitScale, logitBias, config.sigmoid()
+                ? ZeroShotClassifier.Probabilities.SIGMOID : ZeroShotClassifier.Probabilities.SOFTMAX);
     }
 
     // ---------------------------------------------------------------- helpers

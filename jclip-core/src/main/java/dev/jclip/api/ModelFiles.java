@@ -2,8 +2,12 @@ package dev.jclip.api;
 
 import dev.jclip.image.PreprocessConfig;
 import dev.jclip.io.Json;
+import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.text.ClipTokenizer;
+import dev.jclip.text.HfTextTokenizer;
+import dev.jclip.text.TextTokenizer;
+import dev.jclip.text.hf.HfTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -79,6 +83,94 @@ final class ModelFiles {
         }
         Path original = folder.resolve(ClipTokenizer.ORIGINAL_FILE);
         return Files.isRegularFile(original) ? original : null;
+    }
+
+    /** Hugging Face's tokenizer file. */
+    static final String HF_TOKENIZER = "tokenizer.json";
+
+    /**
+     * The text tokenizer of a model: {@code vocab} when given (a {@code tokenizer.json}, or a folder
+     * with one and no {@code vocab.json}, is a Hugging Face tokenizer; anything else CLIP's BPE,
+     * {@link #tokenizer}), else the {@code tokenizer.json} beside the model when its
+     * {@code declared} text settings name a Hugging Face tokenizer or it has no BPE vocabulary, else
+     * its BPE vocabulary; null when there is none. A Hugging Face tokenizer is cleaned up as
+     * OpenCLIP's {@code tokenizer_kwargs.clean} says for an OpenCLIP model, else as transformers
+     * does (lowercase for {@code Siglip2Tokenizer}).
+     */
+    static TextTokenizer textTokenizer(Path model, Path vocab, ClipConfig.Text declared, int modelVocab) throws IOException {
+        String foreign = declared == null ? null : declared.tokenizer();
+        Path folder = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+        Path hf = vocab != null ? hfTokenizerFile(vocab, true)
+                : foreign != null || findVocabulary(model) == null ? hfTokenizerFile(folder, false) : null;
+        if (hf != null) {
+            Map<String, Object> kwargs = foreign != null ? declared.tokenizerKwargs() : Map.of();
+            for (String k : kwargs.keySet()) {
+                if (!k.equals("clean") && !k.equals("strip_sep_token")) {
+                    throw new IllegalArgumentException(model + ": the text tokenizer's tokenizer_kwargs." + k + " = " + kwargs.get(k)
+                            + " is not supported (clean, strip_sep_token)");
+                }
+            }
+            HfTextTokenizer.Clean clean = foreign != null
+                    ? HfTextTokenizer.Clean.of(String.valueOf(kwargs.getOrDefault("clean", "whitespace")))
+                    : "Siglip2Tokenizer".equals(tokenizerConfig(hf).get("tokenizer_class")) ? HfTextTokenizer.Clean.LOWERCASE
+                    : HfTextTokenizer.Clean.NONE;
+            HfTokenizer t = HfTokenizer.load(hf);
+            int strip = Boolean.TRUE.equals(kwargs.get("strip_sep_token")) ? tokenId(hf, t, "sep_token") : -1;
+            return new HfTextTokenizer(t, clean, tokenId(hf, t, "pad_token"), strip);
+        }
+        if (foreign != null) {
+            if (vocab != null) {
+                throw new IllegalArgumentException(model + ": the text tower was trained with the Hugging Face tokenizer '" + foreign
+                        + "'; " + vocab + " is not its tokenizer.json (nor a folder holding one)");
+            }
+            return null;
+        }
+        Path bpe = vocab != null ? vocab : findVocabulary(model);
+        return bpe == null ? null : tokenizer(bpe, modelVocab);
+    }
+
+    /**
+     * The {@code tokenizer.json} that {@code path} is or holds; in a folder also holding CLIP's
+     * {@code vocab.json} and {@code merges.txt} only when not {@code explicit} (an explicit folder with both is CLIP's).
+     */
+    private static Path hfTokenizerFile(Path path, boolean explicit) {
+        if (Files.isRegularFile(path) && path.getFileName().toString().equals(HF_TOKENIZER)) {
+            return path;
+        }
+        Path file = path.resolve(HF_TOKENIZER);
+        boolean clipVocab = Files.isRegularFile(path.resolve("vocab.json")) && Files.isRegularFile(path.resolve("merges.txt"));
+        return Files.isDirectory(path) && Files.isRegularFile(file) && !(explicit && clipVocab) ? file : null;
+    }
+
+    /** The {@code tokenizer_config.json} beside a {@code tokenizer.json}, or an empty map. */
+    private static Map<String, Object> tokenizerConfig(Path tokenizerJson) throws IOException {
+        Path f = tokenizerJson.resolveSibling("tokenizer_config.json");
+        return Files.isRegularFile(f) ? Json.readObject(f) : Map.of();
+    }
+
+    /**
+     * The id of the special token {@code role} ({@code pad_token}: transformers pads to the context
+     * with it) that {@code tokenizer_config.json} (else {@code special_tokens_map.json}) beside
+     * {@code tokenizerJson} names.
+     */
+    private static int tokenId(Path tokenizerJson, HfTokenizer t, String role) throws IOException {
+        Object token = tokenizerConfig(tokenizerJson).get(role);
+        Path map = tokenizerJson.resolveSibling("special_tokens_map.json");
+        if (token == null && Files.isRegularFile(map)) {
+            token = Json.readObject(map).get(role);
+        }
+        if (token instanceof Map<?, ?> m) {
+            token = m.get("content");
+        }
+        if (!(token instanceof String name)) {
+            throw new IllegalArgumentException(tokenizerJson + ": no " + role + " in the tokenizer_config.json or "
+                    + "special_tokens_map.json beside it" + (role.equals("pad_token") ? "; every text is padded to the context with it" : ""));
+        }
+        int id = t.tokenId(name);
+        if (id < 0) {
+            throw new IllegalArgumentException(tokenizerJson + ": the " + role + " '" + name + "' is not in its vocabulary");
+        }
+        return id;
     }
 
     /**

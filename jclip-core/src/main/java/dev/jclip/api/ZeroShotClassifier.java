@@ -7,19 +7,38 @@ import java.util.List;
 /**
  * A zero-shot classifier made by {@link ClipModel#classifier}: one unit-length weight vector per
  * class. An image's logits are {@code exp(logit_scale)} times its cosine similarity with each class
- * vector, its probabilities their softmax. Immutable and thread-safe.
+ * vector (plus {@code logit_bias} for SigLIP), its probabilities their softmax (CLIP), or for a
+ * SigLIP model each logit's sigmoid, independent per class as transformers' zero-shot pipeline
+ * gives them ({@link #kind()}). Immutable and thread-safe.
  */
 public final class ZeroShotClassifier {
+    /** How logits become probabilities. */
+    public enum Probabilities {
+        /** Softmax over the classes: they sum to 1 (CLIP). */
+        SOFTMAX,
+        /** The sigmoid of each logit: independent per class, any sum (SigLIP, a model with {@code logit_bias}). */
+        SIGMOID
+    }
+
     private final List<String> labels;
     private final float[][] weights;
     private final Similarity classes;
     private final float logitScale;
+    private final float logitBias;
+    private final Probabilities kind;
 
-    ZeroShotClassifier(List<String> labels, float[][] weights, float logitScale) {
+    ZeroShotClassifier(List<String> labels, float[][] weights, float logitScale, float logitBias, Probabilities kind) {
         this.labels = List.copyOf(labels);
         this.weights = weights;
         this.classes = Similarity.against(weights);
         this.logitScale = logitScale;
+        this.logitBias = logitBias;
+        this.kind = kind;
+    }
+
+    /** Whether {@link #probabilities} are a softmax over the classes or independent sigmoids. */
+    public Probabilities kind() {
+        return kind;
     }
 
     /** The class names, in the order of the logits and probabilities. */
@@ -32,18 +51,28 @@ public final class ZeroShotClassifier {
         return weights[c].clone();
     }
 
-    /** {@code exp(logit_scale) · cos(image, class)} for every class. */
+    /** {@code exp(logit_scale) · cos(image, class) (+ logit_bias)} for every class. */
     public float[] logits(float[] imageEmbedding) {
         float[] out = classes.scores(imageEmbedding);
         for (int c = 0; c < out.length; c++) {
-            out[c] *= logitScale;
+            out[c] = out[c] * logitScale + logitBias;
         }
         return out;
     }
 
-    /** The softmax of {@link #logits}: one probability per class, summing to 1. */
+    /**
+     * One probability per class: the softmax of {@link #logits} (summing to 1), or for a SigLIP
+     * model the sigmoid of each ({@link #kind()}).
+     */
     public float[] probabilities(float[] imageEmbedding) {
         float[] logits = logits(imageEmbedding);
+        if (kind == Probabilities.SIGMOID) {
+            float[] out = new float[logits.length];
+            for (int c = 0; c < out.length; c++) {
+                out[c] = (float) (1 / (1 + Math.exp(-logits[c])));
+            }
+            return out;
+        }
         float max = Float.NEGATIVE_INFINITY;
         for (float l : logits) {
             max = Math.max(max, l);

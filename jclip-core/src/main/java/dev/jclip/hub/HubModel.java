@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
  * </ul>
  * A repository name may end in {@code @revision} (a branch, tag or commit; default
  * {@value #MAIN}). open_clip repositories without a vocabulary get CLIP's BPE vocabulary from
- * {@value #CLIP_BPE_REPO}, the one open_clip bundles.
+ * {@value #CLIP_BPE_REPO}, the one open_clip bundles; a text tower trained with a Hugging Face
+ * tokenizer (SigLIP's {@code hf_tokenizer_name}) gets that repository's {@code tokenizer.json} and
+ * {@code tokenizer_config.json}.
  *
  * @param name the name as given
  * @param weights the weights file or model folder, as {@link ClipWeights#map} reads it
@@ -64,7 +66,8 @@ public record HubModel(String name, Path weights, Path vocab, ClipConfig config,
             if (config.isPresent()) {
                 Path folder = config.get().getParent();
                 require(hub, repo, revision, "model.safetensors", "pytorch_model.bin");
-                for (String optional : new String[] {"vocab.json", "merges.txt", "preprocessor_config.json"}) {
+                for (String optional : new String[] {"vocab.json", "merges.txt", "preprocessor_config.json", "tokenizer.json",
+                        "tokenizer_config.json", "special_tokens_map.json"}) {
                     hub.fileIfPresent(repo, revision, optional);
                 }
                 return new HubModel(name, folder, null, null, null);
@@ -96,7 +99,9 @@ public record HubModel(String name, Path weights, Path vocab, ClipConfig config,
                     p.quickGelu() && ClipPresets.names().contains(model + "-quickgelu") ? ": " + model + "-quickgelu matches the weights" : "");
         }
         Path weights = require(hub, p.repo(), MAIN, "open_clip_model.safetensors", "open_clip_pytorch_model.bin");
-        return new HubModel(model + ":" + tag, weights, clipBpe(hub), config, p.preprocess());
+        String tokenizer = config.text() == null ? null : config.text().tokenizer();
+        return new HubModel(model + ":" + tag, weights, tokenizer != null ? hfTokenizer(hub, tokenizer) : clipBpe(hub), config,
+                p.preprocess());
     }
 
     /** The safetensors file {@code file} of the repository; its error says when only the PyTorch pickle {@code pickle} is there. */
@@ -113,16 +118,38 @@ public record HubModel(String name, Path weights, Path vocab, ClipConfig config,
     }
 
     /**
-     * The vocabulary for an open_clip repository, when it is not beside the weights: none when the
-     * repository has its own {@code vocab.json} and {@code merges.txt} or its text tower uses a
-     * Hugging Face tokenizer, else CLIP's BPE.
+     * The vocabulary for an open_clip repository, when it is not beside the weights: the folder of
+     * the Hugging Face tokenizer its text tower names, none when the repository has its own
+     * {@code vocab.json} and {@code merges.txt}, else CLIP's BPE.
      */
     private static Path vocabulary(HubClient hub, String repo, String revision, Path weights) throws IOException {
-        if (hub.fileIfPresent(repo, revision, "vocab.json").isPresent() && hub.fileIfPresent(repo, revision, "merges.txt").isPresent()
-                || ClipWeights.textTokenizer(weights) != null) {
+        String tokenizer = ClipWeights.textTokenizer(weights);
+        if (tokenizer != null) {
+            return hfTokenizer(hub, tokenizer);
+        }
+        if (hub.fileIfPresent(repo, revision, "vocab.json").isPresent() && hub.fileIfPresent(repo, revision, "merges.txt").isPresent()) {
             return null;
         }
         return clipBpe(hub);
+    }
+
+    /**
+     * The folder holding the {@code tokenizer.json} (and its config) of the Hugging Face tokenizer
+     * repository {@code repo}, or null when it has none or is not named {@code org/name} (the model
+     * then embeds images only, and says why when asked for texts).
+     */
+    private static Path hfTokenizer(HubClient hub, String repo) throws IOException {
+        if (!NAME.matcher(repo).matches()) {
+            return null;
+        }
+        Optional<Path> file = hub.fileIfPresent(repo, MAIN, "tokenizer.json");
+        if (file.isEmpty()) {
+            return null;
+        }
+        for (String optional : new String[] {"tokenizer_config.json", "special_tokens_map.json"}) {
+            hub.fileIfPresent(repo, MAIN, optional);
+        }
+        return file.get().getParent();
     }
 
     /** The folder holding CLIP's BPE vocabulary ({@code vocab.json}, {@code merges.txt}) from {@value #CLIP_BPE_REPO}. */

@@ -1,5 +1,6 @@
 package dev.jclip.image;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -202,7 +203,12 @@ public record PreprocessConfig(Pipeline pipeline, ResizeMode resizeMode, Size re
 
     /** Processor types whose behaviour {@link #fromHuggingFace} reproduces. */
     private static final List<String> CLIP_PROCESSORS =
-            List.of("CLIPImageProcessor", "CLIPImageProcessorFast", "CLIPFeatureExtractor");
+            List.of("CLIPImageProcessor", "CLIPImageProcessorFast", "CLIPFeatureExtractor", "SiglipImageProcessor",
+                    "SiglipImageProcessorFast");
+
+    /** What {@code SiglipImageProcessor} has by default where {@code CLIPImageProcessor} differs. */
+    private static final Map<String, Object> SIGLIP_DEFAULTS = Map.of("size", Map.of("height", 224L, "width", 224L),
+            "do_center_crop", false, "image_mean", List.of(0.5, 0.5, 0.5), "image_std", List.of(0.5, 0.5, 0.5));
 
     /**
      * A transformers {@code preprocessor_config.json} of {@code CLIPImageProcessor},
@@ -222,10 +228,19 @@ public record PreprocessConfig(Pipeline pipeline, ResizeMode resizeMode, Size re
      */
     public static PreprocessConfig fromHuggingFace(Map<String, Object> config) {
         String where = "preprocessor_config.json";
+        if (String.valueOf(config.get("image_processor_type")).startsWith("Siglip2ImageProcessor")) {
+            throw invalid(where, "image_processor_type", config.get("image_processor_type"), "a fixed-resolution processor "
+                    + "(SiglipImageProcessor): SigLIP 2's NaFlex resizing keeps each image's aspect ratio, which jclip does not run");
+        }
+        if (String.valueOf(config.get("image_processor_type")).startsWith("SiglipImageProcessor")) {
+            Map<String, Object> merged = new LinkedHashMap<>(SIGLIP_DEFAULTS);
+            merged.putAll(config);
+            config = merged;
+        }
         for (String key : List.of("image_processor_type", "feature_extractor_type")) {
             Object type = config.get(key);
             if (type != null && !CLIP_PROCESSORS.contains(type)) {
-                throw invalid(where, key, type, "a CLIP image processor (" + String.join(", ", CLIP_PROCESSORS) + ")");
+                throw invalid(where, key, type, "a CLIP or SigLIP image processor (" + String.join(", ", CLIP_PROCESSORS) + ")");
             }
         }
         if (!flag(config, where, "do_convert_rgb", true)) {

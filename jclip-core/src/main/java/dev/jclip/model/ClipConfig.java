@@ -19,7 +19,12 @@ import java.util.Map;
  * {@link Vision#vit}, {@link Vision#resnet} and {@link Text#Text(int, int, int, int, int)}
  * give OpenAI's CLIP (QuickGELU, 4× MLPs, heads of width 64 in the image tower).
  */
-public record ClipConfig(int embedDim, Vision vision, Text text) {
+public record ClipConfig(int embedDim, Vision vision, Text text, boolean logitBias) {
+    /** A model without {@code logit_bias} (CLIP's softmax zero-shot). */
+    public ClipConfig(int embedDim, Vision vision, Text text) {
+        this(embedDim, vision, text, false);
+    }
+
     /**
      * The image tower: a ViT when {@code layers} has one entry (then {@code patchSize > 0}), a
      * ModifiedResNet when it has four blocks-per-stage counts (then {@code patchSize == 0}).
@@ -27,11 +32,21 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
      * in OpenAI's and most OpenCLIP configs).
      * {@code heads} are the ViT blocks' or the ResNet attention pool's. The block options
      * ({@code mlpWidth}, {@code layerScale}, {@code act}, {@code lnEps}) and {@code lnPre},
-     * {@code pool}, {@code finalLnAfterPool} are the ViT's (a ResNet has ReLUs and BatchNorm).
+     * {@code pool}, {@code finalLnAfterPool} are the ViT's (a ResNet has ReLUs and BatchNorm), as
+     * are {@code classToken}, {@code patchBias} (a bias on the patch convolution) and
+     * {@code projection} (false for SigLIP: the pooled states are the features, {@code width} wide).
      */
     public record Vision(int imageSize, int imageWidth, int[] layers, int width, int patchSize, int heads, int mlpWidth,
                          float layerScale, Gelu act, float lnEps, boolean lnPre, VisionTransformer.Pool pool,
-                         boolean finalLnAfterPool) {
+                         boolean finalLnAfterPool, boolean classToken, boolean patchBias, boolean projection) {
+        /** A CLIP ViT or ResNet tower: a class token, no patch bias, a projection. */
+        public Vision(int imageSize, int imageWidth, int[] layers, int width, int patchSize, int heads, int mlpWidth,
+                      float layerScale, Gelu act, float lnEps, boolean lnPre, VisionTransformer.Pool pool,
+                      boolean finalLnAfterPool) {
+            this(imageSize, imageWidth, layers, width, patchSize, heads, mlpWidth, layerScale, act, lnEps, lnPre, pool,
+                    finalLnAfterPool, true, false, true);
+        }
+
         public Vision {
             layers = layers.clone();
             if (imageSize <= 0 || imageWidth <= 0 || width <= 0 || heads <= 0) {
@@ -44,9 +59,11 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
                 }
             }
             if (layers.length == 1) {
-                if (patchSize <= 0 || imageSize % patchSize != 0 || imageWidth % patchSize != 0) {
+                // A size that is not a multiple of the patch drops the last pixels, as the strided
+                // convolution does (so400m's 384 pixels in patches of 14: a 27x27 grid).
+                if (patchSize <= 0 || imageSize < patchSize || imageWidth < patchSize) {
                     throw new IllegalArgumentException("ViT image_size " + (imageSize == imageWidth ? imageSize : imageSize + "x"
-                            + imageWidth) + " is not a multiple of patch_size " + patchSize);
+                            + imageWidth) + " is smaller than patch_size " + patchSize);
                 }
                 if (width % heads != 0) {
                     throw new IllegalArgumentException("ViT width " + width + " is not divisible into " + heads + " heads");
@@ -54,6 +71,12 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
                 new BlockConfig(heads, mlpWidth, layerScale, act, lnEps);   // checks the block options
                 if (pool == null) {
                     throw new IllegalArgumentException("a ViT tower needs a pool type");
+                }
+                if (pool == VisionTransformer.Pool.TOK && !classToken) {
+                    throw new IllegalArgumentException("class-token pooling needs a class token");
+                }
+                if (pool == VisionTransformer.Pool.MAP && finalLnAfterPool) {
+                    throw new IllegalArgumentException("attention pooling (map) takes the tokens after the final LayerNorm");
                 }
             } else if (layers.length == 4) {
                 if (patchSize != 0) {
@@ -65,6 +88,9 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
                 if (imageSize % 32 != 0 || width % 2 != 0) {
                     throw new IllegalArgumentException("ResNet image_size " + imageSize + " must be a multiple of 32 and width "
                             + width + " even");
+                }
+                if (!classToken || patchBias || !projection) {
+                    throw new IllegalArgumentException("a ResNet tower has no class token, patch bias or optional projection");
                 }
                 if (width * 32 % heads != 0) {
                     throw new IllegalArgumentException("ResNet attention pool width " + width * 32 + " is not divisible into "
@@ -111,7 +137,7 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
         public Vision withAct(Gelu act) {
             return isResNet() ? this
                     : new Vision(imageSize, imageWidth, layers, width, patchSize, heads, mlpWidth, layerScale, act, lnEps, lnPre,
-                            pool, finalLnAfterPool);
+                            pool, finalLnAfterPool, classToken, patchBias, projection);
         }
 
         @Override
@@ -120,7 +146,8 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
                     && v.width == width && v.patchSize == patchSize && v.heads == heads
                     && (isResNet() || v.mlpWidth == mlpWidth && Float.compare(v.layerScale, layerScale) == 0 && v.act == act
                             && Float.compare(v.lnEps, lnEps) == 0 && v.lnPre == lnPre && v.pool == pool
-                            && v.finalLnAfterPool == finalLnAfterPool);
+                            && v.finalLnAfterPool == finalLnAfterPool && v.classToken == classToken
+                            && v.patchBias == patchBias && v.projection == projection);
         }
 
         @Override
@@ -136,7 +163,8 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
                     : "Vision[imageSize=" + (imageSize == imageWidth ? imageSize : imageSize + "x" + imageWidth) + ", layers=" + layers[0] + ", width=" + width + ", patchSize=" + patchSize
                             + ", heads=" + heads + ", mlpWidth=" + mlpWidth + ", layerScale=" + layerScale + ", act=" + act
                             + ", lnEps=" + lnEps + ", lnPre=" + lnPre + ", pool=" + pool + ", finalLnAfterPool="
-                            + finalLnAfterPool + "]";
+                            + finalLnAfterPool + (classToken ? "" : ", classToken=false") + (patchBias ? ", patchBias=true" : "")
+                            + (projection ? "" : ", projection=false") + "]";
         }
     }
 
@@ -144,11 +172,30 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
      * The text tower. {@code causal} is false for OpenCLIP's {@code no_causal_mask};
      * {@code eosId} is the id {@link TextTransformer.Pool#EOS} pools at. {@code tokenizer} names a
      * Hugging Face tokenizer the tower was trained with ({@code hf_tokenizer_name}), or is null
-     * for CLIP's BPE.
+     * for CLIP's BPE; {@code tokenizerKwargs} are OpenCLIP's {@code tokenizer_kwargs} for it
+     * ({@code clean}: {@code whitespace}, {@code lower}, {@code canonicalize}; {@code strip_sep_token};
+     * empty for the defaults). {@code projBias}: the projection is an {@code nn.Linear} with bias (SigLIP's).
      */
     public record Text(int contextLength, int vocabSize, int width, int heads, int layers, int mlpWidth, float layerScale,
-                       Gelu act, float lnEps, boolean causal, TextTransformer.Pool pool, int eosId, String tokenizer) {
+                       Gelu act, float lnEps, boolean causal, TextTransformer.Pool pool, int eosId, String tokenizer,
+                       boolean projBias, Map<String, Object> tokenizerKwargs) {
+        /** A text tower with OpenCLIP's default tokenizer settings. */
+        public Text(int contextLength, int vocabSize, int width, int heads, int layers, int mlpWidth, float layerScale,
+                    Gelu act, float lnEps, boolean causal, TextTransformer.Pool pool, int eosId, String tokenizer,
+                    boolean projBias) {
+            this(contextLength, vocabSize, width, heads, layers, mlpWidth, layerScale, act, lnEps, causal, pool, eosId, tokenizer,
+                    projBias, Map.of());
+        }
+
+        /** A text tower whose projection has no bias (CLIP's). */
+        public Text(int contextLength, int vocabSize, int width, int heads, int layers, int mlpWidth, float layerScale,
+                    Gelu act, float lnEps, boolean causal, TextTransformer.Pool pool, int eosId, String tokenizer) {
+            this(contextLength, vocabSize, width, heads, layers, mlpWidth, layerScale, act, lnEps, causal, pool, eosId, tokenizer,
+                    false, Map.of());
+        }
+
         public Text {
+            tokenizerKwargs = tokenizerKwargs == null ? Map.of() : Map.copyOf(tokenizerKwargs);
             if (contextLength <= 0 || vocabSize <= 0 || width <= 0 || heads <= 0 || layers <= 0) {
                 throw new IllegalArgumentException("text context_length, vocab_size, width, heads and layers must be positive: "
                         + contextLength + ", " + vocabSize + ", " + width + ", " + heads + ", " + layers);
@@ -182,13 +229,19 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
         /** This tower with a token embedding of {@code vocabSize} ids (for a vocabulary learned from the data). */
         public Text withVocabSize(int vocabSize) {
             return new Text(contextLength, vocabSize, width, heads, layers, mlpWidth, layerScale, act, lnEps, causal, pool, eosId,
-                    tokenizer);
+                    tokenizer, projBias, tokenizerKwargs);
         }
 
         /** This tower with another activation. */
         public Text withAct(Gelu act) {
             return new Text(contextLength, vocabSize, width, heads, layers, mlpWidth, layerScale, act, lnEps, causal, pool,
-                    eosId, tokenizer);
+                    eosId, tokenizer, projBias, tokenizerKwargs);
+        }
+
+        /** This tower without its tokenizer settings (as {@link ClipConfig#of} gives a model's). */
+        public Text withoutTokenizer() {
+            return new Text(contextLength, vocabSize, width, heads, layers, mlpWidth, layerScale, act, lnEps, causal, pool,
+                    eosId, null, projBias, Map.of());
         }
     }
 
@@ -199,11 +252,26 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
         if (vision == null && text == null) {
             throw new IllegalArgumentException("a CLIP config needs a vision or a text config (both for CLIP)");
         }
+        if (vision != null && !vision.isResNet() && !vision.projection() && vision.width() != embedDim) {
+            throw new IllegalArgumentException("an image tower without projection gives its width " + vision.width()
+                    + " as the features, not embed_dim " + embedDim);
+        }
+        if (logitBias && (vision == null || text == null)) {
+            logitBias = false;   // a single tower has no logits
+        }
+    }
+
+    /**
+     * Whether the model is a SigLIP one, with a learned {@code logit_bias}: its zero-shot
+     * probabilities are independent sigmoids per label, not a softmax over the labels.
+     */
+    public boolean sigmoid() {
+        return logitBias;
     }
 
     /** This config with {@code act} in both towers' MLPs (an explicit choice overriding the files). */
     public ClipConfig withAct(Gelu act) {
-        return new ClipConfig(embedDim, vision == null ? null : vision.withAct(act), text == null ? null : text.withAct(act));
+        return new ClipConfig(embedDim, vision == null ? null : vision.withAct(act), text == null ? null : text.withAct(act), logitBias);
     }
 
     /** Whether the model has both towers (a single tower has one of {@link #vision()}, {@link #text()} null). */
@@ -216,10 +284,11 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
         ImageEncoder visual = vision == null ? null : vision.isResNet()
                 ? new ModifiedResNet(vision.layers, embedDim, vision.heads, vision.imageSize, vision.width)
                 : new VisionTransformer(vision.imageSize, vision.imageWidth, vision.patchSize, vision.width, vision.layers[0], vision.blocks(),
-                        vision.lnPre, vision.pool, vision.finalLnAfterPool, embedDim);
+                        vision.classToken, vision.patchBias, vision.lnPre, vision.pool, vision.finalLnAfterPool,
+                        vision.projection ? embedDim : 0);
         TextTransformer textTower = text == null ? null : new TextTransformer(text.contextLength, text.vocabSize, text.width,
-                text.layers, text.blocks(), text.causal, text.pool, text.eosId, embedDim);
-        return new Clip(visual, textTower);
+                text.layers, text.blocks(), text.causal, text.pool, text.eosId, embedDim, text.projBias);
+        return new Clip(visual, textTower, logitBias);
     }
 
     /**
@@ -230,14 +299,15 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
         ImageEncoder visual = model.visual();
         TextTransformer t = model.text();
         return new ClipConfig(visual != null ? visual.outputDim() : t.outputDim(), visual == null ? null : vision(visual),
-                t == null ? null : text(t));
+                t == null ? null : text(t), model.logitBias() != null);
     }
 
     private static Vision vision(ImageEncoder visual) {
         if (visual instanceof VisionTransformer v) {
             BlockConfig b = v.blockConfig();
             return new Vision(v.imageSize(), v.imageWidth(), new int[] {v.layers()}, v.width(), v.patchSize(), b.heads(), b.mlpWidth(),
-                    b.layerScale(), b.act(), b.lnEps(), v.hasLnPre(), v.pool(), v.finalLnAfterPool());
+                    b.layerScale(), b.act(), b.lnEps(), v.hasLnPre(), v.pool(), v.finalLnAfterPool(), v.hasClassToken(),
+                    v.hasPatchBias(), v.hasProjection());
         }
         if (visual instanceof ModifiedResNet r) {
             return new Vision(r.imageSize(), r.imageSize(), r.layers(), r.width(), 0, r.heads(), 4 * r.width(), 0, Gelu.QUICK,
@@ -249,7 +319,7 @@ public record ClipConfig(int embedDim, Vision vision, Text text) {
     private static Text text(TextTransformer t) {
         BlockConfig b = t.blockConfig();
         return new Text(t.contextLength(), t.vocabSize(), t.width(), b.heads(), t.layers(), b.mlpWidth(), b.layerScale(), b.act(),
-                b.lnEps(), t.causal(), t.pool(), t.eosId(), null);
+                b.lnEps(), t.causal(), t.pool(), t.eosId(), null, t.hasProjectionBias());
     }
 
     /**

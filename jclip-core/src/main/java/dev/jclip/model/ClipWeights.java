@@ -34,6 +34,8 @@ import java.util.Set;
  * Loading is strict: every model tensor must be present with its shape, in
  * F32, F16 or BF16, and no other tensor may be, and every value must be finite;
  * the error names each offender.
+ * OpenCLIP's SigLIP layout (a timm trunk, {@code visual.trunk.*}, see {@link TimmLayout}) and
+ * Hugging Face's {@code SiglipModel} / {@code Siglip2Model} ({@link HfLayout}) load too.
  * {@code num_batches_tracked} and OpenAI's extra {@code input_resolution},
  * {@code context_length}, {@code vocab_size} entries are ignored.
  *
@@ -134,6 +136,15 @@ public final class ClipWeights {
         return hubConfig == null ? null : openClipHubConfig(hubConfig).text().tokenizer();
     }
 
+    /**
+     * The text tower's settings in the {@value #OPEN_CLIP_CONFIG} beside the weights at
+     * {@code path} (its tokenizer name and clean-up included), or null when there is none.
+     */
+    public static ClipConfig.Text declaredText(Path path) throws IOException {
+        Path hubConfig = hubConfigBeside(Files.isDirectory(path) ? path.resolve("open_clip_model.safetensors") : path);
+        return hubConfig == null ? null : openClipHubConfig(hubConfig).text();
+    }
+
     @SuppressWarnings("unchecked")
     private static ClipConfig openClipHubConfig(Path file) throws IOException {
         Map<String, Object> root = Json.readObject(file);
@@ -151,11 +162,12 @@ public final class ClipWeights {
         // Mapped weights keep the mapping alive through their segments (an automatic arena).
         try (SafeTensors st = map ? SafeTensors.open(file, Arena.ofAuto()) : SafeTensors.open(file)) {
             boolean hf = HfLayout.matches(st.names());
+            boolean timm = !hf && TimmLayout.matches(st.names());
             if (declared == null) {
                 declared = metadataConfig(st);
                 declaredBy = declared == null ? null : file + " (its metadata)";
             }
-            Map<String, WeightSource> sources = hf ? HfLayout.sources(st) : original(st);
+            Map<String, WeightSource> sources = hf ? HfLayout.sources(st) : timm ? TimmLayout.sources(st) : original(st);
             ClipConfig config = declared;
             if (config == null) {
                 Map<String, int[]> shapes = new LinkedHashMap<>();

@@ -20,6 +20,15 @@ import java.util.Map;
  * ({@code model_type} {@code clip_vision_model} or {@code clip_text_model}, as
  * {@code CLIPVisionModelWithProjection} and {@code CLIPTextModelWithProjection} save it) gives a
  * config with the other tower null.
+ *
+ * <p>SigLIP's {@code SiglipConfig} ({@code model_type} {@code siglip}, the single towers
+ * {@code siglip_vision_model} and {@code siglip_text_model}) and SigLIP 2's {@code Siglip2Config}
+ * ({@code siglip2}, ...) are read with their defaults ({@code gelu_pytorch_tanh}, epsilon 1e-6, 64
+ * positions, a vocabulary of 32000): an image tower without class token or projection pooled by
+ * the attention head, a bidirectional text tower pooled at the last position with a projection
+ * with bias, and {@code logit_bias}. SigLIP 2 runs at its fixed resolution: square images of
+ * {@code sqrt(num_patches)} patches a side, where its resized position embeddings are the learned
+ * ones (NaFlex's other resolutions are not supported).
  */
 final class HfConfig {
     private HfConfig() {}
@@ -29,6 +38,9 @@ final class HfConfig {
         Map<String, Object> root = Json.readObject(file);
         try {
             Object type = root.get("model_type");
+            if (type instanceof String t && t.startsWith("siglip")) {
+                return siglip(root, t);
+            }
             if ("clip_vision_model".equals(type)) {
                 return new ClipConfig(integer(root, "projection_dim", 512, ""), vision(root), null);
             }
@@ -47,6 +59,71 @@ final class HfConfig {
         }
     }
 
+    private static ClipConfig siglip(Map<String, Object> root, String type) {
+        boolean v2 = type.startsWith("siglip2");
+        String family = v2 ? "siglip2" : "siglip";
+        if (type.equals(family + "_vision_model")) {
+            ClipConfig.Vision v = siglipVision(root, v2, "");
+            return new ClipConfig(v.width(), v, null);
+        }
+        if (type.equals(family + "_text_model")) {
+            return new ClipConfig(projectionSize(root, ""), null, siglipText(root, ""));
+        }
+        if (!type.equals(family)) {
+            throw new IllegalArgumentException("model_type is " + type + ", not " + family + ", " + family + "_vision_model or "
+                    + family + "_text_model");
+        }
+        ClipConfig.Vision v = siglipVision(tower(root, "vision_config"), v2, "vision_config.");
+        ClipConfig.Text t = siglipText(tower(root, "text_config"), "text_config.");
+        int projection = projectionSize(tower(root, "text_config"), "text_config.");
+        if (projection != v.width()) {
+            throw new IllegalArgumentException("text_config.projection_size " + projection + " differs from the image tower's width "
+                    + v.width() + ": the two embeddings would not compare");
+        }
+        return new ClipConfig(v.width(), v, t, true);
+    }
+
+    private static ClipConfig.Vision siglipVision(Map<String, Object> c, boolean v2, String w) {
+        if (Boolean.FALSE.equals(c.get("vision_use_head"))) {
+            throw new IllegalArgumentException(w + "vision_use_head is false: an image tower without its pooling head gives no features");
+        }
+        if (integer(c, "num_channels", 3, w) != 3) {
+            throw new IllegalArgumentException(w + "num_channels must be 3, got " + c.get("num_channels"));
+        }
+        int width = integer(c, "hidden_size", 768, w);
+        int heads = integer(c, "num_attention_heads", 12, w);
+        if (width % heads != 0) {
+            throw new IllegalArgumentException(w + "hidden_size " + width + " is not divisible into " + heads + " heads");
+        }
+        int patch = square(c, "patch_size", 16, w);
+        int side;
+        if (v2) {
+            int patches = integer(c, "num_patches", 256, w);
+            int grid = (int) Math.round(Math.sqrt(patches));
+            if (grid * grid != patches) {
+                throw new IllegalArgumentException(w + "num_patches " + patches + " is not a square grid");
+            }
+            side = grid * patch;
+        } else {
+            side = square(c, "image_size", 224, w);
+        }
+        return new ClipConfig.Vision(side, side, new int[] {integer(c, "num_hidden_layers", 12, w)}, width, patch, heads,
+                integer(c, "intermediate_size", 3072, w), 0, act(c, w, "gelu_pytorch_tanh"), eps(c, w, 1e-6), false,
+                VisionTransformer.Pool.MAP, false, false, true, false);
+    }
+
+    private static ClipConfig.Text siglipText(Map<String, Object> c, String w) {
+        return new ClipConfig.Text(integer(c, "max_position_embeddings", 64, w), integer(c, "vocab_size", 32000, w),
+                integer(c, "hidden_size", 768, w), integer(c, "num_attention_heads", 12, w), integer(c, "num_hidden_layers", 12, w),
+                integer(c, "intermediate_size", 3072, w), 0, act(c, w, "gelu_pytorch_tanh"), eps(c, w, 1e-6), false,
+                TextTransformer.Pool.LAST, 0, null, true);
+    }
+
+    /** The text head's width: {@code projection_size}, else {@code hidden_size}. */
+    private static int projectionSize(Map<String, Object> c, String w) {
+        return integer(c, "projection_size", integer(c, "hidden_size", 768, w), w);
+    }
+
     private static ClipConfig.Vision vision(Map<String, Object> c) {
         String w = "vision_config.";
         int width = integer(c, "hidden_size", 768, w);
@@ -56,8 +133,8 @@ final class HfConfig {
         }
         int side = square(c, "image_size", 224, w);
         return new ClipConfig.Vision(side, side, new int[] {integer(c, "num_hidden_layers", 12, w)}, width,
-                square(c, "patch_size", 32, w), heads, integer(c, "intermediate_size", 3072, w), 0, act(c, w),
-                eps(c, w), true, VisionTransformer.Pool.TOK, false);
+                square(c, "patch_size", 32, w), heads, integer(c, "intermediate_size", 3072, w), 0, act(c, w, "quick_gelu"),
+                eps(c, w, 1e-5), true, VisionTransformer.Pool.TOK, false);
     }
 
     private static ClipConfig.Text text(Map<String, Object> c) {
@@ -74,7 +151,7 @@ final class HfConfig {
         boolean legacy = id == 2 || id >= vocab;
         return new ClipConfig.Text(integer(c, "max_position_embeddings", 77, w), vocab,
                 integer(c, "hidden_size", 512, w), integer(c, "num_attention_heads", 8, w), integer(c, "num_hidden_layers", 12, w),
-                integer(c, "intermediate_size", 2048, w), 0, act(c, w), eps(c, w), true,
+                integer(c, "intermediate_size", 2048, w), 0, act(c, w, "quick_gelu"), eps(c, w, 1e-5), true,
                 legacy ? TextTransformer.Pool.ARGMAX : TextTransformer.Pool.EOS, legacy ? 0 : (int) (long) id, null);
     }
 
@@ -94,8 +171,8 @@ final class HfConfig {
     }
 
     /** transformers' {@code ACT2FN} names of the three GELUs CLIP and SigLIP use. */
-    static Gelu act(Map<String, Object> c, String where) {
-        Object name = c.getOrDefault("hidden_act", "quick_gelu");
+    static Gelu act(Map<String, Object> c, String where, String absent) {
+        Object name = c.getOrDefault("hidden_act", absent);
         return switch (String.valueOf(name)) {
             case "quick_gelu" -> Gelu.QUICK;
             case "gelu" -> Gelu.ERF;
@@ -105,8 +182,8 @@ final class HfConfig {
         };
     }
 
-    private static float eps(Map<String, Object> c, String where) {
-        Object o = c.getOrDefault("layer_norm_eps", 1e-5);
+    private static float eps(Map<String, Object> c, String where, double absent) {
+        Object o = c.getOrDefault("layer_norm_eps", absent);
         if (!(o instanceof Number n) || !(n.doubleValue() > 0) || !Double.isFinite(n.doubleValue())) {
             throw new IllegalArgumentException(where + "layer_norm_eps must be a positive number, got " + o);
         }

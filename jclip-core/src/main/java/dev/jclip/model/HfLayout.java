@@ -16,6 +16,13 @@ import java.util.regex.Pattern;
  * transposed to {@code visual.proj} and {@code text_projection}
  * ({@code [width, embed]}), {@code position_ids} buffers are ignored, and every
  * other name is renamed one to one.
+ *
+ * <p>SigLIP's ({@code SiglipModel}, {@code Siglip2Model}) extra names are renamed too: the patch
+ * embedding's bias, the pooling head {@code vision_model.head.*} ({@code visual.attn_pool.*}), the
+ * text head ({@code text_model.head}, an {@code nn.Linear} kept as is as
+ * {@code text_projection.weight} and {@code .bias}), and the one-element {@code logit_scale} and
+ * {@code logit_bias} read as scalars. SigLIP 2's patch embedding, an {@code nn.Linear} over patches
+ * flattened row, column, channel ([width, p·p·3]), is read as the equal convolution [width, 3, p, p].
  */
 final class HfLayout {
     private static final Pattern LAYER = Pattern.compile("(vision_model|text_model)\\.encoder\\.layers\\.(\\d+)\\.(.+)");
@@ -26,12 +33,21 @@ final class HfLayout {
     static {
         String v = "vision_model.";
         RENAMES.put(v + "embeddings.patch_embedding.weight", "visual.conv1.weight");
+        RENAMES.put(v + "embeddings.patch_embedding.bias", "visual.conv1.bias");
         RENAMES.put(v + "embeddings.class_embedding", "visual.class_embedding");
+        RENAMES.put(v + "head.probe", "visual.attn_pool.probe");
+        RENAMES.put(v + "head.attention.in_proj_weight", "visual.attn_pool.attention.in_proj_weight");
+        RENAMES.put(v + "head.attention.in_proj_bias", "visual.attn_pool.attention.in_proj_bias");
         RENAMES.put(v + "embeddings.position_embedding.weight", "visual.positional_embedding");
         for (String p : new String[] {"weight", "bias"}) {
             RENAMES.put(v + "pre_layrnorm." + p, "visual.ln_pre." + p);
             RENAMES.put(v + "post_layernorm." + p, "visual.ln_post." + p);
             RENAMES.put("text_model.final_layer_norm." + p, "ln_final." + p);
+            RENAMES.put(v + "head.attention.out_proj." + p, "visual.attn_pool.attention.out_proj." + p);
+            RENAMES.put(v + "head.layernorm." + p, "visual.attn_pool.layernorm." + p);
+            RENAMES.put(v + "head.mlp.fc1." + p, "visual.attn_pool.mlp.fc1." + p);
+            RENAMES.put(v + "head.mlp.fc2." + p, "visual.attn_pool.mlp.fc2." + p);
+            RENAMES.put("text_model.head." + p, "text_projection." + p);
             LAYER_RENAMES.put("self_attn.out_proj." + p, "attn.out_proj." + p);
             LAYER_RENAMES.put("layer_norm1." + p, "ln_1." + p);
             LAYER_RENAMES.put("layer_norm2." + p, "ln_2." + p);
@@ -78,6 +94,12 @@ final class HfLayout {
                 }
                 String rest = LAYER_RENAMES.get(m.group(3));
                 put(out, rest == null ? name : prefix + rest, WeightSource.direct(file, name));
+            } else if (name.equals("vision_model.embeddings.patch_embedding.weight") && file.info(name).shape().length == 2) {
+                put(out, "visual.conv1.weight", patchesAsConvolution(file, name));
+            } else if ((name.equals("logit_scale") || name.equals("logit_bias"))
+                    && Arrays.equals(file.info(name).shape(), new int[] {1})) {
+                WeightSource one = WeightSource.direct(file, name);
+                put(out, name, new WeightSource(name, new int[0], one.reader(), one.mapping()));
             } else if (name.equals("visual_projection.weight") || name.equals("text_projection.weight")) {
                 put(out, name.startsWith("visual") ? "visual.proj" : "text_projection", transposed(file, name));
             } else {
@@ -108,6 +130,29 @@ final class HfLayout {
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < cols; c++) {
                     dst[offset + c * rows + r] = w[r * cols + c];
+                }
+            }
+        });
+    }
+
+    /** SigLIP 2's linear patch embedding [width, p·p·3] (row, column, channel) as a convolution weight [width, 3, p, p]. */
+    private static WeightSource patchesAsConvolution(SafeTensors file, String name) {
+        WeightSource.checkFloat(file, name);
+        int[] s = file.info(name).shape();
+        int width = s[0], p = (int) Math.round(Math.sqrt(s[1] / 3.0));
+        if (3 * p * p != s[1]) {
+            throw new IllegalArgumentException(file.path() + ": tensor " + name + " has shape " + Arrays.toString(s)
+                    + ", not [width, 3·p·p] of RGB patches");
+        }
+        return new WeightSource(name, new int[] {width, 3, p, p}, (dst, offset) -> {
+            float[] w = file.floats(name);
+            for (int o = 0; o < width; o++) {
+                for (int c = 0; c < 3; c++) {
+                    for (int y = 0; y < p; y++) {
+                        for (int x = 0; x < p; x++) {
+                            dst[offset + ((o * 3 + c) * p + y) * p + x] = w[o * 3 * p * p + (y * p + x) * 3 + c];
+                        }
+                    }
                 }
             }
         });

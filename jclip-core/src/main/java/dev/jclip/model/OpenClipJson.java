@@ -15,14 +15,23 @@ import java.util.Set;
 /**
  * OpenCLIP's model-config JSON ({@code CLIPVisionCfg}, {@code CLIPTextCfg} of its {@code model.py})
  * read into a {@link ClipConfig} with OpenCLIP's defaults, and written back. Every key of the
- * built-in towers is understood; a key that would need another architecture (timm or Hugging Face
+ * built-in towers is understood; a key that would need another architecture (Hugging Face
  * towers, attentional pooling, custom attention blocks, ...) or a value jclip cannot compute is
  * refused by name, never ignored.
+ *
+ * <p>SigLIP's timm image towers ({@code timm_model_name} {@code vit_*_siglip_*} with
+ * {@code timm_pool} {@code map} or {@code avg} and {@code timm_proj} {@code none}) take their shape
+ * from timm's definition ({@link TimmTowers}); a trunk timm does not define (a custom one) needs its
+ * shape in the keys OpenCLIP's own towers use ({@code width}, {@code layers}, {@code head_width},
+ * {@code patch_size}, {@code mlp_ratio}; GELU unless {@code act_kwargs} says tanh). The text tower
+ * may have a projection with bias ({@code proj_bias}) and the tanh GELU
+ * ({@code act_kwargs: {"approximate": "tanh"}}); {@code init_logit_bias} gives the model its
+ * {@code logit_bias}.
  */
 final class OpenClipJson {
     /** Keys that only matter in training or for outputs jclip does not produce; any value is accepted. */
     private static final Set<String> VISION_IGNORED = Set.of("patch_dropout", "output_tokens");
-    private static final Set<String> TEXT_IGNORED = Set.of("pad_id", "output_tokens", "tokenizer_kwargs", "tokenizer_mode",
+    private static final Set<String> TEXT_IGNORED = Set.of("pad_id", "output_tokens", "tokenizer_mode",
             // OpenCLIP's TextTransformer does not take it: the text tower always pools after ln_final.
             "final_ln_after_pool");
 
@@ -36,14 +45,77 @@ final class OpenClipJson {
             throw new IllegalArgumentException("OpenCLIP config quick_gelu must be true or false, got " + quick);
         }
         Gelu act = quick == null ? defaultAct : (Boolean) quick ? Gelu.QUICK : Gelu.ERF;
+        boolean logitBias = top.has("init_logit_bias");
+        if (logitBias) {
+            top.number("init_logit_bias", false);
+        }
+        for (String k : List.of("custom_text", "init_logit_scale")) {
+            top.take(k);   // the text tower's names are mapped at load; the initial scale only matters for training
+        }
         Reader v = new Reader(top.object("vision_cfg"), "vision_cfg.");
         Reader t = new Reader(top.object("text_cfg"), "text_cfg.");
         top.finish();
-        return new ClipConfig(embed, vision(v, act), text(t, act));
+        ClipConfig.Vision vision = v.has("timm_model_name") ? timmVision(v) : vision(v, act);
+        return new ClipConfig(embed, vision, text(t, act), logitBias);
+    }
+
+    /** A timm SigLIP trunk: timm's shape for the name, or the shape keys for a custom trunk. */
+    private static ClipConfig.Vision timmVision(Reader v) {
+        String name = v.string("timm_model_name");
+        v.take("timm_model_pretrained");
+        for (String k : List.of("timm_drop", "timm_drop_path", "patch_dropout", "output_tokens", "timm_proj_bias")) {
+            v.take(k);   // training only, or unused without a projection
+        }
+        TimmTowers.Tower known = TimmTowers.get(name);
+        int[] imageSize = v.has("image_size") ? v.imageSize() : null;
+        if (known == null && !(name.startsWith("vit_") && v.has("width") && v.has("layers") && v.has("patch_size")
+                && imageSize != null)) {
+            throw new IllegalArgumentException("OpenCLIP config vision_cfg.timm_model_name '" + name + "' is not a timm "
+                    + "SigLIP tower jclip knows (" + String.join(", ", TimmTowers.names()) + "); for a custom vit_* trunk give "
+                    + "its shape as vision_cfg image_size, width, layers, head_width, patch_size, mlp_ratio");
+        }
+        String pool = v.has("timm_pool") ? v.string("timm_pool") : "avg";
+        String proj = v.has("timm_proj") ? v.string("timm_proj") : "linear";
+        if (!proj.equals("none")) {
+            throw new IllegalArgumentException("OpenCLIP config vision_cfg.timm_proj '" + proj
+                    + "' is not supported for timm towers (only none, SigLIP's)");
+        }
+        VisionTransformer.Pool p = switch (pool) {
+            case "map" -> VisionTransformer.Pool.MAP;
+            case "avg" -> VisionTransformer.Pool.AVG;
+            default -> throw new IllegalArgumentException("OpenCLIP config vision_cfg.timm_pool '" + pool
+                    + "' is not supported (map, avg)");
+        };
+        ClipConfig.Vision vision;
+        if (known != null) {
+            for (String k : List.of("width", "layers", "head_width", "patch_size", "mlp_ratio", "act_kwargs", "norm_kwargs")) {
+                v.take(k);   // OpenCLIP ignores them for a timm tower: timm's definition decides
+            }
+            vision = new ClipConfig.Vision(known.imageSize(), known.imageSize(), new int[] {known.layers()}, known.width(),
+                    known.patchSize(), known.heads(), known.mlpWidth(), 0, known.act(), TimmTowers.LN_EPS, false, p, false, false,
+                    true, false);
+        } else {
+            int width = v.positive("width");
+            int headWidth = v.has("head_width") ? v.positive("head_width") : 64;
+            double mlpRatio = v.has("mlp_ratio") ? v.number("mlp_ratio") : 4.0;
+            Gelu act = v.actKwargs(Gelu.ERF);
+            if (width % headWidth != 0) {
+                throw new IllegalArgumentException("OpenCLIP config vision_cfg.width " + width + " is not a multiple of head_width "
+                        + headWidth);
+            }
+            vision = new ClipConfig.Vision(imageSize[0], imageSize[1], new int[] {v.positive("layers")}, width,
+                    v.positive("patch_size"), width / headWidth, mlpWidth(width, mlpRatio, "vision_cfg."), 0, act,
+                    TimmTowers.LN_EPS, false, p, false, false, true, false);
+        }
+        if (imageSize != null && (imageSize[0] != vision.imageSize() || imageSize[1] != vision.imageWidth())) {
+            throw new IllegalArgumentException("OpenCLIP config vision_cfg.image_size " + imageSize[0] + "x" + imageSize[1]
+                    + " differs from timm's " + name + " (" + vision.imageSize() + "x" + vision.imageWidth() + ")");
+        }
+        v.finish();
+        return vision;
     }
 
     private static ClipConfig.Vision vision(Reader v, Gelu act) {
-        v.refuse("timm_model_name", "timm image towers are not supported");
         v.requireAbsentOr("attentional_pool", false);
         v.requireAbsentOr("pos_embed_type", "learnable");
         v.requireAbsentOr("block_type", "default");
@@ -106,14 +178,14 @@ final class OpenClipJson {
     private static ClipConfig.Text text(Reader t, Gelu act) {
         t.refuse("hf_model_name", "Hugging Face text towers are not supported");
         t.requireAbsentOr("embed_cls", false);
-        t.requireAbsentOr("proj_bias", false);
+        boolean projBias = t.bool("proj_bias", false);
         t.requireAbsentOr("proj_type", "linear");
         t.requireAbsentOr("use_pad_mask", false);
         t.requireAbsentOr("block_type", "default");
         for (String k : List.of("qk_norm", "scaled_cosine_attn", "scale_heads", "scale_attn_inner", "scale_attn", "scale_fc")) {
             t.requireAbsentOr(k, false);
         }
-        t.requireAbsentOr("act_kwargs", null);
+        act = t.actKwargs(act);
         TEXT_IGNORED.forEach(t::take);
         int context = t.has("context_length") ? t.positive("context_length") : 77;
         int vocab = t.has("vocab_size") ? t.positive("vocab_size") : 49408;
@@ -134,9 +206,17 @@ final class OpenClipJson {
         }
         int eosId = t.has("eos_id") ? t.nonNegative("eos_id") : 2;
         String tokenizer = t.has("hf_tokenizer_name") ? t.string("hf_tokenizer_name") : null;
+        Map<String, Object> kwargs = new java.util.LinkedHashMap<>();
+        if (t.take("tokenizer_kwargs") instanceof Map<?, ?> m) {
+            m.forEach((k, val) -> {
+                if (val instanceof String || val instanceof Boolean) {
+                    kwargs.put((String) k, val);
+                }
+            });
+        }
         t.finish();
         return new ClipConfig.Text(context, vocab, width, heads, layers, mlpWidth(width, mlpRatio, "text_cfg."), layerScale, act,
-                lnEps, causal, pool, eosId, tokenizer);
+                lnEps, causal, pool, eosId, tokenizer, projBias, kwargs);
     }
 
     /** OpenCLIP's {@code int(width * mlp_ratio)}: the product in double, truncated. */
@@ -151,22 +231,29 @@ final class OpenClipJson {
     static String write(ClipConfig c) {
         ClipConfig.Vision v = c.vision();
         ClipConfig.Text t = c.text();
-        if (!v.isResNet() && v.act() != t.act()) {
+        boolean timm = !v.isResNet() && !v.classToken();
+        if (!timm && !v.isResNet() && v.act() != t.act()) {
             throw new IllegalArgumentException("OpenCLIP configs have one activation for both towers; this model has "
                     + v.act() + " (image) and " + t.act() + " (text)");
         }
-        if (t.act() == Gelu.TANH) {
+        if (!timm && t.act() == Gelu.TANH) {
             throw new IllegalArgumentException("OpenCLIP's built-in towers have no tanh GELU");
         }
         JsonWriter w = new JsonWriter().beginObject().name("embed_dim").value(c.embedDim());
         w.name("quick_gelu").value(t.act() == Gelu.QUICK);
+        if (c.logitBias()) {
+            // Only the bias's presence matters for loading; -10 is SigLIP's initial value.
+            w.name("init_logit_bias").value(-10);
+        }
         w.name("vision_cfg").beginObject().name("image_size");
         if (v.isSquare()) {
             w.value(v.imageSize());
         } else {
             w.beginArray().value(v.imageSize()).value(v.imageWidth()).endArray();
         }
-        if (v.isResNet()) {
+        if (timm) {
+            writeTimm(w, v);
+        } else if (v.isResNet()) {
             w.name("layers").beginArray();
             for (int n : v.layers()) {
                 w.value(n);
@@ -190,8 +277,14 @@ final class OpenClipJson {
                 .name("vocab_size").value(t.vocabSize()).name("width").value(t.width()).name("heads").value(t.heads())
                 .name("layers").value(t.layers()).name("mlp_ratio").value(mlpRatio(t.width(), t.mlpWidth()));
         blockExtras(w, t.layerScale(), t.lnEps());
+        if (t.act() == Gelu.TANH) {
+            w.name("act_kwargs").beginObject().name("approximate").value("tanh").endObject();
+        }
         if (!t.causal()) {
             w.name("no_causal_mask").value(true);
+        }
+        if (t.projBias()) {
+            w.name("proj_bias").value(true);
         }
         w.name("pool_type").value(t.pool().name().toLowerCase(Locale.ROOT));
         if (t.pool() == TextTransformer.Pool.EOS) {
@@ -200,7 +293,47 @@ final class OpenClipJson {
         if (t.tokenizer() != null) {
             w.name("hf_tokenizer_name").value(t.tokenizer());
         }
+        if (!t.tokenizerKwargs().isEmpty()) {
+            w.name("tokenizer_kwargs").beginObject();
+            new java.util.TreeMap<>(t.tokenizerKwargs()).forEach((k, val) -> {
+                w.name(k);
+                if (val instanceof Boolean b) {
+                    w.value(b);
+                } else {
+                    w.value((String) val);
+                }
+            });
+            w.endObject();
+        }
         return w.endObject().endObject().toString();
+    }
+
+    /** A SigLIP image tower as a timm trunk: timm's name when one has this shape, else a custom trunk's shape keys. */
+    private static void writeTimm(JsonWriter w, ClipConfig.Vision v) {
+        if (v.patchBias() != true || v.lnPre() || v.projection() || v.layerScale() > 0 || v.lnEps() != TimmTowers.LN_EPS
+                || v.pool() == VisionTransformer.Pool.TOK || !v.isSquare()) {
+            throw new IllegalArgumentException("an image tower without class token is written only as a timm SigLIP trunk; "
+                    + "this one is not: " + v);
+        }
+        String name = null;
+        for (String n : TimmTowers.names()) {
+            TimmTowers.Tower t = TimmTowers.get(n);
+            if (t.imageSize() == v.imageSize() && t.patchSize() == v.patchSize() && t.width() == v.width()
+                    && t.layers() == v.layers()[0] && t.heads() == v.heads() && t.mlpWidth() == v.mlpWidth() && t.act() == v.act()) {
+                name = n;
+                break;
+            }
+        }
+        w.name("timm_model_name").value(name != null ? name : "vit_custom_siglip");
+        if (name == null) {
+            w.name("layers").value(v.layers()[0]).name("width").value(v.width()).name("patch_size").value(v.patchSize())
+                    .name("head_width").value(headWidth(v.width(), v.heads()))
+                    .name("mlp_ratio").value(mlpRatio(v.width(), v.mlpWidth()));
+            if (v.act() == Gelu.TANH) {
+                w.name("act_kwargs").beginObject().name("approximate").value("tanh").endObject();
+            }
+        }
+        w.name("timm_pool").value(v.pool().name().toLowerCase(Locale.ROOT)).name("timm_proj").value("none");
     }
 
     private static int headWidth(int width, int heads) {
@@ -274,11 +407,34 @@ final class OpenClipJson {
         }
 
         double number(String key) {
+            return number(key, true);
+        }
+
+        double number(String key, boolean positive) {
             Object o = take(key);
-            if (!(o instanceof Number n) || !Double.isFinite(n.doubleValue()) || n.doubleValue() <= 0) {
-                throw new IllegalArgumentException("OpenCLIP config needs a positive number '" + where + key + "', got " + o);
+            if (!(o instanceof Number n) || !Double.isFinite(n.doubleValue()) || positive && n.doubleValue() <= 0) {
+                throw new IllegalArgumentException("OpenCLIP config needs a " + (positive ? "positive" : "finite") + " number '"
+                        + where + key + "', got " + o);
             }
             return n.doubleValue();
+        }
+
+        /** {@code act_kwargs}: absent or {@code {"approximate": "none"}} keeps {@code act}; {@code "tanh"} is the tanh GELU. */
+        Gelu actKwargs(Gelu act) {
+            Object o = take("act_kwargs");
+            if (o == null) {
+                return act;
+            }
+            if (o instanceof Map<?, ?> m && m.keySet().equals(Set.of("approximate")) && act != Gelu.QUICK) {
+                if ("tanh".equals(m.get("approximate"))) {
+                    return Gelu.TANH;
+                }
+                if ("none".equals(m.get("approximate"))) {
+                    return act;
+                }
+            }
+            throw new IllegalArgumentException("OpenCLIP config " + where + "act_kwargs " + o
+                    + " is not supported (only {\"approximate\": \"tanh\"} on nn.GELU)");
         }
 
         String string(String key) {

@@ -20,18 +20,28 @@ public final class Clip extends Module {
     private final ImageEncoder visual;
     private final TextTransformer text;
     private final Tensor logitScale;
+    private final Tensor logitBias;
 
     /** The outputs of one forward pass over a batch of matching image/text pairs. */
     public record Output(Tensor imageFeatures, Tensor textFeatures, Tensor logitsPerImage, Tensor loss) {}
 
     /** CLIP from its two towers and a scalar {@code logit_scale}; either tower may be null (then no {@code logit_scale}). */
     public Clip(ImageEncoder visual, TextTransformer text) {
+        this(visual, text, false);
+    }
+
+    /**
+     * As {@link #Clip(ImageEncoder, TextTransformer)}, with SigLIP's learned scalar {@code logit_bias}
+     * added to the logits when {@code withLogitBias} (two towers only).
+     */
+    public Clip(ImageEncoder visual, TextTransformer text, boolean withLogitBias) {
         if (visual == null && text == null) {
             throw new IllegalArgumentException("a CLIP model needs at least one tower");
         }
         this.visual = visual == null ? null : child("visual", visual);
         this.text = text == null ? null : child("", text);
         logitScale = visual != null && text != null ? parameter("logit_scale") : null;
+        logitBias = withLogitBias && logitScale != null ? parameter("logit_bias") : null;
     }
 
     /** The image tower, or null for a text tower alone. */
@@ -47,6 +57,11 @@ public final class Clip extends Module {
     /** The learned log temperature, a scalar: logits are scaled by {@code exp(logit_scale)}; null for a single tower. */
     public Tensor logitScale() {
         return logitScale;
+    }
+
+    /** SigLIP's learned logit bias, a scalar added to the scaled logits; null for CLIP models. */
+    public Tensor logitBias() {
+        return logitBias;
     }
 
     /** Image features [B, embed] (not normalized) of preprocessed images [B, 3, S, S]. */
@@ -65,13 +80,14 @@ public final class Clip extends Module {
         return text.forward(tokens);
     }
 
-    /** {@code exp(logit_scale) · norm(image) @ norm(text)ᵀ}: [B_image, B_text]. */
+    /** {@code exp(logit_scale) · norm(image) @ norm(text)ᵀ (+ logit_bias)}: [B_image, B_text]. */
     public Tensor logitsPerImage(Tensor imageFeatures, Tensor textFeatures) {
         if (logitScale == null) {
             throw new IllegalStateException("a single tower has no logit_scale: it gives no logits");
         }
         Tensor sim = MatMul.matmul(Normalize.l2(imageFeatures), false, Normalize.l2(textFeatures), true);
-        return Elementwise.mulScalar(sim, Elementwise.exp(logitScale));
+        Tensor logits = Elementwise.mulScalar(sim, Elementwise.exp(logitScale));
+        return logitBias == null ? logits : Elementwise.add(logits, logitBias);
     }
 
     /**

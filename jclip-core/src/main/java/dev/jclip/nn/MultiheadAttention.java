@@ -1,12 +1,17 @@
 package dev.jclip.nn;
 
 import dev.jclip.op.Attention;
+import dev.jclip.op.Elementwise;
 import dev.jclip.op.Linear;
+import dev.jclip.op.MatMul;
+import dev.jclip.op.Softmax;
+import dev.jclip.op.Views;
 import dev.jclip.tensor.Tensor;
 
 /**
- * Self-attention as {@code torch.nn.MultiheadAttention} with one packed input
- * projection ({@code in_proj_weight} [3D, D] holding q, k, v) and {@code out_proj}.
+ * Attention as {@code torch.nn.MultiheadAttention} with one packed input
+ * projection ({@code in_proj_weight} [3D, D] holding q, k, v) and {@code out_proj}: self-attention,
+ * or queries attending to other tokens (SigLIP's pooling head).
  */
 public final class MultiheadAttention extends Module {
     private final int heads;
@@ -33,5 +38,19 @@ public final class MultiheadAttention extends Module {
     public Tensor forward(Tensor x, Tensor mask) {
         Tensor qkv = Linear.forward(x, inProjWeight, inProjBias);   // [B, L, 3D]: q, k, v side by side
         return Linear.forward(Attention.forward(qkv, heads, mask), outProjWeight, outProjBias);
+    }
+
+    /** {@code attn(query, x, x)}: queries [B, Lq, D] attending to the tokens {@code x} [B, L, D], no mask. */
+    public Tensor attend(Tensor query, Tensor x) {
+        int d = outProjWeight.dim(0), hd = d / heads, b = x.dim(0), lq = query.dim(1), l = x.dim(1);
+        Tensor q = Linear.forward(query, Views.slice(inProjWeight, 0, 0, d), Views.slice(inProjBias, 0, 0, d));
+        Tensor kv = Linear.forward(x, Views.slice(inProjWeight, 0, d, 3 * d), Views.slice(inProjBias, 0, d, 3 * d));
+        q = Views.permute(q.reshape(b, lq, heads, hd), 0, 2, 1, 3);                              // [B, H, Lq, hd]
+        Tensor k = Views.permute(Views.slice(kv, 2, 0, d).reshape(b, l, heads, hd), 0, 2, 1, 3);
+        Tensor v = Views.permute(Views.slice(kv, 2, d, 2 * d).reshape(b, l, heads, hd), 0, 2, 1, 3);
+        Tensor scores = Elementwise.scale(MatMul.matmul(q, false, k, true), (float) (1.0 / Math.sqrt(hd)));
+        Tensor out = MatMul.matmul(Softmax.forward(scores, null), false, v, false);           // [B, H, Lq, hd]
+        out = Views.permute(out, 0, 2, 1, 3).reshape(b, lq, d);
+        return Linear.forward(out, outProjWeight, outProjBias);
     }
 }

@@ -4,6 +4,7 @@ import dev.jclip.op.Elementwise;
 import dev.jclip.op.Embedding;
 import dev.jclip.op.Gather;
 import dev.jclip.op.LayerNorm;
+import dev.jclip.op.Linear;
 import dev.jclip.op.MatMul;
 import dev.jclip.op.Softmax;
 import dev.jclip.op.Views;
@@ -18,6 +19,9 @@ import dev.jclip.tensor.Tensor;
  * With the causal mask only the positions up to the batch's last pooled token are computed.
  * Its names sit at the top of CLIP's state dict ({@code token_embedding.weight},
  * {@code transformer.resblocks.0...}, {@code ln_final.weight}, {@code text_projection}).
+ * SigLIP's text tower is this one bidirectional, pooled at the last position, with the
+ * projection an {@code nn.Linear} with bias ({@code text_projection.weight} [embed, width],
+ * {@code text_projection.bias}), as OpenCLIP's {@code proj_bias}.
  */
 public final class TextTransformer extends Module {
     /** Which token's state becomes the text feature: OpenCLIP's text {@code pool_type}. */
@@ -37,7 +41,7 @@ public final class TextTransformer extends Module {
     private final Pool pool;
     private final int eosId;
     private final float lnEps;
-    private final Tensor tokenEmbedding, positionalEmbedding, lnFinalWeight, lnFinalBias, textProjection;
+    private final Tensor tokenEmbedding, positionalEmbedding, lnFinalWeight, lnFinalBias, textProjection, projBias;
     private final Transformer transformer;
 
     /**
@@ -47,6 +51,12 @@ public final class TextTransformer extends Module {
      */
     public TextTransformer(int contextLength, int vocabSize, int width, int layers, BlockConfig blocks, boolean causal,
                            Pool pool, int eosId, int outputDim) {
+        this(contextLength, vocabSize, width, layers, blocks, causal, pool, eosId, outputDim, false);
+    }
+
+    /** As the constructor above; with {@code projBias} the projection is an {@code nn.Linear} with bias (SigLIP's). */
+    public TextTransformer(int contextLength, int vocabSize, int width, int layers, BlockConfig blocks, boolean causal,
+                           Pool pool, int eosId, int outputDim, boolean projBias) {
         if (pool == Pool.EOS && (eosId < 0 || eosId >= vocabSize)) {
             throw new IllegalArgumentException("eos_id " + eosId + " is outside the vocabulary [0, " + vocabSize + ")");
         }
@@ -62,7 +72,9 @@ public final class TextTransformer extends Module {
         positionalEmbedding = parameter("positional_embedding", contextLength, width);
         lnFinalWeight = parameter("ln_final.weight", width);
         lnFinalBias = parameter("ln_final.bias", width);
-        textProjection = parameter("text_projection", width, outputDim);
+        textProjection = projBias ? parameter("text_projection.weight", outputDim, width)
+                : parameter("text_projection", width, outputDim);
+        this.projBias = projBias ? parameter("text_projection.bias", outputDim) : null;
     }
 
     /** Tokens per text, padding included. */
@@ -77,7 +89,12 @@ public final class TextTransformer extends Module {
 
     /** Width of the text features: the embedding dimension. */
     public int outputDim() {
-        return textProjection.dim(1);
+        return projBias != null ? textProjection.dim(0) : textProjection.dim(1);
+    }
+
+    /** Whether the projection has a bias (an {@code nn.Linear}, SigLIP's). */
+    public boolean hasProjectionBias() {
+        return projBias != null;
     }
 
     /** Ids the token embedding has. */
@@ -142,7 +159,7 @@ public final class TextTransformer extends Module {
         x = transformer.forward(x, causal ? Softmax.causalMask(n) : null);
         x = Gather.rows(x.reshape(b * n, width), rows);
         x = LayerNorm.forward(x, lnFinalWeight, lnFinalBias, lnEps);   // per token: before or after pooling is the same
-        return MatMul.matmul(x, false, textProjection, false);
+        return projBias != null ? Linear.forward(x, textProjection, projBias) : MatMul.matmul(x, false, textProjection, false);
     }
 
     /**

@@ -16,6 +16,10 @@ import dev.jclip.tensor.Tensor;
  * ({@link Pool#TOK}, OpenAI's) or the mean of the patch tokens ({@link Pool#AVG});
  * {@code ln_post} is applied to every token before pooling, or to the pooled
  * token after it ({@code final_ln_after_pool}; the same for class-token pooling).
+ *
+ * <p>SigLIP's image tower is the same ViT with a bias on the patch convolution, no class token,
+ * no {@code ln_pre}, {@code ln_post} on every token, then an {@link AttentionPoolingHead}
+ * ({@code attn_pool}, {@link Pool#MAP}) and no projection: the features are the pooled states.
  */
 public final class VisionTransformer extends ImageEncoder {
     /** How the token states become one feature: OpenCLIP's {@code pool_type}. */
@@ -23,29 +27,49 @@ public final class VisionTransformer extends ImageEncoder {
         /** The class token ({@code tok}). */
         TOK,
         /** The mean of the patch tokens, class token left out ({@code avg}). */
-        AVG
+        AVG,
+        /** SigLIP's multihead attention pooling head over every token ({@code map}). */
+        MAP
     }
 
     private final int imageSize, imageWidth, patchSize, width;
     private final Pool pool;
     private final boolean finalLnAfterPool;
     private final float lnEps;
-    private final Tensor conv1Weight, classEmbedding, positionalEmbedding;
+    private final Tensor conv1Weight, conv1Bias, classEmbedding, positionalEmbedding;
     private final Tensor lnPreWeight, lnPreBias, lnPostWeight, lnPostBias, proj;
     private final Transformer transformer;
+    private final AttentionPoolingHead attnPool;
 
     /**
      * A ViT image tower: inputs {@code imageSize} high and {@code imageWidth} wide cut into
-     * {@code patchSize}² patches, {@code layers}
+     * {@code patchSize}² patches (the last pixels of a side that is no multiple dropped), {@code layers}
      * blocks shaped by {@code blocks}, with or without
      * {@code ln_pre}, pooling by {@code pool} with {@code ln_post} before or after it, projected
      * to {@code outputDim}.
      */
     public VisionTransformer(int imageSize, int imageWidth, int patchSize, int width, int layers, BlockConfig blocks,
                              boolean lnPre, Pool pool, boolean finalLnAfterPool, int outputDim) {
-        if (patchSize <= 0 || imageSize % patchSize != 0 || imageWidth % patchSize != 0) {
-            throw new IllegalArgumentException("image size " + imageSize + "x" + imageWidth + " is not a multiple of patch size "
+        this(imageSize, imageWidth, patchSize, width, layers, blocks, true, false, lnPre, pool, finalLnAfterPool, outputDim);
+    }
+
+    /**
+     * As the constructor above, with or without the class token and a bias on the patch
+     * convolution ({@code conv1.bias}); {@code outputDim} 0 means no projection (SigLIP's), the
+     * features then have the tower's width.
+     */
+    public VisionTransformer(int imageSize, int imageWidth, int patchSize, int width, int layers, BlockConfig blocks,
+                             boolean classToken, boolean patchBias, boolean lnPre, Pool pool, boolean finalLnAfterPool,
+                             int outputDim) {
+        if (patchSize <= 0 || imageSize < patchSize || imageWidth < patchSize) {
+            throw new IllegalArgumentException("image size " + imageSize + "x" + imageWidth + " is smaller than patch size "
                     + patchSize);
+        }
+        if (pool == Pool.TOK && !classToken) {
+            throw new IllegalArgumentException("class-token pooling needs a class token");
+        }
+        if (pool == Pool.MAP && finalLnAfterPool) {
+            throw new IllegalArgumentException("the attention pooling head takes the tokens after ln_post");
         }
         this.imageSize = imageSize;
         this.imageWidth = imageWidth;
@@ -56,14 +80,18 @@ public final class VisionTransformer extends ImageEncoder {
         this.lnEps = blocks.lnEps();
         int patches = (imageSize / patchSize) * (imageWidth / patchSize);
         conv1Weight = parameter("conv1.weight", width, 3, patchSize, patchSize);
-        classEmbedding = parameter("class_embedding", width);
-        positionalEmbedding = parameter("positional_embedding", patches + 1, width);
+        conv1Bias = patchBias ? parameter("conv1.bias", width) : null;
+        classEmbedding = classToken ? parameter("class_embedding", width) : null;
+        positionalEmbedding = parameter("positional_embedding", patches + (classToken ? 1 : 0), width);
         lnPreWeight = lnPre ? parameter("ln_pre.weight", width) : null;
         lnPreBias = lnPre ? parameter("ln_pre.bias", width) : null;
         transformer = child("transformer", new Transformer(width, layers, blocks));
         lnPostWeight = parameter("ln_post.weight", width);
         lnPostBias = parameter("ln_post.bias", width);
-        proj = parameter("proj", width, outputDim);
+        attnPool = pool == Pool.MAP
+                ? child("attn_pool", new AttentionPoolingHead(width, blocks.heads(), blocks.mlpWidth(), blocks.act(), lnEps))
+                : null;
+        proj = outputDim > 0 ? parameter("proj", width, outputDim) : null;
     }
 
     @Override
@@ -78,7 +106,7 @@ public final class VisionTransformer extends ImageEncoder {
 
     @Override
     public int outputDim() {
-        return proj.dim(1);
+        return proj == null ? width : proj.dim(1);
     }
 
     /** Width of the token states. */
@@ -106,6 +134,21 @@ public final class VisionTransformer extends ImageEncoder {
         return lnPreWeight != null;
     }
 
+    /** Whether a learned class token goes in front of the patch tokens. */
+    public boolean hasClassToken() {
+        return classEmbedding != null;
+    }
+
+    /** Whether the patch convolution has a bias. */
+    public boolean hasPatchBias() {
+        return conv1Bias != null;
+    }
+
+    /** Whether the pooled states are projected by {@code proj} (else they are the features). */
+    public boolean hasProjection() {
+        return proj != null;
+    }
+
     /** How the tokens are pooled. */
     public Pool pool() {
         return pool;
@@ -120,17 +163,17 @@ public final class VisionTransformer extends ImageEncoder {
     public Tensor forward(Tensor images) {
         checkImages(images);
         Tensor x = transformer.forward(embed(images), null);
-        if (pool == Pool.TOK) {
-            x = lnPost(Views.select(x, 1, 0));   // LayerNorm is per token: before or after pooling is the same
-        } else {
-            x = finalLnAfterPool ? lnPost(meanOfPatches(x)) : meanOfPatches(lnPost(x));
-        }
-        return MatMul.matmul(x, false, proj, false);
+        x = switch (pool) {
+            case TOK -> lnPost(Views.select(x, 1, 0));   // LayerNorm is per token: before or after pooling is the same
+            case AVG -> finalLnAfterPool ? lnPost(meanOfPatches(x)) : meanOfPatches(lnPost(x));
+            case MAP -> attnPool.forward(lnPost(x));
+        };
+        return proj == null ? x : MatMul.matmul(x, false, proj, false);
     }
 
     /**
-     * Token states [B, 1 + patches, width] of images [B, 3, H, W]: the class token, then the patch
-     * tokens row by row. {@code layer} counts as Hugging Face's {@code hidden_states} (0 the input of
+     * Token states [B, 1 + patches, width] of images [B, 3, H, W]: the class token (if the tower
+     * has one), then the patch tokens row by row. {@code layer} counts as Hugging Face's {@code hidden_states} (0 the input of
      * the first block, after {@code ln_pre}; {@code k} the output of block {@code k}; -1 the last
      * block, -2 the penultimate); {@code lnPost} applies {@code ln_post} to every token.
      */
@@ -145,19 +188,22 @@ public final class VisionTransformer extends ImageEncoder {
         return LayerNorm.forward(x, lnPostWeight, lnPostBias, lnEps);
     }
 
-    /** The mean of the patch tokens of {@code x} [B, 1 + g², W], the class token left out: [B, W]. */
-    private static Tensor meanOfPatches(Tensor x) {
-        return Reduce.mean(Views.slice(x, 1, 1, x.dim(1)), 1);
+    /** The mean of the patch tokens of {@code x} [B, (1 +) g², W], the class token left out: [B, W]. */
+    private Tensor meanOfPatches(Tensor x) {
+        return Reduce.mean(Views.slice(x, 1, classEmbedding == null ? 0 : 1, x.dim(1)), 1);
     }
 
-    /** Patch embeddings with the class token in front, positions added, {@code ln_pre} (if any): [B, 1 + g², W]. */
+    /** Patch embeddings with the class token (if any) in front, positions added, {@code ln_pre} (if any): [B, (1 +) g², W]. */
     private Tensor embed(Tensor images) {
         int b = images.dim(0);
-        Tensor x = Conv2d.forward(images, conv1Weight, null, patchSize, 0);   // [B, W, g, g]
-        x = Views.transpose(x.reshape(b, width, -1), 1, 2);                    // [B, g*g, W]
-        // Broadcasting the class embedding onto zeros gives [B, 1, W] and routes its gradient back.
-        Tensor cls = Elementwise.add(Tensor.zeros(b, 1, width), classEmbedding);
-        x = Elementwise.add(Views.concat(1, cls, x), positionalEmbedding);
+        Tensor x = Conv2d.forward(images, conv1Weight, conv1Bias, patchSize, 0);   // [B, W, g, g]
+        x = Views.transpose(x.reshape(b, width, -1), 1, 2);                         // [B, g*g, W]
+        if (classEmbedding != null) {
+            // Broadcasting the class embedding onto zeros gives [B, 1, W] and routes its gradient back.
+            Tensor cls = Elementwise.add(Tensor.zeros(b, 1, width), classEmbedding);
+            x = Views.concat(1, cls, x);
+        }
+        x = Elementwise.add(x, positionalEmbedding);
         return lnPreWeight == null ? x : LayerNorm.forward(x, lnPreWeight, lnPreBias, lnEps);
     }
 }

@@ -43,6 +43,15 @@ public final class InferencePlan {
         return new InferencePlan(image, clip.text() == null ? null : new TextPlan(clip.text()));
     }
 
+    /**
+     * Whether {@link #of} can plan {@code clip}: not yet SigLIP's towers (an image tower without class
+     * token or projection, a text projection with bias), which run through the model's modules.
+     */
+    public static boolean covers(Clip clip) {
+        boolean image = !(clip.visual() instanceof VisionTransformer v) || v.hasClassToken() && !v.hasPatchBias() && v.hasProjection();
+        return image && (clip.text() == null || !clip.text().hasProjectionBias());
+    }
+
     /** Image features [B, embed] (not normalized) of preprocessed images [B, 3, H, W], as {@link Clip#encodeImage}. */
     public Tensor encodeImage(Tensor images) {
         if (image == null) {

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * byte-level BPE with {@code </w>} marking the end of a word. Thread-safe; BPE results of words are
  * cached (up to a number of distinct words) since captions repeat words a lot.
  */
-public final class ClipTokenizer {
+public final class ClipTokenizer implements TextTokenizer {
     /** The file name of the original vocabulary. */
     public static final String ORIGINAL_FILE = "bpe_simple_vocab_16e6.txt.gz";
     /** Distinct words the cache keeps by default. */
@@ -195,6 +195,7 @@ public final class ClipTokenizer {
      * end, then zeros up to {@code context}. A text too long for the context is an error naming it,
      * or with {@code truncate} is cut to {@code context} ids with the end token last.
      */
+    @Override
     public TokenBatch tokenize(List<String> texts, int context, boolean truncate) {
         if (context < 2) {
             throw new IllegalArgumentException("context length must be at least 2 (start and end tokens), got " + context);

@@ -10,11 +10,55 @@ final class TextCleaner {
     private TextCleaner() {}
 
     static String clean(String text) {
-        String s = FixText.fix(text);
-        s = HtmlUnescape.unescape(HtmlUnescape.unescape(s));
-        s = collapseWhitespace(strip(s));
+        String s = collapseWhitespace(basicClean(text));
         return lower(strip(s));
     }
+
+    /** open_clip's {@code basic_clean}: {@code ftfy.fix_text}, {@code html.unescape} twice, strip. */
+    static String basicClean(String text) {
+        String s = FixText.fix(text);
+        s = HtmlUnescape.unescape(HtmlUnescape.unescape(s));
+        return strip(s);
+    }
+
+    /** open_clip's {@code whitespace_clean}: {@code " ".join(text.split())}. */
+    static String joinWords(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        boolean pending = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (isPythonSpace(c)) {
+                pending = out.length() > 0;
+            } else {
+                if (pending) {
+                    out.append(' ');
+                    pending = false;
+                }
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * open_clip's (and big_vision's) {@code canonicalize_text}: underscores to spaces, ASCII
+     * punctuation ({@code string.punctuation}) removed, lowercase, {@code " ".join(text.split())}.
+     */
+    static String canonicalize(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '_') {
+                out.append(' ');
+            } else if (!(c < 0x80 && PUNCTUATION.indexOf(c) >= 0)) {
+                out.append(c);
+            }
+        }
+        return joinWords(lower(out.toString()));
+    }
+
+    /** Python's {@code string.punctuation}. */
+    private static final String PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 
     /**
      * Python's {@code str.lower()}: each code point's lowercase, U+0130 'İ' to "i\u0307", and

@@ -169,9 +169,10 @@ class ClipModelTest {
         for (Path model : List.of(dir, dir.resolve("open_clip_model.safetensors"))) {
             ClipModel m = ClipModel.load(model);
             // 256 bytes, 256 with </w>, the first 486 merges, start and end: the model's 1000 ids.
-            assertEquals(1000, m.tokenizer().vocabSize());
-            assertEquals(486, m.tokenizer().mergeCount());
-            assertEquals(999, m.tokenizer().endId());
+            ClipTokenizer bpe = (ClipTokenizer) m.tokenizer();
+            assertEquals(1000, bpe.vocabSize());
+            assertEquals(486, bpe.mergeCount());
+            assertEquals(999, bpe.endId());
             assertEquals(vit.id(), m.id());
         }
         int[] row = vit.tokenize(List.of("a cat"))[0];

@@ -91,6 +91,41 @@ class HubModelTest {
     }
 
     @Test
+    void siglipRepositoriesByNameGetTheirHuggingFaceTokenizer() throws Exception {
+        Path parity = Path.of(HubModelTest.class.getResource("/parity/siglip").toURI());
+        Path hf = parity.resolve("siglip-hf"), oc = parity.resolve("siglip-openclip");
+        publish("google/tiny-siglip", hf);
+        for (String f : List.of("open_clip_config.json", "open_clip_model.safetensors")) {
+            hub.put("timm/tiny-siglip", f, Files.readAllBytes(oc.resolve(f)), f.endsWith(".safetensors"));
+        }
+        // The open_clip config names the tokenizer repository jclip-test/tiny.
+        for (String f : List.of("tokenizer.json", "tokenizer_config.json")) {
+            hub.put("jclip-test/tiny", f, Files.readAllBytes(oc.resolve(f)), false);
+        }
+        List<String> texts = List.of("A Photo of a DOG!", "über-café");
+        for (var c : List.of(Map.entry("google/tiny-siglip", hf), Map.entry("hf-hub:timm/tiny-siglip", oc))) {
+            ClipModel expected = ClipModel.load(c.getValue());
+            ClipModel m = ClipModel.load(c.getKey(), null, null, client);
+            assertTrue(m.config().sigmoid(), c.getKey());
+            assertArrayEquals(expected.tokenize(texts), m.tokenize(texts), c.getKey());
+            assertArrayEquals(expected.embedTexts(texts)[1], m.embedTexts(texts)[1], c.getKey());
+        }
+    }
+
+    @Test
+    void siglipPretrainedTagsFetchTheTokenizerTheConfigNames() throws IOException {
+        Pretrained webli = Pretrained.get("ViT-B-16-SigLIP", "webli");
+        assertEquals("timm/ViT-B-16-SigLIP", webli.repo());
+        assertEquals("squash", webli.preprocess().get("resize_mode"));
+        hub.put(webli.repo(), "open_clip_model.safetensors", new byte[] {1, 2, 3}, true)
+                .put(webli.repo(), "tokenizer.json", "{}".getBytes(StandardCharsets.UTF_8), false);
+        HubModel m = HubModel.pretrained("ViT-B-16-SigLIP", "webli", client);
+        assertTrue(m.config().logitBias());
+        assertEquals(Map.of("clean", "canonicalize"), m.config().text().tokenizerKwargs());
+        assertEquals(tmp.resolve("cache/models--timm--ViT-B-16-SigLIP/snapshots/" + hub.commit(webli.repo())), m.vocab());
+    }
+
+    @Test
     void pickleWeightsAreRefusedByName() {
         hub.put("laion/pickled", "open_clip_config.json", "{\"model_cfg\": {}}".getBytes(StandardCharsets.UTF_8), false)
                 .put("laion/pickled", "open_clip_pytorch_model.bin", new byte[10], true);

@@ -115,7 +115,8 @@ class PreprocessConfigTest {
             {"resample": 0}                                        | preprocessor_config.json: resample is 0, expected 2 (bilinear) or 3 (bicubic)
             {"resample": 1}                                        | preprocessor_config.json: resample is 1, expected 2 (bilinear) or 3 (bicubic)
             {"size": {"shortest_edge": 224, "longest_edge": 448}}  | preprocessor_config.json: size is {shortest_edge=224, longest_edge=448}, expected an integer, {"shortest_edge"}, [height, width] or {"height", "width"}
-            {"image_processor_type": "SiglipImageProcessor"}       | preprocessor_config.json: image_processor_type is "SiglipImageProcessor", expected a CLIP image processor (CLIPImageProcessor, CLIPImageProcessorFast, CLIPFeatureExtractor)
+            {"image_processor_type": "ViTImageProcessor"}          | preprocessor_config.json: image_processor_type is "ViTImageProcessor", expected a CLIP or SigLIP image processor (CLIPImageProcessor, CLIPImageProcessorFast, CLIPFeatureExtractor, SiglipImageProcessor, SiglipImageProcessorFast)
+            {"image_processor_type": "Siglip2ImageProcessor"}      | preprocessor_config.json: image_processor_type is "Siglip2ImageProcessor", expected a fixed-resolution processor (SiglipImageProcessor): SigLIP 2's NaFlex resizing keeps each image's aspect ratio, which jclip does not run
             {"do_convert_rgb": false}                              | preprocessor_config.json: do_convert_rgb is false, expected true (jclip converts every image to RGB)
             {"do_pad": true}                                       | preprocessor_config.json: do_pad is true, expected false (padding to a batch size is not supported)
             {"do_resize": "yes"}                                   | preprocessor_config.json: do_resize is "yes", expected true or false

@@ -118,7 +118,11 @@ class ClipConfigTest {
 
     @Test
     void presetNamesAreOpenClips() {
-        assertEquals(55, ClipPresets.names().size());
+        assertEquals(80, ClipPresets.names().size());
+        assertTrue(ClipPresets.names().containsAll(List.of("ViT-B-16-SigLIP", "ViT-SO400M-14-SigLIP-384", "ViT-B-16-SigLIP2",
+                "ViT-gopt-16-SigLIP2-384")), ClipPresets.names()::toString);
+        assertTrue(ClipPresets.get("ViT-B-16-SigLIP").logitBias());
+        assertEquals(27, ClipPresets.get("ViT-SO400M-14-SigLIP-384").vision().imageSize() / 14);
         assertTrue(ClipPresets.names().containsAll(List.of("RN50", "RN50-quickgelu", "RN50x64", "ViT-B-32", "ViT-B-32-quickgelu",
                 "ViT-L-14-336", "ViT-H-14-378", "ViT-bigG-14", "ViT-bigG-14-CLIPA", "ViT-e-14", "ViT-S-16-alt")), ClipPresets.names()::toString);
         assertEquals(Gelu.ERF, ClipPresets.get("ViT-B-32").vision().act());
@@ -139,7 +143,7 @@ class ClipConfigTest {
                 "{\"embed_dim\": 512, \"vision_cfg\": {\"image_size\": 224, \"layers\": 12, \"width\": 768, \"patch_size\": 32},"
                         + " \"text_cfg\": {\"context_length\": 77, \"vocab_size\": 49408, \"width\": 512, \"heads\": 8, \"embed_cls\": true}}"));
         assertTrue(e.getMessage().contains("text_cfg.embed_cls"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> ClipConfig.Vision.vit(224, 12, 768, 30));
-        assertTrue(e.getMessage().contains("patch_size 30"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ClipConfig.Vision.vit(224, 12, 768, 300));
+        assertTrue(e.getMessage().contains("smaller than patch_size 300"), e.getMessage());
     }
 }

@@ -23,6 +23,7 @@ import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The request handlers: each reads and checks its input, then asks the model (thread-safe) or the
@@ -154,7 +155,7 @@ final class Endpoints {
         for (Prediction p : classifier.top(embedding, top)) {
             best.add(new Label(p.label(), p.probability()));
         }
-        ctx.json(new Classification(model.id(), best));
+        ctx.json(new Classification(model.id(), classifier.kind().name().toLowerCase(Locale.ROOT), best));
     }
 
     /** {@code GET /search?q=TEXT[&k=10][&exact=true]}: the indexed items nearest to a text. */

@@ -16,8 +16,11 @@ final class Responses {
     /** Unit-length embeddings, one row per input in order. */
     record Embeddings(String model, float[][] embeddings) {}
 
-    /** The most probable classes of an image, best first. */
-    record Classification(String model, List<Label> labels) {}
+    /**
+     * The most probable classes of an image, best first; {@code probabilities} is {@code softmax}
+     * (over the labels, CLIP) or {@code sigmoid} (independent per label, SigLIP).
+     */
+    record Classification(String model, String probabilities, List<Label> labels) {}
 
     /** A class and its probability (the keys of {@code jclip classify --json}). */
     record Label(String label, float prob) {}

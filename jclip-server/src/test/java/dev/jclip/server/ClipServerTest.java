@@ -182,7 +182,8 @@ class ClipServerTest {
             Answer a = http.postForm("/classify", parts);
             assertEquals(200, a.status(), a.body());
             JsonNode body = a.json();
-            assertEquals(List.of("model", "labels"), fieldNames(body));
+            assertEquals(List.of("model", "probabilities", "labels"), fieldNames(body));
+            assertEquals("softmax", body.get("probabilities").textValue());
             List<Prediction> expected = model.classifier(labels, templates).top(embedding, 2);
             JsonNode got = body.get("labels");
             assertEquals(2, got.size());
