@@ -44,8 +44,9 @@ import org.eclipse.jetty.server.handler.EagerContentHandler;
  * Errors answer {@code {"error": "..."}} with a 4xx status and a message that names what was wrong
  * (a 500 says only that the server log has the details), also those of the HTTP layer (a malformed
  * request, headers over the limit, a timeout) and 503 when the server is busy. Embeddings are unit
- * length and equal to {@link ClipModel}'s for the same input. Requests run concurrently: the model
- * is thread-safe, the index answers one query at a time.
+ * length and equal to {@link ClipModel}'s for the same input. Requests run concurrently: the texts
+ * and the images they embed are coalesced into batches ({@link BatchLimits}), the index answers one
+ * query at a time.
  *
  * <p>Slow or many clients cannot starve the server ({@link TrafficLimits}): a request's body is read
  * in full, without holding a thread, before the request is handled; then it waits (without a thread)
@@ -59,10 +60,12 @@ public final class ClipServer implements AutoCloseable {
 
     private final Javalin app;
     private final ServerConfig config;
+    private final BatchedModel batched;
 
-    private ClipServer(Javalin app, ServerConfig config) {
+    private ClipServer(Javalin app, ServerConfig config, BatchedModel batched) {
         this.app = app;
         this.config = config;
+        this.batched = batched;
     }
 
     /**
@@ -80,7 +83,8 @@ public final class ClipServer implements AutoCloseable {
         ObjectMapper json = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
         RequestBodies bodies = new RequestBodies(json);
-        Endpoints endpoints = new Endpoints(model, index, config, bodies);
+        BatchedModel batched = new BatchedModel(model, config.batching());
+        Endpoints endpoints = new Endpoints(model, batched, index, config, bodies);
         TrafficLimits traffic = config.traffic();
         Javalin app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -134,11 +138,12 @@ public final class ClipServer implements AutoCloseable {
         try {
             app.start();
         } catch (JavalinException e) {
+            batched.close();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage()
                     + (cause != e ? " (" + cause.getMessage() + ")" : ""), e);
         }
-        return new ClipServer(app, config);
+        return new ClipServer(app, config, batched);
     }
 
     /** The port the server listens on (the one picked when the configuration said 0). */
@@ -162,15 +167,24 @@ public final class ClipServer implements AutoCloseable {
         return app.jettyServer().server().getDescendant(BusyLimit.class);
     }
 
+    /** The batchers of the model's towers (for tests: how requests were coalesced). */
+    BatchedModel batched() {
+        return batched;
+    }
+
     /** Waits until the server has stopped (by {@link #close}, e.g. from a shutdown hook). */
     public void join() throws InterruptedException {
         app.jettyServer().server().join();
     }
 
-    /** Stops listening and finishes the requests under way. */
+    /** Stops listening and finishes the requests under way, then the batches. */
     @Override
     public void close() {
-        app.stop();
+        try {
+            app.stop();
+        } finally {
+            batched.close();
+        }
     }
 
     /** The message of an error answer; for a method the path does not take, the methods it does take. */
