@@ -36,14 +36,20 @@ final class BatchedModel implements AutoCloseable {
         return await(images.submit(list));
     }
 
-    /** The text batches computed so far (for tests). */
-    long textBatches() {
-        return texts.batches();
+    /** The batcher of texts (for tests). */
+    Batcher<int[]> texts() {
+        return texts;
     }
 
-    /** The image batches computed so far (for tests). */
-    long imageBatches() {
-        return images.batches();
+    /** The batcher of images (for tests). */
+    Batcher<Tensor> images() {
+        return images;
+    }
+
+    /** From now on batches run without waiting to fill: the server is stopping. */
+    void flush() {
+        texts.flush();
+        images.flush();
     }
 
     /** Takes no more requests; returns once those taken are answered. */

@@ -74,6 +74,8 @@ final class Batcher<I> implements AutoCloseable {
     /** Inputs of {@link #waiting} that no batch has taken. */
     private int pending;
     private boolean closed;
+    /** No more waiting for batches to fill: the server is stopping. */
+    private boolean flushing;
     private long batches;
     private final Thread worker;
 
@@ -127,11 +129,32 @@ final class Batcher<I> implements AutoCloseable {
         return r.future;
     }
 
+    /** Inputs waiting for a batch (for tests). */
+    int pending() {
+        lock.lock();
+        try {
+            return pending;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Batches computed so far (for tests: how the requests were coalesced). */
     long batches() {
         lock.lock();
         try {
             return batches;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** From now on a batch runs as soon as the encoder is free, without waiting for more requests to join it. */
+    void flush() {
+        lock.lock();
+        try {
+            flushing = true;
+            arrived.signal();
         } finally {
             lock.unlock();
         }
@@ -190,7 +213,7 @@ final class Batcher<I> implements AutoCloseable {
                     return null;
                 }
                 long left = waiting.peekFirst().arrived + maxWaitNanos - System.nanoTime();
-                if (pending >= maxBatch || closed || left <= 0) {
+                if (pending >= maxBatch || closed || flushing || left <= 0) {
                     break;
                 }
                 try {

@@ -17,12 +17,17 @@ import io.javalin.json.JavalinJackson;
 import io.javalin.util.JavalinException;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.EagerContentHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
  * A small HTTP server (Javalin on Jetty) for a {@link ClipModel} and optionally a {@link VectorIndex}:
@@ -57,6 +62,8 @@ public final class ClipServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ClipServer.class.getName());
     /** Largest request line and headers, together (Jetty's default); larger ones are answered 431 (414 for the URI). */
     public static final int MAX_HEADER_BYTES = 8192;
+    /** Longest {@link #close} waits for the requests at work to finish. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Javalin app;
     private final ServerConfig config;
@@ -109,9 +116,12 @@ public final class ClipServer implements AutoCloseable {
                 server.setErrorHandler(new JsonErrors(json, MAX_HEADER_BYTES));
                 server.addBean(new NetworkConnectionLimit(traffic.maxConnections(), server));
                 // In this order before Javalin: a stranger is refused before the body is read, the body is read
-                // without a thread, and only then does the request wait for a slot to work in.
-                Handler.Singleton chain = new EagerContentHandler(new BusyLimit(traffic.maxInFlight(), traffic.maxQueued(),
-                        traffic.queueTimeout()), new BodyLoader(config.maxBodyBytes(), traffic.requestTimeout(), traffic.idleTimeout()));
+                // without a thread, and only then does the request wait for a slot to work in; the requests at
+                // work are counted, so that close() can let them finish.
+                BusyLimit busy = new BusyLimit(traffic.maxInFlight(), traffic.maxQueued(), traffic.queueTimeout());
+                busy.setHandler(new GracefulHandler());
+                Handler.Singleton chain = new EagerContentHandler(busy, new BodyLoader(config.maxBodyBytes(), traffic.requestTimeout(),
+                        traffic.idleTimeout()));
                 server.insertHandler(config.apiKey() == null ? chain : new ApiKeyCheck(config.apiKey(), chain));
             });
 
@@ -177,13 +187,28 @@ public final class ClipServer implements AutoCloseable {
         app.jettyServer().server().join();
     }
 
-    /** Stops listening and finishes the requests under way, then the batches. */
+    /**
+     * Finishes the requests at work (answering those that come meanwhile 503), their batches
+     * without waiting to fill, for up to {@link #STOP_TIMEOUT}; then stops listening.
+     */
     @Override
     public void close() {
+        batched.flush();
         try {
-            app.stop();
+            GracefulHandler work = app.jettyServer().server().getDescendant(GracefulHandler.class);
+            if (work != null) {
+                work.shutdown().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warning("stopping with requests still at work after " + TrafficLimits.seconds(STOP_TIMEOUT));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
-            batched.close();
+            try {
+                app.stop();
+            } finally {
+                batched.close();
+            }
         }
     }
 

@@ -179,6 +179,19 @@ class BatcherTest {
     }
 
     @Test
+    void afterAFlushBatchesRunWithoutWaitingToFill() throws Exception {
+        Recorder enc = new Recorder(false);
+        try (Batcher<String> b = new Batcher<>("test", 4, FOREVER, enc)) {
+            CompletableFuture<float[][]> a = b.submit(List.of("a", "b"));
+            b.flush();
+            assertArrayEquals(rows(List.of("a", "b")), a.get());
+            // Still taking requests (those at work when the server began to stop), each at once.
+            assertArrayEquals(rows(List.of("c")), b.submit(List.of("c")).get());
+            assertEquals(List.of(List.of("a", "b"), List.of("c")), enc.batches);
+        }
+    }
+
+    @Test
     void refusesNoInputsAndBadLimits() {
         Recorder enc = new Recorder(false);
         try (Batcher<String> b = new Batcher<>("test", 1, Duration.ZERO, enc)) {
