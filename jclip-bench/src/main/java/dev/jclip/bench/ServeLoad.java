@@ -20,16 +20,22 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * java -cp jclip-benchmarks.jar dev.jclip.bench.ServeLoad --url http://127.0.0.1:8080/ \
- *     (--text TEXT | --image FILE) [--clients 8] [--seconds 20] [--warmup 5]
+ *     (--text TEXT | --image FILE) [--clients 8] [--seconds 20] [--warmup 5] [--pid PID]
  * </pre>
  *
  * {@code --text} posts {@code {"texts": [TEXT]}} to {@code /embed/texts}; {@code --image} posts the
  * file's bytes to {@code /embed/image}. A request that is not answered 200 counts as an error (and
- * its answer is printed once). Last line:
- * {@code serve-load: what=text clients=8 seconds=20.0 requests=N rps=R p50_ms=A p99_ms=B max_ms=C errors=E}.
+ * its answer is printed once). With the server's process id, the CPU time it used in the timed part
+ * is measured too ({@code /proc/PID/stat}): on a machine shared with other work, requests per CPU
+ * second show the server's efficiency where requests per second show its share of the machine.
+ * Last line: {@code serve-load: what=text clients=8 seconds=20.0 requests=N rps=R p50_ms=A p99_ms=B
+ * max_ms=C errors=E server_cpu_s=S per_cpu_s=Q} (the last two NaN without {@code --pid}).
  */
 public final class ServeLoad {
     private ServeLoad() {}
+
+    /** Linux's unit of {@code /proc/PID/stat} times (USER_HZ), 100 on every common architecture. */
+    private static final double TICKS_PER_SECOND = 100;
 
     public static void main(String[] args) throws Exception {
         URI base = URI.create("http://127.0.0.1:8080/");
@@ -37,6 +43,7 @@ public final class ServeLoad {
         Path image = null;
         int clients = 8;
         double seconds = 20, warmup = 5;
+        long pid = -1;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -46,8 +53,9 @@ public final class ServeLoad {
                 case "--clients" -> clients = Integer.parseInt(value);
                 case "--seconds" -> seconds = Double.parseDouble(value);
                 case "--warmup" -> warmup = Double.parseDouble(value);
+                case "--pid" -> pid = Long.parseLong(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: --url URL (--text TEXT | --image FILE) [--clients 8] [--seconds 20] [--warmup 5]");
+                        + "; usage: --url URL (--text TEXT | --image FILE) [--clients 8] [--seconds 20] [--warmup 5] [--pid PID]");
             }
             i++;
         }
@@ -101,14 +109,30 @@ public final class ServeLoad {
             });
             threads.add(t);
         }
+        double cpu = Double.NaN;
+        if (pid > 0) {
+            Thread.sleep(Math.max(0, (timedFrom - System.nanoTime()) / 1_000_000));
+            double cpu0 = cpuSeconds(pid);
+            Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
+            cpu = cpuSeconds(pid) - cpu0;
+        }
         for (Thread t : threads) {
             t.join();
         }
         long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         System.out.println(String.format(Locale.ROOT,
-                "serve-load: what=%s clients=%d seconds=%.1f requests=%d rps=%.2f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f errors=%d",
+                "serve-load: what=%s clients=%d seconds=%.1f requests=%d rps=%.2f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f errors=%d"
+                        + " server_cpu_s=%.2f per_cpu_s=%.2f",
                 image == null ? "text" : "image", clients, seconds, all.length, all.length / seconds, percentile(all, 0.50),
-                percentile(all, 0.99), all.length == 0 ? Double.NaN : all[all.length - 1] / 1e6, errors.get()));
+                percentile(all, 0.99), all.length == 0 ? Double.NaN : all[all.length - 1] / 1e6, errors.get(), cpu, all.length / cpu));
+    }
+
+    /** User and system CPU time of process {@code pid}, all its threads. */
+    private static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        // Fields after the command name (in parentheses, which may hold spaces): utime and stime are the 12th and 13th.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
     }
 
     /** The nearest-rank percentile {@code q} of sorted nanoseconds, in milliseconds. */
