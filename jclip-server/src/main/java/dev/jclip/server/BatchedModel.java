@@ -2,18 +2,27 @@ package dev.jclip.server;
 
 import dev.jclip.api.ClipModel;
 import dev.jclip.tensor.Tensor;
+import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.server.Request;
 
 /**
  * The model's two towers behind a {@link Batcher} each, so that the texts and the images of
  * concurrent requests are encoded in shared batches; each request gets the same rows as
  * {@link ClipModel#embedTexts} and {@link ClipModel#embedPreprocessed} give it alone.
+ *
+ * <p>A request whose connection stays silent for the idle timeout while it waits, or fails, withdraws
+ * its inputs and is answered 408: HTTP/1.1 reads nothing from a connection while its request is at
+ * work, so a client that hangs up is noticed no sooner.
  */
 final class BatchedModel implements AutoCloseable {
     private final ClipModel model;
@@ -26,14 +35,14 @@ final class BatchedModel implements AutoCloseable {
         images = new Batcher<>("images", limits.maxImages(), limits.maxWait(), model::embedPreprocessed);
     }
 
-    /** Embeddings of texts, one row per text in order: tokenized here, encoded in shared batches. */
-    float[][] embedTexts(List<String> list) {
-        return await(texts.submit(Arrays.asList(model.tokenize(list))));
+    /** Embeddings of the texts of request {@code ctx}, one row per text in order: tokenized here, encoded in shared batches. */
+    float[][] embedTexts(List<String> list, Context ctx) {
+        return await(texts.submit(Arrays.asList(model.tokenize(list))), ctx);
     }
 
-    /** Embeddings of preprocessed images, one row per image in order, encoded in shared batches. */
-    float[][] embedPreprocessed(List<Tensor> list) {
-        return await(images.submit(list));
+    /** Embeddings of the preprocessed images of request {@code ctx}, one row per image in order, encoded in shared batches. */
+    float[][] embedPreprocessed(List<Tensor> list, Context ctx) {
+        return await(images.submit(list), ctx);
     }
 
     /** The batcher of texts (for tests). */
@@ -59,10 +68,22 @@ final class BatchedModel implements AutoCloseable {
         images.close();
     }
 
-    /** The rows, or the encoder's exception as the endpoints' error handlers take it. */
-    private static float[][] await(CompletableFuture<float[][]> rows) {
+    /** The rows, or the encoder's exception as the endpoints' error handlers take it; cancelled if the connection idles out or fails meanwhile. */
+    private static float[][] await(CompletableFuture<float[][]> rows, Context ctx) {
+        Request request = ServletContextRequest.getServletContextRequest(ctx.req());
+        // The servlet layer ignores an idle timeout while a request is handled; here it ends the wait, and the
+        // request is answered (the client may be gone).
+        request.addIdleTimeoutListener(_ -> {
+            rows.cancel(false);
+            return false;
+        });
+        request.addFailureListener(_ -> rows.cancel(false));
         try {
             return rows.get();
+        } catch (CancellationException e) {
+            throw new HttpResponseException(HttpStatus.REQUEST_TIMEOUT.getCode(), "the connection was idle for "
+                    + TrafficLimits.seconds(Duration.ofMillis(request.getConnectionMetaData().getConnection().getEndPoint().getIdleTimeout()))
+                    + " (this server's idle timeout) while the request waited for its batch");
         } catch (InterruptedException e) {
             rows.cancel(false);
             Thread.currentThread().interrupt();

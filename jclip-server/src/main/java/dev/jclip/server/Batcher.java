@@ -246,6 +246,8 @@ final class Batcher<I> implements AutoCloseable {
         for (Slot<I> s : batch) {
             inputs.add(s.input());
         }
+        LOG.fine(() -> name + " batch of " + batch.size() + " inputs from " + batch.stream().map(Slot::request).distinct().count()
+                + " requests");
         try {
             deliver(batch, encoder.encode(inputs));
         } catch (Throwable batchFailure) {

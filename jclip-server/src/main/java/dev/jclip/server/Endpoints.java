@@ -94,7 +94,7 @@ final class Endpoints {
             list.add(t.textValue());
         }
         requireTokenizer();
-        ctx.json(new Embeddings(model.id(), batched.embedTexts(list)));
+        ctx.json(new Embeddings(model.id(), batched.embedTexts(list, ctx)));
     }
 
     /** {@code POST /embed/image}: one embedding per image, in order. */
@@ -108,7 +108,7 @@ final class Endpoints {
         for (EncodedImage image : images) {
             pre.add(preprocess(image));
         }
-        ctx.json(new Embeddings(model.id(), batched.embedPreprocessed(pre)));
+        ctx.json(new Embeddings(model.id(), batched.embedPreprocessed(pre, ctx)));
     }
 
     /**
@@ -151,7 +151,7 @@ final class Endpoints {
         // The image is decoded first: a bad one fails before the prompts are embedded.
         Tensor pixels = preprocess(image);
         ZeroShotClassifier classifier = model.classifier(labels, prompts);
-        float[] embedding = batched.embedPreprocessed(List.of(pixels))[0];
+        float[] embedding = batched.embedPreprocessed(List.of(pixels), ctx)[0];
         List<Label> best = new ArrayList<>();
         for (Prediction p : classifier.top(embedding, top)) {
             best.add(new Label(p.label(), p.probability()));
@@ -169,7 +169,7 @@ final class Endpoints {
         int k = k(ctx);
         boolean exact = exact(ctx);
         requireTokenizer();
-        ctx.json(new SearchResults(q, search(idx, batched.embedTexts(List.of(q))[0], k, exact)));
+        ctx.json(new SearchResults(q, search(idx, batched.embedTexts(List.of(q), ctx)[0], k, exact)));
     }
 
     /** {@code POST /search[?k=10][&exact=true]} with one image: the indexed items nearest to it. */
@@ -182,7 +182,7 @@ final class Endpoints {
             throw new BadRequestResponse("POST /search takes one image, got " + images.size());
         }
         EncodedImage image = images.get(0);
-        float[] query = batched.embedPreprocessed(List.of(preprocess(image)))[0];
+        float[] query = batched.embedPreprocessed(List.of(preprocess(image)), ctx)[0];
         ctx.json(new SearchResults(image.name(), search(idx, query, k, exact)));
     }
 

@@ -14,7 +14,10 @@ import dev.jclip.text.ClipTokenizer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,6 +167,37 @@ class BatchingTest {
             }
             assertEquals(16, runAll(clients));
             assertEquals(16 / BATCH, server.batched().images().batches());
+        }
+    }
+
+    @Test
+    void aRequestWhoseConnectionIdlesOutGivesUpItsPlaceInTheBatch() throws Exception {
+        TrafficLimits limits = TrafficLimits.defaults().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2));
+        ServerConfig config = new ServerConfig("127.0.0.1", 0, ServerConfig.DEFAULT_MAX_BODY_BYTES, 64, 8).withTraffic(limits)
+                .withBatching(new BatchLimits(WAIT, BATCH, BATCH));
+        try (ClipServer server = ClipServer.start(model, null, config);
+                Socket gone = new Socket(server.uri().getHost(), server.port())) {
+            byte[] body = json(List.of("a cat that leaves")).getBytes(StandardCharsets.UTF_8);
+            OutputStream out = gone.getOutputStream();
+            out.write(("POST /embed/texts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.flush();
+            Waits.until(() -> server.batched().texts().pending() == 1, "the text waiting for a batch");
+            // Nothing more comes on the connection: the idle timeout fails the request, which withdraws its text.
+            Waits.until(() -> server.batched().texts().pending() == 0, "the text withdrawn");
+            assertEquals(0, server.batched().texts().batches());
+            RawHttp.Reply reply = RawHttp.read(gone.getInputStream());
+            assertEquals(408, reply.status(), reply.body());
+            assertEquals("the connection was idle for 2 s (this server's idle timeout) while the request waited for its batch",
+                    Http.JSON.readTree(reply.body()).get("error").textValue());
+
+            // The next request alone makes the next batch (flushed: without waiting for three more).
+            server.batched().flush();
+            Answer a = new Http(server.uri()).postJson("/embed/texts", json(List.of("a dog that stays")));
+            assertEquals(200, a.status(), a.body());
+            assertArrayEquals(model.embedTexts(List.of("a dog that stays"))[0], a.as(Embeddings.class).embeddings()[0]);
+            assertEquals(1, server.batched().texts().batches());
         }
     }
 
