@@ -8,10 +8,11 @@
 #
 # WEIGHTS: a full-size model (make_weights.py writes random-init ViT-B-32); VOCAB: CLIP's BPE
 # vocabulary; IMAGE: the image each request sends. Environment: JCLIP_JAR (default the built
-# jclip.jar), LOAD_JAR (the built jclip-benchmarks.jar), BASELINE_JAR (another build whose server is measured too, each round: before/after),
-# SERVE_ARGS (more `jclip serve` options of JCLIP_JAR), TEXT and TOKENS (the text each request
-# sends and its length in tokens, start and end included), CLIENTS (8), SECONDS_TIMED (20),
-# WARMUP (30: a fresh server under load needs that long to compile its hot code), PORT (18080).
+# jclip.jar), LOAD_JAR (default the built jclip-benchmarks.jar), BASELINE_JAR (another build
+# whose server is measured too, each round: before/after), SERVE_ARGS (more `jclip serve` options
+# of JCLIP_JAR), TEXT and TOKENS (the text each request sends and its length in tokens, start and
+# end included), CLIENTS (8), SECONDS_TIMED (20), WARMUP (30: a fresh server under load needs that
+# long to compile its hot code), PORT (18080).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 weights=$1 vocab=$2 image=$3 rounds=${4:-2}
