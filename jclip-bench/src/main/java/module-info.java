@@ -8,6 +8,7 @@ open module dev.jclip.bench {
     requires dev.jclip.index;
     requires com.microsoft.onnxruntime;
     requires java.desktop;
+    requires java.net.http;
     requires jdk.incubator.vector;
     requires jdk.management;
     requires jmh.core;

@@ -3,6 +3,7 @@ package dev.jclip.cli;
 import dev.jclip.api.ClipModel;
 import dev.jclip.compute.Gelu;
 import dev.jclip.index.VectorIndex;
+import dev.jclip.server.BatchLimits;
 import dev.jclip.server.ClipServer;
 import dev.jclip.server.ServerConfig;
 import dev.jclip.server.TrafficLimits;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code jclip serve --model MODEL [--pretrained TAG] [--vocab PATH] [--index DIR] [--host 127.0.0.1] [--port 8080]
  * [--max-body-mb 20] [--api-key-file PATH] [--max-connections 512] [--max-in-flight 16] [--max-queued 64]
- * [--queue-timeout 10] [--idle-timeout 30] [--header-timeout 10] [--request-timeout 60]}: the {@link ClipServer}
+ * [--queue-timeout 10] [--idle-timeout 30] [--header-timeout 10] [--request-timeout 60] [--batch-wait 5]
+ * [--max-batch 32] [--max-image-batch 8]}: the {@link ClipServer}
  * (embedding, zero-shot classification, and search when an index is given) until Ctrl-C, which stops it after the
  * requests under way.
  */
@@ -39,6 +41,8 @@ final class ServeCommand implements Callable<Integer> {
     private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
     /** Longest timeout an option takes: a day. */
     private static final int MAX_TIMEOUT_SECONDS = 86_400;
+    /** Longest batch wait an option takes: batching is meant to cost a request milliseconds. */
+    private static final int MAX_BATCH_WAIT_MS = 1000;
 
     @Option(names = "--model", required = true, paramLabel = "MODEL", description = ModelOptions.MODEL_HELP)
     String model;
@@ -116,6 +120,19 @@ final class ServeCommand implements Callable<Integer> {
                     + "link needs more (default: ${DEFAULT-VALUE}).")
     double requestTimeout;
 
+    @Option(names = "--batch-wait", paramLabel = "MS", defaultValue = "5",
+            description = "Longest a request waits for concurrent ones to share its batch, in milliseconds "
+                    + "(0: only those already waiting; default: ${DEFAULT-VALUE}).")
+    double batchWait;
+
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "" + BatchLimits.DEFAULT_MAX_TEXTS,
+            description = "Most texts of concurrent requests encoded together (default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(names = "--max-image-batch", paramLabel = "N", defaultValue = "" + BatchLimits.DEFAULT_MAX_IMAGES,
+            description = "Most images of concurrent requests encoded together (default: ${DEFAULT-VALUE}).")
+    int maxImageBatch;
+
     @Option(names = "--batch", paramLabel = "N", defaultValue = "" + ClipModel.DEFAULT_BATCH,
             description = "Inputs per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -140,7 +157,12 @@ final class ServeCommand implements Callable<Integer> {
         TrafficLimits traffic = new TrafficLimits(maxConnections, maxInFlight, maxQueued, seconds("--queue-timeout", queueTimeout),
                 seconds("--idle-timeout", idleTimeout), seconds("--header-timeout", headerTimeout),
                 seconds("--request-timeout", requestTimeout));
-        ServerConfig config = new ServerConfig(host, port, maxBodyMb * ServerConfig.MB, maxTexts, maxImages, apiKey, traffic);
+        if (!(batchWait >= 0 && batchWait <= MAX_BATCH_WAIT_MS)) {
+            throw new IllegalArgumentException("--batch-wait must be in [0, " + MAX_BATCH_WAIT_MS + "] ms, got " + batchWait);
+        }
+        BatchLimits batching = new BatchLimits(Duration.ofNanos(Math.round(batchWait * 1e6)), ModelOptions.checkBatch("--max-batch", maxBatch),
+                ModelOptions.checkBatch("--max-image-batch", maxImageBatch));
+        ServerConfig config = new ServerConfig(host, port, maxBodyMb * ServerConfig.MB, maxTexts, maxImages, apiKey, traffic, batching);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (apiKey == null && !InetAddress.getByName(host).isLoopbackAddress()) {
             err.println("jclip serve: warning: listening on " + host + " without --api-key-file: anyone who can reach "

@@ -42,6 +42,15 @@ class ServeCommandTest {
         Cli slots = Cli.run("serve", "--model", Cli.VIT.toString(), "--max-in-flight", "0");
         assertEquals(1, slots.code);
         assertEquals("jclip: the limit of requests at work must be at least 1, got 0\n", slots.err);
+        Cli wait = Cli.run("serve", "--model", Cli.VIT.toString(), "--batch-wait", "-1");
+        assertEquals(1, wait.code);
+        assertEquals("jclip: --batch-wait must be in [0, 1000] ms, got -1.0\n", wait.err);
+        Cli texts = Cli.run("serve", "--model", Cli.VIT.toString(), "--max-batch", "0");
+        assertEquals(1, texts.code);
+        assertEquals("jclip: --max-batch must be at least 1, got 0\n", texts.err);
+        Cli images = Cli.run("serve", "--model", Cli.VIT.toString(), "--max-image-batch", "0");
+        assertEquals(1, images.code);
+        assertEquals("jclip: --max-image-batch must be at least 1, got 0\n", images.err);
     }
 
     @Test

@@ -17,12 +17,17 @@ import io.javalin.json.JavalinJackson;
 import io.javalin.util.JavalinException;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.EagerContentHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
  * A small HTTP server (Javalin on Jetty) for a {@link ClipModel} and optionally a {@link VectorIndex}:
@@ -44,8 +49,9 @@ import org.eclipse.jetty.server.handler.EagerContentHandler;
  * Errors answer {@code {"error": "..."}} with a 4xx status and a message that names what was wrong
  * (a 500 says only that the server log has the details), also those of the HTTP layer (a malformed
  * request, headers over the limit, a timeout) and 503 when the server is busy. Embeddings are unit
- * length and equal to {@link ClipModel}'s for the same input. Requests run concurrently: the model
- * is thread-safe, the index answers one query at a time.
+ * length and equal to {@link ClipModel}'s for the same input. Requests run concurrently: the texts
+ * and the images they embed are coalesced into batches ({@link BatchLimits}), the index answers one
+ * query at a time.
  *
  * <p>Slow or many clients cannot starve the server ({@link TrafficLimits}): a request's body is read
  * in full, without holding a thread, before the request is handled; then it waits (without a thread)
@@ -56,13 +62,17 @@ public final class ClipServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ClipServer.class.getName());
     /** Largest request line and headers, together (Jetty's default); larger ones are answered 431 (414 for the URI). */
     public static final int MAX_HEADER_BYTES = 8192;
+    /** Longest {@link #close} waits for the requests at work to finish. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Javalin app;
     private final ServerConfig config;
+    private final BatchedModel batched;
 
-    private ClipServer(Javalin app, ServerConfig config) {
+    private ClipServer(Javalin app, ServerConfig config, BatchedModel batched) {
         this.app = app;
         this.config = config;
+        this.batched = batched;
     }
 
     /**
@@ -80,7 +90,8 @@ public final class ClipServer implements AutoCloseable {
         ObjectMapper json = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
         RequestBodies bodies = new RequestBodies(json);
-        Endpoints endpoints = new Endpoints(model, index, config, bodies);
+        BatchedModel batched = new BatchedModel(model, config.batching());
+        Endpoints endpoints = new Endpoints(model, batched, index, config, bodies);
         TrafficLimits traffic = config.traffic();
         Javalin app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -105,9 +116,12 @@ public final class ClipServer implements AutoCloseable {
                 server.setErrorHandler(new JsonErrors(json, MAX_HEADER_BYTES));
                 server.addBean(new NetworkConnectionLimit(traffic.maxConnections(), server));
                 // In this order before Javalin: a stranger is refused before the body is read, the body is read
-                // without a thread, and only then does the request wait for a slot to work in.
-                Handler.Singleton chain = new EagerContentHandler(new BusyLimit(traffic.maxInFlight(), traffic.maxQueued(),
-                        traffic.queueTimeout()), new BodyLoader(config.maxBodyBytes(), traffic.requestTimeout(), traffic.idleTimeout()));
+                // without a thread, and only then does the request wait for a slot to work in; the requests at
+                // work are counted, so that close() can let them finish.
+                BusyLimit busy = new BusyLimit(traffic.maxInFlight(), traffic.maxQueued(), traffic.queueTimeout());
+                busy.setHandler(new GracefulHandler());
+                Handler.Singleton chain = new EagerContentHandler(busy, new BodyLoader(config.maxBodyBytes(), traffic.requestTimeout(),
+                        traffic.idleTimeout()));
                 server.insertHandler(config.apiKey() == null ? chain : new ApiKeyCheck(config.apiKey(), chain));
             });
 
@@ -134,11 +148,12 @@ public final class ClipServer implements AutoCloseable {
         try {
             app.start();
         } catch (JavalinException e) {
+            batched.close();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage()
                     + (cause != e ? " (" + cause.getMessage() + ")" : ""), e);
         }
-        return new ClipServer(app, config);
+        return new ClipServer(app, config, batched);
     }
 
     /** The port the server listens on (the one picked when the configuration said 0). */
@@ -162,15 +177,39 @@ public final class ClipServer implements AutoCloseable {
         return app.jettyServer().server().getDescendant(BusyLimit.class);
     }
 
+    /** The batchers of the model's towers (for tests: how requests were coalesced). */
+    BatchedModel batched() {
+        return batched;
+    }
+
     /** Waits until the server has stopped (by {@link #close}, e.g. from a shutdown hook). */
     public void join() throws InterruptedException {
         app.jettyServer().server().join();
     }
 
-    /** Stops listening and finishes the requests under way. */
+    /**
+     * Finishes the requests at work (answering those that come meanwhile 503), their batches
+     * without waiting to fill, for up to {@link #STOP_TIMEOUT}; then stops listening.
+     */
     @Override
     public void close() {
-        app.stop();
+        batched.flush();
+        try {
+            GracefulHandler work = app.jettyServer().server().getDescendant(GracefulHandler.class);
+            if (work != null) {
+                work.shutdown().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warning("stopping with requests still at work after " + TrafficLimits.seconds(STOP_TIMEOUT));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                app.stop();
+            } finally {
+                batched.close();
+            }
+        }
     }
 
     /** The message of an error answer; for a method the path does not take, the methods it does take. */

@@ -26,8 +26,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The request handlers: each reads and checks its input, then asks the model (thread-safe) or the
- * index (one query at a time) and answers JSON.
+ * The request handlers: each reads and checks its input, then asks the model (its embeddings in
+ * batches shared with concurrent requests) or the index (one query at a time) and answers JSON.
  */
 final class Endpoints {
     /** Largest {@code k} of a search: Lucene keeps k candidates per query. */
@@ -40,12 +40,14 @@ final class Endpoints {
     private static final String IMAGE_BODY = "an image body (Content-Type image/*) or multipart/form-data with image files";
 
     private final ClipModel model;
+    private final BatchedModel batched;
     private final VectorIndex index;
     private final ServerConfig config;
     private final RequestBodies bodies;
 
-    Endpoints(ClipModel model, VectorIndex index, ServerConfig config, RequestBodies bodies) {
+    Endpoints(ClipModel model, BatchedModel batched, VectorIndex index, ServerConfig config, RequestBodies bodies) {
         this.model = model;
+        this.batched = batched;
         this.index = index;
         this.config = config;
         this.bodies = bodies;
@@ -93,7 +95,7 @@ final class Endpoints {
             list.add(t.textValue());
         }
         requireTokenizer();
-        ctx.json(new Embeddings(model.id(), model.embedTexts(list)));
+        ctx.json(new Embeddings(model.id(), batched.embedTexts(list, ctx)));
     }
 
     /** {@code POST /embed/image}: one embedding per image, in order. */
@@ -107,7 +109,7 @@ final class Endpoints {
         for (EncodedImage image : images) {
             pre.add(preprocess(image));
         }
-        ctx.json(new Embeddings(model.id(), model.embedPreprocessed(pre)));
+        ctx.json(new Embeddings(model.id(), batched.embedPreprocessed(pre, ctx)));
     }
 
     /**
@@ -150,7 +152,7 @@ final class Endpoints {
         // The image is decoded first: a bad one fails before the prompts are embedded.
         Tensor pixels = preprocess(image);
         ZeroShotClassifier classifier = model.classifier(labels, prompts);
-        float[] embedding = model.embedPreprocessed(List.of(pixels))[0];
+        float[] embedding = batched.embedPreprocessed(List.of(pixels), ctx)[0];
         List<Label> best = new ArrayList<>();
         for (Prediction p : classifier.top(embedding, top)) {
             best.add(new Label(p.label(), p.probability()));
@@ -168,7 +170,7 @@ final class Endpoints {
         int k = k(ctx);
         boolean exact = exact(ctx);
         requireTokenizer();
-        ctx.json(new SearchResults(q, search(idx, model.embedText(q), k, exact)));
+        ctx.json(new SearchResults(q, search(idx, batched.embedTexts(List.of(q), ctx)[0], k, exact)));
     }
 
     /** {@code POST /search[?k=10][&exact=true]} with one image: the indexed items nearest to it. */
@@ -181,7 +183,7 @@ final class Endpoints {
             throw new BadRequestResponse("POST /search takes one image, got " + images.size());
         }
         EncodedImage image = images.get(0);
-        float[] query = model.embedPreprocessed(List.of(preprocess(image)))[0];
+        float[] query = batched.embedPreprocessed(List.of(preprocess(image)), ctx)[0];
         ctx.json(new SearchResults(image.name(), search(idx, query, k, exact)));
     }
 

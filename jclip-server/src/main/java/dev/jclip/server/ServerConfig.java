@@ -13,8 +13,10 @@ package dev.jclip.server;
  * @param apiKey when not null, every endpoint but {@code GET /health} answers only requests that carry
  *     {@code Authorization: Bearer <apiKey>} (401 otherwise); at least {@value #MIN_API_KEY_LENGTH} characters
  * @param traffic connections, requests at work and timeouts
+ * @param batching how the inputs of concurrent requests are coalesced into batches
  */
-public record ServerConfig(String host, int port, long maxBodyBytes, int maxTexts, int maxImages, String apiKey, TrafficLimits traffic) {
+public record ServerConfig(String host, int port, long maxBodyBytes, int maxTexts, int maxImages, String apiKey, TrafficLimits traffic,
+        BatchLimits batching) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final long MB = 1L << 20;
@@ -49,16 +51,23 @@ public record ServerConfig(String host, int port, long maxBodyBytes, int maxText
         if (traffic == null) {
             throw new IllegalArgumentException("the traffic limits must be given (TrafficLimits.defaults())");
         }
+        if (batching == null) {
+            throw new IllegalArgumentException("the batch limits must be given (BatchLimits.defaults())");
+        }
     }
 
-    /** Without an API key, with the {@linkplain TrafficLimits#defaults() default traffic limits}: every client that can connect may use the server. */
+    /**
+     * Without an API key, with the {@linkplain TrafficLimits#defaults() default traffic limits} and
+     * {@linkplain BatchLimits#defaults() batches}: every client that can connect may use the server.
+     */
     public ServerConfig(String host, int port, long maxBodyBytes, int maxTexts, int maxImages) {
-        this(host, port, maxBodyBytes, maxTexts, maxImages, null, TrafficLimits.defaults());
+        this(host, port, maxBodyBytes, maxTexts, maxImages, null, TrafficLimits.defaults(), BatchLimits.defaults());
     }
 
     /**
      * Localhost, port {@value #DEFAULT_PORT}, 20 MB bodies, {@value #DEFAULT_MAX_TEXTS} texts and
-     * {@value #DEFAULT_MAX_IMAGES} images per request, {@linkplain TrafficLimits#defaults() default traffic limits}.
+     * {@value #DEFAULT_MAX_IMAGES} images per request, {@linkplain TrafficLimits#defaults() default traffic limits}
+     * and {@linkplain BatchLimits#defaults() batches}.
      */
     public static ServerConfig defaults() {
         return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_TEXTS, DEFAULT_MAX_IMAGES);
@@ -66,23 +75,29 @@ public record ServerConfig(String host, int port, long maxBodyBytes, int maxText
 
     /** This configuration on {@code port}. */
     public ServerConfig withPort(int port) {
-        return new ServerConfig(host, port, maxBodyBytes, maxTexts, maxImages, apiKey, traffic);
+        return new ServerConfig(host, port, maxBodyBytes, maxTexts, maxImages, apiKey, traffic, batching);
     }
 
     /** This configuration requiring {@code apiKey} (null: none). */
     public ServerConfig withApiKey(String apiKey) {
-        return new ServerConfig(host, port, maxBodyBytes, maxTexts, maxImages, apiKey, traffic);
+        return new ServerConfig(host, port, maxBodyBytes, maxTexts, maxImages, apiKey, traffic, batching);
     }
 
     /** This configuration with other traffic limits. */
     public ServerConfig withTraffic(TrafficLimits traffic) {
-        return new ServerConfig(host, port, maxBodyBytes, maxTexts, maxImages, apiKey, traffic);
+        return new ServerConfig(host, port, maxBodyBytes, maxTexts, maxImages, apiKey, traffic, batching);
+    }
+
+    /** This configuration with other batch limits. */
+    public ServerConfig withBatching(BatchLimits batching) {
+        return new ServerConfig(host, port, maxBodyBytes, maxTexts, maxImages, apiKey, traffic, batching);
     }
 
     /** The key stays out of logs and error messages. */
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", maxTexts=" + maxTexts
-                + ", maxImages=" + maxImages + ", apiKey=" + (apiKey == null ? "none" : "set") + ", traffic=" + traffic + "]";
+                + ", maxImages=" + maxImages + ", apiKey=" + (apiKey == null ? "none" : "set") + ", traffic=" + traffic
+                + ", batching=" + batching + "]";
     }
 }
