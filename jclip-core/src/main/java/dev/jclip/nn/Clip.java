@@ -4,13 +4,15 @@ import dev.jclip.op.CrossEntropy;
 import dev.jclip.op.Elementwise;
 import dev.jclip.op.MatMul;
 import dev.jclip.op.Normalize;
+import dev.jclip.op.SigmoidLoss;
 import dev.jclip.op.Views;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
 /**
  * OpenAI's CLIP: an image tower ({@code visual.*}), a text tower (top-level
- * names) and a learned temperature {@code logit_scale}. Parameter names are
+ * names) and a learned temperature {@code logit_scale}; a SigLIP model also has a
+ * learned {@code logit_bias} and trains with the sigmoid loss. Parameter names are
  * those of the original state dict; see {@link #stateDict()}. A single tower
  * (Hugging Face's {@code CLIPVisionModelWithProjection} or
  * {@code CLIPTextModelWithProjection}) is a CLIP with the other tower and the
@@ -20,18 +22,28 @@ public final class Clip extends Module {
     private final ImageEncoder visual;
     private final TextTransformer text;
     private final Tensor logitScale;
+    private final Tensor logitBias;
 
     /** The outputs of one forward pass over a batch of matching image/text pairs. */
     public record Output(Tensor imageFeatures, Tensor textFeatures, Tensor logitsPerImage, Tensor loss) {}
 
     /** CLIP from its two towers and a scalar {@code logit_scale}; either tower may be null (then no {@code logit_scale}). */
     public Clip(ImageEncoder visual, TextTransformer text) {
+        this(visual, text, false);
+    }
+
+    /**
+     * As {@link #Clip(ImageEncoder, TextTransformer)}, with SigLIP's learned scalar {@code logit_bias}
+     * added to the logits when {@code withLogitBias} (two towers only).
+     */
+    public Clip(ImageEncoder visual, TextTransformer text, boolean withLogitBias) {
         if (visual == null && text == null) {
             throw new IllegalArgumentException("a CLIP model needs at least one tower");
         }
         this.visual = visual == null ? null : child("visual", visual);
         this.text = text == null ? null : child("", text);
         logitScale = visual != null && text != null ? parameter("logit_scale") : null;
+        logitBias = withLogitBias && logitScale != null ? parameter("logit_bias") : null;
     }
 
     /** The image tower, or null for a text tower alone. */
@@ -47,6 +59,11 @@ public final class Clip extends Module {
     /** The learned log temperature, a scalar: logits are scaled by {@code exp(logit_scale)}; null for a single tower. */
     public Tensor logitScale() {
         return logitScale;
+    }
+
+    /** SigLIP's learned logit bias, a scalar added to the scaled logits; null for CLIP models. */
+    public Tensor logitBias() {
+        return logitBias;
     }
 
     /** Image features [B, embed] (not normalized) of preprocessed images [B, 3, S, S]. */
@@ -65,13 +82,14 @@ public final class Clip extends Module {
         return text.forward(tokens);
     }
 
-    /** {@code exp(logit_scale) · norm(image) @ norm(text)ᵀ}: [B_image, B_text]. */
+    /** {@code exp(logit_scale) · norm(image) @ norm(text)ᵀ (+ logit_bias)}: [B_image, B_text]. */
     public Tensor logitsPerImage(Tensor imageFeatures, Tensor textFeatures) {
         if (logitScale == null) {
             throw new IllegalStateException("a single tower has no logit_scale: it gives no logits");
         }
         Tensor sim = MatMul.matmul(Normalize.l2(imageFeatures), false, Normalize.l2(textFeatures), true);
-        return Elementwise.mulScalar(sim, Elementwise.exp(logitScale));
+        Tensor scaled = Elementwise.mulScalar(sim, Elementwise.exp(logitScale));
+        return logitBias == null ? scaled : Elementwise.add(scaled, logitBias);
     }
 
     /**
@@ -94,7 +112,18 @@ public final class Clip extends Module {
         return Elementwise.scale(Elementwise.add(perImage, perText), 0.5f);
     }
 
-    /** Features, logits and loss of B images with their B captions. */
+    /**
+     * SigLIP's pairwise sigmoid loss (Zhai et al., 2023) for a square batch where pair i matches pair i:
+     * every image-text pair is a binary classification, positive on the diagonal; see {@link SigmoidLoss}.
+     */
+    public static Tensor sigmoidLoss(Tensor logitsPerImage) {
+        return SigmoidLoss.forward(logitsPerImage);
+    }
+
+    /**
+     * Features, logits and loss of B images with their B captions: the sigmoid loss for a model with
+     * {@code logit_bias} (SigLIP), else the contrastive one.
+     */
     public Output forward(Tensor images, int[] tokens) {
         if (logitScale == null) {
             throw new IllegalStateException("a single tower has no contrastive forward pass");
@@ -106,6 +135,6 @@ public final class Clip extends Module {
         Tensor img = encodeImage(images);
         Tensor txt = encodeText(tokens);
         Tensor logits = logitsPerImage(img, txt);
-        return new Output(img, txt, logits, contrastiveLoss(logits));
+        return new Output(img, txt, logits, logitBias != null ? sigmoidLoss(logits) : contrastiveLoss(logits));
     }
 }
