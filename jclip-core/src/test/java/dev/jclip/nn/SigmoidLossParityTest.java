@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.io.SafeTensors;
 import dev.jclip.model.ClipConfig;
+import dev.jclip.model.ClipInit;
 import dev.jclip.tensor.Tensor;
 import java.net.URL;
 import java.nio.file.Path;
+import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +46,8 @@ class SigmoidLossParityTest {
     }
 
     static IntStream cases() throws Exception {
-        try (SafeTensors st = SafeTensors.open(Path.of(SigmoidLossParityTest.class.getResource("/parity/siglip/loss.safetensors").toURI()))) {
+        URL url = SigmoidLossParityTest.class.getResource("/parity/siglip/loss.safetensors");
+        try (SafeTensors st = SafeTensors.open(Path.of(url.toURI()))) {
             return IntStream.range(0, Integer.parseInt(st.metadata().get("cases")));
         }
     }
@@ -95,6 +98,26 @@ class SigmoidLossParityTest {
         // d/dx −log σ(z x) = −z σ(−z x), over B = 2.
         float[] grad = {(float) (-sigmoid(-2) / 2), (float) (sigmoid(-1) / 2), (float) (sigmoid(0) / 2), (float) (-sigmoid(-3) / 2)};
         assertArrayEquals(grad, logits.grad(), 1e-7f);
+    }
+
+    /** A model with {@code logit_bias} is a SigLIP model: its forward pass gives the sigmoid loss of its logits. */
+    @Test
+    void forwardOfASigLipModelGivesTheSigmoidLoss() {
+        Clip clip = ClipInit.random(TINY, 3);
+        Clip sig = new Clip(clip.visual(), clip.text(), true);
+        sig.logitScale().data()[0] = 2.5f;
+        sig.logitBias().data()[0] = -4f;
+        Tensor images = Tensor.randn(new SplittableRandom(4), 1f, 3, 3, 8, 8);
+        int[] tokens = {1, 9, 0, 0, 2, 3, 9, 0, 4, 5, 6, 9};
+        Clip.Output withBias = sig.forward(images, tokens), without = clip.forward(images, tokens);
+        assertEquals(Clip.sigmoidLoss(withBias.logitsPerImage()).item(), withBias.loss().item());
+        assertEquals(Clip.contrastiveLoss(without.logitsPerImage()).item(), without.loss().item());
+        clip.logitScale().data()[0] = 2.5f;
+        float[] plain = clip.logitsPerImage(without.imageFeatures(), without.textFeatures()).data();
+        float[] biased = withBias.logitsPerImage().data();
+        for (int i = 0; i < plain.length; i++) {
+            assertEquals(plain[i] - 4f, biased[i], 1e-5f, "logit " + i + " is shifted by the bias");
+        }
     }
 
     @Test

@@ -41,7 +41,10 @@ public record TrainConfig(int epochs, long maxSteps, int microBatch, AdamW.Confi
         return new Builder();
     }
 
-    /** Builds a {@link TrainConfig}; unset fields keep OpenCLIP's defaults, the contrastive loss, a constant learning rate and no checkpoints. */
+    /**
+     * Builds a {@link TrainConfig}; unset fields keep OpenCLIP's defaults, the contrastive loss, a constant
+     * learning rate and no checkpoints.
+     */
     public static final class Builder {
         private int epochs = 1;
         private long maxSteps;

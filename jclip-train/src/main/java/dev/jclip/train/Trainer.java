@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Contrastive training of a CLIP model: symmetric InfoNCE loss or SigLIP's
- * sigmoid loss ({@link TrainConfig#loss()}), AdamW with
+ * Training of a CLIP model: CLIP's symmetric InfoNCE loss or SigLIP's sigmoid
+ * loss ({@link TrainConfig#loss()}), AdamW with
  * OpenCLIP's decay rule, a learning-rate schedule, optional global-norm
  * clipping, exact large batches through {@link GradCache gradient caching},
  * {@code logit_scale} clamped to {@code [0, ln 100]} after every step, and

@@ -203,7 +203,10 @@ class SigLipTrainingTest {
         }
     }
 
-    /** A fresh model learns to tell 12 pairs apart: the sigmoid loss falls below half its start, and every image scores its own caption highest. */
+    /**
+     * A fresh model learns to tell 12 pairs apart: the sigmoid loss falls below half its start, and every
+     * image scores its own caption highest.
+     */
     @Test
     void lossFallsWhenTraining() throws IOException {
         Batch pool = TinyClip.batch(new SplittableRandom(99), 12);
