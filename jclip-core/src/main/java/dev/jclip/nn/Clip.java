@@ -114,7 +114,8 @@ public final class Clip extends Module {
 
     /**
      * SigLIP's pairwise sigmoid loss (Zhai et al., 2023) for a square batch where pair i matches pair i:
-     * every image-text pair is a binary classification, positive on the diagonal; see {@link SigmoidLoss}.
+     * every image-text pair is a binary classification, {@code −Σ log σ(z·logit) / B} with {@code z = +1}
+     * on the diagonal and {@code −1} elsewhere (open_clip's {@code SigLipLoss}).
      */
     public static Tensor sigmoidLoss(Tensor logitsPerImage) {
         return SigmoidLoss.forward(logitsPerImage);
