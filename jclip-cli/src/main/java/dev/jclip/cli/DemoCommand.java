@@ -83,6 +83,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "shapes: fraction of the two-shape training images used (recipe: 0, single shapes only).")
     Double twoShapes;
 
+    @Option(names = "--loss", paramLabel = "NAME",
+            description = "contrastive (the recipe's: CLIP's softmax loss) or siglip (SigLIP's sigmoid loss, with a learned logit_bias).")
+    TrainCommand.LossName loss;
+
     @Spec
     CommandSpec spec;
 
@@ -90,7 +94,8 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long start = System.nanoTime();
         Demo.Overrides o = new Demo.Overrides(minutes, modelConfig == null ? null : ModelConfigArg.parse(modelConfig),
-                batchSize, lr, wd, warmup, evalEvery, evalImages, evalPairs, finalImages, finalPairs, sizeDropout, twoShapes, grey);
+                batchSize, lr, wd, warmup, evalEvery, evalImages, evalPairs, finalImages, finalPairs, sizeDropout, twoShapes, grey,
+                loss == null ? null : loss.loss);
         Path out = output != null ? output : Path.of("demo-" + name);
         PrintWriter stdout = spec.commandLine().getOut();
         String last = Demo.run(name, data, out, seed, steps, o, spec.commandLine().getErr(), stdout, start);

@@ -13,6 +13,7 @@ import dev.jclip.train.AdamW;
 import dev.jclip.train.Checkpoints;
 import dev.jclip.train.ExampleBatches;
 import dev.jclip.train.Freeze;
+import dev.jclip.train.Loss;
 import dev.jclip.train.LrSchedule;
 import dev.jclip.train.NonFiniteException;
 import dev.jclip.train.TrainConfig;
@@ -32,8 +33,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code jclip train}: contrastive training from scratch ({@code --model-config})
- * or fine-tuning from weights ({@code --init}) on image-caption pairs from any
+ * {@code jclip train}: contrastive or SigLIP ({@code --loss siglip}) training from
+ * scratch ({@code --model-config}) or fine-tuning from weights ({@code --init}) on
+ * image-caption pairs from any
  * jclip-data source ({@link TrainData}); bad items are counted and skipped.
  * Writes checkpoints ({@code step-NNNNNNNN/model.safetensors}, loadable by
  * OpenCLIP, and {@code trainer.safetensors}) and {@code log.jsonl} (one line per
@@ -41,7 +43,7 @@ import picocli.CommandLine.Option;
  * the newest checkpoint that matches its checksums, skipping damaged ones.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train or fine-tune CLIP on image-caption pairs (CSV, caption folder, tar shards, demo sets), with exact resume.")
+        description = "Train or fine-tune CLIP (contrastive or SigLIP loss) on image-caption pairs (CSV, caption folder, tar shards, demo sets), with exact resume.")
 final class TrainCommand implements Callable<Integer> {
 
     static final class Source {
@@ -61,6 +63,16 @@ final class TrainCommand implements Callable<Integer> {
 
     enum Tower { image, text }
 
+    enum LossName {
+        contrastive(Loss.CONTRASTIVE), siglip(Loss.SIGLIP);
+
+        final Loss loss;
+
+        LossName(Loss loss) {
+            this.loss = loss;
+        }
+    }
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
@@ -79,6 +91,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--batch-size", required = true, description = "Pairs per optimizer step (the contrastive batch).")
     int batchSize;
+
+    @Option(names = "--loss", defaultValue = "contrastive", paramLabel = "NAME",
+            description = "contrastive (CLIP's softmax loss, default) or siglip (SigLIP's sigmoid loss with a learned logit_bias; "
+                    + "from scratch logit_scale starts at ln 10 and logit_bias at -10; a model without one gets logit_bias -10).")
+    LossName loss;
 
     @Option(names = "--micro-batch", defaultValue = "0",
             description = "Embed this many pairs at a time (gradient caching: same result, less memory); 0: whole batch.")
@@ -162,7 +179,8 @@ final class TrainCommand implements Callable<Integer> {
         if (microBatch < 0) {
             throw new IllegalArgumentException("--micro-batch must be >= 0, got " + microBatch);
         }
-        Clip model = source.init != null ? ClipWeights.load(source.init, activation) : ClipInit.random(ModelConfigArg.parse(source.config), seed);
+        Clip loaded = source.init != null ? ClipWeights.load(source.init, activation) : ClipInit.random(ModelConfigArg.parse(source.config), seed);
+        Clip model = loss.loss.prepare(loaded, source.init == null);
         ClipConfig cfg = ClipConfig.of(model);
         ClipTokenizer tokenizer = ClipTokenizer.load(vocab);
         if (tokenizer.vocabSize() != cfg.text().vocabSize()) {
@@ -186,7 +204,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig.Builder config = TrainConfig.builder().epochs(epochs).maxSteps(maxSteps).microBatch(microBatch)
                 .optimizer(opt).schedule(lrs).gradClipNorm(gradClip).seed(seed).outputDir(output)
                 .checkpointEvery(checkpointEvery).keepCheckpoints(keep).skipNonFinite(skipNonFinite)
-                .freeze(new Freeze(freeze.contains(Tower.image), freeze.contains(Tower.text), unlockLast));
+                .freeze(new Freeze(freeze.contains(Tower.image), freeze.contains(Tower.text), unlockLast)).loss(loss.loss);
 
         Path checkpoint = resume == null ? null : resume.equals("latest") ? latestIntact() : Path.of(resume);
         long startStep = checkpoint == null ? 0 : Checkpoints.stepOf(checkpoint);

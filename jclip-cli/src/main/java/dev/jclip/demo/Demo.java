@@ -1,6 +1,7 @@
 package dev.jclip.demo;
 
 import dev.jclip.model.ClipConfig;
+import dev.jclip.train.Loss;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -12,7 +13,7 @@ public final class Demo {
     /** Recipe settings given on the command line (null: the recipe's). */
     public record Overrides(Double minutes, ClipConfig model, Integer batch, Double lr, Double wd, Long warmup, Long evalEvery,
                             Integer evalImages, Integer evalPairs, Integer finalImages, Integer finalPairs, Double sizeDropout,
-                            Double twoShapes, Double grey) {}
+                            Double twoShapes, Double grey, Loss loss) {}
 
     private Demo() {}
 
@@ -64,6 +65,9 @@ public final class Demo {
         r = r.withEval(o.evalEvery() != null ? o.evalEvery() : r.evalEvery(), o.evalImages() != null ? o.evalImages() : r.evalImages(),
                 o.evalPairs() != null ? o.evalPairs() : r.evalPairs(), o.finalImages() != null ? o.finalImages() : r.finalImages(),
                 o.finalPairs() != null ? o.finalPairs() : r.finalPairs());
+        if (o.loss() != null) {
+            r = r.withLoss(o.loss());
+        }
         ShapesData.Mix m = r.mix();
         r = r.withMix(new ShapesData.Mix(o.sizeDropout() != null ? o.sizeDropout() : m.sizeDropout(),
                 o.twoShapes() != null ? o.twoShapes() : m.twoShapes(), o.grey() != null ? o.grey() : m.grey()));

@@ -90,7 +90,7 @@ final class DemoRun {
             throw new IllegalArgumentException("the model takes " + config.vision().imageSize() + " px images, the "
                     + data.name() + " data is " + data.imageSize() + " px");
         }
-        Clip model = ClipInit.random(config, seed);
+        Clip model = recipe.loss().prepare(ClipInit.random(config, seed), true);
         long parameters = model.stateDict().parameters().values().stream().mapToLong(t -> t.numel()).sum();
         progress.printf(Locale.ROOT, "jclip demo %s: %,d parameters, %d-token vocabulary; %s%n", data.name(), parameters,
                 tokenizer.vocabSize(), recipe.describe());
@@ -108,7 +108,7 @@ final class DemoRun {
         long done = 0;
         try (BufferedWriter log = Files.newBufferedWriter(output.resolve("log.jsonl"), StandardCharsets.UTF_8)) {
             PeriodicEval periodic = new PeriodicEval(model, tokenizer, recipe.evalEvery(), small, line -> write(log, line));
-            TrainConfig tc = TrainConfig.builder().seed(seed)
+            TrainConfig tc = TrainConfig.builder().seed(seed).loss(recipe.loss())
                     .optimizer(new AdamW.Config(recipe.lr(), 0.9, recipe.beta2(), 1e-6, recipe.weightDecay()))
                     .schedule(schedule).gradClipNorm(recipe.gradClip())
                     .onStep(s -> {
@@ -207,8 +207,10 @@ final class DemoRun {
 
     private void report(StepLog s, List<PeriodicEval.Point> evals, long start) {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-                "%5.1f min  step %d  loss %.4f  logit_scale %.2f  lr %.2e  %.0f pairs/s", (System.nanoTime() - start) / 60e9,
-                s.step(), s.loss(), Math.exp(s.logitScale()), s.lr(), s.samplesPerSecond()));
+                "%5.1f min  step %d  loss %.4f  logit_scale %.2f%s  lr %.2e  %.0f pairs/s", (System.nanoTime() - start) / 60e9,
+                s.step(), s.loss(), Math.exp(s.logitScale()),
+                s.logitBias() == null ? "" : String.format(Locale.ROOT, "  logit_bias %.2f", s.logitBias()), s.lr(),
+                s.samplesPerSecond()));
         for (PeriodicEval.Point p : evals) {
             if (p.step() == s.step()) {
                 p.metrics().forEach((k, v) -> {

@@ -4,6 +4,7 @@ import dev.jclip.api.Similarity;
 import dev.jclip.eval.PeriodicEval;
 import dev.jclip.eval.RetrievalResult;
 import dev.jclip.eval.ZeroShotResult;
+import dev.jclip.train.Loss;
 import dev.jclip.train.StepLog;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -85,7 +86,7 @@ final class Report {
         List<StepLog> logs = r.stepLogs();
         double[] steps = logs.stream().mapToDouble(StepLog::step).toArray();
         h.append("<h2>Training</h2>\n<div class=\"plots\">");
-        h.append(Svg.lineChart("contrastive loss", "step", List.of(new Svg.Series("loss", COLOURS[0], steps,
+        h.append(Svg.lineChart(r.recipe().loss() == Loss.SIGLIP ? "sigmoid loss" : "contrastive loss", "step", List.of(new Svg.Series("loss", COLOURS[0], steps,
                 logs.stream().mapToDouble(StepLog::loss).toArray())), 0, Double.NaN));
         h.append(Svg.lineChart("logit scale exp(t) (inverse temperature)", "step", List.of(new Svg.Series("exp(logit_scale)",
                 COLOURS[1], steps, logs.stream().mapToDouble(s -> Math.exp(s.logitScale())).toArray())), 0, Double.NaN));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jclip.data.Example;
 import dev.jclip.data.Shapes;
 import dev.jclip.image.ImagePreprocessor;
+import dev.jclip.io.SafeTensors;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.nn.Clip;
 import dev.jclip.tensor.GradMode;
@@ -145,6 +146,26 @@ class DemoCommandTest {
                 .map(l -> Integer.parseInt(l.replaceAll("^\\{\"step\":(\\d+),.*", "$1"))).toList());
         assertTrue(log.get(log.size() - 2).startsWith("{\"step\":3,\"eval\":\"zeroshot\",\"name\":\"shapes-final\""), log.toString());
         assertTrue(log.getLast().startsWith("{\"step\":3,\"eval\":\"retrieval\",\"name\":\"shapes-final\""), log.toString());
+    }
+
+    /** {@code --loss siglip}: the model trains with a {@code logit_bias}, which the log, the report and the saved weights show. */
+    @Test
+    void siglipLossDemo() throws IOException {
+        Path out = dir.resolve("siglip");
+        Cli r = Cli.run("demo", "--loss", "siglip", "--steps", "2", "--output", out.toString(), "--model-config", TINY,
+                "--batch-size", "8", "--eval-every", "5", "--eval-images", "24", "--eval-pairs", "8", "--final-images", "48",
+                "--final-pairs", "16");
+        assertEquals(0, r.code, r.err);
+        assertTrue(LINE.matcher(lastLine(r.out)).matches(), r.out);
+        assertTrue(r.err.contains("; siglip loss, batch 8,"), r.err);
+        List<String> steps = Files.readAllLines(out.resolve("log.jsonl")).stream().filter(l -> l.contains("\"loss\"")).toList();
+        assertEquals(2, steps.size());
+        Matcher bias = Pattern.compile("\"logit_bias\":([-0-9.E]+),").matcher(steps.getLast());
+        assertTrue(bias.find(), steps.getLast());
+        try (SafeTensors st = SafeTensors.open(out.resolve("model/open_clip_model.safetensors"))) {
+            assertEquals(Float.parseFloat(bias.group(1)), st.floats("logit_bias")[0]);
+        }
+        assertTrue(Files.readString(out.resolve("report.html")).contains("sigmoid loss"));
     }
 
     @Test

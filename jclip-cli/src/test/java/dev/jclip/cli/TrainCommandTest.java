@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.model.ClipConfig;
+import dev.jclip.io.SafeTensors;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.testing.RequiresShared;
@@ -21,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -108,6 +111,31 @@ class TrainCommandTest {
         assertEquals(4, log.size(), "steps 1-4, each once");
         for (int i = 0; i < 4; i++) {
             assertTrue(log.get(i).startsWith("{\"step\":" + (i + 1) + ",\"epoch\":" + (i / 2) + ",\"loss\":"), log.get(i));
+        }
+    }
+
+    /**
+     * {@code --loss siglip}: the model gets {@code logit_bias} (from −10, {@code logit_scale} from ln 10), the log
+     * reports it, the checkpoint holds it, and a resumed run (gradient caching in micro-batches of 3) is exact.
+     */
+    @Test
+    @RequiresShared
+    void siglipLossTrainsWithALogitBiasAndResumesExactly() throws IOException {
+        Path split = dir.resolve("split");
+        List<String> log = assertResumeIsExact(dir.resolve("straight"), split,
+                List.of("train", "--model-config", TINY, "--data", csv().toString(), "--loss", "siglip"));
+        assertEquals(4, log.size(), "steps 1-4, each once");
+        Matcher first = Pattern.compile("\"logit_scale\":([-0-9.E]+),\"logit_bias\":([-0-9.E]+),").matcher(log.getFirst());
+        assertTrue(first.find(), log.getFirst());
+        // Warm-up: step 1 runs at lr 5e-4, and Adam's first step moves each by about lr.
+        assertEquals(Math.log(10), Double.parseDouble(first.group(1)), 6e-4, log.getFirst());
+        assertEquals(-10, Double.parseDouble(first.group(2)), 6e-4, log.getFirst());
+        try (SafeTensors st = SafeTensors.open(split.resolve("step-00000004/model.safetensors"));
+             SafeTensors state = SafeTensors.open(split.resolve("step-00000004/trainer.safetensors"))) {
+            float bias = st.floats("logit_bias")[0];
+            assertTrue(bias != -10f && Math.abs(bias + 10) < 0.01, "logit_bias " + bias);
+            assertTrue(log.getLast().contains("\"logit_bias\":" + bias + ","), log.getLast());
+            assertEquals("siglip", state.metadata().get("loss"));
         }
     }
 

@@ -4,13 +4,15 @@ import dev.jclip.op.CrossEntropy;
 import dev.jclip.op.Elementwise;
 import dev.jclip.op.MatMul;
 import dev.jclip.op.Normalize;
+import dev.jclip.op.SigmoidLoss;
 import dev.jclip.op.Views;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
 /**
  * OpenAI's CLIP: an image tower ({@code visual.*}), a text tower (top-level
- * names) and a learned temperature {@code logit_scale}. Parameter names are
+ * names) and a learned temperature {@code logit_scale}; a SigLIP model also has a
+ * learned {@code logit_bias} and trains with the sigmoid loss. Parameter names are
  * those of the original state dict; see {@link #stateDict()}. A single tower
  * (Hugging Face's {@code CLIPVisionModelWithProjection} or
  * {@code CLIPTextModelWithProjection}) is a CLIP with the other tower and the
@@ -110,7 +112,19 @@ public final class Clip extends Module {
         return Elementwise.scale(Elementwise.add(perImage, perText), 0.5f);
     }
 
-    /** Features, logits and loss of B images with their B captions. */
+    /**
+     * SigLIP's pairwise sigmoid loss (Zhai et al., 2023) for a square batch where pair i matches pair i:
+     * every image-text pair is a binary classification, {@code −Σ log σ(z·logit) / B} with {@code z = +1}
+     * on the diagonal and {@code −1} elsewhere (open_clip's {@code SigLipLoss}).
+     */
+    public static Tensor sigmoidLoss(Tensor logitsPerImage) {
+        return SigmoidLoss.forward(logitsPerImage);
+    }
+
+    /**
+     * Features, logits and loss of B images with their B captions: the sigmoid loss for a model with
+     * {@code logit_bias} (SigLIP), else the contrastive one.
+     */
     public Output forward(Tensor images, int[] tokens) {
         if (logitScale == null) {
             throw new IllegalStateException("a single tower has no contrastive forward pass");
@@ -122,6 +136,6 @@ public final class Clip extends Module {
         Tensor img = encodeImage(images);
         Tensor txt = encodeText(tokens);
         Tensor logits = logitsPerImage(img, txt);
-        return new Output(img, txt, logits, contrastiveLoss(logits));
+        return new Output(img, txt, logits, logitBias != null ? sigmoidLoss(logits) : contrastiveLoss(logits));
     }
 }

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Which parameters fine-tuning leaves as they are, by their original state-dict
  * names: the image tower is {@code visual.*}, the text tower every other name
- * but {@code logit_scale}, which always trains (as in locked-image tuning).
+ * but {@code logit_scale} and SigLIP's {@code logit_bias}, which always train
+ * (as in locked-image tuning).
  *
  * @param image      freeze the whole image tower
  * @param text       freeze the whole text tower
@@ -57,7 +58,7 @@ public record Freeze(boolean image, boolean text, int lastBlocks) {
     }
 
     private boolean trains(String name, TreeSet<String> towerBlocks) {
-        if (name.equals("logit_scale")) {
+        if (isLogitParameter(name)) {
             return true;
         }
         if (isImage(name) ? image : text) {
@@ -71,6 +72,11 @@ public record Freeze(boolean image, boolean text, int lastBlocks) {
             return false; // stem and embeddings
         }
         return towerBlocks.tailSet(m.group(1), true).size() <= lastBlocks;
+    }
+
+    /** True for {@code logit_scale} and {@code logit_bias}: they belong to neither tower. */
+    public static boolean isLogitParameter(String name) {
+        return name.equals("logit_scale") || name.equals("logit_bias");
     }
 
     /** True for parameters of the image tower. */

@@ -15,12 +15,12 @@ import java.util.Map;
  * <li>embed every micro-batch without a graph ({@link GradMode#noGrad()});</li>
  * <li>compute the full-batch loss on those features, made leaves, and
  *     back-propagate it: this gives d loss / d features (and the gradient of
- *     {@code logit_scale}, which reaches the parameter directly);</li>
+ *     {@code logit_scale} and {@code logit_bias}, which reach the parameters directly);</li>
  * <li>embed each micro-batch again, with its graph, and back-propagate its
  *     slice of d loss / d features into the parameters.</li>
  * </ol>
- * The contrastive loss couples all pairs, so plain gradient accumulation would
- * change it; this does not: the gradients equal those of one big batch up to
+ * The contrastive and the sigmoid loss couple all pairs, so plain gradient
+ * accumulation would change them; this does not: the gradients equal those of one big batch up to
  * float rounding, for models without batch statistics (ViT). A ResNet tower's
  * BatchNorm normalizes each micro-batch with that micro-batch's statistics, so
  * its result differs from one big batch as it would in PyTorch; its running
@@ -30,19 +30,19 @@ final class GradCache {
     private GradCache() {}
 
     /**
-     * Fills the parameters' gradients with those of the contrastive loss of
+     * Fills the parameters' gradients with those of {@code loss} on
      * {@code batch} and returns the loss. A tower whose flag is false runs
      * without a graph (it is frozen). {@code micro >= batch.size()} is one plain
      * forward and backward.
      */
-    static float lossAndGradients(Clip model, Batch batch, int micro, boolean imageGrad, boolean textGrad) {
+    static float lossAndGradients(Clip model, Batch batch, int micro, boolean imageGrad, boolean textGrad, Loss loss) {
         int n = batch.size();
         if (micro >= n) {
             Tensor img = encode(model, batch, true, imageGrad);
             Tensor txt = encode(model, batch, false, textGrad);
-            Tensor loss = Clip.contrastiveLoss(model.logitsPerImage(img, txt));
-            loss.backward();
-            return loss.item();
+            Tensor value = loss.of(model.logitsPerImage(img, txt));
+            value.backward();
+            return value.item();
         }
         Map<String, Tensor> bufferTensors = model.stateDict().buffers();
         Map<String, float[]> buffers = new LinkedHashMap<>();
@@ -67,8 +67,8 @@ final class GradCache {
         bufferTensors.forEach((name, t) -> System.arraycopy(buffers.get(name), 0, t.data(), 0, t.numel()));
 
         Tensor imgLeaf = Tensor.parameter(img, n, ie), txtLeaf = Tensor.parameter(txt, n, te);
-        Tensor loss = Clip.contrastiveLoss(model.logitsPerImage(imgLeaf, txtLeaf));
-        loss.backward();
+        Tensor value = loss.of(model.logitsPerImage(imgLeaf, txtLeaf));
+        value.backward();
 
         for (int s = 0; s < n; s += micro) {
             int e = Math.min(n, s + micro);
@@ -80,7 +80,7 @@ final class GradCache {
                 model.encodeText(mb.flatTokens()).backward(Arrays.copyOfRange(txtLeaf.grad(), s * te, e * te));
             }
         }
-        return loss.item();
+        return value.item();
     }
 
     private static Tensor encode(Clip model, Batch batch, boolean image, boolean grad) {

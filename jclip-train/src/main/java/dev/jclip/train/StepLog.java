@@ -7,14 +7,15 @@ import dev.jclip.io.JsonWriter;
  *
  * @param step             steps completed, this one included (1 after the first)
  * @param epoch            the epoch the batch came from (0-based)
- * @param loss             the batch's contrastive loss before the update
+ * @param loss             the batch's loss before the update
  * @param lr               the learning rate used
  * @param logitScale       {@code logit_scale} after the update and its clamp
+ * @param logitBias        SigLIP's {@code logit_bias} after the update; null for a model without one
  * @param gradNorm         the global L2 norm of the trainable gradients, before clipping
  * @param samplesPerSecond pairs per second of wall time for this step
  * @param skipped          true when a non-finite loss or gradient made the step skip its update
  */
-public record StepLog(long step, int epoch, float loss, double lr, float logitScale, double gradNorm,
+public record StepLog(long step, int epoch, float loss, double lr, float logitScale, Float logitBias, double gradNorm,
                       double samplesPerSecond, boolean skipped) {
 
     /** One JSON object on one line (non-finite numbers as {@code null}), for a JSONL log. */
@@ -30,8 +31,11 @@ public record StepLog(long step, int epoch, float loss, double lr, float logitSc
         json.name("step").value(step).name("epoch").value(epoch);
         number(json.name("loss"), loss).name("lr");
         number(json, lr).name("logit_scale");
-        number(json, logitScale).name("grad_norm");
-        number(json, gradNorm).name("samples_per_s");
+        number(json, logitScale);
+        if (logitBias != null) {
+            number(json.name("logit_bias"), logitBias.floatValue());
+        }
+        number(json.name("grad_norm"), gradNorm).name("samples_per_s");
         return number(json, samplesPerSecond).name("skipped").value(skipped);
     }
 

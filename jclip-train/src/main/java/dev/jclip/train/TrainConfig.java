@@ -1,6 +1,7 @@
 package dev.jclip.train;
 
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -19,11 +20,13 @@ import java.util.function.Consumer;
  * @param keepCheckpoints how many checkpoints to keep (the newest)
  * @param skipNonFinite   on a NaN/Inf loss or gradient, skip the update and count it instead of stopping
  * @param freeze          parameters left as they are (fine-tuning)
+ * @param loss            the objective: CLIP's contrastive loss, or SigLIP's sigmoid loss (the model then needs a
+ *                        {@code logit_bias}: {@link Loss#prepare})
  * @param onStep          called after every step
  */
 public record TrainConfig(int epochs, long maxSteps, int microBatch, AdamW.Config optimizer, LrSchedule schedule,
                           double gradClipNorm, long seed, Path outputDir, long checkpointEvery, int keepCheckpoints,
-                          boolean skipNonFinite, Freeze freeze, Consumer<StepLog> onStep) {
+                          boolean skipNonFinite, Freeze freeze, Loss loss, Consumer<StepLog> onStep) {
 
     public TrainConfig {
         if (epochs < 1 || maxSteps < 0 || microBatch < 0 || gradClipNorm < 0 || checkpointEvery < 0 || keepCheckpoints < 1) {
@@ -31,13 +34,17 @@ public record TrainConfig(int epochs, long maxSteps, int microBatch, AdamW.Confi
                     + maxSteps + " (>= 0), microBatch " + microBatch + " (>= 0), gradClipNorm " + gradClipNorm
                     + " (>= 0), checkpointEvery " + checkpointEvery + " (>= 0), keepCheckpoints " + keepCheckpoints + " (>= 1)");
         }
+        Objects.requireNonNull(loss, "loss");
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Builds a {@link TrainConfig}; unset fields keep OpenCLIP's defaults, a constant learning rate and no checkpoints. */
+    /**
+     * Builds a {@link TrainConfig}; unset fields keep OpenCLIP's defaults, the contrastive loss, a constant
+     * learning rate and no checkpoints.
+     */
     public static final class Builder {
         private int epochs = 1;
         private long maxSteps;
@@ -51,6 +58,7 @@ public record TrainConfig(int epochs, long maxSteps, int microBatch, AdamW.Confi
         private int keepCheckpoints = 3;
         private boolean skipNonFinite;
         private Freeze freeze = Freeze.none();
+        private Loss loss = Loss.CONTRASTIVE;
         private Consumer<StepLog> onStep = log -> {};
 
         private Builder() {}
@@ -67,12 +75,13 @@ public record TrainConfig(int epochs, long maxSteps, int microBatch, AdamW.Confi
         public Builder keepCheckpoints(int v) { keepCheckpoints = v; return this; }
         public Builder skipNonFinite(boolean v) { skipNonFinite = v; return this; }
         public Builder freeze(Freeze v) { freeze = v; return this; }
+        public Builder loss(Loss v) { loss = v; return this; }
         public Builder onStep(Consumer<StepLog> v) { onStep = v; return this; }
 
         public TrainConfig build() {
             LrSchedule s = schedule != null ? schedule : LrSchedule.constant(optimizer.lr(), 0);
             return new TrainConfig(epochs, maxSteps, microBatch, optimizer, s, gradClipNorm, seed, outputDir,
-                    checkpointEvery, keepCheckpoints, skipNonFinite, freeze, onStep);
+                    checkpointEvery, keepCheckpoints, skipNonFinite, freeze, loss, onStep);
         }
     }
 }

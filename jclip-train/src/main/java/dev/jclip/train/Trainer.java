@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Contrastive training of a CLIP model: symmetric InfoNCE loss, AdamW with
+ * Training of a CLIP model: CLIP's symmetric InfoNCE loss or SigLIP's sigmoid
+ * loss ({@link TrainConfig#loss()}), AdamW with
  * OpenCLIP's decay rule, a learning-rate schedule, optional global-norm
  * clipping, exact large batches through {@link GradCache gradient caching},
  * {@code logit_scale} clamped to {@code [0, ln 100]} after every step, and
@@ -32,8 +33,8 @@ import java.util.Objects;
  * <p>A checkpoint folder holds {@code model.safetensors} (every parameter and
  * buffer under its original state-dict name, as OpenCLIP loads it) and
  * {@code trainer.safetensors} (AdamW's moments as {@code exp_avg.NAME} and
- * {@code exp_avg_sq.NAME}; the seed and the {@link Progress} counters in its
- * metadata). Nothing in the trainer keeps random state between steps, so these
+ * {@code exp_avg_sq.NAME}; the seed, the loss and the {@link Progress} counters
+ * in its metadata). Nothing in the trainer keeps random state between steps, so these
  * are all the state there is. Single-threaded over its own loops, and the ops
  * are deterministic, so a seed gives the same bits whatever the thread count.
  */
@@ -49,7 +50,7 @@ public final class Trainer {
     private final Parallel parallel;
     private final Map<String, Tensor> parameters, stateDict, trainable;
     private final AdamW optimizer;
-    private final Tensor logitScale;
+    private final Tensor logitScale, logitBias;
     private final boolean imageTrains, textTrains;
     private final Checkpoints checkpoints;
     private Progress progress = Progress.start();
@@ -68,10 +69,15 @@ public final class Trainer {
         this.parameters = model.stateDict().parameters();
         this.stateDict = model.stateDict().all();
         this.logitScale = parameters.get("logit_scale");
+        this.logitBias = parameters.get("logit_bias");
+        if (config.loss() == Loss.SIGLIP && logitBias == null) {
+            throw new IllegalArgumentException("the sigmoid (siglip) loss needs a model with a logit_bias; "
+                    + "Loss.SIGLIP.prepare(model, fromScratch) gives one");
+        }
         this.trainable = config.freeze().trainable(parameters);
         this.optimizer = new AdamW(trainable, config.optimizer());
         this.imageTrains = trainable.keySet().stream().anyMatch(Freeze::isImage);
-        this.textTrains = trainable.keySet().stream().anyMatch(n -> !Freeze.isImage(n) && !n.equals("logit_scale"));
+        this.textTrains = trainable.keySet().stream().anyMatch(n -> !Freeze.isImage(n) && !Freeze.isLogitParameter(n));
         this.checkpoints = config.outputDir() == null ? null : new Checkpoints(config.outputDir(), config.keepCheckpoints());
     }
 
@@ -121,7 +127,7 @@ public final class Trainer {
 
     /**
      * One optimizer step on {@code batch} (which counts as the next batch of the
-     * current epoch): gradients of the contrastive loss, a finiteness check,
+     * current epoch): gradients of the configured loss, a finiteness check,
      * clipping, AdamW at the schedule's rate, then the clamp of {@code logit_scale}.
      */
     public StepLog step(Batch batch) {
@@ -133,7 +139,7 @@ public final class Trainer {
         model.train(true);
         parameters.values().forEach(Tensor::zeroGrad);
         int micro = config.microBatch() == 0 ? batch.size() : config.microBatch();
-        float loss = GradCache.lossAndGradients(model, batch, micro, imageTrains, textTrains);
+        float loss = GradCache.lossAndGradients(model, batch, micro, imageTrains, textTrains, config.loss());
         List<Tensor> params = List.copyOf(trainable.values());
         double norm = config.gradClipNorm() > 0
                 ? GradClip.clip(params, config.gradClipNorm()) : GradClip.globalNorm(params);
@@ -152,7 +158,8 @@ public final class Trainer {
         progress = new Progress(progress.step() + 1, progress.epoch(), progress.batchInEpoch() + 1,
                 progress.skipped() + (finite ? 0 : 1));
         double seconds = (System.nanoTime() - t0) / 1e9;
-        StepLog log = new StepLog(progress.step(), progress.epoch(), loss, lr, logitScale.item(), norm,
+        StepLog log = new StepLog(progress.step(), progress.epoch(), loss, lr, logitScale.item(),
+                logitBias == null ? null : logitBias.item(), norm,
                 batch.size() / seconds, !finite);
         config.onStep().accept(log);
         return log;
@@ -192,6 +199,7 @@ public final class Trainer {
         SafeTensorsWriter state = new SafeTensorsWriter()
                 .metadata("format", FORMAT)
                 .metadata("seed", Long.toString(config.seed()))
+                .metadata("loss", config.loss().id())
                 .metadata("step", Long.toString(progress.step()))
                 .metadata("epoch", Integer.toString(progress.epoch()))
                 .metadata("batch_in_epoch", Long.toString(progress.batchInEpoch()))
@@ -210,7 +218,7 @@ public final class Trainer {
      * Restores weights, optimizer moments and progress from a checkpoint folder
      * written by {@link #saveCheckpoint()}; training then continues exactly as
      * the saved run would have. The checkpoint must come from the same model
-     * shape, the same frozen set and the same seed, and pass
+     * shape, the same frozen set, the same seed and the same loss, and pass
      * {@link Checkpoints#verify} (else {@link DamagedCheckpointException}).
      */
     public void resume(Path checkpoint) throws IOException {
@@ -235,6 +243,12 @@ public final class Trainer {
             if (seed != config.seed()) {
                 throw new IllegalArgumentException("checkpoint " + checkpoint + " was made with seed " + seed
                         + ", this run has seed " + config.seed() + "; use the same seed to continue it exactly");
+            }
+            // Checkpoints from before the sigmoid loss have no "loss": they were contrastive.
+            String loss = meta.getOrDefault("loss", Loss.CONTRASTIVE.id());
+            if (!loss.equals(config.loss().id())) {
+                throw new IllegalArgumentException("checkpoint " + checkpoint + " was trained with the " + loss
+                        + " loss, this run uses " + config.loss().id() + "; use the same loss to continue it");
             }
             restored = new Progress(Long.parseLong(meta.get("step")), Integer.parseInt(meta.get("epoch")),
                     Long.parseLong(meta.get("batch_in_epoch")), Long.parseLong(meta.get("skipped")));

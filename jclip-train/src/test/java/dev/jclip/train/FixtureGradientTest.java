@@ -37,7 +37,7 @@ class FixtureGradientTest {
         Clip model = ClipWeights.load(dir.resolve("open_clip_model.safetensors"));
         model.train(true);
         try (SafeTensors io = SafeTensors.open(dir.resolve("io.safetensors"))) {
-            float loss = GradCache.lossAndGradients(model, batch(io), micro, true, true);
+            float loss = GradCache.lossAndGradients(model, batch(io), micro, true, true, Loss.CONTRASTIVE);
             float expected = io.floats("train.loss")[0];
             assertEquals(expected, loss, 1e-4 * Math.abs(expected), "loss");
             int checked = 0;
@@ -68,7 +68,7 @@ class FixtureGradientTest {
         try (SafeTensors io = SafeTensors.open(dir.resolve("io.safetensors"))) {
             Batch batch = batch(io);
             cached.train(true);
-            GradCache.lossAndGradients(cached, batch, 2, true, true);
+            GradCache.lossAndGradients(cached, batch, 2, true, true, Loss.CONTRASTIVE);
             plain.train(true);
             try (var off = GradMode.noGrad()) {
                 plain.encodeImage(batch.slice(0, 2).images());

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class TrainerTest {
     @TempDir
@@ -58,13 +60,14 @@ class TrainerTest {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    @Test
-    void gradientCachingEqualsOneBigBatch() {
+    @ParameterizedTest
+    @EnumSource(Loss.class)
+    void gradientCachingEqualsOneBigBatch(Loss loss) {
         Batch batch = TinyClip.batch(new SplittableRandom(3), 7);
-        Clip big = TinyClip.model(1), cached = TinyClip.model(1);
-        float lossBig = GradCache.lossAndGradients(big, batch, 7, true, true);
-        float lossCached = GradCache.lossAndGradients(cached, batch, 3, true, true); // micro-batches 3, 3, 1
-        assertEquals(lossBig, lossCached, 1e-6f);
+        Clip big = loss.prepare(TinyClip.model(1), true), cached = loss.prepare(TinyClip.model(1), true);
+        float lossBig = GradCache.lossAndGradients(big, batch, 7, true, true, loss);
+        float lossCached = GradCache.lossAndGradients(cached, batch, 3, true, true, loss); // micro-batches 3, 3, 1
+        assertEquals(lossBig, lossCached, 1e-6f * lossBig);
         for (String name : big.stateDict().parameters().keySet()) {
             float[] a = big.stateDict().parameters().get(name).grad(), b = cached.stateDict().parameters().get(name).grad();
             float max = 0, diff = 0;
@@ -198,11 +201,15 @@ class TrainerTest {
 
     @Test
     void stepLogIsOneJsonLine() {
-        StepLog log = new StepLog(3, 1, 2.5f, 1e-4, 4.6051702f, 0.75, 128.0, false);
+        StepLog log = new StepLog(3, 1, 2.5f, 1e-4, 4.6051702f, null, 0.75, 128.0, false);
         assertEquals("{\"step\":3,\"epoch\":1,\"loss\":2.5,\"lr\":1.0E-4,\"logit_scale\":4.6051702,\"grad_norm\":0.75,"
                 + "\"samples_per_s\":128.0,\"skipped\":false}", log.toJson());
         assertEquals("{\"step\":1,\"epoch\":0,\"loss\":null,\"lr\":0.0,\"logit_scale\":0.0,\"grad_norm\":null,"
-                + "\"samples_per_s\":1.0,\"skipped\":true}", new StepLog(1, 0, Float.NaN, 0, 0, Double.NaN, 1, true).toJson());
+                + "\"samples_per_s\":1.0,\"skipped\":true}", new StepLog(1, 0, Float.NaN, 0, 0, null, Double.NaN, 1, true).toJson());
+        // SigLIP's bias follows the scale.
+        assertEquals("{\"step\":2,\"epoch\":0,\"loss\":1.5,\"lr\":0.001,\"logit_scale\":2.3025851,\"logit_bias\":-9.5,"
+                + "\"grad_norm\":0.5,\"samples_per_s\":64.0,\"skipped\":false}",
+                new StepLog(2, 0, 1.5f, 1e-3, 2.3025851f, -9.5f, 0.5, 64, false).toJson());
         // A caller adds members of its own.
         assertEquals("{\"step\":3,\"epoch\":1,\"loss\":2.5,\"lr\":1.0E-4,\"logit_scale\":4.6051702,\"grad_norm\":0.75,"
                 + "\"samples_per_s\":128.0,\"skipped\":false,\"bad_items\":7}",
