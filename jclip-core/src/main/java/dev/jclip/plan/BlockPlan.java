@@ -19,7 +19,8 @@ import java.util.Arrays;
 /**
  * A {@link ResidualAttentionBlock} for inference: without LayerScale the residual adds happen as
  * the output projections write, and the GELU as the MLP's first product writes; the same bits as
- * the block's forward. {@link #forwardAt} computes one token per sequence.
+ * the block's forward. Attention skips the keys a causal mask hides ({@link SelfAttention}).
+ * {@link #forwardAt} computes one token per sequence.
  */
 final class BlockPlan {
     private final int heads;
@@ -52,7 +53,7 @@ final class BlockPlan {
     /** {@code x} [B, L, D]; {@code mask} [L, L] or null. */
     Tensor forward(Tensor x, Tensor mask) {
         Tensor qkv = Linear.forward(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), inProjWeight, inProjBias);
-        return mlp(residual(x, ls1Gamma, Attention.forward(qkv, heads, mask), outProjWeight, outProjBias));
+        return mlp(residual(x, ls1Gamma, SelfAttention.forward(qkv, heads, mask), outProjWeight, outProjBias));
     }
 
     /**
