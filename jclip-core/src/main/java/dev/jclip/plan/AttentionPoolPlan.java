@@ -9,7 +9,6 @@ import dev.jclip.kernel.Rows;
 import dev.jclip.nn.AttentionPool2d;
 import dev.jclip.nn.StateDict;
 import dev.jclip.op.Elementwise;
-import dev.jclip.op.Linear;
 import dev.jclip.op.Reduce;
 import dev.jclip.op.Views;
 import dev.jclip.tensor.Tensor;
@@ -44,9 +43,10 @@ final class AttentionPoolPlan {
         Tensor mean = Reduce.mean(tokens, 1).reshape(b, 1, c);
         Tensor x = Elementwise.add(Views.concat(1, mean, tokens), positionalEmbedding);   // [B, L, C]
         // The mean token's query, scaled before the product as the model (and PyTorch) scale it.
-        float[] q = Elementwise.scale(Linear.forward(Views.slice(x, 1, 0, 1), qWeight, qBias),
+        float[] q = Elementwise.scale(Projection.forward(Views.slice(x, 1, 0, 1), qWeight, qBias, null, null),
                 (float) (1.0 / Math.sqrt(hd))).data();                                     // [B, C]
-        float[] k = Linear.forward(x, kWeight, kBias).data(), v = Linear.forward(x, vWeight, vBias).data();
+        float[] k = Projection.forward(x, kWeight, kBias, null, null).data();
+        float[] v = Projection.forward(x, vWeight, vBias, null, null).data();
         float[] out = new float[Tensor.checkedNumel(b, c)];
         Parallel.forEach(b * heads, t -> {
             int col = t / heads * c + t % heads * hd, kv = t / heads * l * c + t % heads * hd;
@@ -56,6 +56,6 @@ final class AttentionPoolPlan {
             Rows.softmax(p, 0, l, 1f, null, 0);
             Gemm.sgemm(1, hd, l, Operand.of(p, 0, l), Operand.of(v, kv, c), out, col, c, false, null);
         });
-        return Linear.forward(Tensor.of(out, b, c), cWeight, cBias);
+        return Projection.forward(Tensor.of(out, b, c), cWeight, cBias, null, null);
     }
 }
