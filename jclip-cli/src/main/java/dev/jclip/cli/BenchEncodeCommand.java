@@ -4,9 +4,11 @@ import dev.jclip.compute.Gelu;
 import dev.jclip.compute.Parallel;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipWeights;
+import dev.jclip.model.HalfWeights;
 import dev.jclip.nn.Clip;
 import dev.jclip.plan.InferencePlan;
 import dev.jclip.tensor.GradMode;
+import dev.jclip.tensor.HalfType;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,7 +26,9 @@ import picocli.CommandLine.Option;
  * line is
  * {@code encode what=W model=M batch=B tokens=N items_per_s=X peak_rss_mb=R}
  * ({@code tokens} is the prompt length for text, 0 for images; {@code peak_rss_mb}
- * is the process's peak resident set, -1 where {@code /proc} is missing).
+ * is the process's peak resident set, -1 where {@code /proc} is missing). With
+ * {@code --weights-dtype bf16|f16} the model's matrices are kept in 16 bits ({@link HalfWeights});
+ * an F16 or BF16 file is always used in its 16 bits.
  */
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = "Images or texts per second through one tower, on random inputs.")
@@ -63,6 +67,10 @@ final class BenchEncodeCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the random weights and inputs.")
     long seed;
 
+    @Option(names = "--weights-dtype", paramLabel = "TYPE", defaultValue = "f32",
+            description = "f32 (default: the weights as loaded), bf16 or f16: round the matrices to 16 bits, kept so in memory.")
+    String weightsDtype;
+
     @Override
     public Integer call() throws IOException {
         ModelOptions.checkBatch("--batch", batch);
@@ -71,8 +79,17 @@ final class BenchEncodeCommand implements Callable<Integer> {
         }
         preset.requireOneOf(model);
         String name = preset.preset != null ? preset.preset : model.getFileName().toString();
+        HalfType half = switch (weightsDtype.toLowerCase(Locale.ROOT)) {
+            case "f32", "fp32", "float32" -> null;
+            case "bf16", "bfloat16" -> HalfType.BF16;
+            case "f16", "fp16", "float16" -> HalfType.F16;
+            default -> throw new IllegalArgumentException("--weights-dtype must be f32, bf16 or f16, got " + weightsDtype);
+        };
         Clip clip = preset.preset != null ? preset.random(seed) : ClipWeights.map(model, activation);
         clip.train(false);
+        if (half != null) {
+            HalfWeights.round(clip.stateDict(), half);
+        }
         ClipConfig config = ClipConfig.of(clip);
         InferencePlan plan = InferencePlan.of(clip);
         Parallel pool = threads != null ? Parallel.of(threads) : Parallel.shared();
@@ -92,8 +109,8 @@ final class BenchEncodeCommand implements Callable<Integer> {
             int[] ids = randomPrompts(rng, batch, length, context, config.text().vocabSize());
             step = () -> pool.run(() -> plan.encodeText(ids));
         }
-        System.out.printf(Locale.ROOT, "model %s (%s), %s, batch %d, threads %d; peak rss after loading %d MiB%n", name,
-                preset.preset != null ? "random weights" : "loaded", what, batch, pool.threads(),
+        System.out.printf(Locale.ROOT, "model %s (%s), %s, batch %d, threads %d, weights %s; peak rss after loading %d MiB%n",
+                name, preset.preset != null ? "random weights" : "loaded", what, batch, pool.threads(), half == null ? "as stored" : half,
                 ProcessStats.peakRssMb());
 
         int reps = 0;

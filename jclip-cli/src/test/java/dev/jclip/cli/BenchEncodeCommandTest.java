@@ -52,14 +52,28 @@ class BenchEncodeCommandTest {
     }
 
     @Test
+    @RequiresShared
+    void weightsRoundedTo16BitsAreSaidAndTimed() {
+        String model = Shared.path("fixtures/models/vit-tiny/open_clip_model.safetensors").toString();
+        String out = captureStdout(() -> assertEquals(0, Main.commandLine().execute("bench", "encode", "--model", model,
+                "--what", "image", "--batch", "2", "--seconds", "0.01", "--warmup", "0", "--weights-dtype", "bf16")));
+        String[] lines = out.strip().split("\n");
+        assertTrue(lines[0].contains("weights BF16"), lines[0]);
+        assertTrue(lines[lines.length - 1].matches("encode what=image model=open_clip_model.safetensors batch=2 tokens=0"
+                + " items_per_s=[0-9]+\\.[0-9]{2} peak_rss_mb=[0-9]+"), lines[lines.length - 1]);
+    }
+
+    @Test
     void userErrorsAreOneLineWithoutStackTrace() {
         String[][] cases = {
                 {"bench", "encode", "--preset", "NoSuchModel", "--what", "image"},
                 {"bench", "encode", "--preset", "ViT-B-32", "--what", "image", "--batch", "x"},
                 {"bench", "encode", "--what", "image"},
                 {"bench", "encode", "--model", "/no/such/file.safetensors", "--what", "text"},
+                {"bench", "encode", "--preset", "ViT-B-32", "--what", "image", "--weights-dtype", "int8"},
         };
-        String[] mentions = {"unknown model 'NoSuchModel'", "'x' is not an int", "--model", "/no/such/file.safetensors"};
+        String[] mentions = {"unknown model 'NoSuchModel'", "'x' is not an int", "--model", "/no/such/file.safetensors",
+                "--weights-dtype must be f32, bf16 or f16, got int8"};
         for (int i = 0; i < cases.length; i++) {
             StringWriter err = new StringWriter();
             CommandLine cmd = Main.commandLine();

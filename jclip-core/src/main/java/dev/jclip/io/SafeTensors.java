@@ -240,6 +240,16 @@ public final class SafeTensors implements AutoCloseable {
         return data.asSlice(t.begin, t.end - t.begin);
     }
 
+    /**
+     * The bytes of an F16 or BF16 tensor in the mapping, without a copy: element {@code i} is
+     * {@code segment.get(Tensor.HALF_ELEMENT, 2L * i)}. Valid as long as {@link #f32Segment}'s.
+     */
+    public MemorySegment halfSegment(String name) {
+        Info t = info(name);
+        requireDtype(t, "halfSegment", DType.F16, DType.BF16);
+        return data.asSlice(t.begin, t.end - t.begin);
+    }
+
     /** Unmaps the file, unless it was mapped into the caller's arena. */
     @Override
     public void close() {

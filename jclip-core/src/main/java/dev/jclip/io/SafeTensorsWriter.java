@@ -1,5 +1,6 @@
 package dev.jclip.io;
 
+import dev.jclip.tensor.HalfType;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Collects named F32, I32 and I64 tensors and {@code __metadata__} strings, then
+ * Collects named F32, F16, BF16, I32 and I64 tensors and {@code __metadata__} strings, then
  * writes them as one safetensors file (see {@link SafeTensors} for the format).
  *
  * <p>As in the reference implementation, the data is laid out by element size
@@ -47,6 +48,18 @@ public final class SafeTensorsWriter {
     /** Adds an F32 tensor. */
     public SafeTensorsWriter add(String name, float[] data, int... shape) {
         return add(name, DType.F32, shape, data.length, out -> out.floats(data));
+    }
+
+    /** Adds an F16 or BF16 tensor (as {@code type} says) of 16-bit values. */
+    public SafeTensorsWriter add(String name, short[] bits, HalfType type, int... shape) {
+        return add(name, type == HalfType.F16 ? DType.F16 : DType.BF16, shape, bits.length, out -> {
+            byte[] b = new byte[2 * bits.length];
+            for (int i = 0; i < bits.length; i++) {
+                b[2 * i] = (byte) bits[i];
+                b[2 * i + 1] = (byte) (bits[i] >> 8);
+            }
+            out.bytes(b);
+        });
     }
 
     /** Adds an I32 tensor. */

@@ -9,8 +9,11 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -28,7 +31,9 @@ import jdk.incubator.vector.VectorSpecies;
  * one fixed order and results are bit-identical for any thread count. Weights
  * reused across calls can be packed once ({@link #packB}). A or B may instead be a
  * {@link MemorySegment} of little-endian floats (a memory-mapped weight): it is read
- * only while packing, so the product is the same as from an array holding those floats.
+ * only while packing, so the product is the same as from an array holding those floats. A
+ * segment B may hold 16-bit floats ({@link Operand.Format}): packing widens them exactly, so the
+ * product is that of their float32 values.
  */
 public final class Gemm {
     private Gemm() {}
@@ -37,6 +42,10 @@ public final class Gemm {
     /** A float of a segment operand: {@code Tensor.ELEMENT}, repeated so that kernels stay independent of tensors. */
     private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int VL = S.length();
+    /** A 16-bit element of a segment operand, and the vector shapes that widen bfloat16: VL ints from VL shorts. */
+    private static final ValueLayout.OfShort BITS16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final VectorSpecies<Integer> I = S.withLanes(int.class);
+    private static final VectorSpecies<Short> SH = VectorSpecies.of(short.class, VectorShape.forBitSize(VL * Short.SIZE));
     /** Rows of a register tile: 6 rows × 2 vectors = 12 accumulators, which fits AVX2's 16 registers too. */
     static final int MR = 6;
     /** Columns of a register tile: two vectors. */
@@ -76,6 +85,9 @@ public final class Gemm {
         if (a.packed() != null) {
             throw new IllegalArgumentException("sgemm: only B can be packed");
         }
+        if (a.format() != Operand.Format.F32) {
+            throw new IllegalArgumentException("sgemm: only B can hold 16-bit floats");
+        }
         if (b.packed() != null) {
             if (b.packed().k() != k || b.packed().n() != n) {
                 throw new IllegalArgumentException("sgemm: packed B is " + b.packed().k() + "×" + b.packed().n()
@@ -87,8 +99,8 @@ public final class Gemm {
             arrays(a.transposed(), b.transposed(), m, n, k, a.array(), a.offset(), a.ld(), b.array(), b.offset(), b.ld(),
                     c, cOff, ldc, accumulate, epilogue);
         } else if (a.array() != null) {
-            segmentB(a.transposed(), b.transposed(), m, n, k, a.array(), a.offset(), a.ld(), b.segment(), b.offset(), b.ld(),
-                    c, cOff, ldc, accumulate, epilogue);
+            segmentB(a.transposed(), b.transposed(), m, n, k, a.array(), a.offset(), a.ld(), b.segment(), b.format(), b.offset(),
+                    b.ld(), c, cOff, ldc, accumulate, epilogue);
         } else {
             requireArray(b, "B with a segment A");
             segmentA(a.transposed(), b.transposed(), m, n, k, a.segment(), a.offset(), a.ld(), b.array(), b.offset(), b.ld(),
@@ -112,21 +124,24 @@ public final class Gemm {
         multiply(p, true);
     }
 
-    /** B the floats of a segment ({@code bOff} and {@code ldb} count elements): a layer's weight, mapped or over a heap array. */
+    /**
+     * B the elements of a segment in {@code format} ({@code bOff} and {@code ldb} count elements): a
+     * layer's weight, mapped or over a heap array, float32 or 16-bit.
+     */
     private static void segmentB(boolean transA, boolean transB, int m, int n, int k,
                              float[] a, int aOff, int lda,
-                             MemorySegment b, int bOff, int ldb,
+                             MemorySegment b, Operand.Format format, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
         Objects.requireNonNull(a, "sgemm: A is null");
-        float[] array = heapArray(b);
+        float[] array = format == Operand.Format.F32 ? heapArray(b) : null;
         Problem p = array != null
                 ? new Problem(transA, transB, m, n, k, a, aOff, lda, array, heapOffset(b) + bOff, ldb, c, cOff, ldc,
                         accumulate, epilogue)
                 : new Problem(transA, transB, m, n, k, a, null, aOff, lda, null, b, bOff, ldb, c, cOff, ldc,
-                        accumulate, epilogue, null);
+                        accumulate, epilogue, null, format);
         p.check("sgemm");
         // A heap slice must hold B itself, not merely the array under it.
-        Problem.checkMatrix("sgemm", "B", b.byteSize() / Float.BYTES, bOff, ldb, transB ? n : k, transB ? k : n);
+        Problem.checkMatrix("sgemm", "B", b.byteSize() / elementBytes(format), bOff, ldb, transB ? n : k, transB ? k : n);
         multiply(p, true);
     }
 
@@ -141,7 +156,7 @@ public final class Gemm {
                 ? new Problem(transA, transB, m, n, k, array, heapOffset(a) + aOff, lda, b, bOff, ldb, c, cOff, ldc,
                         accumulate, epilogue)
                 : new Problem(transA, transB, m, n, k, null, a, aOff, lda, b, null, bOff, ldb, c, cOff, ldc,
-                        accumulate, epilogue, null);
+                        accumulate, epilogue, null, Operand.Format.F32);
         p.check("sgemm");
         Problem.checkMatrix("sgemm", "A", a.byteSize() / Float.BYTES, aOff, lda, transA ? k : m, transA ? m : k);
         multiply(p, true);
@@ -155,6 +170,10 @@ public final class Gemm {
 
     private static int heapOffset(MemorySegment s) {
         return (int) (s.address() / Float.BYTES);
+    }
+
+    private static int elementBytes(Operand.Format format) {
+        return format == Operand.Format.F32 ? Float.BYTES : Short.BYTES;
     }
 
     /**
@@ -174,7 +193,8 @@ public final class Gemm {
         int kBlocks = Math.ceilDiv(k, Math.max(1, kcMax));
         Parallel.forEach(kBlocks * panels, t -> {
             int p0 = t / panels * kcMax, kc = Math.min(kcMax, k - p0), col = t % panels * NR;
-            packB(transB, b, null, bOff, ldb, col, Math.min(NR, n - col), p0, kc, data, PackedB.offset(p0, kc, col, panels));
+            packB(transB, b, null, Operand.Format.F32, bOff, ldb, col, Math.min(NR, n - col), p0, kc, data,
+                    PackedB.offset(p0, kc, col, panels));
         });
         return new PackedB(k, n, data);
     }
@@ -184,7 +204,7 @@ public final class Gemm {
                              float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
         Objects.requireNonNull(b, "sgemm: packed B is null");
         Problem p = new Problem(transA, false, m, b.n(), b.k(), a, null, aOff, lda, b.data, null, 0, Math.max(1, b.n()),
-                c, cOff, ldc, accumulate, epilogue, b);
+                c, cOff, ldc, accumulate, epilogue, b, Operand.Format.F32);
         p.check("sgemm");
         multiply(p, true);
     }
@@ -239,16 +259,19 @@ public final class Gemm {
 
     /**
      * The arguments of one product. Each of A and B is an array or, for a mapped weight, a
-     * segment ({@code aMap}, {@code bMap}; the array is then null and offsets count floats).
+     * segment ({@code aMap}, {@code bMap}; the array is then null and offsets count elements), B's
+     * in {@code bFormat}.
      */
     private record Problem(boolean transA, boolean transB, int m, int n, int k,
                            float[] a, MemorySegment aMap, int aOff, int lda, float[] b, MemorySegment bMap, int bOff, int ldb,
-                           float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue, PackedB packed) {
+                           float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue, PackedB packed,
+                           Operand.Format bFormat) {
 
         Problem(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
             this(transA, transB, m, n, k, Objects.requireNonNull(a, "sgemm: A is null"), null, aOff, lda,
-                    Objects.requireNonNull(b, "sgemm: B is null"), null, bOff, ldb, c, cOff, ldc, accumulate, epilogue, null);
+                    Objects.requireNonNull(b, "sgemm: B is null"), null, bOff, ldb, c, cOff, ldc, accumulate, epilogue, null,
+                    Operand.Format.F32);
         }
 
         /** Rejects bad sizes and arrays too short for the given offsets and strides, before any work. */
@@ -259,7 +282,8 @@ public final class Gemm {
             }
             checkMatrix(what, "A", length(a, aMap), aOff, lda, transA ? k : m, transA ? m : k);
             if (packed == null) {
-                checkMatrix(what, "B", length(b, bMap), bOff, ldb, transB ? n : k, transB ? k : n);
+                long bLength = b != null ? b.length : bMap.byteSize() / elementBytes(bFormat);
+                checkMatrix(what, "B", bLength, bOff, ldb, transB ? n : k, transB ? k : n);
             }
             checkMatrix(what, "C", c.length, cOff, ldc, m, n);
             if (epilogue != null) {
@@ -334,8 +358,8 @@ public final class Gemm {
                             packA(p, row, Math.min(MR, p.m - row), p0, kc, aPack, t * MR * kc);
                         } else {
                             int col = jj + (t - packedPanels) * NR;
-                            packB(p.transB, p.b, p.bMap, p.bOff, p.ldb, col, Math.min(NR, p.n - col), p0, kc, bPack,
-                                    (t - packedPanels) * NR * kc);
+                            packB(p.transB, p.b, p.bMap, p.bFormat, p.bOff, p.ldb, col, Math.min(NR, p.n - col), p0, kc,
+                                    bPack, (t - packedPanels) * NR * kc);
                         }
                     });
                     boolean add = kb > 0 || p.accumulate;
@@ -438,9 +462,9 @@ public final class Gemm {
      * Copies k range {@code [p0, p0+kc)} × columns {@code [col, col+cols)} of op(B) into one panel:
      * for each k, NR consecutive floats, zero for columns past the edge.
      */
-    private static void packB(boolean transB, float[] b, MemorySegment bMap, int bOff, int ldb, int col, int cols,
-                              int p0, int kc, float[] dst, int d) {
-        if (transB && VL == 16 && cols == NR && kc >= 16) {
+    private static void packB(boolean transB, float[] b, MemorySegment bMap, Operand.Format format, int bOff, int ldb,
+                              int col, int cols, int p0, int kc, float[] dst, int d) {
+        if (transB && VL == 16 && cols == NR && kc >= 16 && format == Operand.Format.F32) {
             // Whole 16×16 blocks by register transposes; the last kc % 16 rows element by element.
             int blocks = kc - kc % 16;
             MemorySegment src = bMap != null ? bMap : MemorySegment.ofArray(b);
@@ -452,10 +476,10 @@ public final class Gemm {
                 }
             }
             if (blocks < kc) {
-                packB(true, b, bMap, bOff, ldb, col, cols, p0 + blocks, kc - blocks, dst, d + blocks * NR);
+                packB(true, b, bMap, format, bOff, ldb, col, cols, p0 + blocks, kc - blocks, dst, d + blocks * NR);
             }
         } else if (bMap != null) {
-            packB(transB, bMap, bOff, ldb, col, cols, p0, kc, dst, d);
+            packB(transB, bMap, format, bOff, ldb, col, cols, p0, kc, dst, d);
         } else if (transB) {
             // A transpose, 16 k at a time: the 16×NR block of the panel being written stays in L1
             // while the source rows are read sequentially.
@@ -484,17 +508,28 @@ public final class Gemm {
         }
     }
 
-    /** {@link #packB} reading a segment of little-endian floats. */
-    private static void packB(boolean transB, MemorySegment b, int bOff, int ldb, int col, int cols, int p0, int kc,
-                              float[] dst, int d) {
+    /** {@link #packB} reading a segment of little-endian elements in {@code format}, 16-bit ones widened. */
+    private static void packB(boolean transB, MemorySegment b, Operand.Format format, int bOff, int ldb, int col, int cols,
+                              int p0, int kc, float[] dst, int d) {
         if (transB) {
             // The panel's source rows copied out in bulk (reading a mapping float by float is
             // slow), then transposed from that array as from any other.
             float[] rows = PANEL_SOURCE.get();
             for (int j = 0; j < cols; j++) {
-                MemorySegment.copy(b, F32_LE, 4L * (bOff + (long) (col + j) * ldb + p0), rows, j * kc, kc);
+                long first = bOff + (long) (col + j) * ldb + p0;
+                if (format == Operand.Format.F32) {
+                    MemorySegment.copy(b, F32_LE, 4L * first, rows, j * kc, kc);
+                } else {
+                    widen(b, format, first, rows, j * kc, kc);
+                }
             }
-            packB(true, rows, null, 0, kc, 0, cols, 0, kc, dst, d);
+            packB(true, rows, null, Operand.Format.F32, 0, kc, 0, cols, 0, kc, dst, d);
+        } else if (format != Operand.Format.F32) {
+            for (int q = 0; q < kc; q++) {
+                int o = d + q * NR;
+                widen(b, format, bOff + (long) (p0 + q) * ldb + col, dst, o, cols);
+                Arrays.fill(dst, o + cols, o + NR, 0f);
+            }
         } else {
             VectorMask<Float> lo = S.indexInRange(0, cols), hi = S.indexInRange(VL, cols);
             for (int q = 0; q < kc; q++) {
@@ -503,6 +538,30 @@ public final class Gemm {
                 FloatVector.fromMemorySegment(S, b, src, ByteOrder.LITTLE_ENDIAN, lo).intoArray(dst, o);
                 FloatVector.fromMemorySegment(S, b, src + (long) Float.BYTES * VL, ByteOrder.LITTLE_ENDIAN, hi)
                         .intoArray(dst, o + VL);
+            }
+        }
+    }
+
+    /**
+     * {@code dst[d, d+n)} = the float32 values of the {@code n} 16-bit elements of {@code src} from
+     * element {@code first}: exact. Bfloat16 is the upper half of a float32, eight lanes at a time;
+     * half precision through {@link Float#float16ToFloat}, which the JIT compiles to the
+     * processor's conversion instruction.
+     */
+    static void widen(MemorySegment src, Operand.Format format, long first, float[] dst, int d, int n) {
+        int i = 0;
+        if (format == Operand.Format.BF16) {
+            for (; i <= n - I.length(); i += I.length()) {
+                ((IntVector) ShortVector.fromMemorySegment(SH, src, 2L * (first + i), ByteOrder.LITTLE_ENDIAN)
+                        .convertShape(VectorOperators.S2I, I, 0))
+                        .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, d + i);
+            }
+            for (; i < n; i++) {
+                dst[d + i] = Float.intBitsToFloat(src.getAtIndex(BITS16_LE, first + i) << 16);
+            }
+        } else {
+            for (; i < n; i++) {
+                dst[d + i] = Float.float16ToFloat(src.getAtIndex(BITS16_LE, first + i));
             }
         }
     }

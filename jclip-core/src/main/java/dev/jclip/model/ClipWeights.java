@@ -7,9 +7,11 @@ import dev.jclip.io.SafeTensorsWriter;
 import dev.jclip.kernel.VectorMath;
 import dev.jclip.nn.Clip;
 import dev.jclip.nn.StateDict;
+import dev.jclip.tensor.HalfType;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,11 +41,12 @@ import java.util.Set;
  * {@code num_batches_tracked} and OpenAI's extra {@code input_resolution},
  * {@code context_length}, {@code vocab_size} entries are ignored.
  *
- * <p>{@link #map} is the loader for inference: tensors stored in float32 under
- * their original layout (all of them in an original/OpenCLIP F32 file) are used in
- * place from the file mapping, never copied ({@link Tensor#map}); the rest (F16/BF16,
- * and Hugging Face's split q/k/v and transposed projections) are converted onto the
- * heap. The file must not be changed while the model is in use.
+ * <p>{@link #map} is the loader for inference: tensors stored under their original
+ * layout (all of them in an original/OpenCLIP file) are used in place from the file
+ * mapping, never copied ({@link Tensor#map}), F16 and BF16 ones kept in 16 bits
+ * ({@link Tensor#mapHalf}: the inference plan's products widen them as they pack them,
+ * other readers widen a tensor onto the heap once); the rest (Hugging Face's split q/k/v
+ * and transposed projections) are converted onto the heap. The file must not be changed while the model is in use.
  *
  * <p>{@link #save} writes the original layout in float32, which OpenCLIP loads.
  */
@@ -192,6 +195,21 @@ public final class ClipWeights {
         }
     }
 
+    /** The index of the first NaN or infinite element of {@code t}, or -1; a tensor kept in 16 bits is read as such. */
+    private static long firstNonFinite(Tensor t) {
+        HalfType type = t.halfType();
+        if (type == null) {
+            return VectorMath.firstNonFinite(t.storage());
+        }
+        MemorySegment bits = t.halfStorage();
+        for (long i = 0, n = bits.byteSize() / Short.BYTES; i < n; i++) {
+            if (type.isNonFinite(bits.getAtIndex(Tensor.HALF_ELEMENT, i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static Map<String, WeightSource> original(SafeTensors st) {
         Map<String, WeightSource> out = new LinkedHashMap<>();
         for (String name : st.names()) {
@@ -231,7 +249,9 @@ public final class ClipWeights {
         }
         targets.forEach((name, t) -> {
             WeightSource s = sources.get(name);
-            if (map && s.mapping() != null) {
+            if (map && s.half() != null) {
+                t.mapHalf(s.mapping(), s.half());
+            } else if (map && s.mapping() != null) {
                 t.map(s.mapping());
             } else {
                 s.reader().read(t.data(), 0);
@@ -239,9 +259,10 @@ public final class ClipWeights {
         });
         // A NaN or infinite weight would make every embedding NaN without an error.
         targets.forEach((name, t) -> {
-            long at = VectorMath.firstNonFinite(t.storage());
+            long at = firstNonFinite(t);
             if (at >= 0) {
-                errors.add(sources.get(name).origin() + " element " + at + " is " + t.storage().getAtIndex(Tensor.ELEMENT, at));
+                errors.add(sources.get(name).origin() + " element " + at + " is " + (t.halfType() == null
+                        ? t.storage().getAtIndex(Tensor.ELEMENT, at) : t.halfType().widen(t.halfStorage().getAtIndex(Tensor.HALF_ELEMENT, at))));
             }
         });
         if (!errors.isEmpty()) {

@@ -2,16 +2,18 @@ package dev.jclip.model;
 
 import dev.jclip.io.DType;
 import dev.jclip.io.SafeTensors;
+import dev.jclip.tensor.HalfType;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
  * One tensor of a weight file under its original-layout name: the name(s) it
  * has in the file (for error messages), its shape, how to read it into a float
- * array at an offset, and, when the file holds it as is in float32, its bytes in
- * the mapping ({@code mapping}, else null) for use in place.
+ * array at an offset, and, when the file holds it as is, its bytes in the mapping
+ * ({@code mapping}, else null) for use in place: float32, or 16-bit floats of type {@code half}
+ * (else null).
  */
-record WeightSource(String origin, int[] shape, Reader reader, MemorySegment mapping) {
+record WeightSource(String origin, int[] shape, Reader reader, MemorySegment mapping, HalfType half) {
 
     /** Copies the tensor's elements into {@code dst} from {@code offset}. */
     @FunctionalInterface
@@ -25,7 +27,7 @@ record WeightSource(String origin, int[] shape, Reader reader, MemorySegment map
 
     /** A tensor that must be converted or rearranged: never used in place. */
     WeightSource(String origin, int[] shape, Reader reader) {
-        this(origin, shape, reader, null);
+        this(origin, shape, reader, null, null);
     }
 
     @Override
@@ -36,8 +38,14 @@ record WeightSource(String origin, int[] shape, Reader reader, MemorySegment map
     /** A tensor of {@code file} read as is. */
     static WeightSource direct(SafeTensors file, String name) {
         checkFloat(file, name);
-        MemorySegment mapping = file.info(name).dtype() == DType.F32 ? file.f32Segment(name) : null;
-        return new WeightSource(name, file.info(name).shape(), (dst, offset) -> read(file, name, dst, offset), mapping);
+        DType type = file.info(name).dtype();
+        MemorySegment mapping = type == DType.F32 ? file.f32Segment(name) : file.halfSegment(name);
+        HalfType half = switch (type) {
+            case F16 -> HalfType.F16;
+            case BF16 -> HalfType.BF16;
+            default -> null;
+        };
+        return new WeightSource(name, file.info(name).shape(), (dst, offset) -> read(file, name, dst, offset), mapping, half);
     }
 
     /** Refuses a tensor that is not F32, F16 or BF16, naming it. */

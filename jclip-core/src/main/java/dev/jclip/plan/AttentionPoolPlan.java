@@ -2,30 +2,26 @@ package dev.jclip.plan;
 
 import static dev.jclip.plan.InferencePlan.need;
 
+import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
+import dev.jclip.kernel.Rows;
 import dev.jclip.nn.AttentionPool2d;
 import dev.jclip.nn.StateDict;
 import dev.jclip.op.Elementwise;
-import dev.jclip.op.Linear;
 import dev.jclip.op.Reduce;
-import dev.jclip.op.Softmax;
 import dev.jclip.op.Views;
 import dev.jclip.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
 
 /**
- * {@link AttentionPool2d} for inference, rearranged so that no token's key or value is ever
- * projected. Each score is {@code q_h · (W_k,h x_t + b_k,h)}: the query is mapped back through
- * {@code k_proj} once, {@code u_h = W_k,hᵀ q_h}, and the score is {@code u_h · x_t}
- * ({@code q_h · b_k,h} is the same for every token of a head, which softmax ignores). The weights
- * {@code p_t} sum to 1, so the head's output {@code Σ_t p_t (W_v,h x_t + b_v,h)} is
- * {@code W_v,h (Σ_t p_t x_t) + b_v,h}. For CLIP's 7×7 grid that is about 25 times fewer
- * multiply-adds; the values are the model's up to rounding (not its bits).
+ * {@link AttentionPool2d} for inference: the same products as the model (keys and values of every
+ * token, as open_clip and PyTorch compute them too), so the same bits, without splitting the heads
+ * into copies. Each (image, head) pair reads its columns of q, k and v in place and writes its
+ * columns of the output.
  */
 final class AttentionPoolPlan {
     private final int heads;
-    private final Tensor positionalEmbedding, qWeight, qBias, kWeight, vWeight, vBias, cWeight, cBias;
+    private final Tensor positionalEmbedding, qWeight, qBias, kWeight, kBias, vWeight, vBias, cWeight, cBias;
 
     /** The pool named {@code prefix + "q_proj.weight"} and so on in {@code sd}, of {@code heads} heads. */
     AttentionPoolPlan(StateDict sd, String prefix, int heads) {
@@ -34,6 +30,7 @@ final class AttentionPoolPlan {
         qWeight = need(sd, prefix + "q_proj.weight");
         qBias = need(sd, prefix + "q_proj.bias");
         kWeight = need(sd, prefix + "k_proj.weight");
+        kBias = need(sd, prefix + "k_proj.bias");
         vWeight = need(sd, prefix + "v_proj.weight");
         vBias = need(sd, prefix + "v_proj.bias");
         cWeight = need(sd, prefix + "c_proj.weight");
@@ -44,26 +41,21 @@ final class AttentionPoolPlan {
     Tensor pool(Tensor tokens) {
         int b = tokens.dim(0), c = tokens.dim(2), l = tokens.dim(1) + 1, hd = c / heads;
         Tensor mean = Reduce.mean(tokens, 1).reshape(b, 1, c);
-        float[] x = Elementwise.add(Views.concat(1, mean, tokens), positionalEmbedding).data();  // [B, L, C]
-        float[] q = Elementwise.scale(Linear.forward(Views.slice(Tensor.of(x, b, l, c), 1, 0, 1), qWeight, qBias),
-                (float) (1.0 / Math.sqrt(hd))).data();                                          // [B, 1, C]
-        MemorySegment wk = kWeight.storage();   // mapped weights are read in place
-        MemorySegment wv = vWeight.storage();
-        float[] u = new float[b * heads * c], z = new float[b * heads * c], out = new float[b * c];
-        for (int h = 0; h < heads; h++) {
-            // u[·, h, :] [B × C] = q[·, h] [B × hd] · W_k rows of head h [hd × C]
-            Gemm.sgemm(b, c, hd, Operand.of(q, h * hd, c), Operand.of(wk, h * hd * c, c), u, h * c, heads * c, false, null);
-        }
-        float[] scores = new float[b * heads * l];
-        // Per image: scores [H × L] = u [H × C] · xᵀ, then weights p; z [H × C] = p · x [L × C].
-        Gemm.sgemmBatched(false, true, b, heads, l, c, u, 0, c, heads * c, x, 0, c, l * c, scores, 0, l, heads * l, false);
-        float[] p = Softmax.forward(Tensor.of(scores, b, heads, l), null).data();
-        Gemm.sgemmBatched(false, false, b, heads, c, l, p, 0, l, heads * l, x, 0, c, l * c, z, 0, c, heads * c, false);
-        for (int h = 0; h < heads; h++) {
-            // out[·, head h] [B × hd] = z[·, h, :] [B × C] · (W_v rows of head h)ᵀ
-            Gemm.sgemm(b, hd, c, Operand.of(z, h * c, heads * c), Operand.of(wv, h * hd * c, c).t(), out, h * hd, c, false, null);
-        }
-        Tensor attended = Elementwise.add(Tensor.of(out, b, c), vBias);
-        return Linear.forward(attended, cWeight, cBias);
+        Tensor x = Elementwise.add(Views.concat(1, mean, tokens), positionalEmbedding);   // [B, L, C]
+        // The mean token's query, scaled before the product as the model (and PyTorch) scale it.
+        float[] q = Elementwise.scale(Projection.forward(Views.slice(x, 1, 0, 1), qWeight, qBias, null, null),
+                (float) (1.0 / Math.sqrt(hd))).data();                                     // [B, C]
+        float[] k = Projection.forward(x, kWeight, kBias, null, null).data();
+        float[] v = Projection.forward(x, vWeight, vBias, null, null).data();
+        float[] out = new float[Tensor.checkedNumel(b, c)];
+        Parallel.forEach(b * heads, t -> {
+            int col = t / heads * c + t % heads * hd, kv = t / heads * l * c + t % heads * hd;
+            float[] p = new float[l];
+            // scores [1×L] = q · kᵀ, their softmax p, then out[image, head columns] = p · v
+            Gemm.sgemm(1, l, hd, Operand.of(q, col, c), Operand.of(k, kv, c).t(), p, 0, l, false, null);
+            Rows.softmax(p, 0, l, 1f, null, 0);
+            Gemm.sgemm(1, hd, l, Operand.of(p, 0, l), Operand.of(v, kv, c), out, col, c, false, null);
+        });
+        return Projection.forward(Tensor.of(out, b, c), cWeight, cBias, null, null);
     }
 }

@@ -12,14 +12,14 @@ import dev.jclip.nn.StateDict;
 import dev.jclip.op.Attention;
 import dev.jclip.op.Elementwise;
 import dev.jclip.op.LayerNorm;
-import dev.jclip.op.Linear;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
 /**
  * A {@link ResidualAttentionBlock} for inference: without LayerScale the residual adds happen as
  * the output projections write, and the GELU as the MLP's first product writes; the same bits as
- * the block's forward. {@link #forwardAt} computes one token per sequence.
+ * the block's forward. Attention skips the keys a causal mask hides ({@link SelfAttention}).
+ * {@link #forwardAt} computes one token per sequence.
  */
 final class BlockPlan {
     private final int heads;
@@ -51,8 +51,8 @@ final class BlockPlan {
 
     /** {@code x} [B, L, D]; {@code mask} [L, L] or null. */
     Tensor forward(Tensor x, Tensor mask) {
-        Tensor qkv = Linear.forward(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), inProjWeight, inProjBias);
-        return mlp(residual(x, ls1Gamma, Attention.forward(qkv, heads, mask), outProjWeight, outProjBias));
+        Tensor qkv = Projection.forward(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), inProjWeight, inProjBias, null, null);
+        return mlp(residual(x, ls1Gamma, SelfAttention.forward(qkv, heads, mask), outProjWeight, outProjBias));
     }
 
     /**
@@ -68,14 +68,14 @@ final class BlockPlan {
 
     /** {@code x + ls_2(c_proj(act(c_fc(ln_2(x)))))}. */
     private Tensor mlp(Tensor x) {
-        Tensor h = Linear.forwardGelu(LayerNorm.forward(x, ln2Weight, ln2Bias, lnEps), fcWeight, fcBias, act);
+        Tensor h = Projection.forward(LayerNorm.forward(x, ln2Weight, ln2Bias, lnEps), fcWeight, fcBias, act, null);
         return residual(x, ls2Gamma, h, projWeight, projBias);
     }
 
     /** {@code x + ls(y·Wᵀ + b)}; without LayerScale the product adds {@code x} as it writes. */
     private static Tensor residual(Tensor x, Tensor gamma, Tensor y, Tensor weight, Tensor bias) {
-        return gamma == null ? Linear.forward(y, weight, bias, x)
-                : Elementwise.add(x, Elementwise.mul(Linear.forward(y, weight, bias), gamma));
+        return gamma == null ? Projection.forward(y, weight, bias, null, x)
+                : Elementwise.add(x, Elementwise.mul(Projection.forward(y, weight, bias, null, null), gamma));
     }
 
     /**
@@ -87,10 +87,10 @@ final class BlockPlan {
         int b = x.dim(0), l = x.dim(1), d = x.dim(2);
         float[] xs = x.data(), bias = inProjBias.data(), qkv = new float[Tensor.checkedNumel(b, l, 3 * d)];
         // k and v: rows D..3D of the packed weight, written to columns D..3D of every token.
-        Gemm.sgemm(b * l, 2 * d, d, Operand.of(xs, 0, d), Operand.of(inProjWeight.storage(), d * d, d).t(),
+        Gemm.sgemm(b * l, 2 * d, d, Operand.of(xs, 0, d), Projection.rows(inProjWeight, d * d, d).t(),
                 qkv, d, 3 * d, false, Epilogue.bias(Arrays.copyOfRange(bias, d, 3 * d)));
         float[] q = new float[b * d];
-        Gemm.sgemm(b, d, d, Operand.of(tokensAt(x, at).data(), 0, d), Operand.of(inProjWeight.storage(), 0, d).t(),
+        Gemm.sgemm(b, d, d, Operand.of(tokensAt(x, at).data(), 0, d), Projection.rows(inProjWeight, 0, d).t(),
                 q, 0, d, false, Epilogue.bias(bias));
         for (int i = 0; i < b; i++) {
             System.arraycopy(q, i * d, qkv, (i * l + at[i]) * 3 * d, d);

@@ -14,11 +14,7 @@ import dev.jclip.tensor.Tensor;
  * convolutions before them, epilogues (bias, GELU, residual, ReLU) are fused into the products,
  * the ResNet runs on channels-last activations in small groups of images with recycled arrays,
  * and the last transformer block of each tower computes only the pooled token. Records no
- * autograd graph. Immutable and thread-safe.
- *
- * <p>Every tower gives {@code forward}'s bits, except the ResNet's attention pool, which is
- * rearranged so that no token's key or value is projected ({@link AttentionPoolPlan}): equal up
- * to rounding.
+ * autograd graph. Immutable and thread-safe. Every tower gives {@code forward}'s bits.
  */
 public final class InferencePlan {
     private final ImagePlan image;

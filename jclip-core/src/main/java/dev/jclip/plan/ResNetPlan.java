@@ -9,7 +9,7 @@ import dev.jclip.tensor.Tensor;
 /**
  * A {@link ModifiedResNet} for inference: its trunk on channels-last activations with the batch
  * norms, residuals and ReLUs fused into the convolutions ({@link FoldedConv}), then the
- * rearranged attention pool ({@link AttentionPoolPlan}).
+ * attention pool ({@link AttentionPoolPlan}).
  */
 final class ResNetPlan implements ImagePlan {
     /** Images per group in the stem and the first two stages (see {@link #trunk}). */

@@ -2,8 +2,7 @@
  * The fast inference path, built from a loaded {@link dev.jclip.nn.Clip} by its state-dict names
  * ({@link dev.jclip.plan.InferencePlan#of}): batch norms folded into the convolutions, fused GEMM
  * epilogues, the ViT patch weight packed once, a channels-last ResNet trunk, and the last
- * transformer block computed at the pooled token only. It gives {@code nn}'s bits (the ResNet's
- * attention pool within 1e-5: it never projects the keys and values it does not need), which
+ * transformer block computed at the pooled token only. It gives {@code nn}'s bits, which
  * {@code InferencePlanTest} checks. {@code ClipModel} encodes through it; {@code nn} stays the
  * model as the paper writes it, for training. Internal: exported to the benchmarks only.
  */

@@ -29,11 +29,15 @@ import java.util.SplittableRandom;
  * file (a product may still copy a weight transiently while packing it). {@link #data()}
  * on a mapped tensor copies the elements onto the heap once (vectors such as biases and
  * positional embeddings take that path) and from then on the copy is the storage.
- * A {@link #lazyParameter} allocates its array on first use.
+ * A {@link #lazyParameter} allocates its array on first use. A weight may instead be kept in 16
+ * bits ({@link #mapHalf}): kernels that can read it so take {@link #halfStorage()}; {@link #data()}
+ * and {@link #storage()} widen it onto the heap once, as for a mapping.
  */
 public final class Tensor {
     /** Layout of one element in a {@link #storage()} segment: float32, little-endian, any alignment. */
     public static final ValueLayout.OfFloat ELEMENT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Layout of one element of a {@link #halfStorage()} segment: 16 bits, little-endian, any alignment. */
+    public static final ValueLayout.OfShort HALF_ELEMENT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final int[] shape;
     private final int numel;
@@ -41,6 +45,8 @@ public final class Tensor {
     private volatile float[] data;
     /** The read-only file bytes of a mapped tensor, or null. */
     private volatile MemorySegment mapped;
+    /** The 16-bit elements of a tensor kept in half precision ({@link #mapHalf}), or null. */
+    private volatile Half half;
     private final boolean requiresGrad;
     private final Backward backward;
     private final Tensor[] inputs;
@@ -91,6 +97,16 @@ public final class Tensor {
         t.map(segment);
         return t;
     }
+
+    /** A constant tensor reading its elements from {@code segment}, 16-bit values of {@code type} (not copied). */
+    public static Tensor mappedHalf(MemorySegment segment, HalfType type, int... shape) {
+        Tensor t = new Tensor(null, shape.clone(), false, null, null);
+        t.mapHalf(segment, type);
+        return t;
+    }
+
+    /** The segment and format of a tensor kept in 16 bits. */
+    private record Half(MemorySegment segment, HalfType type) {}
 
     /** A constant scalar (shape {@code []}). */
     public static Tensor scalar(float value) {
@@ -197,11 +213,17 @@ public final class Tensor {
         if (data == null) {
             float[] d = new float[numel];
             MemorySegment m = mapped;
+            Half h = half;
             if (m != null) {
                 MemorySegment.copy(m, ELEMENT, 0, d, 0, numel);
+            } else if (h != null) {
+                for (int i = 0; i < numel; i++) {
+                    d[i] = h.type.widen(h.segment.getAtIndex(HALF_ELEMENT, i));
+                }
             }
             data = d;
             mapped = null;
+            half = null;
         }
         return data;
     }
@@ -220,12 +242,44 @@ public final class Tensor {
             throw new IllegalStateException("only a leaf tensor can be mapped");
         }
         mapped = segment;
+        half = null;
         data = null;
     }
 
-    /** True while the elements are read from a file mapping (no heap copy has been made). */
+    /**
+     * Makes this tensor read its elements from {@code segment}, {@code numel()} little-endian 16-bit
+     * values of {@code type} that must not change while it is in use (a file mapping, or a rounded
+     * copy), dropping its heap storage: a weight kept in half the memory, which kernels that can
+     * widen it read through {@link #halfStorage()}.
+     */
+    public synchronized void mapHalf(MemorySegment segment, HalfType type) {
+        if (segment.byteSize() != (long) numel * HALF_ELEMENT.byteSize()) {
+            throw new IllegalArgumentException("16-bit mapping of " + segment.byteSize() + " bytes for a tensor of shape "
+                    + Arrays.toString(shape) + " (" + numel + " elements)");
+        }
+        if (backward != null) {
+            throw new IllegalStateException("only a leaf tensor can be mapped");
+        }
+        half = new Half(segment, type);
+        mapped = null;
+        data = null;
+    }
+
+    /** True while the elements are read from a file mapping or kept in 16 bits (no heap copy has been made). */
     public boolean isMapped() {
-        return mapped != null;
+        return mapped != null || half != null;
+    }
+
+    /** The 16-bit elements ({@link #HALF_ELEMENT}s) of a tensor kept in half precision, else null. */
+    public MemorySegment halfStorage() {
+        Half h = half;
+        return h == null ? null : h.segment;
+    }
+
+    /** The format of {@link #halfStorage()}, or null when this tensor is not kept in 16 bits. */
+    public HalfType halfType() {
+        Half h = half;
+        return h == null ? null : h.type;
     }
 
     /**
@@ -292,7 +346,8 @@ public final class Tensor {
     /** A constant tensor sharing this one's storage, cut from the graph. */
     public Tensor detach() {
         MemorySegment m = mapped;
-        return m != null ? mapped(m, shape) : of(data(), shape);
+        Half h = half;
+        return m != null ? mapped(m, shape) : h != null ? mappedHalf(h.segment, h.type, shape) : of(data(), shape);
     }
 
     /** A constant deep copy on the heap. */
@@ -329,8 +384,12 @@ public final class Tensor {
             throw new IllegalArgumentException("cannot reshape " + Arrays.toString(shape) + " to " + Arrays.toString(newShape));
         }
         MemorySegment m = mapped;
+        Half h = half;
         if (m != null && !needsGrad(this)) {
             return mapped(m, s);
+        }
+        if (h != null && !needsGrad(this)) {
+            return mappedHalf(h.segment, h.type, s);
         }
         return result(data(), s, out -> addInto(gradForAccumulation(), out.grad), this);
     }

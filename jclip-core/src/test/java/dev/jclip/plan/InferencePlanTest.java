@@ -31,8 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The inference plan against the model's own forward pass ({@code nn}, which records gradients
- * and trains): the same float bits for every ViT and text tower shape, and for the ResNet's trunk;
- * the ResNet's rearranged attention pool agrees up to rounding.
+ * and trains): the same float bits for every ViT, ResNet and text tower shape.
  */
 class InferencePlanTest {
     private static final int EMBED = 12, BATCH = 3;
@@ -166,7 +165,7 @@ class InferencePlanTest {
     }
 
     @Test
-    void resNetTrunkGivesTheModelsBitsAndThePoolItsValues() {
+    void resNetGivesTheModelsBits() {
         Clip clip = resnet(1);
         ModifiedResNet m = (ModifiedResNet) clip.visual();
         Tensor x = images(ResNetPlan.GROUP + 1);   // a full group and a partial one
@@ -177,12 +176,9 @@ class InferencePlanTest {
             got = plan.trunk(x);                   // [B, g, g, C]
         }
         assertArrayEquals(Views.permute(want, 0, 2, 3, 1).data(), got.data());
-        float[] general = m.forward(x).data(), fast = InferencePlan.of(clip).encodeImage(x).data();
-        double scale = Fixtures.maxAbs(general);
-        assertTrue(scale > 0.1, "features of magnitude " + scale);
-        for (int i = 0; i < fast.length; i++) {
-            assertEquals(general[i], fast[i], 1e-5 * scale, "feature " + i);
-        }
+        float[] general = m.forward(x).data();
+        assertTrue(Fixtures.maxAbs(general) > 0.1, "features are not trivially small");
+        assertArrayEquals(general, InferencePlan.of(clip).encodeImage(x).data());
     }
 
     @Test

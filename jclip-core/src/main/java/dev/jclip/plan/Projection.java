@@ -1,0 +1,49 @@
+package dev.jclip.plan;
+
+import dev.jclip.compute.Gelu;
+import dev.jclip.kernel.Epilogue;
+import dev.jclip.kernel.Gemm;
+import dev.jclip.kernel.Operand;
+import dev.jclip.op.Linear;
+import dev.jclip.tensor.HalfType;
+import dev.jclip.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The plan's linear layers, {@code y = act(x·Wᵀ + b) + residual}: the products {@link Linear}
+ * makes, with the same epilogues (so the same bits), reading a weight kept in 16 bits
+ * ({@link Tensor#halfStorage()}) as it is, widened while the product packs it, where
+ * {@link Linear} would first widen all of it onto the heap.
+ */
+final class Projection {
+    private Projection() {}
+
+    /**
+     * {@code act(x·Wᵀ + b) + residual} for {@code x} [..., in], {@code weight} [out, in]; {@code bias},
+     * {@code act} and {@code residual} (of the output's shape) may be null.
+     */
+    static Tensor forward(Tensor x, Tensor weight, Tensor bias, Gelu act, Tensor residual) {
+        int out = weight.dim(0), in = weight.dim(1);
+        if (x.dim(-1) != in) {
+            throw new IllegalArgumentException("linear: input ending in " + x.dim(-1) + " for a weight of " + in + " columns");
+        }
+        int[] shape = x.shape();
+        shape[shape.length - 1] = out;
+        float[] y = new float[Tensor.checkedNumel(shape)];
+        Epilogue epilogue = (bias == null ? Epilogue.NONE : Epilogue.bias(bias.data())).withGelu(act);
+        if (residual != null) {
+            epilogue = epilogue.withResidual(residual.data(), 0, out);
+        }
+        Gemm.sgemm(y.length / Math.max(1, out), out, in, Operand.of(x.data(), 0, in), rows(weight, 0, in).t(), y, 0, out, false,
+                epilogue);
+        return Tensor.of(y, shape);
+    }
+
+    /** The matrix of {@code weight}'s elements from {@code offset}, rows {@code ld} apart: in 16 bits when it is kept so. */
+    static Operand rows(Tensor weight, int offset, int ld) {
+        MemorySegment bits = weight.halfStorage();
+        HalfType half = weight.halfType();
+        return bits == null || half == null ? Operand.of(weight.storage(), offset, ld)
+                : Operand.of(bits, offset, ld, half == HalfType.F16 ? Operand.Format.F16 : Operand.Format.BF16);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.jclip.plan;
+
+import dev.jclip.compute.Parallel;
+import dev.jclip.kernel.Gemm;
+import dev.jclip.kernel.Operand;
+import dev.jclip.kernel.Rows;
+import dev.jclip.op.Attention;
+import dev.jclip.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * {@link Attention#forward} for inference, skipping the keys a mask hides at the end of each
+ * row: under a causal mask, query i sees keys 0..i, so a block of queries computes scores
+ * against, and sums values of, the keys up to its last query's only (about half of the
+ * products at CLIP's 77 tokens). The same bits as {@link Attention#forward}: a hidden key's
+ * probability there is exactly 0, so the softmax's maximum and sum, and each output's chain of
+ * multiply-adds, are unchanged by leaving it out (the GEMM reduces every element in k order).
+ */
+final class SelfAttention {
+    /** Queries per block under a mask: small enough to skip most hidden keys, large enough for the GEMM. */
+    static final int ROWS = 16;
+
+    private SelfAttention() {}
+
+    /** {@code qkv} [B, L, 3D] with q, k, v side by side; {@code mask} [L, L] or null -> [B, L, D]. */
+    static Tensor forward(Tensor qkv, int heads, Tensor mask) {
+        int b = qkv.dim(0), l = qkv.dim(1), d3 = qkv.dim(2), d = d3 / 3, hd = d / heads;
+        if (mask != null && (mask.rank() != 2 || mask.dim(0) != l || mask.dim(1) != l)) {
+            throw new IllegalArgumentException("attention: mask must be [" + l + ", " + l + "], got " + Arrays.toString(mask.shape()));
+        }
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] x = qkv.data(), m = mask == null ? null : mask.data(), out = new float[Tensor.checkedNumel(b, l, d)];
+        int[] seen = visibleKeys(m, l);
+        int block = m == null ? l : ROWS;
+        Parallel.forEach(b * heads, t -> {
+            int q = t / heads * l * d3 + t % heads * hd, o = t / heads * l * d + t % heads * hd;
+            float[] p = new float[l * l];
+            for (int i0 = 0; i0 < l; i0 += block) {
+                int rows = Math.min(block, l - i0), cols = 0;
+                for (int i = i0; i < i0 + rows; i++) {
+                    cols = Math.max(cols, seen[i]);
+                }
+                // scores [rows×cols] = q · kᵀ, scaled inside the softmax; hidden keys of a row get 0
+                Gemm.sgemm(rows, cols, hd, Operand.of(x, q + i0 * d3, d3), Operand.of(x, q + d, d3).t(), p, i0 * l, l, false, null);
+                for (int i = i0; i < i0 + rows; i++) {
+                    Rows.softmax(p, i * l, seen[i], scale, m, i * l);
+                    Arrays.fill(p, i * l + seen[i], i * l + cols, 0f);
+                }
+                // out[batch, rows, head columns] = P · v
+                Gemm.sgemm(rows, hd, cols, Operand.of(p, i0 * l, l), Operand.of(x, q + 2 * d, d3), out, o + i0 * d, d, false, null);
+            }
+        });
+        return Tensor.of(out, b, l, d);
+    }
+
+    /**
+     * For each query, how many keys from the first it must look at: up to its last key the mask
+     * does not hide (−inf), at least 1 (a row hidden entirely stays NaN, as in the full softmax).
+     */
+    static int[] visibleKeys(float[] mask, int l) {
+        int[] seen = new int[l];
+        for (int i = 0; i < l; i++) {
+            int n = l;
+            while (mask != null && n > 1 && mask[i * l + n - 1] == Float.NEGATIVE_INFINITY) {
+                n--;
+            }
+            seen[i] = n;
+        }
+        return seen;
+    }
+}

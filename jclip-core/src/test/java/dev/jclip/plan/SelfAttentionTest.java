@@ -1,0 +1,57 @@
+package dev.jclip.plan;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jclip.op.Attention;
+import dev.jclip.op.Softmax;
+import dev.jclip.tensor.GradMode;
+import dev.jclip.tensor.Tensor;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The plan's attention, which skips hidden keys, against the model's ({@link Attention#forward}): the same bits. */
+class SelfAttentionTest {
+
+    private static void assertSameAsTheModel(Tensor qkv, int heads, Tensor mask) {
+        try (var _ = GradMode.noGrad()) {
+            float[] want = Attention.forward(qkv, heads, mask).data();
+            assertArrayEquals(want, SelfAttention.forward(qkv, heads, mask).data());
+        }
+    }
+
+    @Test
+    void causalAttentionOverSeveralBlocksOfQueriesGivesTheModelsBits() {
+        // 77 tokens (CLIP's context): four full blocks of queries and a partial one.
+        for (int l : new int[] {77, SelfAttention.ROWS, 5}) {
+            Tensor qkv = Tensor.randn(new SplittableRandom(l), 2f, 2, l, 3 * 32);
+            assertSameAsTheModel(qkv, 4, Softmax.causalMask(l));
+            assertSameAsTheModel(qkv, 4, null);
+        }
+    }
+
+    @Test
+    void aMaskHidingOtherKeysOrAWholeRowGivesTheModelsBitsToo() {
+        int l = 40;
+        float[] m = Softmax.causalMask(l).data();
+        m[3 * l + 1] = Float.NEGATIVE_INFINITY;          // a hidden key before visible ones
+        for (int j = 0; j < l; j++) {
+            m[20 * l + j] = Float.NEGATIVE_INFINITY;     // a query that sees nothing: NaN, as the model
+        }
+        m[30 * l + 35] = 0;                              // a query that sees a key after its position
+        Tensor qkv = Tensor.randn(new SplittableRandom(9), 1f, 3, l, 3 * 16);
+        assertSameAsTheModel(qkv, 2, Tensor.of(m, l, l));
+        try (var _ = GradMode.noGrad()) {
+            assertTrue(Float.isNaN(SelfAttention.forward(qkv, 2, Tensor.of(m, l, l)).data()[20 * 16]));
+        }
+    }
+
+    @Test
+    void onlyTheHiddenKeysAtTheEndOfARowAreSkipped() {
+        float[] m = Softmax.causalMask(4).data();
+        m[2] = 0;
+        m[4 * 3] = Float.NEGATIVE_INFINITY;
+        assertArrayEquals(new int[] {3, 2, 3, 4}, SelfAttention.visibleKeys(m, 4));
+        assertArrayEquals(new int[] {4, 4, 4, 4}, SelfAttention.visibleKeys(null, 4));
+    }
+}
