@@ -98,8 +98,7 @@ final class HfLayout {
                 put(out, "visual.conv1.weight", patchesAsConvolution(file, name));
             } else if ((name.equals("logit_scale") || name.equals("logit_bias"))
                     && Arrays.equals(file.info(name).shape(), new int[] {1})) {
-                WeightSource one = WeightSource.direct(file, name);
-                put(out, name, new WeightSource(name, new int[0], one.reader(), one.mapping()));
+                put(out, name, WeightSource.direct(file, name).reshaped(new int[0]));
             } else if (name.equals("visual_projection.weight") || name.equals("text_projection.weight")) {
                 put(out, name.startsWith("visual") ? "visual.proj" : "text_projection", transposed(file, name));
             } else {

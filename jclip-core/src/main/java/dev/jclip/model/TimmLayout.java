@@ -94,7 +94,7 @@ final class TimmLayout {
             throw new IllegalArgumentException(file.path() + ": tensor " + name + " has shape " + Arrays.toString(shape)
                     + ", expected [1, tokens, width]");
         }
-        return new WeightSource(name, new int[] {shape[1], shape[2]}, s.reader(), s.mapping());
+        return s.reshaped(new int[] {shape[1], shape[2]});
     }
 
     /** The pooling head's {@code q} [D(, D)] and {@code kv} [2D(, D)] {@code part}s stacked as {@code in_proj} [3D(, D)]. */

@@ -30,6 +30,15 @@ record WeightSource(String origin, int[] shape, Reader reader, MemorySegment map
         this(origin, shape, reader, null, null);
     }
 
+    /** The same elements (and bytes in place) under another shape of the same size, e.g. [1, N, D] as [N, D]. */
+    WeightSource reshaped(int[] newShape) {
+        if (Arrays.stream(newShape).asLongStream().reduce(1, (a, b) -> a * b)
+                != Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b)) {
+            throw new IllegalArgumentException(origin + ": cannot view " + Arrays.toString(shape) + " as " + Arrays.toString(newShape));
+        }
+        return new WeightSource(origin, newShape, reader, mapping, half);
+    }
+
     @Override
     public int[] shape() {
         return shape.clone();
