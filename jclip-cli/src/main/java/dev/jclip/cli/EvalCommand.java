@@ -85,8 +85,7 @@ final class EvalCommand implements Runnable {
             set.subsets().keySet().stream().sorted().forEach(k ->
                     out.printf(Locale.ROOT, "top1 over the %s classes: %.4f%n", k, r.top1Over(set.subsets().get(k))));
             // The ranking is the logits' either way; the kind says how the model turns them into probabilities.
-            out.printf(Locale.ROOT, "probabilities: %s%n", zs.kind() == ZeroShotClassifier.Probabilities.SIGMOID
-                    ? "sigmoid (SigLIP: independent per label)" : "softmax over the labels");
+            out.printf(Locale.ROOT, "probabilities: %s%n", zs.kind().description());
             out.printf(Locale.ROOT, "zeroshot dataset=%s top1=%.4f top5=%.4f images=%d%n", dataset, r.top1(), r.top5(), r.count());
             return 0;
         }

@@ -15,9 +15,20 @@ public final class ZeroShotClassifier {
     /** How logits become probabilities. */
     public enum Probabilities {
         /** Softmax over the classes: they sum to 1 (CLIP). */
-        SOFTMAX,
+        SOFTMAX("softmax over the labels"),
         /** The sigmoid of each logit: independent per class, any sum (SigLIP, a model with {@code logit_bias}). */
-        SIGMOID
+        SIGMOID("sigmoid (SigLIP: independent per label)");
+
+        private final String description;
+
+        Probabilities(String description) {
+            this.description = description;
+        }
+
+        /** A phrase for reports, e.g. {@code softmax over the labels}. */
+        public String description() {
+            return description;
+        }
     }
 
     private final List<String> labels;

@@ -74,6 +74,7 @@ final class SparkEvalCommand implements Callable<Integer> {
                 ZeroShotJob.Outcome o = ZeroShotJob.run(spark, options.model(), data.dataset, t, parts);
                 ZeroShotResult r = o.result();
                 out.print(r.format(o.classNames()));
+                out.printf(Locale.ROOT, "probabilities: %s%n", o.kind().description());
                 out.printf(Locale.ROOT, "zeroshot dataset=%s top1=%.4f top5=%.4f images=%d%n", data.dataset, r.top1(), r.top5(), r.count());
                 failed = o.failed();
             } else {

@@ -36,8 +36,8 @@ import org.apache.spark.sql.types.StructType;
 public final class ZeroShotJob {
     private ZeroShotJob() {}
 
-    /** The result, the class names (in label order) and the images left out. */
-    public record Outcome(ZeroShotResult result, List<String> classNames, long failed) {}
+    /** The result, the class names (in label order), how the model turns logits into probabilities, and the images left out. */
+    public record Outcome(ZeroShotResult result, List<String> classNames, ZeroShotClassifier.Probabilities kind, long failed) {}
 
     /** One partition's share: its confusion matrix, top-5 hits and failed images. */
     private record Part(int[][] confusion, long top5, long failed) implements Serializable {}
@@ -81,7 +81,7 @@ public final class ZeroShotJob {
         if (scored == 0) {
             throw new IllegalArgumentException("no image of " + dataset + " could be read (" + total.failed() + " failed)");
         }
-        return new Outcome(new ZeroShotResult(total.confusion(), (double) total.top5() / scored), classes, total.failed());
+        return new Outcome(new ZeroShotResult(total.confusion(), (double) total.top5() / scored), classes, zs.kind(), total.failed());
     }
 
     private static Part score(Iterator<Row> rows, Map<String, Integer> labels, float[][] weights) {

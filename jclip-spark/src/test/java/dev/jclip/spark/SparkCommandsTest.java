@@ -98,7 +98,8 @@ class SparkCommandsTest {
             w[c] = zs.classWeights(c);
         }
         ZeroShotResult expected = ZeroShot.evaluate(model.embedImageFiles(sorted), y, w);
-        return expected.format(names) + String.format(Locale.ROOT, "zeroshot dataset=%s top1=%.4f top5=%.4f images=12%n",
+        return expected.format(names) + "probabilities: softmax over the labels\n"
+                + String.format(Locale.ROOT, "zeroshot dataset=%s top1=%.4f top5=%.4f images=12%n",
                 dir.resolve("set"), expected.top1(), expected.top5());
     }
 
