@@ -8,12 +8,14 @@ Resize(224, bicubic), CenterCrop, ToTensor, Normalize), a torch DataLoader with 
 worker processes and batch 32, the encoder on `--threads` torch threads under no_grad. First
 the decode-only rate: reading, decoding and preprocessing every file on this one thread
 (Pillow + torchvision, as one DataLoader worker does it). Then one warm-up batch, then the
-timed pass over the folder. The last line is
+timed pass over the folder, with the CPU time it took per image (this process and its workers;
+on a busy machine the CPU time is the steadier figure). The last line is
 `embed images=N images_per_s=X decode_per_thread_images_per_s=Y`.
 """
 
 import argparse
 import os
+import resource
 import time
 
 import open_clip
@@ -62,13 +64,21 @@ def main():
     with torch.no_grad():
         model.encode_image(torch.stack([data[i] for i in range(min(args.batch, len(data)))]))
         loader = DataLoader(data, batch_size=args.batch, num_workers=args.workers)
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), cpu_seconds()
         n = 0
         for batch in loader:
             model.encode_image(batch)
             n += batch.shape[0]
         rate = n / (time.perf_counter() - t)
+        # The workers have exited here, so their CPU time is in RUSAGE_CHILDREN.
+        per_image = (cpu_seconds() - cpu) / n
+    print(f"pipeline: {rate:.2f} images/s, {per_image:.4f} cpu s/image (this process and its DataLoader workers)")
     print(f"embed images={n} images_per_s={rate:.2f} decode_per_thread_images_per_s={decode:.2f}")
+
+
+def cpu_seconds():
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 if __name__ == "__main__":

@@ -64,10 +64,15 @@ public final class ImagePreprocessor {
      * (the same pixels, without a full-size image).
      */
     public Tensor preprocess(byte[] encoded, String name) throws BadImageException {
-        if (config.pipeline() == Pipeline.OPEN_CLIP && ImageFormat.sniff(encoded, name) == ImageFormat.JPEG) {
-            Geometry[] planned = new Geometry[1];
-            PixelImage image;
-            try {
+        return normalize(resizeAndCrop(encoded, name), config);
+    }
+
+    /** {@link #resizeAndCrop(PixelImage)} of an encoded image, JPEGs resized while decoded where possible. */
+    PixelImage resizeAndCrop(byte[] encoded, String name) throws BadImageException {
+        PixelImage image;
+        try {
+            if (config.pipeline() == Pipeline.OPEN_CLIP && ImageFormat.sniff(encoded, name) == ImageFormat.JPEG) {
+                Geometry[] planned = new Geometry[1];
                 image = JpegDecoder.decode(encoded, name, decoder.maxPixels(), (w, h, mode) -> {
                     Geometry g = geometry(w, h);
                     if (g.outW == w && g.outH == h || !Resample.oneCall(w, h, g.outW, g.outH)) {
@@ -78,19 +83,12 @@ public final class ImagePreprocessor {
                             g.outW, g.outH, g.x0, g.y0, g.x1 - g.x0, g.y1 - g.y0);
                 });
                 if (planned[0] != null) {
-                    return normalize(padToCrop(image, planned[0]), config);
+                    return padToCrop(image, planned[0]);
                 }
-            } catch (IllegalArgumentException e) {
-                throw new BadImageException(name, e.getMessage(), e);
+            } else {
+                image = decoder.decode(encoded, name);
             }
-            return preprocessNamed(image, name);
-        }
-        return preprocessNamed(decoder.decode(encoded, name), name);
-    }
-
-    private Tensor preprocessNamed(PixelImage image, String name) throws BadImageException {
-        try {
-            return preprocess(image);
+            return resizeAndCrop(image);
         } catch (IllegalArgumentException e) {
             throw new BadImageException(name, e.getMessage(), e);
         }
