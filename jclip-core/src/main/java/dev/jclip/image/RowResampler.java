@@ -129,6 +129,24 @@ final class RowResampler {
         }
         int precision = wh.precision(), half = 1 << (precision - 1), lanes = S.length();
         int[] first = wh.first();
+        if (bands == 3) {
+            // RGB, the common case: the three dot products share each load of the weights.
+            int[] r = planes[0], g = planes[1], bl = planes[2];
+            for (int xx = 0; xx < keepWidth; xx++, o += 3) {
+                int f = first[xx], kx = xx * kp;
+                IntVector sr = IntVector.zero(S), sg = IntVector.zero(S), sb = IntVector.zero(S);
+                for (int t = 0; t < kp; t += lanes) {
+                    IntVector w = IntVector.fromArray(S, k, kx + t);
+                    sr = sr.add(IntVector.fromArray(S, r, f + t).mul(w));
+                    sg = sg.add(IntVector.fromArray(S, g, f + t).mul(w));
+                    sb = sb.add(IntVector.fromArray(S, bl, f + t).mul(w));
+                }
+                mid[o] = clip8(half + sr.reduceLanes(VectorOperators.ADD), precision);
+                mid[o + 1] = clip8(half + sg.reduceLanes(VectorOperators.ADD), precision);
+                mid[o + 2] = clip8(half + sb.reduceLanes(VectorOperators.ADD), precision);
+            }
+            return;
+        }
         for (int b = 0; b < bands; b++) {
             int[] p = planes[b];
             for (int xx = 0; xx < keepWidth; xx++) {
