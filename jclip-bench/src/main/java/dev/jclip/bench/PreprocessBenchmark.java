@@ -15,15 +15,18 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Images per second (one thread) of CLIP preprocessing at 224 for a 640x480 JPEG:
- * decode + preprocess, and each half alone. The JPEG is synthesized in setup (smooth
- * color gradients plus seeded noise, quality 0.9), so the run needs no files.
+ * Images per second (one thread) of CLIP preprocessing at 224 for a JPEG of {@code size}
+ * (640x480, or a 6 MP camera-size photo): bytes to tensor (a JPEG is resized while it is
+ * decoded), and decoding whole then preprocessing, each half alone. The JPEG is synthesized in
+ * setup (smooth color gradients plus seeded noise, quality 0.9, 4:2:0), so the run needs no
+ * files. Pillow + torchvision's peer: {@code peers/embed_folder_open_clip.py} (decode-only rate).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -32,13 +35,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class PreprocessBenchmark {
+    /** Width x height of the synthesized JPEG. */
+    @Param({"640x480", "3000x2000"})
+    public String size;
+
     private byte[] jpeg;
     private PixelImage decoded;
     private ImagePreprocessor clip;
 
     @Setup
     public void setup() throws IOException {
-        int w = 640, h = 480;
+        int w = Integer.parseInt(size.split("x")[0]), h = Integer.parseInt(size.split("x")[1]);
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         SplittableRandom rng = new SplittableRandom(0);
         int[] px = new int[w * h * 3];
@@ -56,13 +63,13 @@ public class PreprocessBenchmark {
         decoded = clip.decoder().decode(jpeg, "bench.jpg");
     }
 
-    /** The whole path from JPEG bytes to the normalized [3, 224, 224] tensor. */
+    /** The whole path from JPEG bytes to the normalized [3, 224, 224] tensor, resized while decoded. */
     @Benchmark
     public Tensor decodeAndPreprocess() throws BadImageException {
         return clip.preprocess(jpeg, "bench.jpg");
     }
 
-    /** ImageIO decoding and mapping to Pillow's mode only. */
+    /** Decoding the whole image only. */
     @Benchmark
     public PixelImage decodeOnly() throws BadImageException {
         return clip.decoder().decode(jpeg, "bench.jpg");

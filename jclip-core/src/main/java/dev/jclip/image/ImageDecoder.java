@@ -59,6 +59,11 @@ public final class ImageDecoder {
 
     /** Decodes an image file; a file that is not an image is refused after reading its first bytes. */
     public PixelImage decode(Path file) throws BadImageException {
+        return decode(read(file), file.toString());
+    }
+
+    /** The bytes of an image file; a file that is not an image is refused after reading its first bytes. */
+    static byte[] read(Path file) throws BadImageException {
         String name = file.toString();
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
@@ -73,7 +78,7 @@ public final class ImageDecoder {
             }
             throw new BadImageException(name, "cannot read file: " + e, e);
         }
-        return decode(bytes, name);
+        return bytes;
     }
 
     /** Decodes an encoded image; {@code name} identifies it in errors. */

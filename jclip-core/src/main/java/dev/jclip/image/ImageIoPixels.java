@@ -117,11 +117,11 @@ final class ImageIoPixels {
                 case "Grayscale" -> switch (depth) {
                     case 16 -> uint16(raster);
                     case 1 -> bands(raster, Mode.ONE, 0);
-                    default -> bands(raster, Mode.L, 0);
+                    default -> decodedBands(raster, Mode.L, 0);
                 };
-                case "RGB" -> bands(raster, Mode.RGB, 0, 1, 2);
+                case "RGB" -> decodedBands(raster, Mode.RGB, 0, 1, 2);
                 case "GrayAlpha" -> depth == 16 ? bands(raster, Mode.RGBA, 0, 0, 0, 1) : bands(raster, Mode.LA, 0, 1);
-                case "RGBAlpha" -> bands(raster, Mode.RGBA, 0, 1, 2, 3);
+                case "RGBAlpha" -> decodedBands(raster, Mode.RGBA, 0, 1, 2, 3);
                 default -> throw new IllegalStateException("unknown PNG color type " + colorType);
             };
         };
@@ -203,6 +203,36 @@ final class ImageIoPixels {
             }
         }
         return PixelImage.of(mode, w, h, out);
+    }
+
+    /**
+     * {@link #bands} of a raster that a reader decoded for jclip alone: when its buffer already holds
+     * exactly these samples (8-bit PNG), the buffer is taken over instead of copied.
+     */
+    static PixelImage decodedBands(Raster raster, Mode mode, int... bands) {
+        int w = raster.getWidth(), h = raster.getHeight();
+        if (inOrder(raster, bands, Math.multiplyExact(Math.multiplyExact(w, h), bands.length))) {
+            return PixelImage.of(mode, w, h, ((DataBufferByte) raster.getDataBuffer()).getData());
+        }
+        return bands(raster, mode, bands);
+    }
+
+    /** Whether the raster's byte buffer is exactly the chosen bands, 8 bits each, pixel after pixel. */
+    private static boolean inOrder(Raster raster, int[] bands, int size) {
+        if (!(raster.getDataBuffer() instanceof DataBufferByte buffer) || buffer.getNumBanks() != 1
+                || buffer.getOffset() != 0 || buffer.getData().length != size
+                || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel sm)
+                || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0
+                || sm.getPixelStride() != bands.length || sm.getScanlineStride() != raster.getWidth() * bands.length
+                || sm.getNumBands() != bands.length) {
+            return false;
+        }
+        for (int c = 0; c < bands.length; c++) {
+            if (bands[c] != c || sm.getSampleSize(c) != 8 || sm.getOffset(0, 0, c) != c) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int toByte(int sample, int bits) {

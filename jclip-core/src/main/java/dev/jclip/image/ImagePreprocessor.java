@@ -55,17 +55,40 @@ public final class ImagePreprocessor {
 
     /** Decodes and preprocesses an image file. */
     public Tensor preprocess(Path file) throws BadImageException {
-        return preprocessNamed(decoder.decode(file), file.toString());
+        return preprocess(ImageDecoder.read(file), file.toString());
     }
 
-    /** Decodes and preprocesses an encoded image; {@code name} identifies it in errors. */
+    /**
+     * Decodes and preprocesses an encoded image; {@code name} identifies it in errors. A JPEG
+     * that open_clip's pipeline resizes in one resample call is resized while it is decoded
+     * (the same pixels, without a full-size image).
+     */
     public Tensor preprocess(byte[] encoded, String name) throws BadImageException {
-        return preprocessNamed(decoder.decode(encoded, name), name);
+        return normalize(resizeAndCrop(encoded, name), config);
     }
 
-    private Tensor preprocessNamed(PixelImage image, String name) throws BadImageException {
+    /** {@link #resizeAndCrop(PixelImage)} of an encoded image, JPEGs resized while decoded where possible. */
+    PixelImage resizeAndCrop(byte[] encoded, String name) throws BadImageException {
+        PixelImage image;
         try {
-            return preprocess(image);
+            if (config.pipeline() == Pipeline.OPEN_CLIP && ImageFormat.sniff(encoded, name) == ImageFormat.JPEG) {
+                Geometry[] planned = new Geometry[1];
+                image = JpegDecoder.decode(encoded, name, decoder.maxPixels(), (w, h, mode) -> {
+                    Geometry g = geometry(w, h);
+                    if (g.outW == w && g.outH == h || !Resample.oneCall(w, h, g.outW, g.outH)) {
+                        return null;
+                    }
+                    planned[0] = g;
+                    return Resample.rowResampler(config.interpolation(), Resample.Arithmetic.PILLOW, mode.bands, w, h,
+                            g.outW, g.outH, g.x0, g.y0, g.x1 - g.x0, g.y1 - g.y0);
+                });
+                if (planned[0] != null) {
+                    return padToCrop(image, planned[0]);
+                }
+            } else {
+                image = decoder.decode(encoded, name);
+            }
+            return resizeAndCrop(image);
         } catch (IllegalArgumentException e) {
             throw new BadImageException(name, e.getMessage(), e);
         }
@@ -91,25 +114,45 @@ public final class ImagePreprocessor {
         PixelImage src = torch && image.mode() != PixelImage.Mode.RGB
                 ? PixelImage.of(PixelImage.Mode.RGB, image.width(), image.height(), image.toRgb())
                 : image;
-        int[] resized = resizedSize(src.width(), src.height());
+        Geometry g = geometry(src.width(), src.height());
+        PixelImage kept;
+        if (g.outW == src.width() && g.outH == src.height()) {
+            kept = src.crop(g.x0, g.y0, g.x1 - g.x0, g.y1 - g.y0);
+        } else if (torch) {
+            kept = Resample.resizeAsTorch(src, config.interpolation(), g.outW, g.outH, g.x0, g.y0, g.x1 - g.x0,
+                    g.y1 - g.y0);
+        } else {
+            kept = Resample.resize(src, config.interpolation(), g.outW, g.outH, g.x0, g.y0, g.x1 - g.x0,
+                    g.y1 - g.y0);
+        }
+        return padToCrop(kept, g);
+    }
+
+    /**
+     * Where a {@code w x h} image goes: resized to {@code outW x outH}, of which the crop box
+     * at {@code (left, top)} is kept; {@code x0 .. x1, y0 .. y1} is the part of the box inside
+     * the resized image (the rest is padding).
+     */
+    private record Geometry(int outW, int outH, Size crop, int left, int top, int x0, int y0, int x1, int y1) {}
+
+    private Geometry geometry(int w, int h) {
+        boolean torch = config.pipeline() == Pipeline.TRANSFORMERS;
+        int[] resized = resizedSize(w, h);
         int outW = resized[0], outH = resized[1];
         Size crop = config.cropSize() != null ? config.cropSize() : new Size(outH, outW);
         // The crop box in the resized image; it reaches outside where the crop pads.
         int left = cropStart(outW, crop.width(), torch), top = cropStart(outH, crop.height(), torch);
-        int x0 = Math.max(left, 0), y0 = Math.max(top, 0);
-        int x1 = Math.min(left + crop.width(), outW), y1 = Math.min(top + crop.height(), outH);
-        PixelImage kept;
-        if (outW == src.width() && outH == src.height()) {
-            kept = src.crop(x0, y0, x1 - x0, y1 - y0);
-        } else if (torch) {
-            kept = Resample.resizeAsTorch(src, config.interpolation(), outW, outH, x0, y0, x1 - x0, y1 - y0);
-        } else {
-            kept = Resample.resize(src, config.interpolation(), outW, outH, x0, y0, x1 - x0, y1 - y0);
-        }
-        if (kept.width() == crop.width() && kept.height() == crop.height()) {
+        return new Geometry(outW, outH, crop, left, top, Math.max(left, 0), Math.max(top, 0),
+                Math.min(left + crop.width(), outW), Math.min(top + crop.height(), outH));
+    }
+
+    /** The kept part of the resized image padded out to the crop box. */
+    private PixelImage padToCrop(PixelImage kept, Geometry g) {
+        if (kept.width() == g.crop.width() && kept.height() == g.crop.height()) {
             return kept;
         }
-        return kept.pad(x0 - left, y0 - top, left + crop.width() - x1, top + crop.height() - y1, config.fillColor());
+        return kept.pad(g.x0 - g.left, g.y0 - g.top, g.left + g.crop.width() - g.x1, g.top + g.crop.height() - g.y1,
+                config.fillColor());
     }
 
     /** The {@code {width, height}} the image is resized to. */

@@ -51,7 +51,7 @@ final class JpegBlockSmoothing {
         int[] q = c.quant;
         long q00 = q[0];
         short[] work = new short[64];
-        int[] ws = new int[64];
+        int[] ws = new int[JpegIdct.WORKSPACE];
         int[] dc = new int[25];
         int lastColumn = c.widthInBlocks - 1;
         for (int imcu = 0; imcu < imcuRows; imcu++) {

@@ -156,6 +156,87 @@ final class JpegColorOutput {
         return PixelImage.of(mode, width, height, out);
     }
 
+    /**
+     * The rows the resampler reads, upsampled and converted (YCC or GRAY only) into its planes
+     * over the columns it reads, handed over one at a time; returns its kept window.
+     */
+    static PixelImage stream(JpegComponent[] comps, int width, Transform transform, RowResampler resampler) {
+        int n = comps.length;
+        int maxH = 1, maxV = 1;
+        for (JpegComponent c : comps) {
+            maxH = Math.max(maxH, c.h);
+            maxV = Math.max(maxV, c.v);
+        }
+        Upsampling[] kinds = new Upsampling[n];
+        byte[][] rows = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            kinds[i] = upsampling(comps[i], maxH / comps[i].h, maxV / comps[i].v);
+            rows[i] = kinds[i] == Upsampling.FULL ? null : new byte[width + 8];
+        }
+        byte[][] src = new byte[n][];
+        int[] offsets = new int[n];
+        int[][] planes = resampler.planes();
+        int x0 = resampler.colLo(), x1 = resampler.colHi();
+        for (int y = resampler.rowLo(); y < resampler.rowHi(); y++) {
+            for (int i = 0; i < n; i++) {
+                JpegComponent c = comps[i];
+                if (kinds[i] == Upsampling.FULL) {
+                    src[i] = c.plane;
+                    offsets[i] = y * c.stride;
+                } else {
+                    upsampleRow(c, kinds[i], maxH / c.h, maxV / c.v, y, width, rows[i]);
+                    src[i] = rows[i];
+                    offsets[i] = 0;
+                }
+            }
+            if (transform == Transform.GRAY) {
+                byte[] ys = src[0];
+                int[] p = planes[0];
+                for (int x = x0; x < x1; x++) {
+                    p[x] = ys[offsets[0] + x] & 0xFF;
+                }
+            } else if (transform == Transform.YCC) {
+                yccPlanes(src[0], offsets[0], src[1], offsets[1], src[2], offsets[2], planes, x0, x1);
+            } else {
+                throw new IllegalArgumentException("streamed output is YCbCr or gray, not " + transform);
+            }
+            resampler.acceptPlanes(y);
+        }
+        Mode mode = transform == Transform.GRAY ? Mode.L : Mode.RGB;
+        return PixelImage.of(mode, resampler.keepWidth(), resampler.keepHeight(), resampler.finish());
+    }
+
+    /** YCbCr to R, G and B planes for columns {@code x0 .. x1-1} of one row. */
+    private static void yccPlanes(byte[] ys, int oy, byte[] cbs, int ocb, byte[] crs, int ocr, int[][] planes,
+                                  int x0, int x1) {
+        int[] rs = planes[0], gs = planes[1], bs = planes[2];
+        int step = BYTES.length();
+        int x = x0;
+        for (; x <= x1 - step; x += step) {
+            ByteVector y8 = ByteVector.fromArray(BYTES, ys, oy + x);
+            ByteVector cb8 = ByteVector.fromArray(BYTES, cbs, ocb + x);
+            ByteVector cr8 = ByteVector.fromArray(BYTES, crs, ocr + x);
+            for (int part = 0; part < PARTS; part++) {
+                IntVector y = widen(y8, part);
+                IntVector cb = widen(cb8, part).sub(128);
+                IntVector cr = widen(cr8, part).sub(128);
+                int o = x + part * INTS.length();
+                y.add(cr.mul(CR_R).add(ONE_HALF).lanewise(VectorOperators.ASHR, SCALEBITS)).max(0).min(255)
+                        .intoArray(rs, o);
+                y.add(cb.mul(CB_G).add(cr.mul(CR_G)).add(ONE_HALF).lanewise(VectorOperators.ASHR, SCALEBITS))
+                        .max(0).min(255).intoArray(gs, o);
+                y.add(cb.mul(CB_B).add(ONE_HALF).lanewise(VectorOperators.ASHR, SCALEBITS)).max(0).min(255)
+                        .intoArray(bs, o);
+            }
+        }
+        for (; x < x1; x++) {
+            int y = ys[oy + x] & 0xFF, cb = cbs[ocb + x] & 0xFF, cr = crs[ocr + x] & 0xFF;
+            rs[x] = red(y, cr);
+            gs[x] = green(y, cb, cr);
+            bs[x] = blue(y, cb);
+        }
+    }
+
     /** jdsample.c's choice of method for a component enlarged hExp x vExp times. */
     private static Upsampling upsampling(JpegComponent c, int hExp, int vExp) {
         if (hExp == 1 && vExp == 1) {

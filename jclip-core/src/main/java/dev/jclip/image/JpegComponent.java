@@ -29,6 +29,11 @@ final class JpegComponent {
     short[] coefs;
     /** Per zigzag position, the Al of the last scan that coded it; -1 before any (progressive files). */
     final int[] coefBits = new int[64];
+    /** The blocks whose samples are used, {@code [bx0, bx1) x [by0, by1)}; the others may stay untransformed. */
+    int bx0;
+    int bx1;
+    int by0;
+    int by1;
     JpegHuffmanTable dc;
     JpegHuffmanTable ac;
     int dcPred;
@@ -47,6 +52,24 @@ final class JpegComponent {
         stride = blocksWide * 8;
         plane = new byte[Math.multiplyExact(stride, blocksHigh * 8)];
         Arrays.fill(coefBits, -1);
+        bx1 = blocksWide;
+        by1 = blocksHigh;
+    }
+
+    /**
+     * Keeps only the blocks that image columns {@code x0 .. x1-1} and rows {@code y0 .. y1-1} read
+     * after upsampling by {@code hExp x vExp}, with one sample of margin for the fancy upsampling's neighbours.
+     */
+    void keepOnly(int x0, int x1, int y0, int y1, int hExp, int vExp) {
+        bx0 = Math.max(x0 / hExp - 1, 0) / 8;
+        bx1 = Math.min(ceilDiv(Math.min((x1 - 1) / hExp + 2, width), 8), blocksWide);
+        by0 = Math.max(y0 / vExp - 1, 0) / 8;
+        by1 = Math.min(ceilDiv(Math.min((y1 - 1) / vExp + 2, height), 8), blocksHigh);
+    }
+
+    /** Whether block (bx, by) is used. */
+    boolean kept(int bx, int by) {
+        return bx >= bx0 && bx < bx1 && by >= by0 && by < by1;
     }
 
     private static int ceilDiv(int a, int b) {

@@ -38,11 +38,23 @@ public final class JpegDecoder {
     private int mcusHigh;
     private int scans;
     private boolean multiScan;
+    private final Planner planner;
+    private RowResampler resampler;
 
-    private JpegDecoder(byte[] data, String name, long maxPixels) {
+    private JpegDecoder(byte[] data, String name, long maxPixels, Planner planner) {
         this.data = data;
         this.name = name;
         this.maxPixels = maxPixels;
+        this.planner = planner;
+    }
+
+    /** Chooses, once the frame is known, whether to resize while decoding. */
+    interface Planner {
+        /**
+         * The resampler to hand the rows of a {@code width x height} image in {@code mode} (RGB or L)
+         * to, or null to decode the whole image.
+         */
+        RowResampler plan(int width, int height, PixelImage.Mode mode);
     }
 
     /**
@@ -50,7 +62,17 @@ public final class JpegDecoder {
      * {@code maxPixels} pixels is refused before anything is allocated for it.
      */
     public static PixelImage decode(byte[] data, String name, long maxPixels) throws BadImageException {
-        return new JpegDecoder(data, name, maxPixels).run();
+        return new JpegDecoder(data, name, maxPixels, null).run();
+    }
+
+    /**
+     * Decodes a JPEG file straight into the resampler that {@code planner} gives for its frame
+     * (the same pixels as decoding, then resampling): only the rows and blocks that the kept
+     * window reads are converted and transformed, and no full-size image is made. Returns the
+     * kept window, or the whole image when the planner gave no resampler.
+     */
+    static PixelImage decode(byte[] data, String name, long maxPixels, Planner planner) throws BadImageException {
+        return new JpegDecoder(data, name, maxPixels, planner).run();
     }
 
     private BadImageException corrupt(String what) {
@@ -89,7 +111,7 @@ public final class JpegDecoder {
                     scan(scanDecoder);
                     if (!multiScan) {
                         // libjpeg-turbo decodes a single-scan file without reading on to EOI.
-                        return JpegColorOutput.render(comps, width, height, transform());
+                        return output();
                     }
                 }
                 case 0xD9 -> {
@@ -332,6 +354,7 @@ public final class JpegDecoder {
             throw corrupt(blocksPerMcu + " blocks in an MCU (at most 10)");
         }
         if (scans == 0) {
+            plan();
             multiScan = progressive || ns < comps.length;
             if (multiScan) {
                 for (JpegComponent c : comps) {
@@ -388,10 +411,10 @@ public final class JpegDecoder {
             throw corrupt("EOI marker before any image data");
         }
         if (!multiScan) {
-            return JpegColorOutput.render(comps, width, height, transform());
+            return output();
         }
         boolean smooth = progressive && JpegBlockSmoothing.applies(comps);
-        int[] ws = new int[64];
+        int[] ws = new int[JpegIdct.WORKSPACE];
         for (JpegComponent c : comps) {
             if (c.quant == null) {
                 // Never in a scan: libjpeg-turbo's dequantization table stays zero (a flat gray plane).
@@ -401,14 +424,43 @@ public final class JpegDecoder {
                 JpegBlockSmoothing.transform(c, mcusHigh);
                 continue;
             }
-            for (int by = 0; by < c.heightInBlocks; by++) {
-                for (int bx = 0; bx < c.widthInBlocks; bx++) {
+            for (int by = c.by0; by < Math.min(c.heightInBlocks, c.by1); by++) {
+                for (int bx = c.bx0; bx < Math.min(c.widthInBlocks, c.bx1); bx++) {
                     JpegIdct.transform(c.coefs, c.coefOffset(bx, by), c.quant, ws, c.plane, c.planeOffset(bx, by),
                             c.stride);
                 }
             }
         }
-        return JpegColorOutput.render(comps, width, height, transform());
+        return output();
+    }
+
+    private PixelImage output() {
+        return resampler != null ? JpegColorOutput.stream(comps, width, transform(), resampler)
+                : JpegColorOutput.render(comps, width, height, transform());
+    }
+
+    /**
+     * Asks the planner (before the first scan) for a resampler; with one, each component keeps
+     * only the blocks the resampler's window reads.
+     */
+    private void plan() {
+        Transform t = transform();
+        if (planner == null || (t != Transform.YCC && t != Transform.GRAY)) {
+            return;
+        }
+        resampler = planner.plan(width, height, t == Transform.GRAY ? PixelImage.Mode.L : PixelImage.Mode.RGB);
+        if (resampler == null) {
+            return;
+        }
+        int maxH = 1, maxV = 1;
+        for (JpegComponent c : comps) {
+            maxH = Math.max(maxH, c.h);
+            maxV = Math.max(maxV, c.v);
+        }
+        for (JpegComponent c : comps) {
+            c.keepOnly(resampler.colLo(), resampler.colHi(), resampler.rowLo(), resampler.rowHi(), maxH / c.h,
+                    maxV / c.v);
+        }
     }
 
     /** How libjpeg-turbo reads the components (default_decompress_parms) and Pillow returns them. */

@@ -20,7 +20,7 @@ final class JpegScanDecoder {
     private final String name;
     private final JpegBitReader in;
     private final short[] block = new short[64];
-    private final int[] workspace = new int[64];
+    private final int[] workspace = new int[JpegIdct.WORKSPACE];
     private int eobRun;
 
     JpegScanDecoder(byte[] data, String name) {
@@ -97,10 +97,13 @@ final class JpegScanDecoder {
 
     private void decodeBlock(JpegComponent c, int bx, int by, Scan scan) throws BadImageException {
         if (scan.direct()) {
+            boolean kept = c.kept(bx, by);
             if (sequential(c, block, 0)) {
-                JpegIdct.transform(block, 0, c.quant, workspace, c.plane, c.planeOffset(bx, by), c.stride);
+                if (kept) {
+                    JpegIdct.transform(block, 0, c.quant, workspace, c.plane, c.planeOffset(bx, by), c.stride);
+                }
                 Arrays.fill(block, (short) 0);
-            } else {
+            } else if (kept) {
                 JpegIdct.transformDc(block[0], c.quant[0], c.plane, c.planeOffset(bx, by), c.stride);
             }
             return;

@@ -1,7 +1,5 @@
 package dev.jclip.image;
 
-import java.util.Arrays;
-
 /**
  * Pillow's {@code Image.resize(size, filter)}, bit for bit (libImaging's Resample.c
  * and Geometry.c, unchanged from Pillow 9.4 to 12), and torch's antialiased
@@ -26,7 +24,7 @@ final class Resample {
     private static final int PRECISION_BITS = 32 - 8 - 2;
 
     /** Whose fixed-point arithmetic a resize reproduces. */
-    private enum Arithmetic { PILLOW, TORCH }
+    enum Arithmetic { PILLOW, TORCH }
 
     /** Pillow's {@code resize((outWidth, outHeight), BICUBIC)} of the whole image. */
     public static PixelImage resize(PixelImage src, int outWidth, int outHeight) {
@@ -69,7 +67,7 @@ final class Resample {
      */
     private static PixelImage inPillowsOrder(PixelImage src, Interpolation filter, int outWidth, int outHeight,
                                             int keepX, int keepY, int keepWidth, int keepHeight) {
-        if (src.height() > src.width() * 100L && outHeight < src.height() && outWidth != src.width()) {
+        if (!oneCall(src.width(), src.height(), outWidth, outHeight)) {
             PixelImage rows = resample(src, filter, src.width(), outHeight, 0, keepY, src.width(), keepHeight);
             return resample(rows, filter, outWidth, keepHeight, keepX, 0, keepWidth, keepHeight);
         }
@@ -127,7 +125,7 @@ final class Resample {
      * {@code weights[i*ksize ..]}, normalized to sum 1, and uses {@code precision}
      * fraction bits in fixed point.
      */
-    private record Weights(int ksize, int[] first, int[] taps, double[] weights, int precision) {
+    record Weights(int ksize, int[] first, int[] taps, double[] weights, int precision) {
         /** First input index any output reads. */
         int lo() {
             return first[0];
@@ -211,115 +209,40 @@ final class Resample {
         return precision;
     }
 
-    /** Clamp the fixed-point sum's integer part to a byte (Pillow's clip8; torch saturates the same). */
-    private static byte clip8(int sum, int precision) {
-        return (byte) Math.clamp(sum >> precision, 0, 255);
-    }
-
     // ---------------------------------------------------------------- 8-bit passes
 
     private static PixelImage resample8(PixelImage src, Interpolation filter, Arithmetic arithmetic,
                                         int outWidth, int outHeight, int keepX, int keepY, int keepWidth, int keepHeight) {
         int w = src.width(), h = src.height(), bands = src.mode().bands;
-        boolean horizontal = outWidth != w, vertical = outHeight != h;
-        Weights wv = vertical ? weights(filter, arithmetic, h, outHeight, keepY, keepHeight) : null;
-        // The rows of the input that the kept output rows read (Pillow's ybox).
-        int rowLo = vertical ? wv.lo() : keepY;
-        int rowHi = vertical ? wv.hi() : keepY + keepHeight;
-
-        byte[] mid;
-        int midStride, midCol, midRow;
-        if (horizontal) {
-            Weights wh = weights(filter, arithmetic, w, outWidth, keepX, keepWidth);
-            mid = horizontal8(src.samples(), w, bands, rowLo, rowHi, wh);
-            midStride = keepWidth;
-            midCol = 0;
-            midRow = rowLo;
-        } else {
-            mid = src.samples();
-            midStride = w;
-            midCol = keepX;
-            midRow = 0;
-        }
-        byte[] out;
-        if (vertical) {
-            out = vertical8(mid, midStride, midCol, midRow, bands, keepWidth, wv);
-        } else if (horizontal) {
-            out = mid;
-        } else {
+        if (outWidth == w && outHeight == h) {
             throw new AssertionError("same-size resize is a crop");
         }
-        return src.withSamples(keepWidth, keepHeight, out);
+        RowResampler resampler = rowResampler(filter, arithmetic, bands, w, h, outWidth, outHeight,
+                keepX, keepY, keepWidth, keepHeight);
+        byte[] in = src.samples();
+        for (int y = resampler.rowLo(); y < resampler.rowHi(); y++) {
+            resampler.acceptInterleaved(y, in, y * w * bands);
+        }
+        return src.withSamples(keepWidth, keepHeight, resampler.finish());
     }
 
     /**
-     * ImagingResampleHorizontal_8bpc over input rows {@code rowLo .. rowHi-1}. All bands
-     * of a pixel are summed together (one pass over its taps), as Pillow does.
+     * A {@link RowResampler} for Pillow's (or torch's) one-call 8-bit resize of a {@code width x height}
+     * image with {@code bands} samples per pixel to {@code outWidth x outHeight}, keeping a window.
      */
-    private static byte[] horizontal8(byte[] in, int width, int bands, int rowLo, int rowHi, Weights wh) {
-        int outW = wh.first.length, ksize = wh.ksize, precision = wh.precision, half = 1 << (precision - 1);
-        int[] k = wh.fixedPoint();
-        byte[] out = new byte[(rowHi - rowLo) * outW * bands];
-        int[] ss = new int[bands];
-        for (int y = rowLo; y < rowHi; y++) {
-            int rowIn = y * width * bands;
-            int o = (y - rowLo) * outW * bands;
-            for (int xx = 0; xx < outW; xx++) {
-                int p = rowIn + wh.first[xx] * bands, end = p + wh.taps[xx] * bands, kx = xx * ksize;
-                if (bands == 3) {
-                    // RGB, the common case, with its three sums in registers.
-                    int s0 = half, s1 = half, s2 = half;
-                    for (; p < end; p += 3, kx++) {
-                        int w = k[kx];
-                        s0 += (in[p] & 0xFF) * w;
-                        s1 += (in[p + 1] & 0xFF) * w;
-                        s2 += (in[p + 2] & 0xFF) * w;
-                    }
-                    out[o++] = clip8(s0, precision);
-                    out[o++] = clip8(s1, precision);
-                    out[o++] = clip8(s2, precision);
-                } else {
-                    Arrays.fill(ss, half);
-                    for (; p < end; p += bands, kx++) {
-                        int w = k[kx];
-                        for (int c = 0; c < bands; c++) {
-                            ss[c] += (in[p + c] & 0xFF) * w;
-                        }
-                    }
-                    for (int c = 0; c < bands; c++) {
-                        out[o++] = clip8(ss[c], precision);
-                    }
-                }
-            }
-        }
-        return out;
+    static RowResampler rowResampler(Interpolation filter, Arithmetic arithmetic, int bands, int width, int height,
+                                     int outWidth, int outHeight, int keepX, int keepY, int keepWidth, int keepHeight) {
+        Weights wh = outWidth != width ? weights(filter, arithmetic, width, outWidth, keepX, keepWidth) : null;
+        Weights wv = outHeight != height ? weights(filter, arithmetic, height, outHeight, keepY, keepHeight) : null;
+        return new RowResampler(bands, width, height, wh, wv, keepX, keepY, keepWidth, keepHeight);
     }
 
     /**
-     * ImagingResampleVertical_8bpc: column {@code x} of the output reads column
-     * {@code col + x} of {@code in}, whose row 0 is input row {@code row}. Each output
-     * row is accumulated one input row at a time, so the inner loop runs along memory.
+     * Whether Pillow's {@code resize} runs as one call of its resample (which {@link RowResampler}
+     * streams): all but an image over 100 times taller than wide that gets shorter.
      */
-    private static byte[] vertical8(byte[] in, int stride, int col, int row, int bands, int width, Weights wv) {
-        int outH = wv.first.length, ksize = wv.ksize, n = width * bands;
-        int precision = wv.precision, half = 1 << (precision - 1);
-        int[] k = wv.fixedPoint();
-        byte[] out = new byte[outH * n];
-        int[] ss = new int[n];
-        for (int yy = 0; yy < outH; yy++) {
-            Arrays.fill(ss, half);
-            for (int y = 0; y < wv.taps[yy]; y++) {
-                int w = k[yy * ksize + y];
-                int p = ((wv.first[yy] - row + y) * stride + col) * bands;
-                for (int i = 0; i < n; i++) {
-                    ss[i] += (in[p + i] & 0xFF) * w;
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                out[yy * n + i] = clip8(ss[i], precision);
-            }
-        }
-        return out;
+    static boolean oneCall(int width, int height, int outWidth, int outHeight) {
+        return !(height > width * 100L && outHeight < height && outWidth != width);
     }
 
     // ---------------------------------------------------------------- mode I (double)
