@@ -34,4 +34,13 @@ public final class MultiheadAttention extends Module {
         Tensor qkv = Linear.forward(x, inProjWeight, inProjBias);   // [B, L, 3D]: q, k, v side by side
         return Linear.forward(Attention.forward(qkv, heads, mask), outProjWeight, outProjBias);
     }
+
+    /**
+     * {@link #forward} at one token per sequence, {@code at[b]} of sequence b: [B, D]. Every token
+     * gives keys and values; only the wanted ones attend.
+     */
+    public Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
+        Tensor qkv = Linear.forward(x, inProjWeight, inProjBias);
+        return Linear.forward(Attention.forwardAt(qkv, heads, mask, at), outProjWeight, outProjBias);
+    }
 }

@@ -119,10 +119,13 @@ public final class VisionTransformer extends ImageEncoder {
     @Override
     public Tensor forward(Tensor images) {
         checkImages(images);
-        Tensor x = transformer.forward(embed(images), null);
+        Tensor x;
         if (pool == Pool.TOK) {
-            x = lnPost(Views.select(x, 1, 0));   // LayerNorm is per token: before or after pooling is the same
+            // Only the class token is pooled, so the last block computes it alone; LayerNorm is per
+            // token: before or after pooling is the same.
+            x = lnPost(transformer.forwardAt(embed(images), null, new int[images.dim(0)]));
         } else {
+            x = transformer.forward(embed(images), null);
             x = finalLnAfterPool ? lnPost(meanOfPatches(x)) : meanOfPatches(lnPost(x));
         }
         return MatMul.matmul(x, false, proj, false);

@@ -1,5 +1,6 @@
 package dev.jclip.tensor;
 
+import dev.jclip.kernel.Sums;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -45,6 +46,8 @@ public final class Tensor {
     private final Backward backward;
     private final Tensor[] inputs;
     private float[] grad;
+    /** The operation that made this tensor, while {@link OpProfile} records (its backward is filed under it). */
+    private String op;
 
     private Tensor(float[] data, int[] shape, boolean requiresGrad, Backward backward, Tensor[] inputs) {
         long n = numel(shape);
@@ -120,8 +123,11 @@ public final class Tensor {
      */
     public static Tensor result(float[] data, int[] shape, Backward backward, Tensor... inputs) {
         Objects.requireNonNull(data, "data");
+        String op = OpProfile.isOn() ? OpProfile.forwardOfCaller() : null;
         if (needsGrad(inputs)) {
-            return new Tensor(data, shape, true, backward, inputs.clone());
+            Tensor t = new Tensor(data, shape, true, backward, inputs.clone());
+            t.op = op;
+            return t;
         }
         return new Tensor(data, shape, false, null, null);
     }
@@ -284,6 +290,23 @@ public final class Tensor {
         return grad;
     }
 
+    /**
+     * Adds {@code g} (this tensor's size) into the gradient; when none has reached this tensor
+     * yet, {@code g} itself becomes the gradient, without a copy. The caller gives {@code g} up:
+     * a {@link Backward} passes on its output's gradient this way (the tape drops that one once
+     * the backward has run), never an array that something else still holds.
+     */
+    public void accumulateGrad(float[] g) {
+        if (g.length != numel) {
+            throw new IllegalArgumentException("gradient of " + g.length + " elements for a tensor of " + numel);
+        }
+        if (grad == null) {
+            grad = g;
+        } else {
+            Sums.add(grad, g);
+        }
+    }
+
     /** Drops the accumulated gradient (before the next step). */
     public void zeroGrad() {
         grad = null;
@@ -332,13 +355,7 @@ public final class Tensor {
         if (m != null && !needsGrad(this)) {
             return mapped(m, s);
         }
-        return result(data(), s, out -> addInto(gradForAccumulation(), out.grad), this);
-    }
-
-    private static void addInto(float[] dst, float[] src) {
-        for (int i = 0; i < dst.length; i++) {
-            dst[i] += src[i];
-        }
+        return result(data(), s, out -> accumulateGrad(out.grad), this);
     }
 
     // ---------------------------------------------------------------- backward
@@ -363,10 +380,16 @@ public final class Tensor {
         if (!requiresGrad) {
             throw new IllegalStateException("backward() on a tensor that does not require grad");
         }
-        addInto(gradForAccumulation(), upstream);
+        Sums.add(gradForAccumulation(), upstream);
         for (Tensor t : topologicalOrder()) {
             if (t.backward != null && t.grad != null) {
-                t.backward.apply(t);
+                if (t.op != null) {
+                    long t0 = OpProfile.now();
+                    t.backward.apply(t);
+                    OpProfile.backward(t.op, OpProfile.now() - t0);
+                } else {
+                    t.backward.apply(t);
+                }
                 t.grad = null; // intermediate gradient no longer needed
             }
         }
