@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code jclip bench train}: training steps of a randomly initialized model on
- * random data, as the PyTorch peer ({@code jclip-bench/peers/train_torch.py})
+ * random data, as the open_clip peer ({@code jclip-bench/peers/train_open_clip.py})
  * runs them: OpenCLIP's AdamW, new random images and captions every step
  * (start token, random ids, end token, zero padding), warm-up steps untimed.
  */

@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The backward of a GELU over a range, vectorized: {@code gx[i] += g[i]·GELU'(x[i])}, in float
  * as PyTorch's CPU kernels compute it (the derivatives of {@link Gelu#derivative}, each from the
  * same approximation as its forward). Element i gets the same bits wherever the range starts:
- * whole vectors, then one masked vector through the same loop body.
+ * whole vectors, then one masked vector through the same loop body. Each loop is written out
+ * whole, as {@link VectorMath}'s: no vector is passed to a method.
  */
 public final class GeluGrad {
     private GeluGrad() {}
@@ -49,31 +50,6 @@ public final class GeluGrad {
     }
 
     /**
-     * {@code e^t} for {@code t <= 0}, Cephes' polynomial as {@link VectorMath#exp}; below -104 the
-     * result is 0 anyway. Written out in each loop's caller would keep the JIT from boxing; this
-     * small static method inlines.
-     */
-    private static FloatVector expNonPositive(FloatVector t) {
-        FloatVector tc = t.max(-104f);
-        FloatVector shifted = tc.mul(LOG2E).add(ROUND);
-        FloatVector n = shifted.sub(ROUND);
-        FloatVector r = n.fma(c(-LN2_HI), tc);
-        r = n.fma(c(-LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
-        p = p.fma(r, c(1.3981999507e-3f));
-        p = p.fma(r, c(8.3334519073e-3f));
-        p = p.fma(r, c(4.1665795894e-2f));
-        p = p.fma(r, c(1.6666665459e-1f));
-        p = p.fma(r, c(5.0000001201e-1f));
-        FloatVector expR = p.fma(r.mul(r), r).add(1f);
-        IntVector ni = shifted.reinterpretAsInts().sub(ROUND_BITS);
-        IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
-        FloatVector s1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return expR.mul(s1).mul(s2);
-    }
-
-    /**
      * QuickGELU, as PyTorch's autograd differentiates {@code x·sigmoid(1.702x)} in float:
      * {@code s + ((x·(1 − s))·s)·1.702} with {@code s = σ(1.702x)}. The sigmoid comes from
      * {@code e = e^-|z|} (no overflow); once s rounds to 1 (or 0) the second term is exactly 0 for
@@ -83,12 +59,36 @@ public final class GeluGrad {
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = 0; i < len; i += S.length()) {
             VectorMask<Float> in = i + S.length() <= len ? null : S.indexInRange(i, len);
-            FloatVector v = load(x, off + i, in);
+            FloatVector v = in == null ? FloatVector.fromArray(S, x, off + i) : FloatVector.fromArray(S, x, off + i, in);
             FloatVector z = v.mul(1.702f);
-            FloatVector e = expNonPositive(z.abs().neg());
+            // e^t for t <= 0 (Cephes' polynomial, as VectorMath.exp; below -104 it is 0 anyway), written out:
+            // a vector passed to a method the JIT does not inline is boxed on the heap.
+            FloatVector tc = z.abs().neg().max(-104f);
+            FloatVector shifted = tc.mul(LOG2E).add(ROUND);
+            FloatVector n = shifted.sub(ROUND);
+            FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), tc);
+            r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
+            p = p.fma(r, FloatVector.broadcast(S, 1.3981999507e-3f));
+            p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+            p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+            p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+            p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+            FloatVector expR = p.fma(r.mul(r), r).add(1f);
+            IntVector ni = shifted.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
+            FloatVector s1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = expR.mul(s1).mul(s2);
             FloatVector s = one.blend(e, z.lt(0f)).div(e.add(1f));
             FloatVector d = v.mul(one.sub(s)).mul(s).mul(1.702f).add(s);
-            store(d, g, gx, off + i, in, overwrite);
+            FloatVector gv = in == null ? FloatVector.fromArray(S, g, off + i) : FloatVector.fromArray(S, g, off + i, in);
+            FloatVector res = gv.mul(d);
+            if (in == null) {
+                (overwrite ? res : res.add(FloatVector.fromArray(S, gx, off + i))).intoArray(gx, off + i);
+            } else {
+                (overwrite ? res : res.add(FloatVector.fromArray(S, gx, off + i, in))).intoArray(gx, off + i, in);
+            }
         }
     }
 
@@ -103,21 +103,46 @@ public final class GeluGrad {
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = 0; i < len; i += S.length()) {
             VectorMask<Float> in = i + S.length() <= len ? null : S.indexInRange(i, len);
-            FloatVector v = load(x, off + i, in);
+            FloatVector v = in == null ? FloatVector.fromArray(S, x, off + i) : FloatVector.fromArray(S, x, off + i, in);
             FloatVector z = v.mul(SQRT1_2);
             FloatVector t = one.div(z.abs().fma(AS_P, 1f));
             FloatVector q = z.mul(z).neg();
-            FloatVector e = expNonPositive(q.max(-87f)).blend(0f, q.lt(-87f));
+            // e^t for t <= 0 (Cephes' polynomial, as VectorMath.exp; below -104 it is 0 anyway), written out:
+            // a vector passed to a method the JIT does not inline is boxed on the heap.
+            FloatVector tc = q.max(-87f).max(-104f);
+            FloatVector shifted = tc.mul(LOG2E).add(ROUND);
+            FloatVector n = shifted.sub(ROUND);
+            FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), tc);
+            r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
+            p = p.fma(r, FloatVector.broadcast(S, 1.3981999507e-3f));
+            p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+            p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+            p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+            p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+            FloatVector expR = p.fma(r.mul(r), r).add(1f);
+            IntVector ni = shifted.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
+            FloatVector s1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector eq = expR.mul(s1).mul(s2);
+            FloatVector e = eq.blend(0f, q.lt(-87f));
             FloatVector negA = FloatVector.broadcast(S, -AS_A5);
-            negA = negA.fma(t, c(-AS_A4));
-            negA = negA.fma(t, c(-AS_A3));
-            negA = negA.fma(t, c(-AS_A2));
-            negA = negA.fma(t, c(-AS_A1));
+            negA = negA.fma(t, FloatVector.broadcast(S, -AS_A4));
+            negA = negA.fma(t, FloatVector.broadcast(S, -AS_A3));
+            negA = negA.fma(t, FloatVector.broadcast(S, -AS_A2));
+            negA = negA.fma(t, FloatVector.broadcast(S, -AS_A1));
             FloatVector erfAbs = e.mul(t).fma(negA, one);
             FloatVector erf = erfAbs.reinterpretAsInts()
                     .lanewise(VectorOperators.XOR, v.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
             FloatVector d = erf.fma(0.5f, 0.5f).add(v.mul(e.mul(INV_SQRT_2PI)));
-            store(d, g, gx, off + i, in, overwrite);
+            FloatVector gv = in == null ? FloatVector.fromArray(S, g, off + i) : FloatVector.fromArray(S, g, off + i, in);
+            FloatVector res = gv.mul(d);
+            if (in == null) {
+                (overwrite ? res : res.add(FloatVector.fromArray(S, gx, off + i))).intoArray(gx, off + i);
+            } else {
+                (overwrite ? res : res.add(FloatVector.fromArray(S, gx, off + i, in))).intoArray(gx, off + i, in);
+            }
         }
     }
 
@@ -129,38 +154,41 @@ public final class GeluGrad {
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = 0; i < len; i += S.length()) {
             VectorMask<Float> in = i + S.length() <= len ? null : S.indexInRange(i, len);
-            FloatVector v = load(x, off + i, in);
+            FloatVector v = in == null ? FloatVector.fromArray(S, x, off + i) : FloatVector.fromArray(S, x, off + i, in);
             FloatVector square = v.mul(v);
             FloatVector u = square.mul(v).mul(TANH_KAPPA).add(v).mul(TANH_BETA);
             FloatVector a = u.abs();
-            FloatVector e = expNonPositive(a.mul(-2f).max(-20f));
+            // e^t for t <= 0 (Cephes' polynomial, as VectorMath.exp; below -104 it is 0 anyway), written out:
+            // a vector passed to a method the JIT does not inline is boxed on the heap.
+            FloatVector tc = a.mul(-2f).max(-20f).max(-104f);
+            FloatVector shifted = tc.mul(LOG2E).add(ROUND);
+            FloatVector n = shifted.sub(ROUND);
+            FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), tc);
+            r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
+            p = p.fma(r, FloatVector.broadcast(S, 1.3981999507e-3f));
+            p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+            p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+            p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+            p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+            FloatVector expR = p.fma(r.mul(r), r).add(1f);
+            IntVector ni = shifted.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
+            FloatVector s1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = expR.mul(s1).mul(s2);
             FloatVector tanhAbs = one.sub(e.add(e).div(e.add(1f))).blend(one, a.compare(VectorOperators.GT, TANH_ONE));
             FloatVector th = tanhAbs.reinterpretAsInts()
                     .lanewise(VectorOperators.XOR, u.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
             FloatVector inner = square.mul(3 * TANH_KAPPA).add(1f).mul(TANH_BETA);
             FloatVector d = th.add(1f).mul(0.5f).add(v.mul(0.5f).mul(one.sub(th.mul(th))).mul(inner));
-            store(d, g, gx, off + i, in, overwrite);
-        }
-    }
-
-    private static FloatVector c(float v) {
-        return FloatVector.broadcast(S, v);
-    }
-
-    private static FloatVector load(float[] a, int at, VectorMask<Float> in) {
-        return in == null ? FloatVector.fromArray(S, a, at) : FloatVector.fromArray(S, a, at, in);
-    }
-
-    /** {@code gx[at..] (+)= g[at..]·d}. */
-    private static void store(FloatVector d, float[] g, float[] gx, int at, VectorMask<Float> in, boolean overwrite) {
-        FloatVector r = load(g, at, in).mul(d);
-        if (!overwrite) {
-            r = load(gx, at, in).add(r);
-        }
-        if (in == null) {
-            r.intoArray(gx, at);
-        } else {
-            r.intoArray(gx, at, in);
+            FloatVector gv = in == null ? FloatVector.fromArray(S, g, off + i) : FloatVector.fromArray(S, g, off + i, in);
+            FloatVector res = gv.mul(d);
+            if (in == null) {
+                (overwrite ? res : res.add(FloatVector.fromArray(S, gx, off + i))).intoArray(gx, off + i);
+            } else {
+                (overwrite ? res : res.add(FloatVector.fromArray(S, gx, off + i, in))).intoArray(gx, off + i, in);
+            }
         }
     }
 }
