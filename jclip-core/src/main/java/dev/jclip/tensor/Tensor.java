@@ -43,8 +43,11 @@ public final class Tensor {
     /** The read-only file bytes of a mapped tensor, or null. */
     private volatile MemorySegment mapped;
     private final boolean requiresGrad;
-    private final Backward backward;
-    private final Tensor[] inputs;
+    /** The recorded operation; both null for a leaf, and once a backward pass has run through it (freed). */
+    private Backward backward;
+    private Tensor[] inputs;
+    /** True once a backward pass has run through this result and dropped what it saved. */
+    private boolean freed;
     private float[] grad;
     /** The operation that made this tensor, while {@link OpProfile} records (its backward is filed under it). */
     private String op;
@@ -222,7 +225,7 @@ public final class Tensor {
             throw new IllegalArgumentException("mapping of " + segment.byteSize() + " bytes for a tensor of shape "
                     + Arrays.toString(shape) + " (" + numel + " float32 elements)");
         }
-        if (backward != null) {
+        if (backward != null || freed) {
             throw new IllegalStateException("only a leaf tensor can be mapped");
         }
         mapped = segment;
@@ -363,7 +366,10 @@ public final class Tensor {
     /**
      * Back-propagates from this scalar: sets its gradient to 1 and fills the grad
      * of every tensor that requires grad and reaches it. Gradients of
-     * intermediate results are released as soon as they have been propagated.
+     * intermediate results are released as soon as they have been propagated, and so
+     * is what each operation saved for its backward (its inputs, activations), so that
+     * memory is freed as the pass goes: as in PyTorch, a second backward pass through
+     * the same results is an error.
      */
     public void backward() {
         if (numel != 1) {
@@ -380,9 +386,18 @@ public final class Tensor {
         if (!requiresGrad) {
             throw new IllegalStateException("backward() on a tensor that does not require grad");
         }
+        if (freed) {
+            throw new IllegalStateException(FREED);
+        }
         Sums.add(gradForAccumulation(), upstream);
-        for (Tensor t : topologicalOrder()) {
-            if (t.backward != null && t.grad != null) {
+        List<Tensor> order = topologicalOrder();
+        for (int i = 0; i < order.size(); i++) {
+            Tensor t = order.get(i);
+            order.set(i, null);   // the list must not keep a finished node's activations alive
+            if (t.backward == null) {
+                continue;   // a leaf: nothing recorded, nothing to free
+            }
+            if (t.grad != null) {
                 if (t.op != null) {
                     long t0 = OpProfile.now();
                     t.backward.apply(t);
@@ -392,8 +407,14 @@ public final class Tensor {
                 }
                 t.grad = null; // intermediate gradient no longer needed
             }
+            t.backward = null;
+            t.inputs = null;
+            t.freed = true;
         }
     }
+
+    private static final String FREED = "backward through results whose graph a backward pass has already freed;"
+            + " compute them again for another pass";
 
     /** Nodes reachable from this one, outputs before inputs (iterative DFS: graphs are deep). */
     private List<Tensor> topologicalOrder() {
@@ -409,6 +430,9 @@ public final class Tensor {
             if (t.inputs != null && next < t.inputs.length) {
                 frame[1] = next + 1;
                 Tensor in = t.inputs[next];
+                if (in != null && in.freed) {
+                    throw new IllegalStateException(FREED);
+                }
                 if (in != null && in.requiresGrad && in.backward != null && seen.put(in, Boolean.TRUE) == null) {
                     stack.push(new Object[] {in, 0});
                 }
