@@ -59,6 +59,7 @@ final class TrainBenchCommand implements Callable<Integer> {
         if (steps < 1 || warmup < 0) {
             throw new IllegalArgumentException("--steps must be >= 1 and --warmup-steps >= 0");
         }
+        LongSupplier clock = profile == null ? null : profileClock();
         ClipConfig cfg = ModelConfigArg.parse(modelConfig);
         Parallel pool = threads != null ? Parallel.of(threads) : Parallel.shared();
         Trainer trainer = new Trainer(ClipInit.random(cfg, seed), TrainConfig.builder().seed(seed).microBatch(microBatch).build(),
@@ -66,9 +67,9 @@ final class TrainBenchCommand implements Callable<Integer> {
         double seconds = 0;
         ProcessCounters before = null;
         for (int i = 0; i < warmup + steps; i++) {
-            if (profile != null && i == warmup) {
+            if (clock != null && i == warmup) {
                 before = ProcessCounters.now();
-                OpProfile.start(profileClock());
+                OpProfile.start(clock);
             }
             long t0 = System.nanoTime();
             StepLog log = trainer.step(randomBatch(cfg, DerivedRandom.of(seed, i)));
@@ -80,7 +81,7 @@ final class TrainBenchCommand implements Callable<Integer> {
             System.out.printf("%s %d loss=%.4f seconds=%.3f%n", timed ? "step" : "warmup", timed ? i - warmup : i,
                     log.loss(), dt);
         }
-        if (profile != null) {
+        if (clock != null) {
             OpProfile.Table table = OpProfile.stop();
             ProcessCounters used = ProcessCounters.now().minus(before);
             System.out.printf(Locale.ROOT, "%s profile of %d steps, threads %d (ms per step; backward of an op under its name)%n",
@@ -93,6 +94,7 @@ final class TrainBenchCommand implements Callable<Integer> {
         }
         System.out.printf("train batch=%d samples_per_s=%.2f peak_rss_mb=%d%n", batch, batch * steps / seconds,
                 ProcessStats.peakRssMb());
+        pool.close();   // the shared pool stays open
         return 0;
     }
 
