@@ -234,7 +234,7 @@ class TrainCommandTest {
         String out = buf.toString().strip();
         String[] lines = out.split("\n");
         assertTrue(out.contains("cpu profile of 2 steps, threads 1"), out);
-        for (String op : List.of("Linear.forward", "Attention.forward", "LayerNorm.forward", "AdamW.step", "all")) {
+        for (String op : List.of("Linear.forward", "Attention.forwardAt", "LayerNorm.forward", "AdamW.step", "all")) {
             assertTrue(out.lines().anyMatch(l -> l.startsWith(op + " ")), op + " in\n" + out);
         }
         assertTrue(lines[lines.length - 2].matches("step [0-9.]+ ms wall, [0-9.]+ ms cpu .*allocated \\d+ MiB \\(per step\\)"),
