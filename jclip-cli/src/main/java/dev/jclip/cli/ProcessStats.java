@@ -24,6 +24,21 @@ final class ProcessStats {
         return -1;
     }
 
+    /**
+     * CPU time of the process's live threads so far, in nanoseconds, to the nanosecond where the
+     * platform measures it so ({@link #cpuNanos} counts in scheduler ticks); -1 where unknown.
+     */
+    static long threadsCpuNanos() {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)) {
+            return -1;
+        }
+        long sum = 0;
+        for (long t : threads.getThreadCpuTime(threads.getAllThreadIds())) {
+            sum += Math.max(0, t);
+        }
+        return sum;
+    }
+
     /** CPU time of the whole process so far, in nanoseconds (-1 where unknown). */
     static long cpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;

@@ -248,6 +248,30 @@ class TrainCommandTest {
         assertTrue(lines[3].matches("train batch=3 samples_per_s=\\d+\\.\\d\\d peak_rss_mb=\\d+"), lines[3]);
     }
 
+    @Test
+    void benchProfileTablesTheOperationsBeforeTheResultLine() {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true));
+        try {
+            assertEquals(0, new CommandLine(new Main()).execute("bench", "train", "--model-config", TINY, "--batch", "3",
+                    "--steps", "2", "--warmup-steps", "1", "--threads", "1", "--profile", "cpu"));
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString().strip();
+        String[] lines = out.split("\n");
+        assertTrue(out.contains("cpu profile of 2 steps, threads 1"), out);
+        for (String op : List.of("Linear.forward", "Attention.forwardAt", "LayerNorm.forward", "AdamW.step", "all")) {
+            assertTrue(out.lines().anyMatch(l -> l.startsWith(op + " ")), op + " in\n" + out);
+        }
+        assertTrue(lines[lines.length - 2].matches("step [0-9.]+ ms wall, [0-9.]+ ms cpu .*allocated \\d+ MiB \\(per step\\)"),
+                lines[lines.length - 2]);
+        assertTrue(lines[lines.length - 1].matches("train batch=3 samples_per_s=\\d+\\.\\d\\d peak_rss_mb=\\d+"),
+                lines[lines.length - 1]);
+        assertEquals(Main.USER_ERROR, Main.commandLine().execute("bench", "train", "--model-config", TINY, "--profile", "gpu"));
+    }
+
     /** Runs {@code jclip train} with stderr captured; returns the exit code and stderr. */
     private static Map.Entry<Integer, String> executeCapturingErr(Path out, List<String> args) {
         PrintStream oldErr = System.err;

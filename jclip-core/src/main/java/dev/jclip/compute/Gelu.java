@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * The GELU variants of transformer MLPs, {@code x·Φ(x)} with Φ the standard normal CDF or an
  * approximation of it. Each has one forward, a vector kernel (kernel {@code VectorMath.gelu}) that the GEMM
- * epilogue can fuse ({@code Epilogue.withGelu}), and one backward, {@link #derivative}.
+ * epilogue can fuse ({@code Epilogue.withGelu}), and one backward: {@link #derivative} of one value, and
+ * its vector kernel for arrays (kernel {@code GeluGrad}, the same formulas in float, as PyTorch's).
  */
 public enum Gelu {
     /**

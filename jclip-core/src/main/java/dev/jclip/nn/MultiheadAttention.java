@@ -53,4 +53,13 @@ public final class MultiheadAttention extends Module {
         out = Views.permute(out, 0, 2, 1, 3).reshape(b, lq, d);
         return Linear.forward(out, outProjWeight, outProjBias);
     }
+
+    /**
+     * {@link #forward} at one token per sequence, {@code at[b]} of sequence b: [B, D]. Every token
+     * gives keys and values; only the wanted ones attend.
+     */
+    public Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
+        Tensor qkv = Linear.forward(x, inProjWeight, inProjBias);
+        return Linear.forward(Attention.forwardAt(qkv, heads, mask, at), outProjWeight, outProjBias);
+    }
 }

@@ -3,6 +3,7 @@ package dev.jclip.nn;
 import dev.jclip.compute.Gelu;
 import dev.jclip.op.Activation;
 import dev.jclip.op.Elementwise;
+import dev.jclip.op.Gather;
 import dev.jclip.op.LayerNorm;
 import dev.jclip.op.Linear;
 import dev.jclip.tensor.Tensor;
@@ -50,6 +51,34 @@ public final class ResidualAttentionBlock extends Module {
     public Tensor forward(Tensor x, Tensor mask) {
         x = Elementwise.add(x, layerScale(ls1Gamma, attn.forward(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), mask)));
         return Elementwise.add(x, layerScale(ls2Gamma, mlp(LayerNorm.forward(x, ln2Weight, ln2Bias, lnEps))));
+    }
+
+    /**
+     * The block's output at one token per sequence, {@code at[b]} of sequence b of {@code x}
+     * [B, L, D]: [B, D], the values of those rows of {@link #forward}. Keys and values come from
+     * every token; attention, the output projection and the MLP run on the wanted tokens alone,
+     * which is all a pooled feature needs from the last block.
+     */
+    public Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
+        Tensor h = attn.forwardAt(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), mask, at);
+        Tensor y = Elementwise.add(tokensAt(x, at), layerScale(ls1Gamma, h));
+        return Elementwise.add(y, layerScale(ls2Gamma, mlp(LayerNorm.forward(y, ln2Weight, ln2Bias, lnEps))));
+    }
+
+    /** Token {@code at[b]} of each sequence b of {@code x} [B, L, D]: [B, D]. */
+    static Tensor tokensAt(Tensor x, int[] at) {
+        int b = x.dim(0), l = x.dim(1);
+        if (at.length != b) {
+            throw new IllegalArgumentException(at.length + " positions for " + b + " sequences");
+        }
+        int[] rows = new int[b];
+        for (int i = 0; i < b; i++) {
+            if (at[i] < 0 || at[i] >= l) {
+                throw new IllegalArgumentException("position " + at[i] + " outside [0, " + l + ")");
+            }
+            rows[i] = i * l + at[i];
+        }
+        return Gather.rows(x.reshape(b * l, x.dim(2)), rows);
     }
 
     /** {@code c_proj(act(c_fc(x)))}. */

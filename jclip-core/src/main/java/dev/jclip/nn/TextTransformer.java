@@ -2,7 +2,6 @@ package dev.jclip.nn;
 
 import dev.jclip.op.Elementwise;
 import dev.jclip.op.Embedding;
-import dev.jclip.op.Gather;
 import dev.jclip.op.LayerNorm;
 import dev.jclip.op.Linear;
 import dev.jclip.op.MatMul;
@@ -149,15 +148,14 @@ public final class TextTransformer extends Module {
                 n = Math.max(n, p + 1);
             }
         }
-        int[] ids = new int[b * n], rows = new int[b];
+        int[] ids = new int[b * n];
         for (int i = 0; i < b; i++) {
             System.arraycopy(tokens, i * contextLength, ids, i * n, n);
-            rows[i] = i * n + at[i];
         }
         Tensor x = Embedding.forward(tokenEmbedding, ids, b, n);
         x = Elementwise.add(x, Views.slice(positionalEmbedding, 0, 0, n));
-        x = transformer.forward(x, causal ? Softmax.causalMask(n) : null);
-        x = Gather.rows(x.reshape(b * n, width), rows);
+        // Only the pooled tokens are wanted: the last block computes them alone.
+        x = transformer.forwardAt(x, causal ? Softmax.causalMask(n) : null, at);
         x = LayerNorm.forward(x, lnFinalWeight, lnFinalBias, lnEps);   // per token: before or after pooling is the same
         return projBias != null ? Linear.forward(x, textProjection, projBias) : MatMul.matmul(x, false, textProjection, false);
     }

@@ -44,6 +44,20 @@ public final class Transformer extends Module {
     }
 
     /**
+     * The output of every block at one token per sequence, {@code at[b]} of sequence b of
+     * {@code x} [B, L, D]: [B, D], the values of those rows of {@link #forward(Tensor, Tensor)}.
+     * All blocks but the last run on every token (later tokens feed the wanted one through
+     * attention); the last on the wanted tokens alone ({@link ResidualAttentionBlock#forwardAt}).
+     */
+    public Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
+        int last = resblocks.length - 1;
+        for (int i = 0; i < last; i++) {
+            x = resblocks[i].forward(x, mask);
+        }
+        return last < 0 ? ResidualAttentionBlock.tokensAt(x, at) : resblocks[last].forwardAt(x, mask, at);
+    }
+
+    /**
      * The number of blocks to run for hidden-state {@code layer}, counted as Hugging Face's
      * {@code hidden_states}: 0 is the transformer's input, {@code k} the output of block {@code k},
      * negative counts from the end ({@code -1} the last block, {@code -2} the penultimate).

@@ -162,11 +162,15 @@ public final class VisionTransformer extends ImageEncoder {
     @Override
     public Tensor forward(Tensor images) {
         checkImages(images);
-        Tensor x = transformer.forward(embed(images), null);
-        x = switch (pool) {
-            case TOK -> lnPost(Views.select(x, 1, 0));   // LayerNorm is per token: before or after pooling is the same
-            case AVG -> finalLnAfterPool ? lnPost(meanOfPatches(x)) : meanOfPatches(lnPost(x));
-            case MAP -> attnPool.forward(lnPost(x));
+        Tensor x = switch (pool) {
+            // Only the class token is pooled, so the last block computes it alone; LayerNorm is per
+            // token: before or after pooling is the same.
+            case TOK -> lnPost(transformer.forwardAt(embed(images), null, new int[images.dim(0)]));
+            case AVG -> {
+                Tensor all = transformer.forward(embed(images), null);
+                yield finalLnAfterPool ? lnPost(meanOfPatches(all)) : meanOfPatches(lnPost(all));
+            }
+            case MAP -> attnPool.forward(lnPost(transformer.forward(embed(images), null)));
         };
         return proj == null ? x : MatMul.matmul(x, false, proj, false);
     }

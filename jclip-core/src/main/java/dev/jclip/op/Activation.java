@@ -2,6 +2,7 @@ package dev.jclip.op;
 
 import dev.jclip.compute.Gelu;
 import dev.jclip.compute.Parallel;
+import dev.jclip.kernel.GeluGrad;
 import dev.jclip.kernel.VectorMath;
 import dev.jclip.tensor.Tensor;
 
@@ -11,7 +12,7 @@ public final class Activation {
 
     /**
      * GELU of the given kind, element-wise: {@link Gelu}'s forward kernel (the same bits as the GEMM
-     * epilogue that fuses it into {@link Linear#forwardGelu}), and its {@link Gelu#derivative} backward.
+     * epilogue that fuses it into {@link Linear#forwardGelu}), and its derivative's vector kernel backward.
      */
     public static Tensor gelu(Tensor x, Gelu kind) {
         float[] src = x.data();
@@ -19,9 +20,7 @@ public final class Activation {
         Parallel.forRows(src.length, 1, (from, to) -> VectorMath.gelu(kind, src, from, out, from, to - from));
         return Tensor.result(out, x.shape(), o -> {
             float[] g = o.grad(), gx = x.gradForAccumulation();
-            for (int i = 0; i < g.length; i++) {
-                gx[i] += g[i] * kind.derivative(src[i]);
-            }
+            Parallel.forRows(g.length, 1, (from, to) -> GeluGrad.backward(kind, src, g, gx, from, to - from, false));
         }, x);
     }
 }

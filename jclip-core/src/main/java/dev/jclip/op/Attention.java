@@ -4,6 +4,7 @@ import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.Rows;
+import dev.jclip.kernel.RowsGrad;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
@@ -61,13 +62,7 @@ public final class Attention {
                 Gemm.sgemm(l, l, hd, Operand.of(g, go, d), Operand.of(x, q + 2 * d, d3).t(), ds, 0, l, false, null);
                 // Through softmax and the scale: dS = scale · P ⊙ (dP − Σ_j dP·P).
                 for (int i = 0; i < l; i++) {
-                    double dot = 0;
-                    for (int j = 0; j < l; j++) {
-                        dot += (double) ds[i * l + j] * probs[pOff + i * l + j];
-                    }
-                    for (int j = 0; j < l; j++) {
-                        ds[i * l + j] = (float) (probs[pOff + i * l + j] * (ds[i * l + j] - dot)) * scale;
-                    }
+                    RowsGrad.softmax(probs, pOff + i * l, ds, i * l, l, scale);
                 }
                 // dq += dS · k, dk += dSᵀ · q
                 Gemm.sgemm(l, hd, l, Operand.of(ds, 0, l), Operand.of(x, q + d, d3), gx, q, d3, true, null);
@@ -122,13 +117,7 @@ public final class Attention {
                 // dp [1×L] = dout · vᵀ, then through softmax and the scale: ds = scale · p ⊙ (dp − dp·p)
                 float[] ds = new float[l];
                 Gemm.sgemm(1, l, hd, Operand.of(g, go, d), Operand.of(x, k + d, d3).t(), ds, 0, l, false, null);
-                double dot = 0;
-                for (int j = 0; j < l; j++) {
-                    dot += (double) ds[j] * probs[pOff + j];
-                }
-                for (int j = 0; j < l; j++) {
-                    ds[j] = (float) (probs[pOff + j] * (ds[j] - dot)) * scale;
-                }
+                RowsGrad.softmax(probs, pOff, ds, 0, l, scale);
                 // dq += ds · k, dk += dsᵀ · q
                 Gemm.sgemm(1, hd, l, Operand.of(ds, 0, l), Operand.of(x, k, d3), gx, q, d3, true, null);
                 Gemm.sgemm(l, hd, 1, Operand.of(ds, 0, l).t(), Operand.of(x, q, d3), gx, k, d3, true, null);

@@ -1,6 +1,7 @@
 package dev.jclip.op;
 
 import dev.jclip.compute.Parallel;
+import dev.jclip.kernel.Sums;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
@@ -28,19 +29,15 @@ public final class Elementwise {
         });
         return Tensor.result(out, a.shape(), o -> {
             float[] g = o.grad();
-            if (a.requiresGrad()) {
-                float[] ga = a.gradForAccumulation();
-                for (int i = 0; i < g.length; i++) {
-                    ga[i] += g[i];
+            if (b.requiresGrad()) {
+                if (inner == g.length) {
+                    b.accumulateGrad(a.requiresGrad() ? g.clone() : g);
+                } else {
+                    Sums.columnSums(g, g.length / inner, inner, b.gradForAccumulation());
                 }
             }
-            if (b.requiresGrad()) {
-                float[] gb = b.gradForAccumulation();
-                for (int i = 0; i < g.length; i += inner) {
-                    for (int j = 0; j < inner; j++) {
-                        gb[j] += g[i + j];
-                    }
-                }
+            if (a.requiresGrad()) {
+                a.accumulateGrad(g);   // read for b above; handed over last
             }
         }, a, b);
     }

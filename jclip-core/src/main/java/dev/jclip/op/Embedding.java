@@ -1,5 +1,6 @@
 package dev.jclip.op;
 
+import dev.jclip.kernel.Sums;
 import dev.jclip.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -38,9 +39,7 @@ public final class Embedding {
         return Tensor.result(out, shape, o -> {
             float[] g = o.grad(), gw = weight.gradForAccumulation();
             for (int t = 0; t < rows.length; t++) {
-                for (int i = 0; i < d; i++) {
-                    gw[rows[t] * d + i] += g[t * d + i];
-                }
+                Sums.add(gw, rows[t] * d, g, t * d, d);
             }
         }, weight);
     }

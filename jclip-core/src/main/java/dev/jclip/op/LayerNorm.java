@@ -2,6 +2,8 @@ package dev.jclip.op;
 
 import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Rows;
+import dev.jclip.kernel.RowsGrad;
+import dev.jclip.kernel.Sums;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
@@ -10,6 +12,9 @@ import java.util.Arrays;
  * {@code (x − mean) / sqrt(var + eps) · weight + bias} with the biased variance.
  */
 public final class LayerNorm {
+    /** Rows whose shares of the weight and bias gradients are summed together before the chunks are. */
+    private static final int ROWS_PER_CHUNK = 32;
+
     private LayerNorm() {}
 
     /** Normalizes each last-dimension row of {@code x} [..., D]; {@code weight} and {@code bias} are [D]. */
@@ -32,36 +37,22 @@ public final class LayerNorm {
         });
         return Tensor.result(out, x.shape(), o -> {
             float[] g = o.grad();
+            boolean first = x.grad() == null;
             float[] gx = x.requiresGrad() ? x.gradForAccumulation() : null;
-            float[] gw = weight.requiresGrad() ? weight.gradForAccumulation() : null;
-            float[] gb = bias.requiresGrad() ? bias.gradForAccumulation() : null;
-            for (int r = 0; r < rows; r++) {
-                int base = r * d;
-                // With xhat = (x − mean)·rstd and dn = g·w:
-                // dx = rstd · (dn − mean(dn) − xhat · mean(dn · xhat)).
-                float mean = stats[2 * r], rstd = stats[2 * r + 1];
-                double dnMean = 0, dnXhatMean = 0;
-                for (int i = 0; i < d; i++) {
-                    float xhat = (src[base + i] - mean) * rstd;
-                    float dn = g[base + i] * w[i];
-                    dnMean += dn;
-                    dnXhatMean += dn * xhat;
-                    if (gw != null) {
-                        gw[i] += g[base + i] * xhat;
-                    }
-                    if (gb != null) {
-                        gb[i] += g[base + i];
-                    }
+            // Rows in fixed chunks, each summing its rows' shares of the weight's and bias's gradients;
+            // the chunks' partial sums are then added in chunk order: the same bits on any pool.
+            int chunks = Math.ceilDiv(rows, ROWS_PER_CHUNK);
+            float[] pw = new float[chunks * d], pb = new float[chunks * d];
+            Parallel.forEach(chunks, c -> {
+                for (int r = c * ROWS_PER_CHUNK, end = Math.min(rows, r + ROWS_PER_CHUNK); r < end; r++) {
+                    RowsGrad.layerNorm(src, g, r * d, d, w, stats[2 * r], stats[2 * r + 1], gx, !first, pw, pb, c * d);
                 }
-                dnMean /= d;
-                dnXhatMean /= d;
-                if (gx != null) {
-                    for (int i = 0; i < d; i++) {
-                        float xhat = (src[base + i] - mean) * rstd;
-                        float dn = g[base + i] * w[i];
-                        gx[base + i] += (float) (rstd * (dn - dnMean - xhat * dnXhatMean));
-                    }
-                }
+            });
+            if (weight.requiresGrad()) {
+                Sums.columnSums(pw, chunks, d, weight.gradForAccumulation());
+            }
+            if (bias.requiresGrad()) {
+                Sums.columnSums(pb, chunks, d, bias.gradForAccumulation());
             }
         }, x, weight, bias);
     }

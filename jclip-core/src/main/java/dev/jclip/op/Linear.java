@@ -4,6 +4,7 @@ import dev.jclip.compute.Gelu;
 import dev.jclip.kernel.Epilogue;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
+import dev.jclip.kernel.Sums;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
@@ -50,10 +51,7 @@ public final class Linear {
         return Tensor.result(y, shape, o -> {
             backward(o.grad(), x, weight, bias, rows);
             if (residual != null && residual.requiresGrad()) {
-                float[] g = o.grad(), gr = residual.gradForAccumulation();
-                for (int i = 0; i < g.length; i++) {
-                    gr[i] += g[i];
-                }
+                residual.accumulateGrad(o.grad());   // the last use of the output's gradient: handed over
             }
         }, x, weight, bias, residual);
     }
@@ -104,9 +102,10 @@ public final class Linear {
     private static void backward(float[] g, Tensor x, Tensor weight, Tensor bias, int rows) {
         int out = weight.dim(0), in = weight.dim(1);
         if (x.requiresGrad()) {
-            // dx[rows×in] += g[rows×out] · W[out×in]
+            // dx[rows×in] (+)= g[rows×out] · W[out×in]; a first gradient is written, not added to zeros
+            boolean first = x.grad() == null;
             Gemm.sgemm(rows, in, out, Operand.of(g, 0, out), Operand.of(weight.data(), 0, in),
-                    x.gradForAccumulation(), 0, in, true, null);
+                    x.gradForAccumulation(), 0, in, !first, null);
         }
         if (weight.requiresGrad()) {
             // dW[out×in] += gᵀ · x
@@ -114,12 +113,7 @@ public final class Linear {
                     weight.gradForAccumulation(), 0, in, true, null);
         }
         if (bias != null && bias.requiresGrad()) {
-            float[] gb = bias.gradForAccumulation();
-            for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < out; j++) {
-                    gb[j] += g[r * out + j];
-                }
-            }
+            Sums.columnSums(g, rows, out, bias.gradForAccumulation());
         }
     }
 }

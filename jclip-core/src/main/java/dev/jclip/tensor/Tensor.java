@@ -1,5 +1,6 @@
 package dev.jclip.tensor;
 
+import dev.jclip.kernel.Sums;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -48,9 +49,14 @@ public final class Tensor {
     /** The 16-bit elements of a tensor kept in half precision ({@link #mapHalf}), or null. */
     private volatile Half half;
     private final boolean requiresGrad;
-    private final Backward backward;
-    private final Tensor[] inputs;
+    /** The recorded operation; both null for a leaf, and once a backward pass has run through it (freed). */
+    private Backward backward;
+    private Tensor[] inputs;
+    /** True once a backward pass has run through this result and dropped what it saved. */
+    private boolean freed;
     private float[] grad;
+    /** The operation that made this tensor, while {@link OpProfile} records (its backward is filed under it). */
+    private String op;
 
     private Tensor(float[] data, int[] shape, boolean requiresGrad, Backward backward, Tensor[] inputs) {
         long n = numel(shape);
@@ -136,8 +142,11 @@ public final class Tensor {
      */
     public static Tensor result(float[] data, int[] shape, Backward backward, Tensor... inputs) {
         Objects.requireNonNull(data, "data");
+        String op = OpProfile.isOn() ? OpProfile.forwardOfCaller() : null;
         if (needsGrad(inputs)) {
-            return new Tensor(data, shape, true, backward, inputs.clone());
+            Tensor t = new Tensor(data, shape, true, backward, inputs.clone());
+            t.op = op;
+            return t;
         }
         return new Tensor(data, shape, false, null, null);
     }
@@ -238,7 +247,7 @@ public final class Tensor {
             throw new IllegalArgumentException("mapping of " + segment.byteSize() + " bytes for a tensor of shape "
                     + Arrays.toString(shape) + " (" + numel + " float32 elements)");
         }
-        if (backward != null) {
+        if (backward != null || freed) {
             throw new IllegalStateException("only a leaf tensor can be mapped");
         }
         mapped = segment;
@@ -338,6 +347,23 @@ public final class Tensor {
         return grad;
     }
 
+    /**
+     * Adds {@code g} (this tensor's size) into the gradient; when none has reached this tensor
+     * yet, {@code g} itself becomes the gradient, without a copy. The caller gives {@code g} up:
+     * a {@link Backward} passes on its output's gradient this way (the tape drops that one once
+     * the backward has run), never an array that something else still holds.
+     */
+    public void accumulateGrad(float[] g) {
+        if (g.length != numel) {
+            throw new IllegalArgumentException("gradient of " + g.length + " elements for a tensor of " + numel);
+        }
+        if (grad == null) {
+            grad = g;
+        } else {
+            Sums.add(grad, g);
+        }
+    }
+
     /** Drops the accumulated gradient (before the next step). */
     public void zeroGrad() {
         grad = null;
@@ -391,13 +417,7 @@ public final class Tensor {
         if (h != null && !needsGrad(this)) {
             return mappedHalf(h.segment, h.type, s);
         }
-        return result(data(), s, out -> addInto(gradForAccumulation(), out.grad), this);
-    }
-
-    private static void addInto(float[] dst, float[] src) {
-        for (int i = 0; i < dst.length; i++) {
-            dst[i] += src[i];
-        }
+        return result(data(), s, out -> accumulateGrad(out.grad), this);
     }
 
     // ---------------------------------------------------------------- backward
@@ -405,7 +425,10 @@ public final class Tensor {
     /**
      * Back-propagates from this scalar: sets its gradient to 1 and fills the grad
      * of every tensor that requires grad and reaches it. Gradients of
-     * intermediate results are released as soon as they have been propagated.
+     * intermediate results are released as soon as they have been propagated, and so
+     * is what each operation saved for its backward (its inputs, activations), so that
+     * memory is freed as the pass goes: as in PyTorch, a second backward pass through
+     * the same results is an error.
      */
     public void backward() {
         if (numel != 1) {
@@ -422,14 +445,35 @@ public final class Tensor {
         if (!requiresGrad) {
             throw new IllegalStateException("backward() on a tensor that does not require grad");
         }
-        addInto(gradForAccumulation(), upstream);
-        for (Tensor t : topologicalOrder()) {
-            if (t.backward != null && t.grad != null) {
-                t.backward.apply(t);
+        if (freed) {
+            throw new IllegalStateException(FREED);
+        }
+        Sums.add(gradForAccumulation(), upstream);
+        List<Tensor> order = topologicalOrder();
+        for (int i = 0; i < order.size(); i++) {
+            Tensor t = order.get(i);
+            order.set(i, null);   // the list must not keep a finished node's activations alive
+            if (t.backward == null) {
+                continue;   // a leaf: nothing recorded, nothing to free
+            }
+            if (t.grad != null) {
+                if (t.op != null) {
+                    long t0 = OpProfile.now();
+                    t.backward.apply(t);
+                    OpProfile.backward(t.op, OpProfile.now() - t0);
+                } else {
+                    t.backward.apply(t);
+                }
                 t.grad = null; // intermediate gradient no longer needed
             }
+            t.backward = null;
+            t.inputs = null;
+            t.freed = true;
         }
     }
+
+    private static final String FREED = "backward through results whose graph a backward pass has already freed;"
+            + " compute them again for another pass";
 
     /** Nodes reachable from this one, outputs before inputs (iterative DFS: graphs are deep). */
     private List<Tensor> topologicalOrder() {
@@ -445,6 +489,9 @@ public final class Tensor {
             if (t.inputs != null && next < t.inputs.length) {
                 frame[1] = next + 1;
                 Tensor in = t.inputs[next];
+                if (in != null && in.freed) {
+                    throw new IllegalStateException(FREED);
+                }
                 if (in != null && in.requiresGrad && in.backward != null && seen.put(in, Boolean.TRUE) == null) {
                     stack.push(new Object[] {in, 0});
                 }

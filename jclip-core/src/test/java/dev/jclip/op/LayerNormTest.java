@@ -3,6 +3,7 @@ package dev.jclip.op;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.jclip.compute.Parallel;
 import dev.jclip.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,30 @@ class LayerNormTest {
     void gradients() {
         Tensor x = GradCheck.randomParam(1, 2, 3, 5), w = GradCheck.randomParam(2, 5), b = GradCheck.randomParam(3, 5);
         GradCheck.check(in -> LayerNorm.forward(in[0], in[1], in[2], 1e-5f), 1e-2, 2e-3, x, w, b);
+    }
+
+    /** The weight and bias gradients are summed over rows in fixed chunks: the pool's size changes no bit. */
+    @Test
+    void sameBitsForAnyThreadCount() {
+        float[][] gx = new float[2][], gw = new float[2][], gb = new float[2][];
+        int[] threads = {1, 3};
+        for (int r = 0; r < 2; r++) {
+            int run = r;
+            try (Parallel pool = Parallel.of(threads[r])) {
+                pool.run(() -> {
+                    // 100 rows: three full chunks of rows and a partial one; 37 columns: a vector tail
+                    Tensor x = GradCheck.randomParam(4, 4, 25, 37), w = GradCheck.randomParam(5, 37);
+                    Tensor b = GradCheck.randomParam(6, 37);
+                    LayerNorm.forward(x, w, b, 1e-5f).backward(GradCheck.randomParam(7, 4, 25, 37).data());
+                    gx[run] = x.grad();
+                    gw[run] = w.grad();
+                    gb[run] = b.grad();
+                });
+            }
+        }
+        assertArrayEquals(gx[0], gx[1]);
+        assertArrayEquals(gw[0], gw[1]);
+        assertArrayEquals(gb[0], gb[1]);
     }
 
     @Test

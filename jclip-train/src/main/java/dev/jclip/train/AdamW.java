@@ -1,5 +1,6 @@
 package dev.jclip.train;
 
+import dev.jclip.compute.Parallel;
 import dev.jclip.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,6 +17,8 @@ import java.util.Map;
  * decay; see {@link #decays(String, Tensor)}.
  */
 public final class AdamW {
+    /** Elements per task of a step. */
+    private static final int CHUNK = 1 << 16;
 
     /** Hyper-parameters; {@link #openClip()} gives OpenCLIP's defaults. */
     public record Config(double lr, double beta1, double beta2, double eps, double weightDecay) {
@@ -70,22 +73,30 @@ public final class AdamW {
         float bc2Sqrt = (float) Math.sqrt(bc2);
         float b1 = (float) config.beta1(), b2 = (float) config.beta2(), eps = (float) config.eps();
         float a1 = (float) (1 - config.beta1()), a2 = (float) (1 - config.beta2());
+        float decayShrink = (float) (1 - lr * config.weightDecay());
+        // Every parameter in chunks of at most CHUNK elements, one task each: elements are
+        // independent, so the pool's size changes nothing.
+        List<int[]> tasks = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
-            Tensor p = params.get(i);
-            float[] g = p.grad();
-            if (g == null) {
-                continue;
+            if (params.get(i).grad() != null) {
+                for (int from = 0, n = params.get(i).numel(); from < n; from += CHUNK) {
+                    tasks.add(new int[] {i, from, Math.min(n, from + CHUNK)});
+                }
             }
-            float[] w = p.data(), m = expAvg.get(i), v = expAvgSq.get(i);
-            float shrink = decay.get(i) ? (float) (1 - lr * config.weightDecay()) : 1f;
-            for (int j = 0; j < w.length; j++) {
+        }
+        Parallel.forEach(tasks.size(), t -> {
+            int i = tasks.get(t)[0], from = tasks.get(t)[1], to = tasks.get(t)[2];
+            Tensor p = params.get(i);
+            float[] g = p.grad(), w = p.data(), m = expAvg.get(i), v = expAvgSq.get(i);
+            float shrink = decay.get(i) ? decayShrink : 1f;
+            for (int j = from; j < to; j++) {
                 w[j] *= shrink;
                 m[j] = m[j] * b1 + a1 * g[j];
                 v[j] = v[j] * b2 + a2 * g[j] * g[j];
                 float denom = (float) Math.sqrt(v[j]) / bc2Sqrt + eps;
                 w[j] -= stepSize * (m[j] / denom);
             }
-        }
+        });
     }
 
     /** Steps taken so far. */

@@ -5,6 +5,7 @@ import dev.jclip.io.SafeTensors;
 import dev.jclip.io.SafeTensorsWriter;
 import dev.jclip.model.ClipWeights;
 import dev.jclip.nn.Clip;
+import dev.jclip.tensor.OpProfile;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -136,13 +137,14 @@ public final class Trainer {
 
     private StepLog stepOnPool(Batch batch) {
         long t0 = System.nanoTime();
+        OpProfile.mark();
         model.train(true);
         parameters.values().forEach(Tensor::zeroGrad);
         int micro = config.microBatch() == 0 ? batch.size() : config.microBatch();
         float loss = GradCache.lossAndGradients(model, batch, micro, imageTrains, textTrains, config.loss());
         List<Tensor> params = List.copyOf(trainable.values());
-        double norm = config.gradClipNorm() > 0
-                ? GradClip.clip(params, config.gradClipNorm()) : GradClip.globalNorm(params);
+        double norm = OpProfile.time("GradClip", () -> config.gradClipNorm() > 0
+                ? GradClip.clip(params, config.gradClipNorm()) : GradClip.globalNorm(params));
         double lr = config.schedule().lr(progress.step());
         boolean finite = Float.isFinite(loss) && Double.isFinite(norm);
         if (!finite && !config.skipNonFinite()) {
@@ -150,7 +152,10 @@ public final class Trainer {
             throw new NonFiniteException(nonFiniteMessage(loss, norm));
         }
         if (finite) {
-            optimizer.step(lr);
+            OpProfile.time("AdamW.step", () -> {
+                optimizer.step(lr);
+                return null;
+            });
             float[] s = logitScale.data();
             s[0] = Math.clamp(s[0], 0f, MAX_LOGIT_SCALE);
         }

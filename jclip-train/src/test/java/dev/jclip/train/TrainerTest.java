@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.compute.Parallel;
 import dev.jclip.io.JsonWriter;
 import dev.jclip.io.SafeTensors;
 import dev.jclip.nn.Clip;
@@ -58,6 +59,25 @@ class TrainerTest {
             }
         });
         return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Every kernel of a step splits its work the same way on any pool: a seed gives the same bits at 1 and 2 threads. */
+    @Test
+    void sameBitsForAnyThreadCount() {
+        int[][] weights = new int[2][];
+        float[][] losses = new float[2][3];
+        for (int threads = 1; threads <= 2; threads++) {
+            Clip model = TinyClip.model(5);
+            try (Parallel pool = Parallel.of(threads)) {
+                Trainer trainer = new Trainer(model, config().build(), pool);
+                for (int step = 0; step < 3; step++) {
+                    losses[threads - 1][step] = trainer.step(TinyClip.batch(new SplittableRandom(step), 40)).loss();
+                }
+            }
+            weights[threads - 1] = bits(model);
+        }
+        assertArrayEquals(losses[0], losses[1]);
+        assertArrayEquals(weights[0], weights[1]);
     }
 
     @ParameterizedTest
