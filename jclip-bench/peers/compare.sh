@@ -11,8 +11,8 @@
 # Usage: jclip-bench/peers/compare.sh [--threads T] [--rounds R] [--seconds S] [--batch B]
 #            [--train] [WORKLOAD ...]
 # WORKLOADs: vit-b-32 vit-b-16 vit-l-14 rn50 (images, batch B, default 32) and text (77 tokens,
-# batch B, ViT-B-32's text tower); default all five. --train also compares `jclip bench train`
-# with train_open_clip.py on train-bench.json, when that script is present.
+# batch B, ViT-B-32's text tower); default all five. --train also runs compare_train.sh
+# (jclip bench train against train_open_clip.py on train-bench.json).
 # Python: $PEERS_PYTHON (default /tmp/peers/venv/bin/python), with torch and open_clip installed.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,6 +34,46 @@ done
 
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 calc() { python3 -c "print($1)"; }
+
+echo "load: $(uptime)"
+peak_line=$("$root/jclip" bench peak --threads "$threads" 2>/dev/null | tail -n 1)
+peak=$(field gflops "$peak_line")
+echo "$peak_line"
+
+summary=()
+for w in "${workloads[@]}"; do
+  case "$w" in
+    vit-b-32) model=ViT-B-32 what=image ;;
+    vit-b-16) model=ViT-B-16 what=image ;;
+    vit-l-14) model=ViT-L-14 what=image ;;
+    rn50) model=RN50 what=image ;;
+    text) model=ViT-B-32 what=text ;;
+  esac
+  tok=() ; [ "$what" = text ] && tok=(--tokens 77)
+  jbest=0 pbest=0 gflop=0
+  for ((r = 0; r < rounds; r++)); do
+    for side in $( ((r % 2 == 0)) && echo "jclip open_clip" || echo "open_clip jclip"); do
+      if [ "$side" = jclip ]; then
+        line=$("$root/jclip" bench encode --preset "$model" --what "$what" --batch "$batch" "${tok[@]}" \
+          --threads "$threads" --seconds "$seconds" 2>/dev/null | tail -n 1)
+        jbest=$(calc "max($jbest, $(field items_per_s "$line"))")
+      else
+        line=$("$py" "$here/encode_open_clip.py" --model "$model" --what "$what" --batch "$batch" "${tok[@]}" \
+          --threads "$threads" --seconds "$seconds" 2>/dev/null | tail -n 1)
+        pbest=$(calc "max($pbest, $(field items_per_s "$line"))")
+        gflop=$(field gflop_per_item "$line")
+      fi
+      echo "$w round $((r + 1)) $side: $line"
+    done
+  done
+  summary+=("$(printf '%-9s jclip %7.2f/s (%4.1f%% of peak)  open_clip %7.2f/s (%4.1f%%)  ratio %.2f  [%.2f GFLOP/item]' "$w" \
+    "$jbest" "$(calc "100 * $jbest * $gflop / $peak")" "$pbest" "$(calc "100 * $pbest * $gflop / $peak")" \
+    "$(calc "$jbest / $pbest")" "$gflop")")
+done
+
+if [ "$train" = 1 ]; then
+  PYTHON="$py" "$here/compare_train.sh" "$here/train-bench.json" 128 10 "$rounds" "$threads"
+fi
 
 echo "load: $(uptime)"
 peak_line=$("$root/jclip" bench peak --threads "$threads" 2>/dev/null | tail -n 1)
