@@ -76,59 +76,5 @@ if [ "$train" = 1 ]; then
 fi
 
 echo "load: $(uptime)"
-peak_line=$("$root/jclip" bench peak --threads "$threads" 2>/dev/null | tail -n 1)
-peak=$(field gflops "$peak_line")
-echo "$peak_line"
-
-summary=()
-for w in "${workloads[@]}"; do
-  case "$w" in
-    vit-b-32) model=ViT-B-32 what=image ;;
-    vit-b-16) model=ViT-B-16 what=image ;;
-    vit-l-14) model=ViT-L-14 what=image ;;
-    rn50) model=RN50 what=image ;;
-    text) model=ViT-B-32 what=text ;;
-  esac
-  tok=() ; [ "$what" = text ] && tok=(--tokens 77)
-  jbest=0 pbest=0 gflop=0
-  for ((r = 0; r < rounds; r++)); do
-    for side in $( ((r % 2 == 0)) && echo "jclip open_clip" || echo "open_clip jclip"); do
-      if [ "$side" = jclip ]; then
-        line=$("$root/jclip" bench encode --preset "$model" --what "$what" --batch "$batch" "${tok[@]}" \
-          --threads "$threads" --seconds "$seconds" 2>/dev/null | tail -n 1)
-        jbest=$(calc "max($jbest, $(field items_per_s "$line"))")
-      else
-        line=$("$py" "$here/encode_open_clip.py" --model "$model" --what "$what" --batch "$batch" "${tok[@]}" \
-          --threads "$threads" --seconds "$seconds" 2>/dev/null | tail -n 1)
-        pbest=$(calc "max($pbest, $(field items_per_s "$line"))")
-        gflop=$(field gflop_per_item "$line")
-      fi
-      echo "$w round $((r + 1)) $side: $line"
-    done
-  done
-  summary+=("$(printf '%-9s jclip %7.2f/s (%4.1f%% of peak)  open_clip %7.2f/s (%4.1f%%)  ratio %.2f  [%.2f GFLOP/item]' "$w" \
-    "$jbest" "$(calc "100 * $jbest * $gflop / $peak")" "$pbest" "$(calc "100 * $pbest * $gflop / $peak")" \
-    "$(calc "$jbest / $pbest")" "$gflop")")
-done
-
-if [ "$train" = 1 ]; then
-  if [ -f "$here/train_open_clip.py" ]; then
-    jbest=0 pbest=0
-    for ((r = 0; r < rounds; r++)); do
-      line=$("$root/jclip" bench train --model-config "$here/train-bench.json" --batch 128 2>/dev/null | tail -n 1)
-      echo "train round $((r + 1)) jclip: $line"
-      jbest=$(calc "max($jbest, $(field samples_per_s "$line"))")
-      line=$("$py" "$here/train_open_clip.py" --model-config "$here/train-bench.json" --batch 128 --threads "$threads" \
-        2>/dev/null | tail -n 1)
-      echo "train round $((r + 1)) open_clip: $line"
-      pbest=$(calc "max($pbest, $(field samples_per_s "$line"))")
-    done
-    summary+=("$(printf 'train     jclip %7.2f/s  open_clip %7.2f/s  ratio %.2f' "$jbest" "$pbest" "$(calc "$jbest / $pbest")")")
-  else
-    echo "train: $here/train_open_clip.py not present, skipped"
-  fi
-fi
-
-echo "load: $(uptime)"
 echo "peak (wall-clock, $threads threads): $peak GFLOP/s"
 printf '%s\n' "${summary[@]}"
