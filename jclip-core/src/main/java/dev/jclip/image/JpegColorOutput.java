@@ -116,31 +116,42 @@ final class JpegColorOutput {
         }
     }
 
-    /** The image of the decoded planes: {@code width x height} pixels in the transform's mode. */
-    static PixelImage render(JpegComponent[] comps, int width, int height, Transform transform) {
-        int n = comps.length;
-        int maxH = 1, maxV = 1;
-        for (JpegComponent c : comps) {
-            maxH = Math.max(maxH, c.h);
-            maxV = Math.max(maxV, c.v);
-        }
-        Upsampling[] kinds = new Upsampling[n];
-        byte[][] rows = new byte[n][];
-        int[] offsets = new int[n];
-        for (int i = 0; i < n; i++) {
-            kinds[i] = upsampling(comps[i], maxH / comps[i].h, maxV / comps[i].v);
-            rows[i] = kinds[i] == Upsampling.FULL ? null : new byte[width + 8];
-        }
-        Mode mode = switch (transform) {
-            case GRAY -> Mode.L;
-            case YCC, RGB -> Mode.RGB;
-            case CMYK, YCCK -> Mode.CMYK;
-        };
-        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(width, height), mode.bands)];
-        byte[][] src = new byte[n][];
-        int[] packed = new int[BYTES.length()];
-        for (int y = 0; y < height; y++) {
+    /**
+     * Every component's samples of one output row: a component at full resolution is read in its
+     * own plane ({@code src[i]} from {@code offsets[i]}), a subsampled one is upsampled into a row
+     * buffer first.
+     */
+    private static final class ComponentRows {
+        final byte[][] src;
+        final int[] offsets;
+        private final JpegComponent[] comps;
+        private final Upsampling[] kinds;
+        private final byte[][] rows;
+        private final int maxH, maxV, width;
+
+        ComponentRows(JpegComponent[] comps, int width) {
+            int n = comps.length, h = 1, v = 1;
+            for (JpegComponent c : comps) {
+                h = Math.max(h, c.h);
+                v = Math.max(v, c.v);
+            }
+            this.comps = comps;
+            this.width = width;
+            maxH = h;
+            maxV = v;
+            kinds = new Upsampling[n];
+            rows = new byte[n][];
             for (int i = 0; i < n; i++) {
+                kinds[i] = upsampling(comps[i], maxH / comps[i].h, maxV / comps[i].v);
+                rows[i] = kinds[i] == Upsampling.FULL ? null : new byte[width + 8];
+            }
+            src = new byte[n][];
+            offsets = new int[n];
+        }
+
+        /** Points {@link #src} and {@link #offsets} at output row {@code y}. */
+        void load(int y) {
+            for (int i = 0; i < comps.length; i++) {
                 JpegComponent c = comps[i];
                 if (kinds[i] == Upsampling.FULL) {
                     src[i] = c.plane;
@@ -151,7 +162,22 @@ final class JpegColorOutput {
                     offsets[i] = 0;
                 }
             }
-            convertRow(transform, src, offsets, out, y * width * mode.bands, width, packed);
+        }
+    }
+
+    /** The image of the decoded planes: {@code width x height} pixels in the transform's mode. */
+    static PixelImage render(JpegComponent[] comps, int width, int height, Transform transform) {
+        ComponentRows rows = new ComponentRows(comps, width);
+        Mode mode = switch (transform) {
+            case GRAY -> Mode.L;
+            case YCC, RGB -> Mode.RGB;
+            case CMYK, YCCK -> Mode.CMYK;
+        };
+        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(width, height), mode.bands)];
+        int[] packed = new int[BYTES.length()];
+        for (int y = 0; y < height; y++) {
+            rows.load(y);
+            convertRow(transform, rows.src, rows.offsets, out, y * width * mode.bands, width, packed);
         }
         return PixelImage.of(mode, width, height, out);
     }
@@ -161,34 +187,13 @@ final class JpegColorOutput {
      * over the columns it reads, handed over one at a time; returns its kept window.
      */
     static PixelImage stream(JpegComponent[] comps, int width, Transform transform, RowResampler resampler) {
-        int n = comps.length;
-        int maxH = 1, maxV = 1;
-        for (JpegComponent c : comps) {
-            maxH = Math.max(maxH, c.h);
-            maxV = Math.max(maxV, c.v);
-        }
-        Upsampling[] kinds = new Upsampling[n];
-        byte[][] rows = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            kinds[i] = upsampling(comps[i], maxH / comps[i].h, maxV / comps[i].v);
-            rows[i] = kinds[i] == Upsampling.FULL ? null : new byte[width + 8];
-        }
-        byte[][] src = new byte[n][];
-        int[] offsets = new int[n];
+        ComponentRows rows = new ComponentRows(comps, width);
+        byte[][] src = rows.src;
+        int[] offsets = rows.offsets;
         int[][] planes = resampler.planes();
         int x0 = resampler.colLo(), x1 = resampler.colHi();
         for (int y = resampler.rowLo(); y < resampler.rowHi(); y++) {
-            for (int i = 0; i < n; i++) {
-                JpegComponent c = comps[i];
-                if (kinds[i] == Upsampling.FULL) {
-                    src[i] = c.plane;
-                    offsets[i] = y * c.stride;
-                } else {
-                    upsampleRow(c, kinds[i], maxH / c.h, maxV / c.v, y, width, rows[i]);
-                    src[i] = rows[i];
-                    offsets[i] = 0;
-                }
-            }
+            rows.load(y);
             if (transform == Transform.GRAY) {
                 byte[] ys = src[0];
                 int[] p = planes[0];
