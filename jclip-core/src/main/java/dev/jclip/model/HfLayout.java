@@ -93,27 +93,20 @@ final class HfLayout {
                     continue;
                 }
                 String rest = LAYER_RENAMES.get(m.group(3));
-                put(out, rest == null ? name : prefix + rest, WeightSource.direct(file, name));
+                WeightSource.putOnce(out, rest == null ? name : prefix + rest, WeightSource.direct(file, name));
             } else if (name.equals("vision_model.embeddings.patch_embedding.weight") && file.info(name).shape().length == 2) {
-                put(out, "visual.conv1.weight", patchesAsConvolution(file, name));
+                WeightSource.putOnce(out, "visual.conv1.weight", patchesAsConvolution(file, name));
             } else if ((name.equals("logit_scale") || name.equals("logit_bias"))
                     && Arrays.equals(file.info(name).shape(), new int[] {1})) {
-                put(out, name, WeightSource.direct(file, name).reshaped(new int[0]));
+                WeightSource.putOnce(out, name, WeightSource.direct(file, name).reshaped(new int[0]));
             } else if (name.equals("visual_projection.weight") || name.equals("text_projection.weight")) {
-                put(out, name.startsWith("visual") ? "visual.proj" : "text_projection", transposed(file, name));
+                WeightSource.putOnce(out, name.startsWith("visual") ? "visual.proj" : "text_projection", transposed(file, name));
             } else {
-                put(out, RENAMES.getOrDefault(name, name), WeightSource.direct(file, name));
+                WeightSource.putOnce(out, RENAMES.getOrDefault(name, name), WeightSource.direct(file, name));
             }
         }
-        packed.forEach((target, parts) -> put(out, target, stacked(file, target, parts)));
+        packed.forEach((target, parts) -> WeightSource.putOnce(out, target, stacked(file, target, parts)));
         return out;
-    }
-
-    private static void put(Map<String, WeightSource> out, String name, WeightSource s) {
-        WeightSource old = out.put(name, s);
-        if (old != null) {
-            throw new IllegalArgumentException("tensors " + old.origin() + " and " + s.origin() + " both map to " + name);
-        }
     }
 
     /** A 2-D {@code nn.Linear} weight [out, in] read as [in, out]. */

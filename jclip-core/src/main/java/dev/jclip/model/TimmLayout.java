@@ -60,30 +60,23 @@ final class TimmLayout {
             Matcher m = BLOCK.matcher(name);
             if (m.matches()) {
                 String rest = BLOCK_RENAMES.get(m.group(2));
-                put(out, rest == null ? name : "visual.transformer.resblocks." + m.group(1) + "." + rest,
+                WeightSource.putOnce(out, rest == null ? name : "visual.transformer.resblocks." + m.group(1) + "." + rest,
                         WeightSource.direct(file, name));
             } else if (name.equals(TRUNK + "pos_embed") || name.equals(TRUNK + "attn_pool.latent")) {
-                put(out, name.endsWith("latent") ? "visual.attn_pool.probe" : "visual.positional_embedding",
+                WeightSource.putOnce(out, name.endsWith("latent") ? "visual.attn_pool.probe" : "visual.positional_embedding",
                         name.endsWith("latent") ? WeightSource.direct(file, name) : leadingOneDropped(file, name));
             } else if (name.startsWith(TRUNK + "attn_pool.q.") || name.startsWith(TRUNK + "attn_pool.kv.")) {
                 if (name.startsWith(TRUNK + "attn_pool.q.")) {
                     String part = name.substring((TRUNK + "attn_pool.q.").length());
-                    put(out, "visual.attn_pool.attention.in_proj_" + part, queryKeyValue(file, part));
+                    WeightSource.putOnce(out, "visual.attn_pool.attention.in_proj_" + part, queryKeyValue(file, part));
                 }
             } else if (name.startsWith("text.")) {
-                put(out, name.substring("text.".length()), WeightSource.direct(file, name));
+                WeightSource.putOnce(out, name.substring("text.".length()), WeightSource.direct(file, name));
             } else {
-                put(out, RENAMES.getOrDefault(name, name), WeightSource.direct(file, name));
+                WeightSource.putOnce(out, RENAMES.getOrDefault(name, name), WeightSource.direct(file, name));
             }
         }
         return out;
-    }
-
-    private static void put(Map<String, WeightSource> out, String name, WeightSource s) {
-        WeightSource old = out.put(name, s);
-        if (old != null) {
-            throw new IllegalArgumentException("tensors " + old.origin() + " and " + s.origin() + " both map to " + name);
-        }
     }
 
     /** A [1, N, D] tensor read as [N, D] (the same bytes, so still usable in place). */

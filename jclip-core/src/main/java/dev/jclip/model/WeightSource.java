@@ -5,6 +5,7 @@ import dev.jclip.io.SafeTensors;
 import dev.jclip.tensor.HalfType;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * One tensor of a weight file under its original-layout name: the name(s) it
@@ -42,6 +43,14 @@ record WeightSource(String origin, int[] shape, Reader reader, MemorySegment map
     @Override
     public int[] shape() {
         return shape.clone();
+    }
+
+    /** Adds {@code s} to a layout's mapping under {@code name}; two file tensors mapping to one name are an error naming both. */
+    static void putOnce(Map<String, WeightSource> out, String name, WeightSource s) {
+        WeightSource old = out.put(name, s);
+        if (old != null) {
+            throw new IllegalArgumentException("tensors " + old.origin() + " and " + s.origin() + " both map to " + name);
+        }
     }
 
     /** A tensor of {@code file} read as is. */
