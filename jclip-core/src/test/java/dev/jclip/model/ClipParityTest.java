@@ -3,6 +3,7 @@ package dev.jclip.model;
 import static dev.jclip.testing.Fixtures.maxAbs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.io.SafeTensors;
@@ -82,10 +83,11 @@ class ClipParityTest {
             double worst = 0;
             for (var e : params.entrySet()) {
                 float[] grad = e.getValue().grad();
-                assertNotNull(grad, "no gradient reached " + e.getKey());
                 if (e.getKey().equals(ZERO_GRADIENT)) {
-                    assertNegligible(io, grad);
+                    assertNull(grad, ZERO_GRADIENT + " is not used, so no gradient reaches it");
+                    assertNegligible(io);
                 } else {
+                    assertNotNull(grad, "no gradient reached " + e.getKey());
                     worst = Math.max(worst, assertClose(io, "grad." + e.getKey(), Tensor.of(grad, e.getValue().shape()), 1e-3));
                 }
             }
@@ -107,16 +109,15 @@ class ClipParityTest {
     }
 
     /**
-     * The attention pool's key bias has an exact zero gradient: it adds {@code q·b} to
-     * every score of a query, which softmax ignores. Both sides hold only rounding
-     * noise there, so a relative comparison is meaningless.
+     * The attention pool's key bias has an exact zero gradient: it adds {@code q·b} to every score
+     * of a query, which softmax ignores. Our pool never adds it (no gradient at all); the
+     * reference holds only rounding noise there.
      */
     private static final String ZERO_GRADIENT = "visual.attnpool.k_proj.bias";
 
-    /** Asserts that ours and the reference's are both below 1e-6 of the key weight's gradient. */
-    private static void assertNegligible(SafeTensors io, float[] grad) {
+    /** Asserts that the reference's gradient of the key bias is below 1e-6 of the key weight's. */
+    private static void assertNegligible(SafeTensors io) {
         double scale = maxAbs(io.floats("grad.visual.attnpool.k_proj.weight"));
-        assertTrue(maxAbs(grad) <= 1e-6 * scale, () -> ZERO_GRADIENT + ": gradient " + maxAbs(grad) + " is not ~0");
         assertTrue(maxAbs(io.floats("grad." + ZERO_GRADIENT)) <= 1e-6 * scale, "reference gradient is not ~0");
     }
 }
