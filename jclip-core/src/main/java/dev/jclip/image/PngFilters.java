@@ -33,16 +33,53 @@ final class PngFilters {
         }
     }
 
-    /** Paeth: whichever of left, above and above-left is nearest to left + above - above-left (ties in that order). */
+    /**
+     * Paeth: whichever of left (a), above (b) and above-left (c) is nearest to a + b - c, ties
+     * going to a, then b. Each sample's result is the next one's left, a chain through the row:
+     * the left and above-left values stay in locals (no store-to-load round trip), the choice is
+     * made with masks rather than branches (photos make it unpredictable), and for RGB and RGBA
+     * the samples of a pixel go through the loop together, so their chains overlap.
+     */
     static void paeth(byte[] cur, int at, byte[] prev, int prevAt, int n, int bpp) {
         for (int i = 0; i < bpp && i < n; i++) {
             cur[at + i] += prev[prevAt + i]; // left and above-left are 0: the predictor is the byte above
         }
-        for (int i = bpp; i < n; i++) {
-            int a = cur[at + i - bpp] & 0xFF, b = prev[prevAt + i] & 0xFF, c = prev[prevAt + i - bpp] & 0xFF;
-            int pa = Math.abs(b - c), pb = Math.abs(a - c), pc = Math.abs(a + b - c - c);
-            int pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-            cur[at + i] += (byte) pred;
+        if (bpp == 3) {
+            paeth3(cur, at, prev, prevAt, n);
+            return;
         }
+        for (int ch = 0; ch < bpp; ch++) {
+            int a = cur[at + ch] & 0xFF, c = prev[prevAt + ch] & 0xFF;
+            for (int i = ch + bpp; i < n; i += bpp) {
+                int b = prev[prevAt + i] & 0xFF;
+                a = (cur[at + i] + predict(a, b, c)) & 0xFF;
+                cur[at + i] = (byte) a;
+                c = b;
+            }
+        }
+    }
+
+    private static void paeth3(byte[] cur, int at, byte[] prev, int prevAt, int n) {
+        int a0 = cur[at] & 0xFF, a1 = cur[at + 1] & 0xFF, a2 = cur[at + 2] & 0xFF;
+        int c0 = prev[prevAt] & 0xFF, c1 = prev[prevAt + 1] & 0xFF, c2 = prev[prevAt + 2] & 0xFF;
+        for (int i = 3; i + 2 < n; i += 3) {
+            int b0 = prev[prevAt + i] & 0xFF, b1 = prev[prevAt + i + 1] & 0xFF, b2 = prev[prevAt + i + 2] & 0xFF;
+            a0 = (cur[at + i] + predict(a0, b0, c0)) & 0xFF;
+            a1 = (cur[at + i + 1] + predict(a1, b1, c1)) & 0xFF;
+            a2 = (cur[at + i + 2] + predict(a2, b2, c2)) & 0xFF;
+            cur[at + i] = (byte) a0;
+            cur[at + i + 1] = (byte) a1;
+            cur[at + i + 2] = (byte) a2;
+            c0 = b0;
+            c1 = b1;
+            c2 = b2;
+        }
+    }
+
+    /** The Paeth predictor of samples 0..255, without branches. */
+    private static int predict(int a, int b, int c) {
+        int pa = Math.abs(b - c), pb = Math.abs(a - c), pc = Math.abs(a + b - c - c);
+        int bc = b ^ ((b ^ c) & ((pc - pb) >> 31)); // c when pc < pb
+        return a ^ ((a ^ bc) & ((Math.min(pb, pc) - pa) >> 31)); // bc when it is nearer than a
     }
 }
