@@ -350,6 +350,7 @@ public final class JpegDecoder {
             if (multiScan) {
                 for (JpegComponent c : comps) {
                     c.coefs = new short[Math.multiplyExact(c.blocksWide * c.blocksHigh, 64)];
+                    c.lastAc = progressive ? new byte[c.blocksWide * c.blocksHigh] : null;
                 }
             }
         }
