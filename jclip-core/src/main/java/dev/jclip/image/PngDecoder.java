@@ -63,6 +63,9 @@ final class PngDecoder {
         PngDecoder decoder = new PngDecoder(png, name);
         try {
             return decoder.run(maxPixels, planner);
+        } catch (ArithmeticException e) {
+            // Only with a pixel limit above the default: the samples would not fit in one array.
+            throw decoder.broken("the image is too large to hold in memory (" + e.getMessage() + ")");
         } finally {
             decoder.inflater.end();
         }
