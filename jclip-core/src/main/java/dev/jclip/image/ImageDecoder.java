@@ -87,11 +87,14 @@ public final class ImageDecoder {
         return switch (format) {
             case JPEG -> JpegDecoder.decode(encoded, name, maxPixels);
             case WEBP -> WebpDecoder.decode(encoded, name, maxPixels);
-            case PNG, GIF, BMP, TIFF -> readWithImageIo(encoded, name, format);
+            case PNG -> PngDecoder.reads(encoded) ? PngDecoder.decode(encoded, name, maxPixels, null)
+                    : readWithImageIo(encoded, name, format);
+            case GIF, BMP, TIFF -> readWithImageIo(encoded, name, format);
         };
     }
 
-    private PixelImage readWithImageIo(byte[] encoded, String name, ImageFormat format) throws BadImageException {
+    /** Decodes with ImageIO, mapped to Pillow's pixels (package-private: tests compare {@link PngDecoder} with it). */
+    PixelImage readWithImageIo(byte[] encoded, String name, ImageFormat format) throws BadImageException {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.name().toLowerCase(Locale.ROOT));
         if (!readers.hasNext()) {
             throw new BadImageException(name, "no ImageIO reader for " + format.label);
@@ -101,7 +104,7 @@ public final class ImageDecoder {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(input))) {
             reader.setInput(in, true, false);
             ImageIoPixels.Layout layout = ImageIoPixels.layout(format, reader, encoded, name);
-            checkSize(layout.width(), layout.height(), name);
+            checkSize(layout.width(), layout.height(), maxPixels, name);
             List<String> warnings = new ArrayList<>();
             reader.addIIOReadWarningListener((r, message) -> warnings.add(message));
             BufferedImage image = reader.read(0);
@@ -123,7 +126,7 @@ public final class ImageDecoder {
     }
 
     /** Refuses an empty image or one above the pixel limit, from the size its header declares. */
-    private void checkSize(int width, int height, String name) throws BadImageException {
+    static void checkSize(int width, int height, long maxPixels, String name) throws BadImageException {
         if (width <= 0 || height <= 0) {
             throw new BadImageException(name, "image has zero size (" + width + "x" + height + ")");
         }

@@ -60,20 +60,22 @@ public final class ImagePreprocessor {
 
     /**
      * Decodes and preprocesses an encoded image; {@code name} identifies it in errors. A JPEG
-     * that open_clip's pipeline resizes in one resample call is resized while it is decoded
-     * (the same pixels, without a full-size image).
+     * or an 8-bit gray or RGB PNG that open_clip's pipeline resizes in one resample call is
+     * resized while it is decoded (the same pixels, without a full-size image).
      */
     public Tensor preprocess(byte[] encoded, String name) throws BadImageException {
         return normalize(resizeAndCrop(encoded, name), config);
     }
 
-    /** {@link #resizeAndCrop(PixelImage)} of an encoded image, JPEGs resized while decoded where possible. */
+    /** {@link #resizeAndCrop(PixelImage)} of an encoded image, JPEGs and PNGs resized while decoded where possible. */
     PixelImage resizeAndCrop(byte[] encoded, String name) throws BadImageException {
         PixelImage image;
         try {
-            if (config.pipeline() == Pipeline.OPEN_CLIP && ImageFormat.sniff(encoded, name) == ImageFormat.JPEG) {
+            ImageFormat format = ImageFormat.sniff(encoded, name);
+            boolean streams = format == ImageFormat.JPEG || format == ImageFormat.PNG && PngDecoder.reads(encoded);
+            if (config.pipeline() == Pipeline.OPEN_CLIP && streams) {
                 Geometry[] planned = new Geometry[1];
-                image = JpegDecoder.decode(encoded, name, decoder.maxPixels(), (w, h, mode) -> {
+                RowPlanner planner = (w, h, mode) -> {
                     Geometry g = geometry(w, h);
                     if (g.outW == w && g.outH == h || !Resample.oneCall(w, h, g.outW, g.outH)) {
                         return null;
@@ -81,7 +83,9 @@ public final class ImagePreprocessor {
                     planned[0] = g;
                     return Resample.rowResampler(config.interpolation(), Resample.Arithmetic.PILLOW, mode.bands, w, h,
                             g.outW, g.outH, g.x0, g.y0, g.x1 - g.x0, g.y1 - g.y0);
-                });
+                };
+                image = format == ImageFormat.JPEG ? JpegDecoder.decode(encoded, name, decoder.maxPixels(), planner)
+                        : PngDecoder.decode(encoded, name, decoder.maxPixels(), planner);
                 if (planned[0] != null) {
                     return padToCrop(image, planned[0]);
                 }

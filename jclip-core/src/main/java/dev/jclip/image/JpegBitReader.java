@@ -1,5 +1,9 @@
 package dev.jclip.image;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Reads the entropy-coded bits of a scan as libjpeg-turbo's jpeg_fill_bit_buffer does: 0xFF 0x00
  * is a 0xFF data byte, 0xFF fill bytes are skipped, and a marker ends the data. Past a marker it
@@ -8,6 +12,9 @@ package dev.jclip.image;
  * ends without a marker is a truncated file (libjpeg-turbo suspends, Pillow raises).
  */
 final class JpegBitReader {
+    private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.BIG_ENDIAN);
+
     private final byte[] data;
     private final String name;
     /** Next byte to read; at a marker, the 0xFF before its code. */
@@ -63,6 +70,17 @@ final class JpegBitReader {
     }
 
     private void fill() throws BadImageException {
+        if (!atMarker && pos + 8 <= data.length) {
+            // The common case: the next 8 bytes hold no 0xFF, so as many as fit go in at once.
+            long word = (long) BIG_ENDIAN_LONG.get(data, pos);
+            if (!hasFFByte(word)) {
+                int n = Math.min(7, (64 - bits) >> 3);
+                acc = acc << (8 * n) | word >>> (64 - 8 * n);
+                bits += 8 * n;
+                pos += n;
+                return;
+            }
+        }
         while (bits <= 56) {
             if (atMarker) {
                 acc <<= 8;
@@ -98,12 +116,18 @@ final class JpegBitReader {
         }
     }
 
+    /** Whether any byte of {@code word} is 0xFF (a zero byte of its complement, found without a loop). */
+    private static boolean hasFFByte(long word) {
+        long x = ~word;
+        return ((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0;
+    }
+
     /** Decodes one Huffman symbol; leaves at least 16 bits for the value bits that follow it. */
     int decode(JpegHuffmanTable table) throws BadImageException {
         if (bits < 32) {
             fill();
         }
-        int entry = table.lookahead[(int) (acc >>> (bits - JpegHuffmanTable.LOOKAHEAD)) & 0x1FF];
+        int entry = table.lookahead[(int) (acc >>> (bits - JpegHuffmanTable.LOOKAHEAD)) & JpegHuffmanTable.LOOKAHEAD_MASK];
         if (entry != 0) {
             bits -= entry >> 8;
             return entry & 0xFF;
@@ -127,7 +151,7 @@ final class JpegBitReader {
         if (bits < 32) {
             fill();
         }
-        int entry = table.fastAc[(int) (acc >>> (bits - JpegHuffmanTable.LOOKAHEAD)) & 0x1FF];
+        int entry = table.fastAc[(int) (acc >>> (bits - JpegHuffmanTable.LOOKAHEAD)) & JpegHuffmanTable.LOOKAHEAD_MASK];
         bits -= entry & 0xFF;
         return entry;
     }

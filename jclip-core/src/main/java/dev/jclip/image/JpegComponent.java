@@ -27,6 +27,12 @@ final class JpegComponent {
     int[] quant;
     /** Coefficients in natural order, 64 per block, blocks in raster order; null for a single-scan file. */
     short[] coefs;
+    /**
+     * Per block (raster order), the highest zigzag position of an AC coefficient made nonzero so
+     * far (progressive files): refinement passes in an end-of-band run stop there, as every
+     * coefficient after it is zero and reads no correction bit.
+     */
+    byte[] lastAc;
     /** Per zigzag position, the Al of the last scan that coded it; -1 before any (progressive files). */
     final int[] coefBits = new int[64];
     /** The blocks whose samples are used, {@code [bx0, bx1) x [by0, by1)}; the others may stay untransformed. */

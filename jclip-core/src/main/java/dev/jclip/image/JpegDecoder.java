@@ -38,23 +38,14 @@ public final class JpegDecoder {
     private int mcusHigh;
     private int scans;
     private boolean multiScan;
-    private final Planner planner;
+    private final RowPlanner planner;
     private RowResampler resampler;
 
-    private JpegDecoder(byte[] data, String name, long maxPixels, Planner planner) {
+    private JpegDecoder(byte[] data, String name, long maxPixels, RowPlanner planner) {
         this.data = data;
         this.name = name;
         this.maxPixels = maxPixels;
         this.planner = planner;
-    }
-
-    /** Chooses, once the frame is known, whether to resize while decoding. */
-    interface Planner {
-        /**
-         * The resampler to hand the rows of a {@code width x height} image in {@code mode} (RGB or L)
-         * to, or null to decode the whole image.
-         */
-        RowResampler plan(int width, int height, PixelImage.Mode mode);
     }
 
     /**
@@ -71,7 +62,7 @@ public final class JpegDecoder {
      * window reads are converted and transformed, and no full-size image is made. Returns the
      * kept window, or the whole image when the planner gave no resampler.
      */
-    static PixelImage decode(byte[] data, String name, long maxPixels, Planner planner) throws BadImageException {
+    static PixelImage decode(byte[] data, String name, long maxPixels, RowPlanner planner) throws BadImageException {
         return new JpegDecoder(data, name, maxPixels, planner).run();
     }
 
@@ -359,6 +350,7 @@ public final class JpegDecoder {
             if (multiScan) {
                 for (JpegComponent c : comps) {
                     c.coefs = new short[Math.multiplyExact(c.blocksWide * c.blocksHigh, 64)];
+                    c.lastAc = progressive ? new byte[c.blocksWide * c.blocksHigh] : null;
                 }
             }
         }

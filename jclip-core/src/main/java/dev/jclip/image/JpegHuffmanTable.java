@@ -2,18 +2,22 @@ package dev.jclip.image;
 
 /**
  * A Huffman table from a DHT segment, checked as libjpeg-turbo's jpeg_make_d_derived_tbl checks
- * it, with a 9-bit lookahead table for the short codes and libjpeg's maxcode/valoffset search for
+ * it, with a 10-bit lookahead table for the short codes and libjpeg's maxcode/valoffset search for
  * the longer ones.
  */
 final class JpegHuffmanTable {
     /** Codes up to this long are decoded with one table lookup. */
-    static final int LOOKAHEAD = 9;
+    static final int LOOKAHEAD = 10;
+    static final int LOOKAHEAD_MASK = (1 << LOOKAHEAD) - 1;
 
     /** Indexed by the next {@link #LOOKAHEAD} bits: {@code length << 8 | symbol}, 0 for a longer code. */
     final int[] lookahead = new int[1 << LOOKAHEAD];
+    /** Marks the end-of-block code (symbol 0) in {@link #fastAc}. */
+    static final int FAST_EOB = 1 << 12;
     /**
      * For AC tables, indexed like {@link #lookahead}: when the code and the value bits after it
-     * both fit in the lookahead, {@code value << 16 | run << 8 | total length}, else 0.
+     * both fit in the lookahead, {@code value << 16 | run << 8 | total length}; for the
+     * end-of-block code {@code FAST_EOB | length}; else 0.
      */
     final int[] fastAc = new int[1 << LOOKAHEAD];
     /** The largest code of each length (1 to 16), -1 when there is none; index 17 is a sentinel. */
@@ -74,6 +78,8 @@ final class JpegHuffmanTable {
                 int bits = (i >> (LOOKAHEAD - len - size)) & ((1 << size) - 1);
                 int value = bits < 1 << (size - 1) ? bits - (1 << size) + 1 : bits;
                 fastAc[i] = value << 16 | run << 8 | (len + size);
+            } else if (len != 0 && rs == 0) {
+                fastAc[i] = FAST_EOB | len;
             }
         }
         if (dc) {

@@ -135,6 +135,9 @@ final class JpegScanDecoder {
         for (int k = 1; k < 64; k++) {
             int fast = in.fastAc(ac);
             if (fast != 0) {
+                if ((fast & JpegHuffmanTable.FAST_EOB) != 0) {
+                    break;
+                }
                 k += (fast >> 8) & 15;
                 if (k > 63) {
                     throw coefficientOverrun();
@@ -171,14 +174,19 @@ final class JpegScanDecoder {
             eobRun--;
             return;
         }
+        int last = 0;
         for (int k = ss; k <= se; k++) {
             int fast = in.fastAc(c.ac);
             if (fast != 0) {
+                if ((fast & JpegHuffmanTable.FAST_EOB) != 0) {
+                    break; // an EOB run of one block: this one
+                }
                 k += (fast >> 8) & 15;
                 if (k > se) {
                     throw coefficientOverrun();
                 }
                 coefs[o + NATURAL_ORDER[k]] = (short) ((fast >> 16) << al);
+                last = k;
                 continue;
             }
             int rs = in.decode(c.ac);
@@ -189,12 +197,21 @@ final class JpegScanDecoder {
                     throw coefficientOverrun();
                 }
                 coefs[o + NATURAL_ORDER[k]] = (short) (in.signed(s) << al);
+                last = k;
             } else if (r == 15) {
                 k += 15;
             } else {
                 eobRun = (1 << r) + in.bits(r) - 1;
                 break;
             }
+        }
+        noteNonzero(c, o, last);
+    }
+
+    /** Records that the block at {@code o} has a nonzero AC coefficient at zigzag position {@code k} (0: none new). */
+    private static void noteNonzero(JpegComponent c, int o, int k) {
+        if (k > (c.lastAc[o >> 6] & 0xFF)) {
+            c.lastAc[o >> 6] = (byte) k;
         }
     }
 
@@ -233,11 +250,12 @@ final class JpegScanDecoder {
                         throw coefficientOverrun();
                     }
                     coefs[o + NATURAL_ORDER[k]] = (short) value;
+                    noteNonzero(c, o, k);
                 }
             }
         }
         if (eobRun > 0) {
-            for (; k <= se; k++) {
+            for (int end = Math.min(se, c.lastAc[o >> 6] & 0xFF); k <= end; k++) {
                 int z = o + NATURAL_ORDER[k];
                 if (coefs[z] != 0) {
                     refine(coefs, z, p1, m1);

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
- * Fuzzes {@link ImageDecoder} with any bytes, so every format it sniffs (JPEG and WebP decoded in
- * jclip, PNG, GIF, BMP and TIFF through ImageIO and jclip's mapping to Pillow's pixels): an image
+ * Fuzzes {@link ImageDecoder} with any bytes, so every format it sniffs (JPEG, WebP and PNG of up to
+ * 8 bits decoded in jclip, other PNG, GIF, BMP and TIFF through ImageIO and jclip's mapping to
+ * Pillow's pixels): an image
  * decodes within the pixel limit, with as many samples as its size and mode need, or is refused
  * with a {@link BadImageException} naming it. A refusal that wraps an unchecked exception thrown
  * in jclip's own code hides a defect, and fails too.
