@@ -346,13 +346,32 @@ public final class Tensor {
      */
     public float[] gradForAccumulation() {
         if (grad == null) {
-            float[] reused = PASS.isBound() ? PASS.get().take(numel) : null;
+            float[] reused = released();
             if (reused != null) {
                 Parallel.forRows(numel, 1, (from, to) -> Arrays.fill(reused, from, to, 0f));
             }
             grad = reused != null ? reused : new float[numel];
         }
         return grad;
+    }
+
+    /**
+     * The first gradient's array, for a {@link Backward} that writes every element of it: its contents
+     * are undefined (an array a finished result of the backward pass gave up, when there is one), so
+     * unlike {@link #gradForAccumulation} it is not zeroed. Only while {@link #grad()} is null.
+     */
+    public float[] gradForOverwrite() {
+        if (grad != null) {
+            throw new IllegalStateException("a gradient has already reached this tensor: add into gradForAccumulation()");
+        }
+        float[] reused = released();
+        grad = reused != null ? reused : new float[numel];
+        return grad;
+    }
+
+    /** An array of this tensor's size that the running backward pass's finished results gave up, or null. */
+    private float[] released() {
+        return PASS.isBound() ? PASS.get().take(numel) : null;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.jclip.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.jclip.op.Elementwise;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,14 @@ class GradPoolTest {
             assertArrayEquals(want, x.grad(), "pass " + pass);
             assertNull(a.grad());
         }
+    }
+
+    @Test
+    void overwriteIsOnlyForAFirstGradient() {
+        Tensor t = Tensor.parameter(new float[3], 3);
+        float[] g = t.gradForOverwrite();
+        assertSame(g, t.grad());
+        assertThrows(IllegalStateException.class, t::gradForOverwrite);
     }
 
     /** A pool holds a few arrays per size and hands out only what it was given. */
