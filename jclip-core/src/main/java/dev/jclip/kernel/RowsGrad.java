@@ -52,40 +52,46 @@ public final class RowsGrad {
      */
     public static void layerNorm(float[] x, float[] g, int off, int d, float[] w, float mean, float rstd,
                                  float[] gx, boolean accumulate, float[] pw, float[] pb, int pOff) {
+        // Whole vectors, then the masked tail, each written out: a vector passed to or returned from a
+        // helper the JIT does not inline (which it may decline once the helper is compiled large) is
+        // boxed on the heap, which made this loop allocate gigabytes per training step in some runs.
         int full = d - d % VL;
         FloatVector sumDn = FloatVector.zero(S), sumDnXhat = FloatVector.zero(S);
-        for (int i = 0; i < d; i += VL) {
-            VectorMask<Float> in = i < full ? null : S.indexInRange(i, d);
-            FloatVector xhat = load(x, off + i, in).sub(mean).mul(rstd);
-            FloatVector gv = load(g, off + i, in);
-            FloatVector dn = gv.mul(load(w, i, in));
+        for (int i = 0; i < full; i += VL) {
+            FloatVector xhat = FloatVector.fromArray(S, x, off + i).sub(mean).mul(rstd);
+            FloatVector gv = FloatVector.fromArray(S, g, off + i);
+            FloatVector dn = gv.mul(FloatVector.fromArray(S, w, i));
             sumDn = sumDn.add(dn);
             sumDnXhat = dn.fma(xhat, sumDnXhat);
-            store(load(pw, pOff + i, in).add(gv.mul(xhat)), pw, pOff + i, in);
-            store(load(pb, pOff + i, in).add(gv), pb, pOff + i, in);
+            FloatVector.fromArray(S, pw, pOff + i).add(gv.mul(xhat)).intoArray(pw, pOff + i);
+            FloatVector.fromArray(S, pb, pOff + i).add(gv).intoArray(pb, pOff + i);
+        }
+        if (full < d) {
+            VectorMask<Float> in = S.indexInRange(full, d);
+            FloatVector xhat = FloatVector.fromArray(S, x, off + full, in).sub(mean).mul(rstd);
+            FloatVector gv = FloatVector.fromArray(S, g, off + full, in);
+            FloatVector dn = gv.mul(FloatVector.fromArray(S, w, full, in));
+            sumDn = sumDn.add(dn);
+            sumDnXhat = dn.fma(xhat, sumDnXhat);
+            FloatVector.fromArray(S, pw, pOff + full, in).add(gv.mul(xhat)).intoArray(pw, pOff + full, in);
+            FloatVector.fromArray(S, pb, pOff + full, in).add(gv).intoArray(pb, pOff + full, in);
         }
         if (gx == null) {
             return;
         }
         float a = lanesInOrder(sumDn) / d, b = lanesInOrder(sumDnXhat) / d;
-        for (int i = 0; i < d; i += VL) {
-            VectorMask<Float> in = i < full ? null : S.indexInRange(i, d);
-            FloatVector xhat = load(x, off + i, in).sub(mean).mul(rstd);
-            FloatVector dn = load(g, off + i, in).mul(load(w, i, in));
+        for (int i = 0; i < full; i += VL) {
+            FloatVector xhat = FloatVector.fromArray(S, x, off + i).sub(mean).mul(rstd);
+            FloatVector dn = FloatVector.fromArray(S, g, off + i).mul(FloatVector.fromArray(S, w, i));
             FloatVector dx = dn.sub(a).sub(xhat.mul(b)).mul(rstd);
-            store(accumulate ? load(gx, off + i, in).add(dx) : dx, gx, off + i, in);
+            (accumulate ? FloatVector.fromArray(S, gx, off + i).add(dx) : dx).intoArray(gx, off + i);
         }
-    }
-
-    private static FloatVector load(float[] a, int at, VectorMask<Float> in) {
-        return in == null ? FloatVector.fromArray(S, a, at) : FloatVector.fromArray(S, a, at, in);
-    }
-
-    private static void store(FloatVector v, float[] a, int at, VectorMask<Float> in) {
-        if (in == null) {
-            v.intoArray(a, at);
-        } else {
-            v.intoArray(a, at, in);
+        if (full < d) {
+            VectorMask<Float> in = S.indexInRange(full, d);
+            FloatVector xhat = FloatVector.fromArray(S, x, off + full, in).sub(mean).mul(rstd);
+            FloatVector dn = FloatVector.fromArray(S, g, off + full, in).mul(FloatVector.fromArray(S, w, full, in));
+            FloatVector dx = dn.sub(a).sub(xhat.mul(b)).mul(rstd);
+            (accumulate ? FloatVector.fromArray(S, gx, off + full, in).add(dx) : dx).intoArray(gx, off + full, in);
         }
     }
 
