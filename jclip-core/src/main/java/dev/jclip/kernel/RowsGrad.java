@@ -48,44 +48,46 @@ public final class RowsGrad {
      * {@code xhat = (x − mean)·rstd} and {@code dn = g·w},
      * {@code gx[off + i] (+)= rstd·(dn_i − mean(dn) − xhat_i·mean(dn·xhat))} (added when
      * {@code accumulate}, else written; skipped when {@code gx} is null), and {@code pw[pOff + i] += g_i·xhat_i},
-     * {@code pb[pOff + i] += g_i}: this row's share of the weight's and bias's gradients.
+     * {@code pb[pOff + i] += g_i}: this row's share of the weight's and bias's gradients. The
+     * elements past the last whole vector are summed apart and added after the lanes.
      */
     public static void layerNorm(float[] x, float[] g, int off, int d, float[] w, float mean, float rstd,
                                  float[] gx, boolean accumulate, float[] pw, float[] pb, int pOff) {
+        // Whole vectors, then the tail element by element: a small method, which the JIT compiles at
+        // every tier. Compiled with masked vector tails it was too large for C1 and now and then ran for
+        // whole training steps in code that boxes every vector (2 s and 6 GB a step).
         int full = d - d % VL;
         FloatVector sumDn = FloatVector.zero(S), sumDnXhat = FloatVector.zero(S);
-        for (int i = 0; i < d; i += VL) {
-            VectorMask<Float> in = i < full ? null : S.indexInRange(i, d);
-            FloatVector xhat = load(x, off + i, in).sub(mean).mul(rstd);
-            FloatVector gv = load(g, off + i, in);
-            FloatVector dn = gv.mul(load(w, i, in));
+        for (int i = 0; i < full; i += VL) {
+            FloatVector xhat = FloatVector.fromArray(S, x, off + i).sub(mean).mul(rstd);
+            FloatVector gv = FloatVector.fromArray(S, g, off + i);
+            FloatVector dn = gv.mul(FloatVector.fromArray(S, w, i));
             sumDn = sumDn.add(dn);
             sumDnXhat = dn.fma(xhat, sumDnXhat);
-            store(load(pw, pOff + i, in).add(gv.mul(xhat)), pw, pOff + i, in);
-            store(load(pb, pOff + i, in).add(gv), pb, pOff + i, in);
+            FloatVector.fromArray(S, pw, pOff + i).add(gv.mul(xhat)).intoArray(pw, pOff + i);
+            FloatVector.fromArray(S, pb, pOff + i).add(gv).intoArray(pb, pOff + i);
+        }
+        float tailDn = 0, tailDnXhat = 0;
+        for (int i = full; i < d; i++) {
+            float xhat = (x[off + i] - mean) * rstd, gi = g[off + i], dn = gi * w[i];
+            tailDn += dn;
+            tailDnXhat = Math.fma(dn, xhat, tailDnXhat);
+            pw[pOff + i] += gi * xhat;
+            pb[pOff + i] += gi;
         }
         if (gx == null) {
             return;
         }
-        float a = lanesInOrder(sumDn) / d, b = lanesInOrder(sumDnXhat) / d;
-        for (int i = 0; i < d; i += VL) {
-            VectorMask<Float> in = i < full ? null : S.indexInRange(i, d);
-            FloatVector xhat = load(x, off + i, in).sub(mean).mul(rstd);
-            FloatVector dn = load(g, off + i, in).mul(load(w, i, in));
+        float a = (lanesInOrder(sumDn) + tailDn) / d, b = (lanesInOrder(sumDnXhat) + tailDnXhat) / d;
+        for (int i = 0; i < full; i += VL) {
+            FloatVector xhat = FloatVector.fromArray(S, x, off + i).sub(mean).mul(rstd);
+            FloatVector dn = FloatVector.fromArray(S, g, off + i).mul(FloatVector.fromArray(S, w, i));
             FloatVector dx = dn.sub(a).sub(xhat.mul(b)).mul(rstd);
-            store(accumulate ? load(gx, off + i, in).add(dx) : dx, gx, off + i, in);
+            (accumulate ? FloatVector.fromArray(S, gx, off + i).add(dx) : dx).intoArray(gx, off + i);
         }
-    }
-
-    private static FloatVector load(float[] a, int at, VectorMask<Float> in) {
-        return in == null ? FloatVector.fromArray(S, a, at) : FloatVector.fromArray(S, a, at, in);
-    }
-
-    private static void store(FloatVector v, float[] a, int at, VectorMask<Float> in) {
-        if (in == null) {
-            v.intoArray(a, at);
-        } else {
-            v.intoArray(a, at, in);
+        for (int i = full; i < d; i++) {
+            float xhat = (x[off + i] - mean) * rstd, dx = (g[off + i] * w[i] - a - xhat * b) * rstd;
+            gx[off + i] = accumulate ? gx[off + i] + dx : dx;
         }
     }
 

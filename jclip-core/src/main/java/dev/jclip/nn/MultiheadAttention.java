@@ -34,10 +34,13 @@ public final class MultiheadAttention extends Module {
         return heads;
     }
 
-    /** {@code attn(x)} for {@code x} [B, L, D] attending to itself; {@code mask} [L, L] is added to the scores (null for none). */
-    public Tensor forward(Tensor x, Tensor mask) {
+    /**
+     * {@code residual + attn(x)} for {@code x} [B, L, D] attending to itself; {@code mask} [L, L] is added to
+     * the scores (null for none), and the residual [B, L, D] (null for none) by the output projection as it writes.
+     */
+    public Tensor forward(Tensor x, Tensor mask, Tensor residual) {
         Tensor qkv = Linear.forward(x, inProjWeight, inProjBias);   // [B, L, 3D]: q, k, v side by side
-        return Linear.forward(Attention.forward(qkv, heads, mask), outProjWeight, outProjBias);
+        return Linear.forward(Attention.forward(qkv, heads, mask), outProjWeight, outProjBias, residual);
     }
 
     /** {@code attn(query, x, x)}: queries [B, Lq, D] attending to the tokens {@code x} [B, L, D], no mask. */
@@ -55,11 +58,11 @@ public final class MultiheadAttention extends Module {
     }
 
     /**
-     * {@link #forward} at one token per sequence, {@code at[b]} of sequence b: [B, D]. Every token
-     * gives keys and values; only the wanted ones attend.
+     * {@link #forward} at one token per sequence, {@code at[b]} of sequence b: [B, D], with the residual
+     * [B, D] (null for none). Every token gives keys and values; only the wanted ones attend.
      */
-    public Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
+    public Tensor forwardAt(Tensor x, Tensor mask, int[] at, Tensor residual) {
         Tensor qkv = Linear.forward(x, inProjWeight, inProjBias);
-        return Linear.forward(Attention.forwardAt(qkv, heads, mask, at), outProjWeight, outProjBias);
+        return Linear.forward(Attention.forwardAt(qkv, heads, mask, at), outProjWeight, outProjBias, residual);
     }
 }

@@ -49,8 +49,13 @@ public final class ResidualAttentionBlock extends Module {
 
     /** {@code x} [B, L, D]; {@code mask} [L, L] or null. */
     public Tensor forward(Tensor x, Tensor mask) {
-        x = Elementwise.add(x, layerScale(ls1Gamma, attn.forward(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), mask)));
-        return Elementwise.add(x, layerScale(ls2Gamma, mlp(LayerNorm.forward(x, ln2Weight, ln2Bias, lnEps))));
+        if (ls1Gamma != null) {
+            x = Elementwise.add(x, Elementwise.mul(attn.forward(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), mask, null), ls1Gamma));
+            return Elementwise.add(x, Elementwise.mul(mlp(LayerNorm.forward(x, ln2Weight, ln2Bias, lnEps), null), ls2Gamma));
+        }
+        // Without LayerScale each residual is added by the output projection as it writes (the same bits).
+        x = attn.forward(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), mask, x);
+        return mlp(LayerNorm.forward(x, ln2Weight, ln2Bias, lnEps), x);
     }
 
     /**
@@ -60,9 +65,13 @@ public final class ResidualAttentionBlock extends Module {
      * which is all a pooled feature needs from the last block.
      */
     public Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
-        Tensor h = attn.forwardAt(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), mask, at);
-        Tensor y = Elementwise.add(tokensAt(x, at), layerScale(ls1Gamma, h));
-        return Elementwise.add(y, layerScale(ls2Gamma, mlp(LayerNorm.forward(y, ln2Weight, ln2Bias, lnEps))));
+        Tensor h = LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps);
+        if (ls1Gamma != null) {
+            Tensor y = Elementwise.add(tokensAt(x, at), Elementwise.mul(attn.forwardAt(h, mask, at, null), ls1Gamma));
+            return Elementwise.add(y, Elementwise.mul(mlp(LayerNorm.forward(y, ln2Weight, ln2Bias, lnEps), null), ls2Gamma));
+        }
+        Tensor y = attn.forwardAt(h, mask, at, tokensAt(x, at));
+        return mlp(LayerNorm.forward(y, ln2Weight, ln2Bias, lnEps), y);
     }
 
     /** Token {@code at[b]} of each sequence b of {@code x} [B, L, D]: [B, D]. */
@@ -81,13 +90,8 @@ public final class ResidualAttentionBlock extends Module {
         return Gather.rows(x.reshape(b * l, x.dim(2)), rows);
     }
 
-    /** {@code c_proj(act(c_fc(x)))}. */
-    private Tensor mlp(Tensor x) {
-        return Linear.forward(Activation.gelu(Linear.forward(x, fcWeight, fcBias), act), projWeight, projBias);
-    }
-
-    /** {@code y · gamma} with LayerScale, else {@code y}. */
-    private static Tensor layerScale(Tensor gamma, Tensor y) {
-        return gamma == null ? y : Elementwise.mul(y, gamma);
+    /** {@code residual + c_proj(act(c_fc(x)))}, the residual (null for none) added in c_proj's GEMM. */
+    private Tensor mlp(Tensor x, Tensor residual) {
+        return Linear.forward(Activation.gelu(Linear.forward(x, fcWeight, fcBias), act), projWeight, projBias, residual);
     }
 }

@@ -19,8 +19,10 @@ public final class Activation {
         float[] out = new float[src.length];
         Parallel.forRows(src.length, 1, (from, to) -> VectorMath.gelu(kind, src, from, out, from, to - from));
         return Tensor.result(out, x.shape(), o -> {
-            float[] g = o.grad(), gx = x.gradForAccumulation();
-            Parallel.forRows(g.length, 1, (from, to) -> GeluGrad.backward(kind, src, g, gx, from, to - from, false));
+            // A first gradient is written, not added to zeros.
+            boolean first = x.grad() == null;
+            float[] g = o.grad(), gx = first ? x.gradForOverwrite() : x.gradForAccumulation();
+            Parallel.forRows(g.length, 1, (from, to) -> GeluGrad.backward(kind, src, g, gx, from, to - from, first));
         }, x);
     }
 }

@@ -1,5 +1,6 @@
 package dev.jclip.op;
 
+import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Sums;
 import dev.jclip.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
@@ -7,6 +8,9 @@ import java.util.Arrays;
 
 /** Embedding lookup ({@code F.embedding}) with autograd into the table. */
 public final class Embedding {
+    /** Columns of the table per backward task: whole cache lines of each row. */
+    private static final int COLUMNS_PER_TASK = 64;
+
     private Embedding() {}
 
     /**
@@ -38,9 +42,14 @@ public final class Embedding {
         }
         return Tensor.result(out, shape, o -> {
             float[] g = o.grad(), gw = weight.gradForAccumulation();
-            for (int t = 0; t < rows.length; t++) {
-                Sums.add(gw, rows[t] * d, g, t * d, d);
-            }
+            // Tasks own fixed column ranges of the table and add the tokens' rows in token order, so a
+            // repeated id's sum has the same order (and bits) on any pool.
+            Parallel.forEach(Math.ceilDiv(d, COLUMNS_PER_TASK), c -> {
+                int from = c * COLUMNS_PER_TASK, len = Math.min(d - from, COLUMNS_PER_TASK);
+                for (int t = 0; t < rows.length; t++) {
+                    Sums.add(gw, rows[t] * d + from, g, t * d + from, len);
+                }
+            });
         }, weight);
     }
 }

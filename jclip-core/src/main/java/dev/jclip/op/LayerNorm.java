@@ -38,7 +38,7 @@ public final class LayerNorm {
         return Tensor.result(out, x.shape(), o -> {
             float[] g = o.grad();
             boolean first = x.grad() == null;
-            float[] gx = x.requiresGrad() ? x.gradForAccumulation() : null;
+            float[] gx = !x.requiresGrad() ? null : first ? x.gradForOverwrite() : x.gradForAccumulation();
             // Rows in fixed chunks, each summing its rows' shares of the weight's and bias's gradients;
             // the chunks' partial sums are then added in chunk order: the same bits on any pool.
             int chunks = Math.ceilDiv(rows, ROWS_PER_CHUNK);

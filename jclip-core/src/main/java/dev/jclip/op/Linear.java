@@ -105,7 +105,7 @@ public final class Linear {
             // dx[rows×in] (+)= g[rows×out] · W[out×in]; a first gradient is written, not added to zeros
             boolean first = x.grad() == null;
             Gemm.sgemm(rows, in, out, Operand.of(g, 0, out), Operand.of(weight.data(), 0, in),
-                    x.gradForAccumulation(), 0, in, !first, null);
+                    first ? x.gradForOverwrite() : x.gradForAccumulation(), 0, in, !first, null);
         }
         if (weight.requiresGrad()) {
             // dW[out×in] += gᵀ · x

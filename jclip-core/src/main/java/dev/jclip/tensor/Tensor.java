@@ -1,5 +1,6 @@
 package dev.jclip.tensor;
 
+import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Sums;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -339,12 +340,38 @@ public final class Tensor {
         return grad;
     }
 
-    /** The gradient array to add into, allocated as zeros on first use. Used by {@link Backward}s. */
+    /**
+     * The gradient array to add into, zeros on first use (during a backward pass, an array of the
+     * pass that a finished result gave up, zeroed, when there is one). Used by {@link Backward}s.
+     */
     public float[] gradForAccumulation() {
         if (grad == null) {
-            grad = new float[numel];
+            float[] reused = released();
+            if (reused != null) {
+                Parallel.forRows(numel, 1, (from, to) -> Arrays.fill(reused, from, to, 0f));
+            }
+            grad = reused != null ? reused : new float[numel];
         }
         return grad;
+    }
+
+    /**
+     * The first gradient's array, for a {@link Backward} that writes every element of it: its contents
+     * are undefined (an array a finished result of the backward pass gave up, when there is one), so
+     * unlike {@link #gradForAccumulation} it is not zeroed. Only while {@link #grad()} is null.
+     */
+    public float[] gradForOverwrite() {
+        if (grad != null) {
+            throw new IllegalStateException("a gradient has already reached this tensor: add into gradForAccumulation()");
+        }
+        float[] reused = released();
+        grad = reused != null ? reused : new float[numel];
+        return grad;
+    }
+
+    /** An array of this tensor's size that the running backward pass's finished results gave up, or null. */
+    private float[] released() {
+        return PASS.isBound() ? PASS.get().take(numel) : null;
     }
 
     /**
@@ -450,26 +477,47 @@ public final class Tensor {
         }
         Sums.add(gradForAccumulation(), upstream);
         List<Tensor> order = topologicalOrder();
-        for (int i = 0; i < order.size(); i++) {
-            Tensor t = order.get(i);
-            order.set(i, null);   // the list must not keep a finished node's activations alive
-            if (t.backward == null) {
-                continue;   // a leaf: nothing recorded, nothing to free
-            }
-            if (t.grad != null) {
-                if (t.op != null) {
-                    long t0 = OpProfile.now();
-                    t.backward.apply(t);
-                    OpProfile.backward(t.op, OpProfile.now() - t0);
-                } else {
-                    t.backward.apply(t);
+        GradPool pool = new GradPool();
+        ScopedValue.where(PASS, pool).run(() -> {
+            for (int i = 0; i < order.size(); i++) {
+                Tensor t = order.get(i);
+                order.set(i, null);   // the list must not keep a finished node's activations alive
+                if (t.backward == null) {
+                    continue;   // a leaf: nothing recorded, nothing to free
                 }
-                t.grad = null; // intermediate gradient no longer needed
+                if (t.grad != null) {
+                    if (t.op != null) {
+                        long t0 = OpProfile.now();
+                        t.backward.apply(t);
+                        OpProfile.backward(t.op, OpProfile.now() - t0);
+                    } else {
+                        t.backward.apply(t);
+                    }
+                    t.releaseGrad(pool);
+                }
+                t.backward = null;
+                t.inputs = null;
+                t.freed = true;
             }
-            t.backward = null;
-            t.inputs = null;
-            t.freed = true;
+        });
+    }
+
+    /** The pool of gradient arrays of the backward pass running on this thread, if any. */
+    private static final ScopedValue<GradPool> PASS = ScopedValue.newInstance();
+
+    /**
+     * Drops this intermediate result's gradient once its backward has run, giving the array to the
+     * pass for reuse unless the backward handed it on as an input's gradient ({@link #accumulateGrad}).
+     */
+    private void releaseGrad(GradPool pool) {
+        float[] g = grad;
+        grad = null;
+        for (Tensor in : inputs) {
+            if (in != null && in.grad == g) {
+                return;
+            }
         }
+        pool.give(g);
     }
 
     private static final String FREED = "backward through results whose graph a backward pass has already freed;"

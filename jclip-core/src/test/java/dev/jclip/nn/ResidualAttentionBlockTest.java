@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.compute.Gelu;
+import dev.jclip.op.Activation;
+import dev.jclip.op.Attention;
+import dev.jclip.op.Elementwise;
 import dev.jclip.op.Gather;
+import dev.jclip.op.LayerNorm;
+import dev.jclip.op.Linear;
 import dev.jclip.op.Softmax;
 import dev.jclip.tensor.Tensor;
 import java.util.Map;
@@ -54,6 +59,41 @@ class ResidualAttentionBlockTest {
                 a.forEach((name, p) -> assertClose(p.grad(), b.get(name).grad(), name));
             }
         }
+    }
+
+    /**
+     * Without LayerScale the residual adds happen in the output projections; the values are those of
+     * the separate operations of the paper's {@code x + attn(ln_1(x))}, {@code x + mlp(ln_2(x))}, bit for
+     * bit, and so are the gradients up to the order their sums are taken in.
+     */
+    @Test
+    void foldedResidualsGiveTheSeparateAddsBits() {
+        BlockConfig config = new BlockConfig(4, 40, 0f, Gelu.ERF, BlockConfig.LN_EPS);
+        ResidualAttentionBlock block = new ResidualAttentionBlock(16, config);
+        SplittableRandom rng = new SplittableRandom(7);
+        Map<String, Tensor> p = block.stateDict().parameters();
+        p.values().forEach(t -> {
+            float[] d = t.data();
+            for (int i = 0; i < d.length; i++) {
+                d[i] = (float) (rng.nextGaussian() * 0.3);
+            }
+        });
+        Tensor mask = Softmax.causalMask(5);
+        float[] x0 = input(8, 3, 5, 16).data();
+        Tensor xBlock = Tensor.parameter(x0.clone(), 3, 5, 16), x = Tensor.parameter(x0.clone(), 3, 5, 16);
+        Tensor got = block.forward(xBlock, mask);
+        Tensor h = LayerNorm.forward(x, p.get("ln_1.weight"), p.get("ln_1.bias"), BlockConfig.LN_EPS);
+        Tensor qkv = Linear.forward(h, p.get("attn.in_proj_weight"), p.get("attn.in_proj_bias"));
+        Tensor y = Elementwise.add(x, Linear.forward(Attention.forward(qkv, 4, mask), p.get("attn.out_proj.weight"),
+                p.get("attn.out_proj.bias")));
+        h = LayerNorm.forward(y, p.get("ln_2.weight"), p.get("ln_2.bias"), BlockConfig.LN_EPS);
+        h = Activation.gelu(Linear.forward(h, p.get("mlp.c_fc.weight"), p.get("mlp.c_fc.bias")), Gelu.ERF);
+        Tensor want = Elementwise.add(y, Linear.forward(h, p.get("mlp.c_proj.weight"), p.get("mlp.c_proj.bias")));
+        assertArrayEquals(want.data(), got.data());
+        float[] up = input(9, 3, 5, 16).data();
+        got.backward(up.clone());
+        want.backward(up);
+        assertClose(x.grad(), xBlock.grad(), "input");
     }
 
     @Test

@@ -24,6 +24,27 @@ class EmbeddingTest {
         assertArrayEquals(new float[] {3, 4, 0, 0, 6, 8}, w.grad());
     }
 
+    /** Columns split among tasks (a width of 150: two whole ranges and a part), ids repeated: the plain loop's bits. */
+    @Test
+    void backwardIsThePlainLoopsBitsForAnyThreadCount() {
+        int v = 7, d = 150;
+        int[] ids = {3, 0, 3, 6, 3, 1, 0, 5};
+        float[] up = Tensor.randn(new java.util.SplittableRandom(3), 1f, ids.length, d).data();
+        float[] want = new float[v * d];
+        for (int t = 0; t < ids.length; t++) {
+            for (int c = 0; c < d; c++) {
+                want[ids[t] * d + c] += up[t * d + c];
+            }
+        }
+        for (int threads : new int[] {1, 2, 3}) {
+            Tensor w = Tensor.parameter(new float[v * d], v, d);
+            try (dev.jclip.compute.Parallel pool = dev.jclip.compute.Parallel.of(threads)) {
+                pool.run(() -> Embedding.forward(w, ids, ids.length).backward(up.clone()));
+            }
+            assertArrayEquals(want, w.grad(), threads + " threads");
+        }
+    }
+
     @Test
     void gradient() {
         Tensor w = GradCheck.randomParam(9, 5, 3);

@@ -24,6 +24,9 @@ class LayerNormTest {
     void gradients() {
         Tensor x = GradCheck.randomParam(1, 2, 3, 5), w = GradCheck.randomParam(2, 5), b = GradCheck.randomParam(3, 5);
         GradCheck.check(in -> LayerNorm.forward(in[0], in[1], in[2], 1e-5f), 1e-2, 2e-3, x, w, b);
+        // 19 columns: whole vectors and a tail
+        Tensor x2 = GradCheck.randomParam(8, 2, 3, 19), w2 = GradCheck.randomParam(9, 19), b2 = GradCheck.randomParam(10, 19);
+        GradCheck.check(in -> LayerNorm.forward(in[0], in[1], in[2], 1e-5f), 1e-2, 2e-3, x2, w2, b2);
     }
 
     /** The weight and bias gradients are summed over rows in fixed chunks: the pool's size changes no bit. */
