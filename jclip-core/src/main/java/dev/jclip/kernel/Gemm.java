@@ -61,6 +61,8 @@ public final class Gemm {
     /** Rows and columns packed at once, bounding the packing buffers (6 and 8 MiB with AVX-512). */
     static final int BLOCK_M = 512 * MR;
     static final int BLOCK_N = 128 * NR;
+    /** Rows of k that one packing task copies across all panels of an operand stored with k along its rows. */
+    private static final int PACK_ROWS = 16;
     /** Below this many flops per matrix, a batched multiply runs whole matrices in parallel. */
     private static final long SMALL_FLOPS = 1L << 24;
 
@@ -352,14 +354,28 @@ public final class Gemm {
                     float[] bPack = packB ? grow(scratch, 1, nPanels * NR * kc) : p.packed.data;
                     int bBase = packB ? 0 : PackedB.offset(p0, kc, j0, Math.ceilDiv(p.n, NR));
                     int ii = i0, jj = j0;
-                    run(parallel, packedPanels + (packB ? nPanels : 0), t -> {
-                        if (t < packedPanels) {
+                    // An operand stored with k along its rows (a transposed A, a row-major B) is packed
+                    // PACK_ROWS rows of k at a time across all its panels, reading along the stored rows:
+                    // panel by panel, each k would start a new row (often a new page, where the
+                    // hardware prefetcher stops) and packing waited on memory.
+                    boolean aByRows = p.transA && p.aMap == null, bByRows = packB && !p.transB && p.b != null;
+                    int rowTasks = Math.ceilDiv(kc, PACK_ROWS);
+                    int aTasks = packedPanels == 0 ? 0 : aByRows ? rowTasks : packedPanels;
+                    int bTasks = !packB ? 0 : bByRows ? rowTasks : nPanels;
+                    run(parallel, aTasks + bTasks, t -> {
+                        if (t < aTasks && aByRows) {
+                            int q = t * PACK_ROWS;
+                            packRowsA(p, ii, packedPanels, p0, kc, q, Math.min(kc, q + PACK_ROWS), aPack);
+                        } else if (t < aTasks) {
                             int row = ii + (firstPacked + t) * MR;
                             packA(p, row, Math.min(MR, p.m - row), p0, kc, aPack, t * MR * kc);
+                        } else if (bByRows) {
+                            int q = (t - aTasks) * PACK_ROWS;
+                            packRowsB(p, jj, nPanels, p0, kc, q, Math.min(kc, q + PACK_ROWS), bPack);
                         } else {
-                            int col = jj + (t - packedPanels) * NR;
+                            int col = jj + (t - aTasks) * NR;
                             packB(p.transB, p.b, p.bMap, p.bFormat, p.bOff, p.ldb, col, Math.min(NR, p.n - col), p0, kc,
-                                    bPack, (t - packedPanels) * NR * kc);
+                                    bPack, (t - aTasks) * NR * kc);
                         }
                     });
                     boolean add = kb > 0 || p.accumulate;
@@ -456,6 +472,60 @@ public final class Gemm {
                 for (int q = 0; q < kc; q++) {
                     dst[d + r * kc + q] = a[src + q * kStride];
                 }
+            }
+        }
+    }
+
+    /**
+     * Packs rows {@code [q0, q1)} of the k block {@code [p0, p0+kc)} of a transposed A array into
+     * all {@code panels} panels from row {@code row0} of op(A) (each laid out as {@link #packA}
+     * does), reading each stored row once, in order.
+     */
+    private static void packRowsA(Problem p, int row0, int panels, int p0, int kc, int q0, int q1, float[] dst) {
+        float[] a = p.a;
+        for (int u = 0; u < panels; u++) {
+            int row = row0 + u * MR, rows = Math.min(MR, p.m - row), d = u * MR * kc;
+            for (int r = rows; r < MR; r++) {
+                Arrays.fill(dst, d + r * kc + q0, d + r * kc + q1, 0f);
+            }
+        }
+        for (int q = q0; q < q1; q++) {
+            int src = p.aOff + (p0 + q) * p.lda + row0;
+            int u = 0;
+            for (int full = Math.min(panels, (p.m - row0) / MR); u < full; u++, src += MR) {
+                int o = u * MR * kc + q;
+                dst[o] = a[src];
+                dst[o + kc] = a[src + 1];
+                dst[o + 2 * kc] = a[src + 2];
+                dst[o + 3 * kc] = a[src + 3];
+                dst[o + 4 * kc] = a[src + 4];
+                dst[o + 5 * kc] = a[src + 5];
+            }
+            for (int r = 0; u < panels && r < p.m - row0 - u * MR; r++) {
+                dst[u * MR * kc + r * kc + q] = a[src + r];
+            }
+        }
+    }
+
+    /**
+     * Packs rows {@code [q0, q1)} of the k block {@code [p0, p0+kc)} of a row-major B array into
+     * all {@code panels} panels from column {@code col0} (each laid out as {@link #packB} does),
+     * reading each stored row once, in order.
+     */
+    private static void packRowsB(Problem p, int col0, int panels, int p0, int kc, int q0, int q1, float[] dst) {
+        float[] b = p.b;
+        int full = Math.min(panels, (p.n - col0) / NR), lastCols = p.n - col0 - full * NR;
+        VectorMask<Float> lo = S.indexInRange(0, lastCols), hi = S.indexInRange(VL, lastCols);
+        for (int q = q0; q < q1; q++) {
+            int src = p.bOff + (p0 + q) * p.ldb + col0, o = q * NR;
+            for (int v = 0; v < full; v++, src += NR, o += NR * kc) {
+                FloatVector.fromArray(S, b, src).intoArray(dst, o);
+                FloatVector.fromArray(S, b, src + VL).intoArray(dst, o + VL);
+            }
+            if (full < panels) {
+                // Masked-off lanes load as zero, which pads the last panel.
+                FloatVector.fromArray(S, b, src, lo).intoArray(dst, o);
+                FloatVector.fromArray(S, b, src + VL, hi).intoArray(dst, o + VL);
             }
         }
     }
