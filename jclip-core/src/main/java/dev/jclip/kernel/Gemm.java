@@ -63,6 +63,8 @@ public final class Gemm {
     static final int BLOCK_N = 128 * NR;
     /** Rows of k that one packing task copies across all panels of an operand stored with k along its rows. */
     private static final int PACK_ROWS = 16;
+    /** Panels of a transposed A that one such task packs: 16 × MR rows of 16 floats, 96 cache lines. */
+    private static final int PACK_PANELS = 16;
     /** Below this many flops per matrix, a batched multiply runs whole matrices in parallel. */
     private static final long SMALL_FLOPS = 1L << 24;
 
@@ -360,12 +362,14 @@ public final class Gemm {
                     // hardware prefetcher stops) and packing waited on memory.
                     boolean aByRows = p.transA && p.aMap == null, bByRows = packB && !p.transB && p.b != null;
                     int rowTasks = Math.ceilDiv(kc, PACK_ROWS);
-                    int aTasks = packedPanels == 0 ? 0 : aByRows ? rowTasks : packedPanels;
+                    int aGroups = Math.ceilDiv(packedPanels, PACK_PANELS);
+                    int aTasks = packedPanels == 0 ? 0 : aByRows ? rowTasks * aGroups : packedPanels;
                     int bTasks = !packB ? 0 : bByRows ? rowTasks : nPanels;
                     run(parallel, aTasks + bTasks, t -> {
                         if (t < aTasks && aByRows) {
-                            int q = t * PACK_ROWS;
-                            packRowsA(p, ii, packedPanels, p0, kc, q, Math.min(kc, q + PACK_ROWS), aPack);
+                            int q = t / aGroups * PACK_ROWS, u = t % aGroups * PACK_PANELS;
+                            packRowsA(p, ii, u, Math.min(packedPanels, u + PACK_PANELS), p0, kc, q, Math.min(kc, q + PACK_ROWS),
+                                    aPack);
                         } else if (t < aTasks) {
                             int row = ii + (firstPacked + t) * MR;
                             packA(p, row, Math.min(MR, p.m - row), p0, kc, aPack, t * MR * kc);
@@ -478,21 +482,22 @@ public final class Gemm {
 
     /**
      * Packs rows {@code [q0, q1)} of the k block {@code [p0, p0+kc)} of a transposed A array into
-     * all {@code panels} panels from row {@code row0} of op(A) (each laid out as {@link #packA}
-     * does), reading each stored row once, in order.
+     * panels {@code [u0, u1)} of those from row {@code row0} of op(A) (each laid out as
+     * {@link #packA} does), reading along the stored rows. A group of panels at a time, so that
+     * the lines it writes stay in L1 until whole.
      */
-    private static void packRowsA(Problem p, int row0, int panels, int p0, int kc, int q0, int q1, float[] dst) {
+    private static void packRowsA(Problem p, int row0, int u0, int u1, int p0, int kc, int q0, int q1, float[] dst) {
         float[] a = p.a;
-        for (int u = 0; u < panels; u++) {
-            int row = row0 + u * MR, rows = Math.min(MR, p.m - row), d = u * MR * kc;
-            for (int r = rows; r < MR; r++) {
+        int full = Math.min(u1, (p.m - row0) / MR);
+        for (int u = Math.max(u0, full); u < u1; u++) {
+            for (int r = p.m - row0 - u * MR, d = u * MR * kc; r < MR; r++) {
                 Arrays.fill(dst, d + r * kc + q0, d + r * kc + q1, 0f);
             }
         }
         for (int q = q0; q < q1; q++) {
-            int src = p.aOff + (p0 + q) * p.lda + row0;
-            int u = 0;
-            for (int full = Math.min(panels, (p.m - row0) / MR); u < full; u++, src += MR) {
+            int src = p.aOff + (p0 + q) * p.lda + row0 + u0 * MR;
+            int u = u0;
+            for (; u < full; u++, src += MR) {
                 int o = u * MR * kc + q;
                 dst[o] = a[src];
                 dst[o + kc] = a[src + 1];
@@ -501,7 +506,7 @@ public final class Gemm {
                 dst[o + 4 * kc] = a[src + 4];
                 dst[o + 5 * kc] = a[src + 5];
             }
-            for (int r = 0; u < panels && r < p.m - row0 - u * MR; r++) {
+            for (int r = 0; u < u1 && r < p.m - row0 - u * MR; r++) {
                 dst[u * MR * kc + r * kc + q] = a[src + r];
             }
         }
