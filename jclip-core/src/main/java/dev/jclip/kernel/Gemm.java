@@ -494,22 +494,83 @@ public final class Gemm {
                 Arrays.fill(dst, d + r * kc + q0, d + r * kc + q1, 0f);
             }
         }
-        for (int q = q0; q < q1; q++) {
-            int src = p.aOff + (p0 + q) * p.lda + row0 + u0 * MR;
-            int u = u0;
-            for (; u < full; u++, src += MR) {
-                int o = u * MR * kc + q;
-                dst[o] = a[src];
-                dst[o + kc] = a[src + 1];
-                dst[o + 2 * kc] = a[src + 2];
-                dst[o + 3 * kc] = a[src + 3];
-                dst[o + 4 * kc] = a[src + 4];
-                dst[o + 5 * kc] = a[src + 5];
+        int q = q0;
+        // Panels whose eight floats from the panel's first row lie inside A, by 8×8 register transposes.
+        int vectorPanels = VL == 8 ? Math.max(u0, Math.min(full, (p.m - row0 - 2) / MR)) : u0;
+        for (; vectorPanels > u0 && q + 8 <= q1; q += 8) {
+            int src = p.aOff + (p0 + q) * p.lda + row0;
+            for (int u = u0; u < vectorPanels; u++) {
+                transpose8(a, src + u * MR, p.lda, dst, u * MR * kc + q, kc);
             }
-            for (int r = 0; u < u1 && r < p.m - row0 - u * MR; r++) {
-                dst[u * MR * kc + r * kc + q] = a[src + r];
+            for (int qq = q; qq < q + 8; qq++) {
+                packRowA(a, p.aOff + (p0 + qq) * p.lda + row0, p.m - row0, vectorPanels, u1, full, kc, qq, dst);
             }
         }
+        for (; q < q1; q++) {
+            packRowA(a, p.aOff + (p0 + q) * p.lda + row0, p.m - row0, u0, u1, full, kc, q, dst);
+        }
+    }
+
+    /**
+     * Packs row q of the block into panels {@code [u0, u1)}, the first {@code full} of them whole,
+     * from the stored row starting at the panels' first row, {@code rowStart}; op(A) has
+     * {@code rows} rows from there.
+     */
+    private static void packRowA(float[] a, int rowStart, int rows, int u0, int u1, int full, int kc, int q, float[] dst) {
+        int src = rowStart + u0 * MR;
+        int u = u0;
+        for (; u < full; u++, src += MR) {
+            int o = u * MR * kc + q;
+            dst[o] = a[src];
+            dst[o + kc] = a[src + 1];
+            dst[o + 2 * kc] = a[src + 2];
+            dst[o + 3 * kc] = a[src + 3];
+            dst[o + 4 * kc] = a[src + 4];
+            dst[o + 5 * kc] = a[src + 5];
+        }
+        for (int r = 0; u < u1 && r < rows - u * MR; r++) {
+            dst[u * MR * kc + r * kc + q] = a[src + r];
+        }
+    }
+
+    /**
+     * The 8×8 block of {@code a} from {@code src} (rows {@code lda} apart) transposed, its first MR
+     * columns written as MR rows of eight floats to {@code dst} from {@code d}, {@code ldd} apart
+     * (AVX2 only). Three butterfly stages as in {@link #transpose16}.
+     */
+    private static void transpose8(float[] a, int src, int lda, float[] dst, int d, int ldd) {
+        FloatVector v0 = FloatVector.fromArray(S, a, src);
+        FloatVector v1 = FloatVector.fromArray(S, a, src + lda);
+        FloatVector v2 = FloatVector.fromArray(S, a, src + 2 * lda);
+        FloatVector v3 = FloatVector.fromArray(S, a, src + 3 * lda);
+        FloatVector v4 = FloatVector.fromArray(S, a, src + 4 * lda);
+        FloatVector v5 = FloatVector.fromArray(S, a, src + 5 * lda);
+        FloatVector v6 = FloatVector.fromArray(S, a, src + 6 * lda);
+        FloatVector v7 = FloatVector.fromArray(S, a, src + 7 * lda);
+        FloatVector keep, lo, hi;
+        lo = FloatVector.fromArray(S, BUTTERFLY8, 0);
+        hi = FloatVector.fromArray(S, BUTTERFLY8, 8);
+        keep = lo.selectFrom(v0, v4); v4 = hi.selectFrom(v4, v0); v0 = keep;
+        keep = lo.selectFrom(v1, v5); v5 = hi.selectFrom(v5, v1); v1 = keep;
+        keep = lo.selectFrom(v2, v6); v6 = hi.selectFrom(v6, v2); v2 = keep;
+        keep = lo.selectFrom(v3, v7); v7 = hi.selectFrom(v7, v3); v3 = keep;
+        lo = FloatVector.fromArray(S, BUTTERFLY8, 16);
+        hi = FloatVector.fromArray(S, BUTTERFLY8, 24);
+        keep = lo.selectFrom(v0, v2); v2 = hi.selectFrom(v2, v0); v0 = keep;
+        keep = lo.selectFrom(v1, v3); v3 = hi.selectFrom(v3, v1); v1 = keep;
+        keep = lo.selectFrom(v4, v6); v6 = hi.selectFrom(v6, v4); v4 = keep;
+        keep = lo.selectFrom(v5, v7); v7 = hi.selectFrom(v7, v5); v5 = keep;
+        lo = FloatVector.fromArray(S, BUTTERFLY8, 32);
+        hi = FloatVector.fromArray(S, BUTTERFLY8, 40);
+        keep = lo.selectFrom(v0, v1); v1 = hi.selectFrom(v1, v0); v0 = keep;
+        keep = lo.selectFrom(v2, v3); v3 = hi.selectFrom(v3, v2); v2 = keep;
+        keep = lo.selectFrom(v4, v5); v5 = hi.selectFrom(v5, v4); v4 = keep;
+        v0.intoArray(dst, d);
+        v1.intoArray(dst, d + ldd);
+        v2.intoArray(dst, d + 2 * ldd);
+        v3.intoArray(dst, d + 3 * ldd);
+        v4.intoArray(dst, d + 4 * ldd);
+        v5.intoArray(dst, d + 5 * ldd);
     }
 
     /**
@@ -650,6 +711,19 @@ public final class Gemm {
      * row {@code r ^ h} (index {@code 16 + (c ^ h)} of a two-vector {@code selectFrom}).
      */
     private static final float[] BUTTERFLY = new float[4 * 2 * 16];
+
+    /** {@link #BUTTERFLY} for {@link #transpose8}: distances 4, 2, 1 over eight lanes. */
+    private static final float[] BUTTERFLY8 = new float[3 * 2 * 8];
+
+    static {
+        for (int stage = 0, h = 4; h >= 1; stage++, h /= 2) {
+            for (int b = 0; b < 2; b++) {
+                for (int c = 0; c < 8; c++) {
+                    BUTTERFLY8[(2 * stage + b) * 8 + c] = ((c & h) != 0) == (b == 1) ? c : 8 + (c ^ h);
+                }
+            }
+        }
+    }
 
     static {
         for (int stage = 0, h = 8; h >= 1; stage++, h /= 2) {
