@@ -15,9 +15,11 @@ class BenchGemmCommandTest {
         assertEquals(0, r.code, r.err);
         String[] lines = r.out.strip().split("\n");
         int n = lines.length;
-        assertEquals(9 + 1 + 2 + 3, n, r.out);
-        assertTrue(lines[0].matches("rep 1 quick: [0-9.]+ GFLOP/s"), lines[0]);
-        assertTrue(lines[2].matches("rep 1 tanh: [0-9.]+ GFLOP/s"), lines[2]);
+        assertEquals(9 + 1 + 3 + 2 + 3, n, r.out);
+        assertTrue(lines[0].matches("rep 1 quick: [0-9.]+ GFLOP/s, [0-9.]+ GFLOP per CPU-second"), lines[0]);
+        assertTrue(lines[2].matches("rep 1 tanh: [0-9.]+ GFLOP/s, [0-9.]+ GFLOP per CPU-second"), lines[2]);
+        assertTrue(lines[n - 8].matches("best quick: [0-9.]+ GFLOP per CPU-second"), lines[n - 8]);
+        assertTrue(lines[n - 6].matches("best tanh: [0-9.]+ GFLOP per CPU-second"), lines[n - 6]);
         assertTrue(lines[n - 5].matches("erf/quick median per-round speed ratio [0-9]+\\.[0-9]{3}"), lines[n - 5]);
         assertTrue(lines[n - 4].matches("tanh/quick median per-round speed ratio [0-9]+\\.[0-9]{3}"), lines[n - 4]);
         for (int i = 0; i < 3; i++) {
@@ -30,6 +32,7 @@ class BenchGemmCommandTest {
         assertEquals(0, plain.code, plain.err);
         String[] plainLines = plain.out.strip().split("\n");
         assertTrue(plainLines[plainLines.length - 1].matches("gemm m=5 n=7 k=3 threads=[0-9]+ gflops=[0-9]+\\.[0-9]"), plain.out);
+        assertTrue(plainLines[plainLines.length - 2].matches("best: [0-9.]+ GFLOP per CPU-second"), plain.out);
 
         Cli batched = Cli.run("bench", "gemm", "--m", "5", "--n", "7", "--k", "3", "--batch", "2", "--activation", "erf");
         assertEquals(1, batched.code);

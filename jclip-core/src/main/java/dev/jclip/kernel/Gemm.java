@@ -61,6 +61,10 @@ public final class Gemm {
     /** Rows and columns packed at once, bounding the packing buffers (6 and 8 MiB with AVX-512). */
     static final int BLOCK_M = 512 * MR;
     static final int BLOCK_N = 128 * NR;
+    /** Rows of k that one packing task copies across all panels of an operand stored with k along its rows. */
+    private static final int PACK_ROWS = 16;
+    /** Panels of a transposed A that one such task packs: 16 × MR rows of 16 floats, 96 cache lines. */
+    private static final int PACK_PANELS = 16;
     /** Below this many flops per matrix, a batched multiply runs whole matrices in parallel. */
     private static final long SMALL_FLOPS = 1L << 24;
 
@@ -352,14 +356,30 @@ public final class Gemm {
                     float[] bPack = packB ? grow(scratch, 1, nPanels * NR * kc) : p.packed.data;
                     int bBase = packB ? 0 : PackedB.offset(p0, kc, j0, Math.ceilDiv(p.n, NR));
                     int ii = i0, jj = j0;
-                    run(parallel, packedPanels + (packB ? nPanels : 0), t -> {
-                        if (t < packedPanels) {
+                    // An operand stored with k along its rows (a transposed A, a row-major B) is packed
+                    // PACK_ROWS rows of k at a time across all its panels, reading along the stored rows:
+                    // panel by panel, each k would start a new row (often a new page, where the
+                    // hardware prefetcher stops) and packing waited on memory.
+                    boolean aByRows = p.transA && p.aMap == null, bByRows = packB && !p.transB && p.b != null;
+                    int rowTasks = Math.ceilDiv(kc, PACK_ROWS);
+                    int aGroups = Math.ceilDiv(packedPanels, PACK_PANELS);
+                    int aTasks = packedPanels == 0 ? 0 : aByRows ? rowTasks * aGroups : packedPanels;
+                    int bTasks = !packB ? 0 : bByRows ? rowTasks : nPanels;
+                    run(parallel, aTasks + bTasks, t -> {
+                        if (t < aTasks && aByRows) {
+                            int q = t / aGroups * PACK_ROWS, u = t % aGroups * PACK_PANELS;
+                            packRowsA(p, ii, u, Math.min(packedPanels, u + PACK_PANELS), p0, kc, q, Math.min(kc, q + PACK_ROWS),
+                                    aPack);
+                        } else if (t < aTasks) {
                             int row = ii + (firstPacked + t) * MR;
                             packA(p, row, Math.min(MR, p.m - row), p0, kc, aPack, t * MR * kc);
+                        } else if (bByRows) {
+                            int q = (t - aTasks) * PACK_ROWS;
+                            packRowsB(p, jj, nPanels, p0, kc, q, Math.min(kc, q + PACK_ROWS), bPack);
                         } else {
-                            int col = jj + (t - packedPanels) * NR;
+                            int col = jj + (t - aTasks) * NR;
                             packB(p.transB, p.b, p.bMap, p.bFormat, p.bOff, p.ldb, col, Math.min(NR, p.n - col), p0, kc,
-                                    bPack, (t - packedPanels) * NR * kc);
+                                    bPack, (t - aTasks) * NR * kc);
                         }
                     });
                     boolean add = kb > 0 || p.accumulate;
@@ -376,14 +396,15 @@ public final class Gemm {
                             boolean packed = ip >= firstPacked;
                             float[] a = packed ? aPack : p.a;
                             int ai = packed ? (ip - firstPacked) * MR * kc : p.aOff + row * p.lda + p0;
-                            int rowStride = packed ? 1 : p.lda, kStride = packed ? MR : 1;
+                            int lda = packed ? kc : p.lda;
                             for (int jp = jp0; jp < jpEnd; jp++) {
                                 int col = jj + jp * NR, rowsHere = Math.min(MR, p.m - row), colsHere = Math.min(NR, p.n - col);
                                 int bi = bBase + jp * NR * kc;
-                                if (epilogue == null && !add && rowsHere == MR && colsHere == NR) {
-                                    microKernel(a, ai, rowStride, kStride, bPack, bi, kc, p.c, p.cOff + row * p.ldc + col, p.ldc);
-                                } else {
-                                    microKernel(a, ai, rowStride, kStride, bPack, bi, kc, tile, 0, NR);
+                                boolean direct = epilogue == null && !add && rowsHere == MR && colsHere == NR;
+                                float[] out = direct ? p.c : tile;
+                                int o = direct ? p.cOff + row * p.ldc + col : 0, ldo = direct ? p.ldc : NR;
+                                microKernel(a, ai, lda, bPack, bi, kc, out, o, ldo);
+                                if (!direct) {
                                     storeTile(tile, p, row, col, rowsHere, colsHere, add, epilogue);
                                 }
                             }
@@ -421,8 +442,8 @@ public final class Gemm {
 
     /**
      * Copies rows {@code [row, row+rows)} × k range {@code [p0, p0+kc)} of op(A) into one panel:
-     * for each k, MR consecutive floats (one per row), zero for rows past the edge. Used for a
-     * transposed A, and for the last rows of a row-major one.
+     * MR rows of kc consecutive floats, zero for rows past the edge. Used for a transposed or
+     * mapped A, and for the last rows of a row-major one.
      */
     private static void packA(Problem p, int row, int rows, int p0, int kc, float[] dst, int d) {
         float[] a = p.a;
@@ -434,26 +455,143 @@ public final class Gemm {
             for (int r = 0; r < MR; r++) {
                 int src = first + r * rowStride;
                 for (int q = 0; q < kc; q++) {
-                    dst[d + q * MR + r] = r < rows ? map.getAtIndex(F32_LE, src + (long) q * kStride) : 0f;
+                    dst[d + r * kc + q] = r < rows ? map.getAtIndex(F32_LE, src + (long) q * kStride) : 0f;
                 }
             }
-        } else if (rows == MR) {
+        } else if (p.transA && rows == MR) {
+            // Six consecutive floats of each stored row go to the six rows of the panel.
             for (int q = 0; q < kc; q++) {
-                int src = first + q * kStride, o = d + q * MR;
+                int src = first + q * kStride, o = d + q;
                 dst[o] = a[src];
-                dst[o + 1] = a[src + rowStride];
-                dst[o + 2] = a[src + 2 * rowStride];
-                dst[o + 3] = a[src + 3 * rowStride];
-                dst[o + 4] = a[src + 4 * rowStride];
-                dst[o + 5] = a[src + 5 * rowStride];
+                dst[o + kc] = a[src + 1];
+                dst[o + 2 * kc] = a[src + 2];
+                dst[o + 3 * kc] = a[src + 3];
+                dst[o + 4 * kc] = a[src + 4];
+                dst[o + 5 * kc] = a[src + 5];
             }
         } else {
-            Arrays.fill(dst, d, d + MR * kc, 0f);
+            Arrays.fill(dst, d + rows * kc, d + MR * kc, 0f);
             for (int r = 0; r < rows; r++) {
                 int src = first + r * rowStride;
                 for (int q = 0; q < kc; q++) {
-                    dst[d + q * MR + r] = a[src + q * kStride];
+                    dst[d + r * kc + q] = a[src + q * kStride];
                 }
+            }
+        }
+    }
+
+    /**
+     * Packs rows {@code [q0, q1)} of the k block {@code [p0, p0+kc)} of a transposed A array into
+     * panels {@code [u0, u1)} of those from row {@code row0} of op(A) (each laid out as
+     * {@link #packA} does), reading along the stored rows. A group of panels at a time, so that
+     * the lines it writes stay in L1 until whole.
+     */
+    private static void packRowsA(Problem p, int row0, int u0, int u1, int p0, int kc, int q0, int q1, float[] dst) {
+        float[] a = p.a;
+        int full = Math.min(u1, (p.m - row0) / MR);
+        for (int u = Math.max(u0, full); u < u1; u++) {
+            for (int r = p.m - row0 - u * MR, d = u * MR * kc; r < MR; r++) {
+                Arrays.fill(dst, d + r * kc + q0, d + r * kc + q1, 0f);
+            }
+        }
+        int q = q0;
+        // Panels whose eight floats from the panel's first row lie inside A, by 8×8 register transposes.
+        int vectorPanels = VL == 8 ? Math.max(u0, Math.min(full, (p.m - row0 - 2) / MR)) : u0;
+        for (; vectorPanels > u0 && q + 8 <= q1; q += 8) {
+            int src = p.aOff + (p0 + q) * p.lda + row0;
+            for (int u = u0; u < vectorPanels; u++) {
+                transpose8(a, src + u * MR, p.lda, dst, u * MR * kc + q, kc);
+            }
+            for (int qq = q; qq < q + 8; qq++) {
+                packRowA(a, p.aOff + (p0 + qq) * p.lda + row0, p.m - row0, vectorPanels, u1, full, kc, qq, dst);
+            }
+        }
+        for (; q < q1; q++) {
+            packRowA(a, p.aOff + (p0 + q) * p.lda + row0, p.m - row0, u0, u1, full, kc, q, dst);
+        }
+    }
+
+    /**
+     * Packs row q of the block into panels {@code [u0, u1)}, the first {@code full} of them whole,
+     * from the stored row starting at the panels' first row, {@code rowStart}; op(A) has
+     * {@code rows} rows from there.
+     */
+    private static void packRowA(float[] a, int rowStart, int rows, int u0, int u1, int full, int kc, int q, float[] dst) {
+        int src = rowStart + u0 * MR;
+        int u = u0;
+        for (; u < full; u++, src += MR) {
+            int o = u * MR * kc + q;
+            dst[o] = a[src];
+            dst[o + kc] = a[src + 1];
+            dst[o + 2 * kc] = a[src + 2];
+            dst[o + 3 * kc] = a[src + 3];
+            dst[o + 4 * kc] = a[src + 4];
+            dst[o + 5 * kc] = a[src + 5];
+        }
+        for (int r = 0; u < u1 && r < rows - u * MR; r++) {
+            dst[u * MR * kc + r * kc + q] = a[src + r];
+        }
+    }
+
+    /**
+     * The 8×8 block of {@code a} from {@code src} (rows {@code lda} apart) transposed, its first MR
+     * columns written as MR rows of eight floats to {@code dst} from {@code d}, {@code ldd} apart
+     * (AVX2 only). Three butterfly stages as in {@link #transpose16}.
+     */
+    private static void transpose8(float[] a, int src, int lda, float[] dst, int d, int ldd) {
+        FloatVector v0 = FloatVector.fromArray(S, a, src);
+        FloatVector v1 = FloatVector.fromArray(S, a, src + lda);
+        FloatVector v2 = FloatVector.fromArray(S, a, src + 2 * lda);
+        FloatVector v3 = FloatVector.fromArray(S, a, src + 3 * lda);
+        FloatVector v4 = FloatVector.fromArray(S, a, src + 4 * lda);
+        FloatVector v5 = FloatVector.fromArray(S, a, src + 5 * lda);
+        FloatVector v6 = FloatVector.fromArray(S, a, src + 6 * lda);
+        FloatVector v7 = FloatVector.fromArray(S, a, src + 7 * lda);
+        FloatVector keep, lo, hi;
+        lo = FloatVector.fromArray(S, BUTTERFLY8, 0);
+        hi = FloatVector.fromArray(S, BUTTERFLY8, 8);
+        keep = lo.selectFrom(v0, v4); v4 = hi.selectFrom(v4, v0); v0 = keep;
+        keep = lo.selectFrom(v1, v5); v5 = hi.selectFrom(v5, v1); v1 = keep;
+        keep = lo.selectFrom(v2, v6); v6 = hi.selectFrom(v6, v2); v2 = keep;
+        keep = lo.selectFrom(v3, v7); v7 = hi.selectFrom(v7, v3); v3 = keep;
+        lo = FloatVector.fromArray(S, BUTTERFLY8, 16);
+        hi = FloatVector.fromArray(S, BUTTERFLY8, 24);
+        keep = lo.selectFrom(v0, v2); v2 = hi.selectFrom(v2, v0); v0 = keep;
+        keep = lo.selectFrom(v1, v3); v3 = hi.selectFrom(v3, v1); v1 = keep;
+        keep = lo.selectFrom(v4, v6); v6 = hi.selectFrom(v6, v4); v4 = keep;
+        keep = lo.selectFrom(v5, v7); v7 = hi.selectFrom(v7, v5); v5 = keep;
+        lo = FloatVector.fromArray(S, BUTTERFLY8, 32);
+        hi = FloatVector.fromArray(S, BUTTERFLY8, 40);
+        keep = lo.selectFrom(v0, v1); v1 = hi.selectFrom(v1, v0); v0 = keep;
+        keep = lo.selectFrom(v2, v3); v3 = hi.selectFrom(v3, v2); v2 = keep;
+        keep = lo.selectFrom(v4, v5); v5 = hi.selectFrom(v5, v4); v4 = keep;
+        v0.intoArray(dst, d);
+        v1.intoArray(dst, d + ldd);
+        v2.intoArray(dst, d + 2 * ldd);
+        v3.intoArray(dst, d + 3 * ldd);
+        v4.intoArray(dst, d + 4 * ldd);
+        v5.intoArray(dst, d + 5 * ldd);
+    }
+
+    /**
+     * Packs rows {@code [q0, q1)} of the k block {@code [p0, p0+kc)} of a row-major B array into
+     * all {@code panels} panels from column {@code col0} (each laid out as {@link #packB} does),
+     * reading each stored row once, in order.
+     */
+    private static void packRowsB(Problem p, int col0, int panels, int p0, int kc, int q0, int q1, float[] dst) {
+        float[] b = p.b;
+        int full = Math.min(panels, (p.n - col0) / NR), lastCols = p.n - col0 - full * NR;
+        VectorMask<Float> lo = S.indexInRange(0, lastCols), hi = S.indexInRange(VL, lastCols);
+        for (int q = q0; q < q1; q++) {
+            int src = p.bOff + (p0 + q) * p.ldb + col0, o = q * NR;
+            for (int v = 0; v < full; v++, src += NR, o += NR * kc) {
+                FloatVector.fromArray(S, b, src).intoArray(dst, o);
+                FloatVector.fromArray(S, b, src + VL).intoArray(dst, o + VL);
+            }
+            if (full < panels) {
+                // Masked-off lanes load as zero, which pads the last panel.
+                FloatVector.fromArray(S, b, src, lo).intoArray(dst, o);
+                FloatVector.fromArray(S, b, src + VL, hi).intoArray(dst, o + VL);
             }
         }
     }
@@ -574,6 +712,19 @@ public final class Gemm {
      */
     private static final float[] BUTTERFLY = new float[4 * 2 * 16];
 
+    /** {@link #BUTTERFLY} for {@link #transpose8}: distances 4, 2, 1 over eight lanes. */
+    private static final float[] BUTTERFLY8 = new float[3 * 2 * 8];
+
+    static {
+        for (int stage = 0, h = 4; h >= 1; stage++, h /= 2) {
+            for (int b = 0; b < 2; b++) {
+                for (int c = 0; c < 8; c++) {
+                    BUTTERFLY8[(2 * stage + b) * 8 + c] = ((c & h) != 0) == (b == 1) ? c : 8 + (c ^ h);
+                }
+            }
+        }
+    }
+
     static {
         for (int stage = 0, h = 8; h >= 1; stage++, h /= 2) {
             for (int b = 0; b < 2; b++) {
@@ -675,34 +826,37 @@ public final class Gemm {
     /**
      * The register-blocked core: {@code tile[MR×NR] = A[MR×kc] · Bpanel[kc×NR]}, one fused
      * multiply-add chain per element, k in increasing order. Element (r, q) of A is at
-     * {@code a[ai + r * rowStride + q * kStride]}: a packed panel or six rows of A in place.
+     * {@code a[ai + r * lda + q]}: six rows of a row-major A in place, or a packed panel (lda = kc).
      * Row r of the tile goes to {@code out[o + r * ldo...]}: straight into C (the first k block of a
-     * full tile without epilogue), or into a tile buffer for {@link #storeTile}.
+     * full tile without epilogue), or into a tile buffer for {@link #storeTile}. The six row starts
+     * are computed before the loop and k advances by 1, so that the JIT proves every load in bounds
+     * once, before the loop: with variable strides it kept a range check per load, and with A
+     * interleaved (stride MR along k) C2 compiled the loop to half the speed.
      */
-    private static void microKernel(float[] a, int ai, int rowStride, int kStride, float[] b, int bi, int kc,
-                                    float[] out, int o, int ldo) {
-        int a1 = rowStride, a2 = 2 * rowStride, a3 = 3 * rowStride, a4 = 4 * rowStride, a5 = 5 * rowStride;
+    private static void microKernel(float[] a, int ai, int lda, float[] b, int bi, int kc, float[] out, int o, int ldo) {
+        int r0 = ai, r1 = ai + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        for (int q = 0; q < kc; q++, ai += kStride, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + VL);
-            FloatVector x = FloatVector.broadcast(S, a[ai]);
+        for (int q = 0; q < kc; q++) {
+            int y0 = bi + q * NR;
+            FloatVector b0 = FloatVector.fromArray(S, b, y0);
+            FloatVector b1 = FloatVector.fromArray(S, b, y0 + VL);
+            FloatVector x = FloatVector.broadcast(S, a[r0 + q]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[ai + a1]);
+            x = FloatVector.broadcast(S, a[r1 + q]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[ai + a2]);
+            x = FloatVector.broadcast(S, a[r2 + q]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ai + a3]);
+            x = FloatVector.broadcast(S, a[r3 + q]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[ai + a4]);
+            x = FloatVector.broadcast(S, a[r4 + q]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[ai + a5]);
+            x = FloatVector.broadcast(S, a[r5 + q]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
