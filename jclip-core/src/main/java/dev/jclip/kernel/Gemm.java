@@ -500,7 +500,7 @@ public final class Gemm {
         for (; vectorPanels > u0 && q + 8 <= q1; q += 8) {
             int src = p.aOff + (p0 + q) * p.lda + row0;
             for (int u = u0; u < vectorPanels; u++) {
-                transpose8(a, src + u * MR, p.lda, dst, u * MR * kc + q, kc);
+                transpose8(a, src + u * MR, p.lda, dst, u * MR * kc + q, kc, MR);
             }
             for (int qq = q; qq < q + 8; qq++) {
                 packRowA(a, p.aOff + (p0 + qq) * p.lda + row0, p.m - row0, vectorPanels, u1, full, kc, qq, dst);
@@ -534,11 +534,12 @@ public final class Gemm {
     }
 
     /**
-     * The 8×8 block of {@code a} from {@code src} (rows {@code lda} apart) transposed, its first MR
-     * columns written as MR rows of eight floats to {@code dst} from {@code d}, {@code ldd} apart
-     * (AVX2 only). Three butterfly stages as in {@link #transpose16}.
+     * The 8×8 block of {@code a} from {@code src} (rows {@code lda} apart) transposed, its first
+     * {@code rows} columns (MR for an A panel, 8 for a B panel) written as rows of eight floats to
+     * {@code dst} from {@code d}, {@code ldd} apart (AVX2 only). Three butterfly stages as in
+     * {@link #transpose16}.
      */
-    private static void transpose8(float[] a, int src, int lda, float[] dst, int d, int ldd) {
+    private static void transpose8(float[] a, int src, int lda, float[] dst, int d, int ldd, int rows) {
         FloatVector v0 = FloatVector.fromArray(S, a, src);
         FloatVector v1 = FloatVector.fromArray(S, a, src + lda);
         FloatVector v2 = FloatVector.fromArray(S, a, src + 2 * lda);
@@ -565,12 +566,17 @@ public final class Gemm {
         keep = lo.selectFrom(v0, v1); v1 = hi.selectFrom(v1, v0); v0 = keep;
         keep = lo.selectFrom(v2, v3); v3 = hi.selectFrom(v3, v2); v2 = keep;
         keep = lo.selectFrom(v4, v5); v5 = hi.selectFrom(v5, v4); v4 = keep;
+        keep = lo.selectFrom(v6, v7); v7 = hi.selectFrom(v7, v6); v6 = keep;
         v0.intoArray(dst, d);
         v1.intoArray(dst, d + ldd);
         v2.intoArray(dst, d + 2 * ldd);
         v3.intoArray(dst, d + 3 * ldd);
         v4.intoArray(dst, d + 4 * ldd);
         v5.intoArray(dst, d + 5 * ldd);
+        if (rows == 8) {
+            v6.intoArray(dst, d + 6 * ldd);
+            v7.intoArray(dst, d + 7 * ldd);
+        }
     }
 
     /**
@@ -618,6 +624,18 @@ public final class Gemm {
             }
         } else if (bMap != null) {
             packB(transB, bMap, format, bOff, ldb, col, cols, p0, kc, dst, d);
+        } else if (transB && VL == 8 && cols == NR && kc >= 8) {
+            // Whole 8×8 blocks by register transposes (two per eight k of the panel); the last
+            // kc % 8 rows element by element. Element by element, a panel's packing cost about as
+            // much as its products when few rows of A share it (a server's batch of short texts).
+            int blocks = kc - kc % 8, base = bOff + col * ldb + p0;
+            for (int q = 0; q < blocks; q += 8) {
+                transpose8(b, base + q, ldb, dst, d + q * NR, NR, 8);
+                transpose8(b, base + 8 * ldb + q, ldb, dst, d + q * NR + 8, NR, 8);
+            }
+            if (blocks < kc) {
+                packB(true, b, null, format, bOff, ldb, col, cols, p0 + blocks, kc - blocks, dst, d + blocks * NR);
+            }
         } else if (transB) {
             // A transpose, 16 k at a time: the 16×NR block of the panel being written stays in L1
             // while the source rows are read sequentially.
