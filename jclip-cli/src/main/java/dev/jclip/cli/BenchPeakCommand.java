@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "peak", description = "Float32 FMA peak of this machine (GFLOP/s, best repetition).")
 final class BenchPeakCommand implements Callable<Integer> {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    /** Independent accumulators per thread: Zen 4 and recent Intel cores need 8 (latency 4, two units). */
+    /** Independent accumulators per thread: Zen 3 and 4 and recent Intel cores need 8 (latency 4, two units). */
     private static final int CHAINS = 12;
     /** FMA rounds per call: short calls get the loop compiled whole, not only on-stack-replaced. */
     private static final long CALL = 100_000;
