@@ -23,9 +23,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,9 @@ import org.junit.jupiter.api.Test;
  * Concurrent clients of a server whose batches hold four inputs and wait as long as it takes to fill
  * them: every answer has the same bits as the model gives each input alone, whatever shared its
  * batches (texts of different lengths, some cut at the context), and the inputs went through in full
- * batches. A random tiny model, so that a bare clone runs these too.
+ * batches. The clients send in rounds whose inputs fill whole batches: otherwise a client that fell
+ * behind (a busy machine) could send a lone input after the others had finished, and wait for three
+ * more that never come. A random tiny model, so that a bare clone runs these too.
  */
 class BatchingTest {
     static final int BATCH = 4;
@@ -109,12 +113,15 @@ class BatchingTest {
         try (ClipServer server = start()) {
             Http http = new Http(server.uri());
             List<Callable<Integer>> clients = new ArrayList<>();
+            CyclicBarrier round = new CyclicBarrier(8);
             for (int c = 0; c < 8; c++) {
                 Random random = new Random(c);
                 clients.add(() -> {
                     int checked = 0;
-                    // 1 + 3 + 1 + 3 texts: 64 in all, sixteen full batches.
+                    // 1 + 3 + 1 + 3 texts: 64 in all, sixteen full batches. The clients send each
+                    // round together (8 or 24 texts), so no one waits for texts nobody will send.
                     for (int r = 0; r < 4; r++) {
+                        round.await(2, TimeUnit.MINUTES);   // bounded, so that a failed client cannot hang the others
                         List<String> texts = new ArrayList<>();
                         for (int i = 0; i < (r % 2 == 0 ? 1 : 3); i++) {
                             texts.add(text(random));
@@ -141,12 +148,14 @@ class BatchingTest {
         try (ClipServer server = start()) {
             Http http = new Http(server.uri());
             List<Callable<Integer>> clients = new ArrayList<>();
+            CyclicBarrier round = new CyclicBarrier(4);
             for (int c = 0; c < 4; c++) {
                 Random random = new Random(100 + c);
                 clients.add(() -> {
                     int checked = 0;
-                    // 1 + 2 + 1 images: 16 in all, four full batches.
+                    // 1 + 2 + 1 images: 16 in all, four full batches, each round sent together (4 or 8).
                     for (int r = 0; r < 3; r++) {
+                        round.await(2, TimeUnit.MINUTES);   // bounded, so that a failed client cannot hang the others
                         List<byte[]> images = new ArrayList<>();
                         List<Part> parts = new ArrayList<>();
                         for (int i = 0; i < (r == 1 ? 2 : 1); i++) {
