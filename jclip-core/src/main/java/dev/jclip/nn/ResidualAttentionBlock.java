@@ -7,6 +7,7 @@ import dev.jclip.op.Gather;
 import dev.jclip.op.LayerNorm;
 import dev.jclip.op.Linear;
 import dev.jclip.tensor.Tensor;
+import java.util.function.UnaryOperator;
 
 /**
  * A pre-norm transformer block: {@code x + ls_1(attn(ln_1(x)))}, then
@@ -49,13 +50,10 @@ public final class ResidualAttentionBlock extends Module {
 
     /** {@code x} [B, L, D]; {@code mask} [L, L] or null. */
     public Tensor forward(Tensor x, Tensor mask) {
-        if (ls1Gamma != null) {
-            x = Elementwise.add(x, Elementwise.mul(attn.forward(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), mask, null), ls1Gamma));
-            return Elementwise.add(x, Elementwise.mul(mlp(LayerNorm.forward(x, ln2Weight, ln2Bias, lnEps), null), ls2Gamma));
-        }
-        // Without LayerScale each residual is added by the output projection as it writes (the same bits).
-        x = attn.forward(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), mask, x);
-        return mlp(LayerNorm.forward(x, ln2Weight, ln2Bias, lnEps), x);
+        Tensor h = LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps);
+        Tensor y = residual(x, ls1Gamma, r -> attn.forward(h, mask, r));
+        Tensor h2 = LayerNorm.forward(y, ln2Weight, ln2Bias, lnEps);
+        return residual(y, ls2Gamma, r -> mlp(h2, r));
     }
 
     /**
@@ -66,12 +64,18 @@ public final class ResidualAttentionBlock extends Module {
      */
     public Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
         Tensor h = LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps);
-        if (ls1Gamma != null) {
-            Tensor y = Elementwise.add(tokensAt(x, at), Elementwise.mul(attn.forwardAt(h, mask, at, null), ls1Gamma));
-            return Elementwise.add(y, Elementwise.mul(mlp(LayerNorm.forward(y, ln2Weight, ln2Bias, lnEps), null), ls2Gamma));
-        }
-        Tensor y = attn.forwardAt(h, mask, at, tokensAt(x, at));
-        return mlp(LayerNorm.forward(y, ln2Weight, ln2Bias, lnEps), y);
+        Tensor y = residual(tokensAt(x, at), ls1Gamma, r -> attn.forwardAt(h, mask, at, r));
+        Tensor h2 = LayerNorm.forward(y, ln2Weight, ln2Bias, lnEps);
+        return residual(y, ls2Gamma, r -> mlp(h2, r));
+    }
+
+    /**
+     * {@code x + γ·branch}, where {@code branch} is given the residual to add as its output
+     * projection writes: {@code x} itself without LayerScale (the same bits as a separate add, one
+     * pass fewer), else null, and the scaled branch is added after.
+     */
+    private static Tensor residual(Tensor x, Tensor gamma, UnaryOperator<Tensor> branch) {
+        return gamma == null ? branch.apply(x) : Elementwise.add(x, Elementwise.mul(branch.apply(null), gamma));
     }
 
     /** Token {@code at[b]} of each sequence b of {@code x} [B, L, D]: [B, D]. */
