@@ -363,7 +363,8 @@ class ClipServerTest {
             assertEquals("wrong API key", bad.json().get("error").asText());
             assertEquals(401, none.get("search?q=cat").status());
             // Refused before the body is read: a stranger's oversized upload gets 401, not 413.
-            assertEquals(401, none.post("embed/image", "image/png", new byte[(int) (ServerConfig.DEFAULT_MAX_BODY_BYTES + 1)]).status());
+            assertEquals(401, none.postExpectingContinue("embed/image", "image/png",
+                    new byte[(int) (ServerConfig.DEFAULT_MAX_BODY_BYTES + 1)]).status());
 
             Answer ok = right.postJson("embed/texts", body);
             assertEquals(200, ok.status(), ok.body());

@@ -68,6 +68,16 @@ final class Http {
         return post(path, contentType, BodyPublishers.ofByteArray(body));
     }
 
+    /**
+     * Posts {@code body} with {@code Expect: 100-continue}, as clients send large uploads: the body
+     * follows only once the server asks for it, so a refusal before the body is read arrives whole
+     * (sent straight away, the unread body can make the closing server reset the connection first).
+     */
+    Answer postExpectingContinue(String path, String contentType, byte[] body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).expectContinue(true).header("Content-Type", contentType)
+                .POST(BodyPublishers.ofByteArray(body)));
+    }
+
     /** Posts {@code body} without a declared length (chunked transfer). */
     Answer postChunked(String path, String contentType, byte[] body) throws IOException, InterruptedException {
         return post(path, contentType, BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
