@@ -4,6 +4,7 @@ import dev.jclip.op.Attention;
 import dev.jclip.op.Elementwise;
 import dev.jclip.op.Linear;
 import dev.jclip.op.MatMul;
+import dev.jclip.op.Sequences;
 import dev.jclip.op.Softmax;
 import dev.jclip.op.Views;
 import dev.jclip.tensor.Tensor;
@@ -35,12 +36,14 @@ public final class MultiheadAttention extends Module {
     }
 
     /**
-     * {@code residual + attn(x)} for {@code x} [B, L, D] attending to itself; {@code mask} [L, L] is added to
-     * the scores (null for none), and the residual [B, L, D] (null for none) by the output projection as it writes.
+     * {@code residual + attn(x)} for the sequences {@code seqs} laid end to end in {@code x} [N, D],
+     * each attending to itself; {@code mask} [M, M] (null for none) is added to the scores, a
+     * sequence of length L taking its top-left L×L block, and the residual [N, D] (null for none)
+     * by the output projection as it writes.
      */
-    public Tensor forward(Tensor x, Tensor mask, Tensor residual) {
-        Tensor qkv = Linear.forward(x, inProjWeight, inProjBias);   // [B, L, 3D]: q, k, v side by side
-        return Linear.forward(Attention.forward(qkv, heads, mask), outProjWeight, outProjBias, residual);
+    public Tensor forward(Tensor x, Sequences seqs, Tensor mask, Tensor residual) {
+        Tensor qkv = Linear.forward(x, inProjWeight, inProjBias);   // [N, 3D]: q, k, v side by side
+        return Linear.forward(Attention.forward(qkv, heads, mask, seqs), outProjWeight, outProjBias, residual);
     }
 
     /** {@code attn(query, x, x)}: queries [B, Lq, D] attending to the tokens {@code x} [B, L, D], no mask. */
@@ -58,11 +61,11 @@ public final class MultiheadAttention extends Module {
     }
 
     /**
-     * {@link #forward} at one token per sequence, {@code at[b]} of sequence b: [B, D], with the residual
-     * [B, D] (null for none). Every token gives keys and values; only the wanted ones attend.
+     * {@link #forward} at one token per sequence, {@code at[s]} of sequence s: [S, D], with the residual
+     * [S, D] (null for none). Every token gives keys and values; only the wanted ones attend.
      */
-    public Tensor forwardAt(Tensor x, Tensor mask, int[] at, Tensor residual) {
+    public Tensor forwardAt(Tensor x, Sequences seqs, Tensor mask, int[] at, Tensor residual) {
         Tensor qkv = Linear.forward(x, inProjWeight, inProjBias);
-        return Linear.forward(Attention.forwardAt(qkv, heads, mask, at), outProjWeight, outProjBias, residual);
+        return Linear.forward(Attention.forwardAt(qkv, heads, mask, seqs, at), outProjWeight, outProjBias, residual);
     }
 }

@@ -6,6 +6,7 @@ import dev.jclip.op.Elementwise;
 import dev.jclip.op.Gather;
 import dev.jclip.op.LayerNorm;
 import dev.jclip.op.Linear;
+import dev.jclip.op.Sequences;
 import dev.jclip.tensor.Tensor;
 import java.util.function.UnaryOperator;
 
@@ -50,8 +51,17 @@ public final class ResidualAttentionBlock extends Module {
 
     /** {@code x} [B, L, D]; {@code mask} [L, L] or null. */
     public Tensor forward(Tensor x, Tensor mask) {
+        int b = x.dim(0), l = x.dim(1), d = x.dim(2);
+        return forward(x.reshape(b * l, d), Sequences.uniform(b, l), mask).reshape(b, l, d);
+    }
+
+    /**
+     * The sequences {@code seqs} laid end to end in {@code x} [N, D], each attending to itself;
+     * {@code mask} [M, M] or null, a sequence of length L taking its top-left L×L block.
+     */
+    public Tensor forward(Tensor x, Sequences seqs, Tensor mask) {
         Tensor h = LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps);
-        Tensor y = residual(x, ls1Gamma, r -> attn.forward(h, mask, r));
+        Tensor y = residual(x, ls1Gamma, r -> attn.forward(h, seqs, mask, r));
         Tensor h2 = LayerNorm.forward(y, ln2Weight, ln2Bias, lnEps);
         return residual(y, ls2Gamma, r -> mlp(h2, r));
     }
@@ -63,8 +73,14 @@ public final class ResidualAttentionBlock extends Module {
      * which is all a pooled feature needs from the last block.
      */
     public Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
+        int b = x.dim(0), l = x.dim(1);
+        return forwardAt(x.reshape(b * l, x.dim(2)), Sequences.uniform(b, l), mask, at);
+    }
+
+    /** {@link #forwardAt(Tensor, Tensor, int[])} for the sequences {@code seqs} laid end to end in {@code x} [N, D]. */
+    public Tensor forwardAt(Tensor x, Sequences seqs, Tensor mask, int[] at) {
         Tensor h = LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps);
-        Tensor y = residual(tokensAt(x, at), ls1Gamma, r -> attn.forwardAt(h, mask, at, r));
+        Tensor y = residual(tokensAt(x, seqs, at), ls1Gamma, r -> attn.forwardAt(h, seqs, mask, at, r));
         Tensor h2 = LayerNorm.forward(y, ln2Weight, ln2Bias, lnEps);
         return residual(y, ls2Gamma, r -> mlp(h2, r));
     }
@@ -78,20 +94,19 @@ public final class ResidualAttentionBlock extends Module {
         return gamma == null ? branch.apply(x) : Elementwise.add(x, Elementwise.mul(branch.apply(null), gamma));
     }
 
-    /** Token {@code at[b]} of each sequence b of {@code x} [B, L, D]: [B, D]. */
-    static Tensor tokensAt(Tensor x, int[] at) {
-        int b = x.dim(0), l = x.dim(1);
-        if (at.length != b) {
-            throw new IllegalArgumentException(at.length + " positions for " + b + " sequences");
+    /** Token {@code at[s]} of each sequence s of {@code seqs} laid end to end in {@code x} [N, D]: [S, D]. */
+    static Tensor tokensAt(Tensor x, Sequences seqs, int[] at) {
+        if (at.length != seqs.count()) {
+            throw new IllegalArgumentException(at.length + " positions for " + seqs.count() + " sequences");
         }
-        int[] rows = new int[b];
-        for (int i = 0; i < b; i++) {
-            if (at[i] < 0 || at[i] >= l) {
-                throw new IllegalArgumentException("position " + at[i] + " outside [0, " + l + ")");
+        int[] rows = new int[at.length];
+        for (int s = 0; s < at.length; s++) {
+            if (at[s] < 0 || at[s] >= seqs.length(s)) {
+                throw new IllegalArgumentException("position " + at[s] + " outside [0, " + seqs.length(s) + ")");
             }
-            rows[i] = i * l + at[i];
+            rows[s] = seqs.start(s) + at[s];
         }
-        return Gather.rows(x.reshape(b * l, x.dim(2)), rows);
+        return Gather.rows(x, rows);
     }
 
     /** {@code residual + c_proj(act(c_fc(x)))}, the residual (null for none) added in c_proj's GEMM. */

@@ -5,8 +5,8 @@ import dev.jclip.op.Embedding;
 import dev.jclip.op.LayerNorm;
 import dev.jclip.op.Linear;
 import dev.jclip.op.MatMul;
+import dev.jclip.op.Sequences;
 import dev.jclip.op.Softmax;
-import dev.jclip.op.Views;
 import dev.jclip.tensor.Tensor;
 
 /**
@@ -15,7 +15,8 @@ import dev.jclip.tensor.Tensor;
  * features of one token per sequence projected by {@code text_projection}: the end-of-text token
  * (the largest id, {@link Pool#ARGMAX}, OpenAI's), the first {@code eos_id} ({@link Pool#EOS}), the
  * last position ({@link Pool#LAST}) or the first ({@link Pool#FIRST}).
- * With the causal mask only the positions up to the batch's last pooled token are computed.
+ * With the causal mask each text runs on its positions up to its pooled token only, the texts
+ * laid end to end ({@link Sequences}) without their padding.
  * Its names sit at the top of CLIP's state dict ({@code token_embedding.weight},
  * {@code transformer.resblocks.0...}, {@code ln_final.weight}, {@code text_projection}).
  * SigLIP's text tower is this one bidirectional, pooled at the last position, with the
@@ -138,24 +139,26 @@ public final class TextTransformer extends Module {
     public Tensor forward(int[] tokens) {
         int b = batchOf(tokens);
         int[] at = pooledPositions(tokens);
-        int n = contextLength;
-        if (causal) {
-            // A position sees only those before it, so nothing after the last pooled token of
-            // the batch (padding) can reach a pooled feature. The transformer runs on the first n
-            // positions only, which gives the same features for a fraction of the work.
-            n = 1;
-            for (int p : at) {
-                n = Math.max(n, p + 1);
+        // A position sees only those before it under the causal mask, so nothing after a row's
+        // pooled token (its padding) can reach its feature: each row runs on its first at + 1
+        // positions alone, which gives the same features for a fraction of the work. Without the
+        // mask every position counts.
+        int[] lengths = new int[b];
+        for (int i = 0; i < b; i++) {
+            lengths[i] = causal ? at[i] + 1 : contextLength;
+        }
+        Sequences seqs = Sequences.ofLengths(lengths);
+        int[] ids = new int[seqs.rows()], positions = new int[seqs.rows()];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(tokens, i * contextLength, ids, seqs.start(i), lengths[i]);
+            for (int j = 0; j < lengths[i]; j++) {
+                positions[seqs.start(i) + j] = j;
             }
         }
-        int[] ids = new int[b * n];
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(tokens, i * contextLength, ids, i * n, n);
-        }
-        Tensor x = Embedding.forward(tokenEmbedding, ids, b, n);
-        x = Elementwise.add(x, Views.slice(positionalEmbedding, 0, 0, n));
+        Tensor x = Elementwise.add(Embedding.forward(tokenEmbedding, ids, ids.length),
+                Embedding.forward(positionalEmbedding, positions, positions.length));
         // Only the pooled tokens are wanted: the last block computes them alone.
-        x = transformer.forwardAt(x, causal ? Softmax.causalMask(n) : null, at);
+        x = transformer.forwardAt(x, seqs, causal ? Softmax.causalMask(seqs.maxLength()) : null, at);
         x = LayerNorm.forward(x, lnFinalWeight, lnFinalBias, lnEps);   // per token: before or after pooling is the same
         return projBias != null ? Linear.forward(x, textProjection, projBias) : MatMul.matmul(x, false, textProjection, false);
     }

@@ -1,5 +1,6 @@
 package dev.jclip.nn;
 
+import dev.jclip.op.Sequences;
 import dev.jclip.tensor.Tensor;
 
 /** A stack of {@link ResidualAttentionBlock}s named {@code resblocks.0 ... resblocks.N-1}. */
@@ -46,15 +47,25 @@ public final class Transformer extends Module {
     /**
      * The output of every block at one token per sequence, {@code at[b]} of sequence b of
      * {@code x} [B, L, D]: [B, D], the values of those rows of {@link #forward(Tensor, Tensor)}.
-     * All blocks but the last run on every token (later tokens feed the wanted one through
-     * attention); the last on the wanted tokens alone ({@link ResidualAttentionBlock#forwardAt}).
      */
     public Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
+        int b = x.dim(0), l = x.dim(1);
+        return forwardAt(x.reshape(b * l, x.dim(2)), Sequences.uniform(b, l), mask, at);
+    }
+
+    /**
+     * {@link #forwardAt(Tensor, Tensor, int[])} for the sequences {@code seqs} laid end to end in
+     * {@code x} [N, D], each attending to itself ({@code mask} [M, M] or null, a sequence of length
+     * L taking its top-left L×L block): [S, D].
+     * All blocks but the last run on every token (earlier tokens feed the wanted one through
+     * attention); the last on the wanted tokens alone ({@link ResidualAttentionBlock#forwardAt}).
+     */
+    public Tensor forwardAt(Tensor x, Sequences seqs, Tensor mask, int[] at) {
         int last = resblocks.length - 1;
         for (int i = 0; i < last; i++) {
-            x = resblocks[i].forward(x, mask);
+            x = resblocks[i].forward(x, seqs, mask);
         }
-        return last < 0 ? ResidualAttentionBlock.tokensAt(x, at) : resblocks[last].forwardAt(x, mask, at);
+        return last < 0 ? ResidualAttentionBlock.tokensAt(x, seqs, at) : resblocks[last].forwardAt(x, seqs, mask, at);
     }
 
     /**

@@ -15,7 +15,11 @@ import java.util.Arrays;
  * {@code out[b, i, h·hd + c] = Σ_j P[i, j] · v[b, j, h·hd + c]} with
  * {@code P = softmax(q·kᵀ·hd^-0.5 + mask)} over j.
  *
- * <p>Each (batch, head) pair is one task on the {@link Parallel} pool that reads its
+ * <p>The same holds for {@link Sequences} of different lengths laid end to end in
+ * {@code qkv} [N, 3D]: a token attends to the tokens of its own sequence only, and a sequence of
+ * length L takes the top-left L×L block of the mask (for the causal mask, the causal mask of L).
+ *
+ * <p>Each (sequence, head) pair is one task on the {@link Parallel} pool that reads its
  * q, k and v columns in place with strided GEMMs and writes its own columns of the
  * output, so no head is ever copied out (PyTorch's permutes) and the result does not
  * depend on the thread count. The probabilities are kept for backward only when a
@@ -31,30 +35,45 @@ public final class Attention {
      * @return {@code [B, L, D]}, the heads merged back side by side
      */
     public static Tensor forward(Tensor qkv, int heads, Tensor mask) {
-        check(qkv, heads, mask);
-        int b = qkv.dim(0), l = qkv.dim(1), d3 = qkv.dim(2), d = d3 / 3, hd = d / heads;
+        checkBatch(qkv, mask);
+        int b = qkv.dim(0), l = qkv.dim(1), d3 = qkv.dim(2);
+        return forward(qkv.reshape(b * l, d3), heads, mask, Sequences.uniform(b, l)).reshape(b, l, d3 / 3);
+    }
+
+    /**
+     * Attention within each of the sequences {@code seqs} laid end to end in {@code qkv}.
+     *
+     * @param qkv   {@code [N, 3D]}, N = {@code seqs.rows()}
+     * @param mask  {@code [M, M]} with M ≥ the longest sequence, or null; constant
+     * @return {@code [N, D]}
+     */
+    public static Tensor forward(Tensor qkv, int heads, Tensor mask, Sequences seqs) {
+        check(qkv, heads, mask, seqs);
+        int d3 = qkv.dim(1), d = d3 / 3, hd = d / heads, mStride = mask == null ? 0 : mask.dim(1);
         float scale = (float) (1.0 / Math.sqrt(hd));
         float[] x = qkv.data(), m = mask == null ? null : mask.data();
-        float[] out = new float[Tensor.checkedNumel(b, l, d)];
+        float[] out = new float[Tensor.checkedNumel(seqs.rows(), d)];
         boolean keep = Tensor.needsGrad(qkv);
-        float[] probs = keep ? new float[Tensor.checkedNumel(b, heads, l, l)] : null;
-        Parallel.forEach(b * heads, t -> {
-            int q = t / heads * l * d3 + t % heads * hd;    // q of (batch, head); k at q + D, v at q + 2D
+        int[] pStart = keep ? probabilityStarts(seqs, heads) : null;
+        float[] probs = keep ? new float[pStart[seqs.count()]] : null;
+        Parallel.forEach(seqs.count() * heads, t -> {
+            int s = t / heads, h = t % heads, l = seqs.length(s), row = seqs.start(s);
+            int q = row * d3 + h * hd;    // q of (sequence, head); k at q + D, v at q + 2D
             float[] p = keep ? probs : new float[l * l];
-            int pOff = keep ? t * l * l : 0;
+            int pOff = keep ? pStart[s] + h * l * l : 0;
             // scores [L×L] = q · kᵀ, scaled inside the softmax
             Gemm.sgemm(l, l, hd, Operand.of(x, q, d3), Operand.of(x, q + d, d3).t(), p, pOff, l, false, null);
             for (int i = 0; i < l; i++) {
-                Rows.softmax(p, pOff + i * l, l, scale, m, i * l);
+                Rows.softmax(p, pOff + i * l, l, scale, m, i * mStride);
             }
-            // out[batch, :, head columns] = P · v
-            Gemm.sgemm(l, hd, l, Operand.of(p, pOff, l), Operand.of(x, q + 2 * d, d3),
-                    out, t / heads * l * d + t % heads * hd, d, false, null);
+            // out[sequence rows, head columns] = P · v
+            Gemm.sgemm(l, hd, l, Operand.of(p, pOff, l), Operand.of(x, q + 2 * d, d3), out, row * d + h * hd, d, false, null);
         });
-        return Tensor.result(out, new int[] {b, l, d}, o -> {
+        return Tensor.result(out, new int[] {seqs.rows(), d}, o -> {
             float[] g = o.grad(), gx = qkv.gradForAccumulation();
-            Parallel.forEach(b * heads, t -> {
-                int q = t / heads * l * d3 + t % heads * hd, go = t / heads * l * d + t % heads * hd, pOff = t * l * l;
+            Parallel.forEach(seqs.count() * heads, t -> {
+                int s = t / heads, h = t % heads, l = seqs.length(s), row = seqs.start(s);
+                int q = row * d3 + h * hd, go = row * d + h * hd, pOff = pStart[s] + h * l * l;
                 // dv [L×hd] += Pᵀ · dout
                 Gemm.sgemm(l, hd, l, Operand.of(probs, pOff, l).t(), Operand.of(g, go, d), gx, q + 2 * d, d3, true, null);
                 // dP [L×L] = dout · vᵀ
@@ -78,40 +97,56 @@ public final class Attention {
      * nothing else from an encoder's last block, so its query, output projection and MLP can
      * run on these rows alone.
      *
-     * @param at position of the wanted token in each of the B sequences
+     * @param qkv {@code [B, L, 3D]}
+     * @param at  position of the wanted token in each of the B sequences
      * @return {@code [B, D]}
      */
     public static Tensor forwardAt(Tensor qkv, int heads, Tensor mask, int[] at) {
-        check(qkv, heads, mask);
-        int b = qkv.dim(0), l = qkv.dim(1), d3 = qkv.dim(2), d = d3 / 3, hd = d / heads;
-        if (at.length != b) {
-            throw new IllegalArgumentException("attention: " + at.length + " positions for " + b + " sequences");
+        checkBatch(qkv, mask);
+        int b = qkv.dim(0), l = qkv.dim(1);
+        return forwardAt(qkv.reshape(b * l, qkv.dim(2)), heads, mask, Sequences.uniform(b, l), at);
+    }
+
+    /**
+     * {@link #forwardAt(Tensor, int, Tensor, int[])} for the sequences {@code seqs} laid end to end
+     * in {@code qkv} [N, 3D]: row s of the [S, D] result is token {@code at[s]} of sequence s, with
+     * the same bits as {@link #forward(Tensor, int, Tensor, Sequences)} gives it.
+     */
+    public static Tensor forwardAt(Tensor qkv, int heads, Tensor mask, Sequences seqs, int[] at) {
+        check(qkv, heads, mask, seqs);
+        int n = seqs.count(), d3 = qkv.dim(1), d = d3 / 3, hd = d / heads, mStride = mask == null ? 0 : mask.dim(1);
+        if (at.length != n) {
+            throw new IllegalArgumentException("attention: " + at.length + " positions for " + n + " sequences");
         }
         int[] pos = at.clone();   // the caller may reuse its array before backward runs
-        for (int p : pos) {
-            if (p < 0 || p >= l) {
-                throw new IllegalArgumentException("attention: position " + p + " outside [0, " + l + ")");
+        for (int s = 0; s < n; s++) {
+            if (pos[s] < 0 || pos[s] >= seqs.length(s)) {
+                throw new IllegalArgumentException("attention: position " + pos[s] + " outside [0, " + seqs.length(s)
+                        + ") of sequence " + s);
             }
         }
         float scale = (float) (1.0 / Math.sqrt(hd));
         float[] x = qkv.data(), m = mask == null ? null : mask.data();
-        float[] out = new float[Tensor.checkedNumel(b, d)];
+        float[] out = new float[Tensor.checkedNumel(n, d)];
         boolean keep = Tensor.needsGrad(qkv);
-        float[] probs = keep ? new float[Tensor.checkedNumel(b, heads, l)] : null;
-        Parallel.forEach(b * heads, t -> {
-            int s = t / heads, q = (s * l + pos[s]) * d3 + t % heads * hd, k = s * l * d3 + d + t % heads * hd;
+        // the probabilities of sequence s, head h: L scores at heads·start(s) + h·L
+        float[] probs = keep ? new float[Tensor.checkedNumel(heads, seqs.rows())] : null;
+        Parallel.forEach(n * heads, t -> {
+            int s = t / heads, h = t % heads, l = seqs.length(s), row = seqs.start(s);
+            int q = (row + pos[s]) * d3 + h * hd, k = row * d3 + d + h * hd;
             float[] p = keep ? probs : new float[l];
-            int pOff = keep ? t * l : 0;
+            int pOff = keep ? heads * row + h * l : 0;
             // scores [1×L] = q · kᵀ, scaled inside the softmax; out[s, head columns] = p · v
             Gemm.sgemm(1, l, hd, Operand.of(x, q, d3), Operand.of(x, k, d3).t(), p, pOff, l, false, null);
-            Rows.softmax(p, pOff, l, scale, m, pos[s] * l);
-            Gemm.sgemm(1, hd, l, Operand.of(p, pOff, l), Operand.of(x, k + d, d3), out, s * d + t % heads * hd, d, false, null);
+            Rows.softmax(p, pOff, l, scale, m, pos[s] * mStride);
+            Gemm.sgemm(1, hd, l, Operand.of(p, pOff, l), Operand.of(x, k + d, d3), out, s * d + h * hd, d, false, null);
         });
-        return Tensor.result(out, new int[] {b, d}, o -> {
+        return Tensor.result(out, new int[] {n, d}, o -> {
             float[] g = o.grad(), gx = qkv.gradForAccumulation();
-            Parallel.forEach(b * heads, t -> {
-                int s = t / heads, q = (s * l + pos[s]) * d3 + t % heads * hd, k = s * l * d3 + d + t % heads * hd;
-                int go = s * d + t % heads * hd, pOff = t * l;
+            Parallel.forEach(n * heads, t -> {
+                int s = t / heads, h = t % heads, l = seqs.length(s), row = seqs.start(s);
+                int q = (row + pos[s]) * d3 + h * hd, k = row * d3 + d + h * hd;
+                int go = s * d + h * hd, pOff = heads * row + h * l;
                 // dv [L×hd] += pᵀ · dout
                 Gemm.sgemm(l, hd, 1, Operand.of(probs, pOff, l).t(), Operand.of(g, go, d), gx, k + d, d3, true, null);
                 // dp [1×L] = dout · vᵀ, then through softmax and the scale: ds = scale · p ⊙ (dp − dp·p)
@@ -125,15 +160,44 @@ public final class Attention {
         }, qkv);
     }
 
-    private static void check(Tensor qkv, int heads, Tensor mask) {
-        if (qkv.rank() != 3 || qkv.dim(2) % 3 != 0 || heads <= 0 || qkv.dim(2) / 3 % heads != 0) {
-            throw new IllegalArgumentException("attention: qkv must be [B, L, 3D] with D divisible into " + heads
-                    + " heads, got " + Arrays.toString(qkv.shape()));
+    /** Where each sequence's probabilities begin: heads · L² floats per sequence of length L. */
+    private static int[] probabilityStarts(Sequences seqs, int heads) {
+        int[] starts = new int[seqs.count() + 1];
+        for (int s = 0; s < seqs.count(); s++) {
+            long l = seqs.length(s), next = starts[s] + heads * l * l;
+            if (next > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("attention: " + seqs.count() + " sequences of up to "
+                        + seqs.maxLength() + " tokens need too many probabilities");
+            }
+            starts[s + 1] = (int) next;
+        }
+        return starts;
+    }
+
+    private static void checkBatch(Tensor qkv, Tensor mask) {
+        if (qkv.rank() != 3) {
+            throw new IllegalArgumentException("attention: qkv must be [B, L, 3D], got " + Arrays.toString(qkv.shape()));
         }
         int l = qkv.dim(1);
-        if (mask != null && (mask.rank() != 2 || mask.dim(0) != l || mask.dim(1) != l || mask.requiresGrad())) {
-            throw new IllegalArgumentException("attention: mask must be a constant [" + l + ", " + l + "], got "
+        if (mask != null && (mask.rank() != 2 || mask.dim(0) != l || mask.dim(1) != l)) {
+            throw new IllegalArgumentException("attention: mask must be [" + l + ", " + l + "], got "
                     + Arrays.toString(mask.shape()));
+        }
+    }
+
+    private static void check(Tensor qkv, int heads, Tensor mask, Sequences seqs) {
+        if (qkv.rank() != 2 || qkv.dim(1) % 3 != 0 || heads <= 0 || qkv.dim(1) / 3 % heads != 0) {
+            throw new IllegalArgumentException("attention: qkv must be [N, 3D] with D divisible into " + heads
+                    + " heads, got " + Arrays.toString(qkv.shape()));
+        }
+        if (qkv.dim(0) != seqs.rows()) {
+            throw new IllegalArgumentException("attention: " + qkv.dim(0) + " tokens for sequences of "
+                    + seqs.rows() + " in all");
+        }
+        int l = seqs.maxLength();
+        if (mask != null && (mask.rank() != 2 || mask.dim(0) < l || mask.dim(1) < l || mask.requiresGrad())) {
+            throw new IllegalArgumentException("attention: mask must be a constant [M, M], M at least the longest"
+                    + " sequence's " + l + ", got " + Arrays.toString(mask.shape()));
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.jclip.compute.Parallel;
 import dev.jclip.tensor.Tensor;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class AttentionTest {
@@ -121,6 +122,65 @@ class AttentionTest {
         assertThrows(IllegalArgumentException.class, () -> Attention.forwardAt(qkv, 1, null, new int[] {0}));
         assertThrows(IllegalArgumentException.class, () -> Attention.forwardAt(qkv, 1, null, new int[] {0, 3}));
         assertThrows(IllegalArgumentException.class, () -> Attention.forwardAt(qkv, 1, null, new int[] {-1, 0}));
+    }
+
+    /** Sequences of lengths 5, 1 and 3 laid end to end: 9 tokens of width 3·8 in all. */
+    private static final Sequences RAGGED = Sequences.ofLengths(5, 1, 3);
+
+    /** Rows {@code [from, to)} of {@code x} [N, C] as a batch of one sequence [1, to − from, C]. */
+    private static Tensor sequence(Tensor x, int from, int to) {
+        int c = x.dim(1);
+        return Tensor.of(Arrays.copyOfRange(x.data(), from * c, to * c), 1, to - from, c);
+    }
+
+    @Test
+    void sequencesLaidEndToEndAreEachAttendedAloneBitForBit() {
+        Tensor qkv = GradCheck.randomParam(17, RAGGED.rows(), 3 * 8).detach();
+        Tensor wideMask = Softmax.causalMask(7);   // wider than the longest: each takes its top-left block
+        for (Tensor mask : new Tensor[] {wideMask, null}) {
+            float[] packed = Attention.forward(qkv, 2, mask, RAGGED).data();
+            float[] rows = Attention.forwardAt(qkv, 2, mask, RAGGED, new int[] {2, 0, 2}).data();
+            for (int s = 0; s < RAGGED.count(); s++) {
+                int from = RAGGED.start(s), l = RAGGED.length(s);
+                float[] alone = Attention.forward(sequence(qkv, from, from + l), 2,
+                        mask == null ? null : Softmax.causalMask(l)).data();
+                assertArrayEquals(alone, Arrays.copyOfRange(packed, from * 8, (from + l) * 8), "sequence " + s);
+                int at = s == 1 ? 0 : 2;
+                assertArrayEquals(Arrays.copyOfRange(alone, at * 8, at * 8 + 8), Arrays.copyOfRange(rows, s * 8, s * 8 + 8),
+                        "sequence " + s + " at " + at);
+            }
+        }
+    }
+
+    @Test
+    void sequencesLaidEndToEndMatchTheDefinition() {
+        Tensor qkv = GradCheck.randomParam(18, RAGGED.rows(), 3 * 12).detach();
+        float[] packed = Attention.forward(qkv, 3, Softmax.causalMask(5), RAGGED).data();
+        for (int s = 0; s < RAGGED.count(); s++) {
+            int from = RAGGED.start(s), l = RAGGED.length(s);
+            float[] want = naive(Arrays.copyOfRange(qkv.data(), from * 36, (from + l) * 36), 1, l, 12, 3,
+                    Softmax.causalMask(l).data());
+            assertArrayEquals(want, Arrays.copyOfRange(packed, from * 12, (from + l) * 12), 1e-5f, "sequence " + s);
+        }
+    }
+
+    @Test
+    void sequencesLaidEndToEndGradients() {
+        Tensor qkv = GradCheck.randomParam(19, RAGGED.rows(), 3 * 8);
+        GradCheck.check(in -> Attention.forward(in[0], 2, Softmax.causalMask(5), RAGGED), 1e-2, 2e-3, qkv);
+        GradCheck.check(in -> Attention.forward(in[0], 4, null, RAGGED), 1e-2, 2e-3, qkv);
+        GradCheck.check(in -> Attention.forwardAt(in[0], 2, Softmax.causalMask(6), RAGGED, new int[] {4, 0, 1}), 1e-2,
+                2e-3, qkv);
+    }
+
+    @Test
+    void sequencesMustCoverTheTokensAndFitTheMask() {
+        Tensor qkv = Tensor.zeros(RAGGED.rows(), 6);
+        assertThrows(IllegalArgumentException.class, () -> Attention.forward(Tensor.zeros(8, 6), 1, null, RAGGED));
+        assertThrows(IllegalArgumentException.class, () -> Attention.forward(qkv, 1, Softmax.causalMask(4), RAGGED));
+        assertThrows(IllegalArgumentException.class,
+                () -> Attention.forwardAt(qkv, 1, null, RAGGED, new int[] {0, 1, 0}));
+        assertThrows(IllegalArgumentException.class, () -> Sequences.ofLengths(3, 0));
     }
 
     @Test
