@@ -62,10 +62,14 @@ public final class MultiheadAttention extends Module {
 
     /**
      * {@link #forward} at one token per sequence, {@code at[s]} of sequence s: [S, D], with the residual
-     * [S, D] (null for none). Every token gives keys and values; only the wanted ones attend.
+     * [S, D] (null for none). Every token gives keys and values; only the wanted ones attend, so
+     * only their queries are projected.
      */
     public Tensor forwardAt(Tensor x, Sequences seqs, Tensor mask, int[] at, Tensor residual) {
-        Tensor qkv = Linear.forward(x, inProjWeight, inProjBias);
-        return Linear.forward(Attention.forwardAt(qkv, heads, mask, seqs, at), outProjWeight, outProjBias, residual);
+        int d = outProjWeight.dim(0);
+        Tensor q = Linear.forward(ResidualAttentionBlock.tokensAt(x, seqs, at), Views.slice(inProjWeight, 0, 0, d),
+                Views.slice(inProjBias, 0, 0, d));
+        Tensor kv = Linear.forward(x, Views.slice(inProjWeight, 0, d, 3 * d), Views.slice(inProjBias, 0, d, 3 * d));
+        return Linear.forward(Attention.forwardAt(q, kv, heads, mask, seqs, at), outProjWeight, outProjBias, residual);
     }
 }

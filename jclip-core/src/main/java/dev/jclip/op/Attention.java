@@ -7,6 +7,7 @@ import dev.jclip.kernel.Rows;
 import dev.jclip.kernel.RowsGrad;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Multi-head scaled dot-product self-attention on the packed input projection of
@@ -114,50 +115,92 @@ public final class Attention {
      */
     public static Tensor forwardAt(Tensor qkv, int heads, Tensor mask, Sequences seqs, int[] at) {
         check(qkv, heads, mask, seqs);
-        int n = seqs.count(), d3 = qkv.dim(1), d = d3 / 3, hd = d / heads, mStride = mask == null ? 0 : mask.dim(1);
-        if (at.length != n) {
-            throw new IllegalArgumentException("attention: " + at.length + " positions for " + n + " sequences");
+        int[] pos = positions(seqs, at);
+        return forwardAt(qkv, s -> seqs.start(s) + pos[s], qkv, qkv.dim(1) / 3, qkv.dim(1) / 3, heads, mask, seqs, pos);
+    }
+
+    /**
+     * {@link #forwardAt(Tensor, int, Tensor, Sequences, int[])} with the queries apart: row s of
+     * {@code q} [S, D] is the query of token {@code at[s]} of sequence s, and {@code kv} [N, 2D] holds
+     * every token's key, then value. Only the wanted tokens' queries are needed, so the caller
+     * projects those rows alone; the result has the same bits.
+     */
+    public static Tensor forwardAt(Tensor q, Tensor kv, int heads, Tensor mask, Sequences seqs, int[] at) {
+        if (q.rank() != 2 || kv.rank() != 2 || kv.dim(1) != 2 * q.dim(1) || q.dim(0) != seqs.count() || heads <= 0
+                || q.dim(1) % heads != 0) {
+            throw new IllegalArgumentException("attention: queries must be [S, D] with D divisible into " + heads
+                    + " heads and keys with values [N, 2D] for " + seqs.count() + " sequences, got "
+                    + Arrays.toString(q.shape()) + " and " + Arrays.toString(kv.shape()));
         }
-        int[] pos = at.clone();   // the caller may reuse its array before backward runs
-        for (int s = 0; s < n; s++) {
+        checkSequences(kv, mask, seqs);
+        int[] pos = positions(seqs, at);
+        return forwardAt(q, s -> s, kv, 0, q.dim(1), heads, mask, seqs, pos);
+    }
+
+    /**
+     * Query row {@code qRow(s)} of {@code q} (columns [0, D)) attends to the keys at column
+     * {@code kCol} of the rows of sequence s in {@code kv} and to their values D columns further.
+     */
+    private static Tensor forwardAt(Tensor q, IntUnaryOperator qRow, Tensor kv, int kCol, int d, int heads, Tensor mask,
+                                   Sequences seqs, int[] pos) {
+        int n = seqs.count(), hd = d / heads, ldq = q.dim(1), ldkv = kv.dim(1), mStride = mask == null ? 0 : mask.dim(1);
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] xq = q.data(), xkv = kv.data(), m = mask == null ? null : mask.data();
+        float[] out = new float[Tensor.checkedNumel(n, d)];
+        Tensor[] inputs = q == kv ? new Tensor[] {q} : new Tensor[] {q, kv};
+        boolean keep = Tensor.needsGrad(inputs);
+        // the probabilities of sequence s, head h: L scores at heads·start(s) + h·L
+        float[] probs = keep ? new float[Tensor.checkedNumel(heads, seqs.rows())] : null;
+        Parallel.forEach(n * heads, t -> {
+            int s = t / heads, h = t % heads, l = seqs.length(s), row = seqs.start(s);
+            int qi = qRow.applyAsInt(s) * ldq + h * hd, k = row * ldkv + kCol + h * hd;
+            float[] p = keep ? probs : new float[l];
+            int pOff = keep ? heads * row + h * l : 0;
+            // scores [1×L] = q · kᵀ, scaled inside the softmax; out[s, head columns] = p · v
+            Gemm.sgemm(1, l, hd, Operand.of(xq, qi, ldq), Operand.of(xkv, k, ldkv).t(), p, pOff, l, false, null);
+            Rows.softmax(p, pOff, l, scale, m, pos[s] * mStride);
+            Gemm.sgemm(1, hd, l, Operand.of(p, pOff, l), Operand.of(xkv, k + d, ldkv), out, s * d + h * hd, d, false, null);
+        });
+        return Tensor.result(out, new int[] {n, d}, o -> {
+            float[] g = o.grad();
+            float[] gq = q.requiresGrad() ? q.gradForAccumulation() : null;
+            float[] gkv = q == kv ? gq : kv.requiresGrad() ? kv.gradForAccumulation() : null;
+            Parallel.forEach(n * heads, t -> {
+                int s = t / heads, h = t % heads, l = seqs.length(s), row = seqs.start(s);
+                int qi = qRow.applyAsInt(s) * ldq + h * hd, k = row * ldkv + kCol + h * hd;
+                int go = s * d + h * hd, pOff = heads * row + h * l;
+                if (gkv != null) {
+                    // dv [L×hd] += pᵀ · dout
+                    Gemm.sgemm(l, hd, 1, Operand.of(probs, pOff, l).t(), Operand.of(g, go, d), gkv, k + d, ldkv, true, null);
+                }
+                // dp [1×L] = dout · vᵀ, then through softmax and the scale: ds = scale · p ⊙ (dp − dp·p)
+                float[] ds = new float[l];
+                Gemm.sgemm(1, l, hd, Operand.of(g, go, d), Operand.of(xkv, k + d, ldkv).t(), ds, 0, l, false, null);
+                RowsGrad.softmax(probs, pOff, ds, 0, l, scale);
+                // dq += ds · k, dk += dsᵀ · q
+                if (gq != null) {
+                    Gemm.sgemm(1, hd, l, Operand.of(ds, 0, l), Operand.of(xkv, k, ldkv), gq, qi, ldq, true, null);
+                }
+                if (gkv != null) {
+                    Gemm.sgemm(l, hd, 1, Operand.of(ds, 0, l).t(), Operand.of(xq, qi, ldq), gkv, k, ldkv, true, null);
+                }
+            });
+        }, inputs);
+    }
+
+    /** A checked copy of the wanted positions (the caller may reuse its array before backward runs). */
+    private static int[] positions(Sequences seqs, int[] at) {
+        if (at.length != seqs.count()) {
+            throw new IllegalArgumentException("attention: " + at.length + " positions for " + seqs.count() + " sequences");
+        }
+        int[] pos = at.clone();
+        for (int s = 0; s < pos.length; s++) {
             if (pos[s] < 0 || pos[s] >= seqs.length(s)) {
                 throw new IllegalArgumentException("attention: position " + pos[s] + " outside [0, " + seqs.length(s)
                         + ") of sequence " + s);
             }
         }
-        float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] x = qkv.data(), m = mask == null ? null : mask.data();
-        float[] out = new float[Tensor.checkedNumel(n, d)];
-        boolean keep = Tensor.needsGrad(qkv);
-        // the probabilities of sequence s, head h: L scores at heads·start(s) + h·L
-        float[] probs = keep ? new float[Tensor.checkedNumel(heads, seqs.rows())] : null;
-        Parallel.forEach(n * heads, t -> {
-            int s = t / heads, h = t % heads, l = seqs.length(s), row = seqs.start(s);
-            int q = (row + pos[s]) * d3 + h * hd, k = row * d3 + d + h * hd;
-            float[] p = keep ? probs : new float[l];
-            int pOff = keep ? heads * row + h * l : 0;
-            // scores [1×L] = q · kᵀ, scaled inside the softmax; out[s, head columns] = p · v
-            Gemm.sgemm(1, l, hd, Operand.of(x, q, d3), Operand.of(x, k, d3).t(), p, pOff, l, false, null);
-            Rows.softmax(p, pOff, l, scale, m, pos[s] * mStride);
-            Gemm.sgemm(1, hd, l, Operand.of(p, pOff, l), Operand.of(x, k + d, d3), out, s * d + h * hd, d, false, null);
-        });
-        return Tensor.result(out, new int[] {n, d}, o -> {
-            float[] g = o.grad(), gx = qkv.gradForAccumulation();
-            Parallel.forEach(n * heads, t -> {
-                int s = t / heads, h = t % heads, l = seqs.length(s), row = seqs.start(s);
-                int q = (row + pos[s]) * d3 + h * hd, k = row * d3 + d + h * hd;
-                int go = s * d + h * hd, pOff = heads * row + h * l;
-                // dv [L×hd] += pᵀ · dout
-                Gemm.sgemm(l, hd, 1, Operand.of(probs, pOff, l).t(), Operand.of(g, go, d), gx, k + d, d3, true, null);
-                // dp [1×L] = dout · vᵀ, then through softmax and the scale: ds = scale · p ⊙ (dp − dp·p)
-                float[] ds = new float[l];
-                Gemm.sgemm(1, l, hd, Operand.of(g, go, d), Operand.of(x, k + d, d3).t(), ds, 0, l, false, null);
-                RowsGrad.softmax(probs, pOff, ds, 0, l, scale);
-                // dq += ds · k, dk += dsᵀ · q
-                Gemm.sgemm(1, hd, l, Operand.of(ds, 0, l), Operand.of(x, k, d3), gx, q, d3, true, null);
-                Gemm.sgemm(l, hd, 1, Operand.of(ds, 0, l).t(), Operand.of(x, q, d3), gx, k, d3, true, null);
-            });
-        }, qkv);
+        return pos;
     }
 
     /** Where each sequence's probabilities begin: heads · L² floats per sequence of length L. */
@@ -190,8 +233,13 @@ public final class Attention {
             throw new IllegalArgumentException("attention: qkv must be [N, 3D] with D divisible into " + heads
                     + " heads, got " + Arrays.toString(qkv.shape()));
         }
-        if (qkv.dim(0) != seqs.rows()) {
-            throw new IllegalArgumentException("attention: " + qkv.dim(0) + " tokens for sequences of "
+        checkSequences(qkv, mask, seqs);
+    }
+
+    /** The tokens' rows must be the sequences', and the mask cover the longest. */
+    private static void checkSequences(Tensor tokens, Tensor mask, Sequences seqs) {
+        if (tokens.dim(0) != seqs.rows()) {
+            throw new IllegalArgumentException("attention: " + tokens.dim(0) + " tokens for sequences of "
                     + seqs.rows() + " in all");
         }
         int l = seqs.maxLength();

@@ -174,6 +174,32 @@ class AttentionTest {
     }
 
     @Test
+    void queriesApartGiveTheSameBitsAndGradients() {
+        Tensor qkv = GradCheck.randomParam(20, RAGGED.rows(), 3 * 8).detach();
+        int[] at = {4, 0, 1};
+        float[] q = new float[RAGGED.count() * 8], kv = new float[RAGGED.rows() * 16];
+        for (int s = 0; s < RAGGED.count(); s++) {
+            System.arraycopy(qkv.data(), (RAGGED.start(s) + at[s]) * 24, q, s * 8, 8);
+        }
+        for (int r = 0; r < RAGGED.rows(); r++) {
+            System.arraycopy(qkv.data(), r * 24 + 8, kv, r * 16, 16);
+        }
+        for (Tensor mask : new Tensor[] {Softmax.causalMask(5), null}) {
+            float[] want = Attention.forwardAt(qkv, 2, mask, RAGGED, at).data();
+            Tensor got = Attention.forwardAt(Tensor.of(q, RAGGED.count(), 8), Tensor.of(kv, RAGGED.rows(), 16), 2, mask,
+                    RAGGED, at);
+            assertArrayEquals(new int[] {RAGGED.count(), 8}, got.shape());
+            assertArrayEquals(want, got.data());
+        }
+        GradCheck.check(in -> Attention.forwardAt(in[0], in[1], 2, Softmax.causalMask(5), RAGGED, at), 1e-2, 2e-3,
+                GradCheck.randomParam(21, RAGGED.count(), 8), GradCheck.randomParam(22, RAGGED.rows(), 16));
+        assertThrows(IllegalArgumentException.class, () -> Attention.forwardAt(Tensor.of(q, RAGGED.count(), 8),
+                Tensor.of(kv, RAGGED.rows(), 16), 3, null, RAGGED, at));
+        assertThrows(IllegalArgumentException.class, () -> Attention.forwardAt(Tensor.of(q, RAGGED.count(), 8),
+                Tensor.zeros(RAGGED.rows(), 8), 2, null, RAGGED, at));
+    }
+
+    @Test
     void sequencesMustCoverTheTokensAndFitTheMask() {
         Tensor qkv = Tensor.zeros(RAGGED.rows(), 6);
         assertThrows(IllegalArgumentException.class, () -> Attention.forward(Tensor.zeros(8, 6), 1, null, RAGGED));
