@@ -89,20 +89,24 @@ class WorkspaceTest {
     /**
      * A small network's loss and gradients are the same bits in a workspace, whose later runs reuse
      * the earlier ones' dirty arrays, as with new arrays: every operation writes all of what it takes
-     * uninitialized, and clears what it adds into.
+     * uninitialized and clears what it adds into, and a parameter's storage (shared by its reshape)
+     * never becomes a result's or a gradient's array.
      */
     @Test
     void gradientsInAWorkspaceAreThoseOfNewArrays() {
         SplittableRandom rng = new SplittableRandom(5);
         List<Tensor> params = List.of(param(rng, 11, 8), param(rng, 8), param(rng, 8), param(rng, 16, 8),
-                param(rng, 16), param(rng, 8, 16), param(rng, 8));
+                param(rng, 16), param(rng, 8, 16), param(rng, 8), Tensor.parameter(new float[] {2f}));
         Workspace w = new Workspace();
         for (int run = 0; run < 3; run++) {
             int[] ids = rng.ints(12, 0, 11).toArray();
             List<float[]> fresh = gradients(params, ids);
+            List<float[]> before = params.stream().map(t -> t.data().clone()).toList();
             List<float[]> reused = w.run(() -> gradients(params, ids));
+            assertArrayEquals(fresh.get(0), reused.get(0), "loss of run " + run);
             for (int i = 0; i < params.size(); i++) {
-                assertArrayEquals(fresh.get(i), reused.get(i), "run " + run + ", parameter " + i);
+                assertArrayEquals(fresh.get(i + 1), reused.get(i + 1), "run " + run + ", gradient " + i);
+                assertArrayEquals(before.get(i), params.get(i).data(), "run " + run + ", parameter " + i);
             }
         }
     }
@@ -111,7 +115,9 @@ class WorkspaceTest {
         return Tensor.parameter(Tensor.randn(rng, 0.5f, shape).data(), shape);
     }
 
-    /** Copies of the parameters' gradients of a loss through most operations, made at once and dropped. */
+    /**
+     * The value of a loss through most operations, then copies of the parameters' gradients (which are dropped).
+     */
     private static List<float[]> gradients(List<Tensor> p, int[] ids) {
         Tensor x = Embedding.forward(p.get(0), ids, 3, 4);
         Tensor h = LayerNorm.forward(x, p.get(1), p.get(2), 1e-5f);
@@ -120,8 +126,11 @@ class WorkspaceTest {
         Tensor s = MatMul.matmul(t, false, Views.slice(t, 1, 2, 6), true);
         Tensor n = Normalize.l2(Gather.rows(Views.concat(0, s.reshape(12, 8), Elementwise.add(y, y).reshape(12, 8)),
                 new int[] {0, 20, 7, 7}));
-        Reduce.sum(Elementwise.mulScalar(n, Tensor.scalar(2f))).backward();
+        // A parameter's reshape shares its storage.
+        Tensor loss = Reduce.sum(Elementwise.mul(Elementwise.mulScalar(n, p.get(7)), p.get(1).reshape(8)));
+        loss.backward();
         List<float[]> grads = new ArrayList<>();
+        grads.add(new float[] {loss.item()});
         for (Tensor t0 : p) {
             grads.add(t0.grad().clone());
             t0.zeroGrad();
