@@ -27,14 +27,14 @@ import java.util.function.Supplier;
  *
  * <p>The workspace holds no more memory than the most its scopes ever had in use at once:
  * when an array of a size it has no free one of would take it over that, it first gives up free
- * arrays of the sizes least recently taken (to the garbage collector), so that steps whose shapes
+ * arrays of the sizes least recently used (to the garbage collector), so that steps whose shapes
  * vary (texts of different lengths) do not accumulate arrays of every size. Used by the thread
  * that runs it.
  */
 public final class Workspace {
     private static final ScopedValue<Workspace> CURRENT = ScopedValue.newInstance();
 
-    /** Free arrays by length, least recently taken length first. */
+    /** Free arrays by length, the length least recently taken or given back first. */
     private final Map<Integer, ArrayDeque<float[]>> free = new LinkedHashMap<>(16, 0.75f, true);
     /** Arrays handed out and not yet given back, in the order they were; a scope gives back a suffix. */
     private final List<float[]> inUse = new ArrayList<>();
