@@ -5,6 +5,7 @@ import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.GeluGrad;
 import dev.jclip.kernel.VectorMath;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.tensor.Workspace;
 
 /** Smooth activations with autograd (ReLU lives in {@code Relu}). */
 public final class Activation {
@@ -16,7 +17,7 @@ public final class Activation {
      */
     public static Tensor gelu(Tensor x, Gelu kind) {
         float[] src = x.data();
-        float[] out = new float[src.length];
+        float[] out = Workspace.floats(src.length);
         Parallel.forRows(src.length, 1, (from, to) -> VectorMath.gelu(kind, src, from, out, from, to - from));
         return Tensor.result(out, x.shape(), o -> {
             // A first gradient is written, not added to zeros.

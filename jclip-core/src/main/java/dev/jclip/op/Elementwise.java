@@ -3,6 +3,7 @@ package dev.jclip.op;
 import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Sums;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.tensor.Workspace;
 import java.util.Arrays;
 
 /** Element-wise arithmetic with autograd: add, mul, scale, exp. */
@@ -16,7 +17,7 @@ public final class Elementwise {
     public static Tensor add(Tensor a, Tensor b) {
         int inner = broadcastInner(a, b, "add");
         float[] x = a.data(), y = b.data();
-        float[] out = new float[x.length];
+        float[] out = Workspace.floats(x.length);
         // Any range of elements: b's index j runs along with i and wraps at the end of b.
         Parallel.forRows(x.length, 1, (from, to) -> {
             for (int i = from, j = from % inner; i < to; j = 0) {
@@ -46,7 +47,7 @@ public final class Elementwise {
     public static Tensor mul(Tensor a, Tensor b) {
         int inner = broadcastInner(a, b, "mul");
         float[] x = a.data(), y = b.data();
-        float[] out = new float[x.length];
+        float[] out = Workspace.floats(x.length);
         for (int i = 0; i < x.length; i += inner) {
             for (int j = 0; j < inner; j++) {
                 out[i + j] = x[i + j] * y[j];
@@ -80,7 +81,7 @@ public final class Elementwise {
         }
         float k = s.item();
         float[] x = a.data();
-        float[] out = new float[x.length];
+        float[] out = Workspace.floats(x.length);
         for (int i = 0; i < x.length; i++) {
             out[i] = x[i] * k;
         }
@@ -105,7 +106,7 @@ public final class Elementwise {
     /** {@code a * k} for a constant {@code k}. */
     public static Tensor scale(Tensor a, float k) {
         float[] x = a.data();
-        float[] out = new float[x.length];
+        float[] out = Workspace.floats(x.length);
         for (int i = 0; i < x.length; i++) {
             out[i] = x[i] * k;
         }
@@ -120,7 +121,7 @@ public final class Elementwise {
     /** {@code exp(a)} element-wise. */
     public static Tensor exp(Tensor a) {
         float[] x = a.data();
-        float[] out = new float[x.length];
+        float[] out = Workspace.floats(x.length);
         for (int i = 0; i < x.length; i++) {
             out[i] = (float) Math.exp(x[i]);
         }

@@ -3,6 +3,7 @@ package dev.jclip.op;
 import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Sums;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.tensor.Workspace;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
@@ -35,7 +36,7 @@ public final class Embedding {
         int[] shape = Arrays.copyOf(idsShape, idsShape.length + 1);
         shape[idsShape.length] = d;
         MemorySegment w = weight.storage();   // a mapped table is read in place
-        float[] out = new float[Tensor.checkedNumel(shape)];
+        float[] out = Workspace.floats(Tensor.checkedNumel(shape));
         int[] rows = ids.clone(); // the caller may reuse its array
         for (int t = 0; t < rows.length; t++) {
             MemorySegment.copy(w, Tensor.ELEMENT, (long) rows[t] * d * Float.BYTES, out, t * d, d);

@@ -1,6 +1,7 @@
 package dev.jclip.op;
 
 import dev.jclip.tensor.Tensor;
+import dev.jclip.tensor.Workspace;
 import java.util.Arrays;
 
 /** Row gathering with autograd, e.g. pooling the end-of-text token of each sequence. */
@@ -23,7 +24,7 @@ public final class Gather {
         }
         int[] picked = rows.clone(); // the caller may reuse its array
         float[] src = x.data();
-        float[] out = new float[Tensor.checkedNumel(picked.length, d)];
+        float[] out = Workspace.floats(Tensor.checkedNumel(picked.length, d));
         for (int t = 0; t < picked.length; t++) {
             System.arraycopy(src, picked[t] * d, out, t * d, d);
         }

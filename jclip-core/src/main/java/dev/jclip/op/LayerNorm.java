@@ -5,6 +5,7 @@ import dev.jclip.kernel.Rows;
 import dev.jclip.kernel.RowsGrad;
 import dev.jclip.kernel.Sums;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.tensor.Workspace;
 import java.util.Arrays;
 
 /**
@@ -27,9 +28,9 @@ public final class LayerNorm {
         }
         int rows = d == 0 ? 0 : x.numel() / d;
         float[] src = x.data(), w = weight.data(), b = bias.data();
-        float[] out = new float[src.length];
+        float[] out = Workspace.floats(src.length);
         // Saved for backward: per row, the mean and 1/sqrt(var + eps).
-        float[] stats = new float[2 * rows];
+        float[] stats = Workspace.floats(2 * rows);
         Parallel.forRows(rows, d, (from, to) -> {
             for (int r = from; r < to; r++) {
                 Rows.layerNorm(src, r * d, d, w, b, eps, out, r * d, stats, r);
@@ -42,7 +43,7 @@ public final class LayerNorm {
             // Rows in fixed chunks, each summing its rows' shares of the weight's and bias's gradients;
             // the chunks' partial sums are then added in chunk order: the same bits on any pool.
             int chunks = Math.ceilDiv(rows, ROWS_PER_CHUNK);
-            float[] pw = new float[chunks * d], pb = new float[chunks * d];
+            float[] pw = Workspace.zeros(chunks * d), pb = Workspace.zeros(chunks * d);
             Parallel.forEach(chunks, c -> {
                 for (int r = c * ROWS_PER_CHUNK, end = Math.min(rows, r + ROWS_PER_CHUNK); r < end; r++) {
                     RowsGrad.layerNorm(src, g, r * d, d, w, stats[2 * r], stats[2 * r + 1], gx, !first, pw, pb, c * d);

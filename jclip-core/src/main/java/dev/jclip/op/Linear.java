@@ -6,6 +6,7 @@ import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.Sums;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.tensor.Workspace;
 import java.util.Arrays;
 
 /**
@@ -40,7 +41,7 @@ public final class Linear {
                     + " must have the output's shape " + Arrays.toString(shape));
         }
         int out = weight.dim(0), in = weight.dim(1), rows = rows(shape);
-        float[] y = new float[Tensor.checkedNumel(shape)];
+        float[] y = output(shape, in);
         Epilogue epilogue = bias == null ? Epilogue.NONE : Epilogue.bias(bias.data());
         if (residual != null) {
             epilogue = epilogue.withResidual(residual.data(), 0, out);
@@ -68,11 +69,17 @@ public final class Linear {
         }
         int[] shape = outputShape(x, weight, bias);
         int out = weight.dim(0), in = weight.dim(1);
-        float[] y = new float[Tensor.checkedNumel(shape)];
+        float[] y = output(shape, in);
         Epilogue epilogue = (bias == null ? Epilogue.NONE : Epilogue.bias(bias.data())).withGelu(kind);
         Gemm.sgemm(rows(shape), out, in, Operand.of(x.data(), 0, in), Operand.of(weight.storage(), 0, in).t(),
                 y, 0, out, false, epilogue);
         return Tensor.of(y, shape);
+    }
+
+    /** The output array: the GEMM writes every element, unless the product is over nothing ({@code in} 0). */
+    private static float[] output(int[] shape, int in) {
+        int n = Tensor.checkedNumel(shape);
+        return in == 0 ? Workspace.zeros(n) : Workspace.floats(n);
     }
 
     /** Checks the operands and returns the output shape {@code [..., out]}. */

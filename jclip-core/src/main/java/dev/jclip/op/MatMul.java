@@ -3,6 +3,7 @@ package dev.jclip.op;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.tensor.Workspace;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
@@ -35,7 +36,8 @@ public final class MatMul {
         int[] shape = a.shape();
         shape[r - 2] = m;
         shape[r - 1] = n;
-        float[] c = new float[Tensor.checkedNumel(shape)];
+        int size = Tensor.checkedNumel(shape);
+        float[] c = k == 0 ? Workspace.zeros(size) : Workspace.floats(size);   // the GEMM writes every element unless k is 0
         int batch = 1;
         for (int i = 0; i < r - 2; i++) {
             batch *= a.dim(i);

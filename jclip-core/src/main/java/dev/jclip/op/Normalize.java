@@ -1,6 +1,7 @@
 package dev.jclip.op;
 
 import dev.jclip.tensor.Tensor;
+import dev.jclip.tensor.Workspace;
 
 /** L2 normalization of feature vectors, as CLIP does before the similarity logits. */
 public final class Normalize {
@@ -17,8 +18,8 @@ public final class Normalize {
         int d = x.dim(-1);
         int rows = d == 0 ? 0 : x.numel() / d;
         float[] src = x.data();
-        float[] out = new float[src.length];
-        float[] norm = new float[rows]; // saved for backward
+        float[] out = Workspace.floats(src.length);
+        float[] norm = Workspace.floats(rows); // saved for backward
         for (int r = 0; r < rows; r++) {
             int base = r * d;
             double sq = 0;

@@ -2,6 +2,7 @@ package dev.jclip.op;
 
 import dev.jclip.compute.Parallel;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.tensor.Workspace;
 
 /** Rectified linear unit {@code max(0, x)}. */
 public final class Relu {
@@ -10,7 +11,7 @@ public final class Relu {
     /** {@code max(0, x)} element-wise; the gradient passes where the output is positive. */
     public static Tensor forward(Tensor x) {
         float[] xd = x.data();
-        float[] y = new float[xd.length];
+        float[] y = Workspace.floats(xd.length);
         Parallel.forRows(xd.length, 1, (from, to) -> {
             for (int i = from; i < to; i++) {
                 y[i] = xd[i] > 0 ? xd[i] : 0f;

@@ -1,6 +1,7 @@
 package dev.jclip.op;
 
 import dev.jclip.tensor.Tensor;
+import dev.jclip.tensor.Workspace;
 import java.util.Arrays;
 
 /**
@@ -37,7 +38,7 @@ public final class Views {
             stride[i] = inStride[p[i]];
         }
         float[] src = x.data();
-        float[] out = new float[src.length];
+        float[] out = Workspace.floats(src.length);
         int[] idx = new int[rank];
         int off = 0;
         for (int o = 0; o < out.length; o++) {
@@ -81,7 +82,7 @@ public final class Views {
         int len = (end - start) * inner;
         shape[d] = end - start;
         float[] src = x.data();
-        float[] out = new float[Tensor.checkedNumel(shape)];
+        float[] out = Workspace.floats(Tensor.checkedNumel(shape));
         for (int o = 0; o < outer && len > 0; o++) {
             System.arraycopy(src, (o * n + start) * inner, out, o * len, len);
         }
@@ -119,7 +120,7 @@ public final class Views {
         int inner = innerSize(shape, d), outer = outerSize(shape, d);
         shape[d] = total;
         int row = total * inner; // output elements per outer index
-        float[] out = new float[Tensor.checkedNumel(shape)];
+        float[] out = Workspace.floats(Tensor.checkedNumel(shape));
         int[] at = new int[parts.length]; // where each part starts within an output row
         for (int p = 0, pos = 0; p < parts.length; p++) {
             at[p] = pos;

@@ -350,7 +350,7 @@ public final class Tensor {
             if (reused != null) {
                 Parallel.forRows(numel, 1, (from, to) -> Arrays.fill(reused, from, to, 0f));
             }
-            grad = reused != null ? reused : new float[numel];
+            grad = reused != null ? reused : Workspace.zeros(numel);
         }
         return grad;
     }
@@ -365,7 +365,7 @@ public final class Tensor {
             throw new IllegalStateException("a gradient has already reached this tensor: add into gradForAccumulation()");
         }
         float[] reused = released();
-        grad = reused != null ? reused : new float[numel];
+        grad = reused != null ? reused : Workspace.floats(numel);
         return grad;
     }
 

@@ -3,6 +3,7 @@ package dev.jclip.train;
 import dev.jclip.nn.Clip;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.tensor.Workspace;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,17 +52,20 @@ final class GradCache {
         int ie = 0, te = 0;
         try (var off = GradMode.noGrad()) {
             for (int s = 0; s < n; s += micro) {
-                Batch mb = batch.slice(s, Math.min(n, s + micro));
-                Tensor fi = model.encodeImage(mb.images());
-                Tensor ft = model.encodeText(mb.flatTokens());
-                if (img == null) {
-                    ie = fi.dim(1);
-                    te = ft.dim(1);
-                    img = new float[n * ie];
-                    txt = new float[n * te];
+                // A micro-batch's activations are done with once its features are copied: the next one reuses them.
+                try (var scope = Workspace.scope()) {
+                    Batch mb = batch.slice(s, Math.min(n, s + micro));
+                    Tensor fi = model.encodeImage(mb.images());
+                    Tensor ft = model.encodeText(mb.flatTokens());
+                    if (img == null) {
+                        ie = fi.dim(1);
+                        te = ft.dim(1);
+                        img = new float[n * ie];
+                        txt = new float[n * te];
+                    }
+                    System.arraycopy(fi.data(), 0, img, s * ie, fi.numel());
+                    System.arraycopy(ft.data(), 0, txt, s * te, ft.numel());
                 }
-                System.arraycopy(fi.data(), 0, img, s * ie, fi.numel());
-                System.arraycopy(ft.data(), 0, txt, s * te, ft.numel());
             }
         }
         bufferTensors.forEach((name, t) -> System.arraycopy(buffers.get(name), 0, t.data(), 0, t.numel()));
@@ -70,14 +74,23 @@ final class GradCache {
         Tensor value = loss.of(model.logitsPerImage(imgLeaf, txtLeaf));
         value.backward();
 
+        // The gradients of the towers' parameters are made here, outside the micro-batches' workspace scopes,
+        // which give back what they hand out: an array that became a parameter's gradient in there would be reused.
+        model.stateDict().parameters().forEach((name, p) -> {
+            if (p.requiresGrad() && !Freeze.isLogitParameter(name) && (Freeze.isImage(name) ? imageGrad : textGrad)) {
+                p.gradForAccumulation();
+            }
+        });
         for (int s = 0; s < n; s += micro) {
             int e = Math.min(n, s + micro);
-            Batch mb = batch.slice(s, e);
-            if (imageGrad) {
-                model.encodeImage(mb.images()).backward(Arrays.copyOfRange(imgLeaf.grad(), s * ie, e * ie));
-            }
-            if (textGrad) {
-                model.encodeText(mb.flatTokens()).backward(Arrays.copyOfRange(txtLeaf.grad(), s * te, e * te));
+            try (var scope = Workspace.scope()) {
+                Batch mb = batch.slice(s, e);
+                if (imageGrad) {
+                    model.encodeImage(mb.images()).backward(Arrays.copyOfRange(imgLeaf.grad(), s * ie, e * ie));
+                }
+                if (textGrad) {
+                    model.encodeText(mb.flatTokens()).backward(Arrays.copyOfRange(txtLeaf.grad(), s * te, e * te));
+                }
             }
         }
         return value.item();

@@ -7,6 +7,7 @@ import dev.jclip.model.ClipWeights;
 import dev.jclip.nn.Clip;
 import dev.jclip.tensor.OpProfile;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.tensor.Workspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,8 @@ public final class Trainer {
     private final Tensor logitScale, logitBias;
     private final boolean imageTrains, textTrains;
     private final Checkpoints checkpoints;
+    /** The activations and gradients of a step, reused by the next one. */
+    private final Workspace workspace = new Workspace();
     private Progress progress = Progress.start();
     private long savedStep = -1;
 
@@ -130,9 +133,15 @@ public final class Trainer {
      * One optimizer step on {@code batch} (which counts as the next batch of the
      * current epoch): gradients of the configured loss, a finiteness check,
      * clipping, AdamW at the schedule's rate, then the clamp of {@code logit_scale}.
+     * The step's results and gradients live in the trainer's {@link Workspace}, whose
+     * arrays the next step reuses; {@link TrainConfig#onStep()} runs after it, outside.
      */
     public StepLog step(Batch batch) {
-        return parallel.call(() -> stepOnPool(batch));
+        return parallel.call(() -> {
+            StepLog log = workspace.run(() -> stepOnPool(batch));
+            config.onStep().accept(log);
+            return log;
+        });
     }
 
     private StepLog stepOnPool(Batch batch) {
@@ -163,11 +172,9 @@ public final class Trainer {
         progress = new Progress(progress.step() + 1, progress.epoch(), progress.batchInEpoch() + 1,
                 progress.skipped() + (finite ? 0 : 1));
         double seconds = (System.nanoTime() - t0) / 1e9;
-        StepLog log = new StepLog(progress.step(), progress.epoch(), loss, lr, logitScale.item(),
+        return new StepLog(progress.step(), progress.epoch(), loss, lr, logitScale.item(),
                 logitBias == null ? null : logitBias.item(), norm,
                 batch.size() / seconds, !finite);
-        config.onStep().accept(log);
-        return log;
     }
 
     private String nonFiniteMessage(float loss, double norm) {

@@ -11,10 +11,12 @@ import dev.jclip.io.JsonWriter;
 import dev.jclip.io.SafeTensors;
 import dev.jclip.nn.Clip;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.tensor.Workspace;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TrainerTest {
     @TempDir
@@ -98,6 +101,41 @@ class TrainerTest {
             assertTrue(max > 0, name + " has a gradient");
             assertTrue(diff <= 1e-5f * max, name + ": max difference " + diff + " of " + max);
         }
+    }
+
+    /**
+     * A step's results and gradients come from the trainer's workspace, where each step reuses the
+     * arrays the last one left dirty: the loss and gradients are the bits of new arrays, with gradient
+     * caching too (its micro-batches give their arrays back as they finish, the parameters' gradients stay).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {7, 3})
+    void gradientsInAWorkspaceAreThoseOfNewArrays(int micro) {
+        Clip model = TinyClip.model(2);
+        Workspace workspace = new Workspace();
+        for (int r = 0; r < 3; r++) {
+            int run = r;
+            Batch batch = TinyClip.batch(new SplittableRandom(run), 7);
+            float want = GradCache.lossAndGradients(model, batch, micro, true, true, Loss.CONTRASTIVE);
+            Map<String, float[]> wanted = takeGradients(model);
+            Map<String, float[]> got = workspace.run(() -> {
+                float loss = GradCache.lossAndGradients(model, batch, micro, true, true, Loss.CONTRASTIVE);
+                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(loss), "loss of run " + run);
+                return takeGradients(model);
+            });
+            assertEquals(wanted.keySet(), got.keySet());
+            wanted.forEach((name, g) -> assertArrayEquals(g, got.get(name), name + ", run " + run));
+        }
+    }
+
+    /** Copies of the parameters' gradients, which are then dropped. */
+    private static Map<String, float[]> takeGradients(Clip model) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        model.stateDict().parameters().forEach((name, t) -> {
+            out.put(name, t.grad().clone());
+            t.zeroGrad();
+        });
+        return out;
     }
 
     @Test
