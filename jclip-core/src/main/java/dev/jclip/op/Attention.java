@@ -6,6 +6,7 @@ import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.Rows;
 import dev.jclip.kernel.RowsGrad;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.tensor.Workspace;
 import java.util.Arrays;
 import java.util.function.IntUnaryOperator;
 
@@ -27,6 +28,8 @@ import java.util.function.IntUnaryOperator;
  * gradient is needed; inference uses one L×L scratch matrix per task.
  */
 public final class Attention {
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
     private Attention() {}
 
     /**
@@ -53,14 +56,14 @@ public final class Attention {
         int d3 = qkv.dim(1), d = d3 / 3, hd = d / heads, mStride = mask == null ? 0 : mask.dim(1);
         float scale = (float) (1.0 / Math.sqrt(hd));
         float[] x = qkv.data(), m = mask == null ? null : mask.data();
-        float[] out = new float[Tensor.checkedNumel(seqs.rows(), d)];
+        float[] out = Workspace.floats(Tensor.checkedNumel(seqs.rows(), d));   // every element is written
         boolean keep = Tensor.needsGrad(qkv);
         int[] pStart = keep ? probabilityStarts(seqs, heads) : null;
-        float[] probs = keep ? new float[pStart[seqs.count()]] : null;
+        float[] probs = keep ? Workspace.floats(pStart[seqs.count()]) : null;
         Parallel.forEach(seqs.count() * heads, t -> {
             int s = t / heads, h = t % heads, l = seqs.length(s), row = seqs.start(s);
             int q = row * d3 + h * hd;    // q of (sequence, head); k at q + D, v at q + 2D
-            float[] p = keep ? probs : new float[l * l];
+            float[] p = keep ? probs : scratch(l * l);
             int pOff = keep ? pStart[s] + h * l * l : 0;
             // scores [L×L] = q · kᵀ, scaled inside the softmax
             Gemm.sgemm(l, l, hd, Operand.of(x, q, d3), Operand.of(x, q + d, d3).t(), p, pOff, l, false, null);
@@ -78,7 +81,7 @@ public final class Attention {
                 // dv [L×hd] += Pᵀ · dout
                 Gemm.sgemm(l, hd, l, Operand.of(probs, pOff, l).t(), Operand.of(g, go, d), gx, q + 2 * d, d3, true, null);
                 // dP [L×L] = dout · vᵀ
-                float[] ds = new float[l * l];
+                float[] ds = scratch(l * l);
                 Gemm.sgemm(l, l, hd, Operand.of(g, go, d), Operand.of(x, q + 2 * d, d3).t(), ds, 0, l, false, null);
                 // Through softmax and the scale: dS = scale · P ⊙ (dP − Σ_j dP·P).
                 for (int i = 0; i < l; i++) {
@@ -146,15 +149,15 @@ public final class Attention {
         int n = seqs.count(), hd = d / heads, ldq = q.dim(1), ldkv = kv.dim(1), mStride = mask == null ? 0 : mask.dim(1);
         float scale = (float) (1.0 / Math.sqrt(hd));
         float[] xq = q.data(), xkv = kv.data(), m = mask == null ? null : mask.data();
-        float[] out = new float[Tensor.checkedNumel(n, d)];
+        float[] out = Workspace.floats(Tensor.checkedNumel(n, d));
         Tensor[] inputs = q == kv ? new Tensor[] {q} : new Tensor[] {q, kv};
         boolean keep = Tensor.needsGrad(inputs);
         // the probabilities of sequence s, head h: L scores at heads·start(s) + h·L
-        float[] probs = keep ? new float[Tensor.checkedNumel(heads, seqs.rows())] : null;
+        float[] probs = keep ? Workspace.floats(Tensor.checkedNumel(heads, seqs.rows())) : null;
         Parallel.forEach(n * heads, t -> {
             int s = t / heads, h = t % heads, l = seqs.length(s), row = seqs.start(s);
             int qi = qRow.applyAsInt(s) * ldq + h * hd, k = row * ldkv + kCol + h * hd;
-            float[] p = keep ? probs : new float[l];
+            float[] p = keep ? probs : scratch(l);
             int pOff = keep ? heads * row + h * l : 0;
             // scores [1×L] = q · kᵀ, scaled inside the softmax; out[s, head columns] = p · v
             Gemm.sgemm(1, l, hd, Operand.of(xq, qi, ldq), Operand.of(xkv, k, ldkv).t(), p, pOff, l, false, null);
@@ -174,7 +177,7 @@ public final class Attention {
                     Gemm.sgemm(l, hd, 1, Operand.of(probs, pOff, l).t(), Operand.of(g, go, d), gkv, k + d, ldkv, true, null);
                 }
                 // dp [1×L] = dout · vᵀ, then through softmax and the scale: ds = scale · p ⊙ (dp − dp·p)
-                float[] ds = new float[l];
+                float[] ds = scratch(l);
                 Gemm.sgemm(1, l, hd, Operand.of(g, go, d), Operand.of(xkv, k + d, ldkv).t(), ds, 0, l, false, null);
                 RowsGrad.softmax(probs, pOff, ds, 0, l, scale);
                 // dq += ds · k, dk += dsᵀ · q
@@ -201,6 +204,19 @@ public final class Attention {
             }
         }
         return pos;
+    }
+
+    /**
+     * This thread's scratch array of at least {@code n} floats, for a task's scores or their
+     * gradients: each task overwrites what it uses and is done with it before the next.
+     */
+    private static float[] scratch(int n) {
+        float[] s = SCRATCH.get();
+        if (s.length < n) {
+            s = new float[n];
+            SCRATCH.set(s);
+        }
+        return s;
     }
 
     /** Where each sequence's probabilities begin: heads · L² floats per sequence of length L. */

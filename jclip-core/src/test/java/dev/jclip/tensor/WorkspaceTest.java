@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.jclip.compute.Gelu;
 import dev.jclip.op.Activation;
+import dev.jclip.op.Attention;
 import dev.jclip.op.Elementwise;
 import dev.jclip.op.Embedding;
 import dev.jclip.op.Gather;
@@ -15,6 +16,8 @@ import dev.jclip.op.Linear;
 import dev.jclip.op.MatMul;
 import dev.jclip.op.Normalize;
 import dev.jclip.op.Reduce;
+import dev.jclip.op.Sequences;
+import dev.jclip.op.Softmax;
 import dev.jclip.op.Views;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,7 +99,7 @@ class WorkspaceTest {
     void gradientsInAWorkspaceAreThoseOfNewArrays() {
         SplittableRandom rng = new SplittableRandom(5);
         List<Tensor> params = List.of(param(rng, 11, 8), param(rng, 8), param(rng, 8), param(rng, 16, 8),
-                param(rng, 16), param(rng, 8, 16), param(rng, 8), Tensor.parameter(new float[] {2f}));
+                param(rng, 16), param(rng, 8, 16), param(rng, 8), Tensor.parameter(new float[] {2f}), param(rng, 24, 8));
         Workspace w = new Workspace();
         for (int run = 0; run < 3; run++) {
             int[] ids = rng.ints(12, 0, 11).toArray();
@@ -121,13 +124,17 @@ class WorkspaceTest {
     private static List<float[]> gradients(List<Tensor> p, int[] ids) {
         Tensor x = Embedding.forward(p.get(0), ids, 3, 4);
         Tensor h = LayerNorm.forward(x, p.get(1), p.get(2), 1e-5f);
-        Tensor y = Linear.forward(Activation.gelu(Linear.forward(h, p.get(3), p.get(4)), Gelu.ERF), p.get(5), p.get(6), x);
+        Tensor y0 = Linear.forward(Activation.gelu(Linear.forward(h, p.get(3), p.get(4)), Gelu.ERF), p.get(5), p.get(6), x);
+        Tensor qkv = Linear.forward(y0, p.get(8), null);
+        Tensor y = Elementwise.add(y0, Attention.forward(qkv, 2, Softmax.causalMask(4)));
+        Tensor pooled = Attention.forwardAt(qkv.reshape(12, 24), 2, null, Sequences.ofLengths(5, 7), new int[] {4, 2});
         Tensor t = Views.permute(Elementwise.mul(Elementwise.exp(Elementwise.scale(y, 0.1f)), y), 0, 2, 1);
         Tensor s = MatMul.matmul(t, false, Views.slice(t, 1, 2, 6), true);
         Tensor n = Normalize.l2(Gather.rows(Views.concat(0, s.reshape(12, 8), Elementwise.add(y, y).reshape(12, 8)),
                 new int[] {0, 20, 7, 7}));
         // A parameter's reshape shares its storage.
-        Tensor loss = Reduce.sum(Elementwise.mul(Elementwise.mulScalar(n, p.get(7)), p.get(1).reshape(8)));
+        Tensor loss = Elementwise.add(Reduce.sum(Elementwise.mul(Elementwise.mulScalar(n, p.get(7)), p.get(1).reshape(8))),
+                Reduce.sum(pooled));
         loss.backward();
         List<float[]> grads = new ArrayList<>();
         grads.add(new float[] {loss.item()});
