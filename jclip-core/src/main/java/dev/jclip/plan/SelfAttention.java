@@ -24,17 +24,23 @@ final class SelfAttention {
 
     /** {@code qkv} [B, L, 3D] with q, k, v side by side; {@code mask} [L, L] or null -> [B, L, D]. */
     static Tensor forward(Tensor qkv, int heads, Tensor mask) {
+        return forward(qkv, heads, mask, null);
+    }
+
+    /** {@link #forward} writing into an array from {@code buffers} (a new one when null). */
+    static Tensor forward(Tensor qkv, int heads, Tensor mask, Buffers buffers) {
         int b = qkv.dim(0), l = qkv.dim(1), d3 = qkv.dim(2), d = d3 / 3, hd = d / heads;
         if (mask != null && (mask.rank() != 2 || mask.dim(0) != l || mask.dim(1) != l)) {
             throw new IllegalArgumentException("attention: mask must be [" + l + ", " + l + "], got " + Arrays.toString(mask.shape()));
         }
         float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] x = qkv.data(), m = mask == null ? null : mask.data(), out = new float[Tensor.checkedNumel(b, l, d)];
+        int size = Tensor.checkedNumel(b, l, d);
+        float[] x = qkv.data(), m = mask == null ? null : mask.data(), out = buffers == null ? new float[size] : buffers.take(size);
         int[] seen = visibleKeys(m, l);
         int block = m == null ? l : ROWS;
         Parallel.forEach(b * heads, t -> {
             int q = t / heads * l * d3 + t % heads * hd, o = t / heads * l * d + t % heads * hd;
-            float[] p = new float[l * l];
+            float[] p = scores(l * l);
             for (int i0 = 0; i0 < l; i0 += block) {
                 int rows = Math.min(block, l - i0), cols = 0;
                 for (int i = i0; i < i0 + rows; i++) {
@@ -51,6 +57,18 @@ final class SelfAttention {
             }
         });
         return Tensor.of(out, b, l, d);
+    }
+
+    /** Per thread, the scores of one head: every element read is written first, so it is reused. */
+    private static final ThreadLocal<float[][]> SCORES = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+    /** This thread's score array of at least {@code size} floats. */
+    private static float[] scores(int size) {
+        float[][] held = SCORES.get();
+        if (held[0].length < size) {
+            held[0] = new float[size];
+        }
+        return held[0];
     }
 
     /**
