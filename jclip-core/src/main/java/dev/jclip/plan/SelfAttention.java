@@ -3,6 +3,7 @@ package dev.jclip.plan;
 import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
+import dev.jclip.kernel.PackedB;
 import dev.jclip.kernel.Rows;
 import dev.jclip.op.Attention;
 import dev.jclip.tensor.Tensor;
@@ -41,13 +42,17 @@ final class SelfAttention {
         Parallel.forEach(b * heads, t -> {
             int q = t / heads * l * d3 + t % heads * hd, o = t / heads * l * d + t % heads * hd;
             float[] p = scores(l * l);
+            // kᵀ packed once for the head: each block of queries reads the panels of its keys (a head
+            // of at most 512 columns, one block of k as Gemm splits it, always in CLIP).
+            PackedB keys = hd <= 512 ? Gemm.packB(true, hd, l, x, q + d, d3) : null;
             for (int i0 = 0; i0 < l; i0 += block) {
                 int rows = Math.min(block, l - i0), cols = 0;
                 for (int i = i0; i < i0 + rows; i++) {
                     cols = Math.max(cols, seen[i]);
                 }
                 // scores [rows×cols] = q · kᵀ, scaled inside the softmax; hidden keys of a row get 0
-                Gemm.sgemm(rows, cols, hd, Operand.of(x, q + i0 * d3, d3), Operand.of(x, q + d, d3).t(), p, i0 * l, l, false, null);
+                Operand seenKeys = keys != null ? Operand.of(keys.firstColumns(cols)) : Operand.of(x, q + d, d3).t();
+                Gemm.sgemm(rows, cols, hd, Operand.of(x, q + i0 * d3, d3), seenKeys, p, i0 * l, l, false, null);
                 for (int i = i0; i < i0 + rows; i++) {
                     Rows.softmax(p, i * l, seen[i], scale, m, i * l);
                     Arrays.fill(p, i * l + seen[i], i * l + cols, 0f);
