@@ -23,20 +23,17 @@ final class SelfAttention {
 
     private SelfAttention() {}
 
-    /** {@code qkv} [B, L, 3D] with q, k, v side by side; {@code mask} [L, L] or null -> [B, L, D]. */
-    static Tensor forward(Tensor qkv, int heads, Tensor mask) {
-        return forward(qkv, heads, mask, null);
-    }
-
-    /** {@link #forward} writing into an array from {@code buffers} (a new one when null). */
+    /**
+     * {@code qkv} [B, L, 3D] with q, k, v side by side; {@code mask} [L, L] or null -> [B, L, D], in
+     * an array from {@code buffers}.
+     */
     static Tensor forward(Tensor qkv, int heads, Tensor mask, Buffers buffers) {
         int b = qkv.dim(0), l = qkv.dim(1), d3 = qkv.dim(2), d = d3 / 3, hd = d / heads;
         if (mask != null && (mask.rank() != 2 || mask.dim(0) != l || mask.dim(1) != l)) {
             throw new IllegalArgumentException("attention: mask must be [" + l + ", " + l + "], got " + Arrays.toString(mask.shape()));
         }
         float scale = (float) (1.0 / Math.sqrt(hd));
-        int size = Tensor.checkedNumel(b, l, d);
-        float[] x = qkv.data(), m = mask == null ? null : mask.data(), out = buffers == null ? new float[size] : buffers.take(size);
+        float[] x = qkv.data(), m = mask == null ? null : mask.data(), out = buffers.take(Tensor.checkedNumel(b, l, d));
         int[] seen = visibleKeys(m, l);
         int block = m == null ? l : ROWS;
         Parallel.forEach(b * heads, t -> {
