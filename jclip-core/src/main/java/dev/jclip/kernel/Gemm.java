@@ -419,7 +419,7 @@ public final class Gemm {
      * Depth of the k blocks for a given k: equal blocks of at most {@link #KC} (k = 768 gives
      * 2×384, not 512 + 256). Depends on k alone, so packed and unpacked B block alike.
      */
-    private static int blockDepth(int k) {
+    static int blockDepth(int k) {
         return k == 0 ? 0 : Math.ceilDiv(k, Math.ceilDiv(k, KC));
     }
 

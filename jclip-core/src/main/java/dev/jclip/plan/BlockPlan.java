@@ -3,9 +3,11 @@ package dev.jclip.plan;
 import static dev.jclip.plan.InferencePlan.need;
 
 import dev.jclip.compute.Gelu;
+import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Epilogue;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
+import dev.jclip.kernel.Rows;
 import dev.jclip.nn.BlockConfig;
 import dev.jclip.nn.ResidualAttentionBlock;
 import dev.jclip.nn.StateDict;
@@ -49,10 +51,21 @@ final class BlockPlan {
         ls2Gamma = config.hasLayerScale() ? need(sd, prefix + "ls_2.gamma") : null;
     }
 
-    /** {@code x} [B, L, D]; {@code mask} [L, L] or null. */
-    Tensor forward(Tensor x, Tensor mask) {
-        Tensor qkv = Projection.forward(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), inProjWeight, inProjBias, null, null);
-        return mlp(residual(x, ls1Gamma, SelfAttention.forward(qkv, heads, mask), outProjWeight, outProjBias));
+    /**
+     * {@code x} [B, L, D]; {@code mask} [L, L] or null. The activations are taken from, and all but
+     * the output given back to, {@code buffers}: {@code x} itself is left alone.
+     */
+    Tensor forward(Tensor x, Tensor mask, Buffers buffers) {
+        Tensor normed = layerNorm(x, ln1Weight, ln1Bias, buffers);
+        Tensor qkv = Projection.forward(normed, inProjWeight, inProjBias, null, null, buffers);
+        buffers.give(normed);
+        Tensor attended = SelfAttention.forward(qkv, heads, mask, buffers);
+        buffers.give(qkv);
+        Tensor y = residual(x, ls1Gamma, attended, outProjWeight, outProjBias, buffers);
+        buffers.give(attended);
+        Tensor out = mlp(y, buffers);
+        buffers.give(y);
+        return out;
     }
 
     /**
@@ -63,19 +76,42 @@ final class BlockPlan {
      */
     Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
         Tensor qkv = keysValuesAndQueriesAt(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), at);
-        return mlp(residual(tokensAt(x, at), ls1Gamma, Attention.forwardAt(qkv, heads, mask, at), outProjWeight, outProjBias));
+        return mlp(residual(tokensAt(x, at), ls1Gamma, Attention.forwardAt(qkv, heads, mask, at), outProjWeight, outProjBias, null),
+                null);
     }
 
-    /** {@code x + ls_2(c_proj(act(c_fc(ln_2(x)))))}. */
-    private Tensor mlp(Tensor x) {
-        Tensor h = Projection.forward(LayerNorm.forward(x, ln2Weight, ln2Bias, lnEps), fcWeight, fcBias, act, null);
-        return residual(x, ls2Gamma, h, projWeight, projBias);
+    /** {@code x + ls_2(c_proj(act(c_fc(ln_2(x)))))}, its intermediates from {@code buffers} (new arrays when null). */
+    private Tensor mlp(Tensor x, Buffers buffers) {
+        Tensor normed = buffers == null ? LayerNorm.forward(x, ln2Weight, ln2Bias, lnEps) : layerNorm(x, ln2Weight, ln2Bias, buffers);
+        Tensor h = Projection.forward(normed, fcWeight, fcBias, act, null, buffers);
+        give(buffers, normed);
+        Tensor out = residual(x, ls2Gamma, h, projWeight, projBias, buffers);
+        give(buffers, h);
+        return out;
     }
 
     /** {@code x + ls(y·Wᵀ + b)}; without LayerScale the product adds {@code x} as it writes. */
-    private static Tensor residual(Tensor x, Tensor gamma, Tensor y, Tensor weight, Tensor bias) {
-        return gamma == null ? Projection.forward(y, weight, bias, null, x)
+    private static Tensor residual(Tensor x, Tensor gamma, Tensor y, Tensor weight, Tensor bias, Buffers buffers) {
+        return gamma == null ? Projection.forward(y, weight, bias, null, x, buffers)
                 : Elementwise.add(x, Elementwise.mul(Projection.forward(y, weight, bias, null, null), gamma));
+    }
+
+    private static void give(Buffers buffers, Tensor t) {
+        if (buffers != null) {
+            buffers.give(t);
+        }
+    }
+
+    /** {@link LayerNorm#forward}'s rows (the same kernel, so the same bits) into an array from {@code buffers}. */
+    private Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, Buffers buffers) {
+        int d = x.dim(-1), rows = x.numel() / d;
+        float[] src = x.data(), w = weight.data(), b = bias.data(), out = buffers.take(x.numel()), stats = new float[2 * rows];
+        Parallel.forRows(rows, d, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                Rows.layerNorm(src, r * d, d, w, b, lnEps, out, r * d, stats, r);
+            }
+        });
+        return Tensor.of(out, x.shape());
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Map;
  * blocks of a ResNet stage, and the groups of images run through the same layers, repeat the
  * same sizes, so they allocate (and the collector copies) almost nothing after the first. Only
  * sizes this instance handed out are kept: an array of any other size is left to the collector.
+ * The blocks of a transformer repeat their sizes too: after the first, they allocate nothing.
  * Convolution weights are packed once per instance, however many groups of images use them.
  * One instance serves one thread.
  */

@@ -23,13 +23,19 @@ final class Projection {
      * {@code act} and {@code residual} (of the output's shape) may be null.
      */
     static Tensor forward(Tensor x, Tensor weight, Tensor bias, Gelu act, Tensor residual) {
+        return forward(x, weight, bias, act, residual, null);
+    }
+
+    /** {@link #forward} writing into an array from {@code buffers} (a new one when null). */
+    static Tensor forward(Tensor x, Tensor weight, Tensor bias, Gelu act, Tensor residual, Buffers buffers) {
         int out = weight.dim(0), in = weight.dim(1);
         if (x.dim(-1) != in) {
             throw new IllegalArgumentException("linear: input ending in " + x.dim(-1) + " for a weight of " + in + " columns");
         }
         int[] shape = x.shape();
         shape[shape.length - 1] = out;
-        float[] y = new float[Tensor.checkedNumel(shape)];
+        int size = Tensor.checkedNumel(shape);
+        float[] y = buffers == null ? new float[size] : buffers.take(size);
         Epilogue epilogue = (bias == null ? Epilogue.NONE : Epilogue.bias(bias.data())).withGelu(act);
         if (residual != null) {
             epilogue = epilogue.withResidual(residual.data(), 0, out);

@@ -3,6 +3,7 @@ package dev.jclip.plan;
 import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
+import dev.jclip.kernel.PackedB;
 import dev.jclip.kernel.Rows;
 import dev.jclip.op.Attention;
 import dev.jclip.tensor.Tensor;
@@ -22,26 +23,33 @@ final class SelfAttention {
 
     private SelfAttention() {}
 
-    /** {@code qkv} [B, L, 3D] with q, k, v side by side; {@code mask} [L, L] or null -> [B, L, D]. */
-    static Tensor forward(Tensor qkv, int heads, Tensor mask) {
+    /**
+     * {@code qkv} [B, L, 3D] with q, k, v side by side; {@code mask} [L, L] or null -> [B, L, D], in
+     * an array from {@code buffers}.
+     */
+    static Tensor forward(Tensor qkv, int heads, Tensor mask, Buffers buffers) {
         int b = qkv.dim(0), l = qkv.dim(1), d3 = qkv.dim(2), d = d3 / 3, hd = d / heads;
         if (mask != null && (mask.rank() != 2 || mask.dim(0) != l || mask.dim(1) != l)) {
             throw new IllegalArgumentException("attention: mask must be [" + l + ", " + l + "], got " + Arrays.toString(mask.shape()));
         }
         float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] x = qkv.data(), m = mask == null ? null : mask.data(), out = new float[Tensor.checkedNumel(b, l, d)];
+        float[] x = qkv.data(), m = mask == null ? null : mask.data(), out = buffers.take(Tensor.checkedNumel(b, l, d));
         int[] seen = visibleKeys(m, l);
         int block = m == null ? l : ROWS;
         Parallel.forEach(b * heads, t -> {
             int q = t / heads * l * d3 + t % heads * hd, o = t / heads * l * d + t % heads * hd;
-            float[] p = new float[l * l];
+            float[] p = scores(l * l);
+            // kᵀ packed once for the head: each block of queries reads the panels of its keys (a head
+            // of at most 512 columns, one block of k as Gemm splits it, always in CLIP).
+            PackedB keys = hd <= 512 ? Gemm.packB(true, hd, l, x, q + d, d3) : null;
             for (int i0 = 0; i0 < l; i0 += block) {
                 int rows = Math.min(block, l - i0), cols = 0;
                 for (int i = i0; i < i0 + rows; i++) {
                     cols = Math.max(cols, seen[i]);
                 }
                 // scores [rows×cols] = q · kᵀ, scaled inside the softmax; hidden keys of a row get 0
-                Gemm.sgemm(rows, cols, hd, Operand.of(x, q + i0 * d3, d3), Operand.of(x, q + d, d3).t(), p, i0 * l, l, false, null);
+                Operand seenKeys = keys != null ? Operand.of(keys.firstColumns(cols)) : Operand.of(x, q + d, d3).t();
+                Gemm.sgemm(rows, cols, hd, Operand.of(x, q + i0 * d3, d3), seenKeys, p, i0 * l, l, false, null);
                 for (int i = i0; i < i0 + rows; i++) {
                     Rows.softmax(p, i * l, seen[i], scale, m, i * l);
                     Arrays.fill(p, i * l + seen[i], i * l + cols, 0f);
@@ -51,6 +59,18 @@ final class SelfAttention {
             }
         });
         return Tensor.of(out, b, l, d);
+    }
+
+    /** Per thread, the scores of one head: every element read is written first, so it is reused. */
+    private static final ThreadLocal<float[][]> SCORES = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+    /** This thread's score array of at least {@code size} floats. */
+    private static float[] scores(int size) {
+        float[][] held = SCORES.get();
+        if (held[0].length < size) {
+            held[0] = new float[size];
+        }
+        return held[0];
     }
 
     /**

@@ -19,10 +19,25 @@ final class TransformerPlan {
 
     /** {@code x} [B, L, D] through every block; {@code mask} [L, L] or null. */
     Tensor forward(Tensor x, Tensor mask) {
-        for (BlockPlan block : blocks) {
-            x = block.forward(x, mask);
+        return blocks(x, mask, blocks.length);
+    }
+
+    /**
+     * {@code x} through the first {@code n} blocks. Their activations come from one {@link Buffers}:
+     * after the first block the others reuse its arrays, instead of a dozen fresh ones each (which
+     * the collector then clears, and the system maps in again, page by page).
+     */
+    private Tensor blocks(Tensor x, Tensor mask, int n) {
+        Buffers buffers = new Buffers();
+        Tensor y = x;
+        for (int i = 0; i < n; i++) {
+            Tensor next = blocks[i].forward(y, mask, buffers);
+            if (y != x) {
+                buffers.give(y);
+            }
+            y = next;
         }
-        return x;
+        return y;
     }
 
     /**
@@ -32,9 +47,7 @@ final class TransformerPlan {
      */
     Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
         int last = blocks.length - 1;
-        for (int i = 0; i < last; i++) {
-            x = blocks[i].forward(x, mask);
-        }
+        x = blocks(x, mask, Math.max(0, last));
         return last < 0 ? BlockPlan.tokensAt(x, at) : blocks[last].forwardAt(x, mask, at);
     }
 }

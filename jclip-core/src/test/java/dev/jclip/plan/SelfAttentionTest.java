@@ -16,7 +16,7 @@ class SelfAttentionTest {
     private static void assertSameAsTheModel(Tensor qkv, int heads, Tensor mask) {
         try (var _ = GradMode.noGrad()) {
             float[] want = Attention.forward(qkv, heads, mask).data();
-            assertArrayEquals(want, SelfAttention.forward(qkv, heads, mask).data());
+            assertArrayEquals(want, SelfAttention.forward(qkv, heads, mask, new Buffers()).data());
         }
     }
 
@@ -42,7 +42,7 @@ class SelfAttentionTest {
         Tensor qkv = Tensor.randn(new SplittableRandom(9), 1f, 3, l, 3 * 16);
         assertSameAsTheModel(qkv, 2, Tensor.of(m, l, l));
         try (var _ = GradMode.noGrad()) {
-            assertTrue(Float.isNaN(SelfAttention.forward(qkv, 2, Tensor.of(m, l, l)).data()[20 * 16]));
+            assertTrue(Float.isNaN(SelfAttention.forward(qkv, 2, Tensor.of(m, l, l), new Buffers()).data()[20 * 16]));
         }
     }
 
