@@ -14,6 +14,7 @@ import dev.jclip.nn.StateDict;
 import dev.jclip.op.Attention;
 import dev.jclip.op.Elementwise;
 import dev.jclip.op.LayerNorm;
+import dev.jclip.op.Sequences;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
@@ -52,14 +53,15 @@ final class BlockPlan {
     }
 
     /**
-     * {@code x} [B, L, D]; {@code mask} [L, L] or null. The activations are taken from, and all but
-     * the output given back to, {@code buffers}: {@code x} itself is left alone.
+     * The sequences {@code seqs} laid end to end in {@code x} [N, D], each attending to itself;
+     * {@code mask} [M, M] or null, each sequence taking its top-left block. The activations are
+     * taken from, and all but the output given back to, {@code buffers}: {@code x} itself is left alone.
      */
-    Tensor forward(Tensor x, Tensor mask, Buffers buffers) {
+    Tensor forward(Tensor x, Sequences seqs, Tensor mask, Buffers buffers) {
         Tensor normed = layerNorm(x, ln1Weight, ln1Bias, buffers);
         Tensor qkv = Projection.forward(normed, inProjWeight, inProjBias, null, null, buffers);
         buffers.give(normed);
-        Tensor attended = SelfAttention.forward(qkv, heads, mask, buffers);
+        Tensor attended = SelfAttention.forward(qkv, heads, mask, seqs, buffers);
         buffers.give(qkv);
         Tensor y = residual(x, ls1Gamma, attended, outProjWeight, outProjBias, buffers);
         buffers.give(attended);
@@ -69,15 +71,16 @@ final class BlockPlan {
     }
 
     /**
-     * The block's output at one token per sequence, {@code at[b]} of sequence b of {@code x}
-     * [B, L, D]: [B, D], the same bits as those rows of {@link #forward}. Keys and values come
-     * from every token; the query, attention, output projection and MLP run on the wanted rows
-     * alone, which is all a pooled feature needs from the last block: five sixths of its work saved.
+     * The block's output at one token per sequence, {@code at[s]} of sequence s of the sequences
+     * {@code seqs} laid end to end in {@code x} [N, D]: [S, D], the same bits as those rows of
+     * {@link #forward}. Keys and values come from every token; the query, attention, output
+     * projection and MLP run on the wanted rows alone, which is all a pooled feature needs from
+     * the last block: five sixths of its work saved.
      */
-    Tensor forwardAt(Tensor x, Tensor mask, int[] at) {
-        Tensor qkv = keysValuesAndQueriesAt(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), at);
-        return mlp(residual(tokensAt(x, at), ls1Gamma, Attention.forwardAt(qkv, heads, mask, at), outProjWeight, outProjBias, null),
-                null);
+    Tensor forwardAt(Tensor x, Sequences seqs, Tensor mask, int[] at) {
+        Tensor qkv = keysValuesAndQueriesAt(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), seqs, at);
+        return mlp(residual(tokensAt(x, seqs, at), ls1Gamma, Attention.forwardAt(qkv, heads, mask, seqs, at), outProjWeight,
+                outProjBias, null), null);
     }
 
     /** {@code x + ls_2(c_proj(act(c_fc(ln_2(x)))))}, its intermediates from {@code buffers} (new arrays when null). */
@@ -115,38 +118,38 @@ final class BlockPlan {
     }
 
     /**
-     * The packed projection [B, L, 3D] with keys and values of every token but queries only at the
+     * The packed projection [N, 3D] with keys and values of every token but queries only at the
      * wanted tokens (zeros elsewhere), which is all {@link Attention#forwardAt} reads. Each value is
      * computed as the full projection computes it, so the output has the same bits.
      */
-    private Tensor keysValuesAndQueriesAt(Tensor x, int[] at) {
-        int b = x.dim(0), l = x.dim(1), d = x.dim(2);
-        float[] xs = x.data(), bias = inProjBias.data(), qkv = new float[Tensor.checkedNumel(b, l, 3 * d)];
+    private Tensor keysValuesAndQueriesAt(Tensor x, Sequences seqs, int[] at) {
+        int n = x.dim(0), d = x.dim(1), b = at.length;
+        float[] xs = x.data(), bias = inProjBias.data(), qkv = new float[Tensor.checkedNumel(n, 3 * d)];
         // k and v: rows D..3D of the packed weight, written to columns D..3D of every token.
-        Gemm.sgemm(b * l, 2 * d, d, Operand.of(xs, 0, d), Projection.rows(inProjWeight, d * d, d).t(),
+        Gemm.sgemm(n, 2 * d, d, Operand.of(xs, 0, d), Projection.rows(inProjWeight, d * d, d).t(),
                 qkv, d, 3 * d, false, Epilogue.bias(Arrays.copyOfRange(bias, d, 3 * d)));
         float[] q = new float[b * d];
-        Gemm.sgemm(b, d, d, Operand.of(tokensAt(x, at).data(), 0, d), Projection.rows(inProjWeight, 0, d).t(),
+        Gemm.sgemm(b, d, d, Operand.of(tokensAt(x, seqs, at).data(), 0, d), Projection.rows(inProjWeight, 0, d).t(),
                 q, 0, d, false, Epilogue.bias(bias));
         for (int i = 0; i < b; i++) {
-            System.arraycopy(q, i * d, qkv, (i * l + at[i]) * 3 * d, d);
+            System.arraycopy(q, i * d, qkv, (seqs.start(i) + at[i]) * 3 * d, d);
         }
-        return Tensor.of(qkv, b, l, 3 * d);
+        return Tensor.of(qkv, n, 3 * d);
     }
 
-    /** Token {@code at[b]} of each sequence b of {@code x} [B, L, D]: [B, D]. */
-    static Tensor tokensAt(Tensor x, int[] at) {
-        int b = x.dim(0), l = x.dim(1), d = x.dim(2);
-        if (at.length != b) {
-            throw new IllegalArgumentException(at.length + " positions for " + b + " sequences");
+    /** Token {@code at[s]} of each sequence s of {@code seqs} laid end to end in {@code x} [N, D]: [S, D]. */
+    static Tensor tokensAt(Tensor x, Sequences seqs, int[] at) {
+        int d = x.dim(1);
+        if (at.length != seqs.count()) {
+            throw new IllegalArgumentException(at.length + " positions for " + seqs.count() + " sequences");
         }
-        float[] xs = x.data(), rows = new float[Tensor.checkedNumel(b, d)];
-        for (int i = 0; i < b; i++) {
-            if (at[i] < 0 || at[i] >= l) {
-                throw new IllegalArgumentException("position " + at[i] + " outside [0, " + l + ")");
+        float[] xs = x.data(), rows = new float[Tensor.checkedNumel(at.length, d)];
+        for (int i = 0; i < at.length; i++) {
+            if (at[i] < 0 || at[i] >= seqs.length(i)) {
+                throw new IllegalArgumentException("position " + at[i] + " outside [0, " + seqs.length(i) + ")");
             }
-            System.arraycopy(xs, (i * l + at[i]) * d, rows, i * d, d);
+            System.arraycopy(xs, (seqs.start(i) + at[i]) * d, rows, i * d, d);
         }
-        return Tensor.of(rows, b, d);
+        return Tensor.of(rows, at.length, d);
     }
 }

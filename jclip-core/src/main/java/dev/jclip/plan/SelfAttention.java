@@ -6,6 +6,7 @@ import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.PackedB;
 import dev.jclip.kernel.Rows;
 import dev.jclip.op.Attention;
+import dev.jclip.op.Sequences;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 
@@ -24,20 +25,23 @@ final class SelfAttention {
     private SelfAttention() {}
 
     /**
-     * {@code qkv} [B, L, 3D] with q, k, v side by side; {@code mask} [L, L] or null -> [B, L, D], in
-     * an array from {@code buffers}.
+     * {@link Attention#forward(Tensor, int, Tensor, Sequences)}: the sequences {@code seqs} laid end
+     * to end in {@code qkv} [N, 3D], each attending to itself; {@code mask} [M, M] (M at least the
+     * longest sequence, which takes its top-left block) or null -> [N, D], in an array from {@code buffers}.
      */
-    static Tensor forward(Tensor qkv, int heads, Tensor mask, Buffers buffers) {
-        int b = qkv.dim(0), l = qkv.dim(1), d3 = qkv.dim(2), d = d3 / 3, hd = d / heads;
-        if (mask != null && (mask.rank() != 2 || mask.dim(0) != l || mask.dim(1) != l)) {
-            throw new IllegalArgumentException("attention: mask must be [" + l + ", " + l + "], got " + Arrays.toString(mask.shape()));
+    static Tensor forward(Tensor qkv, int heads, Tensor mask, Sequences seqs, Buffers buffers) {
+        int n = seqs.rows(), d3 = qkv.dim(1), d = d3 / 3, hd = d / heads, longest = seqs.maxLength();
+        if (qkv.dim(0) != n || mask != null && (mask.rank() != 2 || mask.dim(0) < longest || mask.dim(1) < longest)) {
+            throw new IllegalArgumentException("attention: " + qkv.dim(0) + " tokens for sequences of " + n
+                    + " in all, mask " + (mask == null ? "none" : Arrays.toString(mask.shape())));
         }
         float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] x = qkv.data(), m = mask == null ? null : mask.data(), out = buffers.take(Tensor.checkedNumel(b, l, d));
-        int[] seen = visibleKeys(m, l);
-        int block = m == null ? l : ROWS;
-        Parallel.forEach(b * heads, t -> {
-            int q = t / heads * l * d3 + t % heads * hd, o = t / heads * l * d + t % heads * hd;
+        int mStride = mask == null ? 0 : mask.dim(1);
+        float[] x = qkv.data(), m = mask == null ? null : mask.data(), out = buffers.take(Tensor.checkedNumel(n, d));
+        int[] seenInLongest = visibleKeys(m, longest, mStride);
+        Parallel.forEach(seqs.count() * heads, t -> {
+            int s = t / heads, h = t % heads, l = seqs.length(s), row = seqs.start(s), block = m == null ? l : ROWS;
+            int q = row * d3 + h * hd, o = row * d + h * hd;
             float[] p = scores(l * l);
             // kᵀ packed once for the head: each block of queries reads the panels of its keys (a head
             // of at most 512 columns, one block of k as Gemm splits it, always in CLIP).
@@ -45,20 +49,30 @@ final class SelfAttention {
             for (int i0 = 0; i0 < l; i0 += block) {
                 int rows = Math.min(block, l - i0), cols = 0;
                 for (int i = i0; i < i0 + rows; i++) {
-                    cols = Math.max(cols, seen[i]);
+                    cols = Math.max(cols, seen(seenInLongest, i, l));
                 }
                 // scores [rows×cols] = q · kᵀ, scaled inside the softmax; hidden keys of a row get 0
                 Operand seenKeys = keys != null ? Operand.of(keys.firstColumns(cols)) : Operand.of(x, q + d, d3).t();
                 Gemm.sgemm(rows, cols, hd, Operand.of(x, q + i0 * d3, d3), seenKeys, p, i0 * l, l, false, null);
                 for (int i = i0; i < i0 + rows; i++) {
-                    Rows.softmax(p, i * l, seen[i], scale, m, i * l);
-                    Arrays.fill(p, i * l + seen[i], i * l + cols, 0f);
+                    int seen = seen(seenInLongest, i, l);
+                    Rows.softmax(p, i * l, seen, scale, m, i * mStride);
+                    Arrays.fill(p, i * l + seen, i * l + cols, 0f);
                 }
-                // out[batch, rows, head columns] = P · v
+                // out[sequence rows, head columns] = P · v
                 Gemm.sgemm(rows, hd, cols, Operand.of(p, i0 * l, l), Operand.of(x, q + 2 * d, d3), out, o + i0 * d, d, false, null);
             }
         });
-        return Tensor.of(out, b, l, d);
+        return Tensor.of(out, n, d);
+    }
+
+    /**
+     * Keys query i of a sequence of length l looks at: those the mask's row shows up to its last
+     * visible key, within the sequence (keys past the last visible one within l are hidden too,
+     * and their probability is exactly 0 either way).
+     */
+    private static int seen(int[] seenInLongest, int i, int l) {
+        return Math.min(seenInLongest[i], l);
     }
 
     /** Per thread, the scores of one head: every element read is written first, so it is reused. */
@@ -74,14 +88,15 @@ final class SelfAttention {
     }
 
     /**
-     * For each query, how many keys from the first it must look at: up to its last key the mask
-     * does not hide (−inf), at least 1 (a row hidden entirely stays NaN, as in the full softmax).
+     * For each of the first {@code l} queries, how many keys from the first it must look at: up to
+     * its last key (of the first {@code l}) the mask, rows {@code stride} apart, does not hide
+     * (−inf), at least 1 (a row hidden entirely stays NaN, as in the full softmax).
      */
-    static int[] visibleKeys(float[] mask, int l) {
+    static int[] visibleKeys(float[] mask, int l, int stride) {
         int[] seen = new int[l];
         for (int i = 0; i < l; i++) {
             int n = l;
-            while (mask != null && n > 1 && mask[i * l + n - 1] == Float.NEGATIVE_INFINITY) {
+            while (mask != null && n > 1 && mask[i * stride + n - 1] == Float.NEGATIVE_INFINITY) {
                 n--;
             }
             seen[i] = n;

@@ -17,6 +17,7 @@ import dev.jclip.nn.StateDict;
 import dev.jclip.nn.TextTransformer;
 import dev.jclip.nn.Transformer;
 import dev.jclip.nn.VisionTransformer;
+import dev.jclip.op.Sequences;
 import dev.jclip.op.Softmax;
 import dev.jclip.op.Views;
 import dev.jclip.tensor.GradMode;
@@ -139,7 +140,7 @@ class InferencePlanTest {
                     assertArrayEquals(full.data(), plan.forward(x, mask).data(), "full, layers " + layers);
                     Tensor got = plan.forwardAt(x, mask, at);
                     assertArrayEquals(new int[] {b, d}, got.shape());
-                    assertArrayEquals(BlockPlan.tokensAt(full, at).data(), got.data(), "layers " + layers + ", mask " + (mask != null));
+                    assertArrayEquals(BlockPlan.tokensAt(full.reshape(b * l, d), Sequences.uniform(b, l), at).data(), got.data(), "layers " + layers + ", mask " + (mask != null));
                 }
             }
         }
@@ -147,11 +148,13 @@ class InferencePlanTest {
 
     @Test
     void pooledRowsOutsideTheirSequenceAreRefused() {
-        Tensor x = Tensor.zeros(3, 6, 16);
-        assertThrows(IllegalArgumentException.class, () -> BlockPlan.tokensAt(x, new int[] {0, 0}));
+        Tensor x = Tensor.zeros(18, 16);
+        Sequences seqs = Sequences.ofLengths(6, 4, 8);
+        assertThrows(IllegalArgumentException.class, () -> BlockPlan.tokensAt(x, seqs, new int[] {0, 0}));
         // A position past its own sequence must not quietly pick a token of the next one.
-        assertThrows(IllegalArgumentException.class, () -> BlockPlan.tokensAt(x, new int[] {6, 0, 0}));
-        assertThrows(IllegalArgumentException.class, () -> BlockPlan.tokensAt(x, new int[] {0, -1, 0}));
+        assertThrows(IllegalArgumentException.class, () -> BlockPlan.tokensAt(x, seqs, new int[] {6, 0, 0}));
+        assertThrows(IllegalArgumentException.class, () -> BlockPlan.tokensAt(x, seqs, new int[] {0, 4, 0}));
+        assertThrows(IllegalArgumentException.class, () -> BlockPlan.tokensAt(x, seqs, new int[] {0, -1, 0}));
     }
 
     /** A small ResNet (64 px, width 16, stages 1, 2, 1, 1). */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.op.Attention;
+import dev.jclip.op.Sequences;
 import dev.jclip.op.Softmax;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
@@ -13,10 +14,16 @@ import org.junit.jupiter.api.Test;
 /** The plan's attention, which skips hidden keys, against the model's ({@link Attention#forward}): the same bits. */
 class SelfAttentionTest {
 
+    /** The plan's attention over a batch [B, L, 3D]: B sequences of L tokens. */
+    private static Tensor plan(Tensor qkv, int heads, Tensor mask) {
+        int b = qkv.dim(0), l = qkv.dim(1);
+        return SelfAttention.forward(qkv.reshape(b * l, qkv.dim(2)), heads, mask, Sequences.uniform(b, l), new Buffers());
+    }
+
     private static void assertSameAsTheModel(Tensor qkv, int heads, Tensor mask) {
         try (var _ = GradMode.noGrad()) {
             float[] want = Attention.forward(qkv, heads, mask).data();
-            assertArrayEquals(want, SelfAttention.forward(qkv, heads, mask, new Buffers()).data());
+            assertArrayEquals(want, plan(qkv, heads, mask).data());
         }
     }
 
@@ -42,7 +49,20 @@ class SelfAttentionTest {
         Tensor qkv = Tensor.randn(new SplittableRandom(9), 1f, 3, l, 3 * 16);
         assertSameAsTheModel(qkv, 2, Tensor.of(m, l, l));
         try (var _ = GradMode.noGrad()) {
-            assertTrue(Float.isNaN(SelfAttention.forward(qkv, 2, Tensor.of(m, l, l), new Buffers()).data()[20 * 16]));
+            assertTrue(Float.isNaN(plan(qkv, 2, Tensor.of(m, l, l)).data()[20 * 16]));
+        }
+    }
+
+    @Test
+    void sequencesOfDifferentLengthsGiveTheModelsBits() {
+        // Texts of 77, 3, 20 and 1 tokens laid end to end, under the causal mask of the longest.
+        Sequences seqs = Sequences.ofLengths(77, 3, 20, 1);
+        Tensor qkv = Tensor.randn(new SplittableRandom(11), 2f, seqs.rows(), 3 * 32);
+        for (Tensor mask : new Tensor[] {Softmax.causalMask(80), null}) {
+            try (var _ = GradMode.noGrad()) {
+                float[] want = Attention.forward(qkv, 4, mask, seqs).data();
+                assertArrayEquals(want, SelfAttention.forward(qkv, 4, mask, seqs, new Buffers()).data());
+            }
         }
     }
 
@@ -51,7 +71,7 @@ class SelfAttentionTest {
         float[] m = Softmax.causalMask(4).data();
         m[2] = 0;
         m[4 * 3] = Float.NEGATIVE_INFINITY;
-        assertArrayEquals(new int[] {3, 2, 3, 4}, SelfAttention.visibleKeys(m, 4));
-        assertArrayEquals(new int[] {4, 4, 4, 4}, SelfAttention.visibleKeys(null, 4));
+        assertArrayEquals(new int[] {3, 2, 3, 4}, SelfAttention.visibleKeys(m, 4, 4));
+        assertArrayEquals(new int[] {4, 4, 4, 4}, SelfAttention.visibleKeys(null, 4, 4));
     }
 }
