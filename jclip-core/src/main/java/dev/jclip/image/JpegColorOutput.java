@@ -3,6 +3,7 @@ package dev.jclip.image;
 import dev.jclip.image.PixelImage.Mode;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -47,6 +48,11 @@ final class JpegColorOutput {
     private static final VectorSpecies<Byte> BYTES =
             VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, INTS.length() * 8)));
     private static final int PARTS = BYTES.length() / INTS.length();
+    /** The fancy 2:1 upsampling in 16 short lanes (256-bit vectors), and scalar on narrower machines. */
+    private static final boolean WIDE = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+    private static final VectorSpecies<Byte> IN_BYTES = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Short> IN_SHORTS = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Byte> OUT_BYTES = ByteVector.SPECIES_256;
 
     private JpegColorOutput() {
     }
@@ -143,7 +149,7 @@ final class JpegColorOutput {
             rows = new byte[n][];
             for (int i = 0; i < n; i++) {
                 kinds[i] = upsampling(comps[i], maxH / comps[i].h, maxV / comps[i].v);
-                rows[i] = kinds[i] == Upsampling.FULL ? null : new byte[width + 8];
+                rows[i] = kinds[i] == Upsampling.FULL ? null : new byte[width + 2 * OUT_BYTES.length()];
             }
             src = new byte[n][];
             offsets = new int[n];
@@ -151,13 +157,18 @@ final class JpegColorOutput {
 
         /** Points {@link #src} and {@link #offsets} at output row {@code y}. */
         void load(int y) {
+            load(y, 0, width);
+        }
+
+        /** {@link #load(int)} where only columns {@code x0 .. x1-1} of the row are read. */
+        void load(int y, int x0, int x1) {
             for (int i = 0; i < comps.length; i++) {
                 JpegComponent c = comps[i];
                 if (kinds[i] == Upsampling.FULL) {
                     src[i] = c.plane;
                     offsets[i] = y * c.stride;
                 } else {
-                    upsampleRow(c, kinds[i], maxH / c.h, maxV / c.v, y, width, rows[i]);
+                    upsampleRow(c, kinds[i], maxH / c.h, maxV / c.v, y, width, x0, x1, rows[i]);
                     src[i] = rows[i];
                     offsets[i] = 0;
                 }
@@ -193,7 +204,7 @@ final class JpegColorOutput {
         int[][] planes = resampler.planes();
         int x0 = resampler.colLo(), x1 = resampler.colHi();
         for (int y = resampler.rowLo(); y < resampler.rowHi(); y++) {
-            rows.load(y);
+            rows.load(y, x0, x1);
             if (transform == Transform.GRAY) {
                 byte[] ys = src[0];
                 int[] p = planes[0];
@@ -260,13 +271,17 @@ final class JpegColorOutput {
         return Upsampling.REPLICATE;
     }
 
-    /** Row {@code y} (full size) of component {@code c}, enlarged into {@code row}. */
+    /**
+     * Row {@code y} (full size) of component {@code c}, enlarged into {@code row}: at least columns
+     * {@code x0 .. x1-1} (the fancy 2:1 filters compute only the input samples these read).
+     */
     private static void upsampleRow(JpegComponent c, Upsampling kind, int hExp, int vExp, int y, int width,
-                                    byte[] row) {
+                                    int x0, int x1, byte[] row) {
         byte[] p = c.plane;
         int w = c.width;
+        int lo = x0 >> 1, hi = Math.min(((x1 - 1) >> 1) + 1, w);
         switch (kind) {
-            case H2V1_FANCY -> h2v1(p, y * c.stride, w, row);
+            case H2V1_FANCY -> h2v1(p, y * c.stride, w, lo, hi, row);
             case H1V2_FANCY -> {
                 int near = y >> 1;
                 // The farther row is the one above for even output rows, below for odd ones,
@@ -283,7 +298,7 @@ final class JpegColorOutput {
                 int near = y >> 1;
                 boolean above = (y & 1) == 0;
                 int far = above ? Math.max(near - 1, 0) : Math.min(near + 1, c.height - 1);
-                h2v2(p, near * c.stride, far * c.stride, w, row);
+                h2v2(p, near * c.stride, far * c.stride, w, lo, hi, row);
             }
             case REPLICATE -> {
                 int o = (y / vExp) * c.stride;
@@ -299,41 +314,85 @@ final class JpegColorOutput {
     }
 
     /**
-     * h2v1_fancy_upsample: each output sample is 3/4 of the nearer input and 1/4 of the farther
-     * one, rounded alternately down and up; the edge samples are copied. Needs w > 2.
+     * h2v1_fancy_upsample for input samples {@code lo .. hi-1} (outputs {@code 2 lo .. 2 hi - 1}):
+     * each output sample is 3/4 of the nearer input and 1/4 of the farther one, rounded
+     * alternately down and up; the edge samples are copied. Needs w > 2.
      */
-    private static void h2v1(byte[] p, int o, int w, byte[] row) {
-        int first = p[o] & 0xFF;
-        row[0] = (byte) first;
-        row[1] = (byte) ((3 * first + (p[o + 1] & 0xFF) + 2) >> 2);
-        for (int x = 1; x < w - 1; x++) {
+    private static void h2v1(byte[] p, int o, int w, int lo, int hi, byte[] row) {
+        int x = Math.max(lo, 1), end = Math.min(hi, w - 1);
+        if (lo == 0) {
+            int first = p[o] & 0xFF;
+            row[0] = (byte) first;
+            row[1] = (byte) ((3 * first + (p[o + 1] & 0xFF) + 2) >> 2);
+        }
+        if (WIDE) {
+            for (; x <= end - IN_SHORTS.length(); x += IN_SHORTS.length()) {
+                ShortVector near = widen(p, o + x).mul((short) 3);
+                ShortVector even = near.add(widen(p, o + x - 1)).add((short) 1).lanewise(VectorOperators.ASHR, 2);
+                ShortVector odd = near.add(widen(p, o + x + 1)).add((short) 2).lanewise(VectorOperators.ASHR, 2);
+                pairs(even, odd).intoArray(row, 2 * x);
+            }
+        }
+        for (; x < end; x++) {
             int near = 3 * (p[o + x] & 0xFF);
             row[2 * x] = (byte) ((near + (p[o + x - 1] & 0xFF) + 1) >> 2);
             row[2 * x + 1] = (byte) ((near + (p[o + x + 1] & 0xFF) + 2) >> 2);
         }
-        int last = p[o + w - 1] & 0xFF;
-        row[2 * w - 2] = (byte) ((3 * last + (p[o + w - 2] & 0xFF) + 1) >> 2);
-        row[2 * w - 1] = (byte) last;
+        if (hi == w) {
+            int last = p[o + w - 1] & 0xFF;
+            row[2 * w - 2] = (byte) ((3 * last + (p[o + w - 2] & 0xFF) + 1) >> 2);
+            row[2 * w - 1] = (byte) last;
+        }
     }
 
     /**
-     * h2v2_fancy_upsample: column sums 3 * near row + far row, then the same 3:1 weights across,
-     * rounded by 8 and 7; the edge columns weigh their own sum 4 times. Needs w > 2.
+     * h2v2_fancy_upsample for input samples {@code lo .. hi-1}: column sums 3 * near row + far
+     * row, then the same 3:1 weights across, rounded by 8 and 7; the edge columns weigh their
+     * own sum 4 times. Needs w > 2.
      */
-    private static void h2v2(byte[] p, int oNear, int oFar, int w, byte[] row) {
-        int prev = 3 * (p[oNear] & 0xFF) + (p[oFar] & 0xFF);
-        int cur = 3 * (p[oNear + 1] & 0xFF) + (p[oFar + 1] & 0xFF);
-        row[0] = (byte) ((prev * 4 + 8) >> 4);
-        row[1] = (byte) ((prev * 3 + cur + 7) >> 4);
-        for (int x = 1; x < w - 1; x++) {
+    private static void h2v2(byte[] p, int oNear, int oFar, int w, int lo, int hi, byte[] row) {
+        int x = Math.max(lo, 1), end = Math.min(hi, w - 1);
+        if (lo == 0) {
+            int first = 3 * (p[oNear] & 0xFF) + (p[oFar] & 0xFF);
+            int next = 3 * (p[oNear + 1] & 0xFF) + (p[oFar + 1] & 0xFF);
+            row[0] = (byte) ((first * 4 + 8) >> 4);
+            row[1] = (byte) ((first * 3 + next + 7) >> 4);
+        }
+        if (WIDE) {
+            for (; x <= end - IN_SHORTS.length(); x += IN_SHORTS.length()) {
+                ShortVector prev = widen(p, oNear + x - 1).mul((short) 3).add(widen(p, oFar + x - 1));
+                ShortVector cur = widen(p, oNear + x).mul((short) 3).add(widen(p, oFar + x));
+                ShortVector next = widen(p, oNear + x + 1).mul((short) 3).add(widen(p, oFar + x + 1));
+                ShortVector near = cur.mul((short) 3);
+                ShortVector even = near.add(prev).add((short) 8).lanewise(VectorOperators.ASHR, 4);
+                ShortVector odd = near.add(next).add((short) 7).lanewise(VectorOperators.ASHR, 4);
+                pairs(even, odd).intoArray(row, 2 * x);
+            }
+        }
+        for (; x < end; x++) {
+            int prev = 3 * (p[oNear + x - 1] & 0xFF) + (p[oFar + x - 1] & 0xFF);
+            int cur = 3 * (p[oNear + x] & 0xFF) + (p[oFar + x] & 0xFF);
             int next = 3 * (p[oNear + x + 1] & 0xFF) + (p[oFar + x + 1] & 0xFF);
             row[2 * x] = (byte) ((cur * 3 + prev + 8) >> 4);
             row[2 * x + 1] = (byte) ((cur * 3 + next + 7) >> 4);
-            prev = cur;
-            cur = next;
         }
-        row[2 * w - 2] = (byte) ((cur * 3 + prev + 8) >> 4);
-        row[2 * w - 1] = (byte) ((cur * 4 + 7) >> 4);
+        if (hi == w) {
+            int prev = 3 * (p[oNear + w - 2] & 0xFF) + (p[oFar + w - 2] & 0xFF);
+            int cur = 3 * (p[oNear + w - 1] & 0xFF) + (p[oFar + w - 1] & 0xFF);
+            row[2 * w - 2] = (byte) ((cur * 3 + prev + 8) >> 4);
+            row[2 * w - 1] = (byte) ((cur * 4 + 7) >> 4);
+        }
+    }
+
+    /** Sixteen samples from {@code p[o]} as unsigned shorts. */
+    private static ShortVector widen(byte[] p, int o) {
+        return ((ShortVector) ByteVector.fromArray(IN_BYTES, p, o).convertShape(VectorOperators.B2S, IN_SHORTS, 0))
+                .and((short) 0xFF);
+    }
+
+    /** Even and odd output samples (each below 256) interleaved: a short's low byte comes first in memory. */
+    private static ByteVector pairs(ShortVector even, ShortVector odd) {
+        return even.or(odd.lanewise(VectorOperators.LSHL, 8)).reinterpretAsBytes();
     }
 
     private static void convertRow(Transform t, byte[][] src, int[] offsets, byte[] out, int o, int width,

@@ -61,8 +61,8 @@ final class JpegIdct {
      * absolute values of the butterfly's matrix row), plus the rounding term.
      */
     private static final int LIMIT = 12_000;
-    /** ROW_MATRIX[k]: the row pass's pre-descale output (lanes: columns 0..7) per unit of input k. */
-    private static final int[][] ROW_MATRIX = new int[8][8];
+    /** ROW_MATRIX[8k .. 8k+7]: the row pass's pre-descale output (lanes: columns 0..7) per unit of input k. */
+    private static final int[] ROW_MATRIX = new int[64];
 
     static {
         long[] in = new long[8];
@@ -72,7 +72,7 @@ final class JpegIdct {
             in[k] = 1;
             butterfly(in, out);
             for (int c = 0; c < 8; c++) {
-                ROW_MATRIX[k][c] = Math.toIntExact(out[c]);
+                ROW_MATRIX[8 * k + c] = Math.toIntExact(out[c]);
             }
         }
     }
@@ -149,19 +149,23 @@ final class JpegIdct {
     /** The vector path; false (nothing written) when the block needs 64-bit sums. */
     private static boolean transformVector(short[] coefs, int c, int[] quant, int[] ws, byte[] out, int o,
                                            int stride) {
-        if (!dequantize(coefs, c, quant, ws)) {
+        int last = dequantize(coefs, c, quant, ws);
+        if (last < 0) {
             return false;
         }
         columnPass(ws);
         if (!within(ws)) {
             return false;
         }
-        rowPass(ws, out, o, stride);
+        rowPass(ws, out, o, stride, last);
         return true;
     }
 
-    /** The dequantized block into {@code ws}; false if a value is too large for the vector path. */
-    private static boolean dequantize(short[] coefs, int c, int[] quant, int[] ws) {
+    /**
+     * The dequantized block into {@code ws}; returns the last column with a nonzero coefficient
+     * (0 if none), or -1 if a value is too large for the vector path.
+     */
+    private static int dequantize(short[] coefs, int c, int[] quant, int[] ws) {
         IntVector max = IntVector.zero(LANES);
         for (int r = 0; r < 64; r += 8) {
             IntVector v = ((IntVector) ShortVector.fromArray(SHORTS, coefs, c + r)
@@ -170,7 +174,10 @@ final class JpegIdct {
             max = max.max(v.abs());
         }
         // abs(MIN_VALUE) stays negative: compare unsigned.
-        return !max.compare(VectorOperators.UGT, LIMIT).anyTrue();
+        if (max.compare(VectorOperators.UGT, LIMIT).anyTrue()) {
+            return -1;
+        }
+        return Math.max(max.compare(VectorOperators.NE, 0).lastTrue(), 0);
     }
 
     private static boolean within(int[] ws) {
@@ -238,21 +245,18 @@ final class JpegIdct {
 
     /**
      * The row pass: each output row is the butterfly's integer matrix times the workspace row,
-     * each lane one column, then the range limit.
+     * each lane one column, then the range limit. Workspace columns after {@code last} are zero
+     * (the column pass keeps a column of zero coefficients zero; photos mostly lack the high
+     * horizontal frequencies), so their terms are left out of the sums.
      */
-    private static void rowPass(int[] ws, byte[] out, int o, int stride) {
-        IntVector m0 = IntVector.fromArray(LANES, ROW_MATRIX[0], 0);
-        IntVector m1 = IntVector.fromArray(LANES, ROW_MATRIX[1], 0);
-        IntVector m2 = IntVector.fromArray(LANES, ROW_MATRIX[2], 0);
-        IntVector m3 = IntVector.fromArray(LANES, ROW_MATRIX[3], 0);
-        IntVector m4 = IntVector.fromArray(LANES, ROW_MATRIX[4], 0);
-        IntVector m5 = IntVector.fromArray(LANES, ROW_MATRIX[5], 0);
-        IntVector m6 = IntVector.fromArray(LANES, ROW_MATRIX[6], 0);
-        IntVector m7 = IntVector.fromArray(LANES, ROW_MATRIX[7], 0);
+    private static void rowPass(int[] ws, byte[] out, int o, int stride, int last) {
+        IntVector m0 = IntVector.fromArray(LANES, ROW_MATRIX, 0);
         int shift = CONST_BITS + PASS1_BITS + 3;
         for (int r = 0; r < 64; r += 8, o += stride) {
-            IntVector y = m0.mul(ws[r]).add(m1.mul(ws[r + 1])).add(m2.mul(ws[r + 2])).add(m3.mul(ws[r + 3]))
-                    .add(m4.mul(ws[r + 4])).add(m5.mul(ws[r + 5])).add(m6.mul(ws[r + 6])).add(m7.mul(ws[r + 7]));
+            IntVector y = m0.mul(ws[r]);
+            for (int k = 1; k <= last; k++) {
+                y = y.add(IntVector.fromArray(LANES, ROW_MATRIX, 8 * k).mul(ws[r + k]));
+            }
             // RANGE_LIMIT's lookup as arithmetic: wrap to -512..511, then saturate to 0..255.
             IntVector v = y.add(1 << (shift - 1)).lanewise(VectorOperators.ASHR, shift)
                     .add(512).and(1023).sub(512 - 128).max(0).min(255);
