@@ -67,9 +67,8 @@ public final class MultiheadAttention extends Module {
      */
     public Tensor forwardAt(Tensor x, Sequences seqs, Tensor mask, int[] at, Tensor residual) {
         int d = outProjWeight.dim(0);
-        Tensor q = Linear.forward(ResidualAttentionBlock.tokensAt(x, seqs, at), Views.slice(inProjWeight, 0, 0, d),
-                Views.slice(inProjBias, 0, 0, d));
-        Tensor kv = Linear.forward(x, Views.slice(inProjWeight, 0, d, 3 * d), Views.slice(inProjBias, 0, d, 3 * d));
+        Tensor q = Linear.forwardRows(ResidualAttentionBlock.tokensAt(x, seqs, at), inProjWeight, inProjBias, 0, d);
+        Tensor kv = Linear.forwardRows(x, inProjWeight, inProjBias, d, 3 * d);
         return Linear.forward(Attention.forwardAt(q, kv, heads, mask, seqs, at), outProjWeight, outProjBias, residual);
     }
 }

@@ -35,22 +35,42 @@ public final class Linear {
      * {@code residual} has the output's shape (null for none).
      */
     public static Tensor forward(Tensor x, Tensor weight, Tensor bias, Tensor residual) {
+        return product(x, weight, bias, 0, outputShape(x, weight, bias), residual);
+    }
+
+    /**
+     * Outputs {@code from..to} of {@link #forward(Tensor, Tensor, Tensor)}: {@code x·W[from:to]ᵀ +
+     * b[from:to]} {@code [..., to − from]}, those rows of the weight read in place (the queries, or
+     * the keys and values, of a packed projection), the same bits as those columns of the whole
+     * product. Gradients go into those rows of W and b.
+     */
+    public static Tensor forwardRows(Tensor x, Tensor weight, Tensor bias, int from, int to) {
         int[] shape = outputShape(x, weight, bias);
+        if (from < 0 || from >= to || to > weight.dim(0)) {
+            throw new IllegalArgumentException("linear: rows [" + from + ", " + to + ") of a weight of " + weight.dim(0));
+        }
+        shape[shape.length - 1] = to - from;
+        return product(x, weight, bias, from, shape, null);
+    }
+
+    /** {@code residual + x·W[from:from + n]ᵀ + b[from:from + n]} of the output {@code shape} [..., n]. */
+    private static Tensor product(Tensor x, Tensor weight, Tensor bias, int from, int[] shape, Tensor residual) {
         if (residual != null && !Arrays.equals(residual.shape(), shape)) {
             throw new IllegalArgumentException("linear: residual " + Arrays.toString(residual.shape())
                     + " must have the output's shape " + Arrays.toString(shape));
         }
-        int out = weight.dim(0), in = weight.dim(1), rows = rows(shape);
+        int n = shape[shape.length - 1], in = weight.dim(1), rows = rows(shape);
         float[] y = output(shape, in);
-        Epilogue epilogue = bias == null ? Epilogue.NONE : Epilogue.bias(bias.data());
+        Epilogue epilogue = bias == null ? Epilogue.NONE
+                : Epilogue.bias(n == bias.dim(0) ? bias.data() : Arrays.copyOfRange(bias.data(), from, from + n));
         if (residual != null) {
-            epilogue = epilogue.withResidual(residual.data(), 0, out);
+            epilogue = epilogue.withResidual(residual.data(), 0, n);
         }
-        // y[rows×out] = x[rows×in] · Wᵀ (+ b, + residual), reading W in its stored [out, in] layout.
-        Gemm.sgemm(rows, out, in, Operand.of(x.data(), 0, in), Operand.of(weight.storage(), 0, in).t(),
-                y, 0, out, false, epilogue);
+        // y[rows×n] = x[rows×in] · W[from:from + n]ᵀ (+ b, + residual), reading W in its stored [out, in] layout.
+        Gemm.sgemm(rows, n, in, Operand.of(x.data(), 0, in), Operand.of(weight.storage(), from * in, in).t(),
+                y, 0, n, false, epilogue);
         return Tensor.result(y, shape, o -> {
-            backward(o.grad(), x, weight, bias, rows);
+            backward(o.grad(), x, weight, bias, rows, from, n);
             if (residual != null && residual.requiresGrad()) {
                 residual.accumulateGrad(o.grad());   // the last use of the output's gradient: handed over
             }
@@ -105,22 +125,29 @@ public final class Linear {
         return Tensor.checkedNumel(Arrays.copyOf(shape, shape.length - 1));
     }
 
-    /** Gradients of x, W and b from {@code g = dL/dy} [rows × out]. */
-    private static void backward(float[] g, Tensor x, Tensor weight, Tensor bias, int rows) {
-        int out = weight.dim(0), in = weight.dim(1);
+    /** Gradients of x, rows {@code from..from + n} of W and of b, from {@code g = dL/dy} [rows × n]. */
+    private static void backward(float[] g, Tensor x, Tensor weight, Tensor bias, int rows, int from, int n) {
+        int in = weight.dim(1);
         if (x.requiresGrad()) {
-            // dx[rows×in] (+)= g[rows×out] · W[out×in]; a first gradient is written, not added to zeros
+            // dx[rows×in] (+)= g[rows×n] · W[from:from + n]; a first gradient is written, not added to zeros
             boolean first = x.grad() == null;
-            Gemm.sgemm(rows, in, out, Operand.of(g, 0, out), Operand.of(weight.data(), 0, in),
+            Gemm.sgemm(rows, in, n, Operand.of(g, 0, n), Operand.of(weight.data(), from * in, in),
                     first ? x.gradForOverwrite() : x.gradForAccumulation(), 0, in, !first, null);
         }
         if (weight.requiresGrad()) {
-            // dW[out×in] += gᵀ · x
-            Gemm.sgemm(out, in, rows, Operand.of(g, 0, out).t(), Operand.of(x.data(), 0, in),
-                    weight.gradForAccumulation(), 0, in, true, null);
+            // dW[from:from + n] += gᵀ · x
+            Gemm.sgemm(n, in, rows, Operand.of(g, 0, n).t(), Operand.of(x.data(), 0, in),
+                    weight.gradForAccumulation(), from * in, in, true, null);
         }
         if (bias != null && bias.requiresGrad()) {
-            Sums.columnSums(g, rows, out, bias.gradForAccumulation());
+            float[] gb = bias.gradForAccumulation();
+            if (from == 0) {
+                Sums.columnSums(g, rows, n, gb);
+            } else {
+                float[] sums = new float[n];
+                Sums.columnSums(g, rows, n, sums);
+                Sums.add(gb, from, sums, 0, n);
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.jclip.op;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -29,6 +30,33 @@ class LinearTest {
         Tensor x = GradCheck.randomParam(1, 2, 3, 4), w = GradCheck.randomParam(2, 5, 4), b = GradCheck.randomParam(3, 5);
         GradCheck.check(in -> Linear.forward(in[0], in[1], in[2]), 1e-2, 1e-3, x, w, b);
         GradCheck.check(in -> Linear.forward(in[0], in[1], null), 1e-2, 1e-3, x, w);
+    }
+
+    @Test
+    void rowsOfTheWeightGiveThoseColumnsOfTheWholeProduct() {
+        Tensor x = GradCheck.randomParam(4, 7, 9).detach(), w = GradCheck.randomParam(5, 12, 9).detach();
+        Tensor b = GradCheck.randomParam(6, 12).detach();
+        float[] whole = Linear.forward(x, w, b).data();
+        for (int[] range : new int[][] {{0, 4}, {4, 12}, {3, 4}}) {
+            int from = range[0], n = range[1] - from;
+            Tensor part = Linear.forwardRows(x, w, b, from, range[1]);
+            assertArrayEquals(new int[] {7, n}, part.shape());
+            for (int r = 0; r < 7; r++) {
+                for (int c = 0; c < n; c++) {
+                    assertEquals(whole[r * 12 + from + c], part.data()[r * n + c], "row " + r + ", output " + (from + c));
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Linear.forwardRows(x, w, b, 8, 13));
+        assertThrows(IllegalArgumentException.class, () -> Linear.forwardRows(x, w, b, 5, 4));
+        assertThrows(IllegalArgumentException.class, () -> Linear.forwardRows(x, w, b, 3, 3));
+    }
+
+    @Test
+    void rowsOfTheWeightGradients() {
+        Tensor x = GradCheck.randomParam(7, 2, 3, 4), w = GradCheck.randomParam(8, 6, 4), b = GradCheck.randomParam(9, 6);
+        GradCheck.check(in -> Linear.forwardRows(in[0], in[1], in[2], 2, 5), 1e-2, 1e-3, x, w, b);
+        GradCheck.check(in -> Linear.forwardRows(in[0], in[1], in[2], 0, 3), 1e-2, 1e-3, x, w, b);
     }
 
     @ParameterizedTest
