@@ -35,7 +35,7 @@ public final class Linear {
      * {@code residual} has the output's shape (null for none).
      */
     public static Tensor forward(Tensor x, Tensor weight, Tensor bias, Tensor residual) {
-        return product(x, weight, bias, 0, outputShape(x, weight, bias), residual);
+        return forward(x, weight, bias, 0, outputShape(x, weight, bias), residual);
     }
 
     /**
@@ -50,11 +50,14 @@ public final class Linear {
             throw new IllegalArgumentException("linear: rows [" + from + ", " + to + ") of a weight of " + weight.dim(0));
         }
         shape[shape.length - 1] = to - from;
-        return product(x, weight, bias, from, shape, null);
+        return forward(x, weight, bias, from, shape, null);
     }
 
-    /** {@code residual + x·W[from:from + n]ᵀ + b[from:from + n]} of the output {@code shape} [..., n]. */
-    private static Tensor product(Tensor x, Tensor weight, Tensor bias, int from, int[] shape, Tensor residual) {
+    /**
+     * {@code residual + x·W[from:from + n]ᵀ + b[from:from + n]} of the output {@code shape} [..., n]
+     * (named forward too: the op profile names an op by the method that makes its result).
+     */
+    private static Tensor forward(Tensor x, Tensor weight, Tensor bias, int from, int[] shape, Tensor residual) {
         if (residual != null && !Arrays.equals(residual.shape(), shape)) {
             throw new IllegalArgumentException("linear: residual " + Arrays.toString(residual.shape())
                     + " must have the output's shape " + Arrays.toString(shape));
