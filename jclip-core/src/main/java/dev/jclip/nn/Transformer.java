@@ -57,7 +57,7 @@ public final class Transformer extends Module {
      * {@link #forwardAt(Tensor, Tensor, int[])} for the sequences {@code seqs} laid end to end in
      * {@code x} [N, D], each attending to itself ({@code mask} [M, M] or null, a sequence of length
      * L taking its top-left L×L block): [S, D].
-     * All blocks but the last run on every token (earlier tokens feed the wanted one through
+     * All blocks but the last run on every token (the others feed the wanted one through
      * attention); the last on the wanted tokens alone ({@link ResidualAttentionBlock#forwardAt}).
      */
     public Tensor forwardAt(Tensor x, Sequences seqs, Tensor mask, int[] at) {

@@ -25,7 +25,7 @@ import java.util.function.IntUnaryOperator;
  * q, k and v columns in place with strided GEMMs and writes its own columns of the
  * output, so no head is ever copied out (PyTorch's permutes) and the result does not
  * depend on the thread count. The probabilities are kept for backward only when a
- * gradient is needed; inference uses one L×L scratch matrix per task.
+ * gradient is needed; inference, and backward's score gradients, use one L×L scratch matrix per thread.
  */
 public final class Attention {
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
