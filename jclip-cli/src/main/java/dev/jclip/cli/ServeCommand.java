@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code jclip serve --model MODEL [--pretrained TAG] [--vocab PATH] [--index DIR] [--host 127.0.0.1] [--port 8080]
  * [--max-body-mb 20] [--api-key-file PATH] [--max-connections 512] [--max-in-flight 16] [--max-queued 64]
- * [--queue-timeout 10] [--idle-timeout 30] [--header-timeout 10] [--request-timeout 60] [--batch-wait 5]
+ * [--queue-timeout 10] [--idle-timeout 30] [--header-timeout 10] [--request-timeout 60] [--batch-wait 20]
  * [--max-batch 32] [--max-image-batch 8]}: the {@link ClipServer}
  * (embedding, zero-shot classification, and search when an index is given) until Ctrl-C, which stops it after the
  * requests under way.
@@ -120,9 +120,10 @@ final class ServeCommand implements Callable<Integer> {
                     + "link needs more (default: ${DEFAULT-VALUE}).")
     double requestTimeout;
 
-    @Option(names = "--batch-wait", paramLabel = "MS", defaultValue = "5",
-            description = "Longest a request waits for concurrent ones to share its batch, in milliseconds "
-                    + "(0: only those already waiting; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-wait", paramLabel = "MS", defaultValue = "20",
+            description = "Longest a request waits for concurrent ones to share its batch, in milliseconds, and only "
+                    + "until as many wait as the previous batch took (0: only those already waiting; "
+                    + "default: ${DEFAULT-VALUE}).")
     double batchWait;
 
     @Option(names = "--max-batch", paramLabel = "N", defaultValue = "" + BatchLimits.DEFAULT_MAX_TEXTS,

@@ -17,8 +17,10 @@ import java.util.logging.Logger;
 /**
  * Coalesces the inputs of concurrent requests into batches for one encoder, as inference servers
  * do: one worker thread takes up to {@code maxBatch} inputs at a time, after waiting at most
- * {@code maxWait} from the oldest request's arrival for more to come (not at all once a full batch
- * is waiting). The encoder's own threads compute each batch.
+ * {@code maxWait} from the oldest request's arrival for more to come, and only until as many
+ * inputs wait as the previous batch took (or a full batch): clients whose answers that batch
+ * brought are the ones likely to come back, while a lone client's request runs at once. The
+ * encoder's own threads compute each batch.
  *
  * <p>Fair: the requests waiting are served first come, first served, one input of each in turn, so
  * a request of many inputs is spread over several batches and a small request that arrives behind
@@ -77,6 +79,8 @@ final class Batcher<I> implements AutoCloseable {
     /** No more waiting for batches to fill: the server is stopping. */
     private boolean flushing;
     private long batches;
+    /** Inputs the previous batch took (a full batch before the first): how many the next one waits for. */
+    private int lastBatch;
     private final Thread worker;
 
     /**
@@ -94,6 +98,7 @@ final class Batcher<I> implements AutoCloseable {
         }
         this.name = name;
         this.maxBatch = maxBatch;
+        this.lastBatch = maxBatch;
         this.maxWaitNanos = maxWait.toNanos();
         this.encoder = encoder;
         worker = Thread.ofPlatform().name("jclip-batch-" + name).daemon().start(this::work);
@@ -201,7 +206,10 @@ final class Batcher<I> implements AutoCloseable {
         }
     }
 
-    /** The next batch, once it is full or its oldest request has waited long enough; null once closed and drained. */
+    /**
+     * The next batch, once as many inputs wait as the previous batch took (or it is full), or its
+     * oldest request has waited long enough; null once closed and drained.
+     */
     private List<Slot<I>> next() {
         lock.lock();
         try {
@@ -213,7 +221,7 @@ final class Batcher<I> implements AutoCloseable {
                     return null;
                 }
                 long left = waiting.peekFirst().arrived + maxWaitNanos - System.nanoTime();
-                if (pending >= maxBatch || closed || flushing || left <= 0) {
+                if (pending >= Math.min(maxBatch, lastBatch) || closed || flushing || left <= 0) {
                     break;
                 }
                 try {
@@ -234,6 +242,7 @@ final class Batcher<I> implements AutoCloseable {
                 }
             }
             batches++;
+            lastBatch = batch.size();
             return batch;
         } finally {
             lock.unlock();

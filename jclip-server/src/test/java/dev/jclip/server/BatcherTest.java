@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -104,6 +105,30 @@ class BatcherTest {
                     List.of("L2", "u", "L3", "L4"),
                     List.of("L5", "L6", "L7", "L8"),
                     List.of("L9")), enc.batches);
+        }
+    }
+
+    /**
+     * A batch waits only until as many inputs wait as the previous batch took: those that waited
+     * the whole 3 s set the next batch's size, and a batch of that size runs long before another
+     * 3 s (a lone client's request, after a batch of one, at once).
+     */
+    @Test
+    void aBatchWaitsOnlyForAsManyInputsAsThePreviousOneTook() throws Exception {
+        Recorder enc = new Recorder(false);
+        Duration wait = Duration.ofSeconds(3);
+        long soon = wait.toMillis() / 3;
+        try (Batcher<String> b = new Batcher<>("test", 8, wait, enc)) {
+            List<CompletableFuture<float[][]>> three = List.of(b.submit(List.of("a")), b.submit(List.of("b", "c")));
+            for (CompletableFuture<float[][]> f : three) {
+                f.get();   // fewer than 8: after the whole wait
+            }
+            CompletableFuture<float[][]> d = b.submit(List.of("d")), e = b.submit(List.of("e", "f"));
+            assertArrayEquals(rows(List.of("d")), d.get(soon, TimeUnit.MILLISECONDS));
+            assertArrayEquals(rows(List.of("e", "f")), e.get(soon, TimeUnit.MILLISECONDS));
+            b.submit(List.of("alone")).get();   // fewer than 3: after the whole wait, a batch of one
+            assertArrayEquals(rows(List.of("next")), b.submit(List.of("next")).get(soon, TimeUnit.MILLISECONDS));
+            assertEquals(List.of(List.of("a", "b", "c"), List.of("d", "e", "f"), List.of("alone"), List.of("next")), enc.batches);
         }
     }
 
