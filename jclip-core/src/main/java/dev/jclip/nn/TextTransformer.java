@@ -133,32 +133,44 @@ public final class TextTransformer extends Module {
     }
 
     /**
-     * Text features [B, embed] (not normalized) of token ids [B, contextLength], row-major: the
-     * state of each row's pooled token ({@link #pooledPositions}) after {@code ln_final}, projected.
+     * Token ids [B, contextLength] as the tower runs them: each row's pooled position, the rows as
+     * sequences laid end to end with their ids and positions, and the attention mask (null for none).
      */
-    public Tensor forward(int[] tokens) {
-        int b = batchOf(tokens);
+    public record Packed(int[] pooled, Sequences sequences, int[] ids, int[] positions, Tensor mask) {}
+
+    /**
+     * {@code tokens} [B, contextLength] packed for the tower. A position sees only those before it
+     * under the causal mask, so nothing after a row's pooled token (its padding) can reach its
+     * feature: each row runs on its first {@code pooled + 1} positions alone, which gives the same
+     * features for a fraction of the work. Without the mask every position counts.
+     */
+    public Packed pack(int[] tokens) {
         int[] at = pooledPositions(tokens);
-        // A position sees only those before it under the causal mask, so nothing after a row's
-        // pooled token (its padding) can reach its feature: each row runs on its first at + 1
-        // positions alone, which gives the same features for a fraction of the work. Without the
-        // mask every position counts.
-        int[] lengths = new int[b];
-        for (int i = 0; i < b; i++) {
+        int[] lengths = new int[at.length];
+        for (int i = 0; i < at.length; i++) {
             lengths[i] = causal ? at[i] + 1 : contextLength;
         }
         Sequences seqs = Sequences.ofLengths(lengths);
         int[] ids = new int[seqs.rows()], positions = new int[seqs.rows()];
-        for (int i = 0; i < b; i++) {
+        for (int i = 0; i < at.length; i++) {
             System.arraycopy(tokens, i * contextLength, ids, seqs.start(i), lengths[i]);
             for (int j = 0; j < lengths[i]; j++) {
                 positions[seqs.start(i) + j] = j;
             }
         }
-        Tensor x = Elementwise.add(Embedding.forward(tokenEmbedding, ids, ids.length),
-                Embedding.forward(positionalEmbedding, positions, positions.length));
+        return new Packed(at, seqs, ids, positions, causal ? Softmax.causalMask(seqs.maxLength()) : null);
+    }
+
+    /**
+     * Text features [B, embed] (not normalized) of token ids [B, contextLength], row-major: the
+     * state of each row's pooled token ({@link #pooledPositions}) after {@code ln_final}, projected.
+     */
+    public Tensor forward(int[] tokens) {
+        Packed p = pack(tokens);
+        Tensor x = Elementwise.add(Embedding.forward(tokenEmbedding, p.ids(), p.ids().length),
+                Embedding.forward(positionalEmbedding, p.positions(), p.positions().length));
         // Only the pooled tokens are wanted: the last block computes them alone.
-        x = transformer.forwardAt(x, seqs, causal ? Softmax.causalMask(seqs.maxLength()) : null, at);
+        x = transformer.forwardAt(x, p.sequences(), p.mask(), p.pooled());
         x = LayerNorm.forward(x, lnFinalWeight, lnFinalBias, lnEps);   // per token: before or after pooling is the same
         return projBias != null ? Linear.forward(x, textProjection, projBias) : MatMul.matmul(x, false, textProjection, false);
     }
