@@ -220,6 +220,10 @@ public final class Tensor {
     }
 
     private synchronized float[] materialize() {
+        if (freed && data == null) {
+            throw new IllegalStateException("the elements of an intermediate result that a backward pass has run through"
+                    + " inside a Workspace went back to it for reuse; read them before the backward pass");
+        }
         if (data == null) {
             float[] d = new float[numel];
             MemorySegment m = mapped;
@@ -455,7 +459,9 @@ public final class Tensor {
      * intermediate results are released as soon as they have been propagated, and so
      * is what each operation saved for its backward (its inputs, activations), so that
      * memory is freed as the pass goes: as in PyTorch, a second backward pass through
-     * the same results is an error.
+     * the same results is an error. Inside a {@link Workspace} the intermediate results'
+     * arrays go back to it too (all but this tensor's), for the pass's gradients to reuse:
+     * reading such a result after the pass is an error.
      */
     public void backward() {
         if (numel != 1) {
@@ -495,6 +501,9 @@ public final class Tensor {
                     }
                     t.releaseGrad(pool);
                 }
+                if (t != this) {
+                    t.releaseData();
+                }
                 t.backward = null;
                 t.inputs = null;
                 t.freed = true;
@@ -518,6 +527,26 @@ public final class Tensor {
             }
         }
         pool.give(g);
+    }
+
+    /**
+     * Gives this intermediate result's array back to the running {@link Workspace} once its backward
+     * has run: every operation that reads it (its consumers', its own backward) is done, unless an
+     * input shares the array (a reshape), which a later node still reads.
+     */
+    private void releaseData() {
+        float[] d = data;
+        if (d == null) {
+            return;
+        }
+        for (Tensor in : inputs) {
+            if (in != null && in.data == d) {
+                return;
+            }
+        }
+        if (Workspace.release(d)) {
+            data = null;
+        }
     }
 
     private static final String FREED = "backward through results whose graph a backward pass has already freed;"

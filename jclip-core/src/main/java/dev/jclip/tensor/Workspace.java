@@ -3,11 +3,13 @@ package dev.jclip.tensor;
 import dev.jclip.compute.Parallel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -22,24 +24,26 @@ import java.util.function.Supplier;
  *
  * <p>The arrays of tensors made inside a scope are reused once it closes: such tensors (and
  * their gradients) must not be read after it, as a trainer reads only the loss and the
- * parameters' gradients of a step, before its end. Outside {@link #run} (inference, tests,
- * user code) {@link #floats} and {@link #zeros} are plain new arrays.
+ * parameters' gradients of a step, before its end. A backward pass also gives each intermediate
+ * result's array back as soon as it is done with that result (reading one afterwards is an
+ * error), so that the gradients it computes later reuse the activations' memory. Outside
+ * {@link #run} (inference, tests, user code) {@link #floats} and {@link #zeros} are plain new arrays.
  *
- * <p>The workspace holds no more memory than the most its scopes ever had in use at once:
- * when an array of a size it has no free one of would take it over that, it first gives up free
- * arrays of the sizes least recently used (to the garbage collector), so that steps whose shapes
- * vary (texts of different lengths) do not accumulate arrays of every size. Used by the thread
- * that runs it.
+ * <p>After a run the workspace keeps only arrays of the sizes that run took, as many of each as
+ * it had in use at once, so that steps whose shapes vary (texts of different lengths) do not
+ * accumulate arrays of every size. Used by the thread that runs it.
  */
 public final class Workspace {
     private static final ScopedValue<Workspace> CURRENT = ScopedValue.newInstance();
 
-    /** Free arrays by length, the length least recently taken or given back first. */
-    private final Map<Integer, ArrayDeque<float[]>> free = new LinkedHashMap<>(16, 0.75f, true);
+    /** Free arrays by length. */
+    private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
     /** Arrays handed out and not yet given back, in the order they were; a scope gives back a suffix. */
     private final List<float[]> inUse = new ArrayList<>();
-    /** Elements in all the arrays the workspace holds (free or in use), and the most it ever held. */
-    private long held, limit;
+    /** The lengths taken during the current run. */
+    private final Set<Integer> taken = new HashSet<>();
+    /** Elements in all the arrays the workspace holds, free or in use. */
+    private long held;
 
     /** The workspace running on this thread, or null. */
     private static Workspace current() {
@@ -48,11 +52,27 @@ public final class Workspace {
 
     /** Runs {@code body} with this workspace serving the operations on this thread; gives back all it handed out. */
     public <T> T run(Supplier<T> body) {
-        return ScopedValue.where(CURRENT, this).call(() -> {
-            try (Scope s = scope()) {
-                return body.get();
+        try {
+            return ScopedValue.where(CURRENT, this).call(() -> {
+                try (Scope s = scope()) {
+                    return body.get();
+                }
+            });
+        } finally {
+            dropUntaken();
+        }
+    }
+
+    /** Gives up (to the garbage collector) the free arrays of the lengths the run did not take. */
+    private void dropUntaken() {
+        for (Iterator<Map.Entry<Integer, ArrayDeque<float[]>>> it = free.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, ArrayDeque<float[]>> lengths = it.next();
+            if (!taken.contains(lengths.getKey())) {
+                held -= (long) lengths.getKey() * lengths.getValue().size();
+                it.remove();
             }
-        });
+        }
+        taken.clear();
     }
 
     /**
@@ -84,6 +104,7 @@ public final class Workspace {
 
     /** A free array of {@code n} elements, now in use, or null when there is none. */
     private float[] reuse(int n) {
+        taken.add(n);
         ArrayDeque<float[]> arrays = free.get(n);
         float[] a = arrays == null ? null : arrays.poll();
         if (a != null) {
@@ -92,28 +113,12 @@ public final class Workspace {
         return a;
     }
 
-    /** A new array (zeros) of {@code n} elements, now in use, once free ones have made room for it. */
+    /** A new array (zeros) of {@code n} elements, now in use. */
     private float[] allocate(int n) {
-        makeRoom(n);
         float[] a = new float[n];
         held += n;
-        limit = Math.max(limit, held);
         inUse.add(a);
         return a;
-    }
-
-    /** Gives up free arrays, least recently taken lengths first, until {@code n} more elements fit under the limit. */
-    private void makeRoom(int n) {
-        Iterator<ArrayDeque<float[]>> lengths = free.values().iterator();
-        while (held + n > limit && lengths.hasNext()) {
-            ArrayDeque<float[]> arrays = lengths.next();
-            while (held + n > limit && !arrays.isEmpty()) {
-                held -= arrays.poll().length;
-            }
-            if (arrays.isEmpty()) {
-                lengths.remove();
-            }
-        }
     }
 
     /**
@@ -132,8 +137,32 @@ public final class Workspace {
     private void giveBack(int mark) {
         for (int i = inUse.size() - 1; i >= mark; i--) {
             float[] a = inUse.remove(i);
-            free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+            if (a != null) {
+                free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+            }
         }
+    }
+
+    /**
+     * Gives {@code a} back to the running workspace before its scope closes, when the workspace
+     * handed it out and nothing reads it any more (a result that a backward pass is done with);
+     * false, and nothing changes, when no workspace runs or {@code a} is not one of its arrays in use.
+     */
+    static boolean release(float[] a) {
+        Workspace w = current();
+        if (w == null) {
+            return false;
+        }
+        // A backward pass releases the latest results first, and those were handed out last.
+        for (int i = w.inUse.size() - 1; i >= 0; i--) {
+            if (w.inUse.get(i) == a) {
+                // Left as a hole, so that the marks of open scopes still count the arrays handed out before them.
+                w.inUse.set(i, null);
+                w.free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Elements in the arrays this workspace holds, free or in use. */

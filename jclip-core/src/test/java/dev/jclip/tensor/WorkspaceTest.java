@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.compute.Gelu;
 import dev.jclip.op.Activation;
@@ -68,25 +70,30 @@ class WorkspaceTest {
     }
 
     /**
-     * Steps whose sizes change do not pile up arrays of every size: a new size first gives up free
-     * arrays, least recently taken size first, so the workspace never holds more than it ever had in use.
+     * Steps whose sizes change do not pile up arrays of every size: after a run the workspace keeps
+     * only arrays of the sizes that run took, as many of each as it had in use at once.
      */
     @Test
-    void newSizesGiveUpFreeArraysOfOthers() {
+    void aRunKeepsOnlyArraysOfTheSizesItTook() {
         Workspace w = new Workspace();
         float[][] first = w.run(() -> new float[][] {Workspace.floats(100), Workspace.floats(200)});
         assertEquals(300, w.heldElements());
         float[] kept = w.run(() -> {
-            float[] a = Workspace.floats(200);   // taken again: 100 is now the least recently taken size
-            Workspace.floats(50);                // room made by giving up the 100
+            float[] a = Workspace.floats(200);
+            Workspace.floats(50);
             return a;
         });
         assertSame(first[1], kept);
-        assertEquals(250, w.heldElements());
-        w.run(() -> Workspace.floats(300));
-        assertEquals(300, w.heldElements());
-        w.run(() -> Workspace.floats(300));
-        assertEquals(300, w.heldElements());
+        assertEquals(250, w.heldElements(), "the 100 was not taken: given up");
+        w.run(() -> {
+            try (var scope = Workspace.scope()) {
+                Workspace.floats(300);
+            }
+            return Workspace.floats(300);
+        });
+        assertEquals(300, w.heldElements(), "one 300 was in use at a time");
+        w.run(() -> new float[][] {Workspace.floats(300), Workspace.floats(300)});
+        assertEquals(600, w.heldElements());
     }
 
     /**
@@ -112,6 +119,34 @@ class WorkspaceTest {
                 assertArrayEquals(before.get(i), params.get(i).data(), "run " + run + ", parameter " + i);
             }
         }
+    }
+
+    /**
+     * A backward pass in a workspace gives each intermediate result's array back once it is done
+     * with it, so that the next array of that size is that one; such a result can no longer be read,
+     * unlike the tensor backward started from (the loss) and the same result outside a workspace.
+     */
+    @Test
+    void aBackwardPassGivesBackTheArraysOfTheResultsItIsDoneWith() {
+        SplittableRandom rng = new SplittableRandom(9);
+        // Only x needs a gradient: a new size (W's gradient) would first give up free arrays of others.
+        Tensor x = param(rng, 6, 4), w = Tensor.randn(rng, 1f, 4, 4);
+        new Workspace().run(() -> {
+            Tensor h = Linear.forward(x, w, null), a = Activation.gelu(h, Gelu.ERF);
+            Tensor loss = Reduce.sum(Elementwise.mul(a, a));
+            float[] hArray = h.data(), aArray = a.data();
+            loss.backward();
+            assertThrows(IllegalStateException.class, h::data);
+            assertThrows(IllegalStateException.class, a::data);
+            List<float[]> next = List.of(Workspace.floats(24), Workspace.floats(24));
+            assertTrue(next.contains(hArray) && next.contains(aArray), "the results' arrays are reused");
+            assertEquals(1, loss.data().length);
+            return null;
+        });
+        Tensor h = Linear.forward(x, w, null), loss = Reduce.sum(Activation.gelu(h, Gelu.ERF));
+        float[] before = h.data().clone();
+        loss.backward();
+        assertArrayEquals(before, h.data(), "outside a workspace a result keeps its elements");
     }
 
     private static Tensor param(SplittableRandom rng, int... shape) {
