@@ -405,8 +405,11 @@ public final class Gemm {
                                     storeTile(tile, p, row, col, rowsHere, colsHere, add, epilogue);
                                 } else if (epilogue == null && !add) {
                                     microKernel(a, ai, lda, bPack, bi, kc, p.c, p.cOff + row * p.ldc + col, p.ldc);
+                                } else if (epilogue != null && epilogue.gelu() != null) {
+                                    microKernel(a, ai, lda, bPack, bi, kc, tile, 0, NR);
+                                    activateTile(tile, p, row, col, add, epilogue);
                                 } else {
-                                    microKernelEpilogue(a, ai, lda, bPack, bi, kc, p, row, col, add, epilogue, tile);
+                                    microKernelEpilogue(a, ai, lda, bPack, bi, kc, p, row, col, add, epilogue);
                                 }
                             }
                         }
@@ -897,13 +900,13 @@ public final class Gemm {
 
     /**
      * {@link #microKernel} for a full tile that the epilogue or a later k block (adding the old C)
-     * writes: the same products, then the same operations in the same order as {@link #storeTile}
-     * on the accumulators in registers, and one store to C. A second copy of the loop, as the plain
-     * kernel must end in plain stores (see there). With an activation, the values before it go
-     * through {@code tile} to {@link #activateTile}.
+     * writes without an activation (those go to {@link #activateTile}): the same products, then the
+     * same operations in the same order as {@link #storeTile} on the accumulators in registers, and
+     * one store to C. A second copy of the loop, as the plain kernel must end in plain stores (see
+     * there).
      */
     private static void microKernelEpilogue(float[] a, int ai, int lda, float[] b, int bi, int kc, Problem p, int row, int col,
-                                            boolean add, Epilogue epilogue, float[] tile) {
+                                            boolean add, Epilogue epilogue) {
         int r0 = ai, r1 = ai + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
@@ -995,24 +998,6 @@ public final class Gemm {
         }
         float[] residual = epilogue.residual();
         int ldr = epilogue.ldr(), ri = residual == null ? 0 : epilogue.residualOff() + row * ldr + col;
-        boolean relu = epilogue.relu();
-        Gelu kind = epilogue.gelu();
-        if (kind != null) {
-            c00.intoArray(tile, 0);
-            c01.intoArray(tile, VL);
-            c10.intoArray(tile, NR);
-            c11.intoArray(tile, NR + VL);
-            c20.intoArray(tile, 2 * NR);
-            c21.intoArray(tile, 2 * NR + VL);
-            c30.intoArray(tile, 3 * NR);
-            c31.intoArray(tile, 3 * NR + VL);
-            c40.intoArray(tile, 4 * NR);
-            c41.intoArray(tile, 4 * NR + VL);
-            c50.intoArray(tile, 5 * NR);
-            c51.intoArray(tile, 5 * NR + VL);
-            activateTile(kind, tile, c, o, ldc, residual, ri, ldr, relu);
-            return;
-        }
         if (residual != null) {
             c00 = c00.add(FloatVector.fromArray(S, residual, ri));
             c01 = c01.add(FloatVector.fromArray(S, residual, ri + VL));
@@ -1027,7 +1012,7 @@ public final class Gemm {
             c50 = c50.add(FloatVector.fromArray(S, residual, ri + 5 * ldr));
             c51 = c51.add(FloatVector.fromArray(S, residual, ri + 5 * ldr + VL));
         }
-        if (relu) {
+        if (epilogue.relu()) {
             // As Relu: everything not above zero (NaN and -0 included) becomes +0.
             FloatVector zero = FloatVector.zero(S);
             c00 = zero.blend(c00, c00.compare(VectorOperators.GT, 0f));
@@ -1058,17 +1043,30 @@ public final class Gemm {
     }
 
     /**
-     * The rest of a full tile's epilogue from its values before the activation in {@code tile}:
-     * {@code C = post(act(tile) + residual)}, one pass. Apart from {@link #microKernelEpilogue}, whose
-     * size would keep the JIT from inlining the activation there (a vector passed to a method not
-     * inlined is boxed on the heap).
+     * Writes a full tile whose epilogue has an activation into C at {@code (row, col)}: the steps of
+     * {@link #storeTile} in one pass over the tile's twelve vectors. Not in
+     * {@link #microKernelEpilogue}: inlined into a method that large, the activation's own calls
+     * went uninlined (C2's node budget), passing every vector boxed on the heap.
      */
-    private static void activateTile(Gelu kind, float[] tile, float[] c, int o, int ldc, float[] residual, int ri, int ldr,
-                                     boolean relu) {
+    private static void activateTile(float[] tile, Problem p, int row, int col, boolean add, Epilogue epilogue) {
+        float[] c = p.c, bias = epilogue.bias(), residual = epilogue.residual(), scale = epilogue.scale();
+        Gelu kind = epilogue.gelu();
+        boolean relu = epilogue.relu();
+        int ldr = epilogue.ldr(), ri = residual == null ? 0 : epilogue.residualOff() + row * ldr + col;
         FloatVector zero = FloatVector.zero(S);
-        for (int r = 0, ci = o; r < MR; r++, ci += ldc, ri += ldr) {
+        for (int r = 0, ci = p.cOff + row * p.ldc + col; r < MR; r++, ci += p.ldc, ri += ldr) {
             for (int v = 0; v < NR; v += VL) {
-                FloatVector x = VectorMath.gelu(kind, FloatVector.fromArray(S, tile, r * NR + v));
+                FloatVector x = FloatVector.fromArray(S, tile, r * NR + v);
+                if (add) {
+                    x = x.add(FloatVector.fromArray(S, c, ci + v));
+                }
+                if (scale != null) {
+                    x = x.mul(FloatVector.fromArray(S, scale, col + v));
+                }
+                if (bias != null) {
+                    x = x.add(FloatVector.fromArray(S, bias, col + v));
+                }
+                x = VectorMath.gelu(kind, x);
                 if (residual != null) {
                     x = x.add(FloatVector.fromArray(S, residual, ri + v));
                 }
@@ -1083,9 +1081,9 @@ public final class Gemm {
     /**
      * Writes the valid {@code rows×cols} corner of a tile into C at {@code (row, col)}: adds the
      * old C when {@code add}, then applies the epilogue (null on all but the last k block) in the
-     * order its record documents. For edge tiles (a full one does this in registers,
-     * {@link #microKernelEpilogue}); only a vector narrower than VL (a tile is two vectors
-     * wide) is masked. One pass over the tile, two with an activation (which works on the tile row
+     * order its record documents. For edge tiles (full ones go to {@link #microKernelEpilogue}
+     * and {@link #activateTile}); only a vector narrower than VL (a tile is two vectors wide) is
+     * masked. One pass over the tile, two with an activation (which works on the tile row
      * in place). Vectors never cross a method boundary: one passed to or returned from a method the
      * JIT declines to inline is boxed on the heap.
      */
