@@ -949,84 +949,71 @@ public final class Gemm {
             c50 = c50.add(FloatVector.fromArray(S, c, o + 5 * ldc));
             c51 = c51.add(FloatVector.fromArray(S, c, o + 5 * ldc + VL));
         }
-        if (epilogue == null) {
-            c00.intoArray(c, o);
-            c01.intoArray(c, o + VL);
-            c10.intoArray(c, o + ldc);
-            c11.intoArray(c, o + ldc + VL);
-            c20.intoArray(c, o + 2 * ldc);
-            c21.intoArray(c, o + 2 * ldc + VL);
-            c30.intoArray(c, o + 3 * ldc);
-            c31.intoArray(c, o + 3 * ldc + VL);
-            c40.intoArray(c, o + 4 * ldc);
-            c41.intoArray(c, o + 4 * ldc + VL);
-            c50.intoArray(c, o + 5 * ldc);
-            c51.intoArray(c, o + 5 * ldc + VL);
-            return;
-        }
-        float[] scale = epilogue.scale();
-        if (scale != null) {
-            FloatVector s0 = FloatVector.fromArray(S, scale, col), s1 = FloatVector.fromArray(S, scale, col + VL);
-            c00 = c00.mul(s0);
-            c01 = c01.mul(s1);
-            c10 = c10.mul(s0);
-            c11 = c11.mul(s1);
-            c20 = c20.mul(s0);
-            c21 = c21.mul(s1);
-            c30 = c30.mul(s0);
-            c31 = c31.mul(s1);
-            c40 = c40.mul(s0);
-            c41 = c41.mul(s1);
-            c50 = c50.mul(s0);
-            c51 = c51.mul(s1);
-        }
-        float[] bias = epilogue.bias();
-        if (bias != null) {
-            FloatVector s0 = FloatVector.fromArray(S, bias, col), s1 = FloatVector.fromArray(S, bias, col + VL);
-            c00 = c00.add(s0);
-            c01 = c01.add(s1);
-            c10 = c10.add(s0);
-            c11 = c11.add(s1);
-            c20 = c20.add(s0);
-            c21 = c21.add(s1);
-            c30 = c30.add(s0);
-            c31 = c31.add(s1);
-            c40 = c40.add(s0);
-            c41 = c41.add(s1);
-            c50 = c50.add(s0);
-            c51 = c51.add(s1);
-        }
-        float[] residual = epilogue.residual();
-        int ldr = epilogue.ldr(), ri = residual == null ? 0 : epilogue.residualOff() + row * ldr + col;
-        if (residual != null) {
-            c00 = c00.add(FloatVector.fromArray(S, residual, ri));
-            c01 = c01.add(FloatVector.fromArray(S, residual, ri + VL));
-            c10 = c10.add(FloatVector.fromArray(S, residual, ri + ldr));
-            c11 = c11.add(FloatVector.fromArray(S, residual, ri + ldr + VL));
-            c20 = c20.add(FloatVector.fromArray(S, residual, ri + 2 * ldr));
-            c21 = c21.add(FloatVector.fromArray(S, residual, ri + 2 * ldr + VL));
-            c30 = c30.add(FloatVector.fromArray(S, residual, ri + 3 * ldr));
-            c31 = c31.add(FloatVector.fromArray(S, residual, ri + 3 * ldr + VL));
-            c40 = c40.add(FloatVector.fromArray(S, residual, ri + 4 * ldr));
-            c41 = c41.add(FloatVector.fromArray(S, residual, ri + 4 * ldr + VL));
-            c50 = c50.add(FloatVector.fromArray(S, residual, ri + 5 * ldr));
-            c51 = c51.add(FloatVector.fromArray(S, residual, ri + 5 * ldr + VL));
-        }
-        if (epilogue.relu()) {
-            // As Relu: everything not above zero (NaN and -0 included) becomes +0.
-            FloatVector zero = FloatVector.zero(S);
-            c00 = zero.blend(c00, c00.compare(VectorOperators.GT, 0f));
-            c01 = zero.blend(c01, c01.compare(VectorOperators.GT, 0f));
-            c10 = zero.blend(c10, c10.compare(VectorOperators.GT, 0f));
-            c11 = zero.blend(c11, c11.compare(VectorOperators.GT, 0f));
-            c20 = zero.blend(c20, c20.compare(VectorOperators.GT, 0f));
-            c21 = zero.blend(c21, c21.compare(VectorOperators.GT, 0f));
-            c30 = zero.blend(c30, c30.compare(VectorOperators.GT, 0f));
-            c31 = zero.blend(c31, c31.compare(VectorOperators.GT, 0f));
-            c40 = zero.blend(c40, c40.compare(VectorOperators.GT, 0f));
-            c41 = zero.blend(c41, c41.compare(VectorOperators.GT, 0f));
-            c50 = zero.blend(c50, c50.compare(VectorOperators.GT, 0f));
-            c51 = zero.blend(c51, c51.compare(VectorOperators.GT, 0f));
+        if (epilogue != null) {
+            float[] scale = epilogue.scale();
+            if (scale != null) {
+                FloatVector s0 = FloatVector.fromArray(S, scale, col), s1 = FloatVector.fromArray(S, scale, col + VL);
+                c00 = c00.mul(s0);
+                c01 = c01.mul(s1);
+                c10 = c10.mul(s0);
+                c11 = c11.mul(s1);
+                c20 = c20.mul(s0);
+                c21 = c21.mul(s1);
+                c30 = c30.mul(s0);
+                c31 = c31.mul(s1);
+                c40 = c40.mul(s0);
+                c41 = c41.mul(s1);
+                c50 = c50.mul(s0);
+                c51 = c51.mul(s1);
+            }
+            float[] bias = epilogue.bias();
+            if (bias != null) {
+                FloatVector s0 = FloatVector.fromArray(S, bias, col), s1 = FloatVector.fromArray(S, bias, col + VL);
+                c00 = c00.add(s0);
+                c01 = c01.add(s1);
+                c10 = c10.add(s0);
+                c11 = c11.add(s1);
+                c20 = c20.add(s0);
+                c21 = c21.add(s1);
+                c30 = c30.add(s0);
+                c31 = c31.add(s1);
+                c40 = c40.add(s0);
+                c41 = c41.add(s1);
+                c50 = c50.add(s0);
+                c51 = c51.add(s1);
+            }
+            float[] residual = epilogue.residual();
+            int ldr = epilogue.ldr(), ri = residual == null ? 0 : epilogue.residualOff() + row * ldr + col;
+            if (residual != null) {
+                c00 = c00.add(FloatVector.fromArray(S, residual, ri));
+                c01 = c01.add(FloatVector.fromArray(S, residual, ri + VL));
+                c10 = c10.add(FloatVector.fromArray(S, residual, ri + ldr));
+                c11 = c11.add(FloatVector.fromArray(S, residual, ri + ldr + VL));
+                c20 = c20.add(FloatVector.fromArray(S, residual, ri + 2 * ldr));
+                c21 = c21.add(FloatVector.fromArray(S, residual, ri + 2 * ldr + VL));
+                c30 = c30.add(FloatVector.fromArray(S, residual, ri + 3 * ldr));
+                c31 = c31.add(FloatVector.fromArray(S, residual, ri + 3 * ldr + VL));
+                c40 = c40.add(FloatVector.fromArray(S, residual, ri + 4 * ldr));
+                c41 = c41.add(FloatVector.fromArray(S, residual, ri + 4 * ldr + VL));
+                c50 = c50.add(FloatVector.fromArray(S, residual, ri + 5 * ldr));
+                c51 = c51.add(FloatVector.fromArray(S, residual, ri + 5 * ldr + VL));
+            }
+            if (epilogue.relu()) {
+                // As Relu: everything not above zero (NaN and -0 included) becomes +0.
+                FloatVector zero = FloatVector.zero(S);
+                c00 = zero.blend(c00, c00.compare(VectorOperators.GT, 0f));
+                c01 = zero.blend(c01, c01.compare(VectorOperators.GT, 0f));
+                c10 = zero.blend(c10, c10.compare(VectorOperators.GT, 0f));
+                c11 = zero.blend(c11, c11.compare(VectorOperators.GT, 0f));
+                c20 = zero.blend(c20, c20.compare(VectorOperators.GT, 0f));
+                c21 = zero.blend(c21, c21.compare(VectorOperators.GT, 0f));
+                c30 = zero.blend(c30, c30.compare(VectorOperators.GT, 0f));
+                c31 = zero.blend(c31, c31.compare(VectorOperators.GT, 0f));
+                c40 = zero.blend(c40, c40.compare(VectorOperators.GT, 0f));
+                c41 = zero.blend(c41, c41.compare(VectorOperators.GT, 0f));
+                c50 = zero.blend(c50, c50.compare(VectorOperators.GT, 0f));
+                c51 = zero.blend(c51, c51.compare(VectorOperators.GT, 0f));
+            }
         }
         c00.intoArray(c, o);
         c01.intoArray(c, o + VL);
