@@ -400,12 +400,16 @@ public final class Gemm {
                             for (int jp = jp0; jp < jpEnd; jp++) {
                                 int col = jj + jp * NR, rowsHere = Math.min(MR, p.m - row), colsHere = Math.min(NR, p.n - col);
                                 int bi = bBase + jp * NR * kc;
-                                boolean direct = epilogue == null && !add && rowsHere == MR && colsHere == NR;
-                                float[] out = direct ? p.c : tile;
-                                int o = direct ? p.cOff + row * p.ldc + col : 0, ldo = direct ? p.ldc : NR;
-                                microKernel(a, ai, lda, bPack, bi, kc, out, o, ldo);
-                                if (!direct) {
+                                if (rowsHere < MR || colsHere < NR) {
+                                    microKernel(a, ai, lda, bPack, bi, kc, tile, 0, NR);
                                     storeTile(tile, p, row, col, rowsHere, colsHere, add, epilogue);
+                                } else if (epilogue == null && !add) {
+                                    microKernel(a, ai, lda, bPack, bi, kc, p.c, p.cOff + row * p.ldc + col, p.ldc);
+                                } else if (epilogue != null && epilogue.gelu() != null) {
+                                    microKernel(a, ai, lda, bPack, bi, kc, tile, 0, NR);
+                                    storeFullTile(tile, p, row, col, add, epilogue);
+                                } else {
+                                    microKernelEpilogue(a, ai, lda, bPack, bi, kc, p, row, col, add, epilogue);
                                 }
                             }
                         }
@@ -846,7 +850,7 @@ public final class Gemm {
      * multiply-add chain per element, k in increasing order. Element (r, q) of A is at
      * {@code a[ai + r * lda + q]}: six rows of a row-major A in place, or a packed panel (lda = kc).
      * Row r of the tile goes to {@code out[o + r * ldo...]}: straight into C (the first k block of a
-     * full tile without epilogue), or into a tile buffer for {@link #storeTile}. The six row starts
+     * full tile without epilogue), or into a tile buffer for {@link #storeTile} (an edge tile). The six row starts
      * are computed before the loop and k advances by 1, so that the JIT proves every load in bounds
      * once, before the loop: with variable strides it kept a range check per load, and with A
      * interleaved (stride MR along k) C2 compiled the loop to half the speed.
@@ -879,7 +883,7 @@ public final class Gemm {
             c51 = x.fma(b1, c51);
         }
         // Plain stores only: adding the old C here as well (a branch after the loop) measurably
-        // slowed the loop itself as C2 compiled it, so sums over several k blocks go through storeTile.
+        // slowed the loop itself as C2 compiled it, so full tiles with more to do have their own copy.
         c00.intoArray(out, o);
         c01.intoArray(out, o + VL);
         c10.intoArray(out, o + ldo);
@@ -895,9 +899,142 @@ public final class Gemm {
     }
 
     /**
-     * {@link #storeTile} for a whole tile, the common case: no masks, and two plain passes. The
+     * {@link #microKernel} for a full tile that the epilogue or a later k block (adding the old C)
+     * writes without an activation (those go to {@link #storeFullTile}): the same products, then the
+     * same operations in the same order as {@link #storeTile} on the accumulators in registers, and
+     * one store to C. A second copy of the loop, as the plain kernel must end in plain stores (see
+     * there).
+     */
+    private static void microKernelEpilogue(float[] a, int ai, int lda, float[] b, int bi, int kc, Problem p, int row, int col,
+                                            boolean add, Epilogue epilogue) {
+        int r0 = ai, r1 = ai + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int q = 0; q < kc; q++) {
+            int y0 = bi + q * NR;
+            FloatVector b0 = FloatVector.fromArray(S, b, y0);
+            FloatVector b1 = FloatVector.fromArray(S, b, y0 + VL);
+            FloatVector x = FloatVector.broadcast(S, a[r0 + q]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[r1 + q]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[r2 + q]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[r3 + q]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[r4 + q]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[r5 + q]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        float[] c = p.c;
+        int ldc = p.ldc, o = p.cOff + row * ldc + col;
+        if (add) {
+            c00 = c00.add(FloatVector.fromArray(S, c, o));
+            c01 = c01.add(FloatVector.fromArray(S, c, o + VL));
+            c10 = c10.add(FloatVector.fromArray(S, c, o + ldc));
+            c11 = c11.add(FloatVector.fromArray(S, c, o + ldc + VL));
+            c20 = c20.add(FloatVector.fromArray(S, c, o + 2 * ldc));
+            c21 = c21.add(FloatVector.fromArray(S, c, o + 2 * ldc + VL));
+            c30 = c30.add(FloatVector.fromArray(S, c, o + 3 * ldc));
+            c31 = c31.add(FloatVector.fromArray(S, c, o + 3 * ldc + VL));
+            c40 = c40.add(FloatVector.fromArray(S, c, o + 4 * ldc));
+            c41 = c41.add(FloatVector.fromArray(S, c, o + 4 * ldc + VL));
+            c50 = c50.add(FloatVector.fromArray(S, c, o + 5 * ldc));
+            c51 = c51.add(FloatVector.fromArray(S, c, o + 5 * ldc + VL));
+        }
+        if (epilogue != null) {
+            float[] scale = epilogue.scale();
+            if (scale != null) {
+                FloatVector s0 = FloatVector.fromArray(S, scale, col), s1 = FloatVector.fromArray(S, scale, col + VL);
+                c00 = c00.mul(s0);
+                c01 = c01.mul(s1);
+                c10 = c10.mul(s0);
+                c11 = c11.mul(s1);
+                c20 = c20.mul(s0);
+                c21 = c21.mul(s1);
+                c30 = c30.mul(s0);
+                c31 = c31.mul(s1);
+                c40 = c40.mul(s0);
+                c41 = c41.mul(s1);
+                c50 = c50.mul(s0);
+                c51 = c51.mul(s1);
+            }
+            float[] bias = epilogue.bias();
+            if (bias != null) {
+                FloatVector s0 = FloatVector.fromArray(S, bias, col), s1 = FloatVector.fromArray(S, bias, col + VL);
+                c00 = c00.add(s0);
+                c01 = c01.add(s1);
+                c10 = c10.add(s0);
+                c11 = c11.add(s1);
+                c20 = c20.add(s0);
+                c21 = c21.add(s1);
+                c30 = c30.add(s0);
+                c31 = c31.add(s1);
+                c40 = c40.add(s0);
+                c41 = c41.add(s1);
+                c50 = c50.add(s0);
+                c51 = c51.add(s1);
+            }
+            float[] residual = epilogue.residual();
+            int ldr = epilogue.ldr(), ri = residual == null ? 0 : epilogue.residualOff() + row * ldr + col;
+            if (residual != null) {
+                c00 = c00.add(FloatVector.fromArray(S, residual, ri));
+                c01 = c01.add(FloatVector.fromArray(S, residual, ri + VL));
+                c10 = c10.add(FloatVector.fromArray(S, residual, ri + ldr));
+                c11 = c11.add(FloatVector.fromArray(S, residual, ri + ldr + VL));
+                c20 = c20.add(FloatVector.fromArray(S, residual, ri + 2 * ldr));
+                c21 = c21.add(FloatVector.fromArray(S, residual, ri + 2 * ldr + VL));
+                c30 = c30.add(FloatVector.fromArray(S, residual, ri + 3 * ldr));
+                c31 = c31.add(FloatVector.fromArray(S, residual, ri + 3 * ldr + VL));
+                c40 = c40.add(FloatVector.fromArray(S, residual, ri + 4 * ldr));
+                c41 = c41.add(FloatVector.fromArray(S, residual, ri + 4 * ldr + VL));
+                c50 = c50.add(FloatVector.fromArray(S, residual, ri + 5 * ldr));
+                c51 = c51.add(FloatVector.fromArray(S, residual, ri + 5 * ldr + VL));
+            }
+            if (epilogue.relu()) {
+                // As Relu: everything not above zero (NaN and -0 included) becomes +0.
+                FloatVector zero = FloatVector.zero(S);
+                c00 = zero.blend(c00, c00.compare(VectorOperators.GT, 0f));
+                c01 = zero.blend(c01, c01.compare(VectorOperators.GT, 0f));
+                c10 = zero.blend(c10, c10.compare(VectorOperators.GT, 0f));
+                c11 = zero.blend(c11, c11.compare(VectorOperators.GT, 0f));
+                c20 = zero.blend(c20, c20.compare(VectorOperators.GT, 0f));
+                c21 = zero.blend(c21, c21.compare(VectorOperators.GT, 0f));
+                c30 = zero.blend(c30, c30.compare(VectorOperators.GT, 0f));
+                c31 = zero.blend(c31, c31.compare(VectorOperators.GT, 0f));
+                c40 = zero.blend(c40, c40.compare(VectorOperators.GT, 0f));
+                c41 = zero.blend(c41, c41.compare(VectorOperators.GT, 0f));
+                c50 = zero.blend(c50, c50.compare(VectorOperators.GT, 0f));
+                c51 = zero.blend(c51, c51.compare(VectorOperators.GT, 0f));
+            }
+        }
+        c00.intoArray(c, o);
+        c01.intoArray(c, o + VL);
+        c10.intoArray(c, o + ldc);
+        c11.intoArray(c, o + ldc + VL);
+        c20.intoArray(c, o + 2 * ldc);
+        c21.intoArray(c, o + 2 * ldc + VL);
+        c30.intoArray(c, o + 3 * ldc);
+        c31.intoArray(c, o + 3 * ldc + VL);
+        c40.intoArray(c, o + 4 * ldc);
+        c41.intoArray(c, o + 4 * ldc + VL);
+        c50.intoArray(c, o + 5 * ldc);
+        c51.intoArray(c, o + 5 * ldc + VL);
+    }
+
+    /**
+     * {@link #storeTile} for a whole tile with an activation: no masks, and two plain passes. The
      * first adds the old C, scale and bias into the tile, the activation then runs once over the
-     * whole tile, and the second adds the residual, applies ReLU and writes C.
+     * whole tile, and the second adds the residual, applies ReLU and writes C. Not in registers
+     * ({@link #microKernelEpilogue}): per vector there, C2's node budget for that large method left
+     * the activation's own calls uninlined, each vector boxed on the heap (0.9× the speed).
      */
     private static void storeFullTile(float[] tile, Problem p, int row, int col, boolean add, Epilogue epilogue) {
         float[] c = p.c, bias = epilogue == null ? null : epilogue.bias();
@@ -944,19 +1081,14 @@ public final class Gemm {
     /**
      * Writes the valid {@code rows×cols} corner of a tile into C at {@code (row, col)}: adds the
      * old C when {@code add}, then applies the epilogue (null on all but the last k block) in the
-     * order its record documents. For epilogues and later k blocks; the first k block of a full
-     * tile without epilogue goes straight from registers to C. A full tile is handed to
-     * {@link #storeFullTile}; in an edge tile only a vector narrower than VL (a tile is two vectors
-     * wide) is masked. One pass over the tile, two with an activation (which works on the tile row
+     * order its record documents. For edge tiles (full ones go to {@link #microKernelEpilogue}
+     * and {@link #storeFullTile}); only a vector narrower than VL (a tile is two vectors wide) is
+     * masked. One pass over the tile, two with an activation (which works on the tile row
      * in place). Vectors never cross a method boundary: one passed to or returned from a method the
      * JIT declines to inline is boxed on the heap.
      */
     private static void storeTile(float[] tile, Problem p, int row, int col, int rows, int cols,
                                   boolean add, Epilogue epilogue) {
-        if (rows == MR && cols == NR) {
-            storeFullTile(tile, p, row, col, add, epilogue);
-            return;
-        }
         float[] c = p.c, bias = epilogue == null ? null : epilogue.bias();
         float[] residual = epilogue == null ? null : epilogue.residual();
         float[] scale = epilogue == null ? null : epilogue.scale();
