@@ -135,7 +135,7 @@ final class TurboJpeg {
                         maxV / c.v);
             }
             // Only the rows of the blocks that the output reads.
-            long from = (long) c.by0 * 8 * c.stride, to = (long) Math.min(c.by1, c.heightInBlocks) * 8 * c.stride;
+            long from = (long) c.by0 * 8 * c.stride, to = (long) Math.min(c.by1 * 8, c.height) * c.stride;
             MemorySegment.copy(samples[i], JAVA_BYTE, from, c.plane, (int) from, (int) (to - from));
         }
         return resampler != null ? JpegColorOutput.stream(comps, width, transform, resampler)
