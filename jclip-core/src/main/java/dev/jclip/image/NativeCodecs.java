@@ -46,7 +46,8 @@ final class NativeCodecs {
     }
 
     /** A handle on the C function {@code name} of {@code library}; throws if the library lacks it. */
-    static MethodHandle function(SymbolLookup library, String name, FunctionDescriptor descriptor) {
-        return Linker.nativeLinker().downcallHandle(library.findOrThrow(name), descriptor);
+    static MethodHandle function(SymbolLookup library, String name, FunctionDescriptor descriptor,
+                                 Linker.Option... options) {
+        return Linker.nativeLinker().downcallHandle(library.findOrThrow(name), descriptor, options);
     }
 }

@@ -1,11 +1,9 @@
 package dev.jclip.image;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.jclip.image.JpegColorOutput.Transform;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
@@ -17,9 +15,9 @@ import java.util.Optional;
 
 /**
  * JPEG decoding by libjpeg-turbo's TurboJPEG API (libturbojpeg.so.0, 2.x and later), the library
- * Pillow decodes with: {@code tjDecompressToYUVPlanes} gives each component's samples at its own
- * resolution (entropy decoding, progressive refinement, block smoothing and the accurate integer
- * IDCT, in its SIMD code), and {@link JpegColorOutput} upsamples and converts them as
+ * Pillow decodes with: {@code tjDecompressToYUV2} gives each component's samples at its own
+ * resolution (entropy decoding, progressive refinement and the accurate integer IDCT, in its SIMD
+ * code) straight into a Java array, and {@link JpegColorOutput} upsamples and converts them as
  * {@link JpegDecoder} does its own. Only Huffman-coded 8-bit YCbCr and grayscale files with the
  * sampling factors TurboJPEG names are taken, and progressive ones only where no block smoothing
  * happens (libjpeg-turbo 2.x smooths some blocks otherwise than Pillow's 3.1): {@link #decode}
@@ -49,12 +47,14 @@ final class TurboJpeg {
         static {
             Optional<SymbolLookup> lib = NativeCodecs.library("libturbojpeg.so.0");
             MemoryLayout size = Linker.nativeLinker().canonicalLayouts().get("long");
+            // Critical calls may take Java arrays (the file, the header's ints, the planes) with no copy.
+            Linker.Option heap = Linker.Option.critical(true);
             INIT = lib.map(l -> NativeCodecs.function(l, "tjInitDecompress", FunctionDescriptor.of(ADDRESS)))
                     .orElse(null);
             HEADER = lib.map(l -> NativeCodecs.function(l, "tjDecompressHeader3", FunctionDescriptor.of(JAVA_INT,
-                    ADDRESS, ADDRESS, size, ADDRESS, ADDRESS, ADDRESS, ADDRESS))).orElse(null);
-            DECODE = lib.map(l -> NativeCodecs.function(l, "tjDecompressToYUVPlanes", FunctionDescriptor.of(JAVA_INT,
-                    ADDRESS, ADDRESS, size, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT))).orElse(null);
+                    ADDRESS, ADDRESS, size, ADDRESS, ADDRESS, ADDRESS, ADDRESS), heap)).orElse(null);
+            DECODE = lib.map(l -> NativeCodecs.function(l, "tjDecompressToYUV2", FunctionDescriptor.of(JAVA_INT,
+                    ADDRESS, ADDRESS, size, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), heap)).orElse(null);
             DESTROY = lib.map(l -> NativeCodecs.function(l, "tjDestroy", FunctionDescriptor.of(JAVA_INT, ADDRESS)))
                     .orElse(null);
         }
@@ -71,13 +71,16 @@ final class TurboJpeg {
      * {@code maxPixels} pixels. Only when {@link #available}.
      */
     static PixelImage decode(byte[] data, long maxPixels, RowPlanner planner) {
-        try (Arena arena = Arena.ofConfined()) {
+        if (!unsmoothedHuffman(data)) {
+            return null;
+        }
+        try {
             MemorySegment handle = (MemorySegment) Functions.INIT.invokeExact();
             if (handle.equals(MemorySegment.NULL)) {
                 return null;
             }
             try {
-                return decode(handle, arena, data, maxPixels, planner);
+                return decode(handle, data, maxPixels, planner);
             } finally {
                 int ignored = (int) Functions.DESTROY.invokeExact(handle);
             }
@@ -88,58 +91,49 @@ final class TurboJpeg {
         }
     }
 
-    private static PixelImage decode(MemorySegment handle, Arena arena, byte[] data, long maxPixels,
-                                     RowPlanner planner) throws Throwable {
-        if (!unsmoothedHuffman(data)) {
-            return null;
-        }
-        MemorySegment jpeg = arena.allocate(data.length);
-        MemorySegment.copy(data, 0, jpeg, JAVA_BYTE, 0, data.length);
-        MemorySegment header = arena.allocate(JAVA_INT, 4);
-        int status = (int) Functions.HEADER.invokeExact(handle, jpeg, (long) data.length, header,
-                header.asSlice(4), header.asSlice(8), header.asSlice(12));
-        int width = header.getAtIndex(JAVA_INT, 0), height = header.getAtIndex(JAVA_INT, 1);
-        int subsamp = header.getAtIndex(JAVA_INT, 2), colorspace = header.getAtIndex(JAVA_INT, 3);
+    private static PixelImage decode(MemorySegment handle, byte[] data, long maxPixels, RowPlanner planner)
+            throws Throwable {
+        MemorySegment jpeg = MemorySegment.ofArray(data);
+        int[] header = new int[4];
+        MemorySegment h = MemorySegment.ofArray(header);
+        int status = (int) Functions.HEADER.invokeExact(handle, jpeg, (long) data.length, h, h.asSlice(4), h.asSlice(8),
+                h.asSlice(12));
+        int width = header[0], height = header[1], subsamp = header[2], colorspace = header[3];
         boolean gray = colorspace == TJCS_GRAY && subsamp == TJSAMP_GRAY;
         boolean ycc = colorspace == TJCS_YCBCR && subsamp >= 0 && subsamp < MCU_WIDTH.length && subsamp != TJSAMP_GRAY;
         if (status != 0 || !(gray || ycc) || width <= 0 || height <= 0 || (long) width * height > maxPixels) {
             return null;
         }
-        // The components as TurboJPEG's planes hold them: the luma at the MCU's factors, chroma at 1x1.
+        // tjDecompressToYUV2's planes, one after the other in one array, rows unpadded (align 1): the
+        // luma at the MCU's factors, padded to whole MCU columns and rows, the chroma at 1x1.
         int maxH = MCU_WIDTH[subsamp] / 8, maxV = MCU_HEIGHT[subsamp] / 8;
-        JpegComponent[] comps = new JpegComponent[gray ? 1 : 3];
-        MemorySegment planes = arena.allocate(ADDRESS, comps.length);
-        MemorySegment strides = arena.allocate(JAVA_INT, comps.length);
-        MemorySegment[] samples = new MemorySegment[comps.length];
-        for (int i = 0; i < comps.length; i++) {
-            JpegComponent c = i == 0 ? new JpegComponent(1, maxH, maxV, 0, width, height, maxH, maxV)
-                    : new JpegComponent(i + 1, 1, 1, 0, width, height, maxH, maxV);
-            comps[i] = c;
-            // TurboJPEG writes whole MCUs' rows (up to a multiple of the factors), which the plane has room for.
-            samples[i] = arena.allocate((long) c.stride * c.blocksHigh * 8);
-            planes.setAtIndex(ADDRESS, i, samples[i]);
-            strides.setAtIndex(JAVA_INT, i, c.stride);
+        long lumaWidth = ceilDiv(width, maxH) * (long) maxH, lumaHeight = ceilDiv(height, maxV) * (long) maxV;
+        long chroma = gray ? 0 : ceilDiv(width, maxH) * (long) ceilDiv(height, maxV);
+        long size = lumaWidth * lumaHeight + 2 * chroma;
+        if (size > Integer.MAX_VALUE - 64) {
+            return null;
         }
-        status = (int) Functions.DECODE.invokeExact(handle, jpeg, (long) data.length, planes, width, strides, height,
-                FLAGS);
+        byte[] planes = new byte[(int) size];
+        status = (int) Functions.DECODE.invokeExact(handle, jpeg, (long) data.length, MemorySegment.ofArray(planes),
+                width, 1, height, FLAGS);
         if (status != 0) {
             return null;
+        }
+        JpegComponent[] comps = new JpegComponent[gray ? 1 : 3];
+        comps[0] = new JpegComponent(1, maxH, maxV, 0, width, height, maxH, maxV, planes, 0, (int) lumaWidth);
+        for (int i = 1; i < comps.length; i++) {
+            int base = (int) (lumaWidth * lumaHeight + (i - 1) * chroma);
+            comps[i] = new JpegComponent(i + 1, 1, 1, 0, width, height, maxH, maxV, planes, base, ceilDiv(width, maxH));
         }
         Transform transform = gray ? Transform.GRAY : Transform.YCC;
         RowResampler resampler = planner == null ? null
                 : planner.plan(width, height, gray ? PixelImage.Mode.L : PixelImage.Mode.RGB);
-        for (int i = 0; i < comps.length; i++) {
-            JpegComponent c = comps[i];
-            if (resampler != null) {
-                c.keepOnly(resampler.colLo(), resampler.colHi(), resampler.rowLo(), resampler.rowHi(), maxH / c.h,
-                        maxV / c.v);
-            }
-            // Only the rows of the blocks that the output reads.
-            long from = (long) c.by0 * 8 * c.stride, to = (long) Math.min(c.by1 * 8, c.height) * c.stride;
-            MemorySegment.copy(samples[i], JAVA_BYTE, from, c.plane, (int) from, (int) (to - from));
-        }
         return resampler != null ? JpegColorOutput.stream(comps, width, transform, resampler)
                 : JpegColorOutput.render(comps, width, height, transform);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     /**
