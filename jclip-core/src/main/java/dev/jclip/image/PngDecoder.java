@@ -1,9 +1,7 @@
 package dev.jclip.image;
 
 import dev.jclip.image.PixelImage.Mode;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -35,12 +33,10 @@ final class PngDecoder {
     private final byte[] filter = new byte[1];
     /** The start of the IDAT chunk being inflated. */
     private int chunk;
-    /** Holds {@link #inflated}; null on the Inflater path. */
-    private Arena arena;
     /** All the image data, inflated by libdeflate; null on the Inflater path. */
-    private MemorySegment inflated;
+    private byte[] inflated;
     /** Where the next row starts in {@link #inflated}. */
-    private long inflatedAt;
+    private int inflatedAt;
 
     private PngDecoder(byte[] png, String name) {
         this.png = png;
@@ -79,9 +75,6 @@ final class PngDecoder {
             throw decoder.broken("the image is too large to hold in memory (" + e.getMessage() + ")");
         } finally {
             decoder.inflater.end();
-            if (decoder.arena != null) {
-                decoder.arena.close();
-            }
         }
     }
 
@@ -212,18 +205,29 @@ final class PngDecoder {
      * stays null when libdeflate fails: then the Inflater decodes it and reports what is wrong.
      */
     private void inflateAll(long size) {
+        if (size > Integer.MAX_VALUE - 8) {
+            return;
+        }
         long total = 0;
+        int chunks = 0;
         for (int c = chunk; c >= 0; c = nextIdat(c)) {
             total += idatLength(c);
+            chunks++;
         }
-        arena = Arena.ofConfined();
-        MemorySegment in = arena.allocate(total), out = arena.allocate(size);
-        long at = 0;
-        for (int c = chunk; c >= 0; c = nextIdat(c)) {
-            MemorySegment.copy(png, c + 8, in, ValueLayout.JAVA_BYTE, at, idatLength(c));
-            at += idatLength(c);
+        MemorySegment in;
+        if (chunks == 1) {
+            in = MemorySegment.ofArray(png).asSlice(chunk + 8, total);
+        } else {
+            byte[] joined = new byte[(int) total];
+            int at = 0;
+            for (int c = chunk; c >= 0; c = nextIdat(c)) {
+                System.arraycopy(png, c + 8, joined, at, idatLength(c));
+                at += idatLength(c);
+            }
+            in = MemorySegment.ofArray(joined);
         }
-        if (Libdeflate.zlibDecompress(in, out)) {
+        byte[] out = new byte[(int) size];
+        if (Libdeflate.zlibDecompress(in, MemorySegment.ofArray(out))) {
             inflated = out;
         }
     }
@@ -231,7 +235,7 @@ final class PngDecoder {
     /** Fills {@code buf[off .. off+len-1]} with image data, moving on to the next IDAT chunk as each runs out. */
     private void inflate(byte[] buf, int off, int len, int y, int height) throws BadImageException {
         if (inflated != null) {
-            MemorySegment.copy(inflated, ValueLayout.JAVA_BYTE, inflatedAt, buf, off, len);
+            System.arraycopy(inflated, inflatedAt, buf, off, len);
             inflatedAt += len;
             return;
         }
