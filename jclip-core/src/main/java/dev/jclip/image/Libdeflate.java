@@ -31,10 +31,8 @@ final class Libdeflate {
             MemoryLayout size = Linker.nativeLinker().canonicalLayouts().get("size_t");
             ALLOC = lib.map(l -> NativeCodecs.function(l, "libdeflate_alloc_decompressor",
                     FunctionDescriptor.of(ADDRESS))).orElse(null);
-            // A critical call: it may take Java arrays, with no copies.
             DECOMPRESS = lib.map(l -> NativeCodecs.function(l, "libdeflate_zlib_decompress",
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, size, ADDRESS, size, ADDRESS),
-                    Linker.Option.critical(true))).orElse(null);
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, size, ADDRESS, size, ADDRESS))).orElse(null);
             FREE = lib.map(l -> NativeCodecs.function(l, "libdeflate_free_decompressor",
                     FunctionDescriptor.ofVoid(ADDRESS))).orElse(null);
         }
@@ -48,7 +46,7 @@ final class Libdeflate {
     /**
      * Inflates the zlib stream {@code in} into {@code out}; true when it fills {@code out}
      * exactly, false on any error (corrupt data, a checksum mismatch, fewer or more bytes).
-     * Either may be a Java array's segment. Only when {@link #available}.
+     * Both are native memory. Only when {@link #available}.
      */
     static boolean zlibDecompress(MemorySegment in, MemorySegment out) {
         try {

@@ -1,7 +1,9 @@
 package dev.jclip.image;
 
 import dev.jclip.image.PixelImage.Mode;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -209,26 +211,21 @@ final class PngDecoder {
             return;
         }
         long total = 0;
-        int chunks = 0;
         for (int c = chunk; c >= 0; c = nextIdat(c)) {
             total += idatLength(c);
-            chunks++;
         }
-        MemorySegment in;
-        if (chunks == 1) {
-            in = MemorySegment.ofArray(png).asSlice(chunk + 8, total);
-        } else {
-            byte[] joined = new byte[(int) total];
-            int at = 0;
+        // Native buffers rather than a critical call on the Java arrays: inflating a photo takes tens of
+        // milliseconds, and a critical call holds off the JVM's safepoints (garbage collection) all that time.
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment in = arena.allocate(total), out = arena.allocate(size);
+            long at = 0;
             for (int c = chunk; c >= 0; c = nextIdat(c)) {
-                System.arraycopy(png, c + 8, joined, at, idatLength(c));
+                MemorySegment.copy(png, c + 8, in, ValueLayout.JAVA_BYTE, at, idatLength(c));
                 at += idatLength(c);
             }
-            in = MemorySegment.ofArray(joined);
-        }
-        byte[] out = new byte[(int) size];
-        if (Libdeflate.zlibDecompress(in, MemorySegment.ofArray(out))) {
-            inflated = out;
+            if (Libdeflate.zlibDecompress(in, out)) {
+                inflated = out.toArray(ValueLayout.JAVA_BYTE);
+            }
         }
     }
 

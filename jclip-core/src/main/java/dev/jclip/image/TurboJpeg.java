@@ -1,9 +1,11 @@
 package dev.jclip.image;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.jclip.image.JpegColorOutput.Transform;
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
@@ -17,7 +19,7 @@ import java.util.Optional;
  * JPEG decoding by libjpeg-turbo's TurboJPEG API (libturbojpeg.so.0, 2.x and later), the library
  * Pillow decodes with: {@code tjDecompressToYUV2} gives each component's samples at its own
  * resolution (entropy decoding, progressive refinement and the accurate integer IDCT, in its SIMD
- * code) straight into a Java array, and {@link JpegColorOutput} upsamples and converts them as
+ * code) one after the other, and {@link JpegColorOutput} upsamples and converts them as
  * {@link JpegDecoder} does its own. Only Huffman-coded 8-bit YCbCr and grayscale files with the
  * sampling factors TurboJPEG names are taken, and progressive ones only where no block smoothing
  * happens (libjpeg-turbo 2.x smooths some blocks otherwise than Pillow's 3.1): {@link #decode}
@@ -47,14 +49,12 @@ final class TurboJpeg {
         static {
             Optional<SymbolLookup> lib = NativeCodecs.library("libturbojpeg.so.0");
             MemoryLayout size = Linker.nativeLinker().canonicalLayouts().get("long");
-            // Critical calls may take Java arrays (the file, the header's ints, the planes) with no copy.
-            Linker.Option heap = Linker.Option.critical(true);
             INIT = lib.map(l -> NativeCodecs.function(l, "tjInitDecompress", FunctionDescriptor.of(ADDRESS)))
                     .orElse(null);
             HEADER = lib.map(l -> NativeCodecs.function(l, "tjDecompressHeader3", FunctionDescriptor.of(JAVA_INT,
-                    ADDRESS, ADDRESS, size, ADDRESS, ADDRESS, ADDRESS, ADDRESS), heap)).orElse(null);
+                    ADDRESS, ADDRESS, size, ADDRESS, ADDRESS, ADDRESS, ADDRESS))).orElse(null);
             DECODE = lib.map(l -> NativeCodecs.function(l, "tjDecompressToYUV2", FunctionDescriptor.of(JAVA_INT,
-                    ADDRESS, ADDRESS, size, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), heap)).orElse(null);
+                    ADDRESS, ADDRESS, size, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT))).orElse(null);
             DESTROY = lib.map(l -> NativeCodecs.function(l, "tjDestroy", FunctionDescriptor.of(JAVA_INT, ADDRESS)))
                     .orElse(null);
         }
@@ -74,13 +74,15 @@ final class TurboJpeg {
         if (!unsmoothedHuffman(data)) {
             return null;
         }
-        try {
+        // Not critical calls taking the Java arrays: a decode takes up to a few hundred milliseconds, and
+        // a critical call holds off the JVM's safepoints (garbage collection) all that time.
+        try (Arena arena = Arena.ofConfined()) {
             MemorySegment handle = (MemorySegment) Functions.INIT.invokeExact();
             if (handle.equals(MemorySegment.NULL)) {
                 return null;
             }
             try {
-                return decode(handle, data, maxPixels, planner);
+                return decode(handle, arena, data, maxPixels, planner);
             } finally {
                 int ignored = (int) Functions.DESTROY.invokeExact(handle);
             }
@@ -91,14 +93,15 @@ final class TurboJpeg {
         }
     }
 
-    private static PixelImage decode(MemorySegment handle, byte[] data, long maxPixels, RowPlanner planner)
-            throws Throwable {
-        MemorySegment jpeg = MemorySegment.ofArray(data);
-        int[] header = new int[4];
-        MemorySegment h = MemorySegment.ofArray(header);
+    private static PixelImage decode(MemorySegment handle, Arena arena, byte[] data, long maxPixels,
+                                     RowPlanner planner) throws Throwable {
+        MemorySegment jpeg = arena.allocate(data.length);
+        MemorySegment.copy(data, 0, jpeg, JAVA_BYTE, 0, data.length);
+        MemorySegment h = arena.allocate(JAVA_INT, 4);
         int status = (int) Functions.HEADER.invokeExact(handle, jpeg, (long) data.length, h, h.asSlice(4), h.asSlice(8),
                 h.asSlice(12));
-        int width = header[0], height = header[1], subsamp = header[2], colorspace = header[3];
+        int width = h.getAtIndex(JAVA_INT, 0), height = h.getAtIndex(JAVA_INT, 1);
+        int subsamp = h.getAtIndex(JAVA_INT, 2), colorspace = h.getAtIndex(JAVA_INT, 3);
         boolean gray = colorspace == TJCS_GRAY && subsamp == TJSAMP_GRAY;
         boolean ycc = colorspace == TJCS_YCBCR && subsamp >= 0 && subsamp < MCU_WIDTH.length && subsamp != TJSAMP_GRAY;
         if (status != 0 || !(gray || ycc) || width <= 0 || height <= 0 || (long) width * height > maxPixels) {
@@ -113,12 +116,12 @@ final class TurboJpeg {
         if (size > Integer.MAX_VALUE - 64) {
             return null;
         }
-        byte[] planes = new byte[(int) size];
-        status = (int) Functions.DECODE.invokeExact(handle, jpeg, (long) data.length, MemorySegment.ofArray(planes),
-                width, 1, height, FLAGS);
+        MemorySegment decoded = arena.allocate(size);
+        status = (int) Functions.DECODE.invokeExact(handle, jpeg, (long) data.length, decoded, width, 1, height, FLAGS);
         if (status != 0) {
             return null;
         }
+        byte[] planes = decoded.toArray(JAVA_BYTE);
         JpegComponent[] comps = new JpegComponent[gray ? 1 : 3];
         comps[0] = new JpegComponent(1, maxH, maxV, 0, width, height, maxH, maxV, planes, 0, (int) lumaWidth);
         for (int i = 1; i < comps.length; i++) {
