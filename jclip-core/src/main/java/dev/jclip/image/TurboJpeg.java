@@ -74,8 +74,8 @@ final class TurboJpeg {
         if (!unsmoothedHuffman(data)) {
             return null;
         }
-        // Not critical calls taking the Java arrays: a decode takes up to a few hundred milliseconds, and
-        // a critical call holds off the JVM's safepoints (garbage collection) all that time.
+        // Native buffers rather than a critical call on the Java arrays: a decode takes up to a few hundred
+        // milliseconds, and a critical call holds off the JVM's safepoints (garbage collection) all that time.
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment handle = (MemorySegment) Functions.INIT.invokeExact();
             if (handle.equals(MemorySegment.NULL)) {
