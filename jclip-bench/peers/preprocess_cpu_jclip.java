@@ -14,8 +14,11 @@ import java.util.stream.Stream;
  * CLIP's 224-pixel evaluation transform from the file's bytes (already in memory) to the
  * normalized tensor, per file kind (JPEG, PNG), best and median of the rounds after a warm-up.
  *
- *     java --add-modules jdk.incubator.vector -cp jclip-core/target/jclip-core-*.jar \
- *         jclip-bench/peers/preprocess_cpu_jclip.java DIR [ROUNDS]
+ *     java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+ *         -cp jclip-core/target/jclip-core-*.jar jclip-bench/peers/preprocess_cpu_jclip.java DIR [ROUNDS]
+ *
+ * <p>With native access, PNG and JPEG go through libdeflate and TurboJPEG where installed (as in
+ * the CLI); {@code -Djclip.nativeCodecs=false}, or no native access, measures the pure-Java decoders.
  */
 public class preprocess_cpu_jclip {
     public static void main(String[] args) throws Exception {

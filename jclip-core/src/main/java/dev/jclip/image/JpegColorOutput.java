@@ -166,7 +166,7 @@ final class JpegColorOutput {
                 JpegComponent c = comps[i];
                 if (kinds[i] == Upsampling.FULL) {
                     src[i] = c.plane;
-                    offsets[i] = y * c.stride;
+                    offsets[i] = c.base + y * c.stride;
                 } else {
                     upsampleRow(c, kinds[i], maxH / c.h, maxV / c.v, y, width, x0, x1, rows[i]);
                     src[i] = rows[i];
@@ -281,7 +281,7 @@ final class JpegColorOutput {
         int w = c.width;
         int lo = x0 >> 1, hi = Math.min(((x1 - 1) >> 1) + 1, w);
         switch (kind) {
-            case H2V1_FANCY -> h2v1(p, y * c.stride, w, lo, hi, row);
+            case H2V1_FANCY -> h2v1(p, c.base + y * c.stride, w, lo, hi, row);
             case H1V2_FANCY -> {
                 int near = y >> 1;
                 // The farther row is the one above for even output rows, below for odd ones,
@@ -289,7 +289,7 @@ final class JpegColorOutput {
                 boolean above = (y & 1) == 0;
                 int far = above ? Math.max(near - 1, 0) : Math.min(near + 1, c.height - 1);
                 int bias = above ? 1 : 2;
-                int o0 = near * c.stride, o1 = far * c.stride;
+                int o0 = c.base + near * c.stride, o1 = c.base + far * c.stride;
                 for (int x = 0; x < w; x++) {
                     row[x] = (byte) ((3 * (p[o0 + x] & 0xFF) + (p[o1 + x] & 0xFF) + bias) >> 2);
                 }
@@ -298,10 +298,10 @@ final class JpegColorOutput {
                 int near = y >> 1;
                 boolean above = (y & 1) == 0;
                 int far = above ? Math.max(near - 1, 0) : Math.min(near + 1, c.height - 1);
-                h2v2(p, near * c.stride, far * c.stride, w, lo, hi, row);
+                h2v2(p, c.base + near * c.stride, c.base + far * c.stride, w, lo, hi, row);
             }
             case REPLICATE -> {
-                int o = (y / vExp) * c.stride;
+                int o = c.base + (y / vExp) * c.stride;
                 for (int x = 0, ix = 0; x < width; ix++) {
                     byte s = p[o + ix];
                     for (int k = 0; k < hExp && x < width; k++) {

@@ -20,8 +20,9 @@ final class JpegComponent {
     /** Blocks of the whole MCUs of an interleaved scan, a multiple of h and v. */
     final int blocksWide;
     final int blocksHigh;
-    /** Samples after the inverse DCT, {@code blocksWide * 8} per row. */
+    /** Samples after the inverse DCT, from {@link #base}, {@link #stride} per row ({@code blocksWide * 8} unless given). */
     final byte[] plane;
+    final int base;
     final int stride;
     /** Dequantization table in natural order, latched when the component's first scan starts. */
     int[] quant;
@@ -45,6 +46,15 @@ final class JpegComponent {
     int dcPred;
 
     JpegComponent(int id, int h, int v, int quantIndex, int imageWidth, int imageHeight, int maxH, int maxV) {
+        this(id, h, v, quantIndex, imageWidth, imageHeight, maxH, maxV, null, 0, 0);
+    }
+
+    /**
+     * A component whose samples are already in {@code plane} (which several components may
+     * share) from {@code base}, {@code stride} per row; with a null plane, a plane of its own.
+     */
+    JpegComponent(int id, int h, int v, int quantIndex, int imageWidth, int imageHeight, int maxH, int maxV,
+                  byte[] plane, int base, int stride) {
         this.id = id;
         this.h = h;
         this.v = v;
@@ -55,8 +65,9 @@ final class JpegComponent {
         heightInBlocks = ceilDiv(height, 8);
         blocksWide = ceilDiv(imageWidth, 8 * maxH) * h;
         blocksHigh = ceilDiv(imageHeight, 8 * maxV) * v;
-        stride = blocksWide * 8;
-        plane = new byte[Math.multiplyExact(stride, blocksHigh * 8)];
+        this.stride = plane == null ? blocksWide * 8 : stride;
+        this.plane = plane == null ? new byte[Math.multiplyExact(this.stride, blocksHigh * 8)] : plane;
+        this.base = base;
         Arrays.fill(coefBits, -1);
         bx1 = blocksWide;
         by1 = blocksHigh;
@@ -89,6 +100,6 @@ final class JpegComponent {
 
     /** Where block (bx, by) starts in {@link #plane}. */
     int planeOffset(int bx, int by) {
-        return by * 8 * stride + bx * 8;
+        return base + by * 8 * stride + bx * 8;
     }
 }
