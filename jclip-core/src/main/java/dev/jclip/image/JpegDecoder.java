@@ -19,7 +19,7 @@ import java.util.Arrays;
  * failure is a {@link BadImageException} naming the file.
  *
  * <p>Where libjpeg-turbo's TurboJPEG library is installed, YCbCr and grayscale files are decoded
- * to their component planes by it ({@link TurboJpeg}), the same samples in a third of the time,
+ * to their component planes by it ({@link TurboJpeg}), the same samples from its SIMD code,
  * and this decoder's upsampling and colour conversion finish them; any other file, and any that
  * TurboJPEG fails or warns on, is decoded here.
  */

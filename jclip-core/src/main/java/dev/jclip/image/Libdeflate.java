@@ -29,12 +29,10 @@ final class Libdeflate {
         static {
             Optional<SymbolLookup> lib = NativeCodecs.library("libdeflate.so.0");
             MemoryLayout size = Linker.nativeLinker().canonicalLayouts().get("size_t");
-            ALLOC = lib.map(l -> NativeCodecs.function(l, "libdeflate_alloc_decompressor",
-                    FunctionDescriptor.of(ADDRESS))).orElse(null);
-            DECOMPRESS = lib.map(l -> NativeCodecs.function(l, "libdeflate_zlib_decompress",
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, size, ADDRESS, size, ADDRESS))).orElse(null);
-            FREE = lib.map(l -> NativeCodecs.function(l, "libdeflate_free_decompressor",
-                    FunctionDescriptor.ofVoid(ADDRESS))).orElse(null);
+            ALLOC = NativeCodecs.function(lib, "libdeflate_alloc_decompressor", FunctionDescriptor.of(ADDRESS));
+            DECOMPRESS = NativeCodecs.function(lib, "libdeflate_zlib_decompress",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, size, ADDRESS, size, ADDRESS));
+            FREE = NativeCodecs.function(lib, "libdeflate_free_decompressor", FunctionDescriptor.ofVoid(ADDRESS));
         }
     }
 

@@ -45,9 +45,11 @@ final class NativeCodecs {
         }
     }
 
-    /** A handle on the C function {@code name} of {@code library}; throws if the library lacks it. */
-    static MethodHandle function(SymbolLookup library, String name, FunctionDescriptor descriptor,
-                                 Linker.Option... options) {
-        return Linker.nativeLinker().downcallHandle(library.findOrThrow(name), descriptor, options);
+    /**
+     * A handle on the C function {@code name} of {@code library}, or null when the library is
+     * absent; throws if the library lacks the function.
+     */
+    static MethodHandle function(Optional<SymbolLookup> library, String name, FunctionDescriptor descriptor) {
+        return library.map(l -> Linker.nativeLinker().downcallHandle(l.findOrThrow(name), descriptor)).orElse(null);
     }
 }

@@ -35,10 +35,12 @@ final class PngDecoder {
     private final byte[] filter = new byte[1];
     /** The start of the IDAT chunk being inflated. */
     private int chunk;
-    /** All the image data, inflated by libdeflate; null on the Inflater path. */
-    private byte[] inflated;
+    /** All the image data, inflated by libdeflate into native memory of {@link #arena}; null on the Inflater path. */
+    private MemorySegment inflated;
+    /** The native memory of the libdeflate path, freed when the decode ends; null until it is taken. */
+    private Arena arena;
     /** Where the next row starts in {@link #inflated}. */
-    private int inflatedAt;
+    private long inflatedAt;
 
     private PngDecoder(byte[] png, String name) {
         this.png = png;
@@ -77,6 +79,9 @@ final class PngDecoder {
             throw decoder.broken("the image is too large to hold in memory (" + e.getMessage() + ")");
         } finally {
             decoder.inflater.end();
+            if (decoder.arena != null) {
+                decoder.arena.close();
+            }
         }
     }
 
@@ -216,23 +221,23 @@ final class PngDecoder {
         }
         // Native buffers rather than a critical call on the Java arrays: inflating a photo takes tens of
         // milliseconds, and a critical call holds off the JVM's safepoints (garbage collection) all that time.
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment in = arena.allocate(total), out = arena.allocate(size);
-            long at = 0;
-            for (int c = chunk; c >= 0; c = nextIdat(c)) {
-                MemorySegment.copy(png, c + 8, in, ValueLayout.JAVA_BYTE, at, idatLength(c));
-                at += idatLength(c);
-            }
-            if (Libdeflate.zlibDecompress(in, out)) {
-                inflated = out.toArray(ValueLayout.JAVA_BYTE);
-            }
+        // The rows are copied out of the inflated buffer as they are unfiltered, until the decode ends.
+        arena = Arena.ofConfined();
+        MemorySegment in = arena.allocate(total), out = arena.allocate(size);
+        long at = 0;
+        for (int c = chunk; c >= 0; c = nextIdat(c)) {
+            MemorySegment.copy(png, c + 8, in, ValueLayout.JAVA_BYTE, at, idatLength(c));
+            at += idatLength(c);
+        }
+        if (Libdeflate.zlibDecompress(in, out)) {
+            inflated = out;
         }
     }
 
     /** Fills {@code buf[off .. off+len-1]} with image data, moving on to the next IDAT chunk as each runs out. */
     private void inflate(byte[] buf, int off, int len, int y, int height) throws BadImageException {
         if (inflated != null) {
-            System.arraycopy(inflated, inflatedAt, buf, off, len);
+            MemorySegment.copy(inflated, ValueLayout.JAVA_BYTE, inflatedAt, buf, off, len);
             inflatedAt += len;
             return;
         }

@@ -49,14 +49,12 @@ final class TurboJpeg {
         static {
             Optional<SymbolLookup> lib = NativeCodecs.library("libturbojpeg.so.0");
             MemoryLayout size = Linker.nativeLinker().canonicalLayouts().get("long");
-            INIT = lib.map(l -> NativeCodecs.function(l, "tjInitDecompress", FunctionDescriptor.of(ADDRESS)))
-                    .orElse(null);
-            HEADER = lib.map(l -> NativeCodecs.function(l, "tjDecompressHeader3", FunctionDescriptor.of(JAVA_INT,
-                    ADDRESS, ADDRESS, size, ADDRESS, ADDRESS, ADDRESS, ADDRESS))).orElse(null);
-            DECODE = lib.map(l -> NativeCodecs.function(l, "tjDecompressToYUV2", FunctionDescriptor.of(JAVA_INT,
-                    ADDRESS, ADDRESS, size, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT))).orElse(null);
-            DESTROY = lib.map(l -> NativeCodecs.function(l, "tjDestroy", FunctionDescriptor.of(JAVA_INT, ADDRESS)))
-                    .orElse(null);
+            INIT = NativeCodecs.function(lib, "tjInitDecompress", FunctionDescriptor.of(ADDRESS));
+            HEADER = NativeCodecs.function(lib, "tjDecompressHeader3", FunctionDescriptor.of(JAVA_INT,
+                    ADDRESS, ADDRESS, size, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+            DECODE = NativeCodecs.function(lib, "tjDecompressToYUV2", FunctionDescriptor.of(JAVA_INT,
+                    ADDRESS, ADDRESS, size, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+            DESTROY = NativeCodecs.function(lib, "tjDestroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         }
     }
 

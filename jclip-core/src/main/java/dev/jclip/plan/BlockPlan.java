@@ -85,7 +85,7 @@ final class BlockPlan {
 
     /** {@code x + ls_2(c_proj(act(c_fc(ln_2(x)))))}, its intermediates from {@code buffers} (new arrays when null). */
     private Tensor mlp(Tensor x, Buffers buffers) {
-        Tensor normed = buffers == null ? LayerNorm.forward(x, ln2Weight, ln2Bias, lnEps) : layerNorm(x, ln2Weight, ln2Bias, buffers);
+        Tensor normed = layerNorm(x, ln2Weight, ln2Bias, buffers);
         Tensor h = Projection.forward(normed, fcWeight, fcBias, act, null, buffers);
         give(buffers, normed);
         Tensor out = residual(x, ls2Gamma, h, projWeight, projBias, buffers);
@@ -105,10 +105,14 @@ final class BlockPlan {
         }
     }
 
-    /** {@link LayerNorm#forward}'s rows (the same kernel, so the same bits) into an array from {@code buffers}. */
+    /**
+     * {@link LayerNorm#forward}'s rows (the same kernel, so the same bits) into an array from
+     * {@code buffers} (a new one when null).
+     */
     private Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, Buffers buffers) {
         int d = x.dim(-1), rows = x.numel() / d;
-        float[] src = x.data(), w = weight.data(), b = bias.data(), out = buffers.take(x.numel()), stats = new float[2 * rows];
+        float[] src = x.data(), w = weight.data(), b = bias.data(), stats = new float[2 * rows];
+        float[] out = buffers == null ? new float[x.numel()] : buffers.take(x.numel());
         Parallel.forRows(rows, d, (from, to) -> {
             for (int r = from; r < to; r++) {
                 Rows.layerNorm(src, r * d, d, w, b, lnEps, out, r * d, stats, r);

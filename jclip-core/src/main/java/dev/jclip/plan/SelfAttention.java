@@ -76,15 +76,16 @@ final class SelfAttention {
     }
 
     /** Per thread, the scores of one head: every element read is written first, so it is reused. */
-    private static final ThreadLocal<float[][]> SCORES = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+    private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[0]);
 
     /** This thread's score array of at least {@code size} floats. */
     private static float[] scores(int size) {
-        float[][] held = SCORES.get();
-        if (held[0].length < size) {
-            held[0] = new float[size];
+        float[] held = SCORES.get();
+        if (held.length < size) {
+            held = new float[size];
+            SCORES.set(held);
         }
-        return held[0];
+        return held;
     }
 
     /**
