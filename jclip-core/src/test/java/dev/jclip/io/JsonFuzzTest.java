@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  * Fuzzes the core JSON reader against Jackson as the reference: text Jackson accepts is read to
  * the same value, text it refuses is refused with an {@link IllegalArgumentException} naming a
  * line and column inside the text. Outside the comparison: input over either reader's documented limits
- * (this reader's nesting depth, Jackson's stream constraints) and duplicate keys, whose policy
- * is the reader's own. Every string also survives {@link JsonWriter#quote} and back.
+ * (this reader's nesting depth, Jackson's stream constraints), duplicate keys, whose policy
+ * is the reader's own, and {@code \\u} escapes with a non-ASCII "digit", which Jackson misreads. Every string also survives {@link JsonWriter#quote} and back.
  */
 class JsonFuzzTest {
     private static final ObjectMapper JACKSON = JsonMapper.builder()
@@ -69,12 +69,36 @@ class JsonFuzzTest {
             return;
         }
         if (ourError != null) {
-            if (ourError.getMessage().endsWith("nesting too deep")) {
+            if (ourError.getMessage().endsWith("nesting too deep") || jacksonMasksTheHexDigit(text, place(ourError))) {
                 return;
             }
             throw new AssertionError("Json refuses what Jackson reads as " + reference, ourError);
         }
         assertSame(reference, ours, "$");
+    }
+
+    private static Matcher place(IllegalArgumentException error) {
+        Matcher m = ERROR.matcher(error.getMessage());
+        assertTrue(m.matches(), error.getMessage());
+        return m;
+    }
+
+    /**
+     * Whether our error is a {@code \\u} escape's non-ASCII "digit" that Jackson reads as a hex
+     * digit: its {@code CharTypes.charToHex} keeps only the low 7 bits of a character, so U+0363
+     * reads as 'c'. JSON allows only ASCII hex digits there, and refusing is right.
+     */
+    private static boolean jacksonMasksTheHexDigit(String text, Matcher error) {
+        if (!error.group(0).endsWith("expected four hexadecimal digits after \\u")) {
+            return false;
+        }
+        int line = Integer.parseInt(error.group(1));
+        int lineStart = 0;
+        for (int i = 1; i < line; i++) {
+            lineStart = text.indexOf('\n', lineStart) + 1;
+        }
+        int at = lineStart + Integer.parseInt(error.group(2)) - 1;
+        return at < text.length() && text.charAt(at) > 0x7F && Character.digit(text.charAt(at) & 0x7F, 16) >= 0;
     }
 
     private static void assertSame(JsonNode expected, Object actual, String path) {
