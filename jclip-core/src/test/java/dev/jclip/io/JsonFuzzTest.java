@@ -22,9 +22,10 @@ import java.util.regex.Pattern;
 /**
  * Fuzzes the core JSON reader against Jackson as the reference: text Jackson accepts is read to
  * the same value, text it refuses is refused with an {@link IllegalArgumentException} naming a
- * line and column inside the text. Outside the comparison: input over either reader's documented limits
- * (this reader's nesting depth, Jackson's stream constraints), duplicate keys, whose policy
- * is the reader's own, and {@code \\u} escapes with a non-ASCII "digit", which Jackson misreads. Every string also survives {@link JsonWriter#quote} and back.
+ * line and column inside the text. Outside the comparison: input over either reader's documented
+ * limits (this reader's nesting depth, Jackson's stream constraints), duplicate keys, whose
+ * policy is the reader's own, and {@code \\u} escapes with a non-ASCII "digit", which Jackson
+ * misreads. Every string also survives {@link JsonWriter#quote} and back.
  */
 class JsonFuzzTest {
     private static final ObjectMapper JACKSON = JsonMapper.builder()
