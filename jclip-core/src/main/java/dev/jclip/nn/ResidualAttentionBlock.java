@@ -1,7 +1,6 @@
 package dev.jclip.nn;
 
 import dev.jclip.compute.Gelu;
-import dev.jclip.op.Activation;
 import dev.jclip.op.Elementwise;
 import dev.jclip.op.Gather;
 import dev.jclip.op.LayerNorm;
@@ -111,6 +110,6 @@ public final class ResidualAttentionBlock extends Module {
 
     /** {@code residual + c_proj(act(c_fc(x)))}, the residual (null for none) added in c_proj's GEMM. */
     private Tensor mlp(Tensor x, Tensor residual) {
-        return Linear.forward(Activation.gelu(Linear.forward(x, fcWeight, fcBias), act), projWeight, projBias, residual);
+        return Linear.forwardOfGelu(Linear.forward(x, fcWeight, fcBias), act, projWeight, projBias, residual);
     }
 }

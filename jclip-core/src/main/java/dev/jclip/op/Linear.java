@@ -1,10 +1,13 @@
 package dev.jclip.op;
 
 import dev.jclip.compute.Gelu;
+import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Epilogue;
+import dev.jclip.kernel.GeluGrad;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.Sums;
+import dev.jclip.kernel.VectorMath;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.tensor.Workspace;
 import java.util.Arrays;
@@ -97,6 +100,65 @@ public final class Linear {
         Gemm.sgemm(rows(shape), out, in, Operand.of(x.data(), 0, in), Operand.of(weight.storage(), 0, in).t(),
                 y, 0, out, false, epilogue);
         return Tensor.of(y, shape);
+    }
+
+    /**
+     * {@code residual + GELU(h)·Wᵀ + b}: a transformer's MLP after its first layer, the GELU of the
+     * given kind applied to {@code h} and kept only while the product reads it. Backward computes
+     * it again from {@code h} instead of holding it from forward to backward (a quarter of a
+     * block's activations), and gives the bits of {@link #forward} of {@link Activation#gelu}:
+     * the same kernels on the same arrays' values. {@code residual} may be null.
+     */
+    public static Tensor forwardOfGelu(Tensor h, Gelu kind, Tensor weight, Tensor bias, Tensor residual) {
+        int[] shape = outputShape(h, weight, bias);
+        if (residual != null && !Arrays.equals(residual.shape(), shape)) {
+            throw new IllegalArgumentException("linear: residual " + Arrays.toString(residual.shape())
+                    + " must have the output's shape " + Arrays.toString(shape));
+        }
+        int out = weight.dim(0), in = weight.dim(1), rows = rows(shape);
+        float[] y = output(shape, in);
+        Epilogue epilogue = bias == null ? Epilogue.NONE : Epilogue.bias(bias.data());
+        if (residual != null) {
+            epilogue = epilogue.withResidual(residual.data(), 0, out);
+        }
+        try (var activation = Workspace.scope()) {
+            float[] g = gelu(h, kind);
+            Gemm.sgemm(rows, out, in, Operand.of(g, 0, in), Operand.of(weight.storage(), 0, in).t(), y, 0, out, false, epilogue);
+        }
+        return Tensor.result(y, shape, o -> {
+            float[] dy = o.grad();
+            // The gradients' arrays outlive the scope below, which gives back the GELU's and its gradient's.
+            boolean first = h.grad() == null;
+            float[] gh = !h.requiresGrad() ? null : first ? h.gradForOverwrite() : h.gradForAccumulation();
+            float[] gw = weight.requiresGrad() ? weight.gradForAccumulation() : null;
+            float[] gb = bias != null && bias.requiresGrad() ? bias.gradForAccumulation() : null;
+            try (var activation = Workspace.scope()) {
+                if (gw != null) {
+                    // dW += dyᵀ · GELU(h)
+                    Gemm.sgemm(out, in, rows, Operand.of(dy, 0, out).t(), Operand.of(gelu(h, kind), 0, in), gw, 0, in, true, null);
+                }
+                if (gb != null) {
+                    Sums.columnSums(dy, rows, out, gb);
+                }
+                if (gh != null) {
+                    // d GELU(h) = dy · W, then dh (+)= d GELU(h) · GELU'(h)
+                    float[] dg = Workspace.floats(h.numel());
+                    Gemm.sgemm(rows, in, out, Operand.of(dy, 0, out), Operand.of(weight.data(), 0, in), dg, 0, in, false, null);
+                    float[] src = h.data();
+                    Parallel.forRows(dg.length, 1, (from, to) -> GeluGrad.backward(kind, src, dg, gh, from, to - from, first));
+                }
+            }
+            if (residual != null && residual.requiresGrad()) {
+                residual.accumulateGrad(dy);   // the last use of the output's gradient: handed over
+            }
+        }, h, weight, bias, residual);
+    }
+
+    /** {@code GELU(h)} in an array of the running workspace (the caller's scope gives it back). */
+    private static float[] gelu(Tensor h, Gelu kind) {
+        float[] src = h.data(), g = Workspace.floats(src.length);
+        Parallel.forRows(src.length, 1, (from, to) -> VectorMath.gelu(kind, src, from, g, from, to - from));
+        return g;
     }
 
     /** The output array: the GEMM writes every element, unless the product is over nothing ({@code in} 0). */

@@ -74,6 +74,42 @@ class LinearTest {
         GradCheck.check(in -> Linear.forwardGelu(in[0], in[1], in[2], kind), 1e-2, 1e-3, xp, wg, bp);
     }
 
+    /**
+     * The MLP's second layer recomputing its GELU in backward: the values and every gradient (of
+     * the pre-activation's inputs, the weight, the bias, the residual) of the separate operations,
+     * bit for bit, also when only some operands need gradients; and finite differences agree.
+     */
+    @ParameterizedTest
+    @EnumSource(Gelu.class)
+    void theGeluRecomputedInBackwardGivesTheBitsOfSeparateOps(Gelu kind) {
+        for (boolean all : new boolean[] {true, false}) {
+            Tensor[] a = mlpOperands(all), b = mlpOperands(all);
+            Tensor hA = Linear.forward(a[0], a[1], a[2]), hB = Linear.forward(b[0], b[1], b[2]);
+            Tensor want = Linear.forward(Activation.gelu(hA, kind), a[3], a[4], a[5]);
+            Tensor got = Linear.forwardOfGelu(hB, kind, b[3], b[4], b[5]);
+            assertArrayEquals(want.data(), got.data(), kind + ", all operands need gradients: " + all);
+            // The pre-activation feeds a second term, so that its gradient is added to as well as written.
+            Tensor up = GradCheck.randomParam(17, 3, 7, 11).detach();
+            Elementwise.add(Reduce.sum(Elementwise.mul(want, up)), Reduce.sum(Elementwise.mul(hA, hA))).backward();
+            Elementwise.add(Reduce.sum(Elementwise.mul(got, up)), Reduce.sum(Elementwise.mul(hB, hB))).backward();
+            for (int i = 0; i < a.length; i++) {
+                assertArrayEquals(a[i].grad(), b[i].grad(), kind + ", operand " + i + ", all: " + all);
+            }
+            assertEquals(all, b[3].grad() != null);
+        }
+        GradCheck.check(in -> Linear.forwardOfGelu(in[0], kind, in[1], in[2], in[3]), 1e-2, 2e-3, GradCheck.randomParam(1, 2, 3, 6),
+                GradCheck.randomParam(2, 5, 6), GradCheck.randomParam(3, 5), GradCheck.randomParam(4, 2, 3, 5));
+        GradCheck.check(in -> Linear.forwardOfGelu(in[0], kind, in[1], null, null), 1e-2, 2e-3, GradCheck.randomParam(1, 2, 3, 6),
+                GradCheck.randomParam(2, 5, 6));
+    }
+
+    /** x [3, 7, 9], the first layer's weight and bias to 20, the second's to 11, a residual; the second's weight frozen unless {@code all}. */
+    private static Tensor[] mlpOperands(boolean all) {
+        Tensor w2 = GradCheck.randomParam(13, 11, 20);
+        return new Tensor[] {GradCheck.randomParam(10, 3, 7, 9), GradCheck.randomParam(11, 20, 9), GradCheck.randomParam(12, 20),
+            all ? w2 : w2.detach(), GradCheck.randomParam(14, 11), GradCheck.randomParam(15, 3, 7, 11)};
+    }
+
     @Test
     void residualByHandAndItsGradient() {
         Tensor x = Tensor.of(new float[] {1, 2}, 1, 2), w = Tensor.of(new float[] {1, 1, 2, -1}, 2, 2);

@@ -159,7 +159,8 @@ class WorkspaceTest {
     private static List<float[]> gradients(List<Tensor> p, int[] ids) {
         Tensor x = Embedding.forward(p.get(0), ids, 3, 4);
         Tensor h = LayerNorm.forward(x, p.get(1), p.get(2), 1e-5f);
-        Tensor y0 = Linear.forward(Activation.gelu(Linear.forward(h, p.get(3), p.get(4)), Gelu.ERF), p.get(5), p.get(6), x);
+        Tensor y1 = Linear.forward(Activation.gelu(Linear.forward(h, p.get(3), p.get(4)), Gelu.ERF), p.get(5), p.get(6), x);
+        Tensor y0 = Linear.forwardOfGelu(Linear.forward(y1, p.get(3), p.get(4)), Gelu.QUICK, p.get(5), p.get(6), y1);
         Tensor qkv = Linear.forward(y0, p.get(8), null);
         Tensor y = Elementwise.add(y0, Attention.forward(qkv, 2, Softmax.causalMask(4)));
         Tensor pooled = Attention.forwardAt(qkv.reshape(12, 24), 2, null, Sequences.ofLengths(5, 7), new int[] {4, 2});
