@@ -108,7 +108,10 @@ public final class ResidualAttentionBlock extends Module {
         return Gather.rows(x, rows);
     }
 
-    /** {@code residual + c_proj(act(c_fc(x)))}, the residual (null for none) added in c_proj's GEMM. */
+    /**
+     * {@code residual + c_proj(act(c_fc(x)))}, the residual (null for none) added in c_proj's GEMM;
+     * the activation is kept only while c_proj reads it, and backward computes it again.
+     */
     private Tensor mlp(Tensor x, Tensor residual) {
         return Linear.forwardOfGelu(Linear.forward(x, fcWeight, fcBias), act, projWeight, projBias, residual);
     }
