@@ -61,17 +61,10 @@ public final class Linear {
      * (named forward too: the op profile names an op by the method that makes its result).
      */
     private static Tensor forward(Tensor x, Tensor weight, Tensor bias, int from, int[] shape, Tensor residual) {
-        if (residual != null && !Arrays.equals(residual.shape(), shape)) {
-            throw new IllegalArgumentException("linear: residual " + Arrays.toString(residual.shape())
-                    + " must have the output's shape " + Arrays.toString(shape));
-        }
         int n = shape[shape.length - 1], in = weight.dim(1), rows = rows(shape);
+        Epilogue epilogue = epilogue(bias == null ? null
+                : n == bias.dim(0) ? bias.data() : Arrays.copyOfRange(bias.data(), from, from + n), residual, shape);
         float[] y = output(shape, in);
-        Epilogue epilogue = bias == null ? Epilogue.NONE
-                : Epilogue.bias(n == bias.dim(0) ? bias.data() : Arrays.copyOfRange(bias.data(), from, from + n));
-        if (residual != null) {
-            epilogue = epilogue.withResidual(residual.data(), 0, n);
-        }
         // y[rows×n] = x[rows×in] · W[from:from + n]ᵀ (+ b, + residual), reading W in its stored [out, in] layout.
         Gemm.sgemm(rows, n, in, Operand.of(x.data(), 0, in), Operand.of(weight.storage(), from * in, in).t(),
                 y, 0, n, false, epilogue);
@@ -111,16 +104,9 @@ public final class Linear {
      */
     public static Tensor forwardOfGelu(Tensor h, Gelu kind, Tensor weight, Tensor bias, Tensor residual) {
         int[] shape = outputShape(h, weight, bias);
-        if (residual != null && !Arrays.equals(residual.shape(), shape)) {
-            throw new IllegalArgumentException("linear: residual " + Arrays.toString(residual.shape())
-                    + " must have the output's shape " + Arrays.toString(shape));
-        }
         int out = weight.dim(0), in = weight.dim(1), rows = rows(shape);
+        Epilogue epilogue = epilogue(bias == null ? null : bias.data(), residual, shape);
         float[] y = output(shape, in);
-        Epilogue epilogue = bias == null ? Epilogue.NONE : Epilogue.bias(bias.data());
-        if (residual != null) {
-            epilogue = epilogue.withResidual(residual.data(), 0, out);
-        }
         try (var activation = Workspace.scope()) {
             float[] g = gelu(h, kind);
             Gemm.sgemm(rows, out, in, Operand.of(g, 0, in), Operand.of(weight.storage(), 0, in).t(), y, 0, out, false, epilogue);
@@ -159,6 +145,19 @@ public final class Linear {
         float[] src = h.data(), g = Workspace.floats(src.length);
         Parallel.forRows(src.length, 1, (from, to) -> VectorMath.gelu(kind, src, from, g, from, to - from));
         return g;
+    }
+
+    /**
+     * The epilogue adding {@code bias} (null for none) and {@code residual} (null for none), which
+     * must have the output's {@code shape}.
+     */
+    private static Epilogue epilogue(float[] bias, Tensor residual, int[] shape) {
+        if (residual != null && !Arrays.equals(residual.shape(), shape)) {
+            throw new IllegalArgumentException("linear: residual " + Arrays.toString(residual.shape())
+                    + " must have the output's shape " + Arrays.toString(shape));
+        }
+        Epilogue epilogue = bias == null ? Epilogue.NONE : Epilogue.bias(bias);
+        return residual == null ? epilogue : epilogue.withResidual(residual.data(), 0, shape[shape.length - 1]);
     }
 
     /** The output array: the GEMM writes every element, unless the product is over nothing ({@code in} 0). */
