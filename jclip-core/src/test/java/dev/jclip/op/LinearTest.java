@@ -103,7 +103,10 @@ class LinearTest {
                 GradCheck.randomParam(2, 5, 6));
     }
 
-    /** x [3, 7, 9], the first layer's weight and bias to 20, the second's to 11, a residual; the second's weight frozen unless {@code all}. */
+    /**
+     * x [3, 7, 9], the first layer's weight and bias to 20, the second's to 11, and a residual;
+     * the second layer's weight frozen unless {@code all}.
+     */
     private static Tensor[] mlpOperands(boolean all) {
         Tensor w2 = GradCheck.randomParam(13, 11, 20);
         return new Tensor[] {GradCheck.randomParam(10, 3, 7, 9), GradCheck.randomParam(11, 20, 9), GradCheck.randomParam(12, 20),
