@@ -1,13 +1,10 @@
 package dev.jclip.op;
 
 import dev.jclip.compute.Gelu;
-import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Epilogue;
-import dev.jclip.kernel.GeluGrad;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.Sums;
-import dev.jclip.kernel.VectorMath;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.tensor.Workspace;
 import java.util.Arrays;
@@ -108,7 +105,7 @@ public final class Linear {
         Epilogue epilogue = epilogue(bias == null ? null : bias.data(), residual, shape);
         float[] y = output(shape, in);
         try (var activation = Workspace.scope()) {
-            float[] g = gelu(h, kind);
+            float[] g = Activation.values(h, kind);
             Gemm.sgemm(rows, out, in, Operand.of(g, 0, in), Operand.of(weight.storage(), 0, in).t(), y, 0, out, false, epilogue);
         }
         return Tensor.result(y, shape, o -> {
@@ -121,7 +118,7 @@ public final class Linear {
             try (var activation = Workspace.scope()) {
                 if (gw != null) {
                     // dW += dyᵀ · GELU(h)
-                    Gemm.sgemm(out, in, rows, Operand.of(dy, 0, out).t(), Operand.of(gelu(h, kind), 0, in), gw, 0, in, true, null);
+                    Gemm.sgemm(out, in, rows, Operand.of(dy, 0, out).t(), Operand.of(Activation.values(h, kind), 0, in), gw, 0, in, true, null);
                 }
                 if (gb != null) {
                     Sums.columnSums(dy, rows, out, gb);
@@ -130,21 +127,13 @@ public final class Linear {
                     // d GELU(h) = dy · W, then dh (+)= d GELU(h) · GELU'(h)
                     float[] dg = Workspace.floats(h.numel());
                     Gemm.sgemm(rows, in, out, Operand.of(dy, 0, out), Operand.of(weight.data(), 0, in), dg, 0, in, false, null);
-                    float[] src = h.data();
-                    Parallel.forRows(dg.length, 1, (from, to) -> GeluGrad.backward(kind, src, dg, gh, from, to - from, first));
+                    Activation.backward(kind, h.data(), dg, gh, first);
                 }
             }
             if (residual != null && residual.requiresGrad()) {
                 residual.accumulateGrad(dy);   // the last use of the output's gradient: handed over
             }
         }, h, weight, bias, residual);
-    }
-
-    /** {@code GELU(h)} in an array of the running workspace (the caller's scope gives it back). */
-    private static float[] gelu(Tensor h, Gelu kind) {
-        float[] src = h.data(), g = Workspace.floats(src.length);
-        Parallel.forRows(src.length, 1, (from, to) -> VectorMath.gelu(kind, src, from, g, from, to - from));
-        return g;
     }
 
     /**
