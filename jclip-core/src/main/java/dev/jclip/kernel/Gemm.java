@@ -187,17 +187,32 @@ public final class Gemm {
      * the same bits as the unpacked call.
      */
     public static PackedB packB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
-        Objects.requireNonNull(b, "packB: B is null");
+        return packB(Operand.of(Objects.requireNonNull(b, "packB: B is null"), bOff, ldb).transposed(transB), k, n);
+    }
+
+    /**
+     * {@link #packB(boolean, int, int, float[], int, int)} for an array or segment operand {@code b}
+     * whose op is {@code k×n} (a mapped weight; 16-bit elements are widened as a product widens them).
+     */
+    public static PackedB packB(Operand b, int k, int n) {
+        if (b.packed() != null) {
+            throw new IllegalArgumentException("packB: B is packed already");
+        }
         if (k < 0 || n < 0) {
             throw new IllegalArgumentException("packB: negative size k=" + k + " n=" + n);
         }
-        Problem.checkMatrix("packB", "B", b.length, bOff, ldb, transB ? n : k, transB ? k : n);
+        boolean transB = b.transposed();
+        long length = b.array() != null ? b.array().length : b.segment().byteSize() / elementBytes(b.format());
+        Problem.checkMatrix("packB", "B", length, b.offset(), b.ld(), transB ? n : k, transB ? k : n);
+        float[] heap = b.array() != null ? b.array() : b.format() == Operand.Format.F32 ? heapArray(b.segment()) : null;
+        MemorySegment map = heap == null ? b.segment() : null;
+        int off = b.offset() + (heap != null && b.array() == null ? heapOffset(b.segment()) : 0);
         int panels = Math.ceilDiv(n, NR), kcMax = blockDepth(k);
         float[] data = new float[Math.multiplyExact(k, panels * NR)];
         int kBlocks = Math.ceilDiv(k, Math.max(1, kcMax));
         Parallel.forEach(kBlocks * panels, t -> {
             int p0 = t / panels * kcMax, kc = Math.min(kcMax, k - p0), col = t % panels * NR;
-            packB(transB, b, null, Operand.Format.F32, bOff, ldb, col, Math.min(NR, n - col), p0, kc, data,
+            packB(transB, heap, map, b.format(), off, b.ld(), col, Math.min(NR, n - col), p0, kc, data,
                     PackedB.offset(p0, kc, col, panels));
         });
         return new PackedB(k, n, data);

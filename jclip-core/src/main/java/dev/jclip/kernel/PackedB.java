@@ -17,6 +17,11 @@ public final class PackedB {
         this.data = data;
     }
 
+    /** The heap bytes {@link Gemm#packB} takes for a {@code k×n} op(B): its columns padded to whole panels. */
+    public static long bytes(int k, int n) {
+        return (long) k * Math.ceilDiv(n, Gemm.NR) * Gemm.NR * Float.BYTES;
+    }
+
     /** Rows of op(B): the inner dimension of the product. */
     public int k() {
         return k;

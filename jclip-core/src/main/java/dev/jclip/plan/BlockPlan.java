@@ -28,8 +28,8 @@ final class BlockPlan {
     private final int heads;
     private final Gelu act;
     private final float lnEps;
-    private final Tensor ln1Weight, ln1Bias, inProjWeight, inProjBias, outProjWeight, outProjBias;
-    private final Tensor ln2Weight, ln2Bias, fcWeight, fcBias, projWeight, projBias, ls1Gamma, ls2Gamma;
+    private final Tensor ln1Weight, ln1Bias, inProjBias, outProjBias, ln2Weight, ln2Bias, fcBias, projBias, ls1Gamma, ls2Gamma;
+    private final LinearWeight inProjWeight, outProjWeight, fcWeight, projWeight;
 
     /** The block whose tensors are named {@code prefix + "ln_1.weight"} and so on in {@code sd}. */
     BlockPlan(StateDict sd, String prefix, BlockConfig config) {
@@ -38,15 +38,15 @@ final class BlockPlan {
         lnEps = config.lnEps();
         ln1Weight = need(sd, prefix + "ln_1.weight");
         ln1Bias = need(sd, prefix + "ln_1.bias");
-        inProjWeight = need(sd, prefix + "attn.in_proj_weight");
+        inProjWeight = new LinearWeight(need(sd, prefix + "attn.in_proj_weight"));
         inProjBias = need(sd, prefix + "attn.in_proj_bias");
-        outProjWeight = need(sd, prefix + "attn.out_proj.weight");
+        outProjWeight = new LinearWeight(need(sd, prefix + "attn.out_proj.weight"));
         outProjBias = need(sd, prefix + "attn.out_proj.bias");
         ln2Weight = need(sd, prefix + "ln_2.weight");
         ln2Bias = need(sd, prefix + "ln_2.bias");
-        fcWeight = need(sd, prefix + "mlp.c_fc.weight");
+        fcWeight = new LinearWeight(need(sd, prefix + "mlp.c_fc.weight"));
         fcBias = need(sd, prefix + "mlp.c_fc.bias");
-        projWeight = need(sd, prefix + "mlp.c_proj.weight");
+        projWeight = new LinearWeight(need(sd, prefix + "mlp.c_proj.weight"));
         projBias = need(sd, prefix + "mlp.c_proj.bias");
         ls1Gamma = config.hasLayerScale() ? need(sd, prefix + "ls_1.gamma") : null;
         ls2Gamma = config.hasLayerScale() ? need(sd, prefix + "ls_2.gamma") : null;
@@ -94,9 +94,9 @@ final class BlockPlan {
     }
 
     /** {@code x + ls(y·Wᵀ + b)}; without LayerScale the product adds {@code x} as it writes. */
-    private static Tensor residual(Tensor x, Tensor gamma, Tensor y, Tensor weight, Tensor bias, Buffers buffers) {
+    private static Tensor residual(Tensor x, Tensor gamma, Tensor y, LinearWeight weight, Tensor bias, Buffers buffers) {
         return gamma == null ? Projection.forward(y, weight, bias, null, x, buffers)
-                : Elementwise.add(x, Elementwise.mul(Projection.forward(y, weight, bias, null, null), gamma));
+                : Elementwise.add(x, Elementwise.mul(Projection.forward(y, weight, bias, null, null, null), gamma));
     }
 
     private static void give(Buffers buffers, Tensor t) {
@@ -130,10 +130,10 @@ final class BlockPlan {
         int n = x.dim(0), d = x.dim(1), b = at.length;
         float[] xs = x.data(), bias = inProjBias.data(), qkv = new float[Tensor.checkedNumel(n, 3 * d)];
         // k and v: rows D..3D of the packed weight, written to columns D..3D of every token.
-        Gemm.sgemm(n, 2 * d, d, Operand.of(xs, 0, d), Projection.rows(inProjWeight, d * d, d).t(),
+        Gemm.sgemm(n, 2 * d, d, Operand.of(xs, 0, d), Projection.rows(inProjWeight.tensor(), d * d, d).t(),
                 qkv, d, 3 * d, false, Epilogue.bias(Arrays.copyOfRange(bias, d, 3 * d)));
         float[] q = new float[b * d];
-        Gemm.sgemm(b, d, d, Operand.of(tokensAt(x, seqs, at).data(), 0, d), Projection.rows(inProjWeight, 0, d).t(),
+        Gemm.sgemm(b, d, d, Operand.of(tokensAt(x, seqs, at).data(), 0, d), Projection.rows(inProjWeight.tensor(), 0, d).t(),
                 q, 0, d, false, Epilogue.bias(bias));
         for (int i = 0; i < b; i++) {
             System.arraycopy(q, i * d, qkv, (seqs.start(i) + at[i]) * 3 * d, d);

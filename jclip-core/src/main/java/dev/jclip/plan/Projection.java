@@ -13,7 +13,8 @@ import java.lang.foreign.MemorySegment;
  * The plan's linear layers, {@code y = act(x·Wᵀ + b) + residual}: the products {@link Linear}
  * makes, with the same epilogues (so the same bits), reading a weight kept in 16 bits
  * ({@link Tensor#halfStorage()}) as it is, widened while the product packs it, where
- * {@link Linear} would first widen all of it onto the heap.
+ * {@link Linear} would first widen all of it onto the heap; or a float32 weight packed once
+ * ({@link LinearWeight}).
  */
 final class Projection {
     private Projection() {}
@@ -28,7 +29,16 @@ final class Projection {
 
     /** {@link #forward} writing into an array from {@code buffers} (a new one when null). */
     static Tensor forward(Tensor x, Tensor weight, Tensor bias, Gelu act, Tensor residual, Buffers buffers) {
-        int out = weight.dim(0), in = weight.dim(1);
+        return forward(x, rows(weight, 0, weight.dim(1)).t(), weight.dim(0), weight.dim(1), bias, act, residual, buffers);
+    }
+
+    /** {@link #forward} with a weight packed once ({@link LinearWeight}). */
+    static Tensor forward(Tensor x, LinearWeight weight, Tensor bias, Gelu act, Tensor residual, Buffers buffers) {
+        return forward(x, weight.transposed(), weight.out(), weight.in(), bias, act, residual, buffers);
+    }
+
+    private static Tensor forward(Tensor x, Operand weightT, int out, int in, Tensor bias, Gelu act, Tensor residual,
+                                  Buffers buffers) {
         if (x.dim(-1) != in) {
             throw new IllegalArgumentException("linear: input ending in " + x.dim(-1) + " for a weight of " + in + " columns");
         }
@@ -40,8 +50,7 @@ final class Projection {
         if (residual != null) {
             epilogue = epilogue.withResidual(residual.data(), 0, out);
         }
-        Gemm.sgemm(y.length / Math.max(1, out), out, in, Operand.of(x.data(), 0, in), rows(weight, 0, in).t(), y, 0, out, false,
-                epilogue);
+        Gemm.sgemm(y.length / Math.max(1, out), out, in, Operand.of(x.data(), 0, in), weightT, y, 0, out, false, epilogue);
         return Tensor.of(y, shape);
     }
 

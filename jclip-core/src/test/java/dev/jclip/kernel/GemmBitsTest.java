@@ -202,6 +202,15 @@ class GemmBitsTest {
                     Gemm.sgemm(m, n, k, a.operand(transA),
                             Operand.of(offHeap(arena, b.data()), b.off(), b.ld()).transposed(transB), c, 0, n, false, e);
                     assertSameBits(want, c, "mapped B, " + what);
+                    Operand mapped = Operand.of(offHeap(arena, b.data()), b.off(), b.ld()).transposed(transB);
+                    Gemm.sgemm(m, n, k, a.operand(transA), Operand.of(Gemm.packB(mapped, k, n)), c, 0, n, false, e);
+                    assertSameBits(want, c, "B packed from a mapping, " + what);
+                    float[] shifted = new float[b.data().length + 3];
+                    System.arraycopy(b.data(), 0, shifted, 3, b.data().length);
+                    Operand heap = Operand.of(MemorySegment.ofArray(shifted).asSlice(3L * Float.BYTES), b.off(), b.ld())
+                            .transposed(transB);
+                    Gemm.sgemm(m, n, k, a.operand(transA), Operand.of(Gemm.packB(heap, k, n)), c, 0, n, false, e);
+                    assertSameBits(want, c, "B packed from a heap slice, " + what);
                     for (Operand.Format format : new Operand.Format[] {Operand.Format.F16, Operand.Format.BF16}) {
                         short[] half = new short[b.data().length];
                         float[] widened = new float[half.length];
@@ -221,6 +230,9 @@ class GemmBitsTest {
                         Gemm.sgemm(m, n, k, a.operand(transA), Operand.of(bits, b.off(), b.ld(), format).transposed(transB),
                                 c, 0, n, false, e);
                         assertSameBits(wantHalf, c, format + " B, " + what);
+                        Operand packed = Operand.of(Gemm.packB(Operand.of(bits, b.off(), b.ld(), format).transposed(transB), k, n));
+                        Gemm.sgemm(m, n, k, a.operand(transA), packed, c, 0, n, false, e);
+                        assertSameBits(wantHalf, c, format + " B packed, " + what);
                     }
                 }
             }

@@ -396,6 +396,12 @@ class GemmTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> Gemm.sgemmBatched(false, false, 20, 3, 3, 1, ok, 0, 1, 3, ok, 0, 3, 0, ok, 0, 3, 9, false));
         assertTrue(e.getMessage().contains("C is 3×3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.packB(Operand.of(MemorySegment.ofArray(small), 0, 3).t(), 3, 2));
+        assertTrue(e.getMessage().contains("packB: B is 2×3"), e.getMessage());
+        PackedB packed = Gemm.packB(Operand.of(ok, 0, 3), 3, 3);
+        e = assertThrows(IllegalArgumentException.class, () -> Gemm.packB(Operand.of(packed), 3, 3));
+        assertTrue(e.getMessage().contains("packed already"), e.getMessage());
     }
 
     private static int[] bits(float[] x) {

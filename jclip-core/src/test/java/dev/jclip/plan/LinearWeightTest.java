@@ -1,0 +1,54 @@
+package dev.jclip.plan;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.jclip.kernel.Operand;
+import dev.jclip.tensor.HalfType;
+import dev.jclip.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class LinearWeightTest {
+    private static Tensor random(long seed, int... shape) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] data = new float[Tensor.checkedNumel(shape)];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) rng.nextGaussian();
+        }
+        return Tensor.of(data, shape);
+    }
+
+    @Test
+    void aFloat32WeightIsPackedOnceAndGivesTheBitsOfTheStoredOne() {
+        Tensor w = random(1, 40, 24), b = random(2, 40), x = random(3, 3, 5, 24), residual = random(4, 3, 5, 40);
+        LinearWeight weight = new LinearWeight(w);
+        Operand first = weight.transposed();
+        assertNotNull(first.packed(), "a float32 weight is packed");
+        assertSame(first, weight.transposed(), "and packed once");
+        assertEquals(24, first.packed().k());
+        assertEquals(40, first.packed().n());
+        Tensor packed = Projection.forward(x, weight, b, null, residual, null);
+        Tensor stored = Projection.forward(x, w, b, null, residual, null);
+        assertArrayEquals(new int[] {3, 5, 40}, packed.shape());
+        assertArrayEquals(stored.data(), packed.data());
+        float want = residual.get(2, 4, 7) + b.get(7);
+        for (int i = 0; i < 24; i++) {
+            want += x.get(2, 4, i) * w.get(7, i);
+        }
+        assertEquals(want, packed.get(2, 4, 7), 1e-4f);
+    }
+
+    @Test
+    void aWeightKeptIn16BitsIsReadAsStored() {
+        Tensor w = Tensor.mappedHalf(MemorySegment.ofArray(new short[16 * 8]), HalfType.BF16, 16, 8);
+        Operand operand = new LinearWeight(w).transposed();
+        assertNull(operand.packed());
+        assertSame(w.halfStorage(), operand.segment());
+        assertEquals(Operand.Format.BF16, operand.format());
+    }
+}
