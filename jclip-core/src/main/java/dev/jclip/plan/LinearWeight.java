@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A linear layer's weight [out, in] as the plan's products read it ({@code x·Wᵀ}). A float32
  * weight is packed into the products' panel layout ({@link Gemm#packB}) when first used, so that
  * later products skip that copy, with the same bits: most of a product's cost at small batches
- * (a server's), a few percent at large ones. The packed copy is a second float32 copy of the
+ * (a server's), little at large ones. The packed copy is a second float32 copy of the
  * weight on the heap. All plans together pack at most a quarter of the maximum heap, and a weight
  * past that budget is read as it is stored, so that a large model on a small heap runs slower
  * rather than failing; a collected plan's packed weights go back to the budget. A weight kept in
@@ -69,21 +69,21 @@ final class LinearWeight {
 
     private Operand pack() {
         Operand stored = Projection.rows(weight, 0, in).t();
-        long bytes = PackedB.bytes(in, out);
-        if (!ENABLED || weight.halfStorage() != null || BUDGET.addAndGet(-bytes) < 0) {
-            if (ENABLED && weight.halfStorage() == null) {
-                BUDGET.addAndGet(bytes);
-            }
+        if (!ENABLED || weight.halfStorage() != null) {
             return stored;
         }
-        PackedB packed;
+        long bytes = PackedB.bytes(in, out);
+        if (BUDGET.addAndGet(-bytes) < 0) {
+            BUDGET.addAndGet(bytes);
+            return stored;
+        }
         try {
-            packed = Gemm.packB(stored, in, out);
+            PackedB packed = Gemm.packB(stored, in, out);
+            CLEANER.register(this, () -> BUDGET.addAndGet(bytes));
+            return Operand.of(packed);
         } catch (RuntimeException | Error e) {
             BUDGET.addAndGet(bytes);
             throw e;
         }
-        CLEANER.register(this, () -> BUDGET.addAndGet(bytes));
-        return Operand.of(packed);
     }
 }
