@@ -14,9 +14,9 @@ import dev.jclip.tensor.Tensor;
  * convolutions before them, epilogues (bias, GELU, residual, ReLU) are fused into the products,
  * the ResNet runs on channels-last activations in small groups of images with recycled arrays,
  * and the last transformer block of each tower computes only the pooled token. The transformer
- * blocks' float32 weights are packed for the products once, when first used ({@link LinearWeight}:
- * a second copy of them on the heap, within a budget). Records no autograd graph. Thread-safe,
- * and immutable but for that packing. Every tower gives {@code forward}'s bits.
+ * blocks' float32 weights are packed for the products once, when a small batch first uses them
+ * ({@link LinearWeight}: a second copy of them on the heap, within a budget). Records no autograd
+ * graph. Thread-safe, and immutable but for that packing. Every tower gives {@code forward}'s bits.
  */
 public final class InferencePlan {
     private final ImagePlan image;

@@ -9,17 +9,21 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A linear layer's weight [out, in] as the plan's products read it ({@code x·Wᵀ}). A float32
- * weight is packed into the products' panel layout ({@link Gemm#packB}) when first used, so that
- * later products skip that copy, with the same bits: most of a product's cost at small batches
- * (a server's), little at large ones. The packed copy is a second float32 copy of the
- * weight on the heap. All plans together pack at most a quarter of the maximum heap, and a weight
- * past that budget is read as it is stored, so that a large model on a small heap runs slower
- * rather than failing; a collected plan's packed weights go back to the budget. A weight kept in
- * 16 bits is never packed (its point is the memory), nor is any with the system property
- * {@code jclip.packWeights} {@code false}.
+ * A linear layer's weight [out, in] as the plan's products read it ({@code x·Wᵀ}). A product lays
+ * out its weight for the micro-kernel each time ({@link Gemm}); for fewer than
+ * {@link #PACK_BELOW_ROWS} rows that copy is a large share of its work (at a few dozen rows, most
+ * of it), so the first such product packs a float32 weight once ({@link Gemm#packB}) and every
+ * later product reads the packed copy, with the same bits. Larger products alone never pack (the
+ * copy is a few percent of their work there), so that a workload of large batches does not pay
+ * the memory: a second float32 copy of the weight on the heap. All plans together pack at most a
+ * quarter of the maximum heap, and a weight past that budget is read as it is stored, so that a
+ * large model on a small heap runs slower rather than failing; a collected plan's packed weights
+ * go back to the budget. A weight kept in 16 bits is never packed (its point is the memory), nor
+ * is any with the system property {@code jclip.packWeights} {@code false}.
  */
 final class LinearWeight {
+    /** Products of fewer rows pack the weight (packing it per product would cost them above 3% more). */
+    static final int PACK_BELOW_ROWS = 1024;
     private static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("jclip.packWeights", "").trim());
     private static final AtomicLong BUDGET = new AtomicLong(Runtime.getRuntime().maxMemory() / 4);
     private static final Cleaner CLEANER = Cleaner.create();
@@ -27,6 +31,8 @@ final class LinearWeight {
     private final Tensor weight;
     private final int out;
     private final int in;
+    private final Operand stored;
+    /** The packed weight, or the stored one when packing was refused; null until a small product asks. */
     private volatile Operand operand;
 
     LinearWeight(Tensor weight) {
@@ -36,6 +42,7 @@ final class LinearWeight {
         this.weight = weight;
         out = weight.dim(0);
         in = weight.dim(1);
+        stored = Projection.rows(weight, 0, in).t();
     }
 
     /** Output features: the weight's rows. */
@@ -53,22 +60,24 @@ final class LinearWeight {
         return weight;
     }
 
-    /** The product's B operand {@code Wᵀ} [in, out]: packed once when the budget allows, else as stored. */
-    Operand transposed() {
+    /**
+     * The B operand {@code Wᵀ} [in, out] of a product of {@code rows} rows: packed once when a
+     * product of fewer than {@link #PACK_BELOW_ROWS} rows first asks and the budget allows, else as stored.
+     */
+    Operand transposed(int rows) {
         Operand o = operand;
-        if (o == null) {
-            synchronized (this) {
-                o = operand;
-                if (o == null) {
-                    operand = o = pack();
-                }
-            }
+        if (o != null || rows >= PACK_BELOW_ROWS) {
+            return o != null ? o : stored;
         }
-        return o;
+        synchronized (this) {
+            if (operand == null) {
+                operand = pack();
+            }
+            return operand;
+        }
     }
 
     private Operand pack() {
-        Operand stored = Projection.rows(weight, 0, in).t();
         if (!ENABLED || weight.halfStorage() != null) {
             return stored;
         }

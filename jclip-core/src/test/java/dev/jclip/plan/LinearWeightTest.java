@@ -24,15 +24,19 @@ class LinearWeightTest {
     }
 
     @Test
-    void aFloat32WeightIsPackedOnceAndGivesTheBitsOfTheStoredOne() {
+    void aSmallProductPacksAFloat32WeightOnceWithTheBitsOfTheStoredOne() {
         Tensor w = random(1, 40, 24), b = random(2, 40), x = random(3, 3, 5, 24), residual = random(4, 3, 5, 40);
         LinearWeight weight = new LinearWeight(w);
-        Operand first = weight.transposed();
-        assertNotNull(first.packed(), "a float32 weight is packed");
-        assertSame(first, weight.transposed(), "and packed once");
+        assertNull(weight.transposed(LinearWeight.PACK_BELOW_ROWS).packed(), "a large product reads the weight as stored");
+        assertSame(w.storage().heapBase().orElseThrow(), weight.transposed(LinearWeight.PACK_BELOW_ROWS).segment().heapBase()
+                .orElseThrow());
+        Tensor packed = Projection.forward(x, weight, b, null, residual, null);
+        Operand first = weight.transposed(LinearWeight.PACK_BELOW_ROWS - 1);
+        assertNotNull(first.packed(), "a product of 15 rows packed it");
+        assertSame(first, weight.transposed(1), "once");
+        assertSame(first, weight.transposed(1 << 20), "and from then on every product reads the packed weight");
         assertEquals(24, first.packed().k());
         assertEquals(40, first.packed().n());
-        Tensor packed = Projection.forward(x, weight, b, null, residual, null);
         Tensor stored = Projection.forward(x, w, b, null, residual, null);
         assertArrayEquals(new int[] {3, 5, 40}, packed.shape());
         assertArrayEquals(stored.data(), packed.data());
@@ -46,7 +50,7 @@ class LinearWeightTest {
     @Test
     void aWeightKeptIn16BitsIsReadAsStored() {
         Tensor w = Tensor.mappedHalf(MemorySegment.ofArray(new short[16 * 8]), HalfType.BF16, 16, 8);
-        Operand operand = new LinearWeight(w).transposed();
+        Operand operand = new LinearWeight(w).transposed(1);
         assertNull(operand.packed());
         assertSame(w.halfStorage(), operand.segment());
         assertEquals(Operand.Format.BF16, operand.format());
