@@ -29,6 +29,7 @@ final class LinearWeight {
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final Tensor weight;
+    private final AtomicLong budget;
     private final int out;
     private final int in;
     private final Operand stored;
@@ -36,10 +37,16 @@ final class LinearWeight {
     private volatile Operand operand;
 
     LinearWeight(Tensor weight) {
+        this(weight, BUDGET);
+    }
+
+    /** A weight packed within {@code budget} bytes (which it takes from, and gives back when collected). */
+    LinearWeight(Tensor weight, AtomicLong budget) {
         if (weight.rank() != 2) {
             throw new IllegalArgumentException("a linear weight is [out, in], got " + Arrays.toString(weight.shape()));
         }
         this.weight = weight;
+        this.budget = budget;
         out = weight.dim(0);
         in = weight.dim(1);
         stored = Projection.rows(weight, 0, in).t();
@@ -82,16 +89,17 @@ final class LinearWeight {
             return stored;
         }
         long bytes = PackedB.bytes(in, out);
-        if (BUDGET.addAndGet(-bytes) < 0) {
-            BUDGET.addAndGet(bytes);
+        if (budget.addAndGet(-bytes) < 0) {
+            budget.addAndGet(bytes);
             return stored;
         }
         try {
             PackedB packed = Gemm.packB(stored, in, out);
-            CLEANER.register(this, () -> BUDGET.addAndGet(bytes));
+            AtomicLong from = budget;
+            CLEANER.register(this, () -> from.addAndGet(bytes));
             return Operand.of(packed);
         } catch (RuntimeException | Error e) {
-            BUDGET.addAndGet(bytes);
+            budget.addAndGet(bytes);
             throw e;
         }
     }

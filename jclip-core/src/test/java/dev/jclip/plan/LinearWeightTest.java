@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.kernel.Operand;
+import dev.jclip.kernel.PackedB;
 import dev.jclip.tensor.HalfType;
 import dev.jclip.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class LinearWeightTest {
@@ -54,5 +57,18 @@ class LinearWeightTest {
         assertNull(operand.packed());
         assertSame(w.halfStorage(), operand.segment());
         assertEquals(Operand.Format.BF16, operand.format());
+    }
+
+    @Test
+    void aWeightPastTheBudgetIsReadAsStoredAndTakesNothingFromIt() {
+        Tensor w = random(6, 40, 24);
+        long bytes = PackedB.bytes(24, 40);
+        assertTrue(bytes >= 24 * 40 * Float.BYTES && bytes % (24 * Float.BYTES) == 0, "whole columns of 24 floats: " + bytes);
+        AtomicLong small = new AtomicLong(bytes - 1);
+        assertNull(new LinearWeight(w, small).transposed(1).packed(), "past the budget, the weight is read as stored");
+        assertEquals(bytes - 1, small.get(), "and the budget is left as it was");
+        AtomicLong enough = new AtomicLong(bytes + 5);
+        assertNotNull(new LinearWeight(w, enough).transposed(1).packed());
+        assertEquals(5, enough.get(), "packing takes its bytes from the budget");
     }
 }
