@@ -73,8 +73,11 @@ final class LinearWeight {
      */
     Operand transposed(int rows) {
         Operand o = operand;
-        if (o != null || rows >= PACK_BELOW_ROWS) {
-            return o != null ? o : stored;
+        if (o != null) {
+            return o;
+        }
+        if (rows >= PACK_BELOW_ROWS) {
+            return stored;
         }
         synchronized (this) {
             if (operand == null) {
