@@ -195,6 +195,16 @@ public final class Gemm {
      * whose op is {@code k×n} (a mapped weight; 16-bit elements are widened as a product widens them).
      */
     public static PackedB packB(Operand b, int k, int n) {
+        return packB(b, k, n, null);
+    }
+
+    /**
+     * {@link #packB(Operand, int, int)} into {@code into} when it holds at least
+     * {@link PackedB#bytes}{@code (k, n)} bytes, else (or when null) into a new array. The result
+     * shares {@code into}: it is valid until {@code into} is written again (a caller's scratch
+     * array, for a matrix packed once and used at once, such as the keys of an attention head).
+     */
+    public static PackedB packB(Operand b, int k, int n, float[] into) {
         if (b.packed() != null) {
             throw new IllegalArgumentException("packB: B is packed already");
         }
@@ -208,7 +218,8 @@ public final class Gemm {
         MemorySegment map = heap == null ? b.segment() : null;
         int off = b.offset() + (heap != null && b.array() == null ? heapOffset(b.segment()) : 0);
         int panels = Math.ceilDiv(n, NR), kcMax = blockDepth(k);
-        float[] data = new float[Math.multiplyExact(k, panels * NR)];
+        int size = Math.multiplyExact(k, panels * NR);
+        float[] data = into != null && into.length >= size ? into : new float[size];
         int kBlocks = Math.ceilDiv(k, Math.max(1, kcMax));
         Parallel.forEach(kBlocks * panels, t -> {
             int p0 = t / panels * kcMax, kc = Math.min(kcMax, k - p0), col = t % panels * NR;

@@ -75,12 +75,16 @@ final class BlockPlan {
      * {@code seqs} laid end to end in {@code x} [N, D]: [S, D], the same bits as those rows of
      * {@link #forward}. Keys and values come from every token; the query, attention, output
      * projection and MLP run on the wanted rows alone, which is all a pooled feature needs from
-     * the last block: five sixths of its work saved.
+     * the last block: five sixths of its work saved. The activations of every token are taken
+     * from, and given back to, {@code buffers}.
      */
-    Tensor forwardAt(Tensor x, Sequences seqs, Tensor mask, int[] at) {
-        Tensor qkv = keysValuesAndQueriesAt(LayerNorm.forward(x, ln1Weight, ln1Bias, lnEps), seqs, at);
-        return mlp(residual(tokensAt(x, seqs, at), ls1Gamma, Attention.forwardAt(qkv, heads, mask, seqs, at), outProjWeight,
-                outProjBias, null), null);
+    Tensor forwardAt(Tensor x, Sequences seqs, Tensor mask, int[] at, Buffers buffers) {
+        Tensor normed = layerNorm(x, ln1Weight, ln1Bias, buffers);
+        Tensor qkv = keysValuesAndQueriesAt(normed, seqs, at, buffers);
+        buffers.give(normed);
+        Tensor attended = Attention.forwardAt(qkv, heads, mask, seqs, at);
+        buffers.give(qkv);
+        return mlp(residual(tokensAt(x, seqs, at), ls1Gamma, attended, outProjWeight, outProjBias, null), null);
     }
 
     /** {@code x + ls_2(c_proj(act(c_fc(ln_2(x)))))}, its intermediates from {@code buffers} (new arrays when null). */
@@ -122,13 +126,14 @@ final class BlockPlan {
     }
 
     /**
-     * The packed projection [N, 3D] with keys and values of every token but queries only at the
-     * wanted tokens (zeros elsewhere), which is all {@link Attention#forwardAt} reads. Each value is
-     * computed as the full projection computes it, so the output has the same bits.
+     * The packed projection [N, 3D], in an array from {@code buffers}, with keys and values of every
+     * token but queries only at the wanted tokens (whatever the array held elsewhere), which is all
+     * {@link Attention#forwardAt} reads. Each value is computed as the full projection computes it,
+     * so the output has the same bits.
      */
-    private Tensor keysValuesAndQueriesAt(Tensor x, Sequences seqs, int[] at) {
+    private Tensor keysValuesAndQueriesAt(Tensor x, Sequences seqs, int[] at, Buffers buffers) {
         int n = x.dim(0), d = x.dim(1), b = at.length;
-        float[] xs = x.data(), bias = inProjBias.data(), qkv = new float[Tensor.checkedNumel(n, 3 * d)];
+        float[] xs = x.data(), bias = inProjBias.data(), qkv = buffers.take(Tensor.checkedNumel(n, 3 * d));
         // k and v: rows D..3D of the packed weight, written to columns D..3D of every token.
         Gemm.sgemm(n, 2 * d, d, Operand.of(xs, 0, d), Projection.rows(inProjWeight.tensor(), d * d, d).t(),
                 qkv, d, 3 * d, false, Epilogue.bias(Arrays.copyOfRange(bias, d, 3 * d)));

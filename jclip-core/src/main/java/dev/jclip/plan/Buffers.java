@@ -5,8 +5,10 @@ import dev.jclip.op.Conv2d;
 import dev.jclip.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Arrays for the activations of an inference pass: an activation that will not be read again
@@ -16,10 +18,12 @@ import java.util.Map;
  * sizes this instance handed out are kept: an array of any other size is left to the collector.
  * The blocks of a transformer repeat their sizes too: after the first, they allocate nothing.
  * Convolution weights are packed once per instance, however many groups of images use them.
- * One instance serves one thread.
+ * An instance may serve pass after pass ({@link #endPass}): a batch of the same shape as the last
+ * then allocates nothing at all. One instance serves one thread at a time.
  */
 final class Buffers {
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    private final Set<Integer> takenThisPass = new HashSet<>();
     private final Map<Tensor, PackedB> packed = new IdentityHashMap<>();
 
     /** {@code weight} packed for {@link Conv2d#infer}, the first time it is asked for. */
@@ -29,6 +33,7 @@ final class Buffers {
 
     /** An array of {@code size} floats with undefined contents: the caller overwrites all of it. */
     float[] take(int size) {
+        takenThisPass.add(size);
         ArrayDeque<float[]> same = free.computeIfAbsent(size, s -> new ArrayDeque<>());
         return same.isEmpty() ? new float[size] : same.pop();
     }
@@ -39,5 +44,14 @@ final class Buffers {
         if (same != null) {
             same.push(t.data());
         }
+    }
+
+    /**
+     * Ends a pass: the arrays of sizes it did not take are left to the collector, so that an
+     * instance kept for the next pass holds only what a batch like the last one needs.
+     */
+    void endPass() {
+        free.keySet().retainAll(takenThisPass);
+        takenThisPass.clear();
     }
 }

@@ -42,10 +42,12 @@ final class SelfAttention {
         Parallel.forEach(seqs.count() * heads, t -> {
             int s = t / heads, h = t % heads, l = seqs.length(s), row = seqs.start(s), block = m == null ? l : ROWS;
             int q = row * d3 + h * hd, o = row * d + h * hd;
-            float[] p = scores(l * l);
+            float[] p = scratch(SCORES, l * l);
             // kᵀ packed once for the head: each block of queries reads the panels of its keys (a head
             // of at most 512 columns, one block of k as Gemm splits it, always in CLIP).
-            PackedB keys = hd <= 512 ? Gemm.packB(true, hd, l, x, q + d, d3) : null;
+            PackedB keys = hd <= 512
+                    ? Gemm.packB(Operand.of(x, q + d, d3).t(), hd, l, scratch(KEYS, (int) (PackedB.bytes(hd, l) / Float.BYTES)))
+                    : null;
             for (int i0 = 0; i0 < l; i0 += block) {
                 int rows = Math.min(block, l - i0), cols = 0;
                 for (int i = i0; i < i0 + rows; i++) {
@@ -77,15 +79,17 @@ final class SelfAttention {
 
     /** Per thread, the scores of one head: every element read is written first, so it is reused. */
     private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per thread, the packed keys of one head, used only while that head runs. */
+    private static final ThreadLocal<float[]> KEYS = ThreadLocal.withInitial(() -> new float[0]);
 
-    /** This thread's score array of at least {@code size} floats. */
-    private static float[] scores(int size) {
-        float[] held = SCORES.get();
-        if (held.length < size) {
-            held = new float[size];
-            SCORES.set(held);
+    /** This thread's array {@code held} of at least {@code size} floats. */
+    private static float[] scratch(ThreadLocal<float[]> held, int size) {
+        float[] array = held.get();
+        if (array.length < size) {
+            array = new float[size];
+            held.set(array);
         }
-        return held;
+        return array;
     }
 
     /**

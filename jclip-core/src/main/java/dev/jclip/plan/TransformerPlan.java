@@ -5,10 +5,19 @@ import dev.jclip.nn.StateDict;
 import dev.jclip.nn.Transformer;
 import dev.jclip.op.Sequences;
 import dev.jclip.tensor.Tensor;
+import java.lang.ref.SoftReference;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /** A {@link Transformer}'s blocks for inference, the last of them at the pooled tokens only. */
 final class TransformerPlan {
     private final BlockPlan[] blocks;
+    /**
+     * The activations' arrays of finished passes, one set per pass that ran at the same time, for
+     * the next passes: batch after batch of one shape then allocates nothing (a fresh [N, 4D] array
+     * per batch is new memory the system maps in page by page, and garbage the collector clears).
+     * Softly held, so that an idle plan gives them up when the heap runs short.
+     */
+    private final ConcurrentLinkedDeque<SoftReference<Buffers>> idle = new ConcurrentLinkedDeque<>();
 
     /** The {@code layers} blocks named {@code prefix + "resblocks.i."} in {@code sd}. */
     TransformerPlan(StateDict sd, String prefix, int layers, BlockConfig config) {
@@ -21,16 +30,19 @@ final class TransformerPlan {
     /** {@code x} [B, L, D] through every block; {@code mask} [L, L] or null. */
     Tensor forward(Tensor x, Tensor mask) {
         int b = x.dim(0), l = x.dim(1), d = x.dim(2);
-        return blocks(x.reshape(b * l, d), Sequences.uniform(b, l), mask, blocks.length).reshape(b, l, d);
+        Buffers buffers = takeBuffers();
+        try {
+            return blocks(x.reshape(b * l, d), Sequences.uniform(b, l), mask, blocks.length, buffers).reshape(b, l, d);
+        } finally {
+            giveBuffers(buffers);
+        }
     }
 
     /**
-     * {@code x} [N, D] through the first {@code n} blocks. Their activations come from one {@link Buffers}:
-     * after the first block the others reuse its arrays, instead of a dozen fresh ones each (which
-     * the collector then clears, and the system maps in again, page by page).
+     * {@code x} [N, D] through the first {@code n} blocks, their activations from {@code buffers}:
+     * after the first block the others reuse its arrays.
      */
-    private Tensor blocks(Tensor x, Sequences seqs, Tensor mask, int n) {
-        Buffers buffers = new Buffers();
+    private Tensor blocks(Tensor x, Sequences seqs, Tensor mask, int n, Buffers buffers) {
         Tensor y = x;
         for (int i = 0; i < n; i++) {
             Tensor next = blocks[i].forward(y, seqs, mask, buffers);
@@ -40,6 +52,23 @@ final class TransformerPlan {
             y = next;
         }
         return y;
+    }
+
+    /** An idle pass's {@link Buffers}, or new ones. */
+    private Buffers takeBuffers() {
+        for (SoftReference<Buffers> ref; (ref = idle.pollFirst()) != null; ) {
+            Buffers buffers = ref.get();
+            if (buffers != null) {
+                return buffers;
+            }
+        }
+        return new Buffers();
+    }
+
+    /** Ends the pass of {@code buffers} and keeps them for the next. */
+    private void giveBuffers(Buffers buffers) {
+        buffers.endPass();
+        idle.offerFirst(new SoftReference<>(buffers));
     }
 
     /**
@@ -58,7 +87,16 @@ final class TransformerPlan {
      */
     Tensor forwardAt(Tensor x, Sequences seqs, Tensor mask, int[] at) {
         int last = blocks.length - 1;
-        x = blocks(x, seqs, mask, Math.max(0, last));
-        return last < 0 ? BlockPlan.tokensAt(x, seqs, at) : blocks[last].forwardAt(x, seqs, mask, at);
+        Buffers buffers = takeBuffers();
+        try {
+            Tensor y = blocks(x, seqs, mask, Math.max(0, last), buffers);
+            Tensor out = last < 0 ? BlockPlan.tokensAt(y, seqs, at) : blocks[last].forwardAt(y, seqs, mask, at, buffers);
+            if (y != x) {
+                buffers.give(y);
+            }
+            return out;
+        } finally {
+            giveBuffers(buffers);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.jclip.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.compute.Gelu;
 import dev.jclip.compute.Parallel;
@@ -9,6 +10,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -259,6 +261,38 @@ class GemmBitsTest {
         assertThrows(IllegalArgumentException.class, () -> packed.firstColumns(78));
         PackedB deep = Gemm.packB(false, 513, 3, new float[513 * 3], 0, 3);   // two k blocks: panels depend on n
         assertThrows(IllegalArgumentException.class, () -> deep.firstColumns(2));
+    }
+
+    @Test
+    void aMatrixPackedIntoTheCallersArrayIsTheBlockedFmaChainAndSharesIt() {
+        // Attention packs each head's keys into one scratch array per thread, over whatever it held.
+        SplittableRandom rng = new SplittableRandom(42);
+        int k = 64, n = 77, m = 16;
+        int size = (int) (PackedB.bytes(k, n) / Float.BYTES);
+        float[] scratch = new float[size + 5];
+        Arrays.fill(scratch, Float.NaN);
+        for (int round = 0; round < 2; round++) {
+            Stored b = Stored.random(rng, n, k, 1, 5);
+            Stored a = Stored.random(rng, m, k, 3, 2);
+            float[] want = reference(m, n, k, a.op(false), b.op(true), new float[m * n], 0, n, false, null);
+            PackedB packed = Gemm.packB(Operand.of(b.data(), b.off(), b.ld()).t(), k, n, scratch);
+            float[] c = new float[m * n];
+            Gemm.sgemm(m, n, k, a.operand(false), Operand.of(packed), c, 0, n, false, null);
+            assertSameBits(want, c, "packed into the scratch array, round " + round);
+        }
+        for (int i = 0; i < scratch.length; i++) {
+            // The packed matrix (its last panel padded with zeros) fills the first floats, and no more.
+            assertEquals(i < size, Float.isFinite(scratch[i]), "scratch[" + i + "] of " + size + " packed floats");
+        }
+        Stored b = Stored.random(rng, n, k, 1, 5);
+        float[] small = new float[size - 1];
+        PackedB fresh = Gemm.packB(Operand.of(b.data(), b.off(), b.ld()).t(), k, n, small);
+        Stored a = Stored.random(rng, m, k, 3, 2);
+        float[] c = new float[m * n];
+        Gemm.sgemm(m, n, k, a.operand(false), Operand.of(fresh), c, 0, n, false, null);
+        assertSameBits(reference(m, n, k, a.op(false), b.op(true), new float[m * n], 0, n, false, null), c,
+                "an array too small is left alone for a new one");
+        assertTrue(Arrays.equals(new float[size - 1], small), "the small array is not written");
     }
 
     @Test

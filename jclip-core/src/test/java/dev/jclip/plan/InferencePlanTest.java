@@ -23,8 +23,12 @@ import dev.jclip.op.Views;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.testing.Fixtures;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -164,7 +168,11 @@ class InferencePlanTest {
     }
 
     private static Tensor images(int batch) {
-        return Tensor.randn(new SplittableRandom(batch), 1f, batch, 3, 64, 64);
+        return images(batch, 64);
+    }
+
+    private static Tensor images(int batch, int size) {
+        return Tensor.randn(new SplittableRandom(batch), 1f, batch, 3, size, size);
     }
 
     @Test
@@ -230,6 +238,55 @@ class InferencePlanTest {
         float[] other = new float[4];
         buffers.give(Tensor.of(other, 4));             // a size never handed out: left to the collector
         assertNotSame(other, buffers.take(4));
+    }
+
+    @Test
+    void buffersKeepForTheNextPassOnlyTheSizesTheLastPassTook() {
+        Buffers buffers = new Buffers();
+        float[] six = buffers.take(6), four = buffers.take(4);
+        buffers.give(Tensor.of(six, 6));
+        buffers.give(Tensor.of(four, 4));
+        buffers.endPass();
+        assertSame(six, buffers.take(6));              // the next pass reuses the last one's arrays
+        buffers.give(Tensor.of(six, 6));
+        buffers.endPass();                             // a pass that took no array of 4
+        assertSame(six, buffers.take(6));
+        assertNotSame(four, buffers.take(4));
+    }
+
+    @Test
+    void aPlanRunAgainAndFromSeveralThreadsAtOnceGivesTheModelsBits() throws Exception {
+        Clip clip = model(new ClipConfig(EMBED, vit(32, 32, Gelu.ERF, 0, true, VisionTransformer.Pool.TOK, false),
+                text(2, Gelu.QUICK, 0, true, TextTransformer.Pool.ARGMAX)), 8);
+        InferencePlan plan = InferencePlan.of(clip);
+        int[] ids = tokens();
+        Tensor small = images(1, 32), large = images(4, 32);
+        float[] text = clip.encodeText(ids).data(), one = clip.encodeImage(small).data(), four = clip.encodeImage(large).data();
+        // Batches of other shapes between repeats: recycled arrays of another size must not leak into a result.
+        for (int round = 0; round < 2; round++) {
+            assertArrayEquals(four, plan.encodeImage(large).data(), "four images, round " + round);
+            assertArrayEquals(one, plan.encodeImage(small).data(), "one image, round " + round);
+            assertArrayEquals(text, plan.encodeText(ids).data(), "texts, round " + round);
+        }
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                boolean many = t % 2 == 0;
+                running.add(callers.submit(() -> {
+                    for (int i = 0; i < 40; i++) {
+                        assertArrayEquals(many ? four : one, plan.encodeImage(many ? large : small).data());
+                        assertArrayEquals(text, plan.encodeText(ids).data());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            callers.shutdownNow();
+        }
     }
 
     @Test
