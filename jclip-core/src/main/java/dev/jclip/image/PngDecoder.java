@@ -1,7 +1,6 @@
 package dev.jclip.image;
 
 import dev.jclip.image.PixelImage.Mode;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -35,10 +34,10 @@ final class PngDecoder {
     private final byte[] filter = new byte[1];
     /** The start of the IDAT chunk being inflated. */
     private int chunk;
-    /** All the image data, inflated by libdeflate into native memory of {@link #arena}; null on the Inflater path. */
+    /** All the image data, inflated by libdeflate into native memory of {@link #scratch}; null on the Inflater path. */
     private MemorySegment inflated;
     /** The native memory of the libdeflate path, freed when the decode ends; null until it is taken. */
-    private Arena arena;
+    private NativeScratch scratch;
     /** Where the next row starts in {@link #inflated}. */
     private long inflatedAt;
 
@@ -79,8 +78,8 @@ final class PngDecoder {
             throw decoder.broken("the image is too large to hold in memory (" + e.getMessage() + ")");
         } finally {
             decoder.inflater.end();
-            if (decoder.arena != null) {
-                decoder.arena.close();
+            if (decoder.scratch != null) {
+                decoder.scratch.close();
             }
         }
     }
@@ -222,8 +221,8 @@ final class PngDecoder {
         // Native buffers rather than a critical call on the Java arrays: inflating a photo takes tens of
         // milliseconds, and a critical call holds off the JVM's safepoints (garbage collection) all that time.
         // The rows are copied out of the inflated buffer as they are unfiltered, until the decode ends.
-        arena = Arena.ofConfined();
-        MemorySegment in = arena.allocate(total), out = arena.allocate(size);
+        scratch = NativeScratch.open();
+        MemorySegment in = scratch.take(0, total), out = scratch.take(1, size);
         long at = 0;
         for (int c = chunk; c >= 0; c = nextIdat(c)) {
             MemorySegment.copy(png, c + 8, in, ValueLayout.JAVA_BYTE, at, idatLength(c));

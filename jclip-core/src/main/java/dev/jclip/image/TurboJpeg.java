@@ -5,7 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.jclip.image.JpegColorOutput.Transform;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
@@ -74,13 +73,13 @@ final class TurboJpeg {
         }
         // Native buffers rather than a critical call on the Java arrays: a decode takes up to a few hundred
         // milliseconds, and a critical call holds off the JVM's safepoints (garbage collection) all that time.
-        try (Arena arena = Arena.ofConfined()) {
+        try (NativeScratch scratch = NativeScratch.open()) {
             MemorySegment handle = (MemorySegment) Functions.INIT.invokeExact();
             if (handle.equals(MemorySegment.NULL)) {
                 return null;
             }
             try {
-                return decode(handle, arena, data, maxPixels, planner);
+                return decode(handle, scratch, data, maxPixels, planner);
             } finally {
                 int ignored = (int) Functions.DESTROY.invokeExact(handle);
             }
@@ -91,11 +90,13 @@ final class TurboJpeg {
         }
     }
 
-    private static PixelImage decode(MemorySegment handle, Arena arena, byte[] data, long maxPixels,
+    private static PixelImage decode(MemorySegment handle, NativeScratch scratch, byte[] data, long maxPixels,
                                      RowPlanner planner) throws Throwable {
-        MemorySegment jpeg = arena.allocate(data.length);
+        // The file, then (at an int's alignment) the four ints the header call answers.
+        long headerAt = (data.length + 3L) & ~3L;
+        MemorySegment input = scratch.take(0, headerAt + 4L * Integer.BYTES);
+        MemorySegment jpeg = input.asSlice(0, data.length), h = input.asSlice(headerAt, 4L * Integer.BYTES);
         MemorySegment.copy(data, 0, jpeg, JAVA_BYTE, 0, data.length);
-        MemorySegment h = arena.allocate(JAVA_INT, 4);
         int status = (int) Functions.HEADER.invokeExact(handle, jpeg, (long) data.length, h, h.asSlice(4), h.asSlice(8),
                 h.asSlice(12));
         int width = h.getAtIndex(JAVA_INT, 0), height = h.getAtIndex(JAVA_INT, 1);
@@ -114,7 +115,7 @@ final class TurboJpeg {
         if (size > Integer.MAX_VALUE - 64) {
             return null;
         }
-        MemorySegment decoded = arena.allocate(size);
+        MemorySegment decoded = scratch.take(1, size);
         status = (int) Functions.DECODE.invokeExact(handle, jpeg, (long) data.length, decoded, width, 1, height, FLAGS);
         if (status != 0) {
             return null;

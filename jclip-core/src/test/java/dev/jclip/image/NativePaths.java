@@ -41,6 +41,18 @@ final class NativePaths {
         }
     }
 
+    /**
+     * Fills this thread's kept native buffers ({@link NativeScratch}) with a pattern, as another
+     * image would leave them: a decode that then reads a byte it did not write gives other pixels.
+     */
+    static void poisonKeptBuffers() {
+        try (NativeScratch scratch = NativeScratch.open()) {
+            for (int slot = 0; slot < NativeScratch.SLOTS; slot++) {
+                scratch.take(slot, 1 << 22).fill((byte) 0xA5);
+            }
+        }
+    }
+
     /** The files ending in {@code suffix} of test resource folder {@code dir} (which holds {@code known}). */
     static List<Path> resources(String dir, String known, String suffix) {
         try (Stream<Path> s = Files.list(Path.of(NativePaths.class.getResource(dir + known).toURI()).getParent())) {

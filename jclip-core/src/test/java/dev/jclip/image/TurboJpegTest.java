@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * JPEG files decoded through TurboJPEG give exactly {@link JpegDecoder}'s own pixels (Pillow's),
- * whole and resized while decoding, on every JPEG test resource; the files it must not take
+ * whole and resized while decoding, on every JPEG test resource, whatever an earlier image left
+ * in the native buffers; the files it must not take
  * (block smoothing, arithmetic coding, CMYK, RGB, damaged data) go to the Java decoder, whose
  * errors stay as they are.
  */
@@ -53,9 +54,11 @@ class TurboJpegTest {
             tests.add(DynamicTest.dynamicTest(name, () -> {
                 byte[] data = Files.readAllBytes(file);
                 Object java = NativePaths.pureJava(() -> JpegDecoder.decode(data, name, 1L << 26));
+                NativePaths.poisonKeptBuffers();
                 assertEquals(java, NativePaths.outcome(() -> JpegDecoder.decode(data, name, 1L << 26)), name);
                 if (java instanceof PixelImage) {
                     float[] resized = ((Tensor) NativePaths.pureJava(() -> CLIP.preprocess(data, name))).data();
+                    NativePaths.poisonKeptBuffers();
                     Object nativeResized = NativePaths.outcome(() -> CLIP.preprocess(data, name));
                     assertArrayEquals(resized, assertInstanceOf(Tensor.class, nativeResized).data(), name + " resized");
                 }
