@@ -876,12 +876,13 @@ public final class Gemm {
      * multiply-add chain per element, k in increasing order. Element (r, q) of A is at
      * {@code a[ai + r * lda + q]}: six rows of a row-major A in place, or a packed panel (lda = kc).
      * Row r of the tile goes to {@code out[o + r * ldo...]}: straight into C (the first k block of a
-     * full tile without epilogue), or into a tile buffer for {@link #storeTile} (an edge tile). The six row starts
+     * full tile without epilogue), or into a tile buffer for {@link #storeTile} (an edge tile); {@link HeadAttention}
+     * runs it on an attention head's panels. The six row starts
      * are computed before the loop and k advances by 1, so that the JIT proves every load in bounds
      * once, before the loop: with variable strides it kept a range check per load, and with A
      * interleaved (stride MR along k) C2 compiled the loop to half the speed.
      */
-    private static void microKernel(float[] a, int ai, int lda, float[] b, int bi, int kc, float[] out, int o, int ldo) {
+    static void microKernel(float[] a, int ai, int lda, float[] b, int bi, int kc, float[] out, int o, int ldo) {
         int r0 = ai, r1 = ai + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;

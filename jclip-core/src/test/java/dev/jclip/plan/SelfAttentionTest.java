@@ -29,8 +29,9 @@ class SelfAttentionTest {
 
     @Test
     void causalAttentionOverSeveralBlocksOfQueriesGivesTheModelsBits() {
-        // 77 tokens (CLIP's context): four full blocks of queries and a partial one.
-        for (int l : new int[] {77, SelfAttention.ROWS, 5}) {
+        // 77 tokens (CLIP's context): twelve full panels of six queries and a partial one; two
+        // full panels; one partial panel.
+        for (int l : new int[] {77, 12, 5}) {
             Tensor qkv = Tensor.randn(new SplittableRandom(l), 2f, 2, l, 3 * 32);
             assertSameAsTheModel(qkv, 4, Softmax.causalMask(l));
             assertSameAsTheModel(qkv, 4, null);
@@ -63,6 +64,20 @@ class SelfAttentionTest {
                 float[] want = Attention.forward(qkv, 4, mask, seqs).data();
                 assertArrayEquals(want, SelfAttention.forward(qkv, 4, mask, seqs, new Buffers()).data());
             }
+        }
+    }
+
+    @Test
+    void longSequencesAndHeadsOfPartialPanelsGiveTheModelsBits() {
+        // 577 tokens (ViT-L/14 at 336 pixels): the values' product runs in two k blocks, as Gemm's
+        // does; heads of 72 (SigLIP so400m) and 40 dimensions end in a partial panel of columns;
+        // one of 520 dimensions takes the scores in two k blocks.
+        int[][] cases = {{577, 16}, {100, 72}, {30, 40}, {13, 520}};
+        for (int[] c : cases) {
+            int l = c[0], hd = c[1];
+            Tensor qkv = Tensor.randn(new SplittableRandom(l + hd), 1f, 1, l, 3 * 2 * hd);
+            assertSameAsTheModel(qkv, 2, Softmax.causalMask(l));
+            assertSameAsTheModel(qkv, 2, null);
         }
     }
 
