@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * Native memory that a native codec reads from and decodes into, kept per thread from one image
  * to the next: fresh native memory is zeroed, and the kernel maps it page by page on first touch,
- * which for a photo's megabytes costs about as much as a quarter of inflating it. Each of the
+ * a millisecond or more for a camera photo's tens of megabytes. Each of the
  * {@link #SLOTS} buffers is kept up to {@link #KEEP} bytes; a larger image takes memory of its own,
  * freed when the scratch is closed, as is all of it when a decode on the same thread is already
  * using the kept buffers. Kept buffers are freed once their thread is gone.
