@@ -33,22 +33,6 @@ public final class PackedB {
     }
 
     /**
-     * The first {@code n} columns of this matrix, sharing its floats: for one of a single k block
-     * (k at most 512), whose panels do not depend on how many follow them. Columns past {@code n}
-     * in the last panel are computed but never written, so they need not be zero: the product is
-     * that of a matrix packed with {@code n} columns.
-     */
-    public PackedB firstColumns(int n) {
-        if (n < 0 || n > this.n) {
-            throw new IllegalArgumentException("firstColumns: " + n + " of " + this.n + " columns");
-        }
-        if (Gemm.blockDepth(k) != k) {
-            throw new IllegalArgumentException("firstColumns: k=" + k + " spans several k blocks");
-        }
-        return new PackedB(k, n, data);
-    }
-
-    /**
      * Where the panel starting at column {@code col} (a multiple of NR) of the k block starting at
      * {@code p0} (depth {@code kc}) begins, for a matrix of {@code panels} panels: all earlier
      * blocks have the full depth, so they hold {@code p0 · panels · NR} floats.

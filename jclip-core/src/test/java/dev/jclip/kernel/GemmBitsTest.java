@@ -1,7 +1,6 @@
 package dev.jclip.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.compute.Gelu;
@@ -239,28 +238,6 @@ class GemmBitsTest {
                 }
             }
         }
-    }
-
-    @Test
-    void theFirstColumnsOfAPackedMatrixAreTheBlockedFmaChain() {
-        // Attention's keys: kᵀ packed once (77 keys), each block of queries multiplying a prefix of them.
-        SplittableRandom rng = new SplittableRandom(41);
-        int k = 64, full = 77;
-        Stored b = Stored.random(rng, full, k, 1, 5);
-        PackedB packed = Gemm.packB(true, k, full, b.data(), b.off(), b.ld());
-        for (int n : new int[] {0, 1, 16, 17, 48, 76, 77}) {
-            for (int m : new int[] {1, 6, 16}) {
-                Stored a = Stored.random(rng, m, k, 3, 2);
-                Stored c = Stored.random(rng, m, n, 7, 3);
-                Epilogue e = epilogue(1, rng, m, n);
-                float[] want = reference(m, n, k, a.op(false), b.op(true), c.data(), c.off(), c.ld(), false, e);
-                Gemm.sgemm(m, n, k, a.operand(false), Operand.of(packed.firstColumns(n)), c.data(), c.off(), c.ld(), false, e);
-                assertSameBits(want, c.data(), "m=" + m + ", first " + n + " of " + full + " columns");
-            }
-        }
-        assertThrows(IllegalArgumentException.class, () -> packed.firstColumns(78));
-        PackedB deep = Gemm.packB(false, 513, 3, new float[513 * 3], 0, 3);   // two k blocks: panels depend on n
-        assertThrows(IllegalArgumentException.class, () -> deep.firstColumns(2));
     }
 
     @Test
