@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -15,8 +16,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The native buffers a codec decodes into come back to their thread for the next image (the same
- * memory, as the last image left it), up to {@link NativeScratch#KEEP} bytes; a larger image's
- * memory, and any a decode nested in another takes, is freed when its scratch closes.
+ * memory, as the last image left it), up to {@link NativeScratch#KEEP} bytes each and
+ * {@link NativeScratch#BUDGET} for all threads together; a larger image's memory, and any a decode
+ * nested in another takes, is freed when its scratch closes, and a finished thread's kept buffers
+ * go back to the budget.
  */
 class NativeScratchTest {
     @Test
@@ -93,6 +96,38 @@ class NativeScratchTest {
             assertNotEquals(here, there.get());
         } finally {
             pool.shutdown();
+        }
+    }
+
+    @Test
+    void allThreadsTogetherKeepNoMoreThanTheBudgetAndAFinishedThreadGivesItsShareBack() throws Exception {
+        long left = 1000, taken = NativeScratch.AVAILABLE.get() - left;
+        NativeScratch.AVAILABLE.addAndGet(-taken);
+        try {
+            MemorySegment[] seen = new MemorySegment[3];
+            Thread thread = new Thread(() -> {
+                try (NativeScratch scratch = NativeScratch.open()) {
+                    seen[0] = scratch.take(0, 800);       // 900 bytes with room to grow: within what is left
+                    seen[1] = scratch.take(1, 10_000);    // past what is left: memory of its own
+                }
+                try (NativeScratch scratch = NativeScratch.open()) {
+                    seen[2] = scratch.take(0, 800);
+                }
+            });
+            thread.start();
+            thread.join();
+            assertTrue(seen[0].scope().isAlive(), "kept within the budget");
+            assertEquals(seen[0].address(), seen[2].address());
+            assertFalse(seen[1].scope().isAlive(), "freed at close, past the budget");
+            assertTrue(NativeScratch.AVAILABLE.get() < left, "the kept buffer is counted");
+            Arrays.fill(seen, null);
+            for (int i = 0; i < 200 && NativeScratch.AVAILABLE.get() < left; i++) {
+                System.gc();
+                Thread.sleep(50);
+            }
+            assertTrue(NativeScratch.AVAILABLE.get() >= left, "the finished thread's buffer went back to the budget");
+        } finally {
+            NativeScratch.AVAILABLE.addAndGet(taken);
         }
     }
 
