@@ -463,7 +463,8 @@ public final class Gemm {
         }
     }
 
-    private static float[] grow(float[][] scratch, int which, int size) {
+    /** {@code scratch[which]}, replaced by a new array when it holds fewer than {@code size} floats. */
+    static float[] grow(float[][] scratch, int which, int size) {
         if (scratch[which].length < size) {
             scratch[which] = new float[size];
         }

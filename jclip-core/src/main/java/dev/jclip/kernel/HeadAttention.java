@@ -30,10 +30,10 @@ public final class HeadAttention {
         int mr = Gemm.MR, nr = Gemm.NR;
         int keyPanels = Math.ceilDiv(l, nr), lp = keyPanels * nr, dimPanels = Math.ceilDiv(hd, nr);
         float[][] scratch = SCRATCH.get();
-        float[] keys = Gemm.packB(Operand.of(x, k, ld).t(), hd, l, grow(scratch, 0, hd * lp)).data;
-        float[] values = grow(scratch, 1, l * dimPanels * nr);
-        float[] scores = grow(scratch, 2, mr * lp);
-        float[] tail = grow(scratch, 3, mr * hd);
+        float[] keys = Gemm.packB(Operand.of(x, k, ld).t(), hd, l, Gemm.grow(scratch, 0, hd * lp)).data;
+        float[] values = Gemm.grow(scratch, 1, l * dimPanels * nr);
+        float[] scores = Gemm.grow(scratch, 2, mr * lp);
+        float[] tail = Gemm.grow(scratch, 3, mr * hd);
         float[] tile = scratch[4];
         packValues(x, v, ld, l, hd, values);
         int kcQ = Gemm.blockDepth(hd), kcV = Gemm.blockDepth(l);
@@ -64,7 +64,7 @@ public final class HeadAttention {
                         Gemm.microKernel(a, ai + p0, lda, keys, bi, kc, scores, col, lp);
                     } else {
                         Gemm.microKernel(a, ai + p0, lda, keys, bi, kc, tile, 0, nr);
-                        addTile(tile, mr, nr, scores, col, lp);
+                        writeTile(tile, mr, nr, true, scores, col, lp);
                     }
                 }
             }
@@ -83,19 +83,18 @@ public final class HeadAttention {
                         Gemm.microKernel(scores, p0, lp, values, bi, kc, out, at, ldo);
                     } else {
                         Gemm.microKernel(scores, p0, lp, values, bi, kc, tile, 0, nr);
-                        for (int r = 0; r < rows; r++) {
-                            for (int c = 0; c < width; c++) {
-                                float t = tile[r * nr + c];
-                                out[at + r * ldo + c] = p0 == 0 ? t : t + out[at + r * ldo + c];
-                            }
-                        }
+                        writeTile(tile, rows, width, p0 > 0, out, at, ldo);
                     }
                 }
             }
         }
     }
 
-    /** v [l × hd] into panels of NR columns, each l rows of NR floats, zero past column hd. */
+    /**
+     * v [l × hd] into panels of NR columns, each all l rows of NR floats (zero past column hd), so
+     * that any run of keys is contiguous in a panel. A plain copy of each row's NR floats:
+     * {@link Gemm#packB}'s general path made a head's attention about 5% slower here.
+     */
     private static void packValues(float[] x, int v, int ld, int l, int hd, float[] values) {
         int nr = Gemm.NR;
         for (int e0 = 0; e0 < hd; e0 += nr) {
@@ -110,19 +109,16 @@ public final class HeadAttention {
         }
     }
 
-    /** {@code c[o..] = tile + c[o..]} over an MR×NR tile, rows {@code ldc} apart: Gemm's sum of a later k block. */
-    private static void addTile(float[] tile, int mr, int nr, float[] c, int o, int ldc) {
-        for (int r = 0; r < mr; r++) {
-            for (int j = 0; j < nr; j++) {
-                c[o + r * ldc + j] = tile[r * nr + j] + c[o + r * ldc + j];
+    /**
+     * The {@code rows × cols} corner of an MR×NR tile into {@code c[o..]}, rows {@code ldc} apart:
+     * {@code tile + c} when {@code add} (Gemm's sum of a later k block), else the tile.
+     */
+    private static void writeTile(float[] tile, int rows, int cols, boolean add, float[] c, int o, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                float t = tile[r * Gemm.NR + j];
+                c[o + r * ldc + j] = add ? t + c[o + r * ldc + j] : t;
             }
         }
-    }
-
-    private static float[] grow(float[][] scratch, int slot, int size) {
-        if (scratch[slot].length < size) {
-            scratch[slot] = new float[size];
-        }
-        return scratch[slot];
     }
 }
