@@ -51,20 +51,26 @@ public final class Gemm {
     /** Columns of a register tile: two vectors. */
     static final int NR = 2 * VL;
     /**
-     * Largest depth of a k block. Each block ends with a pass over C, so deeper is better while
-     * an MR×kc panel of A (12 KiB) stays in L1 and the task's B panels (512 KiB with AVX-512) in L2.
+     * Largest depth of a k block. Each block ends with a pass over the task's tiles of C, so deeper
+     * is better while an MR×kc panel of A (12 KiB) stays in L1 and the task's B panels (512 KiB with
+     * AVX-512) in L2.
      */
     private static final int KC = 512;
     /** One task computes up to TASK_M_PANELS × TASK_N_PANELS tiles (96×256 with AVX-512). */
     private static final int TASK_M_PANELS = 16;
     private static final int TASK_N_PANELS = 8;
-    /** Rows and columns packed at once, bounding the packing buffers (6 and 8 MiB with AVX-512). */
+    /** Rows and columns packed at once, bounding one k block's packing buffers (6 and 8 MiB with AVX-512). */
     static final int BLOCK_M = 512 * MR;
     static final int BLOCK_N = 128 * NR;
     /** Rows of k that one packing task copies across all panels of an operand stored with k along its rows. */
     private static final int PACK_ROWS = 16;
     /** Panels of a transposed A that one such task packs: 16 × MR rows of 16 floats, 96 cache lines. */
     private static final int PACK_PANELS = 16;
+    /**
+     * Floats of packed A and B that the k blocks packed at once may take (16 MiB): the 4 to 6 blocks
+     * of a CLIP MLP's second product, most of ViT-L/14's.
+     */
+    private static final int GROUP_FLOATS = 1 << 22;
     /** Below this many flops per matrix, a batched multiply runs whole matrices in parallel. */
     private static final long SMALL_FLOPS = 1L << 24;
 
@@ -356,6 +362,7 @@ public final class Gemm {
         int kcMax = blockDepth(p.k);
         // k = 0 still runs one empty block, so that C is cleared and the epilogue applied.
         int kBlocks = Math.max(1, Math.ceilDiv(p.k, Math.max(1, kcMax)));
+        boolean packB = p.packed == null;
         for (int j0 = 0; j0 < p.n; j0 += BLOCK_N) {
             for (int i0 = 0; i0 < p.m; i0 += BLOCK_M) {
                 int rows = Math.min(BLOCK_M, p.m - i0), cols = Math.min(BLOCK_N, p.n - j0);
@@ -375,67 +382,83 @@ public final class Gemm {
                     }
                 }
                 int taskM = tm, taskN = tn;
-                for (int kb = 0; kb < kBlocks; kb++) {
-                    int p0 = kb * kcMax, kc = Math.min(kcMax, p.k - p0);
-                    float[] aPack = grow(scratch, 0, packedPanels * MR * kc);
-                    boolean packB = p.packed == null;
-                    float[] bPack = packB ? grow(scratch, 1, nPanels * NR * kc) : p.packed.data;
-                    int bBase = packB ? 0 : PackedB.offset(p0, kc, j0, Math.ceilDiv(p.n, NR));
+                // k blocks in groups, each packed at once and then computed by tasks that run through
+                // all its blocks: a task's block of C stays in cache from one k block to the next
+                // instead of going out to memory and back between passes over all of C.
+                int aBlock = packedPanels * MR * kcMax, bBlock = packB ? nPanels * NR * kcMax : 0;
+                int group = kBlockGroup(kBlocks, aBlock + bBlock);
+                for (int kb0 = 0; kb0 < kBlocks; kb0 += group) {
+                    int firstBlock = kb0, blocks = Math.min(group, kBlocks - kb0);
+                    float[] aPack = grow(scratch, 0, blocks * aBlock);
+                    float[] bPack = packB ? grow(scratch, 1, blocks * bBlock) : p.packed.data;
                     int ii = i0, jj = j0;
                     // An operand stored with k along its rows (a transposed A, a row-major B) is packed
                     // PACK_ROWS rows of k at a time across all its panels, reading along the stored rows:
                     // panel by panel, each k would start a new row (often a new page, where the
                     // hardware prefetcher stops) and packing waited on memory.
                     boolean aByRows = p.transA && p.aMap == null, bByRows = packB && !p.transB && p.b != null;
-                    int rowTasks = Math.ceilDiv(kc, PACK_ROWS);
+                    int rowTasks = Math.ceilDiv(kcMax, PACK_ROWS);
                     int aGroups = Math.ceilDiv(packedPanels, PACK_PANELS);
                     int aTasks = packedPanels == 0 ? 0 : aByRows ? rowTasks * aGroups : packedPanels;
                     int bTasks = !packB ? 0 : bByRows ? rowTasks : nPanels;
-                    run(parallel, aTasks + bTasks, t -> {
+                    int perBlock = aTasks + bTasks;
+                    run(parallel, blocks * perBlock, task -> {
+                        int kb = task / perBlock, t = task % perBlock;
+                        int p0 = (firstBlock + kb) * kcMax, kc = Math.min(kcMax, p.k - p0);
+                        int a0 = kb * aBlock, b0 = kb * bBlock;
                         if (t < aTasks && aByRows) {
                             int q = t / aGroups * PACK_ROWS, u = t % aGroups * PACK_PANELS;
-                            packRowsA(p, ii, u, Math.min(packedPanels, u + PACK_PANELS), p0, kc, q, Math.min(kc, q + PACK_ROWS),
-                                    aPack);
+                            if (q < kc) {
+                                packRowsA(p, ii, u, Math.min(packedPanels, u + PACK_PANELS), p0, kc, q,
+                                        Math.min(kc, q + PACK_ROWS), aPack, a0);
+                            }
                         } else if (t < aTasks) {
                             int row = ii + (firstPacked + t) * MR;
-                            packA(p, row, Math.min(MR, p.m - row), p0, kc, aPack, t * MR * kc);
+                            packA(p, row, Math.min(MR, p.m - row), p0, kc, aPack, a0 + t * MR * kc);
                         } else if (bByRows) {
                             int q = (t - aTasks) * PACK_ROWS;
-                            packRowsB(p, jj, nPanels, p0, kc, q, Math.min(kc, q + PACK_ROWS), bPack);
+                            if (q < kc) {
+                                packRowsB(p, jj, nPanels, p0, kc, q, Math.min(kc, q + PACK_ROWS), bPack, b0);
+                            }
                         } else {
                             int col = jj + (t - aTasks) * NR;
                             packB(p.transB, p.b, p.bMap, p.bFormat, p.bOff, p.ldb, col, Math.min(NR, p.n - col), p0, kc,
-                                    bPack, (t - aTasks) * NR * kc);
+                                    bPack, b0 + (t - aTasks) * NR * kc);
                         }
                     });
-                    boolean add = kb > 0 || p.accumulate;
-                    Epilogue epilogue = kb == kBlocks - 1 ? p.epilogue : null;
                     int mTasks = Math.ceilDiv(mPanels, taskM), nTasks = Math.ceilDiv(nPanels, taskN);
                     run(parallel, mTasks * nTasks, t -> {
                         int ip0 = t / nTasks * taskM, jp0 = t % nTasks * taskN;
                         int ipEnd = Math.min(mPanels, ip0 + taskM), jpEnd = Math.min(nPanels, jp0 + taskN);
                         float[] tile = SCRATCH.get()[2];
-                        // A panel outer: it stays in L1 while the task's B panels stream from L2, and
-                        // consecutive tiles write along the same rows of C.
-                        for (int ip = ip0; ip < ipEnd; ip++) {
-                            int row = ii + ip * MR;
-                            boolean packed = ip >= firstPacked;
-                            float[] a = packed ? aPack : p.a;
-                            int ai = packed ? (ip - firstPacked) * MR * kc : p.aOff + row * p.lda + p0;
-                            int lda = packed ? kc : p.lda;
-                            for (int jp = jp0; jp < jpEnd; jp++) {
-                                int col = jj + jp * NR, rowsHere = Math.min(MR, p.m - row), colsHere = Math.min(NR, p.n - col);
-                                int bi = bBase + jp * NR * kc;
-                                if (rowsHere < MR || colsHere < NR) {
-                                    microKernel(a, ai, lda, bPack, bi, kc, tile, 0, NR);
-                                    storeTile(tile, p, row, col, rowsHere, colsHere, add, epilogue);
-                                } else if (epilogue == null && !add) {
-                                    microKernel(a, ai, lda, bPack, bi, kc, p.c, p.cOff + row * p.ldc + col, p.ldc);
-                                } else if (epilogue != null && epilogue.gelu() != null) {
-                                    microKernel(a, ai, lda, bPack, bi, kc, tile, 0, NR);
-                                    storeFullTile(tile, p, row, col, add, epilogue);
-                                } else {
-                                    microKernelEpilogue(a, ai, lda, bPack, bi, kc, p, row, col, add, epilogue);
+                        for (int kb = firstBlock; kb < firstBlock + blocks; kb++) {
+                            int p0 = kb * kcMax, kc = Math.min(kcMax, p.k - p0);
+                            boolean add = kb > 0 || p.accumulate;
+                            Epilogue epilogue = kb == kBlocks - 1 ? p.epilogue : null;
+                            int a0 = (kb - firstBlock) * aBlock;
+                            int bBase = packB ? (kb - firstBlock) * bBlock : PackedB.offset(p0, kc, jj, Math.ceilDiv(p.n, NR));
+                            // A panel outer: it stays in L1 while the task's B panels stream from L2, and
+                            // consecutive tiles write along the same rows of C.
+                            for (int ip = ip0; ip < ipEnd; ip++) {
+                                int row = ii + ip * MR;
+                                boolean packed = ip >= firstPacked;
+                                float[] a = packed ? aPack : p.a;
+                                int ai = packed ? a0 + (ip - firstPacked) * MR * kc : p.aOff + row * p.lda + p0;
+                                int lda = packed ? kc : p.lda;
+                                for (int jp = jp0; jp < jpEnd; jp++) {
+                                    int col = jj + jp * NR, rowsHere = Math.min(MR, p.m - row), colsHere = Math.min(NR, p.n - col);
+                                    int bi = bBase + jp * NR * kc;
+                                    if (rowsHere < MR || colsHere < NR) {
+                                        microKernel(a, ai, lda, bPack, bi, kc, tile, 0, NR);
+                                        storeTile(tile, p, row, col, rowsHere, colsHere, add, epilogue);
+                                    } else if (epilogue == null && !add) {
+                                        microKernel(a, ai, lda, bPack, bi, kc, p.c, p.cOff + row * p.ldc + col, p.ldc);
+                                    } else if (epilogue != null && epilogue.gelu() != null) {
+                                        microKernel(a, ai, lda, bPack, bi, kc, tile, 0, NR);
+                                        storeFullTile(tile, p, row, col, add, epilogue);
+                                    } else {
+                                        microKernelEpilogue(a, ai, lda, bPack, bi, kc, p, row, col, add, epilogue);
+                                    }
                                 }
                             }
                         }
@@ -443,6 +466,14 @@ public final class Gemm {
                 }
             }
         }
+    }
+
+    /**
+     * How many of the {@code kBlocks} k blocks to pack and compute at once when each needs
+     * {@code packedFloats} floats of packing buffer: as many as fit {@link #GROUP_FLOATS}, at least one.
+     */
+    private static int kBlockGroup(int kBlocks, int packedFloats) {
+        return packedFloats == 0 ? kBlocks : Math.clamp(GROUP_FLOATS / packedFloats, 1, kBlocks);
     }
 
     /**
@@ -514,14 +545,15 @@ public final class Gemm {
     /**
      * Packs rows {@code [q0, q1)} of the k block {@code [p0, p0+kc)} of a transposed A array into
      * panels {@code [u0, u1)} of those from row {@code row0} of op(A) (each laid out as
-     * {@link #packA} does), reading along the stored rows. A group of panels at a time, so that
-     * the lines it writes stay in L1 until whole.
+     * {@link #packA} does, the first at {@code dst[base]}), reading along the stored rows. A group of
+     * panels at a time, so that the lines it writes stay in L1 until whole.
      */
-    private static void packRowsA(Problem p, int row0, int u0, int u1, int p0, int kc, int q0, int q1, float[] dst) {
+    private static void packRowsA(Problem p, int row0, int u0, int u1, int p0, int kc, int q0, int q1, float[] dst,
+                                  int base) {
         float[] a = p.a;
         int full = Math.min(u1, (p.m - row0) / MR);
         for (int u = Math.max(u0, full); u < u1; u++) {
-            for (int r = p.m - row0 - u * MR, d = u * MR * kc; r < MR; r++) {
+            for (int r = p.m - row0 - u * MR, d = base + u * MR * kc; r < MR; r++) {
                 Arrays.fill(dst, d + r * kc + q0, d + r * kc + q1, 0f);
             }
         }
@@ -531,21 +563,21 @@ public final class Gemm {
         for (; vectorPanels > u0 && q + 8 <= q1; q += 8) {
             int src = p.aOff + (p0 + q) * p.lda + row0;
             for (int u = u0; u < vectorPanels; u++) {
-                transpose8(a, src + u * MR, p.lda, dst, u * MR * kc + q, kc, MR);
+                transpose8(a, src + u * MR, p.lda, dst, base + u * MR * kc + q, kc, MR);
             }
             for (int qq = q; qq < q + 8; qq++) {
-                packRowA(a, p.aOff + (p0 + qq) * p.lda + row0, p.m - row0, vectorPanels, u1, full, kc, qq, dst);
+                packRowA(a, p.aOff + (p0 + qq) * p.lda + row0, p.m - row0, vectorPanels, u1, full, kc, base + qq, dst);
             }
         }
         for (; q < q1; q++) {
-            packRowA(a, p.aOff + (p0 + q) * p.lda + row0, p.m - row0, u0, u1, full, kc, q, dst);
+            packRowA(a, p.aOff + (p0 + q) * p.lda + row0, p.m - row0, u0, u1, full, kc, base + q, dst);
         }
     }
 
     /**
      * Packs row q of the block into panels {@code [u0, u1)}, the first {@code full} of them whole,
      * from the stored row starting at the panels' first row, {@code rowStart}; op(A) has
-     * {@code rows} rows from there.
+     * {@code rows} rows from there. {@code q} counts from the start of the first panel in {@code dst}.
      */
     private static void packRowA(float[] a, int rowStart, int rows, int u0, int u1, int full, int kc, int q, float[] dst) {
         int src = rowStart + u0 * MR;
@@ -612,15 +644,15 @@ public final class Gemm {
 
     /**
      * Packs rows {@code [q0, q1)} of the k block {@code [p0, p0+kc)} of a row-major B array into
-     * all {@code panels} panels from column {@code col0} (each laid out as {@link #packB} does),
-     * reading each stored row once, in order.
+     * all {@code panels} panels from column {@code col0} (each laid out as {@link #packB} does, the
+     * first at {@code dst[base]}), reading each stored row once, in order.
      */
-    private static void packRowsB(Problem p, int col0, int panels, int p0, int kc, int q0, int q1, float[] dst) {
+    private static void packRowsB(Problem p, int col0, int panels, int p0, int kc, int q0, int q1, float[] dst, int base) {
         float[] b = p.b;
         int full = Math.min(panels, (p.n - col0) / NR), lastCols = p.n - col0 - full * NR;
         VectorMask<Float> lo = S.indexInRange(0, lastCols), hi = S.indexInRange(VL, lastCols);
         for (int q = q0; q < q1; q++) {
-            int src = p.bOff + (p0 + q) * p.ldb + col0, o = q * NR;
+            int src = p.bOff + (p0 + q) * p.ldb + col0, o = base + q * NR;
             for (int v = 0; v < full; v++, src += NR, o += NR * kc) {
                 FloatVector.fromArray(S, b, src).intoArray(dst, o);
                 FloatVector.fromArray(S, b, src + VL).intoArray(dst, o + VL);

@@ -177,9 +177,11 @@ class GemmBitsTest {
         checkArrays(false, true, false, Gemm.BLOCK_M + 8, 3, 20, false, 0, 11);
         checkArrays(true, false, false, Gemm.BLOCK_M + 1, 17, 7, true, 0, 12);
         checkArrays(false, false, true, 3, Gemm.BLOCK_N + 5, 9, true, 1, 13);
-        // Many k blocks over a whole packing block of columns.
+        // Many k blocks over a whole packing block of columns, or of transposed rows: more packed
+        // floats than one group of k blocks holds, so they run in two groups.
         checkArrays(true, false, false, 12, Gemm.BLOCK_N, 2100, true, 7, 14);
         checkArrays(false, true, false, 13, Gemm.BLOCK_N - 3, 2600, false, 0, 15);
+        checkArrays(true, true, false, Gemm.BLOCK_M - 1, 5, 2100, true, 5, 16);
     }
 
     @Test
