@@ -6,7 +6,7 @@ import java.time.Duration;
  * How the server coalesces the inputs of concurrent requests into batches ({@link Batcher}): texts
  * and images separately, each batch at most {@code maxTexts} or {@code maxImages} inputs, after
  * waiting at most {@code maxWait} for requests to join the oldest one waiting (and only until as many
- * wait as the previous batch took: a lone client does not wait). A single request's
+ * wait as the larger of the last two batches took: a lone client does not wait). A single request's
  * answer is the same bits whichever requests share its batches.
  *
  * @param maxWait the longest a request waits for others to join its batch; 0: a batch takes only the

@@ -18,9 +18,13 @@ import java.util.logging.Logger;
  * Coalesces the inputs of concurrent requests into batches for one encoder, as inference servers
  * do: one worker thread takes up to {@code maxBatch} inputs at a time, after waiting at most
  * {@code maxWait} from the oldest request's arrival for more to come, and only until as many
- * inputs wait as the previous batch took (or a full batch): clients whose answers that batch
- * brought are the ones likely to come back, while a lone client's request runs at once. The
- * encoder's own threads compute each batch.
+ * inputs wait as the larger of the last two batches took (or a full batch): clients whose answers
+ * those batches brought are the ones likely to come back, while a lone client's request runs at
+ * once. Two batches, not one: when a client comes back late and its request runs alone, the others
+ * come back during that small batch, and waiting only for as many as it took (one) would start the
+ * next batch with the first of them and leave the rest a whole batch behind, and so on: a few
+ * late requests would fragment the batches for a while, each fragment's requests waiting a batch
+ * longer. The encoder's own threads compute each batch.
  *
  * <p>Fair: the requests waiting are served first come, first served, one input of each in turn, so
  * a request of many inputs is spread over several batches and a small request that arrives behind
@@ -79,8 +83,11 @@ final class Batcher<I> implements AutoCloseable {
     /** No more waiting for batches to fill: the server is stopping. */
     private boolean flushing;
     private long batches;
-    /** Inputs the previous batch took (a full batch before the first): how many the next one waits for. */
-    private int lastBatch;
+    /**
+     * Inputs the last two batches took (a full batch before the first): the next one waits for as
+     * many as the larger.
+     */
+    private int lastBatch, batchBefore;
     private final Thread worker;
 
     /**
@@ -99,6 +106,7 @@ final class Batcher<I> implements AutoCloseable {
         this.name = name;
         this.maxBatch = maxBatch;
         this.lastBatch = maxBatch;
+        this.batchBefore = maxBatch;
         this.maxWaitNanos = maxWait.toNanos();
         this.encoder = encoder;
         worker = Thread.ofPlatform().name("jclip-batch-" + name).daemon().start(this::work);
@@ -207,8 +215,8 @@ final class Batcher<I> implements AutoCloseable {
     }
 
     /**
-     * The next batch, once as many inputs wait as the previous batch took (or it is full), or its
-     * oldest request has waited long enough; null once closed and drained.
+     * The next batch, once as many inputs wait as the larger of the last two batches took (or it is
+     * full), or its oldest request has waited long enough; null once closed and drained.
      */
     private List<Slot<I>> next() {
         lock.lock();
@@ -221,7 +229,7 @@ final class Batcher<I> implements AutoCloseable {
                     return null;
                 }
                 long left = waiting.peekFirst().arrived + maxWaitNanos - System.nanoTime();
-                if (pending >= Math.min(maxBatch, lastBatch) || closed || flushing || left <= 0) {
+                if (pending >= Math.min(maxBatch, Math.max(lastBatch, batchBefore)) || closed || flushing || left <= 0) {
                     break;
                 }
                 try {
@@ -242,6 +250,7 @@ final class Batcher<I> implements AutoCloseable {
                 }
             }
             batches++;
+            batchBefore = lastBatch;
             lastBatch = batch.size();
             return batch;
         } finally {

@@ -109,26 +109,41 @@ class BatcherTest {
     }
 
     /**
-     * A batch waits only until as many inputs wait as the previous batch took: those that waited
-     * the whole 3 s set the next batch's size, and a batch of that size runs long before another
-     * 3 s (a lone client's request, after a batch of one, at once).
+     * A batch waits only until as many inputs wait as the larger of the last two batches took:
+     * those that waited the whole second set the size, and a batch of that size runs long before
+     * another second. After a batch of one (a client that came back late) the next still waits for
+     * the others, instead of starting with the first of them; after two batches of one a lone
+     * client's request runs at once.
      */
     @Test
-    void aBatchWaitsOnlyForAsManyInputsAsThePreviousOneTook() throws Exception {
+    void aBatchWaitsForAsManyInputsAsTheLargerOfTheLastTwoTook() throws Exception {
         Recorder enc = new Recorder(false);
-        Duration wait = Duration.ofSeconds(3);
-        long soon = wait.toMillis() / 3;
+        Duration wait = Duration.ofSeconds(1);
+        long soon = 400;
         try (Batcher<String> b = new Batcher<>("test", 8, wait, enc)) {
-            List<CompletableFuture<float[][]>> three = List.of(b.submit(List.of("a")), b.submit(List.of("b", "c")));
-            for (CompletableFuture<float[][]> f : three) {
-                f.get();   // fewer than 8: after the whole wait
+            // Fewer than 8, twice: each batch after the whole wait.
+            List<CompletableFuture<float[][]>> first = List.of(b.submit(List.of("a")), b.submit(List.of("b", "c")));
+            for (CompletableFuture<float[][]> f : first) {
+                f.get();
             }
-            CompletableFuture<float[][]> d = b.submit(List.of("d")), e = b.submit(List.of("e", "f"));
-            assertArrayEquals(rows(List.of("d")), d.get(soon, TimeUnit.MILLISECONDS));
-            assertArrayEquals(rows(List.of("e", "f")), e.get(soon, TimeUnit.MILLISECONDS));
-            b.submit(List.of("alone")).get();   // fewer than 3: after the whole wait, a batch of one
+            List<CompletableFuture<float[][]>> second = List.of(b.submit(List.of("d")), b.submit(List.of("e", "f")));
+            for (CompletableFuture<float[][]> f : second) {
+                f.get();
+            }
+            CompletableFuture<float[][]> g = b.submit(List.of("g")), h = b.submit(List.of("h", "i"));
+            assertArrayEquals(rows(List.of("g")), g.get(soon, TimeUnit.MILLISECONDS));
+            assertArrayEquals(rows(List.of("h", "i")), h.get(soon, TimeUnit.MILLISECONDS));
+            b.submit(List.of("late")).get();   // fewer than 3: after the whole wait, a batch of one
+            CompletableFuture<float[][]> w = b.submit(List.of("w"));
+            Thread.sleep(100);                  // with only the last batch counted, "w" would run alone now
+            CompletableFuture<float[][]> xy = b.submit(List.of("x", "y"));
+            assertArrayEquals(rows(List.of("w")), w.get(soon, TimeUnit.MILLISECONDS));
+            assertArrayEquals(rows(List.of("x", "y")), xy.get(soon, TimeUnit.MILLISECONDS));
+            b.submit(List.of("lone")).get();    // after the whole wait
+            b.submit(List.of("lone")).get();    // again: the batch before took three
             assertArrayEquals(rows(List.of("next")), b.submit(List.of("next")).get(soon, TimeUnit.MILLISECONDS));
-            assertEquals(List.of(List.of("a", "b", "c"), List.of("d", "e", "f"), List.of("alone"), List.of("next")), enc.batches);
+            assertEquals(List.of(List.of("a", "b", "c"), List.of("d", "e", "f"), List.of("g", "h", "i"), List.of("late"),
+                    List.of("w", "x", "y"), List.of("lone"), List.of("lone"), List.of("next")), enc.batches);
         }
     }
 
