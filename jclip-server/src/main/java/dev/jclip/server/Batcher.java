@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * {@code maxWait} from the oldest request's arrival for more to come, and only until as many
  * inputs wait as the larger of the last two batches took (or a full batch): clients whose answers
  * those batches brought are the ones likely to come back, while a lone client's request runs at
- * once. Two batches, not one: when a client comes back late and its request runs alone, the others
+ * once (after its first two). Two batches, not one: when a client comes back late and its request runs alone, the others
  * come back during that small batch, and waiting only for as many as it took (one) would start the
  * next batch with the first of them and leave the rest a whole batch behind, and so on: a few
  * late requests would fragment the batches for a while, each fragment's requests waiting a batch
