@@ -387,21 +387,22 @@ public final class Gemm {
                 // instead of going out to memory and back between passes over all of C.
                 int aBlock = packedPanels * MR * kcMax, bBlock = packB ? nPanels * NR * kcMax : 0;
                 int group = kBlockGroup(kBlocks, aBlock + bBlock);
+                int ii = i0, jj = j0;
+                // An operand stored with k along its rows (a transposed A, a row-major B) is packed
+                // PACK_ROWS rows of k at a time across all its panels, reading along the stored rows:
+                // panel by panel, each k would start a new row (often a new page, where the
+                // hardware prefetcher stops) and packing waited on memory.
+                boolean aByRows = p.transA && p.aMap == null, bByRows = packB && !p.transB && p.b != null;
+                int rowTasks = Math.ceilDiv(kcMax, PACK_ROWS);
+                int aGroups = Math.ceilDiv(packedPanels, PACK_PANELS);
+                int aTasks = packedPanels == 0 ? 0 : aByRows ? rowTasks * aGroups : packedPanels;
+                int bTasks = !packB ? 0 : bByRows ? rowTasks : nPanels;
+                int perBlock = aTasks + bTasks;
+                int mTasks = Math.ceilDiv(mPanels, taskM), nTasks = Math.ceilDiv(nPanels, taskN);
                 for (int kb0 = 0; kb0 < kBlocks; kb0 += group) {
                     int firstBlock = kb0, blocks = Math.min(group, kBlocks - kb0);
                     float[] aPack = grow(scratch, 0, blocks * aBlock);
                     float[] bPack = packB ? grow(scratch, 1, blocks * bBlock) : p.packed.data;
-                    int ii = i0, jj = j0;
-                    // An operand stored with k along its rows (a transposed A, a row-major B) is packed
-                    // PACK_ROWS rows of k at a time across all its panels, reading along the stored rows:
-                    // panel by panel, each k would start a new row (often a new page, where the
-                    // hardware prefetcher stops) and packing waited on memory.
-                    boolean aByRows = p.transA && p.aMap == null, bByRows = packB && !p.transB && p.b != null;
-                    int rowTasks = Math.ceilDiv(kcMax, PACK_ROWS);
-                    int aGroups = Math.ceilDiv(packedPanels, PACK_PANELS);
-                    int aTasks = packedPanels == 0 ? 0 : aByRows ? rowTasks * aGroups : packedPanels;
-                    int bTasks = !packB ? 0 : bByRows ? rowTasks : nPanels;
-                    int perBlock = aTasks + bTasks;
                     run(parallel, blocks * perBlock, task -> {
                         int kb = task / perBlock, t = task % perBlock;
                         int p0 = (firstBlock + kb) * kcMax, kc = Math.min(kcMax, p.k - p0);
@@ -426,7 +427,6 @@ public final class Gemm {
                                     bPack, b0 + (t - aTasks) * NR * kc);
                         }
                     });
-                    int mTasks = Math.ceilDiv(mPanels, taskM), nTasks = Math.ceilDiv(nPanels, taskN);
                     run(parallel, mTasks * nTasks, t -> {
                         int ip0 = t / nTasks * taskM, jp0 = t % nTasks * taskN;
                         int ipEnd = Math.min(mPanels, ip0 + taskM), jpEnd = Math.min(nPanels, jp0 + taskN);
