@@ -7,12 +7,13 @@ initializers carry those names and the very same bytes (checked below), and no
 constant folding and no Conv+BatchNorm fusion is done at export (TrainingMode.PRESERVE
 on a module in eval mode); ONNX Runtime does both at session creation.
 
-usage: /tmp/peers-venv/bin/python export_onnx.py [DIR] [NAME ...]
+usage: /tmp/peers/venv/bin/python export_onnx.py [DIR] [NAME ...]
        DIR (default /tmp/jclip-peers) holds NAME.safetensors from make_weights.py;
        writes DIR/NAME.image.onnx and DIR/NAME.text.onnx. NAMEs default to
        ViT-B-32 RN50 ViT-B-16. Needs torch and onnx; the numeric check against
        clipref also needs the onnxruntime Python package (skipped with a note if missing).
 """
+import inspect
 import os
 import sys
 
@@ -84,11 +85,13 @@ def export(sd, what, path):
     enc = Encoder(subset(sd, what), what).eval()
     x = example(sd, what, 2, 0)
     name_in, name_out = ("images", "image_features") if what == "image" else ("tokens", "text_features")
+    # The TorchScript exporter: PyTorch 2.9 and later default to the dynamo one, which needs onnxscript.
+    legacy = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
     with torch.no_grad():
         torch.onnx.export(enc, (x,), path, opset_version=OPSET, do_constant_folding=False,
                           training=torch.onnx.TrainingMode.PRESERVE,
                           input_names=[name_in], output_names=[name_out],
-                          dynamic_axes={name_in: {0: "batch"}, name_out: {0: "batch"}})
+                          dynamic_axes={name_in: {0: "batch"}, name_out: {0: "batch"}}, **legacy)
     return enc
 
 

@@ -4,7 +4,7 @@ Each model is a safetensors file in the original OpenAI layout (the names
 jclip, OpenCLIP and clipref read), made by the independent reference
 /work/shared/reference/clipref.py (imported by path, not copied).
 
-usage: /usr/bin/python3 make_weights.py [OUTDIR] [NAME ...]
+usage: PYTHON make_weights.py [OUTDIR] [NAME ...]   (a Python with PyTorch: the peers venv, or /usr/bin/python3)
        OUTDIR defaults to /tmp/jclip-peers; NAMEs default to all models below.
 Writes OUTDIR/NAME.safetensors. The files are large: never commit them.
 """
@@ -32,13 +32,15 @@ TEXT_B = dict(text_width=512, text_layers=12, vocab_size=49408, context_length=7
 MODELS = {
     "ViT-B-32": dict(vision="vit", image_size=224, patch=32, vision_width=768, vision_layers=12, embed_dim=512, **TEXT_B),
     "ViT-B-16": dict(vision="vit", image_size=224, patch=16, vision_width=768, vision_layers=12, embed_dim=512, **TEXT_B),
+    "ViT-L-14": dict(vision="vit", image_size=224, patch=14, vision_width=1024, vision_layers=24, embed_dim=768,
+                     text_width=768, text_layers=12, vocab_size=49408, context_length=77),
     "RN50": dict(vision="rn", image_size=224, vision_width=64, vision_layers=[3, 4, 6, 3], embed_dim=1024, **TEXT_B),
     # The training benchmark of issue 6, same as train-bench.json (OpenCLIP model-config form).
     "train-bench": dict(vision="vit", image_size=64, patch=8, vision_width=256, vision_layers=4, embed_dim=256,
                         text_width=256, text_layers=4, vocab_size=49408, context_length=32),
 }
 
-SEEDS = {"ViT-B-32": 32, "ViT-B-16": 16, "RN50": 50, "train-bench": 6}
+SEEDS = {"ViT-B-32": 32, "ViT-B-16": 16, "ViT-L-14": 14, "RN50": 50, "train-bench": 6}
 
 
 def main():

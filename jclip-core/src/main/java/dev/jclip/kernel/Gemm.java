@@ -477,6 +477,16 @@ public final class Gemm {
     }
 
     /**
+     * Whether a product of depth {@code k} may take C itself as its epilogue's residual (the same
+     * array, offset and row stride): true when k is one k block, as then each element of C is
+     * written once, by the epilogue, which has read that element's residual just before.
+     * With more blocks the first would overwrite the residual with its partial sums.
+     */
+    public static boolean residualMayBeC(int k) {
+        return k > 0 && k <= KC;
+    }
+
+    /**
      * Depth of the k blocks for a given k: equal blocks of at most {@link #KC} (k = 768 gives
      * 2×384, not 512 + 256). Depends on k alone, so packed and unpacked B block alike.
      */

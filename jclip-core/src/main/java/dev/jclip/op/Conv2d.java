@@ -134,9 +134,11 @@ public final class Conv2d {
      * into a per-thread buffer, then multiply on that thread. Each output element is the same sum
      * whatever the chunks, so the result does not depend on the thread count.
      *
-     * <p>With a residual, the output is written over the residual's array: each chunk's part of it is
-     * first copied to a per-thread buffer (one sequential read, where the epilogue's reads, tile by
-     * tile, would wait on memory), and the output's stores then find its lines in cache.
+     * <p>With a residual, the output is written over the residual's array. Where K is one k block
+     * of the product ({@link Gemm#residualMayBeC}) the epilogue reads each residual element just
+     * before it writes the output there; a deeper K would overwrite the residual with partial sums
+     * first, so each chunk's part of it is copied to a per-thread buffer before. (Reading it in
+     * place, RN50's 1×1 convolutions with a residual ran 3–8% faster than with the copy.)
      *
      * @param x             {@code [N, H, W, C]} (channels-last), or {@code [N, C, H, W]} when {@code channelsFirst}
      * @param channelsFirst whether {@code x} is laid out {@code [N, C, H, W]} (the input images)
@@ -194,7 +196,10 @@ public final class Conv2d {
             int r0 = t * rows, r1 = Math.min(pixels, r0 + rows);
             float[][] buffers = SCRATCH.get();
             Epilogue e = epilogue;
-            if (residual != null) {
+            if (residual != null && Gemm.residualMayBeC(k)) {
+                e = base.withResidual(y, r0 * o, o);
+            } else if (residual != null) {
+                // The output overwrites the residual before the last k block adds it: a copy first.
                 float[] saved = grow(buffers, 1, rows * o);
                 System.arraycopy(y, r0 * o, saved, 0, (r1 - r0) * o);
                 e = base.withResidual(saved, 0, o);

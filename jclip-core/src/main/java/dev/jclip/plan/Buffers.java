@@ -17,7 +17,8 @@ import java.util.Set;
  * same sizes, so they allocate (and the collector copies) almost nothing after the first. Only
  * sizes this instance handed out are kept: an array of any other size is left to the collector.
  * The blocks of a transformer repeat their sizes too: after the first, they allocate nothing.
- * Convolution weights are packed once per instance, however many groups of images use them.
+ * Convolution weights that their plan does not keep packed ({@link ConvWeight}) are packed once
+ * per instance, however many groups of images use them.
  * An instance may serve pass after pass ({@link #endPass}): a batch of the same shape as the last
  * then allocates nothing at all. One instance serves one thread at a time.
  */

@@ -4,7 +4,6 @@ import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.PackedB;
 import dev.jclip.tensor.Tensor;
-import java.lang.ref.Cleaner;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,18 +14,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * of it), so the first such product packs a float32 weight once ({@link Gemm#packB}) and every
  * later product reads the packed copy, with the same bits. Larger products alone never pack (the
  * copy is a few percent of their work there), so that a workload of large batches does not pay
- * the memory: a second float32 copy of the weight on the heap. All plans together pack at most a
- * quarter of the maximum heap, and a weight past that budget is read as it is stored, so that a
- * large model on a small heap runs slower rather than failing; a collected plan's packed weights
- * go back to the budget. A weight kept in 16 bits is never packed (its point is the memory), nor
- * is any with the system property {@code jclip.packWeights} {@code false}.
+ * the memory: a second float32 copy of the weight on the heap, within the budget of
+ * {@link PackedWeights} (past it, or with copies off, the weight is read as it is stored). A weight
+ * kept in 16 bits is never packed (its point is the memory).
  */
 final class LinearWeight {
     /** Products of fewer rows pack the weight (packing it per product would cost them above 3% more). */
     static final int PACK_BELOW_ROWS = 1024;
-    private static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("jclip.packWeights", "").trim());
-    private static final AtomicLong BUDGET = new AtomicLong(Runtime.getRuntime().maxMemory() / 4);
-    private static final Cleaner CLEANER = Cleaner.create();
 
     private final Tensor weight;
     private final AtomicLong budget;
@@ -37,7 +31,7 @@ final class LinearWeight {
     private volatile Operand operand;
 
     LinearWeight(Tensor weight) {
-        this(weight, BUDGET);
+        this(weight, PackedWeights.BUDGET);
     }
 
     /** A weight packed within {@code budget} bytes (which it takes from, and gives back when collected). */
@@ -88,22 +82,10 @@ final class LinearWeight {
     }
 
     private Operand pack() {
-        if (!ENABLED || weight.halfStorage() != null) {
+        if (weight.halfStorage() != null) {
             return stored;
         }
-        long bytes = PackedB.bytes(in, out);
-        if (budget.addAndGet(-bytes) < 0) {
-            budget.addAndGet(bytes);
-            return stored;
-        }
-        try {
-            PackedB packed = Gemm.packB(stored, in, out);
-            AtomicLong from = budget;
-            CLEANER.register(this, () -> from.addAndGet(bytes));
-            return Operand.of(packed);
-        } catch (RuntimeException | Error e) {
-            budget.addAndGet(bytes);
-            throw e;
-        }
+        PackedB packed = PackedWeights.pack(this, budget, PackedB.bytes(in, out), () -> Gemm.packB(stored, in, out));
+        return packed == null ? stored : Operand.of(packed);
     }
 }
