@@ -3,6 +3,7 @@ package dev.jclip.plan;
 import dev.jclip.kernel.PackedB;
 import dev.jclip.op.Conv2d;
 import dev.jclip.tensor.Tensor;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,7 +29,7 @@ final class ConvWeight {
     /** A weight packed within {@code budget} bytes (which it takes from, and gives back when collected). */
     ConvWeight(Tensor weight, AtomicLong budget) {
         if (weight.rank() != 4) {
-            throw new IllegalArgumentException("a convolution weight is [O, C, kh, kw], got " + weight.rank() + " dimensions");
+            throw new IllegalArgumentException("a convolution weight is [O, C, kh, kw], got " + Arrays.toString(weight.shape()));
         }
         this.weight = weight;
         this.budget = budget;

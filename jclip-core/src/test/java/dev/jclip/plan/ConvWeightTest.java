@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.jclip.kernel.PackedB;
 import dev.jclip.op.Conv2d;
@@ -50,5 +51,11 @@ class ConvWeightTest {
         assertSame(first, weight.packed(pass), "once per pass");
         assertNotSame(first, weight.packed(new Buffers()), "and again for the next");
         assertEquals(BYTES - 1, budget.get());
+    }
+
+    @Test
+    void onlyAFourDimensionalWeightIsTaken() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ConvWeight(Tensor.zeros(3, 4)));
+        assertEquals("a convolution weight is [O, C, kh, kw], got [3, 4]", e.getMessage());
     }
 }
