@@ -45,13 +45,18 @@ final class ConvWeight {
         if (!asked) {
             synchronized (this) {
                 if (!asked) {
-                    packed = weight.halfStorage() != null ? null : PackedWeights.pack(this, budget,
-                            PackedB.bytes(weight.dim(1) * weight.dim(2) * weight.dim(3), weight.dim(0)), () -> Conv2d.packWeight(weight));
+                    packed = weight.halfStorage() != null ? null : keep();
                     asked = true;
                 }
             }
         }
         PackedB p = packed;
         return p != null ? p : buffers.packed(weight);
+    }
+
+    /** The weight packed with its bytes from the budget, or null where the budget lacks them. */
+    private PackedB keep() {
+        long bytes = PackedB.bytes(weight.dim(1) * weight.dim(2) * weight.dim(3), weight.dim(0));
+        return PackedWeights.pack(this, budget, bytes, () -> Conv2d.packWeight(weight));
     }
 }
