@@ -20,11 +20,11 @@ import java.util.logging.Logger;
  * {@code maxWait} from the oldest request's arrival for more to come, and only until as many
  * inputs wait as the larger of the last two batches took (or a full batch): clients whose answers
  * those batches brought are the ones likely to come back, while a lone client's request runs at
- * once (after its first two). Two batches, not one: when a client comes back late and its request runs alone, the others
- * come back during that small batch, and waiting only for as many as it took (one) would start the
- * next batch with the first of them and leave the rest a whole batch behind, and so on: a few
- * late requests would fragment the batches for a while, each fragment's requests waiting a batch
- * longer. The encoder's own threads compute each batch.
+ * once (after its first two). Two batches, not one: when a client comes back late and its request
+ * runs alone, the others come back during that small batch, and waiting only for as many as it
+ * took (one) would start the next batch with the first of them and leave the rest a whole batch
+ * behind, and so on: a few late requests would fragment the batches for a while, each fragment's
+ * requests waiting a batch longer. The encoder's own threads compute each batch.
  *
  * <p>Fair: the requests waiting are served first come, first served, one input of each in turn, so
  * a request of many inputs is spread over several batches and a small request that arrives behind
@@ -84,8 +84,8 @@ final class Batcher<I> implements AutoCloseable {
     private boolean flushing;
     private long batches;
     /**
-     * Inputs the last two batches took (a full batch before the first): the next one waits for as
-     * many as the larger.
+     * Inputs the last two batches took (a full batch before the first; never more than
+     * {@code maxBatch}): the next one waits for as many as the larger.
      */
     private int lastBatch, batchBefore;
     private final Thread worker;
@@ -229,7 +229,7 @@ final class Batcher<I> implements AutoCloseable {
                     return null;
                 }
                 long left = waiting.peekFirst().arrived + maxWaitNanos - System.nanoTime();
-                if (pending >= Math.min(maxBatch, Math.max(lastBatch, batchBefore)) || closed || flushing || left <= 0) {
+                if (pending >= Math.max(lastBatch, batchBefore) || closed || flushing || left <= 0) {
                     break;
                 }
                 try {
