@@ -263,13 +263,7 @@ public final class Conv2d {
     private static float[] tapsMajor(Tensor weight) {
         int o = weight.dim(0), c = weight.dim(1), taps = weight.dim(2) * weight.dim(3);
         int k = Math.multiplyExact(c, taps), size = Tensor.checkedNumel(o, k);
-        float[] wd;
-        if (weight.isMapped()) {
-            wd = new float[size];
-            MemorySegment.copy(weight.storage(), Tensor.ELEMENT, 0, wd, 0, size);
-        } else {
-            wd = weight.data();
-        }
+        float[] wd = onHeap(weight);
         if (taps == 1) {
             return wd;
         }
@@ -284,6 +278,16 @@ public final class Conv2d {
             }
         });
         return reordered;
+    }
+
+    /** The elements of {@code weight}: its array, or for a mapped weight a copy out of its file in bulk. */
+    static float[] onHeap(Tensor weight) {
+        if (!weight.isMapped()) {
+            return weight.data();
+        }
+        float[] copy = new float[weight.numel()];
+        MemorySegment.copy(weight.storage(), Tensor.ELEMENT, 0, copy, 0, copy.length);
+        return copy;
     }
 
     /** Adds a tap-major gradient {@code [O, taps·C]} ({@link #tapsMajor}'s order) into a weight's {@code [O, C, kh, kw]} one. */

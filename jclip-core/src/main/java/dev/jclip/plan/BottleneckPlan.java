@@ -14,14 +14,17 @@ final class BottleneckPlan {
     private final int stride;
     private final FoldedConv conv1, conv2, conv3, downsample;
 
-    /** The block named {@code prefix + "conv1.weight"} and so on in {@code sd}. */
-    BottleneckPlan(StateDict sd, String prefix, int stride) {
+    /**
+     * The block named {@code prefix + "conv1.weight"} and so on in {@code sd}, its 3×3 convolution
+     * by Winograd's algorithm when {@code winograd}.
+     */
+    BottleneckPlan(StateDict sd, String prefix, int stride, boolean winograd) {
         this.stride = stride;
-        conv1 = FoldedConv.of(sd, prefix + "conv1.weight", prefix + "bn1", 1, 0, true);
-        conv2 = FoldedConv.of(sd, prefix + "conv2.weight", prefix + "bn2", 1, 1, true);
-        conv3 = FoldedConv.of(sd, prefix + "conv3.weight", prefix + "bn3", 1, 0, true);
+        conv1 = FoldedConv.of(sd, prefix + "conv1.weight", prefix + "bn1", 1, 0, true, false);
+        conv2 = FoldedConv.of(sd, prefix + "conv2.weight", prefix + "bn2", 1, 1, true, winograd);
+        conv3 = FoldedConv.of(sd, prefix + "conv3.weight", prefix + "bn3", 1, 0, true, false);
         downsample = sd.get(prefix + "downsample.0.weight") == null ? null
-                : FoldedConv.of(sd, prefix + "downsample.0.weight", prefix + "downsample.1", 1, 0, false);
+                : FoldedConv.of(sd, prefix + "downsample.0.weight", prefix + "downsample.1", 1, 0, false, false);
     }
 
     /** Whether this block projects its shortcut, changing the activation's size: the first of a stage. */

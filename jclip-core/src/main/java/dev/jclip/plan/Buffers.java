@@ -1,7 +1,5 @@
 package dev.jclip.plan;
 
-import dev.jclip.kernel.PackedB;
-import dev.jclip.op.Conv2d;
 import dev.jclip.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -9,6 +7,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Arrays for the activations of an inference pass: an activation that will not be read again
@@ -25,11 +24,12 @@ import java.util.Set;
 final class Buffers {
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
     private final Set<Integer> takenThisPass = new HashSet<>();
-    private final Map<Tensor, PackedB> packed = new IdentityHashMap<>();
+    private final Map<Tensor, Object> packed = new IdentityHashMap<>();
 
-    /** {@code weight} packed for {@link Conv2d#infer}, the first time it is asked for. */
-    PackedB packed(Tensor weight) {
-        return packed.computeIfAbsent(weight, Conv2d::packWeight);
+    /** {@code weight} packed by {@code pack} (one way for each weight), the first time it is asked for. */
+    @SuppressWarnings("unchecked")
+    <P> P packed(Tensor weight, Function<Tensor, P> pack) {
+        return (P) packed.computeIfAbsent(weight, pack);
     }
 
     /** An array of {@code size} floats with undefined contents: the caller overwrites all of it. */

@@ -16,7 +16,10 @@ import dev.jclip.tensor.Tensor;
  * and the last transformer block of each tower computes only the pooled token. The transformer
  * blocks' float32 weights are packed for the products once, when a small batch first uses them
  * ({@link LinearWeight}: a second copy of them on the heap, within a budget). Records no autograd
- * graph. Thread-safe, and immutable but for that packing. Every tower gives {@code forward}'s bits.
+ * graph. Thread-safe, and immutable but for that packing. Every tower gives {@code forward}'s bits,
+ * but for a ResNet's 3×3 convolutions, which run by Winograd's algorithm ({@link ResNetPlan#WINOGRAD}:
+ * 2.25 times fewer multiplications, a few roundings off the model's; {@code -Djclip.winograd=false}
+ * gives its bits there too).
  */
 public final class InferencePlan {
     private final ImagePlan image;

@@ -1,6 +1,5 @@
 package dev.jclip.plan;
 
-import dev.jclip.kernel.PackedB;
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -24,7 +23,7 @@ final class PackedWeights {
      * {@code pack}'s result, its {@code bytes} taken from {@code budget} until {@code owner} is
      * collected; null, with nothing packed or taken, when copies are off or the budget lacks them.
      */
-    static PackedB pack(Object owner, AtomicLong budget, long bytes, Supplier<PackedB> pack) {
+    static <P> P pack(Object owner, AtomicLong budget, long bytes, Supplier<P> pack) {
         if (!ENABLED) {
             return null;
         }
@@ -33,7 +32,7 @@ final class PackedWeights {
             return null;
         }
         try {
-            PackedB packed = pack.get();
+            P packed = pack.get();
             CLEANER.register(owner, () -> budget.addAndGet(bytes));
             return packed;
         } catch (RuntimeException | Error e) {

@@ -14,6 +14,13 @@ import dev.jclip.tensor.Tensor;
 final class ResNetPlan implements ImagePlan {
     /** Images per group in the stem and the first two stages (see {@link #trunk}). */
     static final int GROUP = 2;
+    /**
+     * Whether the 3×3 convolutions (those with stride 1: all but the first) run by Winograd's
+     * algorithm ({@link dev.jclip.op.WinogradConv2d}), rounded slightly differently from the model;
+     * the system property {@code jclip.winograd} {@code false} computes them as products, giving
+     * the model's bits.
+     */
+    static final boolean WINOGRAD = !"false".equalsIgnoreCase(System.getProperty("jclip.winograd", "").trim());
 
     private final ModifiedResNet resnet;
     private final FoldedConv conv1, conv2, conv3;
@@ -22,11 +29,16 @@ final class ResNetPlan implements ImagePlan {
     private final AttentionPoolPlan attnpool;
 
     ResNetPlan(ModifiedResNet resnet) {
+        this(resnet, WINOGRAD);
+    }
+
+    /** The plan of {@code resnet}, its 3×3 convolutions by Winograd's algorithm when {@code winograd}. */
+    ResNetPlan(ModifiedResNet resnet, boolean winograd) {
         this.resnet = resnet;
         StateDict sd = resnet.stateDict();
-        conv1 = FoldedConv.of(sd, "conv1.weight", "bn1", 2, 1, true);
-        conv2 = FoldedConv.of(sd, "conv2.weight", "bn2", 1, 1, true);
-        conv3 = FoldedConv.of(sd, "conv3.weight", "bn3", 1, 1, true);
+        conv1 = FoldedConv.of(sd, "conv1.weight", "bn1", 2, 1, true, winograd);
+        conv2 = FoldedConv.of(sd, "conv2.weight", "bn2", 1, 1, true, winograd);
+        conv3 = FoldedConv.of(sd, "conv3.weight", "bn3", 1, 1, true, winograd);
         int[] layers = resnet.layers();
         int total = 0;
         for (int n : layers) {
@@ -35,7 +47,8 @@ final class ResNetPlan implements ImagePlan {
         blocks = new BottleneckPlan[total];
         for (int stage = 0, k = 0; stage < layers.length; stage++) {
             for (int j = 0; j < layers[stage]; j++) {
-                blocks[k++] = new BottleneckPlan(sd, "layer" + (stage + 1) + "." + j + ".", stage > 0 && j == 0 ? 2 : 1);
+                blocks[k++] = new BottleneckPlan(sd, "layer" + (stage + 1) + "." + j + ".", stage > 0 && j == 0 ? 2 : 1,
+                        winograd);
             }
         }
         early = layers[0] + layers[1];
@@ -50,12 +63,13 @@ final class ResNetPlan implements ImagePlan {
 
     /**
      * {@link ModifiedResNet#trunk} channels-last: images {@code [B, 3, R, R]} to
-     * {@code [B, R/32, R/32, 32·width]}, the same bits. The stem and the first two stages have large
-     * activations and small weights, so they run {@link #GROUP} images at a time, whose activations
-     * stay in cache (a whole batch's would stream from memory at every convolution); the last two
-     * stages, with the large weights, run on the whole batch. Activation arrays are recycled: across
-     * the groups, and within each of the last stages (a stage's first block changes the sizes, so the
-     * arrays of the stage before are left to the collector); a block's output overwrites its shortcut.
+     * {@code [B, R/32, R/32, 32·width]}, the same bits without Winograd's algorithm. The stem and the
+     * first two stages have large activations and small weights, so they run {@link #GROUP} images
+     * at a time, whose activations stay in cache (a whole batch's would stream from memory at every
+     * convolution); the last two stages, with the large weights, run on the whole batch. Activation
+     * arrays are recycled: across the groups, and within each of the last stages (a stage's first
+     * block changes the sizes, so the arrays of the stage before are left to the collector); a
+     * block's output overwrites its shortcut.
      */
     Tensor trunk(Tensor images) {
         resnet.checkImages(images);

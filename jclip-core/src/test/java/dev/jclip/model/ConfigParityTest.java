@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jclip.compute.Gelu;
 import dev.jclip.nn.Clip;
+import dev.jclip.nn.ModifiedResNet;
+import dev.jclip.plan.InferencePlan;
 import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import java.io.IOException;
@@ -249,6 +251,11 @@ class ConfigParityTest {
         int height = Math.toIntExact((Long) c.get("image_size"));
         int width = c.containsKey("image_width") ? Math.toIntExact((Long) c.get("image_width")) : height;
         compare(name + " image", features(clip, height, width), (List<List<Object>>) c.get("image_features"));
+        if (clip.visual() instanceof ModifiedResNet) {
+            // The inference plan's 3×3 convolutions run by Winograd's algorithm: against open_clip too.
+            compare(name + " image (plan)", InferencePlan.of(clip).encodeImage(images(height, width)),
+                    (List<List<Object>>) c.get("image_features"));
+        }
         try (var _ = GradMode.noGrad()) {
             compare(name + " text", clip.encodeText(tokens(c)), (List<List<Object>>) c.get("text_features"));
         }

@@ -11,6 +11,7 @@ import dev.jclip.nn.Clip;
 import dev.jclip.plan.InferencePlan;
 import dev.jclip.tensor.HalfType;
 import dev.jclip.tensor.Tensor;
+import dev.jclip.testing.Fixtures;
 import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
@@ -69,7 +70,13 @@ class HalfWeightsTest {
                 HalfWeights.round(clip.stateDict(), type);
                 clip.stateDict().all().forEach((name, t) -> assertEquals(t.rank() >= 2 ? type : null, t.halfType(), name));
                 float[][] got = features(clip, p);
-                assertArrayEquals(got[2], got[0], p + " " + type + ": the plan gives the model's bits (images)");
+                if (p == RN) {
+                    // Its 3×3 convolutions by Winograd's algorithm, rounded a little differently.
+                    double error = Fixtures.relativeError(got[0], got[2]);
+                    assertTrue(error <= 1e-5, p + " " + type + ": the plan is the model within a few roundings (images): " + error);
+                } else {
+                    assertArrayEquals(got[2], got[0], p + " " + type + ": the plan gives the model's bits (images)");
+                }
                 assertArrayEquals(got[3], got[1], p + " " + type + ": the plan gives the model's bits (texts)");
                 // Measured: F16 at least 0.9999997, BF16 0.99998 on both fixtures (half precision keeps 3 more
                 // fraction bits); the bounds leave room for other platforms' rounding of the float32 path.

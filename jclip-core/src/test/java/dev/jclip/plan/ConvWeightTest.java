@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.jclip.kernel.PackedB;
 import dev.jclip.op.Conv2d;
+import dev.jclip.op.WinogradConv2d;
 import dev.jclip.tensor.Tensor;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,7 +22,7 @@ class ConvWeightTest {
         SplittableRandom rng = new SplittableRandom(3);
         Tensor w = Tensor.randn(rng, 0.2f, 8, 5, 3, 3), x = Tensor.randn(rng, 1f, 2, 6, 7, 5);
         AtomicLong budget = new AtomicLong(BYTES + 7);
-        ConvWeight weight = new ConvWeight(w, budget);
+        ConvWeight<PackedB> weight = ConvWeight.direct(w, budget);
         PackedB first = weight.packed(new Buffers());
         assertEquals(7, budget.get(), "the kept packing takes its bytes from the budget");
         assertSame(first, weight.packed(new Buffers()), "a later pass packs nothing");
@@ -45,7 +46,7 @@ class ConvWeightTest {
     void pastTheBudgetEachPassPacksTheWeightOnceForItselfAndTakesNothing() {
         Tensor w = Tensor.randn(new SplittableRandom(4), 0.2f, 8, 5, 3, 3);
         AtomicLong budget = new AtomicLong(BYTES - 1);
-        ConvWeight weight = new ConvWeight(w, budget);
+        ConvWeight<PackedB> weight = ConvWeight.direct(w, budget);
         Buffers pass = new Buffers();
         PackedB first = weight.packed(pass);
         assertSame(first, weight.packed(pass), "once per pass");
@@ -54,8 +55,28 @@ class ConvWeightTest {
     }
 
     @Test
+    void aWeightForWinogradsAlgorithmIsKeptTransformedWithinTheBudgetToo() {
+        SplittableRandom rng = new SplittableRandom(5);
+        Tensor w = Tensor.randn(rng, 0.2f, 8, 5, 3, 3), x = Tensor.randn(rng, 1f, 2, 6, 7, 5);
+        long bytes = WinogradConv2d.Weight.bytes(8, 5);
+        assertEquals(16 * PackedB.bytes(5, 8), bytes, "16 products' B of 5×8");
+        AtomicLong budget = new AtomicLong(bytes);
+        ConvWeight<WinogradConv2d.Weight> weight = ConvWeight.winograd(w, budget);
+        WinogradConv2d.Weight first = weight.packed(new Buffers());
+        assertEquals(0, budget.get());
+        assertSame(first, weight.packed(new Buffers()));
+        float[] kept = WinogradConv2d.infer(x, first, null, null, float[]::new).data();
+        assertArrayEquals(WinogradConv2d.infer(x, WinogradConv2d.packWeight(w), null, null, float[]::new).data(), kept);
+        AtomicLong short1 = new AtomicLong(bytes - 1);
+        ConvWeight<WinogradConv2d.Weight> refused = ConvWeight.winograd(w, short1);
+        Buffers pass = new Buffers();
+        assertSame(refused.packed(pass), refused.packed(pass), "past the budget, once per pass");
+        assertEquals(bytes - 1, short1.get());
+    }
+
+    @Test
     void onlyAFourDimensionalWeightIsTaken() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ConvWeight(Tensor.zeros(3, 4)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvWeight.direct(Tensor.zeros(3, 4)));
         assertEquals("a convolution weight is [O, C, kh, kw], got [3, 4]", e.getMessage());
     }
 }

@@ -2,6 +2,7 @@ package dev.jclip.plan;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,6 +25,7 @@ import dev.jclip.tensor.GradMode;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.testing.Fixtures;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -176,11 +178,11 @@ class InferencePlanTest {
     }
 
     @Test
-    void resNetGivesTheModelsBits() {
+    void resNetWithoutWinogradsAlgorithmGivesTheModelsBits() {
         Clip clip = resnet(1);
         ModifiedResNet m = (ModifiedResNet) clip.visual();
         Tensor x = images(ResNetPlan.GROUP + 1);   // a full group and a partial one
-        ResNetPlan plan = new ResNetPlan(m);
+        ResNetPlan plan = new ResNetPlan(m, false);
         Tensor want = m.trunk(x);                  // [B, C, g, g]
         Tensor got;
         try (var _ = GradMode.noGrad()) {
@@ -189,7 +191,28 @@ class InferencePlanTest {
         assertArrayEquals(Views.permute(want, 0, 2, 3, 1).data(), got.data());
         float[] general = m.forward(x).data();
         assertTrue(Fixtures.maxAbs(general) > 0.1, "features are not trivially small");
-        assertArrayEquals(general, InferencePlan.of(clip).encodeImage(x).data());
+        try (var _ = GradMode.noGrad()) {
+            assertArrayEquals(general, plan.encode(x).data());
+        }
+    }
+
+    @Test
+    void resNetWithWinogradsAlgorithmIsTheModelWithinAFewRoundings() {
+        Clip clip = resnet(1);
+        ModifiedResNet m = (ModifiedResNet) clip.visual();
+        Tensor x = images(ResNetPlan.GROUP + 1);
+        assertTrue(ResNetPlan.WINOGRAD, "the default");
+        float[] want = Views.permute(m.trunk(x), 0, 2, 3, 1).data();
+        float[] got;
+        try (var _ = GradMode.noGrad()) {
+            got = new ResNetPlan(m, true).trunk(x).data();
+        }
+        double trunk = Fixtures.relativeError(got, want);
+        assertTrue(trunk <= 1e-5, "trunk: " + trunk);
+        assertFalse(Arrays.equals(want, got), "rounded differently somewhere (else Winograd's algorithm did not run)");
+        float[] general = m.forward(x).data(), plan = InferencePlan.of(clip).encodeImage(x).data();
+        double features = Fixtures.relativeError(plan, general);
+        assertTrue(features <= 1e-5, "features: " + features);
     }
 
     @Test
