@@ -5,6 +5,7 @@ import dev.jclip.kernel.Epilogue;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.PackedB;
+import dev.jclip.tensor.HalfType;
 import dev.jclip.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -252,7 +253,16 @@ public final class Conv2d {
             throw new IllegalArgumentException("conv2d: weight must be [O, C, kh, kw], got " + Arrays.toString(weight.shape()));
         }
         int o = weight.dim(0), k = Math.multiplyExact(weight.dim(1), weight.dim(2) * weight.dim(3));
+        MemorySegment half = weight.halfStorage();
+        if (half != null && k == weight.dim(1)) {
+            // A 1×1 weight in 16 bits is its own [O × C] matrix: packing widens it in place, no copy.
+            return Gemm.packB(Operand.of(half, 0, k, format(weight.halfType())).transposed(true), k, o);
+        }
         return Gemm.packB(true, k, o, tapsMajor(weight), 0, k);
+    }
+
+    private static Operand.Format format(HalfType type) {
+        return type == HalfType.F16 ? Operand.Format.F16 : Operand.Format.BF16;
     }
 
     /**
@@ -280,13 +290,17 @@ public final class Conv2d {
         return reordered;
     }
 
-    /** The elements of {@code weight}: its array, or for a mapped weight a copy out of its file in bulk. */
+    /**
+     * The elements of {@code weight}: its array, or for a mapped weight a copy out of its file in
+     * bulk, or for one kept in 16 bits a widened copy (the weight stays in 16 bits).
+     */
     static float[] onHeap(Tensor weight) {
-        if (!weight.isMapped()) {
-            return weight.data();
+        MemorySegment half = weight.halfStorage();
+        if (half == null) {
+            return weight.isMapped() ? weight.copy().data() : weight.data();
         }
         float[] copy = new float[weight.numel()];
-        MemorySegment.copy(weight.storage(), Tensor.ELEMENT, 0, copy, 0, copy.length);
+        Gemm.widen(half, format(weight.halfType()), 0, copy, 0, copy.length);
         return copy;
     }
 

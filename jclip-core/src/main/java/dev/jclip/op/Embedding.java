@@ -2,6 +2,7 @@ package dev.jclip.op;
 
 import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Sums;
+import dev.jclip.tensor.HalfType;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.tensor.Workspace;
 import java.lang.foreign.MemorySegment;
@@ -35,11 +36,23 @@ public final class Embedding {
         }
         int[] shape = Arrays.copyOf(idsShape, idsShape.length + 1);
         shape[idsShape.length] = d;
-        MemorySegment w = weight.storage();   // a mapped table is read in place
         float[] out = Workspace.floats(Tensor.checkedNumel(shape));
         int[] rows = ids.clone(); // the caller may reuse its array
-        for (int t = 0; t < rows.length; t++) {
-            MemorySegment.copy(w, Tensor.ELEMENT, (long) rows[t] * d * Float.BYTES, out, t * d, d);
+        MemorySegment half = weight.halfStorage();
+        if (half != null) {
+            // A 16-bit table stays in 16 bits: only the rows picked are widened.
+            HalfType type = weight.halfType();
+            for (int t = 0; t < rows.length; t++) {
+                long from = (long) rows[t] * d;
+                for (int j = 0; j < d; j++) {
+                    out[t * d + j] = type.widen(half.getAtIndex(Tensor.HALF_ELEMENT, from + j));
+                }
+            }
+        } else {
+            MemorySegment w = weight.storage();   // a mapped table is read in place
+            for (int t = 0; t < rows.length; t++) {
+                MemorySegment.copy(w, Tensor.ELEMENT, (long) rows[t] * d * Float.BYTES, out, t * d, d);
+            }
         }
         return Tensor.result(out, shape, o -> {
             float[] g = o.grad(), gw = weight.gradForAccumulation();

@@ -1,6 +1,7 @@
 package dev.jclip.plan;
 
 import static dev.jclip.plan.InferencePlan.need;
+import static dev.jclip.plan.InferencePlan.needFloat32;
 
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
@@ -26,7 +27,7 @@ final class AttentionPoolPlan {
     /** The pool named {@code prefix + "q_proj.weight"} and so on in {@code sd}, of {@code heads} heads. */
     AttentionPoolPlan(StateDict sd, String prefix, int heads) {
         this.heads = heads;
-        positionalEmbedding = need(sd, prefix + "positional_embedding");
+        positionalEmbedding = needFloat32(sd, prefix + "positional_embedding");
         qWeight = need(sd, prefix + "q_proj.weight");
         qBias = need(sd, prefix + "q_proj.bias");
         kWeight = need(sd, prefix + "k_proj.weight");

@@ -7,7 +7,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Arrays for the activations of an inference pass: an activation that will not be read again
@@ -24,12 +24,12 @@ import java.util.function.Function;
 final class Buffers {
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
     private final Set<Integer> takenThisPass = new HashSet<>();
-    private final Map<Tensor, Object> packed = new IdentityHashMap<>();
+    private final Map<ConvWeight<?>, Object> packed = new IdentityHashMap<>();
 
-    /** {@code weight} packed by {@code pack} (one way for each weight), the first time it is asked for. */
+    /** {@code weight} packed by {@code pack}, the first time it is asked for. */
     @SuppressWarnings("unchecked")
-    <P> P packed(Tensor weight, Function<Tensor, P> pack) {
-        return (P) packed.computeIfAbsent(weight, pack);
+    <P> P packed(ConvWeight<P> weight, Supplier<P> pack) {
+        return (P) packed.computeIfAbsent(weight, w -> pack.get());
     }
 
     /** An array of {@code size} floats with undefined contents: the caller overwrites all of it. */

@@ -83,7 +83,7 @@ final class ConvWeight<P> {
             }
         }
         P p = packed;
-        return p != null ? p : buffers.packed(weight, pack);
+        return p != null ? p : buffers.packed(this, () -> pack.apply(weight));
     }
 
     /** The weight packed with its bytes from the budget, or null where the budget lacks them. */

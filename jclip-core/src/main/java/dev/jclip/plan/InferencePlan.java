@@ -81,4 +81,14 @@ public final class InferencePlan {
         }
         return t;
     }
+
+    /**
+     * {@link #need}, widened into a float32 copy when kept in 16 bits: for the small tensors that
+     * element-wise operations and unpacked products read (a positional embedding, a projection),
+     * so that the model's own tensor stays in 16 bits.
+     */
+    static Tensor needFloat32(StateDict sd, String name) {
+        Tensor t = need(sd, name);
+        return t.halfStorage() != null ? t.copy() : t;
+    }
 }

@@ -1,6 +1,7 @@
 package dev.jclip.plan;
 
 import static dev.jclip.plan.InferencePlan.need;
+import static dev.jclip.plan.InferencePlan.needFloat32;
 
 import dev.jclip.nn.StateDict;
 import dev.jclip.nn.TextTransformer;
@@ -26,10 +27,10 @@ final class TextPlan {
         StateDict sd = text.stateDict();
         lnEps = text.blockConfig().lnEps();
         tokenEmbedding = need(sd, "token_embedding.weight");
-        positionalEmbedding = need(sd, "positional_embedding");
+        positionalEmbedding = needFloat32(sd, "positional_embedding");
         lnFinalWeight = need(sd, "ln_final.weight");
         lnFinalBias = need(sd, "ln_final.bias");
-        textProjection = need(sd, "text_projection");
+        textProjection = needFloat32(sd, "text_projection");
         transformer = new TransformerPlan(sd, "transformer.", text.layers(), text.blockConfig());
     }
 

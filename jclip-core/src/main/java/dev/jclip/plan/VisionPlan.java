@@ -1,6 +1,7 @@
 package dev.jclip.plan;
 
 import static dev.jclip.plan.InferencePlan.need;
+import static dev.jclip.plan.InferencePlan.needFloat32;
 
 import dev.jclip.kernel.PackedB;
 import dev.jclip.nn.StateDict;
@@ -35,13 +36,13 @@ final class VisionPlan implements ImagePlan {
         conv1Weight = need(sd, "conv1.weight");
         conv1Packed = Conv2d.packWeight(conv1Weight);
         classEmbedding = need(sd, "class_embedding");
-        positionalEmbedding = need(sd, "positional_embedding");
+        positionalEmbedding = needFloat32(sd, "positional_embedding");
         lnPreWeight = vit.hasLnPre() ? need(sd, "ln_pre.weight") : null;
         lnPreBias = vit.hasLnPre() ? need(sd, "ln_pre.bias") : null;
         transformer = new TransformerPlan(sd, "transformer.", vit.layers(), vit.blockConfig());
         lnPostWeight = need(sd, "ln_post.weight");
         lnPostBias = need(sd, "ln_post.bias");
-        proj = need(sd, "proj");
+        proj = needFloat32(sd, "proj");
     }
 
     @Override

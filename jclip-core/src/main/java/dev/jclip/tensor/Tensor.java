@@ -306,9 +306,11 @@ public final class Tensor {
         return m != null ? m : MemorySegment.ofArray(data());
     }
 
-    /** Single element at a multi-index (slow; for tests and small reads). */
+    /** Single element at a multi-index (slow; for tests and small reads). A 16-bit tensor stays in 16 bits. */
     public float get(int... index) {
-        return storage().getAtIndex(ELEMENT, flatIndex(index));
+        Half h = half;
+        return h != null ? h.type.widen(h.segment.getAtIndex(HALF_ELEMENT, flatIndex(index)))
+                : storage().getAtIndex(ELEMENT, flatIndex(index));
     }
 
     /** Flat offset of a multi-index. */
@@ -407,10 +409,17 @@ public final class Tensor {
         return m != null ? mapped(m, shape) : h != null ? mappedHalf(h.segment, h.type, shape) : of(data(), shape);
     }
 
-    /** A constant deep copy on the heap. */
+    /** A constant deep copy on the heap, in float32; a 16-bit tensor stays in 16 bits (its {@link #data} would widen it for good). */
     public Tensor copy() {
         float[] d = new float[numel];
-        MemorySegment.copy(storage(), ELEMENT, 0, d, 0, numel);
+        Half h = half;
+        if (h != null) {
+            for (int i = 0; i < numel; i++) {
+                d[i] = h.type.widen(h.segment.getAtIndex(HALF_ELEMENT, i));
+            }
+        } else {
+            MemorySegment.copy(storage(), ELEMENT, 0, d, 0, numel);
+        }
         return of(d, shape);
     }
 

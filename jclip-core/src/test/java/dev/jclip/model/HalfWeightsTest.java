@@ -16,6 +16,8 @@ import dev.jclip.testing.RequiresShared;
 import dev.jclip.testing.Shared;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +88,36 @@ class HalfWeightsTest {
                     assertTrue(cos >= bound && cos < 1, p + " " + type + (tower == 0 ? " images" : " texts") + ": cosine " + cos);
                 }
             }
+        }
+    }
+
+    @Test
+    void thePlanLeavesTheWeightsIn16Bits() throws IOException {
+        // Each pass widens a 16-bit weight as it packs it; none is widened for good.
+        for (Path p : new Path[] {VIT, RN}) {
+            Clip clip = ClipWeights.map(p);
+            HalfWeights.round(clip.stateDict(), HalfType.BF16);
+            try (SafeTensors io = SafeTensors.open(p.resolveSibling("io.safetensors"))) {
+                InferencePlan plan = InferencePlan.of(clip);
+                Tensor images = io.tensor("input.images");
+                int[] tokens = io.ints("input.tokens");
+                for (int pass = 0; pass < 2; pass++) {
+                    plan.encodeImage(images);
+                    plan.encodeText(tokens);
+                }
+            }
+            List<String> widened = new ArrayList<>();
+            int matrices = 0;
+            for (var e : clip.stateDict().all().entrySet()) {
+                if (e.getValue().rank() >= 2) {
+                    matrices++;
+                    if (e.getValue().halfType() != HalfType.BF16) {
+                        widened.add(e.getKey());
+                    }
+                }
+            }
+            assertEquals(List.of(), widened, p + ": widened for good");
+            assertTrue(matrices > 10, p + ": " + matrices + " matrices");
         }
     }
 

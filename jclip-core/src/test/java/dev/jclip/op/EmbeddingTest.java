@@ -1,10 +1,13 @@
 package dev.jclip.op;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jclip.tensor.HalfType;
 import dev.jclip.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 
 class EmbeddingTest {
@@ -15,6 +18,20 @@ class EmbeddingTest {
         Tensor e = Embedding.forward(w, new int[] {2, 0, 2, 1}, 2, 2);
         assertArrayEquals(new int[] {2, 2, 2}, e.shape());
         assertArrayEquals(new float[] {20, 21, 0, 1, 20, 21, 10, 11}, e.data());
+    }
+
+    @Test
+    void aTableIn16BitsIsReadRowByRowAndStaysIn16Bits() {
+        // BF16 bits of 0, 1, 10, 11, 20, 21 (the upper halves of their float32 bits).
+        short[] bits = new short[6];
+        float[] values = {0, 1, 10, 11, 20, 21};
+        for (int i = 0; i < 6; i++) {
+            bits[i] = (short) (Float.floatToIntBits(values[i]) >>> 16);
+        }
+        MemorySegment table = MemorySegment.ofArray(bits);
+        Tensor w = Tensor.mappedHalf(table, HalfType.BF16, 3, 2);
+        assertArrayEquals(new float[] {20, 21, 0, 1, 20, 21, 10, 11}, Embedding.forward(w, new int[] {2, 0, 2, 1}, 2, 2).data());
+        assertSame(table, w.halfStorage());
     }
 
     @Test

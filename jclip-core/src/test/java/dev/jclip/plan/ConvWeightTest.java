@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.jclip.kernel.PackedB;
 import dev.jclip.op.Conv2d;
 import dev.jclip.op.WinogradConv2d;
+import dev.jclip.tensor.HalfType;
 import dev.jclip.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,34 @@ class ConvWeightTest {
         Buffers pass = new Buffers();
         assertSame(refused.packed(pass), refused.packed(pass), "past the budget, once per pass");
         assertEquals(bytes - 1, short1.get());
+    }
+
+    @Test
+    void aWeightIn16BitsIsPackedByEachPassFromItsBitsAndStaysIn16Bits() {
+        SplittableRandom rng = new SplittableRandom(6);
+        Tensor x = Tensor.randn(rng, 1f, 2, 6, 7, 5);
+        for (int size : new int[] {1, 3}) {
+            Tensor w = Tensor.randn(rng, 0.2f, 8, 5, size, size);
+            short[] half = new short[w.numel()];
+            for (int i = 0; i < half.length; i++) {
+                half[i] = HalfType.BF16.narrow(w.data()[i]);
+            }
+            MemorySegment bits = MemorySegment.ofArray(half);
+            w.mapHalf(bits, HalfType.BF16);
+            Tensor widened = w.copy();
+            AtomicLong budget = new AtomicLong(1L << 20);
+            ConvWeight<PackedB> direct = ConvWeight.direct(w, budget);
+            Buffers pass = new Buffers();
+            float[] got = Conv2d.infer(x, false, w, direct.packed(pass), 1, size / 2, null, null, float[]::new).data();
+            assertArrayEquals(Conv2d.infer(x, false, widened, null, 1, size / 2, null, null, float[]::new).data(), got, size + "×" + size);
+            assertEquals(1L << 20, budget.get(), "nothing kept");
+            if (size == 3) {
+                ConvWeight<WinogradConv2d.Weight> winograd = ConvWeight.winograd(w, budget);
+                assertArrayEquals(WinogradConv2d.infer(x, WinogradConv2d.packWeight(widened), null, null, float[]::new).data(),
+                        WinogradConv2d.infer(x, winograd.packed(pass), null, null, float[]::new).data());
+            }
+            assertSame(bits, w.halfStorage(), "still in 16 bits");
+        }
     }
 
     @Test

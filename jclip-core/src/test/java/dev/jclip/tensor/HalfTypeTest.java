@@ -54,6 +54,11 @@ class HalfTypeTest {
         Tensor view = t.reshape(3, 2);
         assertSame(seg, view.halfStorage(), "a reshape without grad shares the 16 bits");
         float[] want = {1f, -2f, 0.333251953125f, 0f, 65504f, -Float.float16ToFloat((short) 0x0001)};
+        // A copy and single elements are widened without widening the tensor itself.
+        assertArrayEquals(want, t.copy().data());
+        assertEquals(0.333251953125f, t.get(0, 2));
+        assertEquals(65504f, t.get(1, 1));
+        assertSame(seg, t.halfStorage(), "still in 16 bits after copy and get");
         assertArrayEquals(want, t.data());
         assertNull(t.halfStorage(), "widened onto the heap once, then read from there");
         assertFalse(t.isMapped());
