@@ -4,9 +4,10 @@
  * is the entry point for inference; training uses {@link dev.jclip.nn.Clip} and
  * {@link dev.jclip.tensor.Tensor} directly.
  *
- * <p>The operations ({@code dev.jclip.op}) are internal. The kernels ({@code dev.jclip.kernel}) and
- * the inference plan ({@code dev.jclip.plan}) are exported only to the benchmarks: jclip-bench and
- * the command line's {@code bench} commands.
+ * <p>The operations ({@code dev.jclip.op}) are internal, exported only to jclip-bench (its
+ * convolution benchmark). The kernels ({@code dev.jclip.kernel}) and the inference plan
+ * ({@code dev.jclip.plan}) are exported only to the benchmarks: jclip-bench and the command line's
+ * {@code bench} commands.
  */
 @SuppressWarnings("module") // the modules named in qualified exports are built after this one
 module dev.jclip.core {
@@ -29,5 +30,6 @@ module dev.jclip.core {
     exports dev.jclip.text;
     exports dev.jclip.text.hf;
     exports dev.jclip.kernel to dev.jclip.cli, dev.jclip.bench;
+    exports dev.jclip.op to dev.jclip.bench;
     exports dev.jclip.plan to dev.jclip.cli, dev.jclip.bench;
 }

@@ -118,12 +118,14 @@ public final class Winograd {
             for (int r = 0; r < rows; r++) {
                 // Row r of Aᵀ M: rows 0+1+2 of M, or 1−2−3.
                 int a = m0 + 4 * r * planeStride, b = a + 4 * planeStride, d = b + 4 * planeStride;
-                FloatVector s0 = outputColumn(m, a, b, d, in, r), s1 = outputColumn(m, a + planeStride, b + planeStride, d + planeStride, in, r);
+                FloatVector s0 = outputColumn(m, a, b, d, in, r);
+                FloatVector s1 = outputColumn(m, a + planeStride, b + planeStride, d + planeStride, in, r);
                 FloatVector s2 = outputColumn(m, a + 2 * planeStride, b + 2 * planeStride, d + 2 * planeStride, in, r);
                 int at = yOff + r * rowStride + oc;
                 finish(s0.add(s1).add(s2), y, at, oc, in, epilogue);
                 if (cols > 1) {
-                    FloatVector s3 = outputColumn(m, a + 3 * planeStride, b + 3 * planeStride, d + 3 * planeStride, in, r);
+                    int p3 = 3 * planeStride;
+                    FloatVector s3 = outputColumn(m, a + p3, b + p3, d + p3, in, r);
                     finish(s1.sub(s2).sub(s3), y, at + o, oc, in, epilogue);
                 }
             }

@@ -5,6 +5,6 @@
  * the {@link dev.jclip.tensor.Backward} that adds its input gradients.
  *
  * <p>Between {@code tensor} and {@code kernel} (where the arithmetic runs) below, and {@code nn}
- * above. Internal: not exported.
+ * above. Internal: exported only to the benchmarks (jclip-bench, for the convolutions).
  */
 package dev.jclip.op;
