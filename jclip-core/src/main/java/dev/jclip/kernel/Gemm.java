@@ -777,7 +777,7 @@ public final class Gemm {
      * half precision through {@link Float#float16ToFloat}, which the JIT compiles to the
      * processor's conversion instruction.
      */
-    public static void widen(MemorySegment src, Operand.Format format, long first, float[] dst, int d, int n) {
+    static void widen(MemorySegment src, Operand.Format format, long first, float[] dst, int d, int n) {
         int i = 0;
         if (format == Operand.Format.BF16) {
             for (; i <= n - I.length(); i += I.length()) {

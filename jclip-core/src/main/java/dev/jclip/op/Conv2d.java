@@ -234,7 +234,7 @@ public final class Conv2d {
     }
 
     /** {@code buffers[which]}, replaced by a new array first when shorter than {@code size}. */
-    private static float[] grow(float[][] buffers, int which, int size) {
+    static float[] grow(float[][] buffers, int which, int size) {
         if (buffers[which].length < size) {
             buffers[which] = new float[size];
         }
@@ -292,16 +292,10 @@ public final class Conv2d {
 
     /**
      * The elements of {@code weight}: its array, or for a mapped weight a copy out of its file in
-     * bulk, or for one kept in 16 bits a widened copy (the weight stays in 16 bits).
+     * bulk, or for one kept in 16 bits a widened copy ({@link Tensor#copy}: it stays in 16 bits).
      */
     static float[] onHeap(Tensor weight) {
-        MemorySegment half = weight.halfStorage();
-        if (half == null) {
-            return weight.isMapped() ? weight.copy().data() : weight.data();
-        }
-        float[] copy = new float[weight.numel()];
-        Gemm.widen(half, format(weight.halfType()), 0, copy, 0, copy.length);
-        return copy;
+        return weight.isMapped() ? weight.copy().data() : weight.data();
     }
 
     /** Adds a tap-major gradient {@code [O, taps·C]} ({@link #tapsMajor}'s order) into a weight's {@code [O, C, kh, kw]} one. */

@@ -2,10 +2,8 @@ package dev.jclip.op;
 
 import dev.jclip.compute.Parallel;
 import dev.jclip.kernel.Sums;
-import dev.jclip.tensor.HalfType;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.tensor.Workspace;
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /** Embedding lookup ({@code F.embedding}) with autograd into the table. */
@@ -38,21 +36,9 @@ public final class Embedding {
         shape[idsShape.length] = d;
         float[] out = Workspace.floats(Tensor.checkedNumel(shape));
         int[] rows = ids.clone(); // the caller may reuse its array
-        MemorySegment half = weight.halfStorage();
-        if (half != null) {
-            // A 16-bit table stays in 16 bits: only the rows picked are widened.
-            HalfType type = weight.halfType();
-            for (int t = 0; t < rows.length; t++) {
-                long from = (long) rows[t] * d;
-                for (int j = 0; j < d; j++) {
-                    out[t * d + j] = type.widen(half.getAtIndex(Tensor.HALF_ELEMENT, from + j));
-                }
-            }
-        } else {
-            MemorySegment w = weight.storage();   // a mapped table is read in place
-            for (int t = 0; t < rows.length; t++) {
-                MemorySegment.copy(w, Tensor.ELEMENT, (long) rows[t] * d * Float.BYTES, out, t * d, d);
-            }
+        for (int t = 0; t < rows.length; t++) {
+            // A mapped table is read in place, a 16-bit one widened row by row (it stays in 16 bits).
+            weight.read((long) rows[t] * d, out, t * d, d);
         }
         return Tensor.result(out, shape, o -> {
             float[] g = o.grad(), gw = weight.gradForAccumulation();

@@ -105,9 +105,9 @@ public final class WinogradConv2d {
         Parallel.forEach(Math.ceilDiv(tiles, rows), task -> {
             int t0 = task * rows, count = Math.min(tiles, t0 + rows) - t0;
             float[][] scratch = SCRATCH.get();
-            float[] v = grow(scratch, 0, Winograd.POSITIONS * count * c);
-            float[] m = grow(scratch, 1, Winograd.POSITIONS * count * o);
-            float[] border = grow(scratch, 2, Winograd.POSITIONS * c);
+            float[] v = Conv2d.grow(scratch, 0, Winograd.POSITIONS * count * c);
+            float[] m = Conv2d.grow(scratch, 1, Winograd.POSITIONS * count * o);
+            float[] border = Conv2d.grow(scratch, 2, Winograd.POSITIONS * c);
             for (int t = 0; t < count; t++) {
                 int img = (t0 + t) / perImage, q = (t0 + t) % perImage, iy = 2 * (q / tw) - 1, ix = 2 * (q % tw) - 1;
                 if (iy >= 0 && ix >= 0 && iy + 4 <= h && ix + 4 <= wd) {
@@ -142,12 +142,5 @@ public final class WinogradConv2d {
                 }
             }
         }
-    }
-
-    private static float[] grow(float[][] buffers, int which, int size) {
-        if (buffers[which].length < size) {
-            buffers[which] = new float[size];
-        }
-        return buffers[which];
     }
 }

@@ -228,12 +228,8 @@ public final class Tensor {
             float[] d = new float[numel];
             MemorySegment m = mapped;
             Half h = half;
-            if (m != null) {
-                MemorySegment.copy(m, ELEMENT, 0, d, 0, numel);
-            } else if (h != null) {
-                for (int i = 0; i < numel; i++) {
-                    d[i] = h.type.widen(h.segment.getAtIndex(HALF_ELEMENT, i));
-                }
+            if (m != null || h != null) {
+                read(0, d, 0, numel);
             }
             data = d;
             mapped = null;
@@ -412,15 +408,24 @@ public final class Tensor {
     /** A constant deep copy on the heap, in float32; a 16-bit tensor stays in 16 bits (its {@link #data} would widen it for good). */
     public Tensor copy() {
         float[] d = new float[numel];
+        read(0, d, 0, numel);
+        return of(d, shape);
+    }
+
+    /**
+     * Elements {@code [from, from + n)} (flat, row-major) as float32 into {@code dst[d, d + n)},
+     * read from whatever holds them: the array, the file mapping, or the 16 bits, widened (the
+     * tensor stays in 16 bits).
+     */
+    public void read(long from, float[] dst, int d, int n) {
         Half h = half;
         if (h != null) {
-            for (int i = 0; i < numel; i++) {
-                d[i] = h.type.widen(h.segment.getAtIndex(HALF_ELEMENT, i));
+            for (int i = 0; i < n; i++) {
+                dst[d + i] = h.type.widen(h.segment.getAtIndex(HALF_ELEMENT, from + i));
             }
         } else {
-            MemorySegment.copy(storage(), ELEMENT, 0, d, 0, numel);
+            MemorySegment.copy(storage(), ELEMENT, from * ELEMENT.byteSize(), dst, d, n);
         }
-        return of(d, shape);
     }
 
     // ---------------------------------------------------------------- views
