@@ -10,17 +10,18 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A linear layer's weight [out, in] as the plan's products read it ({@code x·Wᵀ}). A product lays
  * out its weight for the micro-kernel each time ({@link Gemm}); for fewer than
- * {@link #PACK_BELOW_ROWS} rows that copy is a large share of its work (at a few dozen rows, most
- * of it), so the first such product packs a float32 weight once ({@link Gemm#packB}) and every
- * later product reads the packed copy, with the same bits. Larger products alone never pack (the
- * copy is a few percent of their work there), so that a workload of large batches does not pay
- * the memory: a second float32 copy of the weight on the heap, within the budget of
+ * {@link #PACK_BELOW_ROWS} rows that copy is a share of its work worth keeping (at a few dozen rows,
+ * most of it; at a batch of 32 ViT-B/32 images or 77-token texts, 2–3%), so the first such product
+ * packs a float32 weight once ({@link Gemm#packB}) and every later product reads the packed copy,
+ * with the same bits. Larger products alone never pack (the copy is about 1% of their work there
+ * and less beyond), so that a workload of very large batches does not pay the memory: a second
+ * float32 copy of the weight on the heap, within the budget of
  * {@link PackedWeights} (past it, or with copies off, the weight is read as it is stored). A weight
  * kept in 16 bits is never packed (its point is the memory).
  */
 final class LinearWeight {
-    /** Products of fewer rows pack the weight (packing it per product would cost them above 3% more). */
-    static final int PACK_BELOW_ROWS = 1024;
+    /** Products of fewer rows pack the weight (packing it per product would cost them above about 1% more). */
+    static final int PACK_BELOW_ROWS = 4096;
 
     private final Tensor weight;
     private final AtomicLong budget;
