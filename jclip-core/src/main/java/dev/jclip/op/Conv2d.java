@@ -5,9 +5,7 @@ import dev.jclip.kernel.Epilogue;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.PackedB;
-import dev.jclip.tensor.HalfType;
 import dev.jclip.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.function.IntFunction;
 
@@ -253,16 +251,11 @@ public final class Conv2d {
             throw new IllegalArgumentException("conv2d: weight must be [O, C, kh, kw], got " + Arrays.toString(weight.shape()));
         }
         int o = weight.dim(0), k = Math.multiplyExact(weight.dim(1), weight.dim(2) * weight.dim(3));
-        MemorySegment half = weight.halfStorage();
-        if (half != null && k == weight.dim(1)) {
+        if (weight.halfStorage() != null && k == weight.dim(1)) {
             // A 1×1 weight in 16 bits is its own [O × C] matrix: packing widens it in place, no copy.
-            return Gemm.packB(Operand.of(half, 0, k, format(weight.halfType())).transposed(true), k, o);
+            return Gemm.packB(Linear.stored(weight, 0, k).transposed(true), k, o);
         }
         return Gemm.packB(true, k, o, tapsMajor(weight), 0, k);
-    }
-
-    private static Operand.Format format(HalfType type) {
-        return type == HalfType.F16 ? Operand.Format.F16 : Operand.Format.BF16;
     }
 
     /**

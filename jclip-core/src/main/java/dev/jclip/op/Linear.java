@@ -5,8 +5,10 @@ import dev.jclip.kernel.Epilogue;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.Sums;
+import dev.jclip.tensor.HalfType;
 import dev.jclip.tensor.Tensor;
 import dev.jclip.tensor.Workspace;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -17,6 +19,17 @@ import java.util.Arrays;
  */
 public final class Linear {
     private Linear() {}
+
+    /**
+     * The matrix of {@code weight}'s elements from {@code offset}, rows {@code ld} apart, as it is
+     * stored: in 16 bits when it is kept so (widened as a product packs it), else float32.
+     */
+    public static Operand stored(Tensor weight, int offset, int ld) {
+        MemorySegment bits = weight.halfStorage();
+        HalfType half = weight.halfType();
+        return bits == null || half == null ? Operand.of(weight.storage(), offset, ld)
+                : Operand.of(bits, offset, ld, half == HalfType.F16 ? Operand.Format.F16 : Operand.Format.BF16);
+    }
 
     /**
      * Applies a linear map to the last dimension.

@@ -8,6 +8,7 @@ import dev.jclip.kernel.Operand;
 import dev.jclip.nn.AttentionPool2d;
 import dev.jclip.nn.StateDict;
 import dev.jclip.op.Elementwise;
+import dev.jclip.op.Linear;
 import dev.jclip.op.Reduce;
 import dev.jclip.op.Softmax;
 import dev.jclip.op.Views;
@@ -18,7 +19,7 @@ import dev.jclip.tensor.Tensor;
  * {@code k_proj}, scores and weighted sums over the tokens, then {@code v_proj}), so the same bits,
  * without the model's copies between head-major and image-major layouts: each product reads its
  * head's or image's rows in place and writes its columns of the next one. The projections read
- * weights kept in 16 bits as they are ({@link Projection#rows}).
+ * weights kept in 16 bits as they are ({@link Linear#stored}).
  */
 final class AttentionPoolPlan {
     private final int heads;
@@ -47,7 +48,7 @@ final class AttentionPoolPlan {
         float[] u = new float[Tensor.checkedNumel(b, heads, c)], out = new float[Tensor.checkedNumel(b, c)];
         for (int h = 0; h < heads; h++) {
             // u[·, h, :] [B × C] = q[·, head h] [B × hd] · W_k rows of head h [hd × C]
-            Gemm.sgemm(b, c, hd, Operand.of(q, h * hd, c), Projection.rows(kWeight, h * hd * c, c),
+            Gemm.sgemm(b, c, hd, Operand.of(q, h * hd, c), Linear.stored(kWeight, h * hd * c, c),
                     u, h * c, heads * c, false, null);
         }
         // Per image: scores [H × L] = u [H × C] · xᵀ, their softmax p, then z [H × C] = p · x [L × C].
@@ -58,7 +59,7 @@ final class AttentionPoolPlan {
         Gemm.sgemmBatched(false, false, b, heads, c, l, p, 0, l, heads * l, x, 0, c, l * c, z, 0, c, heads * c, false);
         for (int h = 0; h < heads; h++) {
             // out[·, head h] [B × hd] = z[·, h, :] [B × C] · (W_v rows of head h)ᵀ
-            Gemm.sgemm(b, hd, c, Operand.of(z, h * c, heads * c), Projection.rows(vWeight, h * hd * c, c).t(),
+            Gemm.sgemm(b, hd, c, Operand.of(z, h * c, heads * c), Linear.stored(vWeight, h * hd * c, c).t(),
                     out, h * hd, c, false, null);
         }
         return Projection.forward(Elementwise.add(Tensor.of(out, b, c), vBias), cWeight, cBias, null, null);

@@ -14,6 +14,7 @@ import dev.jclip.nn.StateDict;
 import dev.jclip.op.Attention;
 import dev.jclip.op.Elementwise;
 import dev.jclip.op.LayerNorm;
+import dev.jclip.op.Linear;
 import dev.jclip.op.Sequences;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
@@ -135,10 +136,10 @@ final class BlockPlan {
         int n = x.dim(0), d = x.dim(1), b = at.length;
         float[] xs = x.data(), bias = inProjBias.data(), qkv = buffers.take(Tensor.checkedNumel(n, 3 * d));
         // k and v: rows D..3D of the packed weight, written to columns D..3D of every token.
-        Gemm.sgemm(n, 2 * d, d, Operand.of(xs, 0, d), Projection.rows(inProjWeight.tensor(), d * d, d).t(),
+        Gemm.sgemm(n, 2 * d, d, Operand.of(xs, 0, d), Linear.stored(inProjWeight.tensor(), d * d, d).t(),
                 qkv, d, 3 * d, false, Epilogue.bias(Arrays.copyOfRange(bias, d, 3 * d)));
         float[] q = new float[b * d];
-        Gemm.sgemm(b, d, d, Operand.of(tokensAt(x, seqs, at).data(), 0, d), Projection.rows(inProjWeight.tensor(), 0, d).t(),
+        Gemm.sgemm(b, d, d, Operand.of(tokensAt(x, seqs, at).data(), 0, d), Linear.stored(inProjWeight.tensor(), 0, d).t(),
                 q, 0, d, false, Epilogue.bias(bias));
         for (int i = 0; i < b; i++) {
             System.arraycopy(q, i * d, qkv, (seqs.start(i) + at[i]) * 3 * d, d);

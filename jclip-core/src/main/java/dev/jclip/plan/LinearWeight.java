@@ -3,6 +3,7 @@ package dev.jclip.plan;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
 import dev.jclip.kernel.PackedB;
+import dev.jclip.op.Linear;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,7 +45,7 @@ final class LinearWeight {
         this.budget = budget;
         out = weight.dim(0);
         in = weight.dim(1);
-        stored = Projection.rows(weight, 0, in).t();
+        stored = Linear.stored(weight, 0, in).t();
     }
 
     /** Output features: the weight's rows. */

@@ -5,9 +5,7 @@ import dev.jclip.kernel.Epilogue;
 import dev.jclip.kernel.Gemm;
 import dev.jclip.kernel.Operand;
 import dev.jclip.op.Linear;
-import dev.jclip.tensor.HalfType;
 import dev.jclip.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
 
 /**
  * The plan's linear layers, {@code y = act(x·Wᵀ + b) + residual}: the products {@link Linear}
@@ -29,7 +27,8 @@ final class Projection {
 
     /** {@link #forward} writing into an array from {@code buffers} (a new one when null). */
     static Tensor forward(Tensor x, Tensor weight, Tensor bias, Gelu act, Tensor residual, Buffers buffers) {
-        return forward(x, rows(weight, 0, weight.dim(1)).t(), weight.dim(0), weight.dim(1), bias, act, residual, buffers);
+        return forward(x, Linear.stored(weight, 0, weight.dim(1)).t(), weight.dim(0), weight.dim(1), bias, act, residual,
+                buffers);
     }
 
     /** {@link #forward} with a weight that small products pack once ({@link LinearWeight}). */
@@ -53,13 +52,5 @@ final class Projection {
         }
         Gemm.sgemm(y.length / Math.max(1, out), out, in, Operand.of(x.data(), 0, in), weightT, y, 0, out, false, epilogue);
         return Tensor.of(y, shape);
-    }
-
-    /** The matrix of {@code weight}'s elements from {@code offset}, rows {@code ld} apart: in 16 bits when it is kept so. */
-    static Operand rows(Tensor weight, int offset, int ld) {
-        MemorySegment bits = weight.halfStorage();
-        HalfType half = weight.halfType();
-        return bits == null || half == null ? Operand.of(weight.storage(), offset, ld)
-                : Operand.of(bits, offset, ld, half == HalfType.F16 ? Operand.Format.F16 : Operand.Format.BF16);
     }
 }
