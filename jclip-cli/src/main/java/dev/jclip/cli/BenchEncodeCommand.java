@@ -91,7 +91,8 @@ final class BenchEncodeCommand implements Callable<Integer> {
             HalfWeights.round(clip.stateDict(), half);
         }
         ClipConfig config = ClipConfig.of(clip);
-        InferencePlan plan = InferencePlan.of(clip);
+        // SigLIP's towers are not planned yet: they run through the model's modules, as ClipModel runs them.
+        InferencePlan plan = InferencePlan.covers(clip) ? InferencePlan.of(clip) : null;
         Parallel pool = threads != null ? Parallel.of(threads) : Parallel.shared();
         SplittableRandom rng = new SplittableRandom(seed + 1);
         int length = 0;
@@ -100,18 +101,17 @@ final class BenchEncodeCommand implements Callable<Integer> {
             if (tokens != null) {
                 throw new IllegalArgumentException("--tokens applies to --what text only");
             }
-            int s = config.vision().imageSize();
-            Tensor images = Tensor.randn(rng, 1f, batch, 3, s, s);
-            step = () -> pool.run(() -> plan.encodeImage(images));
+            Tensor images = Tensor.randn(rng, 1f, batch, 3, config.vision().imageSize(), config.vision().imageWidth());
+            step = () -> pool.call(() -> plan != null ? plan.encodeImage(images) : clip.encodeImage(images));
         } else {
             int context = config.text().contextLength();
             length = tokens != null ? tokens : context;
             int[] ids = randomPrompts(rng, batch, length, context, config.text().vocabSize());
-            step = () -> pool.run(() -> plan.encodeText(ids));
+            step = () -> pool.call(() -> plan != null ? plan.encodeText(ids) : clip.encodeText(ids));
         }
-        System.out.printf(Locale.ROOT, "model %s (%s), %s, batch %d, threads %d, weights %s; peak rss after loading %d MiB%n",
+        System.out.printf(Locale.ROOT, "model %s (%s), %s, batch %d, threads %d, weights %s, %s; peak rss after loading %d MiB%n",
                 name, preset.preset != null ? "random weights" : "loaded", what, batch, pool.threads(), half == null ? "as stored" : half,
-                ProcessStats.peakRssMb());
+                plan != null ? "inference plan" : "the model's modules", ProcessStats.peakRssMb());
 
         int reps = 0;
         double elapsed;

@@ -2,8 +2,12 @@ package dev.jclip.model;
 
 import dev.jclip.nn.Clip;
 import dev.jclip.nn.StateDict;
+import dev.jclip.nn.VisionTransformer;
 import dev.jclip.tensor.Tensor;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -15,13 +19,18 @@ import java.util.SplittableRandom;
  * embedding std 0.02, positional 0.01; LayerNorm and BatchNorm weights near 1
  * (the last BatchNorm of each bottleneck near 0, so each block starts close to
  * its shortcut); LayerScale gammas at the config's initial value;
- * {@code logit_scale = ln(1/0.07)}. The tensors are filled in a
- * fixed order from one {@link SplittableRandom}, so a seed gives the same bits
- * on every machine.
+ * {@code logit_scale = ln(1/0.07)}. A SigLIP model's parts beyond CLIP's (the
+ * patch convolution's bias, the attention-pooling head, the text projection's
+ * bias) follow the same scheme, and its logits start as SigLIP's do:
+ * {@code logit_scale = ln 10}, {@code logit_bias = -10}. Every tensor of the
+ * model is filled, in a fixed order from one {@link SplittableRandom}, so a seed
+ * gives the same bits on every machine; a model with a tensor this scheme does
+ * not cover is refused.
  */
 public final class ClipInit {
     private final StateDict sd;
     private final SplittableRandom rng;
+    private final Set<String> filled = new HashSet<>();
 
     private ClipInit(StateDict sd, long seed) {
         this.sd = sd;
@@ -31,18 +40,40 @@ public final class ClipInit {
     /** A new model of this config with random weights from {@code seed}. */
     public static Clip random(ClipConfig config, long seed) {
         Clip model = config.build();
-        new ClipInit(model.stateDict(), seed).initialize(config);
+        ClipInit init = new ClipInit(model.stateDict(), seed);
+        init.initialize(config);
+        init.requireAllFilled();
         return model;
     }
 
+    /** The towers a config has, then (with both) the logits' scale and bias. */
     private void initialize(ClipConfig cfg) {
-        ClipConfig.Vision v = cfg.vision();
+        if (cfg.vision() != null) {
+            vision(cfg.vision());
+        }
+        if (cfg.text() != null) {
+            text(cfg.text());
+        }
+        if (cfg.vision() != null && cfg.text() != null) {
+            tensor("logit_scale").data()[0] = (float) Math.log(cfg.logitBias() ? 10 : 1 / 0.07);
+            if (cfg.logitBias()) {
+                tensor("logit_bias").data()[0] = -10f;
+            }
+        }
+    }
+
+    private void vision(ClipConfig.Vision v) {
         int w = v.width();
         if (!v.isResNet()) {
             int p = v.patchSize(), layers = v.layers()[0];
             double s = Math.pow(w, -0.5);
             normal("visual.conv1.weight", Math.pow(3.0 * p * p, -0.5));
-            normal("visual.class_embedding", s);
+            if (v.patchBias()) {
+                normal("visual.conv1.bias", 0.02);
+            }
+            if (v.classToken()) {
+                normal("visual.class_embedding", s);
+            }
             normal("visual.positional_embedding", s);
             if (v.lnPre()) {
                 layerNorm("visual.ln_pre");
@@ -50,8 +81,13 @@ public final class ClipInit {
             for (int i = 0; i < layers; i++) {
                 block("visual.transformer.resblocks." + i, w, s, s, s, v.layerScale());
             }
+            if (v.pool() == VisionTransformer.Pool.MAP) {
+                attentionPool("visual.attn_pool", s);
+            }
             layerNorm("visual.ln_post");
-            normal("visual.proj", s);
+            if (v.projection()) {
+                normal("visual.proj", s);
+            }
         } else {
             conv("visual.conv1.weight");
             batchNorm("visual.bn1", false);
@@ -85,7 +121,9 @@ public final class ClipInit {
             normal(pp + "c_proj.weight", std);
             normal(pp + "c_proj.bias", 0.02);
         }
-        ClipConfig.Text t = cfg.text();
+    }
+
+    private void text(ClipConfig.Text t) {
         int tw = t.width();
         normal("token_embedding.weight", 0.02);
         normal("positional_embedding", 0.01);
@@ -96,8 +134,33 @@ public final class ClipInit {
             block("transformer.resblocks." + i, tw, attnStd, projStd, fcStd, t.layerScale());
         }
         layerNorm("ln_final");
-        normal("text_projection", attnStd);
-        tensor("logit_scale").data()[0] = (float) Math.log(1 / 0.07);
+        if (t.projBias()) {
+            normal("text_projection.weight", attnStd);
+            normal("text_projection.bias", 0.02);
+        } else {
+            normal("text_projection", attnStd);
+        }
+    }
+
+    /** SigLIP's attention-pooling head: a probe query, attention, LayerNorm and MLP, {@code std} throughout. */
+    private void attentionPool(String p, double std) {
+        normal(p + ".probe", std);
+        normal(p + ".attention.in_proj_weight", std);
+        normal(p + ".attention.in_proj_bias", 0.02);
+        normal(p + ".attention.out_proj.weight", std);
+        normal(p + ".attention.out_proj.bias", 0.02);
+        layerNorm(p + ".layernorm");
+        normal(p + ".mlp.fc1.weight", std);
+        normal(p + ".mlp.fc1.bias", 0.02);
+        normal(p + ".mlp.fc2.weight", std);
+        normal(p + ".mlp.fc2.bias", 0.02);
+    }
+
+    private void requireAllFilled() {
+        List<String> missed = sd.all().keySet().stream().filter(name -> !filled.contains(name)).toList();
+        if (!missed.isEmpty()) {
+            throw new IllegalStateException("random initialization does not cover " + missed);
+        }
     }
 
     private void block(String p, int w, double attnStd, double projStd, double fcStd, float layerScale) {
@@ -159,6 +222,7 @@ public final class ClipInit {
         if (t == null) {
             throw new IllegalStateException("model has no tensor " + name);
         }
+        filled.add(name);
         return t;
     }
 }
