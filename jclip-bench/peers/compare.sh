@@ -10,8 +10,13 @@
 # the same work done the direct way and can pass 100%. Random weights of each preset on both sides
 # (speed does not depend on the values).
 #
+# With --paired, each workload is instead one run of dev.jclip.bench.PairedOpenClipBench: one process
+# of each side, batch for batch (R rounds of one batch each, the order alternating), its ratio the
+# median of the per-round ratios, each side's items/s that of its median batch: many more paired
+# samples in the same time than separate runs of S seconds give.
+#
 # Usage: jclip-bench/peers/compare.sh [--threads T] [--rounds R] [--seconds S] [--batch B]
-#            [--train] [WORKLOAD ...]
+#            [--paired] [--train] [WORKLOAD ...]
 # WORKLOADs: vit-b-32 vit-b-16 vit-l-14 rn50 (images, batch B, default 32) and text (77 tokens,
 # batch B, ViT-B-32's text tower); default all five. --train also runs compare_train.sh
 # (jclip bench train against train_open_clip.py on train-bench.json).
@@ -20,13 +25,14 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$here/../.."
 py="${PEERS_PYTHON:-/tmp/peers/venv/bin/python}"
-threads=2 rounds=2 seconds=10 batch=32 train=0 workloads=()
+threads=2 rounds=2 seconds=10 batch=32 train=0 paired=0 workloads=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) threads="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --batch) batch="$2"; shift 2 ;;
+    --paired) paired=1; shift ;;
     --train) train=1; shift ;;
     vit-b-32|vit-b-16|vit-l-14|rn50|text) workloads+=("$1"); shift ;;
     *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
@@ -53,6 +59,21 @@ for w in "${workloads[@]}"; do
   esac
   tok=() ; [ "$what" = text ] && tok=(--tokens 77)
   jbest=0 pbest=0 gflop=0
+  if [ "$paired" = 1 ]; then
+    bjar="$root/jclip-bench/target/jclip-benchmarks.jar"
+    if [ ! -f "$bjar" ] || [ -n "$(find "$root" -path '*/src/main/*' -newer "$bjar" -print -quit)" ]; then
+      (cd "$root" && ./mvnw -q -B -ntp -DskipTests -pl jclip-bench -am package) >&2
+    fi
+    . "$root/.mvn/jdk.sh"
+    line=$(cd "$root" && PEERS_PYTHON="$py" "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -XX:+UseG1GC \
+      -cp "$bjar" dev.jclip.bench.PairedOpenClipBench --preset "$model" --what "$what" \
+      --batch "$batch" "${tok[@]}" --threads "$threads" --rounds "$rounds" 2>/dev/null | tee /dev/stderr | tail -n 1)
+    jbest=$(field jclip_items_per_s "$line") pbest=$(field open_clip_items_per_s "$line") gflop=$(field gflop_per_item "$line")
+    summary+=("$(printf '%-9s jclip %7.2f/s (%4.1f%% of peak)  open_clip %7.2f/s (%4.1f%%)  paired ratio %.3f  [%.2f GFLOP/item]' "$w" \
+      "$jbest" "$(calc "100 * $jbest * $gflop / $peak")" "$pbest" "$(calc "100 * $pbest * $gflop / $peak")" \
+      "$(field ratio "$line")" "$gflop")")
+    continue
+  fi
   for ((r = 0; r < rounds; r++)); do
     for side in $( ((r % 2 == 0)) && echo "jclip open_clip" || echo "open_clip jclip"); do
       if [ "$side" = jclip ]; then

@@ -5,18 +5,24 @@ on the weight values), evaluation mode, eager, under torch.inference_mode(), tor
 (--threads), one inter-op thread. Inputs: standard-normal images [B,3,R,R], or texts of --tokens
 tokens (start token 49406, random ids, end token 49407, zero padding to the context length; open_clip
 computes every position whatever their length). --warmup seconds untimed, then batches until
---seconds have passed (at least one). The multiply-adds of one item are counted by PyTorch's own
+--seconds have passed (at least one). With --paired (PairedOpenClipBench's peer), after the warm-up
+it prints "ready gflop_per_item=G" and then runs one batch for each line "run" read from stdin, printing
+"seconds=S" (that batch's time), until the end of stdin; --inputs FILE then gives the batch, as
+the Java side wrote it (little-endian float32 images or int64 token ids, row-major). The multiply-adds of one item are counted by PyTorch's own
 FlopCounterMode (matrix products and convolutions, 2 flops each), for the fraction of peak; in
 training mode, where attention is not fused (a batch norm's running statistics then move, which
 does not change the speed).
 
 usage: /tmp/peers/venv/bin/python encode_open_clip.py --model ViT-B-32 --what image|text
-           [--batch 32] [--tokens 77] [--threads 2] [--seconds 10] [--warmup 3]
+           [--batch 32] [--tokens 77] [--threads 2] [--seconds 10] [--warmup 3] [--paired [--inputs FILE]]
 Last line: encode what=W model=M batch=B tokens=N items_per_s=X peak_rss_mb=Y gflop_per_item=G peer=open_clip
 """
 import argparse
 import resource
+import sys
 import time
+
+import numpy as np
 
 import open_clip
 import torch
@@ -32,6 +38,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--warmup", type=float, default=3)
+    ap.add_argument("--paired", action="store_true", help="after the warm-up, one batch per line 'run' on stdin")
+    ap.add_argument("--inputs", help="the batch as raw little-endian values (float32 images, int64 tokens)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
@@ -52,6 +60,12 @@ def main():
         inputs[:, 1:tokens - 1] = torch.randint(1, 49406, (a.batch, tokens - 2))
         inputs[:, tokens - 1] = 49407
         encode = model.encode_text
+    if a.inputs:
+        dtype = np.float32 if a.what == "image" else np.int64
+        given = np.fromfile(a.inputs, dtype=np.dtype(dtype).newbyteorder("<"))
+        if given.size != inputs.numel():
+            raise SystemExit(f"--inputs holds {given.size} values, the batch has {inputs.numel()}")
+        inputs = torch.from_numpy(given.astype(dtype)).reshape(inputs.shape)
     # Counted in training mode: in evaluation mode nn.MultiheadAttention takes its fused fast path,
     # whose projections FlopCounterMode does not see (open_clip has no dropout at inference anyway).
     counter = FlopCounterMode(display=False)
@@ -66,6 +80,9 @@ def main():
             encode(inputs)
             if time.perf_counter() - start >= a.warmup:
                 break
+        if a.paired:
+            serve(encode, inputs, gflop)
+            return
         times = []
         start = time.perf_counter()
         while not times or time.perf_counter() - start < a.seconds:
@@ -77,6 +94,17 @@ def main():
     print(f"open_clip={open_clip.__version__} torch={torch.__version__} threads={torch.get_num_threads()}")
     print(f"encode what={a.what} model={a.model} batch={a.batch} tokens={tokens} "
           f"items_per_s={a.batch * len(times) / sum(times):.2f} peak_rss_mb={rss} gflop_per_item={gflop:.3f} peer=open_clip")
+
+
+def serve(encode, inputs, gflop):
+    """One batch per line "run" on stdin, its time printed as "seconds=S"; ends with stdin."""
+    print(f"ready gflop_per_item={gflop:.3f}", flush=True)
+    for line in sys.stdin:
+        if line.strip() != "run":
+            raise SystemExit(f"unknown request {line.strip()!r}: expected 'run'")
+        t0 = time.perf_counter()
+        encode(inputs)
+        print(f"seconds={time.perf_counter() - t0:.6f}", flush=True)
 
 
 if __name__ == "__main__":

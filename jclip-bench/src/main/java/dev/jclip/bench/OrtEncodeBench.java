@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  */
 public final class OrtEncodeBench {
     /** CLIP's start and end tokens; the end token is the highest id, which the text encoder finds by argmax. */
-    private static final long START = 49406, END = 49407;
+    static final long START = 49406, END = 49407;
     private static final int WARMUP_BATCHES = 2;
 
     private OrtEncodeBench() {}

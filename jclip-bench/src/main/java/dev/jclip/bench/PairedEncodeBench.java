@@ -19,12 +19,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * jclip and ONNX Runtime on the same encoder, batch for batch in one process: each round runs
- * one jclip batch and one ORT batch on the same inputs, so that whatever else the machine is
- * doing slows both alike, and reports the median of the per-round speed ratios. A shared,
- * noisy machine (a VM whose neighbours come and go) moves separate runs by ±10%; the ratio of
- * neighbouring batches moves far less. The first round also checks that both give the same
- * features.
+ * jclip and ONNX Runtime on the same encoder, batch for batch in one process ({@link PairedRounds}:
+ * one jclip batch and one ORT batch on the same inputs each round), reporting the median of the
+ * per-round speed ratios. A shared, noisy machine (a VM whose neighbours come and go) moves
+ * separate runs by ±10%; the ratio of neighbouring batches moves far less. The first round also
+ * checks that both give the same features.
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp jclip-bench/target/jclip-benchmarks.jar \
@@ -37,8 +36,6 @@ import java.util.SplittableRandom;
  */
 public final class PairedEncodeBench {
     private static final int WARMUP_ROUNDS = 3;
-    /** A pause after every batch, longer than ORT's worker threads keep spinning for more work. */
-    private static final long PAUSE_MS = 50;
 
     private PairedEncodeBench() {}
 
@@ -111,48 +108,34 @@ public final class PairedEncodeBench {
         int[] texts = ids;
         Map<String, OnnxTensor> feed = Map.of(in.name(), x);
         try (x; var _ = GradMode.noGrad()) {
-            float[] mine = null, theirs = null;
-            double[] jclipSeconds = new double[o.rounds()], ortSeconds = new double[o.rounds()];
-            for (int r = -WARMUP_ROUNDS; r < o.rounds(); r++) {
+            float[][] features = new float[2][];
+            PairedRounds.Batch mine = () -> {
                 long t0 = System.nanoTime();
-                Tensor features = pool.call(() -> image ? clip.encodeImage(images) : clip.encodeText(texts));
-                long t1 = System.nanoTime();
-                Thread.sleep(PAUSE_MS);
-                long t2 = System.nanoTime();
-                try (OrtSession.Result result = session.run(feed)) {
-                    long t3 = System.nanoTime();
-                    if (mine == null) {
-                        mine = features.data();
-                        theirs = ((OnnxTensor) result.get(0)).getFloatBuffer().array();
-                    }
-                    if (r >= 0) {
-                        jclipSeconds[r] = (t1 - t0) * 1e-9;
-                        ortSeconds[r] = (t3 - t2) * 1e-9;
-                        System.out.printf(Locale.ROOT, "round %d: jclip %.3f s, ort %.3f s, ratio %.3f%n", r + 1,
-                                jclipSeconds[r], ortSeconds[r], ortSeconds[r] / jclipSeconds[r]);
-                    }
+                Tensor f = pool.call(() -> image ? clip.encodeImage(images) : clip.encodeText(texts));
+                double seconds = (System.nanoTime() - t0) * 1e-9;
+                if (features[0] == null) {
+                    features[0] = f.data();
                 }
-                Thread.sleep(PAUSE_MS);
-            }
+                return seconds;
+            };
+            PairedRounds.Batch theirs = () -> {
+                long t0 = System.nanoTime();
+                try (OrtSession.Result result = session.run(feed)) {
+                    double seconds = (System.nanoTime() - t0) * 1e-9;
+                    if (features[1] == null) {
+                        features[1] = ((OnnxTensor) result.get(0)).getFloatBuffer().array();
+                    }
+                    return seconds;
+                }
+            };
+            PairedRounds.Times times = PairedRounds.run(mine, theirs, "ort", WARMUP_ROUNDS, o.rounds());
             System.out.printf(Locale.ROOT, "features: max |jclip - ort| = %.3g, max |ort| = %.3g%n",
-                    maxAbsDiff(mine, theirs), maxAbs(theirs));
-            double[] ratios = new double[o.rounds()];
-            for (int r = 0; r < o.rounds(); r++) {
-                ratios[r] = ortSeconds[r] / jclipSeconds[r];
-            }
-            System.out.printf(Locale.ROOT, "ratio over rounds: min %.3f, max %.3f%n",
-                    Arrays.stream(ratios).min().orElseThrow(), Arrays.stream(ratios).max().orElseThrow());
+                    maxAbsDiff(features[0], features[1]), maxAbs(features[1]));
             System.out.printf(Locale.ROOT,
                     "paired what=%s model=%s batch=%d tokens=%d jclip_items_per_s=%.2f ort_items_per_s=%.2f ratio=%.3f%n",
-                    o.what(), OrtEncodeBench.modelName(o.onnx()), o.batch(), tokens, o.batch() / median(jclipSeconds),
-                    o.batch() / median(ortSeconds), median(ratios));
+                    o.what(), OrtEncodeBench.modelName(o.onnx()), o.batch(), tokens, o.batch() / PairedRounds.median(times.jclip()),
+                    o.batch() / PairedRounds.median(times.peer()), PairedRounds.median(times.ratios()));
         }
-    }
-
-    private static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static double maxAbsDiff(float[] a, float[] b) {
