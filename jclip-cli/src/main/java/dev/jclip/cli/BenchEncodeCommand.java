@@ -91,8 +91,7 @@ final class BenchEncodeCommand implements Callable<Integer> {
             HalfWeights.round(clip.stateDict(), half);
         }
         ClipConfig config = ClipConfig.of(clip);
-        // SigLIP's towers are not planned yet: they run through the model's modules, as ClipModel runs them.
-        InferencePlan plan = InferencePlan.covers(clip) ? InferencePlan.of(clip) : null;
+        InferencePlan plan = InferencePlan.of(clip);
         Parallel pool = threads != null ? Parallel.of(threads) : Parallel.shared();
         SplittableRandom rng = new SplittableRandom(seed + 1);
         int length = 0;
@@ -102,16 +101,16 @@ final class BenchEncodeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--tokens applies to --what text only");
             }
             Tensor images = Tensor.randn(rng, 1f, batch, 3, config.vision().imageSize(), config.vision().imageWidth());
-            step = () -> pool.call(() -> plan != null ? plan.encodeImage(images) : clip.encodeImage(images));
+            step = () -> pool.run(() -> plan.encodeImage(images));
         } else {
             int context = config.text().contextLength();
             length = tokens != null ? tokens : context;
             int[] ids = randomPrompts(rng, batch, length, context, config.text().vocabSize());
-            step = () -> pool.call(() -> plan != null ? plan.encodeText(ids) : clip.encodeText(ids));
+            step = () -> pool.run(() -> plan.encodeText(ids));
         }
-        System.out.printf(Locale.ROOT, "model %s (%s), %s, batch %d, threads %d, weights %s, %s; peak rss after loading %d MiB%n",
+        System.out.printf(Locale.ROOT, "model %s (%s), %s, batch %d, threads %d, weights %s; peak rss after loading %d MiB%n",
                 name, preset.preset != null ? "random weights" : "loaded", what, batch, pool.threads(), half == null ? "as stored" : half,
-                plan != null ? "inference plan" : "the model's modules", ProcessStats.peakRssMb());
+                ProcessStats.peakRssMb());
 
         int reps = 0;
         double elapsed;

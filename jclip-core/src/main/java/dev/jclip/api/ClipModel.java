@@ -225,7 +225,7 @@ public final class ClipModel {
                 : new PreprocessConfig.Size(config.vision().imageSize(), config.vision().imageWidth());
         ImagePreprocessor preprocessor = ImagePreprocessor.of(size == null ? PreprocessConfig.openAi(224)
                 : preprocessCfg != null ? PreprocessConfig.fromOpenClip(preprocessCfg, size) : ModelFiles.preprocessing(model, size));
-        return new ClipModel(clip, plan(clip), config, tokenizer, preprocessor, id, model.toAbsolutePath(), DEFAULT_BATCH,
+        return new ClipModel(clip, InferencePlan.of(clip), config, tokenizer, preprocessor, id, model.toAbsolutePath(), DEFAULT_BATCH,
                 Parallel.shared(), foreign);
     }
 
@@ -241,14 +241,9 @@ public final class ClipModel {
             throw new IllegalArgumentException("the model is in training mode: call train(false) before inference");
         }
         ClipConfig config = ClipConfig.of(clip);
-        return new ClipModel(clip, plan(clip), config, tokenizer,
+        return new ClipModel(clip, InferencePlan.of(clip), config, tokenizer,
                 ImagePreprocessor.clip(config.vision() == null ? 224 : config.vision().imageSize()),
                 id, null, DEFAULT_BATCH, Parallel.shared(), null);
-    }
-
-    /** The fast inference path of {@code clip}, or null where the modules themselves run (SigLIP's towers). */
-    private static InferencePlan plan(Clip clip) {
-        return InferencePlan.covers(clip) ? InferencePlan.of(clip) : null;
     }
 
     /** This model with another tokenizer (its ids must fit the text tower's vocabulary). */
@@ -427,7 +422,7 @@ public final class ClipModel {
         return batched(images.size(), (start, end) -> {
             try (var _ = GradMode.noGrad()) {
                 Tensor batch = stack(images, start, end);
-                return Normalize.l2(plan != null ? plan.encodeImage(batch) : clip.encodeImage(batch));
+                return Normalize.l2(plan.encodeImage(batch));
             }
         });
     }
@@ -473,7 +468,7 @@ public final class ClipModel {
         return batched(ids.length, (start, end) -> {
             try (var _ = GradMode.noGrad()) {
                 int[] batch = flatten(ids, start, end);
-                return Normalize.l2(plan != null ? plan.encodeText(batch) : clip.encodeText(batch));
+                return Normalize.l2(plan.encodeText(batch));
             }
         });
     }

@@ -154,6 +154,11 @@ public final class VisionTransformer extends ImageEncoder {
         return pool;
     }
 
+    /** The attention-pooling head of {@link Pool#MAP}, else null. */
+    public AttentionPoolingHead attentionPool() {
+        return attnPool;
+    }
+
     /** Whether {@code ln_post} is applied after pooling (else to every token before it). */
     public boolean finalLnAfterPool() {
         return finalLnAfterPool;

@@ -13,7 +13,9 @@ import dev.jclip.tensor.Tensor;
  * holds the model's own tensors: it must not change afterwards); batch norms are folded into the
  * convolutions before them, epilogues (bias, GELU, residual, ReLU) are fused into the products,
  * the ResNet runs on channels-last activations in small groups of images with recycled arrays,
- * and the last transformer block of each tower computes only the pooled token. The transformer
+ * and the last transformer block of a tower pooled at one token (the class token, a text's end
+ * token) computes only that token. SigLIP's towers (a patch bias, no class token, attention
+ * pooling, a text projection with bias) are planned as well. The transformer
  * blocks' float32 weights are packed for the products once, when a small batch first uses them
  * ({@link LinearWeight}: a second copy of them on the heap, within a budget). Records no autograd
  * graph. Thread-safe, and immutable but for that packing. Every tower gives {@code forward}'s bits,
@@ -42,15 +44,6 @@ public final class InferencePlan {
             default -> throw new IllegalArgumentException("no inference plan for image tower " + clip.visual().getClass().getName());
         };
         return new InferencePlan(image, clip.text() == null ? null : new TextPlan(clip.text()));
-    }
-
-    /**
-     * Whether {@link #of} can plan {@code clip}: not yet SigLIP's towers (an image tower without class
-     * token or projection, a text projection with bias), which run through the model's modules.
-     */
-    public static boolean covers(Clip clip) {
-        boolean image = !(clip.visual() instanceof VisionTransformer v) || v.hasClassToken() && !v.hasPatchBias() && v.hasProjection();
-        return image && (clip.text() == null || !clip.text().hasProjectionBias());
     }
 
     /** Image features [B, embed] (not normalized) of preprocessed images [B, 3, H, W], as {@link Clip#encodeImage}. */

@@ -8,18 +8,19 @@ import dev.jclip.nn.TextTransformer;
 import dev.jclip.op.Elementwise;
 import dev.jclip.op.Embedding;
 import dev.jclip.op.LayerNorm;
+import dev.jclip.op.Linear;
 import dev.jclip.op.MatMul;
 import dev.jclip.tensor.Tensor;
 
 /**
  * A {@link TextTransformer} for inference: with the causal mask each text runs on its positions
- * up to its pooled token only, the texts laid end to end without their padding, and the last
- * block only at the pooled tokens.
+ * up to its pooled token only, the texts laid end to end without their padding (without it, as
+ * SigLIP's, every position), and the last block only at the pooled tokens.
  */
 final class TextPlan {
     private final TextTransformer text;
     private final float lnEps;
-    private final Tensor tokenEmbedding, positionalEmbedding, lnFinalWeight, lnFinalBias, textProjection;
+    private final Tensor tokenEmbedding, positionalEmbedding, lnFinalWeight, lnFinalBias, textProjection, projBias;
     private final TransformerPlan transformer;
 
     TextPlan(TextTransformer text) {
@@ -30,7 +31,9 @@ final class TextPlan {
         positionalEmbedding = needFloat32(sd, "positional_embedding");
         lnFinalWeight = need(sd, "ln_final.weight");
         lnFinalBias = need(sd, "ln_final.bias");
-        textProjection = needFloat32(sd, "text_projection");
+        // SigLIP's projection is an nn.Linear with bias, run as the model runs it.
+        textProjection = text.hasProjectionBias() ? need(sd, "text_projection.weight") : needFloat32(sd, "text_projection");
+        projBias = text.hasProjectionBias() ? need(sd, "text_projection.bias") : null;
         transformer = new TransformerPlan(sd, "transformer.", text.layers(), text.blockConfig());
     }
 
@@ -41,6 +44,6 @@ final class TextPlan {
                 Embedding.forward(positionalEmbedding, p.positions(), p.positions().length));
         x = transformer.forwardAt(x, p.sequences(), p.mask(), p.pooled());
         x = LayerNorm.forward(x, lnFinalWeight, lnFinalBias, lnEps);
-        return MatMul.matmul(x, false, textProjection, false);
+        return projBias != null ? Linear.forward(x, textProjection, projBias) : MatMul.matmul(x, false, textProjection, false);
     }
 }

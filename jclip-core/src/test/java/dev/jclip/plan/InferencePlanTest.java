@@ -72,13 +72,19 @@ class InferencePlanTest {
                 vit(32, 48, Gelu.TANH, 0, false, VisionTransformer.Pool.AVG, false),     // no ln_pre, mean of patches
                 vit(24, 32, Gelu.ERF, 0.5f, true, VisionTransformer.Pool.AVG, true),     // ln_post after pooling
                 new ClipConfig.Vision(32, 32, new int[] {1}, 16, 16, 4, 16, 0, Gelu.QUICK, 1e-6f, true, VisionTransformer.Pool.TOK,
-                        false));
+                        false),
+                // SigLIP's: no class token, a patch bias, no ln_pre, attention pooling, no projection
+                new ClipConfig.Vision(32, 32, new int[] {2}, 16, 8, 2, 40, 0, Gelu.TANH, 1e-6f, false, VisionTransformer.Pool.MAP,
+                        false, false, true, false),
+                // no class token: the mean of every token; a patch bias, projected
+                new ClipConfig.Vision(32, 40, new int[] {2}, 16, 8, 2, 40, 0, Gelu.ERF, BlockConfig.LN_EPS, true,
+                        VisionTransformer.Pool.AVG, false, false, true, true));
     }
 
     @ParameterizedTest
     @MethodSource("vits")
     void visionTransformerGivesTheModelsBits(ClipConfig.Vision v) {
-        Clip clip = model(new ClipConfig(EMBED, v, null), 1);
+        Clip clip = model(new ClipConfig(v.projection() ? EMBED : v.width(), v, null), 1);
         Tensor images = Tensor.randn(new SplittableRandom(2), 1f, BATCH, 3, v.imageSize(), v.imageWidth());
         float[] want = clip.encodeImage(images).data();   // records a graph: the training path
         float[] got = InferencePlan.of(clip).encodeImage(images).data();
@@ -96,7 +102,9 @@ class InferencePlanTest {
                 text(2, Gelu.ERF, 0.1f, false, TextTransformer.Pool.EOS),      // bidirectional, LayerScale
                 text(1, Gelu.TANH, 0, false, TextTransformer.Pool.LAST),
                 text(3, Gelu.ERF, 0, true, TextTransformer.Pool.FIRST),
-                text(2, Gelu.QUICK, 0.2f, true, TextTransformer.Pool.EOS));
+                text(2, Gelu.QUICK, 0.2f, true, TextTransformer.Pool.EOS),
+                // SigLIP's: bidirectional, the last position pooled, a projection with a bias
+                new ClipConfig.Text(10, 50, 16, 2, 2, 24, 0, Gelu.TANH, 1e-6f, false, TextTransformer.Pool.LAST, 7, null, true));
     }
 
     /** Rows of 2 to 9 random ids below 49 with the end id 49 (the largest) after them, then zero padding; one row holds eos id 7. */
