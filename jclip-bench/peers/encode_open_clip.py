@@ -3,7 +3,8 @@
 Model: open_clip.create_model(NAME) with open_clip's random initialisation (speed does not depend
 on the weight values), evaluation mode, eager, under torch.inference_mode(), torch.set_num_threads
 (--threads), one inter-op thread. Inputs: standard-normal images [B,3,R,R], or texts of --tokens
-tokens (start token 49406, random ids, end token 49407, zero padding to the context length; open_clip
+tokens (start token, random ids, end token: the vocabulary's last two ids, CLIP's 49406 and 49407 as its
+tokenizer writes them; zero padding to the context length; open_clip
 computes every position whatever their length). --warmup seconds untimed, then batches until
 --seconds have passed (at least one). With --paired (PairedOpenClipBench's peer), after the warm-up
 it prints "ready gflop_per_item=G" and then runs one batch for each line "run" read from stdin, printing
@@ -56,9 +57,11 @@ def main():
         if not 2 <= tokens <= context:
             raise SystemExit(f"--tokens must be in [2, {context}]")
         inputs = torch.zeros(a.batch, context, dtype=torch.long)
-        inputs[:, 0] = 49406
-        inputs[:, 1:tokens - 1] = torch.randint(1, 49406, (a.batch, tokens - 2))
-        inputs[:, tokens - 1] = 49407
+        embedding = model.token_embedding if hasattr(model, "token_embedding") else model.text.token_embedding
+        vocab = embedding.num_embeddings
+        inputs[:, 0] = vocab - 2
+        inputs[:, 1:tokens - 1] = torch.randint(1, vocab - 2, (a.batch, tokens - 2))
+        inputs[:, tokens - 1] = vocab - 1
         encode = model.encode_text
     if a.inputs:
         dtype = np.float32 if a.what == "image" else np.int64
@@ -68,6 +71,9 @@ def main():
         inputs = torch.from_numpy(given.astype(dtype)).reshape(inputs.shape)
     # Counted in training mode: in evaluation mode nn.MultiheadAttention takes its fused fast path,
     # whose projections FlopCounterMode does not see (open_clip has no dropout at inference anyway).
+    # No parameter needs a gradient here: with them, FlopCounterMode's module tracker fails on timm's
+    # towers (SigLIP's), hooking tensors that have no gradient function under no_grad.
+    model.requires_grad_(False)
     counter = FlopCounterMode(display=False)
     with torch.no_grad(), counter:
         model.train()

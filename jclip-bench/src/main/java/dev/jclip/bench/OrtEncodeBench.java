@@ -29,7 +29,8 @@ import java.util.SplittableRandom;
  */
 public final class OrtEncodeBench {
     /** CLIP's start and end tokens; the end token is the highest id, which the text encoder finds by argmax. */
-    static final long START = 49406, END = 49407;
+    /** CLIP's vocabulary: its last two ids are the start and end tokens. */
+    static final int CLIP_VOCAB = 49408;
     private static final int WARMUP_BATCHES = 2;
 
     private OrtEncodeBench() {}
@@ -176,19 +177,23 @@ public final class OrtEncodeBench {
 
     /** Each row: start token, n - 2 random ordinary tokens, end token, then zero padding up to the context length. */
     private static OnnxTensor tokens(OrtEnvironment env, long[] shape, int n, SplittableRandom rng) throws OrtException {
-        int[] ids = prompts((int) shape[0], (int) shape[1], n, rng);
+        int[] ids = prompts((int) shape[0], (int) shape[1], n, CLIP_VOCAB, rng);
         return OnnxTensor.createTensor(env, LongBuffer.wrap(Arrays.stream(ids).asLongStream().toArray()), shape);
     }
 
-    /** {@code batch} rows of {@code ctx} ids: start token, n - 2 random ordinary tokens, end token, zero padding. */
-    static int[] prompts(int batch, int ctx, int n, SplittableRandom rng) {
+    /**
+     * {@code batch} rows of {@code ctx} ids of a {@code vocab}-word vocabulary: the start token
+     * ({@code vocab - 2}, CLIP's 49406), n - 2 random ordinary ids in [1, vocab - 2), the end token
+     * ({@code vocab - 1}, the largest id), zero padding.
+     */
+    static int[] prompts(int batch, int ctx, int n, int vocab, SplittableRandom rng) {
         int[] ids = new int[batch * ctx];
         for (int b = 0; b < batch; b++) {
-            ids[b * ctx] = (int) START;
+            ids[b * ctx] = vocab - 2;
             for (int t = 1; t < n - 1; t++) {
-                ids[b * ctx + t] = (int) rng.nextLong(1, START);
+                ids[b * ctx + t] = (int) rng.nextLong(1, vocab - 2);
             }
-            ids[b * ctx + n - 1] = (int) END;
+            ids[b * ctx + n - 1] = vocab - 1;
         }
         return ids;
     }

@@ -101,7 +101,7 @@ public final class PairedEncodeBench {
         boolean image = o.what().equals("image");
         SplittableRandom rng = new SplittableRandom(42);
         float[] pixels = image ? OrtEncodeBench.pixels(shape, rng) : null;
-        int[] ids = image ? null : OrtEncodeBench.prompts(o.batch(), (int) shape[1], tokens, rng);
+        int[] ids = image ? null : OrtEncodeBench.prompts(o.batch(), (int) shape[1], tokens, OrtEncodeBench.CLIP_VOCAB, rng);
         OnnxTensor x = image ? OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), shape)
                 : OnnxTensor.createTensor(env, LongBuffer.wrap(Arrays.stream(ids).asLongStream().toArray()), shape);
         Tensor images = image ? Tensor.of(pixels, Arrays.stream(shape).mapToInt(Math::toIntExact).toArray()) : null;

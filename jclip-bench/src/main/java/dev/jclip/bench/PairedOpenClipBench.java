@@ -29,8 +29,7 @@ import java.util.concurrent.TimeUnit;
  * {@link PairedEncodeBench} pairs jclip with ONNX Runtime: open_clip runs in a Python process,
  * {@code peers/encode_open_clip.py --paired}, which computes one batch each time it is asked, on
  * the very inputs this side wrote for it. Both sides hold random weights of the preset (speed does
- * not depend on the values) and run on the same number of threads, one after the other; towers the
- * inference plan does not cover (SigLIP's) run through jclip's model modules.
+ * not depend on the values) and run on the same number of threads, one after the other.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp jclip-bench/target/jclip-benchmarks.jar \
@@ -111,24 +110,19 @@ public final class PairedOpenClipBench {
         if (tokens > context) {
             throw new IllegalArgumentException("--tokens " + tokens + " is more than the context of " + context);
         }
-        if (!image && config.text().vocabSize() <= OrtEncodeBench.END) {
-            throw new IllegalArgumentException("the texts are CLIP token ids, beyond " + o.preset() + "'s vocabulary of "
-                    + config.text().vocabSize());
-        }
         long[] shape = image ? new long[] {o.batch(), 3, height, width} : new long[] {o.batch(), context};
         float[] pixels = image ? OrtEncodeBench.pixels(shape, rng) : null;
-        int[] ids = image ? null : OrtEncodeBench.prompts(o.batch(), context, tokens, rng);
+        int[] ids = image ? null : OrtEncodeBench.prompts(o.batch(), context, tokens, config.text().vocabSize(), rng);
         Path inputs = Files.createTempFile("jclip-paired-", ".bin");
         try {
             writeInputs(inputs, pixels, ids);
             Tensor images = image ? Tensor.of(pixels, o.batch(), 3, height, width) : null;
-            InferencePlan plan = InferencePlan.covers(clip) ? InferencePlan.of(clip) : null;
+            InferencePlan plan = InferencePlan.of(clip);
             try (Parallel pool = Parallel.of(o.threads()); OpenClip peer = OpenClip.start(o, inputs, tokens);
                  var _ = GradMode.noGrad()) {
                 PairedRounds.Batch mine = () -> {
                     long t0 = System.nanoTime();
-                    pool.call(() -> plan == null ? image ? clip.encodeImage(images) : clip.encodeText(ids)
-                            : image ? plan.encodeImage(images) : plan.encodeText(ids));
+                    pool.call(() -> image ? plan.encodeImage(images) : plan.encodeText(ids));
                     return (System.nanoTime() - t0) * 1e-9;
                 };
                 PairedRounds.Times times = PairedRounds.run(mine, peer::batch, "open_clip", WARMUP_ROUNDS, o.rounds());
