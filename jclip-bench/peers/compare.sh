@@ -11,9 +11,9 @@
 # (speed does not depend on the values).
 #
 # With --paired, each workload is instead one run of dev.jclip.bench.PairedOpenClipBench: one process
-# of each side, batch for batch (R rounds of one batch each, the order alternating), its ratio the
-# median of the per-round ratios, each side's items/s that of its median batch: many more paired
-# samples in the same time than separate runs of S seconds give.
+# of each side, batch for batch (R rounds, each side's turn an untimed batch then a timed one, the
+# order alternating), its ratio the median of the per-round ratios, each side's items/s that of its
+# median batch: many more paired samples in the same time than separate runs of S seconds give.
 #
 # Usage: jclip-bench/peers/compare.sh [--threads T] [--rounds R] [--seconds S] [--batch B]
 #            [--paired] [--train] [WORKLOAD ...]

@@ -128,7 +128,7 @@ public final class PairedEncodeBench {
                     return seconds;
                 }
             };
-            PairedRounds.Times times = PairedRounds.run(mine, theirs, "ort", WARMUP_ROUNDS, o.rounds());
+            PairedRounds.Times times = PairedRounds.run(mine, theirs, "ort", WARMUP_ROUNDS, o.rounds(), false);
             System.out.printf(Locale.ROOT, "features: max |jclip - ort| = %.3g, max |ort| = %.3g%n",
                     maxAbsDiff(features[0], features[1]), maxAbs(features[1]));
             System.out.printf(Locale.ROOT,

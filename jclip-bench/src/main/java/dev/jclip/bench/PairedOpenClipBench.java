@@ -125,7 +125,7 @@ public final class PairedOpenClipBench {
                     pool.call(() -> image ? plan.encodeImage(images) : plan.encodeText(ids));
                     return (System.nanoTime() - t0) * 1e-9;
                 };
-                PairedRounds.Times times = PairedRounds.run(mine, peer::batch, "open_clip", WARMUP_ROUNDS, o.rounds());
+                PairedRounds.Times times = PairedRounds.run(mine, peer::batch, "open_clip", WARMUP_ROUNDS, o.rounds(), true);
                 System.out.printf(Locale.ROOT,
                         "paired what=%s model=%s batch=%d tokens=%d jclip_items_per_s=%.2f open_clip_items_per_s=%.2f ratio=%.3f %s%n",
                         o.what(), o.preset(), o.batch(), tokens, o.batch() / PairedRounds.median(times.jclip()),

@@ -33,16 +33,17 @@ final class PairedRounds {
 
     /**
      * {@code warmup} untimed rounds, then {@code rounds} timed ones, each printed as
-     * {@code round R: jclip S s, PEER S s, ratio X}, then the range of the ratios.
+     * {@code round R: jclip S s, PEER S s, ratio X}, then the range of the ratios. With
+     * {@code settle}, each side's turn starts with an untimed batch: the first batch of a process
+     * after the other's is slower than its steady state (open_clip's by up to a fifth after
+     * jclip's), and timing it would measure the switch.
      */
-    static Times run(Batch jclip, Batch peer, String peerName, int warmup, int rounds) throws Exception {
+    static Times run(Batch jclip, Batch peer, String peerName, int warmup, int rounds, boolean settle) throws Exception {
         double[] mine = new double[rounds], theirs = new double[rounds];
         for (int r = -warmup; r < rounds; r++) {
             boolean jclipFirst = Math.floorMod(r, 2) == 0;
-            double first = (jclipFirst ? jclip : peer).run();
-            Thread.sleep(PAUSE_MS);
-            double second = (jclipFirst ? peer : jclip).run();
-            Thread.sleep(PAUSE_MS);
+            double first = turn(jclipFirst ? jclip : peer, settle);
+            double second = turn(jclipFirst ? peer : jclip, settle);
             if (r >= 0) {
                 mine[r] = jclipFirst ? first : second;
                 theirs[r] = jclipFirst ? second : first;
@@ -55,6 +56,16 @@ final class PairedRounds {
         System.out.printf(Locale.ROOT, "ratio over rounds: min %.3f, max %.3f%n",
                 Arrays.stream(ratios).min().orElseThrow(), Arrays.stream(ratios).max().orElseThrow());
         return times;
+    }
+
+    /** One timed batch of a side, after an untimed one when {@code settle}, then the pause. */
+    private static double turn(Batch side, boolean settle) throws Exception {
+        if (settle) {
+            side.run();
+        }
+        double seconds = side.run();
+        Thread.sleep(PAUSE_MS);
+        return seconds;
     }
 
     static double median(double[] values) {

@@ -38,7 +38,7 @@ final class VisionPlan implements ImagePlan {
         lnEps = vit.blockConfig().lnEps();
         conv1Weight = need(sd, "conv1.weight");
         conv1Packed = Conv2d.packWeight(conv1Weight);
-        conv1Bias = vit.hasPatchBias() ? Epilogue.bias(need(sd, "conv1.bias").data()) : null;
+        conv1Bias = vit.hasPatchBias() ? Epilogue.bias(needFloat32(sd, "conv1.bias").data()) : null;
         classEmbedding = vit.hasClassToken() ? need(sd, "class_embedding") : null;
         positionalEmbedding = needFloat32(sd, "positional_embedding");
         lnPreWeight = vit.hasLnPre() ? need(sd, "ln_pre.weight") : null;
