@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * The ONNX Runtime peer of {@code jclip bench encode}: throughput of one exported CLIP encoder
@@ -71,6 +72,17 @@ public final class OrtEncodeBench {
         }
     }
 
+    /** {@code args} parsed, or the usage error printed and the process ended with status 2. */
+    static <T> T options(String[] args, Function<String[], T> parse) {
+        try {
+            return parse.apply(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            throw e;
+        }
+    }
+
     static int intArg(String name, String v) {
         try {
             return Integer.parseInt(v);
@@ -90,14 +102,7 @@ public final class OrtEncodeBench {
     }
 
     public static void main(String[] args) throws OrtException {
-        Options o;
-        try {
-            o = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
+        Options o = OrtEncodeBench.options(args, Options::parse);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions opts = sessionOptions(o.threads());
              OrtSession session = env.createSession(o.onnx().toString(), opts)) {

@@ -74,14 +74,7 @@ public final class PairedEncodeBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Options o;
-        try {
-            o = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
+        Options o = OrtEncodeBench.options(args, Options::parse);
         Clip clip = ClipWeights.map(o.model());
         clip.train(false);
         OrtEnvironment env = OrtEnvironment.getEnvironment();

@@ -92,14 +92,7 @@ public final class PairedOpenClipBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Options o;
-        try {
-            o = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
+        Options o = OrtEncodeBench.options(args, Options::parse);
         Clip clip = ClipInit.random(ClipPresets.get(o.preset()), SEED);
         clip.train(false);
         ClipConfig config = ClipConfig.of(clip);
