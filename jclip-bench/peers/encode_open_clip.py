@@ -3,16 +3,16 @@
 Model: open_clip.create_model(NAME) with open_clip's random initialisation (speed does not depend
 on the weight values), evaluation mode, eager, under torch.inference_mode(), torch.set_num_threads
 (--threads), one inter-op thread. Inputs: standard-normal images [B,3,R,R], or texts of --tokens
-tokens (start token, random ids, end token: the vocabulary's last two ids, CLIP's 49406 and 49407 as its
-tokenizer writes them; zero padding to the context length; open_clip
-computes every position whatever their length). --warmup seconds untimed, then batches until
---seconds have passed (at least one). With --paired (PairedOpenClipBench's peer), after the warm-up
-it prints "ready gflop_per_item=G" and then runs one batch for each line "run" read from stdin, printing
-"seconds=S" (that batch's time), until the end of stdin; --inputs FILE then gives the batch, as
-the Java side wrote it (little-endian float32 images or int64 token ids, row-major). The multiply-adds of one item are counted by PyTorch's own
-FlopCounterMode (matrix products and convolutions, 2 flops each), for the fraction of peak; in
-training mode, where attention is not fused (a batch norm's running statistics then move, which
-does not change the speed).
+tokens (start token, random ids, end token: the vocabulary's last two ids, CLIP's 49406 and 49407
+as its tokenizer writes them; zero padding to the context length; open_clip computes every
+position whatever their length). --warmup seconds untimed, then batches until --seconds have
+passed (at least one). With --paired (PairedOpenClipBench's peer), after the warm-up it prints
+"ready gflop_per_item=G", then runs one batch for each line "run" read from stdin and prints
+"seconds=S" (that batch's time), until the end of stdin; --inputs FILE gives the batch as the Java
+side wrote it (little-endian float32 images or int64 token ids, row-major). The multiply-adds of
+one item are counted by PyTorch's own FlopCounterMode (matrix products and convolutions, 2 flops
+each), for the fraction of peak; in training mode, where attention is not fused (a batch norm's
+running statistics then move, which does not change the speed).
 
 usage: /tmp/peers/venv/bin/python encode_open_clip.py --model ViT-B-32 --what image|text
            [--batch 32] [--tokens 77] [--threads 2] [--seconds 10] [--warmup 3] [--paired [--inputs FILE]]
