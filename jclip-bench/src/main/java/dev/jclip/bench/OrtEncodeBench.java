@@ -29,8 +29,7 @@ import java.util.function.Function;
  * the same form as jclip's own line, so the two can be put side by side.
  */
 public final class OrtEncodeBench {
-    /** CLIP's start and end tokens; the end token is the highest id, which the text encoder finds by argmax. */
-    /** CLIP's vocabulary: its last two ids are the start and end tokens. */
+    /** CLIP's vocabulary: its last two ids are the start and end tokens (the end token, the highest id, is pooled by argmax). */
     static final int CLIP_VOCAB = 49408;
     private static final int WARMUP_BATCHES = 2;
 
@@ -102,7 +101,7 @@ public final class OrtEncodeBench {
     }
 
     public static void main(String[] args) throws OrtException {
-        Options o = OrtEncodeBench.options(args, Options::parse);
+        Options o = options(args, Options::parse);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions opts = sessionOptions(o.threads());
              OrtSession session = env.createSession(o.onnx().toString(), opts)) {

@@ -163,7 +163,7 @@ public final class PairedOpenClipBench {
                 }
                 System.err.println("open_clip: " + line);
             }
-            throw new OpenClip(p, requests, replies, "").died("before it was ready");
+            throw died(p, "before it was ready");
         }
 
         double batch() throws IOException {
@@ -171,12 +171,13 @@ public final class PairedOpenClipBench {
             requests.flush();
             String line = replies.readLine();
             if (line == null || !line.startsWith("seconds=")) {
-                throw died("answering a batch with " + (line == null ? "nothing" : "'" + line + "'"));
+                throw died(process, "answering a batch with " + (line == null ? "nothing" : "'" + line + "'"));
             }
             return Double.parseDouble(line.substring("seconds=".length()));
         }
 
-        private IOException died(String when) {
+        /** The error of a process that stopped answering {@code when}, with its exit status once it has ended. */
+        private static IOException died(Process process, String when) {
             try {
                 boolean ended = process.waitFor(5, TimeUnit.SECONDS);
                 return new IOException("open_clip's process failed " + when
