@@ -16,8 +16,8 @@ import dev.jclip.tensor.Tensor;
  * and the last transformer block of a tower pooled at one token (the class token, a text's end
  * token) computes only that token. SigLIP's towers (a patch bias, no class token, attention
  * pooling, a text projection with bias) are planned as well. The transformer
- * blocks' float32 weights are packed for the products once, when a small batch first uses them
- * ({@link LinearWeight}: a second copy of them on the heap, within a budget). Records no autograd
+ * blocks' float32 weights are packed for the products once, when first used ({@link LinearWeight}:
+ * a second copy of them on the heap, within a budget). Records no autograd
  * graph. Thread-safe, and immutable but for that packing. Every tower gives {@code forward}'s bits,
  * but for a ResNet's 3×3 convolutions, which run by Winograd's algorithm ({@link ResNetPlan#WINOGRAD}:
  * 2.25 times fewer multiplications, a few roundings off the model's; {@code -Djclip.winograd=false}

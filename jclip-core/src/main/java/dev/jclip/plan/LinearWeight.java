@@ -10,26 +10,22 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A linear layer's weight [out, in] as the plan's products read it ({@code x·Wᵀ}). A product lays
- * out its weight for the micro-kernel each time ({@link Gemm}); for fewer than
- * {@link #PACK_BELOW_ROWS} rows that copy is a share of its work worth keeping (at a few dozen rows,
- * most of it; at a batch of 32 ViT-B/32 images or 77-token texts, 2–3%), so the first such product
- * packs a float32 weight once ({@link Gemm#packB}) and every later product reads the packed copy,
- * with the same bits. Larger products alone never pack (the copy is about 1% of their work there
- * and less beyond), so that a workload of very large batches does not pay the memory: a second
- * float32 copy of the weight on the heap, within the budget of
- * {@link PackedWeights} (past it, or with copies off, the weight is read as it is stored). A weight
- * kept in 16 bits is never packed (its point is the memory).
+ * out its weight for the micro-kernel each time ({@link Gemm}) unless given it so laid out: at a
+ * few dozen rows that copy is most of its work, and even at a batch of 32 ViT-B/16 images (6,304
+ * rows, where the product packs the weight in a pass of its own before computing) it cost 3% of
+ * the tower's time. So the first product packs a float32 weight once ({@link Gemm#packB}) and
+ * every later product reads the packed copy, with the same bits, as ONNX Runtime keeps its
+ * weights prepacked. The copy is a second float32 copy of the weight on the heap, within the
+ * budget of {@link PackedWeights} (past it, or with copies off, the weight is read as it is
+ * stored). A weight kept in 16 bits is never packed (its point is the memory).
  */
 final class LinearWeight {
-    /** Products of fewer rows pack the weight (packing it per product would cost them above about 1% more). */
-    static final int PACK_BELOW_ROWS = 4096;
-
     private final Tensor weight;
     private final AtomicLong budget;
     private final int out;
     private final int in;
     private final Operand stored;
-    /** The packed weight, or the stored one when packing was refused; null until a small product asks. */
+    /** The packed weight, or the stored one when packing was refused; null until the first product asks. */
     private volatile Operand operand;
 
     LinearWeight(Tensor weight) {
@@ -64,16 +60,13 @@ final class LinearWeight {
     }
 
     /**
-     * The B operand {@code Wᵀ} [in, out] of a product of {@code rows} rows: packed once when a
-     * product of fewer than {@link #PACK_BELOW_ROWS} rows first asks and the budget allows, else as stored.
+     * The B operand {@code Wᵀ} [in, out] of a product: packed by the first product that asks, when
+     * the budget allows, else as stored.
      */
-    Operand transposed(int rows) {
+    Operand transposed() {
         Operand o = operand;
         if (o != null) {
             return o;
-        }
-        if (rows >= PACK_BELOW_ROWS) {
-            return stored;
         }
         synchronized (this) {
             if (operand == null) {

@@ -11,8 +11,8 @@ import dev.jclip.tensor.Tensor;
  * The plan's linear layers, {@code y = act(x·Wᵀ + b) + residual}: the products {@link Linear}
  * makes, with the same epilogues (so the same bits), reading a weight kept in 16 bits
  * ({@link Tensor#halfStorage()}) as it is, widened while the product packs it, where
- * {@link Linear} would first widen all of it onto the heap; or a float32 weight that small
- * products pack once ({@link LinearWeight}).
+ * {@link Linear} would first widen all of it onto the heap; or a float32 weight packed once for
+ * all products ({@link LinearWeight}).
  */
 final class Projection {
     private Projection() {}
@@ -31,10 +31,9 @@ final class Projection {
                 buffers);
     }
 
-    /** {@link #forward} with a weight that small products pack once ({@link LinearWeight}). */
+    /** {@link #forward} with a weight packed once for all products ({@link LinearWeight}). */
     static Tensor forward(Tensor x, LinearWeight weight, Tensor bias, Gelu act, Tensor residual, Buffers buffers) {
-        return forward(x, weight.transposed(x.numel() / Math.max(1, weight.in())), weight.out(), weight.in(), bias, act,
-                residual, buffers);
+        return forward(x, weight.transposed(), weight.out(), weight.in(), bias, act, residual, buffers);
     }
 
     private static Tensor forward(Tensor x, Operand weightT, int out, int in, Tensor bias, Gelu act, Tensor residual,

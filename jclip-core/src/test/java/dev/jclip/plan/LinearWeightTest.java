@@ -27,17 +27,17 @@ class LinearWeightTest {
     }
 
     @Test
-    void aSmallProductPacksAFloat32WeightOnceWithTheBitsOfTheStoredOne() {
+    void theFirstProductPacksAFloat32WeightOnceWithTheBitsOfTheStoredOne() {
         Tensor w = random(1, 40, 24), b = random(2, 40), x = random(3, 3, 5, 24), residual = random(4, 3, 5, 40);
-        LinearWeight weight = new LinearWeight(w);
-        assertNull(weight.transposed(LinearWeight.PACK_BELOW_ROWS).packed(), "a large product reads the weight as stored");
-        assertSame(w.storage().heapBase().orElseThrow(), weight.transposed(LinearWeight.PACK_BELOW_ROWS).segment().heapBase()
-                .orElseThrow());
+        AtomicLong budget = new AtomicLong(1 << 20);
+        LinearWeight weight = new LinearWeight(w, budget);
         Tensor packed = Projection.forward(x, weight, b, null, residual, null);
-        Operand first = weight.transposed(LinearWeight.PACK_BELOW_ROWS - 1);
-        assertNotNull(first.packed(), "a product of 15 rows packed it");
-        assertSame(first, weight.transposed(1), "once");
-        assertSame(first, weight.transposed(1 << 20), "and from then on every product reads the packed weight");
+        assertEquals((1 << 20) - PackedB.bytes(24, 40), budget.get(), "the first product, of 15 rows, packed it");
+        Operand first = weight.transposed();
+        assertNotNull(first.packed());
+        assertArrayEquals(packed.data(), Projection.forward(x, weight, b, null, residual, null).data());
+        assertSame(first, weight.transposed(), "once: every later product reads the packed weight");
+        assertEquals((1 << 20) - PackedB.bytes(24, 40), budget.get());
         assertEquals(24, first.packed().k());
         assertEquals(40, first.packed().n());
         Tensor stored = Projection.forward(x, w, b, null, residual, null);
@@ -53,7 +53,7 @@ class LinearWeightTest {
     @Test
     void aWeightKeptIn16BitsIsReadAsStored() {
         Tensor w = Tensor.mappedHalf(MemorySegment.ofArray(new short[16 * 8]), HalfType.BF16, 16, 8);
-        Operand operand = new LinearWeight(w).transposed(1);
+        Operand operand = new LinearWeight(w).transposed();
         assertNull(operand.packed());
         assertSame(w.halfStorage(), operand.segment());
         assertEquals(Operand.Format.BF16, operand.format());
@@ -65,10 +65,10 @@ class LinearWeightTest {
         long bytes = PackedB.bytes(24, 40);
         assertTrue(bytes >= 24 * 40 * Float.BYTES && bytes % (24 * Float.BYTES) == 0, "whole columns of 24 floats: " + bytes);
         AtomicLong small = new AtomicLong(bytes - 1);
-        assertNull(new LinearWeight(w, small).transposed(1).packed(), "past the budget, the weight is read as stored");
+        assertNull(new LinearWeight(w, small).transposed().packed(), "past the budget, the weight is read as stored");
         assertEquals(bytes - 1, small.get(), "and the budget is left as it was");
         AtomicLong enough = new AtomicLong(bytes + 5);
-        assertNotNull(new LinearWeight(w, enough).transposed(1).packed());
+        assertNotNull(new LinearWeight(w, enough).transposed().packed());
         assertEquals(5, enough.get(), "packing takes its bytes from the budget");
     }
 }
