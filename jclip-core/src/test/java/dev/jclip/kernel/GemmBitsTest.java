@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Pins the exact bits of every product path against a scalar reference: each element of C is,
- * for each k block (equal blocks of at most 512, as {@link Gemm} documents), one
+ * for each k block (equal blocks of at most {@link Gemm#KC}, 512 or 1024 by the vector length), one
  * {@link Math#fma} chain over k in increasing order starting from zero, the block sums added to
  * C one after another, then the epilogue. Any kernel change that reorders or splits a chain fails
  * here, whatever the thread count.
@@ -55,9 +55,9 @@ class GemmBitsTest {
         return (float) (rng.nextGaussian() * Math.scalb(1.0, rng.nextInt(-6, 7)));
     }
 
-    /** The documented blocking of k: equal blocks of at most 512 (768 is 2×384). */
+    /** The documented blocking of k: equal blocks of at most {@link Gemm#KC} (with 512, 768 is 2×384). */
     private static int blockDepth(int k) {
-        return k == 0 ? 0 : Math.ceilDiv(k, Math.ceilDiv(k, 512));
+        return k == 0 ? 0 : Math.ceilDiv(k, Math.ceilDiv(k, Gemm.KC));
     }
 
     /**
