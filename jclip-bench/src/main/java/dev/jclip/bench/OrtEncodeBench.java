@@ -12,7 +12,9 @@ import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
@@ -38,24 +40,12 @@ public final class OrtEncodeBench {
     /** Options as given on the command line, checked before anything is loaded. */
     private record Options(Path onnx, String what, int batch, int tokens, int threads, double seconds) {
         static Options parse(String[] args) {
-            Path onnx = null;
-            String what = null;
-            int batch = 0, tokens = 0, threads = 2;
-            double seconds = 10;
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (i + 1 >= args.length) throw usage("missing value after " + a);
-                String v = args[++i];
-                switch (a) {
-                    case "--onnx" -> onnx = Path.of(v);
-                    case "--what" -> what = v;
-                    case "--batch" -> batch = intArg(a, v);
-                    case "--tokens" -> tokens = intArg(a, v);
-                    case "--threads" -> threads = intArg(a, v);
-                    case "--seconds" -> seconds = Double.parseDouble(v);
-                    default -> throw usage("unknown option " + a);
-                }
-            }
+            Map<String, String> o = pairs(args, Set.of("--onnx", "--what", "--batch", "--tokens", "--threads", "--seconds"),
+                    Options::usage);
+            Path onnx = o.containsKey("--onnx") ? Path.of(o.get("--onnx")) : null;
+            String what = o.get("--what");
+            int batch = intArg(o, "--batch", 0), tokens = intArg(o, "--tokens", 0), threads = intArg(o, "--threads", 2);
+            double seconds = Double.parseDouble(o.getOrDefault("--seconds", "10"));
             if (onnx == null || !Files.isRegularFile(onnx)) throw usage("--onnx must name an ONNX file, got " + onnx);
             if (!"image".equals(what) && !"text".equals(what)) throw usage("--what must be image or text, got " + what);
             if (batch < 1) throw usage("--batch must be at least 1");
@@ -80,6 +70,26 @@ public final class OrtEncodeBench {
             System.exit(2);
             throw e;
         }
+    }
+
+    /**
+     * The {@code --name value} pairs of {@code args}, each name one of {@code names} (a later pair
+     * overriding an earlier one); {@code usage} makes the error for a name without a value or unknown.
+     */
+    static Map<String, String> pairs(String[] args, Set<String> names, Function<String, IllegalArgumentException> usage) {
+        Map<String, String> pairs = new HashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            if (i + 1 >= args.length) throw usage.apply("missing value after " + args[i]);
+            if (!names.contains(args[i])) throw usage.apply("unknown option " + args[i]);
+            pairs.put(args[i], args[i + 1]);
+        }
+        return pairs;
+    }
+
+    /** The integer value of option {@code name} among {@code pairs}, or {@code otherwise} when absent. */
+    static int intArg(Map<String, String> pairs, String name, int otherwise) {
+        String v = pairs.get(name);
+        return v == null ? otherwise : intArg(name, v);
     }
 
     static int intArg(String name, String v) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -41,24 +42,13 @@ public final class PairedEncodeBench {
 
     private record Options(Path model, Path onnx, String what, int batch, int tokens, int threads, int rounds) {
         static Options parse(String[] args) {
-            Path model = null, onnx = null;
-            String what = null;
-            int batch = 32, tokens = 0, threads = 2, rounds = 15;
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (i + 1 >= args.length) throw usage("missing value after " + a);
-                String v = args[++i];
-                switch (a) {
-                    case "--model" -> model = Path.of(v);
-                    case "--onnx" -> onnx = Path.of(v);
-                    case "--what" -> what = v;
-                    case "--batch" -> batch = OrtEncodeBench.intArg(a, v);
-                    case "--tokens" -> tokens = OrtEncodeBench.intArg(a, v);
-                    case "--threads" -> threads = OrtEncodeBench.intArg(a, v);
-                    case "--rounds" -> rounds = OrtEncodeBench.intArg(a, v);
-                    default -> throw usage("unknown option " + a);
-                }
-            }
+            Map<String, String> o = OrtEncodeBench.pairs(args, Set.of("--model", "--onnx", "--what", "--batch", "--tokens",
+                    "--threads", "--rounds"), Options::usage);
+            Path model = o.containsKey("--model") ? Path.of(o.get("--model")) : null;
+            Path onnx = o.containsKey("--onnx") ? Path.of(o.get("--onnx")) : null;
+            String what = o.get("--what");
+            int batch = OrtEncodeBench.intArg(o, "--batch", 32), tokens = OrtEncodeBench.intArg(o, "--tokens", 0);
+            int threads = OrtEncodeBench.intArg(o, "--threads", 2), rounds = OrtEncodeBench.intArg(o, "--rounds", 15);
             if (model == null || !Files.exists(model)) throw usage("--model must name jclip weights, got " + model);
             if (onnx == null || !Files.isRegularFile(onnx)) throw usage("--onnx must name an ONNX file, got " + onnx);
             if (!"image".equals(what) && !"text".equals(what)) throw usage("--what must be image or text, got " + what);

@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -53,27 +55,15 @@ public final class PairedOpenClipBench {
     private record Options(String preset, String what, int batch, int tokens, int threads, int rounds, Path python,
                            Path script) {
         static Options parse(String[] args) {
-            String preset = null, what = null;
+            Map<String, String> o = OrtEncodeBench.pairs(args, Set.of("--preset", "--what", "--batch", "--tokens", "--threads",
+                    "--rounds", "--python", "--script"), Options::usage);
+            String preset = o.get("--preset"), what = o.get("--what");
             String pythonEnv = System.getenv("PEERS_PYTHON");
-            Path python = Path.of(pythonEnv != null ? pythonEnv : "/tmp/peers/venv/bin/python");
-            Path script = Path.of("jclip-bench", "peers", "encode_open_clip.py");
-            int batch = 32, tokens = 0, threads = 2, rounds = 15;
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (i + 1 >= args.length) throw usage("missing value after " + a);
-                String v = args[++i];
-                switch (a) {
-                    case "--preset" -> preset = v;
-                    case "--what" -> what = v;
-                    case "--batch" -> batch = OrtEncodeBench.intArg(a, v);
-                    case "--tokens" -> tokens = OrtEncodeBench.intArg(a, v);
-                    case "--threads" -> threads = OrtEncodeBench.intArg(a, v);
-                    case "--rounds" -> rounds = OrtEncodeBench.intArg(a, v);
-                    case "--python" -> python = Path.of(v);
-                    case "--script" -> script = Path.of(v);
-                    default -> throw usage("unknown option " + a);
-                }
-            }
+            Path python = Path.of(o.getOrDefault("--python", pythonEnv != null ? pythonEnv : "/tmp/peers/venv/bin/python"));
+            Path script = o.containsKey("--script") ? Path.of(o.get("--script"))
+                    : Path.of("jclip-bench", "peers", "encode_open_clip.py");
+            int batch = OrtEncodeBench.intArg(o, "--batch", 32), tokens = OrtEncodeBench.intArg(o, "--tokens", 0);
+            int threads = OrtEncodeBench.intArg(o, "--threads", 2), rounds = OrtEncodeBench.intArg(o, "--rounds", 15);
             if (preset == null) throw usage("--preset must name a model both sides know, e.g. ViT-B-32");
             if (!"image".equals(what) && !"text".equals(what)) throw usage("--what must be image or text, got " + what);
             if (batch < 1 || threads < 1 || rounds < 1) throw usage("--batch, --threads and --rounds must be at least 1");
